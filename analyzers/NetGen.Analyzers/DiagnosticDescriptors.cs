@@ -1,0 +1,76 @@
+using Microsoft.CodeAnalysis;
+using NetGen.Generator.Model;
+
+namespace NetGen.Analyzers
+{
+    /// <summary>Every NetGen diagnostic: one category, IDs from <see cref="DiagnosticIds"/>, help links into the README's diagnostics table.</summary>
+    internal static class DiagnosticDescriptors
+    {
+        private const string Category = "NetGen";
+
+        private static string Help(string id) => "https://github.com/netgen/netgen/blob/main/README.md#" + id.ToLowerInvariant();
+
+        private static DiagnosticDescriptor Error(string id, string title, string message)
+            => new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: Help(id));
+
+        private static DiagnosticDescriptor Warning(string id, string title, string message)
+            => new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: Help(id));
+
+        public static readonly DiagnosticDescriptor ArgumentOutOfRange = Error(
+            DiagnosticIds.ArgumentOutOfRange,
+            "Layer argument out of range",
+            "{0} layer {1}: {2} = {3}; expected {4}");
+
+        public static readonly DiagnosticDescriptor NotPartial = Error(
+            DiagnosticIds.NotPartial,
+            "Network type must be partial",
+            "'{0}' must be declared partial, because NetGen adds {2} members: write 'partial {1} {0}'");
+
+        public static readonly DiagnosticDescriptor InvalidInputShape = Error(
+            DiagnosticIds.InvalidInputShape,
+            "Invalid input shape",
+            "Input shape {0} is invalid: {1}");
+
+        public static readonly DiagnosticDescriptor LayersSplitAcrossDeclarations = Error(
+            DiagnosticIds.LayersSplitAcrossDeclarations,
+            "Layer attributes on several partial declarations",
+            "The layer attributes of '{0}' are spread over {1} partial declarations, so their order is undefined; put them all on the declaration that carries [Network]");
+
+        public static readonly DiagnosticDescriptor LossDoesNotFitOutput = Error(
+            DiagnosticIds.LossDoesNotFitOutput,
+            "Loss does not fit the output activation",
+            "Loss.{0} does not fit the output activation {1} (table 4.1): {0} needs a {2} output; use Act.{2} on the last layer, or Loss.{3} (or Loss.Auto) for a {1} output");
+
+        public static readonly DiagnosticDescriptor SoftmaxOnHiddenLayer = Warning(
+            DiagnosticIds.SoftmaxOnHiddenLayer,
+            "Softmax on a hidden layer",
+            "{0} layer {1} applies softmax, which normalizes the units to probabilities (eq. 4.50) and belongs on the output layer; use ReLU, Tanh or another activation on hidden layers");
+
+        public static readonly DiagnosticDescriptor NoLayers = Error(
+            DiagnosticIds.NoLayers,
+            "Network has no layers",
+            "Network '{0}' has no layers; add layer attributes after [Network], for example [Dense(10, Act.Softmax)]");
+
+        public static readonly DiagnosticDescriptor LayersWithoutNetwork = Warning(
+            DiagnosticIds.LayersWithoutNetwork,
+            "Layer attributes without [Network]",
+            "'{0}' has layer attributes but no [Network(...)] attribute, so NetGen generates nothing for it; add [Network(inputShape)] before the layers");
+
+        /// <summary>The descriptor for a problem ID, or null for problems the compiler reports itself.</summary>
+        public static DiagnosticDescriptor? For(string id)
+        {
+            switch (id)
+            {
+                case DiagnosticIds.ArgumentOutOfRange: return ArgumentOutOfRange;
+                case DiagnosticIds.NotPartial: return NotPartial;
+                case DiagnosticIds.InvalidInputShape: return InvalidInputShape;
+                case DiagnosticIds.LayersSplitAcrossDeclarations: return LayersSplitAcrossDeclarations;
+                case DiagnosticIds.LossDoesNotFitOutput: return LossDoesNotFitOutput;
+                case DiagnosticIds.SoftmaxOnHiddenLayer: return SoftmaxOnHiddenLayer;
+                case DiagnosticIds.NoLayers: return NoLayers;
+                case DiagnosticIds.LayersWithoutNetwork: return LayersWithoutNetwork;
+                default: return null;
+            }
+        }
+    }
+}

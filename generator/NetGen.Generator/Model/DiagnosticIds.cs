@@ -1,0 +1,42 @@
+namespace NetGen.Generator.Model
+{
+    /// <summary>The IDs of NetGen's diagnostics. The descriptors (titles, messages, severities) live in the analyzers' DiagnosticDescriptors.cs.</summary>
+    internal static class DiagnosticIds
+    {
+        /// <summary>A layer's output size is not positive (issue: convolution arithmetic).</summary>
+        public const string OutputSizeNotPositive = "NG0001";
+
+        /// <summary>A layer argument is out of its range (Dense(0), an undefined activation, ...).</summary>
+        public const string ArgumentOutOfRange = "NG0002";
+
+        /// <summary>The stride leaves input rows or columns unused.</summary>
+        public const string StrideLeavesInputUnused = "NG0003";
+
+        /// <summary>The network class, or a type containing it, is not partial.</summary>
+        public const string NotPartial = "NG0004";
+
+        /// <summary>The input shape is missing or invalid.</summary>
+        public const string InvalidInputShape = "NG0005";
+
+        /// <summary>Layer attributes are spread over several partial declarations.</summary>
+        public const string LayersSplitAcrossDeclarations = "NG0006";
+
+        /// <summary>The loss does not fit the output activation (table 4.1).</summary>
+        public const string LossDoesNotFitOutput = "NG0007";
+
+        /// <summary>Softmax on a hidden layer (warning).</summary>
+        public const string SoftmaxOnHiddenLayer = "NG0008";
+
+        /// <summary>The network has no layers.</summary>
+        public const string NoLayers = "NG0009";
+
+        /// <summary>Layer attributes on a class without [Network] (warning).</summary>
+        public const string LayersWithoutNetwork = "NG0010";
+
+        /// <summary>A problem the C# compiler already reports (an attribute with errors); no NetGen diagnostic, but no code either.</summary>
+        public const string CompilerReported = "";
+
+        /// <summary>Whether a problem with this ID prevents code generation.</summary>
+        public static bool IsError(string id) => id != SoftmaxOnHiddenLayer && id != StrideLeavesInputUnused && id != LayersWithoutNetwork;
+    }
+}

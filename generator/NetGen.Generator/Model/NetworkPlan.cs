@@ -1,0 +1,70 @@
+namespace NetGen.Generator.Model
+{
+    /// <summary>Where a problem is: a layer attribute (index &gt;= 0), the [Network] attribute, or the type's name.</summary>
+    internal static class ProblemTarget
+    {
+        public const int NetworkAttribute = -1;
+        public const int TypeName = -2;
+    }
+
+    /// <summary>
+    /// Something that cannot work in a network, found by <see cref="ShapeInference"/>. <see cref="Argument"/> names the
+    /// constructor parameter or property at fault (null: the whole attribute); <see cref="Element"/> picks one element of a
+    /// params array (-1: all of it). The analyzers turn it into a diagnostic at that argument.
+    /// </summary>
+    internal sealed record Problem(string Id, int Layer, string? Argument, int Element, EquatableArray<string> Args);
+
+    /// <summary>How a layer's weights are initialized by default (chapter 9).</summary>
+    internal enum InitKind
+    {
+        None,
+        GlorotUniform,
+        HeNormal,
+        LeCunNormal,
+    }
+
+    /// <summary>One layer with its shapes and its place in the parameter buffer and the per-sample activations.</summary>
+    internal sealed record LayerPlan(
+        int Index,
+        LayerSpec Spec,
+        string Name,
+        EquatableArray<int> InShape,
+        EquatableArray<int> OutShape,
+        int InSize,
+        int OutSize,
+        int WeightOffset,
+        int WeightCount,
+        int BiasOffset,
+        int BiasCount,
+        int ActivationOffset,
+        InitKind Init)
+    {
+        public int ParameterCount => WeightCount + BiasCount;
+    }
+
+    /// <summary>The network with every size resolved: what the emitter writes, or the problems that stop it.</summary>
+    internal sealed record NetworkPlan(
+        NetworkSpec Spec,
+        EquatableArray<LayerPlan> Layers,
+        EquatableArray<Problem> Problems,
+        Loss Loss,
+        int InputLength,
+        int OutputLength,
+        int ParameterCount,
+        int HiddenLength)
+    {
+        /// <summary>Whether a problem prevents code generation (warnings do not).</summary>
+        public bool HasErrors
+        {
+            get
+            {
+                foreach (var p in Problems)
+                {
+                    if (DiagnosticIds.IsError(p.Id)) return true;
+                }
+
+                return false;
+            }
+        }
+    }
+}

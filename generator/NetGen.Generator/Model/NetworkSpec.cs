@@ -1,0 +1,43 @@
+namespace NetGen.Generator.Model
+{
+    /// <summary>The kinds of layer attribute NetGen knows.</summary>
+    internal enum LayerKind
+    {
+        /// <summary>An attribute that could not be read (it has compile errors, or is a layer kind this generator does not know).</summary>
+        Unknown,
+        Dense,
+        Activation,
+    }
+
+    /// <summary>A partial type declaration that encloses or is the network: its keyword, name and type parameter list.</summary>
+    internal sealed record TypeDeclarationSpec(string Keyword, string Name, string TypeParameters, bool IsPartial);
+
+    /// <summary>
+    /// One layer attribute as written. Integer and enum values only: no symbols, syntax or locations,
+    /// so that two parses of equivalent source compare equal and the pipeline caches.
+    /// </summary>
+    /// <param name="Kind">The layer kind.</param>
+    /// <param name="AttributeName">The attribute's name without the suffix, for messages ("Dense").</param>
+    /// <param name="Units">Dense: the number of units.</param>
+    /// <param name="Act">The activation.</param>
+    /// <param name="Bias">Whether the layer has a bias.</param>
+    /// <param name="Declaration">Which partial declaration of the class carries the attribute (0 = the first).</param>
+    internal sealed record LayerSpec(LayerKind Kind, string AttributeName, int Units, Act Act, bool Bias, int Declaration);
+
+    /// <summary>
+    /// The whole network as declared: the root of the generator's model. Keep it a sealed record of
+    /// values (strings, ints, enums, <see cref="EquatableArray{T}"/>); never add an ISymbol, SyntaxNode
+    /// or Location, or the incremental pipeline stops caching.
+    /// </summary>
+    internal sealed record NetworkSpec(
+        string? Namespace,
+        EquatableArray<TypeDeclarationSpec> ContainingTypes,
+        TypeDeclarationSpec Type,
+        string FullName,
+        EquatableArray<int> InputShape,
+        bool InputShapeReadable,
+        Loss Loss,
+        EquatableArray<LayerSpec> Layers,
+        bool HasParameterlessConstructor,
+        bool HasSeedConstructor);
+}

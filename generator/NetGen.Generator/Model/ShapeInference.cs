@@ -1,0 +1,242 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace NetGen.Generator.Model
+{
+    /// <summary>
+    /// The one home of NetGen's shape arithmetic and network validation: a pure function from the declared
+    /// <see cref="NetworkSpec"/> to a <see cref="NetworkPlan"/> with every size resolved, or to the problems that
+    /// stop it. The generator and the analyzers both call it (the analyzers link this file), so they never disagree.
+    /// </summary>
+    internal static class ShapeInference
+    {
+        public static NetworkPlan Infer(NetworkSpec spec)
+        {
+            var problems = new List<Problem>();
+            var layers = new List<LayerPlan>();
+
+            if (!spec.Type.IsPartial)
+            {
+                problems.Add(Make(DiagnosticIds.NotPartial, ProblemTarget.TypeName, null, -1, spec.Type.Name, spec.Type.Keyword, "its"));
+            }
+
+            foreach (var outer in spec.ContainingTypes)
+            {
+                if (!outer.IsPartial)
+                {
+                    problems.Add(Make(DiagnosticIds.NotPartial, ProblemTarget.TypeName, null, -1, outer.Name, outer.Keyword, "the network's containing type's"));
+                }
+            }
+
+            long inputLength = CheckInputShape(spec, problems);
+            var shape = spec.InputShape;
+
+            if (spec.Layers.Count == 0)
+            {
+                problems.Add(Make(DiagnosticIds.NoLayers, ProblemTarget.NetworkAttribute, null, -1, spec.Type.Name));
+            }
+
+            int declarations = spec.Layers.Count == 0 ? 0 : spec.Layers.Max(l => l.Declaration) + 1;
+            if (declarations > 1)
+            {
+                int first = 0;
+                while (spec.Layers[first].Declaration == spec.Layers[0].Declaration) first++;
+                problems.Add(Make(DiagnosticIds.LayersSplitAcrossDeclarations, first, null, -1, spec.Type.Name, Str(declarations)));
+            }
+
+            long parameters = 0;
+            long activations = 0;
+            bool shapesKnown = inputLength > 0;
+            for (int i = 0; i < spec.Layers.Count; i++)
+            {
+                var layer = spec.Layers[i];
+                int number = i + 1;
+                bool last = i == spec.Layers.Count - 1;
+
+                if (layer.Kind == LayerKind.Unknown)
+                {
+                    problems.Add(Make(DiagnosticIds.CompilerReported, i, null, -1));
+                    shapesKnown = false;
+                    continue;
+                }
+
+                if (!IsDefined(layer.Act))
+                {
+                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, "act", -1, layer.AttributeName, Str(number), "act", Str((int)layer.Act), "a member of NetGen.Act"));
+                }
+                else if (layer.Act == Act.Softmax && !last)
+                {
+                    problems.Add(Make(DiagnosticIds.SoftmaxOnHiddenLayer, i, "act", -1, layer.AttributeName, Str(number)));
+                }
+
+                long inSize = Product(shape);
+                long outSize;
+                EquatableArray<int> outShape;
+                long weights = 0, biases = 0;
+                InitKind init = InitKind.None;
+                switch (layer.Kind)
+                {
+                    case LayerKind.Dense:
+                        if (layer.Units < 1)
+                        {
+                            problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, "units", -1, layer.AttributeName, Str(number), "units", Str(layer.Units), "units >= 1"));
+                            shapesKnown = false;
+                            continue;
+                        }
+
+                        outSize = layer.Units;
+                        outShape = new EquatableArray<int>(new[] { layer.Units });
+                        weights = inSize * layer.Units;
+                        biases = layer.Bias ? layer.Units : 0;
+                        init = DefaultInit(layer.Act);
+                        break;
+                    default: // Activation
+                        outSize = inSize;
+                        outShape = shape;
+                        break;
+                }
+
+                if (!shapesKnown)
+                {
+                    continue;
+                }
+
+                if (parameters + weights + biases > int.MaxValue || activations + outSize > int.MaxValue)
+                {
+                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, layer.Kind == LayerKind.Dense ? "units" : null, -1, layer.AttributeName, Str(number), "units", Str(layer.Units),
+                        "a network of at most 2147483647 parameters; this layer alone has " + Str(weights + biases)));
+                    shapesKnown = false;
+                    continue;
+                }
+
+                layers.Add(new LayerPlan(
+                    i,
+                    layer,
+                    layer.AttributeName.ToLowerInvariant() + Str(number),
+                    shape,
+                    outShape,
+                    (int)inSize,
+                    (int)outSize,
+                    (int)parameters,
+                    (int)weights,
+                    (int)(parameters + weights),
+                    (int)biases,
+                    (int)activations,
+                    init));
+                parameters += weights + biases;
+                activations += outSize;
+                shape = outShape;
+            }
+
+            Loss loss = spec.Loss;
+            if (spec.Layers.Count > 0)
+            {
+                Act output = spec.Layers[spec.Layers.Count - 1].Act;
+                Loss fitting = output == Act.Softmax ? Loss.CrossEntropy : output == Act.Sigmoid ? Loss.BinaryCrossEntropy : Loss.MeanSquaredError;
+                if (loss == Loss.Auto)
+                {
+                    loss = fitting;
+                }
+                else if (!IsDefined(loss))
+                {
+                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, ProblemTarget.NetworkAttribute, "Loss", -1, "Network", "attribute", "Loss", Str((int)loss), "a member of NetGen.Loss"));
+                }
+                else if ((loss == Loss.CrossEntropy && output != Act.Softmax) || (loss == Loss.BinaryCrossEntropy && output != Act.Sigmoid))
+                {
+                    string needs = loss == Loss.CrossEntropy ? "Softmax" : "Sigmoid";
+                    problems.Add(Make(DiagnosticIds.LossDoesNotFitOutput, ProblemTarget.NetworkAttribute, "Loss", -1, loss.ToString(), output.ToString(), needs, fitting.ToString()));
+                }
+            }
+
+            bool complete = shapesKnown && layers.Count == spec.Layers.Count && layers.Count > 0;
+            int outputLength = complete ? layers[layers.Count - 1].OutSize : 0;
+            return new NetworkPlan(
+                spec,
+                new EquatableArray<LayerPlan>(layers),
+                new EquatableArray<Problem>(problems),
+                loss,
+                inputLength > 0 ? (int)inputLength : 0,
+                outputLength,
+                (int)parameters,
+                complete ? (int)activations - outputLength : 0);
+        }
+
+        /// <summary>The default initializer from the layer's activation (chapter 9): He for the ReLU family, LeCun normal for SELU (10.4), Glorot uniform otherwise.</summary>
+        public static InitKind DefaultInit(Act act)
+        {
+            switch (act)
+            {
+                case Act.ReLU:
+                case Act.LeakyReLU:
+                case Act.ELU:
+                    return InitKind.HeNormal;
+                case Act.SELU:
+                    return InitKind.LeCunNormal;
+                default:
+                    return InitKind.GlorotUniform;
+            }
+        }
+
+        private static long CheckInputShape(NetworkSpec spec, List<Problem> problems)
+        {
+            var dims = spec.InputShape;
+            if (!spec.InputShapeReadable)
+            {
+                problems.Add(Make(DiagnosticIds.CompilerReported, ProblemTarget.NetworkAttribute, null, -1));
+                return 0;
+            }
+
+            string written = "(" + string.Join(", ", dims.Select(Str)) + ")";
+            if (dims.Count == 0)
+            {
+                problems.Add(Make(DiagnosticIds.InvalidInputShape, ProblemTarget.NetworkAttribute, null, -1, "()", "no dimension is given; write (D) for a vector, (C, L), (C, H, W) or (C, D, H, W) for feature maps"));
+                return 0;
+            }
+
+            if (dims.Count > 4)
+            {
+                problems.Add(Make(DiagnosticIds.InvalidInputShape, ProblemTarget.NetworkAttribute, "inputShape", -1, written, Str(dims.Count) + " dimensions are given; at most 4 are supported: (C, D, H, W)"));
+                return 0;
+            }
+
+            bool ok = true;
+            for (int i = 0; i < dims.Count; i++)
+            {
+                if (dims[i] < 1)
+                {
+                    problems.Add(Make(DiagnosticIds.InvalidInputShape, ProblemTarget.NetworkAttribute, "inputShape", i, written, "dimension " + Str(i + 1) + " is " + Str(dims[i]) + "; every dimension must be >= 1"));
+                    ok = false;
+                }
+            }
+
+            if (!ok) return 0;
+            long length = Product(dims);
+            if (length > int.MaxValue)
+            {
+                problems.Add(Make(DiagnosticIds.InvalidInputShape, ProblemTarget.NetworkAttribute, "inputShape", -1, written, "it has " + Str(length) + " values; at most 2147483647 are supported"));
+                return 0;
+            }
+
+            return length;
+        }
+
+        private static long Product(EquatableArray<int> shape)
+        {
+            long p = 1;
+            foreach (int d in shape) p *= d;
+            return p;
+        }
+
+        private static bool IsDefined(Act act) => act >= Act.Identity && act <= Act.Softmax;
+
+        private static bool IsDefined(Loss loss) => loss >= Loss.Auto && loss <= Loss.CrossEntropy;
+
+        private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        private static string Str(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+        private static Problem Make(string id, int layer, string? argument, int element, params string[] args)
+            => new Problem(id, layer, argument, element, new EquatableArray<string>(args));
+    }
+}

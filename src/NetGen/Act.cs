@@ -1,0 +1,52 @@
+// This file is compiled into the runtime library (public) and linked into the generator and the
+// analyzers (internal), so the numeric values the generator reads from attributes have one home.
+#if NETGEN_ROSLYN
+namespace NetGen.Generator.Model
+#else
+namespace NetGen
+#endif
+{
+    /// <summary>Activation functions (lecture notes, appendix A).</summary>
+#if NETGEN_ROSLYN
+    internal
+#else
+    public
+#endif
+    enum Act
+    {
+        /// <summary>f(s) = s.</summary>
+        Identity = 0,
+        /// <summary>f(s) = 1 / (1 + e^-s).</summary>
+        Sigmoid = 1,
+        /// <summary>f(s) = tanh(s).</summary>
+        Tanh = 2,
+        /// <summary>f(s) = max(0, s); derivative 0 at s = 0, as PyTorch.</summary>
+        ReLU = 3,
+        /// <summary>f(s) = s for s &gt; 0, 0.01 s otherwise.</summary>
+        LeakyReLU = 4,
+        /// <summary>f(s) = s for s &gt; 0, e^s - 1 otherwise (alpha = 1).</summary>
+        ELU = 5,
+        /// <summary>f(s) = lambda s for s &gt; 0, lambda alpha (e^s - 1) otherwise (eq. 10.19).</summary>
+        SELU = 6,
+        /// <summary>a_k = e^(s_k) / sum_j e^(s_j) over the layer's units (eq. 4.50).</summary>
+        Softmax = 7,
+    }
+
+    /// <summary>Training losses (lecture notes, table 4.1), reduced as PyTorch's defaults do.</summary>
+#if NETGEN_ROSLYN
+    internal
+#else
+    public
+#endif
+    enum Loss
+    {
+        /// <summary>Chosen from the output activation: identity gives mean squared error, sigmoid binary cross-entropy, softmax cross-entropy.</summary>
+        Auto = 0,
+        /// <summary>mean((a - y)^2) over every output of the batch, as <c>nn.MSELoss()</c>.</summary>
+        MeanSquaredError = 1,
+        /// <summary>mean(-y log a - (1 - y) log(1 - a)) over every output of the batch, as <c>nn.BCELoss()</c>; needs a sigmoid output.</summary>
+        BinaryCrossEntropy = 2,
+        /// <summary>mean over the batch of -sum_k y_k log a_k, as <c>nn.CrossEntropyLoss()</c> on the logits; needs a softmax output.</summary>
+        CrossEntropy = 3,
+    }
+}

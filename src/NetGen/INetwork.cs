@@ -1,0 +1,51 @@
+using System;
+
+namespace NetGen
+{
+    /// <summary>
+    /// What every generated network offers, so trainers, loaders and tools work with any network.
+    /// The generated class also exposes <c>InputLength</c>, <c>OutputLength</c> and <c>ParameterCount</c> as constants.
+    /// </summary>
+    public interface INetwork
+    {
+        /// <summary>Number of input values per sample (C*H*W).</summary>
+        int InputLength { get; }
+
+        /// <summary>Number of output values per sample.</summary>
+        int OutputLength { get; }
+
+        /// <summary>Number of trainable parameters.</summary>
+        int ParameterCount { get; }
+
+        /// <summary>All parameters in one flat buffer: per layer its weight, then its bias, in PyTorch's layout.</summary>
+        Span<float> Parameters { get; }
+
+        /// <summary>d(mean loss)/d(parameters) from the last <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/>, laid out as <see cref="Parameters"/>.</summary>
+        Span<float> Gradients { get; }
+
+        /// <summary>Inference for one sample; safe to call from several threads at once.</summary>
+        void Forward(ReadOnlySpan<float> input, Span<float> output);
+
+        /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other.</summary>
+        void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batch);
+
+        /// <summary>Training-mode forward and backward pass; writes <see cref="Gradients"/> and returns the mean loss.</summary>
+        float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch);
+
+        /// <summary>As the overload with targets, with class labels (one-hot targets; a single output takes the label 0 or 1 as its target).</summary>
+        float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch);
+
+        /// <summary><see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/>, then one optimizer step; returns the mean loss.</summary>
+        float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, IOptimizer optimizer);
+
+        /// <summary><see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{int}, int)"/>, then one optimizer step; returns the mean loss.</summary>
+        float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch, IOptimizer optimizer);
+    }
+
+    /// <summary>Updates parameters from their gradients (lecture notes, chapter 7).</summary>
+    public interface IOptimizer
+    {
+        /// <summary>One update of <paramref name="parameters"/> in place from <paramref name="gradients"/> of the same length.</summary>
+        void Step(Span<float> parameters, ReadOnlySpan<float> gradients);
+    }
+}

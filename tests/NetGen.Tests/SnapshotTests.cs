@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace NetGen.Tests
+{
+    /// <summary>The generated source of representative networks, compared with committed baselines and compiled with every warning as an error.</summary>
+    public class SnapshotTests
+    {
+        public static TheoryData<string, string> Cases => new TheoryData<string, string>
+        {
+            // Section 4.5: the 2-2-1 ReLU network that solves XOR, with a linear output.
+            { "Xor", "using NetGen;\nnamespace Samples\n{\n    [Network(2)]\n    [Dense(2, Act.ReLU)]\n    [Dense(1)]\n    public partial class Xor { }\n}\n" },
+            // A 784-128-64-10 classifier for 28x28 images (flattened implicitly), softmax + cross-entropy.
+            { "Mnist", "using NetGen;\nnamespace Samples\n{\n    [Network(1, 28, 28)]\n    [Dense(128, Act.ReLU)]\n    [Dense(64, Act.ReLU)]\n    [Dense(10, Act.Softmax)]\n    public partial class MnistMlp { }\n}\n" },
+            // Regression with an identity output: mean squared error.
+            { "Regression", "using NetGen;\nnamespace Samples\n{\n    [Network(13)]\n    [Dense(32, Act.Tanh)]\n    [Dense(1)]\n    internal partial class HousePrice { }\n}\n" },
+            // Binary classifier: sigmoid output, binary cross-entropy, a layer without bias, an explicit loss.
+            { "SigmoidBce", "using NetGen;\nnamespace Samples\n{\n    [Network(30, Loss = Loss.BinaryCrossEntropy)]\n    [Dense(16, Act.SELU, Bias = false)]\n    [Dense(1, Act.Sigmoid)]\n    public partial class Diagnosis { }\n}\n" },
+        };
+
+        [Theory]
+        [MemberData(nameof(Cases))]
+        public void Generated_code_matches_the_snapshot(string caseName, string source)
+        {
+            var (_, generated) = TestCompiler.Generate(source);
+            Snapshot.Verify(caseName, generated.Select(g => (g.HintName, g.SourceText.ToString())).ToArray());
+        }
+
+        [Theory]
+        [MemberData(nameof(Cases))]
+        public void Generated_code_compiles_without_warnings(string caseName, string source)
+        {
+            Assert.NotNull(caseName);
+            var assembly = TestCompiler.CompileAndLoad(source);
+            Assert.Contains(assembly.GetTypes(), t => typeof(INetwork).IsAssignableFrom(t));
+        }
+
+        [Fact]
+        public void Generated_code_compiles_at_CSharp_7_3_for_nested_and_generic_types()
+        {
+            const string source = "using NetGen;\nnamespace Old\n{\n    public partial class Outer<T>\n    {\n        [Network(3)]\n        [Dense(4, Act.Tanh)]\n        [Dense(2, Act.Softmax)]\n        public partial class Inner<U> { }\n    }\n}\n";
+            var (output, generated) = TestCompiler.Generate(source, LanguageVersion.CSharp7_3);
+            Assert.Equal("Old.Outer`1.Inner`1.g.cs", Assert.Single(generated).HintName);
+            Assert.DoesNotContain("#nullable", generated[0].SourceText.ToString());
+            var problems = output.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).ToList();
+            Assert.True(problems.Count == 0, string.Join("\n", problems));
+        }
+
+        [Fact]
+        public void Output_does_not_depend_on_the_culture()
+        {
+            string source = Cases.Select(c => (string)c[1]).ElementAt(1);
+            string invariant = TestCompiler.Generate(source).Generated.Single().SourceText.ToString();
+            var previous = CultureInfo.CurrentCulture;
+            try
+            {
+                var culture = (CultureInfo)CultureInfo.GetCultureInfo("sv-SE").Clone();
+                culture.NumberFormat.NegativeSign = "\u2212";
+                culture.NumberFormat.NumberGroupSeparator = "\u00a0";
+                CultureInfo.CurrentCulture = culture;
+                CultureInfo.CurrentUICulture = culture;
+                Assert.Equal(invariant, TestCompiler.Generate(source).Generated.Single().SourceText.ToString());
+            }
+            finally
+            {
+                CultureInfo.CurrentCulture = previous;
+                CultureInfo.CurrentUICulture = previous;
+            }
+        }
+    }
+}
