@@ -1,0 +1,160 @@
+using System;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+using Xunit;
+
+namespace NetGen.Tests
+{
+    /// <summary>
+    /// Finite-difference gradient checks: for every activation x every loss x bias on/off, the generated network's
+    /// <c>Gradients</c> (float) equal the central-difference gradient of <see cref="ReferenceNetwork"/> (double) over
+    /// every parameter, within a relative tolerance of 1e-3 plus an absolute floor of 1e-4 times the largest gradient.
+    /// </summary>
+    public class GradientCheckTests
+    {
+        private const double RelativeTolerance = 1e-3;
+        private const double AbsoluteFloor = 1e-4;
+        private const int Batch = 4, InputLength = 3, Outputs = 3;
+
+        private static readonly Act[] Acts = (Act[])Enum.GetValues(typeof(Act));
+        private static readonly Loss[] Losses = { Loss.MeanSquaredError, Loss.BinaryCrossEntropy, Loss.CrossEntropy };
+
+        private static readonly Lazy<Assembly> Compiled = new Lazy<Assembly>(() => TestCompiler.CompileAndLoad(Source()));
+
+        private static Act OutputAct(Act act, Loss loss) => loss == Loss.CrossEntropy ? Act.Softmax : loss == Loss.BinaryCrossEntropy ? Act.Sigmoid : act;
+
+        /// <summary>Two hidden dense layers with the activation under test and an output layer that fits the loss (for squared error, the activation under test again).</summary>
+        private static RefLayer[] Layers(Act act, Loss loss, bool bias)
+            => new[] { RefLayer.D(5, act, bias), RefLayer.D(4, act, bias), RefLayer.D(Outputs, OutputAct(act, loss), bias) };
+
+        /// <summary>The activation under test as a layer of its own, then softmax as a layer of its own (cross-entropy).</summary>
+        private static RefLayer[] ActivationLayers(Act act)
+            => new[] { RefLayer.D(5), RefLayer.A(act), RefLayer.D(Outputs), RefLayer.A(Act.Softmax) };
+
+        private static string Name(Act act, Loss loss, bool bias) => $"Net_{act}_{loss}_{(bias ? "Bias" : "NoBias")}";
+
+        private static string Source()
+        {
+            var text = new StringBuilder("using NetGen;\nnamespace Grid\n{\n");
+            foreach (var act in Acts)
+            {
+                foreach (var loss in Losses)
+                {
+                    foreach (bool bias in new[] { true, false })
+                    {
+                        string b = bias ? "" : ", Bias = false";
+                        text.Append($"[Network({InputLength}, Loss = Loss.{loss})] [Dense(5, Act.{act}{b})] [Dense(4, Act.{act}{b})] [Dense({Outputs}, Act.{OutputAct(act, loss)}{b})] public partial class {Name(act, loss, bias)} {{ }}\n");
+                    }
+                }
+
+                text.Append($"[Network({InputLength})] [Dense(5)] [Activation(Act.{act})] [Dense({Outputs})] [Activation(Act.Softmax)] public partial class Layer_{act} {{ }}\n");
+            }
+
+            return text.Append("}\n").ToString();
+        }
+
+        public static TheoryData<Act, Loss, bool> Grid()
+        {
+            var data = new TheoryData<Act, Loss, bool>();
+            foreach (var act in Acts)
+                foreach (var loss in Losses)
+                    foreach (bool bias in new[] { true, false })
+                        data.Add(act, loss, bias);
+            return data;
+        }
+
+        [Theory]
+        [MemberData(nameof(Grid))]
+        public void Gradients_match_finite_differences(Act act, Loss loss, bool bias)
+        {
+            var net = TestCompiler.Create(Compiled.Value, "Grid." + Name(act, loss, bias), seed: 7);
+            Check(net, Layers(act, loss, bias), loss, seed: (int)act * 10 + (int)loss);
+        }
+
+        [Theory]
+        [MemberData(nameof(Activations))]
+        public void Activation_layers_match_finite_differences(Act act)
+        {
+            var net = TestCompiler.Create(Compiled.Value, "Grid.Layer_" + act, seed: 3);
+            Check(net, ActivationLayers(act), Loss.CrossEntropy, seed: 100 + (int)act);
+        }
+
+        public static TheoryData<Act> Activations()
+        {
+            var data = new TheoryData<Act>();
+            foreach (var act in Acts) data.Add(act);
+            return data;
+        }
+
+        private static void Check(INetwork net, RefLayer[] layers, Loss loss, int seed)
+        {
+            Assert.Equal(ReferenceNetwork.ParameterCount(InputLength, layers), net.ParameterCount);
+            var random = new Random(seed);
+            var inputs = Enumerable.Range(0, Batch * InputLength).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+            var targets = Targets(random, loss);
+
+            // Random parameters with unit-scale weights and biases, so every activation's nonlinear range is used.
+            var p = net.Parameters;
+            for (int i = 0; i < p.Length; i++) p[i] = (float)(random.NextDouble() * 2 - 1);
+            var parameters = net.Parameters.ToArray().Select(v => (double)v).ToArray();
+
+            float lossValue = net.ComputeGradients(inputs, targets, Batch);
+            double expectedLoss = ReferenceNetwork.Loss(parameters, inputs, targets, Batch, layers, loss);
+            Assert.True(Math.Abs(lossValue - expectedLoss) <= 1e-5 * Math.Abs(expectedLoss) + 1e-7, $"loss {lossValue} vs reference {expectedLoss}");
+
+            var numeric = ReferenceNetwork.NumericGradient(parameters, q => ReferenceNetwork.Loss(q, inputs, targets, Batch, layers, loss));
+            var analytic = net.Gradients.ToArray();
+            double floor = AbsoluteFloor * numeric.Max(Math.Abs);
+            for (int i = 0; i < numeric.Length; i++)
+            {
+                double error = Math.Abs(analytic[i] - numeric[i]);
+                Assert.True(error <= RelativeTolerance * Math.Abs(numeric[i]) + floor,
+                    $"parameter {i}: generated {analytic[i]:R}, finite differences {numeric[i]:R}");
+            }
+        }
+
+        private static float[] Targets(Random random, Loss loss)
+        {
+            var targets = new float[Batch * Outputs];
+            for (int n = 0; n < Batch; n++)
+            {
+                var row = targets.AsSpan(n * Outputs, Outputs);
+                if (loss == Loss.CrossEntropy)
+                {
+                    // a probability distribution (PyTorch accepts such soft targets)
+                    double sum = 0;
+                    for (int k = 0; k < Outputs; k++) sum += row[k] = (float)random.NextDouble() + 0.1f;
+                    for (int k = 0; k < Outputs; k++) row[k] = (float)(row[k] / sum);
+                }
+                else if (loss == Loss.BinaryCrossEntropy)
+                {
+                    for (int k = 0; k < Outputs; k++) row[k] = (float)random.NextDouble();
+                }
+                else
+                {
+                    for (int k = 0; k < Outputs; k++) row[k] = (float)(random.NextDouble() * 2 - 1);
+                }
+            }
+
+            return targets;
+        }
+
+        [Fact]
+        public void Labels_give_the_same_loss_and_gradients_as_one_hot_targets()
+        {
+            var net = TestCompiler.Create(Compiled.Value, "Grid." + Name(Act.Tanh, Loss.CrossEntropy, true), seed: 1);
+            var random = new Random(5);
+            var inputs = Enumerable.Range(0, Batch * InputLength).Select(_ => (float)random.NextDouble()).ToArray();
+            int[] labels = { 2, 0, 1, 2 };
+            var oneHot = new float[Batch * Outputs];
+            for (int n = 0; n < Batch; n++) oneHot[n * Outputs + labels[n]] = 1f;
+
+            float fromTargets = net.ComputeGradients(inputs, oneHot, Batch);
+            var gradients = net.Gradients.ToArray();
+            float fromLabels = net.ComputeGradients(inputs, labels, Batch);
+            Assert.Equal(fromTargets, fromLabels);
+            Assert.Equal(gradients, net.Gradients.ToArray());
+        }
+    }
+}

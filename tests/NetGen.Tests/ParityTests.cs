@@ -1,0 +1,96 @@
+using System;
+using System.Linq;
+using NetGen.Tests.Parity;
+using Xunit;
+
+namespace NetGen.Tests
+{
+    /// <summary>
+    /// Outputs, losses and gradients against PyTorch 1.13 (fixtures recorded by tests/fixtures/make_fixtures.py), with
+    /// the fixture's parameters loaded into <c>Parameters</c> in <c>model.parameters()</c> order. Tolerance: 1e-5 relative,
+    /// with the tensor's mean magnitude times 1e-5 as the floor for entries near zero (where float32 rounding in a
+    /// different summation order has no relative meaning).
+    /// </summary>
+    public class ParityTests
+    {
+        public static TheoryData<string> Fixtures => new TheoryData<string> { "tanh_softmax", "relu_elu_sigmoid", "selu_leaky_identity", "sigmoid_tanh_softmax" };
+
+        private static INetwork Network(string fixture) => fixture switch
+        {
+            "tanh_softmax" => new TanhSoftmax(),
+            "relu_elu_sigmoid" => new ReluEluSigmoid(),
+            "selu_leaky_identity" => new SeluLeakyIdentity(),
+            "sigmoid_tanh_softmax" => new SigmoidTanhSoftmax(),
+            _ => throw new ArgumentOutOfRangeException(nameof(fixture)),
+        };
+
+        [Theory]
+        [MemberData(nameof(Fixtures))]
+        public void Outputs_loss_and_gradients_match_PyTorch(string name)
+        {
+            var fixture = Fixture.Load(name);
+            var net = Network(name);
+            int batch = fixture.Int("batch");
+            var parameters = fixture.Floats("parameters");
+            Assert.Equal(parameters.Length, net.ParameterCount);
+            parameters.CopyTo(net.Parameters);
+
+            var inputs = fixture.Floats("inputs");
+            var outputs = new float[batch * net.OutputLength];
+            net.Forward(inputs, outputs, batch);
+            AssertClose(fixture.Floats("outputs"), outputs, "outputs");
+
+            float loss = fixture.Has("labels")
+                ? net.ComputeGradients(inputs, fixture.Ints("labels"), batch)
+                : net.ComputeGradients(inputs, fixture.Floats("targets"), batch);
+            AssertClose(new[] { (float)fixture.Double("loss") }, new[] { loss }, "loss");
+            AssertClose(fixture.Floats("gradients"), net.Gradients.ToArray(), "gradients");
+
+            // Forward of one sample equals the batch's first row.
+            var single = new float[net.OutputLength];
+            net.Forward(inputs.AsSpan(0, net.InputLength), single);
+            Assert.Equal(outputs.Take(net.OutputLength), single);
+        }
+
+        public static TheoryData<string> Trajectories => new TheoryData<string> { "sgd_plain", "sgd_momentum", "sgd_nesterov" };
+
+        [Theory]
+        [MemberData(nameof(Trajectories))]
+        public void Sgd_trajectory_matches_torch_optim_SGD(string name)
+        {
+            var fixture = Fixture.Load(name);
+            var sgd = fixture["sgd"];
+            float Get(string key, float fallback) => sgd.TryGetProperty(key, out var v) ? v.GetSingle() : fallback;
+            var optimizer = new Sgd(
+                lr: Get("lr", 0f),
+                momentum: Get("momentum", 0f),
+                dampening: Get("dampening", 0f),
+                weightDecay: Get("weight_decay", 0f),
+                nesterov: sgd.TryGetProperty("nesterov", out var n) && n.GetBoolean());
+
+            var net = new TanhSoftmax();
+            fixture.Floats("parameters").CopyTo(net.Parameters);
+            var inputs = fixture.Floats("inputs");
+            var labels = fixture.Ints("labels");
+            var losses = fixture.Floats("losses");
+            var trajectory = fixture["trajectory"].EnumerateArray().Select(s => s.EnumerateArray().Select(e => e.GetSingle()).ToArray()).ToArray();
+            for (int step = 0; step < trajectory.Length; step++)
+            {
+                float loss = net.TrainStep(inputs, labels, fixture.Int("batch"), optimizer);
+                AssertClose(new[] { losses[step] }, new[] { loss }, $"loss before step {step + 1}");
+                AssertClose(trajectory[step], net.Parameters.ToArray(), $"parameters after step {step + 1}");
+            }
+        }
+
+        internal static void AssertClose(float[] expected, float[] actual, string what, double tolerance = 1e-5)
+        {
+            Assert.Equal(expected.Length, actual.Length);
+            double floor = tolerance * expected.Average(v => Math.Abs((double)v));
+            for (int i = 0; i < expected.Length; i++)
+            {
+                double error = Math.Abs((double)actual[i] - expected[i]);
+                Assert.True(error <= tolerance * Math.Abs(expected[i]) + floor, $"{what}[{i}]: NetGen {actual[i]:R}, PyTorch {expected[i]:R}, error {error:E2}");
+            }
+        }
+    }
+}
