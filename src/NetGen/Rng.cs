@@ -24,6 +24,17 @@ namespace NetGen
             _s3 = SplitMix(ref x);
         }
 
+        private Rng(ulong s0, ulong s1, ulong s2, ulong s3)
+        {
+            _s0 = s0;
+            _s1 = s1;
+            _s2 = s2;
+            _s3 = s3;
+        }
+
+        /// <summary>A generator with the given raw state (for tests against the reference sequence).</summary>
+        internal static Rng FromState(ulong s0, ulong s1, ulong s2, ulong s3) => new Rng(s0, s1, s2, s3);
+
         private static ulong SplitMix(ref ulong x)
         {
             unchecked

@@ -70,7 +70,15 @@ namespace NetGen.Tests
             var (output, _) = Generate(source);
             compilerErrors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray();
             var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new NetGen.Analyzers.NetworkAnalyzer());
-            return output.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync().Result;
+            var crashes = new List<string>();
+            var options = new CompilationWithAnalyzersOptions(
+                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+                onAnalyzerException: (exception, analyzer, diagnostic) => { lock (crashes) crashes.Add(exception.ToString()); },
+                concurrentAnalysis: false,
+                logAnalyzerExecutionTime: false);
+            var diagnostics = output.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync().Result;
+            Assert.True(crashes.Count == 0, "The analyzer threw:\n" + string.Join("\n", crashes));
+            return diagnostics;
         }
     }
 }

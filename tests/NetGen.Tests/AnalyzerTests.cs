@@ -1,0 +1,111 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace NetGen.Tests
+{
+    /// <summary>
+    /// Every NG diagnostic at its exact span, written as markup: <c>[Dense({|NG0002:0|})]</c> expects NG0002 on the
+    /// text "0". Each invalid case has a valid twin that must report nothing.
+    /// </summary>
+    public class AnalyzerTests
+    {
+        private const string Header = "using NetGen;\nnamespace Demo\n{\n";
+        private const string Footer = "}\n";
+
+        public static TheoryData<string, string> Cases => new TheoryData<string, string>
+        {
+            // NG0002: layer arguments out of range, by position and by name; an undefined enum value; an undefined loss.
+            { "[Network(4)] [Dense({|NG0002:0|})] public partial class N { }", "[Network(4)] [Dense(1)] public partial class N { }" },
+            { "[Network(4)] [Dense(8, Act.ReLU)] [Dense({|NG0002:units: -3|}, act: Act.Softmax)] public partial class N { }", "[Network(4)] [Dense(8, Act.ReLU)] [Dense(units: 3, act: Act.Softmax)] public partial class N { }" },
+            { "[Network(4)] [Dense(3, {|NG0002:(Act)42|})] public partial class N { }", "[Network(4)] [Dense(3, (Act)2)] public partial class N { }" },
+            { "[Network(4, {|NG0002:Loss = (Loss)9|})] [Dense(3)] public partial class N { }", "[Network(4, Loss = (Loss)1)] [Dense(3)] public partial class N { }" },
+            // NG0004: not partial, also a containing type.
+            { "[Network(4)] [Dense(3)] public class {|NG0004:N|} { }", "[Network(4)] [Dense(3)] public partial class N { }" },
+            { "public class {|NG0004:Outer|} { [Network(4)] [Dense(3)] public partial class N { } }", "public partial class Outer { [Network(4)] [Dense(3)] public partial class N { } }" },
+            // NG0005: no input shape, a dimension below 1, too many dimensions.
+            { "[{|NG0005:Network()|}] [Dense(3)] public partial class N { }", "[Network(2)] [Dense(3)] public partial class N { }" },
+            { "[Network(1, {|NG0005:0|}, 28)] [Dense(3)] public partial class N { }", "[Network(1, 1, 28)] [Dense(3)] public partial class N { }" },
+            { "[Network({|NG0005:1, 2, 3, 4, 5|})] [Dense(3)] public partial class N { }", "[Network(1, 2, 3, 4)] [Dense(3)] public partial class N { }" },
+            // NG0006: layers on two partial declarations.
+            { "[Network(4)] [Dense(8)] public partial class N { }\n[{|NG0006:Dense(3)|}] public partial class N { }", "[Network(4)] [Dense(8)] [Dense(3)] public partial class N { }\npublic partial class N { }" },
+            // NG0007: the loss does not fit the output activation (table 4.1).
+            { "[Network(4, {|NG0007:Loss = Loss.CrossEntropy|})] [Dense(3, Act.Sigmoid)] public partial class N { }", "[Network(4, Loss = Loss.CrossEntropy)] [Dense(3, Act.Softmax)] public partial class N { }" },
+            { "[Network(4, {|NG0007:Loss = Loss.BinaryCrossEntropy|})] [Dense(3)] public partial class N { }", "[Network(4, Loss = Loss.MeanSquaredError)] [Dense(3, Act.Sigmoid)] public partial class N { }" },
+            // NG0008: softmax on a hidden layer (warning).
+            { "[Network(4)] [Dense(8, {|NG0008:Act.Softmax|})] [Dense(3)] public partial class N { }", "[Network(4)] [Dense(8, Act.Tanh)] [Dense(3, Act.Softmax)] public partial class N { }" },
+            { "[Network(4)] [Dense(8)] [Activation({|NG0008:Act.Softmax|})] [Dense(3)] public partial class N { }", "[Network(4)] [Dense(8)] [Dense(3)] [Activation(Act.Softmax)] public partial class N { }" },
+            // NG0009: no layers.
+            { "[{|NG0009:Network(4)|}] public partial class N { }", "[Network(4)] [Dense(1)] public partial class N { }" },
+            // NG0010: layers without [Network] (warning).
+            { "[{|NG0010:Dense(3)|}] public partial class N { }", "[Network(4)] [Dense(3)] public partial class N { }" },
+        };
+
+        [Theory]
+        [MemberData(nameof(Cases))]
+        public void Invalid_case_is_reported_at_the_argument(string invalid, string valid)
+        {
+            Verify(invalid);
+            Verify(valid);
+        }
+
+        [Fact]
+        public void Messages_show_what_was_found_and_what_would_work()
+        {
+            var diagnostics = TestCompiler.Analyze(Header + "[Network(4)] [Dense(8, Act.ReLU)] [Dense(0)] public partial class N { }\n" + Footer, out _);
+            var message = Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal("Dense layer 2: units = 0; expected units >= 1", message);
+
+            diagnostics = TestCompiler.Analyze(Header + "[Network(4, Loss = Loss.CrossEntropy)] [Dense(3, Act.Sigmoid)] public partial class N { }\n" + Footer, out _);
+            message = Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Contains("CrossEntropy needs a Softmax output", message);
+            Assert.Contains("Loss.BinaryCrossEntropy", message);
+            Assert.Equal(DiagnosticSeverity.Error, diagnostics[0].Severity);
+        }
+
+        [Fact]
+        public void Every_prefix_of_a_half_typed_declaration_neither_crashes_the_generator_nor_the_analyzer()
+        {
+            const string attributes = "[Network(1, 28, 28, Loss = Loss.CrossEntropy)] [Dense(units: 128, act: Act.ReLU, Bias = false)] [Activation(Act.Tanh)] [Dense(10, Act.Softmax)]";
+            for (int i = 0; i <= attributes.Length; i++)
+            {
+                string source = Header + attributes.Substring(0, i) + "\npublic partial class N { }\n" + Footer;
+                TestCompiler.Analyze(source, out _); // throws through its asserts when the generator or the analyzer crashes
+            }
+        }
+
+        private static void Verify(string markup)
+        {
+            var (source, expected) = Parse(Header + markup + "\n" + Footer);
+            var diagnostics = TestCompiler.Analyze(source, out var errors);
+            Assert.True(errors.Length == 0, "Compiler errors:\n" + string.Join("\n", errors));
+            var actual = diagnostics
+                .Select(d => (d.Id, d.Location.SourceSpan.Start, d.Location.SourceSpan.End, Text: source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length)))
+                .OrderBy(d => d.Start)
+                .ToList();
+            Assert.Equal(expected, actual);
+        }
+
+        /// <summary>Removes the {|ID:text|} markup and returns the expected (id, start, end, text).</summary>
+        private static (string Source, List<(string Id, int Start, int End, string Text)> Expected) Parse(string markup)
+        {
+            var expected = new List<(string, int, int, string)>();
+            var source = new StringBuilder();
+            int i = 0;
+            foreach (Match m in Regex.Matches(markup, @"\{\|(NG\d{4}):(.*?)\|\}", RegexOptions.Singleline))
+            {
+                source.Append(markup, i, m.Index - i);
+                int start = source.Length;
+                source.Append(m.Groups[2].Value);
+                expected.Add((m.Groups[1].Value, start, source.Length, m.Groups[2].Value));
+                i = m.Index + m.Length;
+            }
+
+            source.Append(markup, i, markup.Length - i);
+            return (source.ToString(), expected);
+        }
+    }
+}
