@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Packs NetGen, checks that exactly one package with the library and the generator/analyzers comes out, then
+# builds and runs a consumer outside the repository that references only that package, and checks that an
+# invalid network fails that consumer's build with the expected NG error.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+feed="$work/feed"
+
+echo "== pack"
+(cd "$root" && dotnet pack -c Release -o "$feed" -v quiet -nologo)
+count=$(ls "$feed"/*.nupkg | wc -l)
+if [ "$count" -ne 1 ]; then echo "expected exactly one package, got $count:"; ls "$feed"; exit 1; fi
+package=$(ls "$feed"/*.nupkg)
+case "$(basename "$package")" in NetGen.*.nupkg) ;; *) echo "unexpected package $(basename "$package")"; exit 1;; esac
+version=$(basename "$package" .nupkg); version=${version#NetGen.}
+contents=$(python3 -m zipfile -l "$package")
+for entry in lib/net8.0/NetGen.dll analyzers/dotnet/cs/NetGen.Generator.dll analyzers/dotnet/cs/NetGen.Analyzers.dll; do
+  grep -q "$entry" <<<"$contents" || { echo "package lacks $entry"; echo "$contents"; exit 1; }
+done
+echo "package $(basename "$package") holds the library and the generator and analyzers"
+
+consumer="$work/consumer"
+mkdir -p "$consumer"
+cat > "$consumer/nuget.config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <add key="local" value="$feed" />
+  </packageSources>
+</configuration>
+XML
+cat > "$consumer/Directory.Build.props" <<'XML'
+<Project />
+XML
+cat > "$consumer/Consumer.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="NetGen" Version="$version" />
+  </ItemGroup>
+</Project>
+XML
+cat > "$consumer/Program.cs" <<'CS'
+using System;
+using NetGen;
+
+[Network(2)]
+[Dense(4, Act.Tanh)]
+[Dense(3, Act.Softmax)]
+public partial class Classifier { }
+
+public static class Program
+{
+    public static int Main()
+    {
+        var net = new Classifier(seed: 1);
+        float[] x = { 0.5f, -1f, 1f, 0.25f };
+        int[] labels = { 2, 0 };
+        float before = net.ComputeGradients(x, labels, 2);
+        var sgd = new Sgd(lr: 0.5f);
+        for (int i = 0; i < 50; i++) net.TrainStep(x, labels, 2, sgd);
+        float after = net.ComputeGradients(x, labels, 2);
+        var output = new float[Classifier.OutputLength];
+        net.Forward(x.AsSpan(0, 2), output);
+        Console.WriteLine($"parameters {Classifier.ParameterCount}, loss {before:F4} -> {after:F4}, p = [{string.Join(", ", output)}]");
+        return after < before && Classifier.ParameterCount == 27 ? 0 : 1;
+    }
+}
+CS
+export NUGET_PACKAGES="$work/packages"
+echo "== consumer: valid network"
+(cd "$consumer" && dotnet run -c Release -nologo)
+
+echo "== consumer: invalid network"
+sed -i 's/\[Dense(4, Act.Tanh)\]/[Dense(0, Act.Tanh)]/' "$consumer/Program.cs"
+set +e
+out=$(cd "$consumer" && dotnet build -c Release -nologo 2>&1)
+status=$?
+set -e
+if [ $status -eq 0 ]; then echo "the invalid network built"; echo "$out"; exit 1; fi
+if ! grep -q "Program.cs(5,8): error NG0002: Dense layer 1: units = 0; expected units >= 1" <<<"$out"; then
+  echo "the build failed without the expected NG0002 at Program.cs(5,8):"; echo "$out"; exit 1
+fi
+if grep -E "error CS" <<<"$out"; then echo "compiler errors besides NG0002 (a cascade)"; exit 1; fi
+echo "invalid network: error NG0002 at Program.cs(5,8), no other error"
+echo "package check passed"

@@ -1,0 +1,16 @@
+using NetGen;
+
+namespace NetGen.Samples
+{
+    /// <summary>Iris: 4 measurements -> 16 tanh units -> 3 species (softmax, cross-entropy).</summary>
+    [Network(4)]
+    [Dense(16, Act.Tanh)]
+    [Dense(3, Act.Softmax)]
+    public partial class IrisNet { }
+
+    /// <summary>XOR as in section 4.5 of the lecture notes: two hidden ReLU units, a linear output.</summary>
+    [Network(2)]
+    [Dense(2, Act.ReLU)]
+    [Dense(1)]
+    public partial class XorNet { }
+}
