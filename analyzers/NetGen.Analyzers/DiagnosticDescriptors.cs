@@ -16,6 +16,31 @@ namespace NetGen.Analyzers
         private static DiagnosticDescriptor Warning(string id, string title, string message)
             => new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: Help(id));
 
+        public static readonly DiagnosticDescriptor OutputSizeNotPositive = Error(
+            DiagnosticIds.OutputSizeNotPositive,
+            "Layer output size is not positive",
+            "{0} layer {1}: {2}");
+
+        public static readonly DiagnosticDescriptor StrideLeavesInputUnused = Warning(
+            DiagnosticIds.StrideLeavesInputUnused,
+            "Stride leaves input unused",
+            "{0} layer {1} leaves input unused (figure E.13): {2}; {3}");
+
+        public static readonly DiagnosticDescriptor SameNeedsOddKernelAndStrideOne = Error(
+            DiagnosticIds.SameNeedsOddKernelAndStrideOne,
+            "Same padding needs stride 1 and an odd effective kernel",
+            "{0} layer {1}: Padding.Same keeps the input size only with stride 1 and an odd effective kernel (relationship 3), but {2}; {3}");
+
+        public static readonly DiagnosticDescriptor NoSpatialAxes = Error(
+            DiagnosticIds.NoSpatialAxes,
+            "Convolution or pooling without spatial axes",
+            "{0} layer {1} works on feature maps, but its input {2} has no spatial axis; place it before any Dense or Flatten layer, with a [Network] input shape (C, L), (C, H, W) or (C, D, H, W)");
+
+        public static readonly DiagnosticDescriptor PaddingOnlyZeros = Warning(
+            DiagnosticIds.PaddingOnlyZeros,
+            "Padding so large that outputs see only zeros",
+            "{0} layer {1}: padding {2} is at least the effective kernel {3}, so the outermost outputs see only zeros; use p < {3}");
+
         public static readonly DiagnosticDescriptor ArgumentOutOfRange = Error(
             DiagnosticIds.ArgumentOutOfRange,
             "Layer argument out of range",
@@ -61,6 +86,11 @@ namespace NetGen.Analyzers
         {
             switch (id)
             {
+                case DiagnosticIds.OutputSizeNotPositive: return OutputSizeNotPositive;
+                case DiagnosticIds.StrideLeavesInputUnused: return StrideLeavesInputUnused;
+                case DiagnosticIds.SameNeedsOddKernelAndStrideOne: return SameNeedsOddKernelAndStrideOne;
+                case DiagnosticIds.NoSpatialAxes: return NoSpatialAxes;
+                case DiagnosticIds.PaddingOnlyZeros: return PaddingOnlyZeros;
                 case DiagnosticIds.ArgumentOutOfRange: return ArgumentOutOfRange;
                 case DiagnosticIds.NotPartial: return NotPartial;
                 case DiagnosticIds.InvalidInputShape: return InvalidInputShape;

@@ -17,8 +17,16 @@ namespace NetGen.Analyzers
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class NetworkAnalyzer : DiagnosticAnalyzer
     {
+        /// <summary>The diagnostic property listing the fixes a code fix can offer: "p=1;s=1", best first.</summary>
+        public const string FixesProperty = "NetGen.Fixes";
+
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+            DiagnosticDescriptors.OutputSizeNotPositive,
+            DiagnosticDescriptors.StrideLeavesInputUnused,
+            DiagnosticDescriptors.SameNeedsOddKernelAndStrideOne,
+            DiagnosticDescriptors.NoSpatialAxes,
+            DiagnosticDescriptors.PaddingOnlyZeros,
             DiagnosticDescriptors.ArgumentOutOfRange,
             DiagnosticDescriptors.NotPartial,
             DiagnosticDescriptors.InvalidInputShape,
@@ -59,7 +67,9 @@ namespace NetGen.Analyzers
                 var descriptor = DiagnosticDescriptors.For(problem.Id);
                 if (descriptor is null) continue;
                 var location = Locate(problem, type, network, layers, context.CancellationToken);
-                context.ReportDiagnostic(Diagnostic.Create(descriptor, location, problem.Args.ToArray<object>()));
+                var properties = ImmutableDictionary<string, string?>.Empty;
+                if (problem.Fixes.Count > 0) properties = properties.Add(FixesProperty, string.Join(";", problem.Fixes));
+                context.ReportDiagnostic(Diagnostic.Create(descriptor, location, properties, problem.Args.ToArray<object>()));
             }
         }
 

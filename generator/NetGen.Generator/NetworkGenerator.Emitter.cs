@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq;
 using System.Reflection;
 using NetGen.Generator.Model;
 
@@ -77,9 +78,10 @@ namespace NetGen.Generator
                 w.Line("private readonly float[] _trainActivations = new float[" + Lit(all) + "];");
                 w.Line("private readonly float[] _trainDeltas = new float[" + Lit(all) + "];");
                 w.Line("private readonly float[] _trainTarget = new float[" + Lit(plan.OutputLength) + "];");
+                w.Line();
+                EmitGeometries(w, plan);
                 if (hidden > 0)
                 {
-                    w.Line();
                     w.Line("// Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.");
                     w.Line("[global::System.ThreadStatic]");
                     w.Line("private static float[]" + (nullable ? "?" : "") + " t_hidden;");
@@ -317,11 +319,35 @@ namespace NetGen.Generator
                 switch (layer.Spec.Kind)
                 {
                     case LayerKind.Dense:
-                        Dense.Forward(w, layer, input, output, isOutput);
+                        Dense.Forward(w, layer, input, output);
                         break;
-                    default:
-                        ActivationLayer.Forward(w, layer, input, output, isOutput);
+                    case LayerKind.Conv:
+                        Conv.Forward(w, layer, input, output);
                         break;
+                    case LayerKind.ConvTranspose:
+                        Conv.TransposedForward(w, layer, input, output);
+                        break;
+                    case LayerKind.MaxPool:
+                    case LayerKind.AvgPool:
+                        Pool.Forward(w, layer, input, output);
+                        break;
+                    default: // Activation, Flatten
+                        w.Line(input + ".CopyTo(" + output + ");");
+                        break;
+                }
+
+                // The layer's activation, in place; on the output layer only when the loss does not apply it itself.
+                if (layer.Spec.Act == Act.Identity) return;
+                if (isOutput)
+                {
+                    w.Line("if (outputActivation)");
+                    w.Open();
+                    EmitActivation(w, layer.Spec.Act, output);
+                    w.Close();
+                }
+                else
+                {
+                    EmitActivation(w, layer.Spec.Act, output);
                 }
             }
 
@@ -333,8 +359,18 @@ namespace NetGen.Generator
                     case LayerKind.Dense:
                         Dense.Backward(w, layer, input, delta, inputDelta);
                         break;
-                    default:
-                        ActivationLayer.Backward(w, layer, delta, inputDelta);
+                    case LayerKind.Conv:
+                        Conv.Backward(w, layer, input, delta, inputDelta);
+                        break;
+                    case LayerKind.ConvTranspose:
+                        Conv.TransposedBackward(w, layer, input, delta, inputDelta);
+                        break;
+                    case LayerKind.MaxPool:
+                    case LayerKind.AvgPool:
+                        Pool.Backward(w, layer, input, delta, inputDelta);
+                        break;
+                    default: // Activation, Flatten: s = x, so dL/dx = dL/ds
+                        if (inputDelta != null) w.Line(delta + ".CopyTo(" + inputDelta + ");");
                         break;
                 }
             }
@@ -350,7 +386,7 @@ namespace NetGen.Generator
                 {
                     if (layer.ParameterCount == 0) continue;
                     w.Line("// " + Describe(layer));
-                    Dense.Initialize(w, layer);
+                    EmitInitializer(w, layer);
                 }
 
                 w.Close();
@@ -423,7 +459,7 @@ namespace NetGen.Generator
                 {
                     string parameters = layer.ParameterCount == 0
                         ? "none"
-                        : Lit(layer.ParameterCount, true) + " (weight " + Lit(layer.OutSize) + "x" + Lit(layer.InSize) + (layer.BiasCount > 0 ? ", bias " + Lit(layer.BiasCount) : ", no bias") + ", from index " + Lit(layer.WeightOffset, true) + ")";
+                        : Lit(layer.ParameterCount, true) + " (weight " + WeightShape(layer) + (layer.BiasCount > 0 ? ", bias " + Lit(layer.BiasCount) : ", no bias") + ", from index " + Lit(layer.WeightOffset, true) + ")";
                     w.Line("/// <item><term>" + layer.Name + ": " + Signature(layer) + "</term><description>" + Shape(layer.OutShape) + "; " + parameters + "</description></item>");
                 }
 
@@ -437,14 +473,83 @@ namespace NetGen.Generator
 
             private static string Signature(LayerPlan layer)
             {
-                switch (layer.Spec.Kind)
+                var spec = layer.Spec;
+                string act = spec.Act == Act.Identity ? "" : ", " + spec.Act;
+                string bias = spec.Bias ? "" : ", no bias";
+                switch (spec.Kind)
                 {
                     case LayerKind.Dense:
-                        return "Dense(" + Lit(layer.Spec.Units) + ", " + layer.Spec.Act + (layer.Spec.Bias ? "" : ", no bias") + ")";
+                        return "Dense(" + Lit(spec.Units) + act + bias + ")";
+                    case LayerKind.Conv:
+                    case LayerKind.ConvTranspose:
+                    case LayerKind.MaxPool:
+                    case LayerKind.AvgPool:
+                        var window = layer.Window!;
+                        bool conv = spec.Kind == LayerKind.Conv || spec.Kind == LayerKind.ConvTranspose;
+                        string text = spec.AttributeName + "(" + (conv ? Lit(spec.Units) + ", k: " : "") + Sizes(window.Kernel, "x");
+                        if (window.Stride[0] != 1 || !conv) text += ", s: " + Lit(window.Stride[0]);
+                        if (window.Padding.Any(p => p != 0)) text += ", p: " + Sizes(window.Padding, "x");
+                        if (window.Dilation[0] != 1) text += ", d: " + Lit(window.Dilation[0]);
+                        if (window.OutputPadding != 0) text += ", a: " + Lit(window.OutputPadding);
+                        if (spec.Kind == LayerKind.AvgPool && !spec.CountIncludePad) text += ", padding not counted";
+                        return text + act + bias + ")";
+                    case LayerKind.Flatten:
+                        return "Flatten";
                     default:
-                        return "Activation(" + layer.Spec.Act + ")";
+                        return "Activation(" + spec.Act + ")";
                 }
             }
+
+            /// <summary>"5x5" for a square kernel, or its sizes per axis; a single number when all are equal.</summary>
+            internal static string Sizes(EquatableArray<int> sizes, string separator)
+            {
+                bool same = sizes.All(v => v == sizes[0]);
+                return same ? Lit(sizes[0]) : string.Join(separator, sizes.Select(v => Lit(v)));
+            }
+
+            /// <summary>The dimensions of a layer's weight in PyTorch's layout: dense [out, in], conv [F, C, k...], transposed conv [C, F, k...].</summary>
+            private static string WeightShape(LayerPlan layer)
+            {
+                switch (layer.Spec.Kind)
+                {
+                    case LayerKind.Conv:
+                        return Lit(layer.OutShape[0]) + "x" + Lit(layer.InShape[0]) + "x" + string.Join("x", layer.Window!.Kernel.Select(v => Lit(v)));
+                    case LayerKind.ConvTranspose:
+                        return Lit(layer.InShape[0]) + "x" + Lit(layer.OutShape[0]) + "x" + string.Join("x", layer.Window!.Kernel.Select(v => Lit(v)));
+                    default:
+                        return Lit(layer.OutSize) + "x" + Lit(layer.InSize);
+                }
+            }
+
+            /// <summary>Writes a layer's weight initialization (chapter 9, from its fans) and zero biases.</summary>
+            private static void EmitInitializer(SourceWriter w, LayerPlan layer)
+            {
+                string weights = "p.Slice(" + Lit(layer.WeightOffset) + ", " + Lit(layer.WeightCount) + ")";
+                string rng = "new global::NetGen.Rng(seed, " + Lit(layer.Index + 1) + ")";
+                switch (layer.Init)
+                {
+                    case InitKind.HeNormal:
+                        w.Line("global::NetGen.Initializers.HeNormal(" + weights + ", " + Lit(layer.FanIn) + ", " + rng + ");");
+                        break;
+                    case InitKind.LeCunNormal:
+                        w.Line("global::NetGen.Initializers.LeCunNormal(" + weights + ", " + Lit(layer.FanIn) + ", " + rng + ");");
+                        break;
+                    default:
+                        w.Line("global::NetGen.Initializers.GlorotUniform(" + weights + ", " + Lit(layer.FanIn) + ", " + Lit(layer.FanOut) + ", " + rng + ");");
+                        break;
+                }
+
+                if (layer.BiasCount > 0)
+                {
+                    w.Line("p.Slice(" + Lit(layer.BiasOffset) + ", " + Lit(layer.BiasCount) + ").Clear();");
+                }
+            }
+
+            /// <summary>The parameter slices of a layer: "p.Slice(offset, count)" (weights) and its bias, or default when it has none.</summary>
+            internal static string WeightSlice(LayerPlan layer, string buffer = "p") => buffer + ".Slice(" + Lit(layer.WeightOffset) + ", " + Lit(layer.WeightCount) + ")";
+
+            internal static string BiasSlice(LayerPlan layer, string buffer = "p")
+                => layer.BiasCount > 0 ? buffer + ".Slice(" + Lit(layer.BiasOffset) + ", " + Lit(layer.BiasCount) + ")" : "default(" + (buffer == "p" ? ReadOnlySpan : Span) + ")";
 
             /// <summary>The variable holding a hidden layer's output.</summary>
             internal static string Activation(LayerPlan layer) => "a" + Lit(layer.Index + 1);

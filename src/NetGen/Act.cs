@@ -49,4 +49,22 @@ namespace NetGen
         /// <summary>mean over the batch of -sum_k y_k log a_k, as <c>nn.CrossEntropyLoss()</c> on the logits; needs a softmax output.</summary>
         CrossEntropy = 3,
     }
+
+    /// <summary>How a convolution pads its input (appendix E).</summary>
+#if NETGEN_ROSLYN
+    internal
+#else
+    public
+#endif
+    enum Padding
+    {
+        /// <summary>Zero padding of <c>p</c> on every side of every spatial axis, as written.</summary>
+        Explicit = 0,
+        /// <summary>No padding (p = 0): o = floor((i - k) / s) + 1 (relationship 5).</summary>
+        Valid = 1,
+        /// <summary>Half padding p = d(k - 1) / 2 with stride 1 and an odd effective kernel: o = i (relationship 3).</summary>
+        Same = 2,
+        /// <summary>Full padding p = d(k - 1) with stride 1: o = i + d(k - 1) (relationship 4).</summary>
+        Full = 3,
+    }
 }

@@ -57,3 +57,159 @@ namespace NetGen
         public Act Activation { get; }
     }
 }
+
+namespace NetGen
+{
+    /// <summary>
+    /// A convolution (cross-correlation, eq. 6.6) over the 1, 2 or 3 spatial axes of its input, which the network's
+    /// input rank decides: s_{f,o} = b_f + sum_c sum_k w[f, c, k] x[c, o s + k d - p]; weights [filters, C, k...] as PyTorch's nn.Conv*d.
+    /// Output size per axis o = floor((i + 2p - d(k - 1) - 1) / s) + 1 (relationship 15).
+    /// </summary>
+    [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class ConvAttribute : LayerAttribute
+    {
+        /// <summary>A convolution with <paramref name="filters"/> output channels and a k x k (x k) kernel.</summary>
+        public ConvAttribute(int filters, int k, int s = 1, int p = 0, int d = 1, Act act = Act.Identity)
+        {
+            Filters = filters;
+            K = k;
+            S = s;
+            P = p;
+            D = d;
+            Activation = act;
+        }
+
+        /// <summary>Number of output channels.</summary>
+        public int Filters { get; }
+
+        /// <summary>Kernel size on every spatial axis (see <see cref="KernelSize"/> for a non-square kernel).</summary>
+        public int K { get; }
+
+        /// <summary>Stride.</summary>
+        public int S { get; }
+
+        /// <summary>Zero padding on both sides of each spatial axis (used when <see cref="Padding"/> is Explicit).</summary>
+        public int P { get; }
+
+        /// <summary>Dilation.</summary>
+        public int D { get; }
+
+        /// <summary>The activation.</summary>
+        public Act Activation { get; }
+
+        /// <summary>The padding mode; Explicit (the default) uses <see cref="P"/>.</summary>
+        public Padding Padding { get; set; }
+
+        /// <summary>A kernel size per spatial axis, e.g. <c>new[] { 3, 5 }</c> for 3 rows and 5 columns; overrides <see cref="K"/>.</summary>
+        public int[]? KernelSize { get; set; }
+
+        /// <summary>Whether the layer has a bias per filter (default <c>true</c>).</summary>
+        public bool Bias { get; set; } = true;
+    }
+
+    /// <summary>
+    /// A transposed convolution (section E.5): the gradient of a convolution with respect to its input, used to
+    /// upsample. Output size per axis o = (i - 1) s - 2p + k + a (relationship 14); weights [C, filters, k...] as
+    /// PyTorch's nn.ConvTranspose*d, where <c>a</c> is its output_padding.
+    /// </summary>
+    [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class ConvTransposeAttribute : LayerAttribute
+    {
+        /// <summary>A transposed convolution with <paramref name="filters"/> output channels.</summary>
+        public ConvTransposeAttribute(int filters, int k, int s = 1, int p = 0, int a = 0, Act act = Act.Identity)
+        {
+            Filters = filters;
+            K = k;
+            S = s;
+            P = p;
+            A = a;
+            Activation = act;
+        }
+
+        /// <summary>Number of output channels.</summary>
+        public int Filters { get; }
+
+        /// <summary>Kernel size on every spatial axis.</summary>
+        public int K { get; }
+
+        /// <summary>Stride of the convolution this one transposes.</summary>
+        public int S { get; }
+
+        /// <summary>Padding of the convolution this one transposes.</summary>
+        public int P { get; }
+
+        /// <summary>Extra rows/columns at the bottom/right (output padding); must be below <see cref="S"/>.</summary>
+        public int A { get; }
+
+        /// <summary>The activation.</summary>
+        public Act Activation { get; }
+
+        /// <summary>Whether the layer has a bias per filter (default <c>true</c>).</summary>
+        public bool Bias { get; set; } = true;
+    }
+
+    /// <summary>Max pooling (section 6.7): the maximum of each window; padding counts as -infinity, as PyTorch's nn.MaxPool*d.</summary>
+    [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class MaxPoolAttribute : LayerAttribute
+    {
+        /// <summary>Non-overlapping k x k windows (stride k).</summary>
+        public MaxPoolAttribute(int k)
+            : this(k, k)
+        {
+        }
+
+        /// <summary>k x k windows with stride <paramref name="s"/> and padding <paramref name="p"/> (at most k / 2).</summary>
+        public MaxPoolAttribute(int k, int s, int p = 0)
+        {
+            K = k;
+            S = s;
+            P = p;
+        }
+
+        /// <summary>Window size.</summary>
+        public int K { get; }
+
+        /// <summary>Stride.</summary>
+        public int S { get; }
+
+        /// <summary>Padding.</summary>
+        public int P { get; }
+    }
+
+    /// <summary>Average pooling (section 6.7): the mean of each window, as PyTorch's nn.AvgPool*d.</summary>
+    [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class AvgPoolAttribute : LayerAttribute
+    {
+        /// <summary>Non-overlapping k x k windows (stride k).</summary>
+        public AvgPoolAttribute(int k)
+            : this(k, k)
+        {
+        }
+
+        /// <summary>k x k windows with stride <paramref name="s"/> and padding <paramref name="p"/> (at most k / 2).</summary>
+        public AvgPoolAttribute(int k, int s, int p = 0)
+        {
+            K = k;
+            S = s;
+            P = p;
+        }
+
+        /// <summary>Window size.</summary>
+        public int K { get; }
+
+        /// <summary>Stride.</summary>
+        public int S { get; }
+
+        /// <summary>Padding.</summary>
+        public int P { get; }
+
+        /// <summary>Whether padded zeros count in the divisor (PyTorch's count_include_pad, default <c>true</c>).</summary>
+        public bool CountIncludePad { get; set; } = true;
+    }
+
+    /// <summary>Flattens a feature map to a vector (a dense layer after a feature map does this implicitly).</summary>
+    [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class FlattenAttribute : LayerAttribute
+    {
+    }
+}

@@ -11,7 +11,7 @@ namespace NetGen
     /// Not meant to be called directly; the generated code is their documentation.
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static class Kernels
+    public static partial class Kernels
     {
         private const float LeakySlope = 0.01f;
         private const float SeluLambda = 1.0507009873554805f;

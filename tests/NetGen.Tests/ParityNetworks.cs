@@ -26,3 +26,44 @@ namespace NetGen.Tests.Parity
     [Dense(5, Act.Softmax)]
     public partial class SigmoidTanhSoftmax { }
 }
+
+namespace NetGen.Tests.Parity
+{
+    /// <summary>LeNet-5 exactly as DESIGN.md declares it (section 6.9).</summary>
+    [Network(1, 28, 28)]
+    [Conv(6, k: 5, p: 2, act: Act.ReLU)]
+    [MaxPool(2)]
+    [Conv(16, k: 5, act: Act.ReLU)]
+    [MaxPool(2)]
+    [Dense(120, Act.ReLU)]
+    [Dense(84, Act.ReLU)]
+    [Dense(10, Act.Softmax)]
+    public partial class LeNet5 { }
+
+    [Network(3, 21)]
+    [Conv(4, k: 3, s: 2, p: 1, act: Act.Tanh)]
+    [AvgPool(3, 2, 1)]
+    [Conv(5, k: 2, d: 2, act: Act.ELU, Padding = Padding.Full)]
+    [Flatten]
+    [Dense(2, Act.Sigmoid)]
+    public partial class Conv1dNet { }
+
+    [Network(2, 4, 6, 6)]
+    [Conv(3, k: 3, act: Act.LeakyReLU, Padding = Padding.Same)]
+    [MaxPool(2, 2)]
+    [Dense(4)]
+    public partial class Conv3dNet { }
+
+    [Network(4, 3, 3)]
+    [ConvTranspose(3, k: 3, s: 2, p: 1, a: 1, act: Act.ReLU)]
+    [ConvTranspose(1, k: 4, s: 2, p: 1, act: Act.Sigmoid)]
+    public partial class Decoder { }
+
+    [Network(2, 9, 7)]
+    [Conv(4, k: 3, p: 1, d: 2, act: Act.Sigmoid)]
+    [AvgPool(3, 2, 1, CountIncludePad = false)]
+    [MaxPool(2, 1)]
+    [Conv(3, k: 2, act: Act.SELU, KernelSize = new[] { 2, 1 }, Padding = Padding.Valid)]
+    [Dense(3, Act.Softmax)]
+    public partial class MixedConv { }
+}

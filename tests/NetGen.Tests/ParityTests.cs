@@ -13,7 +13,11 @@ namespace NetGen.Tests
     /// </summary>
     public class ParityTests
     {
-        public static TheoryData<string> Fixtures => new TheoryData<string> { "tanh_softmax", "relu_elu_sigmoid", "selu_leaky_identity", "sigmoid_tanh_softmax" };
+        public static TheoryData<string> Fixtures => new TheoryData<string>
+        {
+            "tanh_softmax", "relu_elu_sigmoid", "selu_leaky_identity", "sigmoid_tanh_softmax",
+            "lenet5", "conv1d", "conv3d", "decoder", "mixed_conv",
+        };
 
         private static INetwork Network(string fixture) => fixture switch
         {
@@ -21,6 +25,11 @@ namespace NetGen.Tests
             "relu_elu_sigmoid" => new ReluEluSigmoid(),
             "selu_leaky_identity" => new SeluLeakyIdentity(),
             "sigmoid_tanh_softmax" => new SigmoidTanhSoftmax(),
+            "lenet5" => new LeNet5(),
+            "conv1d" => new Conv1dNet(),
+            "conv3d" => new Conv3dNet(),
+            "decoder" => new Decoder(),
+            "mixed_conv" => new MixedConv(),
             _ => throw new ArgumentOutOfRangeException(nameof(fixture)),
         };
 

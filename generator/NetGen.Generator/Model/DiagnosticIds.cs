@@ -33,10 +33,19 @@ namespace NetGen.Generator.Model
         /// <summary>Layer attributes on a class without [Network] (warning).</summary>
         public const string LayersWithoutNetwork = "NG0010";
 
+        /// <summary>Padding.Same with a stride above 1 or an even effective kernel.</summary>
+        public const string SameNeedsOddKernelAndStrideOne = "NG0011";
+
+        /// <summary>A convolution or pooling layer after a layer with no spatial axes.</summary>
+        public const string NoSpatialAxes = "NG0012";
+
+        /// <summary>Padding so large that some outputs see only zeros (warning).</summary>
+        public const string PaddingOnlyZeros = "NG0013";
+
         /// <summary>A problem the C# compiler already reports (an attribute with errors); no NetGen diagnostic, but no code either.</summary>
         public const string CompilerReported = "";
 
         /// <summary>Whether a problem with this ID prevents code generation.</summary>
-        public static bool IsError(string id) => id != SoftmaxOnHiddenLayer && id != StrideLeavesInputUnused && id != LayersWithoutNetwork;
+        public static bool IsError(string id) => id != SoftmaxOnHiddenLayer && id != StrideLeavesInputUnused && id != LayersWithoutNetwork && id != PaddingOnlyZeros;
     }
 }

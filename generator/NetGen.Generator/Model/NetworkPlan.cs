@@ -12,7 +12,11 @@ namespace NetGen.Generator.Model
     /// constructor parameter or property at fault (null: the whole attribute); <see cref="Element"/> picks one element of a
     /// params array (-1: all of it). The analyzers turn it into a diagnostic at that argument.
     /// </summary>
-    internal sealed record Problem(string Id, int Layer, string? Argument, int Element, EquatableArray<string> Args);
+    internal sealed record Problem(string Id, int Layer, string? Argument, int Element, EquatableArray<string> Args)
+    {
+        /// <summary>Fixes a code fix can offer, as "argument=value" (e.g. "p=1"), best first.</summary>
+        public EquatableArray<string> Fixes { get; init; } = EquatableArray<string>.Empty;
+    }
 
     /// <summary>How a layer's weights are initialized by default (chapter 9).</summary>
     internal enum InitKind
@@ -22,6 +26,13 @@ namespace NetGen.Generator.Model
         HeNormal,
         LeCunNormal,
     }
+
+    /// <summary>
+    /// The resolved window of a convolution, transposed convolution or pooling layer, per spatial axis (depth, height,
+    /// width order; 1 to 3 axes): kernel, stride, zero padding on both sides, dilation; and the transposed
+    /// convolution's output padding.
+    /// </summary>
+    internal sealed record WindowPlan(EquatableArray<int> Kernel, EquatableArray<int> Stride, EquatableArray<int> Padding, EquatableArray<int> Dilation, int OutputPadding);
 
     /// <summary>One layer with its shapes and its place in the parameter buffer and the per-sample activations.</summary>
     internal sealed record LayerPlan(
@@ -37,7 +48,10 @@ namespace NetGen.Generator.Model
         int BiasOffset,
         int BiasCount,
         int ActivationOffset,
-        InitKind Init)
+        InitKind Init,
+        int FanIn,
+        int FanOut,
+        WindowPlan? Window)
     {
         public int ParameterCount => WeightCount + BiasCount;
     }

@@ -7,6 +7,11 @@ namespace NetGen.Generator.Model
         Unknown,
         Dense,
         Activation,
+        Conv,
+        ConvTranspose,
+        MaxPool,
+        AvgPool,
+        Flatten,
     }
 
     /// <summary>A partial type declaration that encloses or is the network: its keyword, name and type parameter list.</summary>
@@ -18,11 +23,36 @@ namespace NetGen.Generator.Model
     /// </summary>
     /// <param name="Kind">The layer kind.</param>
     /// <param name="AttributeName">The attribute's name without the suffix, for messages ("Dense").</param>
-    /// <param name="Units">Dense: the number of units.</param>
+    /// <param name="Units">Dense: the number of units; Conv and ConvTranspose: the number of filters.</param>
     /// <param name="Act">The activation.</param>
     /// <param name="Bias">Whether the layer has a bias.</param>
     /// <param name="Declaration">Which partial declaration of the class carries the attribute (0 = the first).</param>
-    internal sealed record LayerSpec(LayerKind Kind, string AttributeName, int Units, Act Act, bool Bias, int Declaration);
+    internal sealed record LayerSpec(LayerKind Kind, string AttributeName, int Units, Act Act, bool Bias, int Declaration)
+    {
+        /// <summary>Kernel or window size on every spatial axis.</summary>
+        public int K { get; init; }
+
+        /// <summary>Kernel size per spatial axis (Conv's KernelSize); empty when not written.</summary>
+        public EquatableArray<int> KernelSize { get; init; } = EquatableArray<int>.Empty;
+
+        /// <summary>Stride (pooling: the window when not written).</summary>
+        public int S { get; init; } = 1;
+
+        /// <summary>Explicit zero padding.</summary>
+        public int P { get; init; }
+
+        /// <summary>Dilation.</summary>
+        public int D { get; init; } = 1;
+
+        /// <summary>ConvTranspose: output padding.</summary>
+        public int A { get; init; }
+
+        /// <summary>Conv: padding mode.</summary>
+        public Padding Padding { get; init; }
+
+        /// <summary>AvgPool: whether padded zeros count in the divisor.</summary>
+        public bool CountIncludePad { get; init; } = true;
+    }
 
     /// <summary>
     /// The whole network as declared: the root of the generator's model. Keep it a sealed record of

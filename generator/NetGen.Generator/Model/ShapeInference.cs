@@ -74,7 +74,9 @@ namespace NetGen.Generator.Model
                 long outSize;
                 EquatableArray<int> outShape;
                 long weights = 0, biases = 0;
+                long fanIn = 0, fanOut = 0;
                 InitKind init = InitKind.None;
+                WindowPlan? window = null;
                 switch (layer.Kind)
                 {
                     case LayerKind.Dense:
@@ -89,7 +91,38 @@ namespace NetGen.Generator.Model
                         outShape = new EquatableArray<int>(new[] { layer.Units });
                         weights = inSize * layer.Units;
                         biases = layer.Bias ? layer.Units : 0;
+                        fanIn = inSize;
+                        fanOut = layer.Units;
                         init = DefaultInit(layer.Act);
+                        break;
+                    case LayerKind.Conv:
+                    case LayerKind.ConvTranspose:
+                    case LayerKind.MaxPool:
+                    case LayerKind.AvgPool:
+                        if (!shapesKnown) continue;
+                        if (!WindowArithmetic.Infer(layer, i, shape, problems, out outShape, out window))
+                        {
+                            shapesKnown = false;
+                            continue;
+                        }
+
+                        outSize = Product(outShape);
+                        if (layer.Kind == LayerKind.Conv || layer.Kind == LayerKind.ConvTranspose)
+                        {
+                            long taps = 1;
+                            foreach (int k in window!.Kernel) taps *= k;
+                            weights = (long)layer.Units * shape[0] * taps;
+                            biases = layer.Bias ? layer.Units : 0;
+                            // PyTorch's fans: from weight dims 1 and 0 times the kernel (for ConvTranspose, [C, F, k]: fan-in F k).
+                            fanIn = (layer.Kind == LayerKind.Conv ? shape[0] : layer.Units) * taps;
+                            fanOut = (layer.Kind == LayerKind.Conv ? layer.Units : shape[0]) * taps;
+                            init = DefaultInit(layer.Act);
+                        }
+
+                        break;
+                    case LayerKind.Flatten:
+                        outSize = inSize;
+                        outShape = new EquatableArray<int>(new[] { (int)inSize });
                         break;
                     default: // Activation
                         outSize = inSize;
@@ -123,7 +156,10 @@ namespace NetGen.Generator.Model
                     (int)(parameters + weights),
                     (int)biases,
                     (int)activations,
-                    init));
+                    init,
+                    (int)fanIn,
+                    (int)fanOut,
+                    window));
                 parameters += weights + biases;
                 activations += outSize;
                 shape = outShape;
@@ -221,7 +257,7 @@ namespace NetGen.Generator.Model
             return length;
         }
 
-        private static long Product(EquatableArray<int> shape)
+        internal static long Product(EquatableArray<int> shape)
         {
             long p = 1;
             foreach (int d in shape) p *= d;
@@ -232,11 +268,11 @@ namespace NetGen.Generator.Model
 
         private static bool IsDefined(Loss loss) => loss >= Loss.Auto && loss <= Loss.CrossEntropy;
 
-        private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
+        internal static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-        private static string Str(long value) => value.ToString(CultureInfo.InvariantCulture);
+        internal static string Str(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-        private static Problem Make(string id, int layer, string? argument, int element, params string[] args)
+        internal static Problem Make(string id, int layer, string? argument, int element, params string[] args)
             => new Problem(id, layer, argument, element, new EquatableArray<string>(args));
     }
 }

@@ -120,8 +120,45 @@ namespace NetGen.Generator.Parsing
                     return new LayerSpec(LayerKind.Dense, name, Int("units", 0), (Act)Int("act", 0), Bool("Bias", true), declaration);
                 case "Activation":
                     return new LayerSpec(LayerKind.Activation, name, 0, (Act)Int("act", 0), false, declaration);
+                case "Conv":
+                    return new LayerSpec(LayerKind.Conv, name, Int("filters", 0), (Act)Int("act", 0), Bool("Bias", true), declaration)
+                    {
+                        K = Int("k", 0),
+                        S = Int("s", 1),
+                        P = Int("p", 0),
+                        D = Int("d", 1),
+                        Padding = (Padding)Int("Padding", 0),
+                        KernelSize = Ints("KernelSize"),
+                    };
+                case "ConvTranspose":
+                    return new LayerSpec(LayerKind.ConvTranspose, name, Int("filters", 0), (Act)Int("act", 0), Bool("Bias", true), declaration)
+                    {
+                        K = Int("k", 0),
+                        S = Int("s", 1),
+                        P = Int("p", 0),
+                        A = Int("a", 0),
+                    };
+                case "MaxPool":
+                case "AvgPool":
+                    return new LayerSpec(name == "MaxPool" ? LayerKind.MaxPool : LayerKind.AvgPool, name, 0, Act.Identity, false, declaration)
+                    {
+                        K = Int("k", 0),
+                        S = Int("s", Int("k", 0)), // the one-argument constructor means stride = window
+                        P = Int("p", 0),
+                        CountIncludePad = Bool("CountIncludePad", true),
+                    };
+                case "Flatten":
+                    return new LayerSpec(LayerKind.Flatten, name, 0, Act.Identity, false, declaration);
                 default:
                     return new LayerSpec(LayerKind.Unknown, name, 0, Act.Identity, true, declaration);
+            }
+
+            EquatableArray<int> Ints(string key)
+            {
+                if (!args.TryGetValue(key, out var c) || c.Kind != TypedConstantKind.Array || c.IsNull) return EquatableArray<int>.Empty;
+                var values = new List<int>();
+                foreach (var v in c.Values) values.Add(v.Value is int i ? i : 0);
+                return new EquatableArray<int>(values);
             }
         }
 

@@ -1,0 +1,308 @@
+using System;
+
+namespace NetGen
+{
+    public static partial class Kernels
+    {
+        // Every convolution kernel walks the same loops: for each filter f, channel c and kernel tap (kd, kh, kw), and
+        // each output row (od, oh), the output columns ow whose input column iw = ow*SW + kw*DW - PW lies inside the
+        // input. With SW = 1 those rows are contiguous in both tensors and the innermost loop is a vector Axpy or Dot.
+
+        /// <summary>The output columns [lo, hi) whose tap at offset <paramref name="shift"/> (= k*dilation - padding) reads inside [0, size).</summary>
+        private static void Columns(int shift, int stride, int size, int outSize, out int lo, out int hi)
+        {
+            // need 0 <= o*stride + shift <= size - 1
+            lo = shift >= 0 ? 0 : (-shift + stride - 1) / stride;
+            int last = size - 1 - shift;
+            hi = last < 0 ? 0 : Math.Min(outSize, last / stride + 1);
+            if (hi < lo) hi = lo;
+        }
+
+        private static bool Inside(int index, int size) => (uint)index < (uint)size;
+
+        /// <summary>Convolution forward for one sample: y[f] = b[f] + sum_c w[f, c] * x[c] (cross-correlation, eq. 6.6; b may be empty).</summary>
+        public static void ConvForward(in ConvGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, Span<float> y)
+        {
+            int plane = g.OD * g.OH * g.OW;
+            for (int f = 0; f < g.F; f++) y.Slice(f * plane, plane).Fill(b.IsEmpty ? 0f : b[f]);
+            ConvAccumulate(g, w, x, y);
+        }
+
+        /// <summary>y += conv(x) with weights [F, C, KD, KH, KW]: the forward pass without bias.</summary>
+        public static void ConvAccumulate(in ConvGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y)
+        {
+            for (int f = 0; f < g.F; f++)
+            for (int c = 0; c < g.C; c++)
+            for (int kd = 0; kd < g.KD; kd++)
+            for (int kh = 0; kh < g.KH; kh++)
+            {
+                for (int kw = 0; kw < g.KW; kw++)
+                {
+                    float weight = w[(((f * g.C + c) * g.KD + kd) * g.KH + kh) * g.KW + kw];
+                    int shift = kw * g.DW - g.PW;
+                    Columns(shift, g.SW, g.IW, g.OW, out int lo, out int hi);
+                    if (hi <= lo || weight == 0f) continue;
+                    for (int od = 0; od < g.OD; od++)
+                    {
+                        int id = od * g.SD + kd * g.DD - g.PD;
+                        if (!Inside(id, g.ID)) continue;
+                        for (int oh = 0; oh < g.OH; oh++)
+                        {
+                            int ih = oh * g.SH + kh * g.DH - g.PH;
+                            if (!Inside(ih, g.IH)) continue;
+                            int xRow = ((c * g.ID + id) * g.IH + ih) * g.IW;
+                            int yRow = ((f * g.OD + od) * g.OH + oh) * g.OW;
+                            if (g.SW == 1)
+                            {
+                                Axpy(weight, x.Slice(xRow + lo + shift, hi - lo), y.Slice(yRow + lo, hi - lo));
+                            }
+                            else
+                            {
+                                for (int ow = lo; ow < hi; ow++) y[yRow + ow] += weight * x[xRow + ow * g.SW + shift];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// dx = sum_f w[f, c] scattered by dy[f] (eq. 6.10-6.11: the deltas correlated with the flipped kernel, i.e. a
+        /// transposed convolution); overwrites dx.
+        /// </summary>
+        public static void ConvBackwardInput(in ConvGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx)
+        {
+            dx.Slice(0, g.InputLength).Clear();
+            for (int f = 0; f < g.F; f++)
+            for (int c = 0; c < g.C; c++)
+            for (int kd = 0; kd < g.KD; kd++)
+            for (int kh = 0; kh < g.KH; kh++)
+            for (int kw = 0; kw < g.KW; kw++)
+            {
+                float weight = w[(((f * g.C + c) * g.KD + kd) * g.KH + kh) * g.KW + kw];
+                int shift = kw * g.DW - g.PW;
+                Columns(shift, g.SW, g.IW, g.OW, out int lo, out int hi);
+                if (hi <= lo || weight == 0f) continue;
+                for (int od = 0; od < g.OD; od++)
+                {
+                    int id = od * g.SD + kd * g.DD - g.PD;
+                    if (!Inside(id, g.ID)) continue;
+                    for (int oh = 0; oh < g.OH; oh++)
+                    {
+                        int ih = oh * g.SH + kh * g.DH - g.PH;
+                        if (!Inside(ih, g.IH)) continue;
+                        int xRow = ((c * g.ID + id) * g.IH + ih) * g.IW;
+                        int yRow = ((f * g.OD + od) * g.OH + oh) * g.OW;
+                        if (g.SW == 1)
+                        {
+                            Axpy(weight, dy.Slice(yRow + lo, hi - lo), dx.Slice(xRow + lo + shift, hi - lo));
+                        }
+                        else
+                        {
+                            for (int ow = lo; ow < hi; ow++) dx[xRow + ow * g.SW + shift] += weight * dy[yRow + ow];
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>dw[f, c, k] += sum over outputs of dy[f, o] x[c, o s + k d - p] (eq. 6.8-6.9: the input correlated with the deltas).</summary>
+        public static void ConvWeightGradient(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw)
+        {
+            for (int f = 0; f < g.F; f++)
+            for (int c = 0; c < g.C; c++)
+            for (int kd = 0; kd < g.KD; kd++)
+            for (int kh = 0; kh < g.KH; kh++)
+            for (int kw = 0; kw < g.KW; kw++)
+            {
+                int shift = kw * g.DW - g.PW;
+                Columns(shift, g.SW, g.IW, g.OW, out int lo, out int hi);
+                if (hi <= lo) continue;
+                float sum = 0f;
+                for (int od = 0; od < g.OD; od++)
+                {
+                    int id = od * g.SD + kd * g.DD - g.PD;
+                    if (!Inside(id, g.ID)) continue;
+                    for (int oh = 0; oh < g.OH; oh++)
+                    {
+                        int ih = oh * g.SH + kh * g.DH - g.PH;
+                        if (!Inside(ih, g.IH)) continue;
+                        int xRow = ((c * g.ID + id) * g.IH + ih) * g.IW;
+                        int yRow = ((f * g.OD + od) * g.OH + oh) * g.OW;
+                        if (g.SW == 1)
+                        {
+                            sum += Dot(dy.Slice(yRow + lo, hi - lo), x.Slice(xRow + lo + shift, hi - lo));
+                        }
+                        else
+                        {
+                            for (int ow = lo; ow < hi; ow++) sum += dy[yRow + ow] * x[xRow + ow * g.SW + shift];
+                        }
+                    }
+                }
+
+                dw[(((f * g.C + c) * g.KD + kd) * g.KH + kh) * g.KW + kw] += sum;
+            }
+        }
+
+        /// <summary>y[f, ...] += b[f] over each channel's <paramref name="plane"/> values.</summary>
+        public static void AddChannelBias(ReadOnlySpan<float> b, Span<float> y, int plane)
+        {
+            for (int f = 0; f < b.Length; f++)
+            {
+                var row = y.Slice(f * plane, plane);
+                float v = b[f];
+                for (int i = 0; i < row.Length; i++) row[i] += v;
+            }
+        }
+
+        /// <summary>db[f] += sum of dy over channel f's <paramref name="plane"/> values.</summary>
+        public static void ChannelBiasGradient(ReadOnlySpan<float> dy, Span<float> db, int plane)
+        {
+            for (int f = 0; f < db.Length; f++)
+            {
+                var row = dy.Slice(f * plane, plane);
+                float sum = 0f;
+                for (int i = 0; i < row.Length; i++) sum += row[i];
+                db[f] += sum;
+            }
+        }
+
+        // ---- pooling (section 6.7) --------------------------------------------------------------
+
+        /// <summary>Max pooling forward: each output is its window's maximum; padding never wins (it is -infinity); NaN propagates, as PyTorch.</summary>
+        public static void MaxPoolForward(in PoolGeometry g, ReadOnlySpan<float> x, Span<float> y)
+        {
+            int o = 0;
+            for (int c = 0; c < g.C; c++)
+            for (int od = 0; od < g.OD; od++)
+            for (int oh = 0; oh < g.OH; oh++)
+            for (int ow = 0; ow < g.OW; ow++)
+            {
+                int arg = ArgMax(g, x, c, od, oh, ow);
+                y[o++] = arg < 0 ? float.NegativeInfinity : x[arg];
+            }
+        }
+
+        /// <summary>Max pooling backward: each output's delta goes to its window's first maximum in scan order (as PyTorch); adds into dx after clearing it.</summary>
+        public static void MaxPoolBackward(in PoolGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+        {
+            dx.Slice(0, g.C * g.ID * g.IH * g.IW).Clear();
+            int o = 0;
+            for (int c = 0; c < g.C; c++)
+            for (int od = 0; od < g.OD; od++)
+            for (int oh = 0; oh < g.OH; oh++)
+            for (int ow = 0; ow < g.OW; ow++)
+            {
+                int arg = ArgMax(g, x, c, od, oh, ow);
+                if (arg >= 0) dx[arg] += dy[o];
+                o++;
+            }
+        }
+
+        private static int ArgMax(in PoolGeometry g, ReadOnlySpan<float> x, int c, int od, int oh, int ow)
+        {
+            int best = -1;
+            float max = float.NegativeInfinity;
+            for (int kd = 0; kd < g.KD; kd++)
+            {
+                int id = od * g.SD + kd - g.PD;
+                if (!Inside(id, g.ID)) continue;
+                for (int kh = 0; kh < g.KH; kh++)
+                {
+                    int ih = oh * g.SH + kh - g.PH;
+                    if (!Inside(ih, g.IH)) continue;
+                    for (int kw = 0; kw < g.KW; kw++)
+                    {
+                        int iw = ow * g.SW + kw - g.PW;
+                        if (!Inside(iw, g.IW)) continue;
+                        int index = ((c * g.ID + id) * g.IH + ih) * g.IW + iw;
+                        float v = x[index];
+                        if (best < 0 || v > max || float.IsNaN(v))
+                        {
+                            best = index;
+                            max = v;
+                            if (float.IsNaN(v)) return best;
+                        }
+                    }
+                }
+            }
+
+            return best;
+        }
+
+        /// <summary>
+        /// The divisor of an average-pooling window: its size clipped to the padded input when padding counts
+        /// (PyTorch's count_include_pad = true), else the number of input values it covers.
+        /// </summary>
+        private static int Divisor(in PoolGeometry g, bool countIncludePad, int od, int oh, int ow)
+        {
+            int Span1(int o, int s, int p, int k, int size, bool withPad)
+            {
+                int start = o * s - p, end = Math.Min(start + k, size + p);
+                if (withPad) return end - start;
+                return Math.Min(end, size) - Math.Max(start, 0);
+            }
+
+            return Span1(od, g.SD, g.PD, g.KD, g.ID, countIncludePad) * Span1(oh, g.SH, g.PH, g.KH, g.IH, countIncludePad) * Span1(ow, g.SW, g.PW, g.KW, g.IW, countIncludePad);
+        }
+
+        /// <summary>Average pooling forward: each output is its window's sum over the divisor (see PyTorch's count_include_pad).</summary>
+        public static void AvgPoolForward(in PoolGeometry g, bool countIncludePad, ReadOnlySpan<float> x, Span<float> y)
+        {
+            int o = 0;
+            for (int c = 0; c < g.C; c++)
+            for (int od = 0; od < g.OD; od++)
+            for (int oh = 0; oh < g.OH; oh++)
+            for (int ow = 0; ow < g.OW; ow++)
+            {
+                float sum = 0f;
+                for (int kd = 0; kd < g.KD; kd++)
+                {
+                    int id = od * g.SD + kd - g.PD;
+                    if (!Inside(id, g.ID)) continue;
+                    for (int kh = 0; kh < g.KH; kh++)
+                    {
+                        int ih = oh * g.SH + kh - g.PH;
+                        if (!Inside(ih, g.IH)) continue;
+                        for (int kw = 0; kw < g.KW; kw++)
+                        {
+                            int iw = ow * g.SW + kw - g.PW;
+                            if (Inside(iw, g.IW)) sum += x[((c * g.ID + id) * g.IH + ih) * g.IW + iw];
+                        }
+                    }
+                }
+
+                y[o++] = sum / Divisor(g, countIncludePad, od, oh, ow);
+            }
+        }
+
+        /// <summary>Average pooling backward: each output's delta, divided by its divisor, goes to every input of its window; overwrites dx.</summary>
+        public static void AvgPoolBackward(in PoolGeometry g, bool countIncludePad, ReadOnlySpan<float> dy, Span<float> dx)
+        {
+            dx.Slice(0, g.C * g.ID * g.IH * g.IW).Clear();
+            int o = 0;
+            for (int c = 0; c < g.C; c++)
+            for (int od = 0; od < g.OD; od++)
+            for (int oh = 0; oh < g.OH; oh++)
+            for (int ow = 0; ow < g.OW; ow++)
+            {
+                float share = dy[o++] / Divisor(g, countIncludePad, od, oh, ow);
+                for (int kd = 0; kd < g.KD; kd++)
+                {
+                    int id = od * g.SD + kd - g.PD;
+                    if (!Inside(id, g.ID)) continue;
+                    for (int kh = 0; kh < g.KH; kh++)
+                    {
+                        int ih = oh * g.SH + kh - g.PH;
+                        if (!Inside(ih, g.IH)) continue;
+                        for (int kw = 0; kw < g.KW; kw++)
+                        {
+                            int iw = ow * g.SW + kw - g.PW;
+                            if (Inside(iw, g.IW)) dx[((c * g.ID + id) * g.IH + ih) * g.IW + iw] += share;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
