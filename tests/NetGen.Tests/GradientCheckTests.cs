@@ -26,11 +26,11 @@ namespace NetGen.Tests
 
         /// <summary>Two hidden dense layers with the activation under test and an output layer that fits the loss (for squared error, the activation under test again).</summary>
         private static RefLayer[] Layers(Act act, Loss loss, bool bias)
-            => new[] { RefLayer.D(5, act, bias), RefLayer.D(4, act, bias), RefLayer.D(Outputs, OutputAct(act, loss), bias) };
+            => new[] { RefLayer.Dense(5, act, bias), RefLayer.Dense(4, act, bias), RefLayer.Dense(Outputs, OutputAct(act, loss), bias) };
 
         /// <summary>The activation under test as a layer of its own, then softmax as a layer of its own (cross-entropy).</summary>
         private static RefLayer[] ActivationLayers(Act act)
-            => new[] { RefLayer.D(5), RefLayer.A(act), RefLayer.D(Outputs), RefLayer.A(Act.Softmax) };
+            => new[] { RefLayer.Dense(5), RefLayer.Activation(act), RefLayer.Dense(Outputs), RefLayer.Activation(Act.Softmax) };
 
         private static string Name(Act act, Loss loss, bool bias) => $"Net_{act}_{loss}_{(bias ? "Bias" : "NoBias")}";
 
@@ -89,21 +89,31 @@ namespace NetGen.Tests
 
         private static void Check(INetwork net, RefLayer[] layers, Loss loss, int seed)
         {
-            Assert.Equal(ReferenceNetwork.ParameterCount(InputLength, layers), net.ParameterCount);
             var random = new Random(seed);
             var inputs = Enumerable.Range(0, Batch * InputLength).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
-            var targets = Targets(random, loss);
+            var targets = Targets(random, loss, Outputs);
+            Check(net, new[] { InputLength }, layers, loss, inputs, targets, Batch, random);
+        }
+
+        /// <summary>
+        /// Sets random parameters, then compares the network's loss with the reference's and its gradients with the
+        /// reference's central differences over every parameter.
+        /// </summary>
+        internal static void Check(INetwork net, int[] inputShape, RefLayer[] layers, Loss loss, float[] inputs, float[] targets, int batch, Random random, double scale = 1.0)
+        {
+            ReferenceNetwork.Forward(new double[net.ParameterCount], new double[net.InputLength], inputShape, layers, out int count);
+            Assert.Equal(count, net.ParameterCount);
 
             // Random parameters with unit-scale weights and biases, so every activation's nonlinear range is used.
             var p = net.Parameters;
-            for (int i = 0; i < p.Length; i++) p[i] = (float)(random.NextDouble() * 2 - 1);
+            for (int i = 0; i < p.Length; i++) p[i] = (float)((random.NextDouble() * 2 - 1) * scale);
             var parameters = net.Parameters.ToArray().Select(v => (double)v).ToArray();
 
-            float lossValue = net.ComputeGradients(inputs, targets, Batch);
-            double expectedLoss = ReferenceNetwork.Loss(parameters, inputs, targets, Batch, layers, loss);
+            float lossValue = net.ComputeGradients(inputs, targets, batch);
+            double expectedLoss = ReferenceNetwork.Loss(parameters, inputs, targets, batch, inputShape, layers, loss);
             Assert.True(Math.Abs(lossValue - expectedLoss) <= 1e-5 * Math.Abs(expectedLoss) + 1e-7, $"loss {lossValue} vs reference {expectedLoss}");
 
-            var numeric = ReferenceNetwork.NumericGradient(parameters, q => ReferenceNetwork.Loss(q, inputs, targets, Batch, layers, loss));
+            var numeric = ReferenceNetwork.NumericGradient(parameters, q => ReferenceNetwork.Loss(q, inputs, targets, batch, inputShape, layers, loss));
             var analytic = net.Gradients.ToArray();
             double floor = AbsoluteFloor * numeric.Max(Math.Abs);
             for (int i = 0; i < numeric.Length; i++)
@@ -114,26 +124,26 @@ namespace NetGen.Tests
             }
         }
 
-        private static float[] Targets(Random random, Loss loss)
+        internal static float[] Targets(Random random, Loss loss, int outputs, int batch = Batch)
         {
-            var targets = new float[Batch * Outputs];
-            for (int n = 0; n < Batch; n++)
+            var targets = new float[batch * outputs];
+            for (int n = 0; n < batch; n++)
             {
-                var row = targets.AsSpan(n * Outputs, Outputs);
+                var row = targets.AsSpan(n * outputs, outputs);
                 if (loss == Loss.CrossEntropy)
                 {
                     // a probability distribution (PyTorch accepts such soft targets)
                     double sum = 0;
-                    for (int k = 0; k < Outputs; k++) sum += row[k] = (float)random.NextDouble() + 0.1f;
-                    for (int k = 0; k < Outputs; k++) row[k] = (float)(row[k] / sum);
+                    for (int k = 0; k < outputs; k++) sum += row[k] = (float)random.NextDouble() + 0.1f;
+                    for (int k = 0; k < outputs; k++) row[k] = (float)(row[k] / sum);
                 }
                 else if (loss == Loss.BinaryCrossEntropy)
                 {
-                    for (int k = 0; k < Outputs; k++) row[k] = (float)random.NextDouble();
+                    for (int k = 0; k < outputs; k++) row[k] = (float)random.NextDouble();
                 }
                 else
                 {
-                    for (int k = 0; k < Outputs; k++) row[k] = (float)(random.NextDouble() * 2 - 1);
+                    for (int k = 0; k < outputs; k++) row[k] = (float)(random.NextDouble() * 2 - 1);
                 }
             }
 

@@ -3,18 +3,42 @@ using System.Linq;
 
 namespace NetGen.Tests
 {
-    /// <summary>A layer of <see cref="ReferenceNetwork"/>: dense (units, activation, bias) or a bare activation.</summary>
-    internal sealed record RefLayer(bool Dense, int Units, Act Act, bool Bias = true)
+    internal enum RefKind
     {
-        public static RefLayer D(int units, Act act = Act.Identity, bool bias = true) => new RefLayer(true, units, act, bias);
-
-        public static RefLayer A(Act act) => new RefLayer(false, 0, act);
+        Dense,
+        Activation,
+        Conv,
+        ConvTranspose,
+        MaxPool,
+        AvgPool,
+        Flatten,
     }
 
     /// <summary>
-    /// An independent, naive implementation in double of the lecture notes' equations: the dense layer (4.66),
-    /// the activations of appendix A and the losses of table 4.1 reduced as PyTorch does. It shares no code with
-    /// the generator or the kernels; gradient checks differentiate it by central finite differences.
+    /// A layer of <see cref="ReferenceNetwork"/>. Spatial layers use the same stride, padding and dilation on every
+    /// axis, with a kernel per axis (<see cref="Kernel"/>, or <see cref="K"/> on all).
+    /// </summary>
+    internal sealed record RefLayer(RefKind Kind, int Units, Act Act, bool Bias = true)
+    {
+        public int K { get; init; }
+        public int[]? Kernel { get; init; }
+        public int S { get; init; } = 1;
+        public int P { get; init; }
+        public int D { get; init; } = 1;
+        public int A { get; init; }
+        public bool CountIncludePad { get; init; } = true;
+
+        public static RefLayer Dense(int units, Act act = Act.Identity, bool bias = true) => new RefLayer(RefKind.Dense, units, act, bias);
+
+        public static RefLayer Activation(Act act) => new RefLayer(RefKind.Activation, 0, act);
+    }
+
+    /// <summary>
+    /// An independent, naive implementation in double of the lecture notes' equations: the dense layer (4.66), the
+    /// convolution as the gather of eq. 6.6 (x outside the input is 0), the transposed convolution as the scatter
+    /// that defines it (section E.5), pooling (6.7) with PyTorch's padding rules, the activations of appendix A and
+    /// the losses of table 4.1 reduced as PyTorch does. It shares no code with the generator or the kernels; gradient
+    /// checks differentiate it by central finite differences.
     /// </summary>
     internal static class ReferenceNetwork
     {
@@ -40,59 +64,198 @@ namespace NetGen.Tests
             }
         }
 
-        public static int ParameterCount(int inputLength, RefLayer[] layers)
-        {
-            int count = 0, width = inputLength;
-            foreach (var layer in layers)
-            {
-                if (!layer.Dense) continue;
-                count += layer.Units * width + (layer.Bias ? layer.Units : 0);
-                width = layer.Units;
-            }
+        /// <summary>The network's output for one sample; parameters per layer weight then bias, in PyTorch's layouts.</summary>
+        public static double[] Forward(double[] p, double[] x, int[] inputShape, RefLayer[] layers)
+            => Forward(p, x, inputShape, layers, out _);
 
-            return count;
+        /// <summary>As <see cref="Forward(double[], double[], int[], RefLayer[])"/>, also giving the number of parameters the layers read.</summary>
+        public static double[] Forward(double[] p, double[] x, int[] inputShape, RefLayer[] layers, out int parameterCount)
+        {
+            int used = 0;
+            var y = Run(p, x, inputShape, layers, ref used);
+            parameterCount = used;
+            return y;
         }
 
-        /// <summary>The network's output for one sample; parameters per layer weight [out, in] then bias.</summary>
-        public static double[] Forward(double[] p, double[] x, RefLayer[] layers)
+        private static double[] Run(double[] p, double[] x, int[] inputShape, RefLayer[] layers, ref int offset)
         {
-            int offset = 0;
             var a = x;
+            var shape = inputShape;
             foreach (var layer in layers)
             {
-                if (layer.Dense)
+                switch (layer.Kind)
                 {
-                    var s = new double[layer.Units];
-                    int w = offset;
-                    int b = offset + layer.Units * a.Length;
-                    for (int o = 0; o < layer.Units; o++)
+                    case RefKind.Dense:
                     {
-                        double sum = layer.Bias ? p[b + o] : 0.0;
-                        for (int i = 0; i < a.Length; i++) sum += p[w + o * a.Length + i] * a[i];
-                        s[o] = sum;
+                        var s = new double[layer.Units];
+                        int w = offset, b = offset + layer.Units * a.Length;
+                        for (int o = 0; o < layer.Units; o++)
+                        {
+                            double sum = layer.Bias ? p[b + o] : 0.0;
+                            for (int i = 0; i < a.Length; i++) sum += p[w + o * a.Length + i] * a[i];
+                            s[o] = sum;
+                        }
+
+                        offset = b + (layer.Bias ? layer.Units : 0);
+                        a = s;
+                        shape = new[] { layer.Units };
+                        break;
                     }
 
-                    offset = b + (layer.Bias ? layer.Units : 0);
-                    a = Activate(layer.Act, s);
+                    case RefKind.Conv:
+                        (a, shape) = Conv(p, ref offset, layer, a, shape);
+                        break;
+                    case RefKind.ConvTranspose:
+                        (a, shape) = ConvTranspose(p, ref offset, layer, a, shape);
+                        break;
+                    case RefKind.MaxPool:
+                    case RefKind.AvgPool:
+                        (a, shape) = Pool(layer, a, shape);
+                        break;
+                    case RefKind.Flatten:
+                        shape = new[] { a.Length };
+                        break;
                 }
-                else
-                {
-                    a = Activate(layer.Act, a);
-                }
+
+                a = Activate(layer.Act, a);
             }
 
             return a;
         }
 
+        /// <summary>Pads a spatial shape to (D, H, W).</summary>
+        private static int[] Spatial3(int[] shape) => Enumerable.Repeat(1, 4 - shape.Length).Concat(shape.Skip(1)).ToArray();
+
+        private static int[] Kernel3(RefLayer layer, int rank)
+        {
+            var k = layer.Kernel ?? Enumerable.Repeat(layer.K, rank).ToArray();
+            return Enumerable.Repeat(1, 3 - rank).Concat(k).ToArray();
+        }
+
+        private static int[] Axes3(int value, int fill, int rank) => Enumerable.Repeat(fill, 3 - rank).Concat(Enumerable.Repeat(value, rank)).ToArray();
+
+        private static int[] Shape(int channels, int[] spatial3, int rank) => new[] { channels }.Concat(spatial3.Skip(3 - rank)).ToArray();
+
+        /// <summary>s[f, o] = b[f] + sum_c sum_k w[f, c, k] x[c, o s + k d - p] (eq. 6.6), zero outside the input.</summary>
+        private static (double[], int[]) Conv(double[] p, ref int offset, RefLayer layer, double[] x, int[] shape)
+        {
+            int rank = shape.Length - 1, c = shape[0], f = layer.Units;
+            var i3 = Spatial3(shape);
+            var k3 = Kernel3(layer, rank);
+            var s3 = Axes3(layer.S, 1, rank);
+            var p3 = Axes3(layer.P, 0, rank);
+            var d3 = Axes3(layer.D, 1, rank);
+            var o3 = Enumerable.Range(0, 3).Select(a => (i3[a] + 2 * p3[a] - d3[a] * (k3[a] - 1) - 1) / s3[a] + 1).ToArray();
+            int taps = k3[0] * k3[1] * k3[2];
+            int w = offset, b = offset + f * c * taps;
+            offset = b + (layer.Bias ? f : 0);
+            var y = new double[f * o3[0] * o3[1] * o3[2]];
+            for (int fo = 0; fo < f; fo++)
+            for (int z = 0; z < o3[0]; z++)
+            for (int r = 0; r < o3[1]; r++)
+            for (int q = 0; q < o3[2]; q++)
+            {
+                double sum = layer.Bias ? p[b + fo] : 0;
+                for (int ci = 0; ci < c; ci++)
+                for (int kz = 0; kz < k3[0]; kz++)
+                for (int kr = 0; kr < k3[1]; kr++)
+                for (int kq = 0; kq < k3[2]; kq++)
+                {
+                    int iz = z * s3[0] + kz * d3[0] - p3[0], ir = r * s3[1] + kr * d3[1] - p3[1], iq = q * s3[2] + kq * d3[2] - p3[2];
+                    if (iz < 0 || iz >= i3[0] || ir < 0 || ir >= i3[1] || iq < 0 || iq >= i3[2]) continue;
+                    sum += p[w + (((fo * c + ci) * k3[0] + kz) * k3[1] + kr) * k3[2] + kq] * x[((ci * i3[0] + iz) * i3[1] + ir) * i3[2] + iq];
+                }
+
+                y[((fo * o3[0] + z) * o3[1] + r) * o3[2] + q] = sum;
+            }
+
+            return (y, Shape(f, o3, rank));
+        }
+
+        /// <summary>y[f, i s + k - p] += w[c, f, k] x[c, i], then + b[f] (section E.5; output size (i - 1) s - 2p + k + a).</summary>
+        private static (double[], int[]) ConvTranspose(double[] p, ref int offset, RefLayer layer, double[] x, int[] shape)
+        {
+            int rank = shape.Length - 1, c = shape[0], f = layer.Units;
+            var i3 = Spatial3(shape);
+            var k3 = Kernel3(layer, rank);
+            var s3 = Axes3(layer.S, 1, rank);
+            var p3 = Axes3(layer.P, 0, rank);
+            var a3 = Axes3(layer.A, 0, rank);
+            var o3 = Enumerable.Range(0, 3).Select(a => (i3[a] - 1) * s3[a] - 2 * p3[a] + k3[a] + a3[a]).ToArray();
+            int taps = k3[0] * k3[1] * k3[2];
+            int w = offset, b = offset + c * f * taps;
+            offset = b + (layer.Bias ? f : 0);
+            var y = new double[f * o3[0] * o3[1] * o3[2]];
+            for (int ci = 0; ci < c; ci++)
+            for (int z = 0; z < i3[0]; z++)
+            for (int r = 0; r < i3[1]; r++)
+            for (int q = 0; q < i3[2]; q++)
+            for (int fo = 0; fo < f; fo++)
+            for (int kz = 0; kz < k3[0]; kz++)
+            for (int kr = 0; kr < k3[1]; kr++)
+            for (int kq = 0; kq < k3[2]; kq++)
+            {
+                int oz = z * s3[0] + kz - p3[0], or = r * s3[1] + kr - p3[1], oq = q * s3[2] + kq - p3[2];
+                if (oz < 0 || oz >= o3[0] || or < 0 || or >= o3[1] || oq < 0 || oq >= o3[2]) continue;
+                y[((fo * o3[0] + oz) * o3[1] + or) * o3[2] + oq] += p[w + (((ci * f + fo) * k3[0] + kz) * k3[1] + kr) * k3[2] + kq] * x[((ci * i3[0] + z) * i3[1] + r) * i3[2] + q];
+            }
+
+            if (layer.Bias)
+            {
+                int plane = o3[0] * o3[1] * o3[2];
+                for (int fo = 0; fo < f; fo++)
+                for (int j = 0; j < plane; j++) y[fo * plane + j] += p[b + fo];
+            }
+
+            return (y, Shape(f, o3, rank));
+        }
+
+        /// <summary>Max or average of each window; padding is -infinity for max, and counts in the average's divisor when CountIncludePad.</summary>
+        private static (double[], int[]) Pool(RefLayer layer, double[] x, int[] shape)
+        {
+            int rank = shape.Length - 1, c = shape[0];
+            var i3 = Spatial3(shape);
+            var k3 = Axes3(layer.K, 1, rank);
+            var s3 = Axes3(layer.S, 1, rank);
+            var p3 = Axes3(layer.P, 0, rank);
+            var o3 = Enumerable.Range(0, 3).Select(a => (i3[a] + 2 * p3[a] - k3[a]) / s3[a] + 1).ToArray();
+            var y = new double[c * o3[0] * o3[1] * o3[2]];
+            for (int ci = 0; ci < c; ci++)
+            for (int z = 0; z < o3[0]; z++)
+            for (int r = 0; r < o3[1]; r++)
+            for (int q = 0; q < o3[2]; q++)
+            {
+                double max = double.NegativeInfinity, sum = 0;
+                int count = 0, padded = 0;
+                for (int kz = 0; kz < k3[0]; kz++)
+                for (int kr = 0; kr < k3[1]; kr++)
+                for (int kq = 0; kq < k3[2]; kq++)
+                {
+                    int iz = z * s3[0] + kz - p3[0], ir = r * s3[1] + kr - p3[1], iq = q * s3[2] + kq - p3[2];
+                    // a window cell within the padded input (PyTorch never lets a window leave it without ceil_mode)
+                    padded++;
+                    if (iz < 0 || iz >= i3[0] || ir < 0 || ir >= i3[1] || iq < 0 || iq >= i3[2]) continue;
+                    double v = x[((ci * i3[0] + iz) * i3[1] + ir) * i3[2] + iq];
+                    max = Math.Max(max, v);
+                    sum += v;
+                    count++;
+                }
+
+                y[((ci * o3[0] + z) * o3[1] + r) * o3[2] + q] = layer.Kind == RefKind.MaxPool ? max : sum / (layer.CountIncludePad ? padded : count);
+            }
+
+            return (y, Shape(c, o3, rank));
+        }
+
         /// <summary>The mean loss over a batch, as PyTorch reduces it (cross-entropy: over samples; the others: over every output).</summary>
-        public static double Loss(double[] p, float[] inputs, float[] targets, int batch, RefLayer[] layers, Loss loss)
+        public static double Loss(double[] p, float[] inputs, float[] targets, int batch, int[] inputShape, RefLayer[] layers, Loss loss)
         {
             int inLen = inputs.Length / batch, outLen = targets.Length / batch;
             double total = 0;
             for (int n = 0; n < batch; n++)
             {
                 var x = inputs.Skip(n * inLen).Take(inLen).Select(v => (double)v).ToArray();
-                var a = Forward(p, x, layers);
+                var a = Forward(p, x, inputShape, layers);
                 for (int k = 0; k < outLen; k++)
                 {
                     double y = targets[n * outLen + k];
