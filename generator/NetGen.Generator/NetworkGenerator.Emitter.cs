@@ -475,7 +475,8 @@ namespace NetGen.Generator
             {
                 var spec = layer.Spec;
                 string act = spec.Act == Act.Identity ? "" : ", " + spec.Act;
-                string bias = spec.Bias ? "" : ", no bias";
+                bool parameterized = spec.Kind == LayerKind.Dense || spec.Kind == LayerKind.Conv || spec.Kind == LayerKind.ConvTranspose;
+                string bias = spec.Bias || !parameterized ? "" : ", no bias";
                 switch (spec.Kind)
                 {
                     case LayerKind.Dense:
@@ -487,7 +488,7 @@ namespace NetGen.Generator
                         var window = layer.Window!;
                         bool conv = spec.Kind == LayerKind.Conv || spec.Kind == LayerKind.ConvTranspose;
                         string text = spec.AttributeName + "(" + (conv ? Lit(spec.Units) + ", k: " : "") + Sizes(window.Kernel, "x");
-                        if (window.Stride[0] != 1 || !conv) text += ", s: " + Lit(window.Stride[0]);
+                        if (window.Stride[0] != (conv ? 1 : window.Kernel[0])) text += ", s: " + Lit(window.Stride[0]);
                         if (window.Padding.Any(p => p != 0)) text += ", p: " + Sizes(window.Padding, "x");
                         if (window.Dilation[0] != 1) text += ", d: " + Lit(window.Dilation[0]);
                         if (window.OutputPadding != 0) text += ", a: " + Lit(window.OutputPadding);

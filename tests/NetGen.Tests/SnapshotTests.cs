@@ -17,6 +17,12 @@ namespace NetGen.Tests
             // Regression with an identity output: mean squared error.
             { "Regression", "using NetGen;\nnamespace Samples\n{\n    [Network(13)]\n    [Dense(32, Act.Tanh)]\n    [Dense(1)]\n    internal partial class HousePrice { }\n}\n" },
             // Binary classifier: sigmoid output, binary cross-entropy, a layer without bias, an explicit loss.
+            // LeNet-5 as DESIGN.md declares it (section 6.9): 61,706 parameters.
+            { "LeNet5", "using NetGen;\nnamespace Samples\n{\n    [Network(1, 28, 28)]\n    [Conv(6, k: 5, p: 2, act: Act.ReLU)] [MaxPool(2)]\n    [Conv(16, k: 5, act: Act.ReLU)] [MaxPool(2)]\n    [Dense(120, Act.ReLU)] [Dense(84, Act.ReLU)] [Dense(10, Act.Softmax)]\n    public partial class LeNet5 { }\n}\n" },
+            // A 1-D convolutional net over 3 channels of 64 steps: strided and dilated convolutions, average pooling.
+            { "Conv1d", "using NetGen;\nnamespace Samples\n{\n    [Network(3, 64)]\n    [Conv(8, k: 5, s: 2, p: 2, act: Act.ReLU)]\n    [AvgPool(2)]\n    [Conv(16, k: 3, d: 2, act: Act.ReLU, Padding = Padding.Same)]\n    [MaxPool(4)]\n    [Flatten]\n    [Dense(4, Act.Softmax)]\n    public partial class SensorNet { }\n}\n" },
+            // A transposed-convolution decoder from a 16x4x4 code to a 1x16x16 image.
+            { "Decoder", "using NetGen;\nnamespace Samples\n{\n    [Network(16, 4, 4)]\n    [ConvTranspose(8, k: 4, s: 2, p: 1, act: Act.ReLU)]\n    [ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, act: Act.Sigmoid)]\n    public partial class ImageDecoder { }\n}\n" },
             { "SigmoidBce", "using NetGen;\nnamespace Samples\n{\n    [Network(30, Loss = Loss.BinaryCrossEntropy)]\n    [Dense(16, Act.SELU, Bias = false)]\n    [Dense(1, Act.Sigmoid)]\n    public partial class Diagnosis { }\n}\n" },
         };
 

@@ -11,7 +11,7 @@ namespace Samples
     /// <listheader><term>layer</term><description>output shape; parameters</description></listheader>
     /// <item><term>input</term><description>(13)</description></item>
     /// <item><term>dense1: Dense(32, Tanh)</term><description>(32); 448 (weight 32x13, bias 32, from index 0)</description></item>
-    /// <item><term>dense2: Dense(1, Identity)</term><description>(1); 33 (weight 1x32, bias 1, from index 448)</description></item>
+    /// <item><term>dense2: Dense(1)</term><description>(1); 33 (weight 1x32, bias 1, from index 448)</description></item>
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "%VERSION%")]
@@ -59,7 +59,7 @@ namespace Samples
             // dense1: Dense(32, Tanh), (13) -> (32)
             global::NetGen.Initializers.GlorotUniform(p.Slice(0, 416), 13, 32, new global::NetGen.Rng(seed, 1));
             p.Slice(416, 32).Clear();
-            // dense2: Dense(1, Identity), (32) -> (1)
+            // dense2: Dense(1), (32) -> (1)
             global::NetGen.Initializers.GlorotUniform(p.Slice(448, 32), 32, 1, new global::NetGen.Rng(seed, 2));
             p.Slice(480, 1).Clear();
         }
@@ -189,7 +189,7 @@ namespace Samples
             global::System.Span<float> a1 = h.Slice(0, 32);
             global::NetGen.Kernels.DenseForward(p.Slice(0, 416), p.Slice(416, 32), x, a1, 13, 32);
             global::NetGen.Kernels.Tanh(a1);
-            // dense2: Dense(1, Identity), (32) -> (1) (output)
+            // dense2: Dense(1), (32) -> (1) (output)
             global::NetGen.Kernels.DenseForward(p.Slice(448, 32), p.Slice(480, 1), a1, y, 32, 1);
         }
 
@@ -212,7 +212,7 @@ namespace Samples
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            // dense2: Dense(1, Identity), (32) -> (1)
+            // dense2: Dense(1), (32) -> (1)
             global::NetGen.Kernels.DenseAccumulate(d.Slice(32, 1), a.Slice(0, 32), g.Slice(448, 32), g.Slice(480, 1), 32, 1);
             global::NetGen.Kernels.DenseBackwardInput(p.Slice(448, 32), d.Slice(32, 1), d.Slice(0, 32), 32, 1);
             global::NetGen.Kernels.TanhBackward(a.Slice(0, 32), d.Slice(0, 32));

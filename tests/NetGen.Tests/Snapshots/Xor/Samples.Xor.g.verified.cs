@@ -11,7 +11,7 @@ namespace Samples
     /// <listheader><term>layer</term><description>output shape; parameters</description></listheader>
     /// <item><term>input</term><description>(2)</description></item>
     /// <item><term>dense1: Dense(2, ReLU)</term><description>(2); 6 (weight 2x2, bias 2, from index 0)</description></item>
-    /// <item><term>dense2: Dense(1, Identity)</term><description>(1); 3 (weight 1x2, bias 1, from index 6)</description></item>
+    /// <item><term>dense2: Dense(1)</term><description>(1); 3 (weight 1x2, bias 1, from index 6)</description></item>
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "%VERSION%")]
@@ -59,7 +59,7 @@ namespace Samples
             // dense1: Dense(2, ReLU), (2) -> (2)
             global::NetGen.Initializers.HeNormal(p.Slice(0, 4), 2, new global::NetGen.Rng(seed, 1));
             p.Slice(4, 2).Clear();
-            // dense2: Dense(1, Identity), (2) -> (1)
+            // dense2: Dense(1), (2) -> (1)
             global::NetGen.Initializers.GlorotUniform(p.Slice(6, 2), 2, 1, new global::NetGen.Rng(seed, 2));
             p.Slice(8, 1).Clear();
         }
@@ -189,7 +189,7 @@ namespace Samples
             global::System.Span<float> a1 = h.Slice(0, 2);
             global::NetGen.Kernels.DenseForward(p.Slice(0, 4), p.Slice(4, 2), x, a1, 2, 2);
             global::NetGen.Kernels.ReLU(a1);
-            // dense2: Dense(1, Identity), (2) -> (1) (output)
+            // dense2: Dense(1), (2) -> (1) (output)
             global::NetGen.Kernels.DenseForward(p.Slice(6, 2), p.Slice(8, 1), a1, y, 2, 1);
         }
 
@@ -212,7 +212,7 @@ namespace Samples
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            // dense2: Dense(1, Identity), (2) -> (1)
+            // dense2: Dense(1), (2) -> (1)
             global::NetGen.Kernels.DenseAccumulate(d.Slice(2, 1), a.Slice(0, 2), g.Slice(6, 2), g.Slice(8, 1), 2, 1);
             global::NetGen.Kernels.DenseBackwardInput(p.Slice(6, 2), d.Slice(2, 1), d.Slice(0, 2), 2, 1);
             global::NetGen.Kernels.ReLUBackward(a.Slice(0, 2), d.Slice(0, 2));
