@@ -40,6 +40,29 @@ namespace NetGen.Tests
             { "[Network(4)] [Dense(8)] [Activation({|NG0008:Act.Softmax|})] [Dense(3)] public partial class N { }", "[Network(4)] [Dense(8)] [Dense(3)] [Activation(Act.Softmax)] public partial class N { }" },
             // NG0009: no layers.
             { "[{|NG0009:Network(4)|}] public partial class N { }", "[Network(4)] [Dense(1)] public partial class N { }" },
+            // NG0001: output size not positive, at the kernel argument (by name, by position; pooling window; transposed padding).
+            { "[Network(1, 5, 5)] [Conv(4, {|NG0001:k: 7|})] [Dense(2)] public partial class N { }", "[Network(1, 5, 5)] [Conv(4, k: 5)] [Dense(2)] public partial class N { }" },
+            { "[Network(1, 5, 5)] [Conv(4, {|NG0001:3|}, d: 3)] [Dense(2)] public partial class N { }", "[Network(1, 5, 5)] [Conv(4, 3, d: 2)] [Dense(2)] public partial class N { }" },
+            { "[Network(1, 2, 2)] [MaxPool({|NG0001:3|}, 1)] [Dense(2)] public partial class N { }", "[Network(1, 3, 3)] [MaxPool(3, 1)] [Dense(2)] public partial class N { }" },
+            { "[Network(1, 1, 1)] [ConvTranspose(2, k: 1, {|NG0001:p: 1|})] [Dense(2)] public partial class N { }", "[Network(1, 1, 1)] [ConvTranspose(2, k: 3, p: 1)] [Dense(2)] public partial class N { }" },
+            { "[Network(1, 5, 5)] [Conv(4, k: 3, {|NG0001:KernelSize = new[] { 3, 6 }|})] [Dense(2)] public partial class N { }", "[Network(1, 5, 5)] [Conv(4, k: 3, KernelSize = new[] { 3, 5 })] [Dense(2)] public partial class N { }" },
+            // NG0002 on convolution and pooling arguments.
+            { "[Network(1, 5, 5)] [Conv(4, k: 3, {|NG0002:s: 0|})] [Dense(2)] public partial class N { }", "[Network(1, 5, 5)] [Conv(4, k: 3, s: 1)] [Dense(2)] public partial class N { }" },
+            { "[Network(1, 5, 5)] [Conv({|NG0002:0|}, 3)] [Dense(2)] public partial class N { }", "[Network(1, 5, 5)] [Conv(1, 3)] [Dense(2)] public partial class N { }" },
+            { "[Network(1, 5, 5)] [MaxPool(3, 1, {|NG0002:2|})] [Dense(2)] public partial class N { }", "[Network(1, 5, 5)] [MaxPool(3, 1, 1)] [Dense(2)] public partial class N { }" },
+            { "[Network(1, 3, 3)] [ConvTranspose(2, k: 3, s: 2, {|NG0002:a: 2|})] [Dense(2)] public partial class N { }", "[Network(1, 3, 3)] [ConvTranspose(2, k: 3, s: 2, a: 1)] [Dense(2)] public partial class N { }" },
+            { "[Network(1, 5, 5)] [Conv(4, k: 3, {|NG0002:KernelSize = new[] { 3, 3, 3 }|})] [Dense(2)] public partial class N { }", "[Network(1, 5, 5)] [Conv(4, k: 3, KernelSize = new[] { 3, 3 })] [Dense(2)] public partial class N { }" },
+            // NG0003: the stride leaves input unused (warning), at the stride, or at the whole pooling attribute when its stride is the window.
+            { "[Network(1, 6, 6)] [Conv(4, k: 3, {|NG0003:s: 2|}, p: 1)] [Dense(2)] public partial class N { }", "[Network(1, 5, 5)] [Conv(4, k: 3, s: 2, p: 1)] [Dense(2)] public partial class N { }" },
+            { "[Network(1, 5, 5)] [{|NG0003:MaxPool(2)|}] [Dense(2)] public partial class N { }", "[Network(1, 4, 4)] [MaxPool(2)] [Dense(2)] public partial class N { }" },
+            // NG0011: Same padding with an even kernel or a stride.
+            { "[Network(1, 5, 5)] [Conv(4, k: 4, {|NG0011:Padding = Padding.Same|})] [Dense(2)] public partial class N { }", "[Network(1, 5, 5)] [Conv(4, k: 3, Padding = Padding.Same)] [Dense(2)] public partial class N { }" },
+            { "[Network(1, 5, 5)] [Conv(4, k: 3, s: 2, {|NG0011:Padding = Padding.Same|})] [Dense(2)] public partial class N { }", "[Network(1, 5, 5)] [Conv(4, k: 3, s: 1, Padding = Padding.Same)] [Dense(2)] public partial class N { }" },
+            // NG0012: a convolution or pooling layer without spatial axes.
+            { "[Network(1, 5, 5)] [Dense(8)] [{|NG0012:Conv(4, k: 3)|}] public partial class N { }", "[Network(1, 5, 5)] [Conv(4, k: 3)] [Dense(8)] public partial class N { }" },
+            { "[Network(16)] [{|NG0012:AvgPool(2)|}] [Dense(2)] public partial class N { }", "[Network(1, 16)] [AvgPool(2)] [Dense(2)] public partial class N { }" },
+            // NG0013: padding so large that the outermost outputs see only zeros (warning).
+            { "[Network(1, 5, 5)] [Conv(4, k: 3, {|NG0013:p: 3|})] [Dense(2)] public partial class N { }", "[Network(1, 5, 5)] [Conv(4, k: 3, p: 2)] [Dense(2)] public partial class N { }" },
             // NG0010: layers without [Network] (warning).
             { "[{|NG0010:Dense(3)|}] public partial class N { }", "[Network(4)] [Dense(3)] public partial class N { }" },
         };

@@ -150,7 +150,9 @@ namespace NetGen.Tests
         public void Messages_show_the_arithmetic()
         {
             var problem = Infer(new[] { 1, 5, 5 }, Conv(7)).Problems.First();
-            Assert.Equal(new[] { "Conv", "1, height", "o = floor((5 + 2*0 - 7) / 1) + 1 = -1; kernel 7 exceeds padded input 5" }, problem.Args.ToArray());
+            Assert.Equal(new[] { "Conv", "1", "height, width: o = floor((5 + 2*0 - 7) / 1) + 1 = -1; kernel 7 exceeds padded input 5" }, problem.Args.ToArray());
+            Assert.Equal("o = floor((5 + 2*0 - 3 - (3 - 1)*(3 - 1)) / 1) + 1 = -1; dilated kernel 7 exceeds padded input 5", Infer(new[] { 1, 5 }, Conv(3, d: 3)).Problems.Single().Args[2]);
+            Assert.Equal("width: o = floor((3 + 2*0 - 4) / 1) + 1 = 0; kernel 4 exceeds padded input 3", Infer(new[] { 1, 8, 3 }, Conv(4)).Problems.Single().Args[2]);
             Assert.Equal("k", problem.Argument);
 
             var unused = Infer(new[] { 1, 5, 5 }, Pool(2, 2)).Problems.Single();

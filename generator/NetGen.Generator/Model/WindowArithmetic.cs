@@ -124,18 +124,18 @@ namespace NetGen.Generator.Model
             var output = new int[rank + 1];
             output[0] = pool ? shape[0] : layer.Units;
             var unused = new List<string>();
+            var tooSmall = new List<(string Axis, string Formula)>();
+            bool zerosOnly = false;
             for (int a = 0; a < rank; a++)
             {
                 int i = shape[a + 1], k = kernel[a], s = layer.S, p = padding[a];
-                string axis = rank > 1 ? ", " + AxisNames[rank - 1][a] : "";
+                string axis = AxisNames[rank - 1][a];
                 if (transposed)
                 {
                     int o = TransposedOutput(i, k, s, p, layer.A);
                     if (o < 1)
                     {
-                        problems.Add(Make(DiagnosticIds.OutputSizeNotPositive, index, "p", -1, name, number + axis,
-                            "o = (" + Str(i) + " - 1)*" + Str(s) + " - 2*" + Str(p) + " + " + Str(k) + " + " + Str(layer.A) + " = " + Str(o) + "; padding " + Str(p) + " removes more than the transposed convolution produces"));
-                        ok = false;
+                        tooSmall.Add((axis, "o = (" + Str(i) + " - 1)*" + Str(s) + " - 2*" + Str(p) + " + " + Str(k) + " + " + Str(layer.A) + " = " + Str(o) + "; padding " + Str(p) + " removes more than the transposed convolution produces"));
                     }
 
                     output[a + 1] = o;
@@ -150,8 +150,7 @@ namespace NetGen.Generator.Model
                     string formula = d == 1
                         ? "o = floor((" + Str(i) + " + 2*" + Str(p) + " - " + Str(k) + ") / " + Str(s) + ") + 1 = " + Str(size) + "; " + (pool ? "window " : "kernel ") + Str(k)
                         : "o = floor((" + Str(i) + " + 2*" + Str(p) + " - " + Str(k) + " - (" + Str(k) + " - 1)*(" + Str(d) + " - 1)) / " + Str(s) + ") + 1 = " + Str(size) + "; dilated kernel " + Str(keff);
-                    problems.Add(Make(DiagnosticIds.OutputSizeNotPositive, index, kernelArgument, -1, name, number + axis, formula + " exceeds padded input " + Str(i + 2 * p)));
-                    ok = false;
+                    tooSmall.Add((axis, formula + " exceeds padded input " + Str(i + 2 * p)));
                     continue;
                 }
 
@@ -160,18 +159,26 @@ namespace NetGen.Generator.Model
                 if (r != 0)
                 {
                     string unit = UnitNames[rank - 1][a] + (r == 1 ? "" : "s");
-                    unused.Add(AxisNames[rank - 1][a] + ": (i + 2p - d(k - 1) - 1) mod s = (" + Str(i) + " + 2*" + Str(p) + " - " + Str(d) + "*(" + Str(k) + " - 1) - 1) mod " + Str(s) + " = " + Str(r)
+                    unused.Add(axis + ": (i + 2p - d(k - 1) - 1) mod s = (" + Str(i) + " + 2*" + Str(p) + " - " + Str(d) + "*(" + Str(k) + " - 1) - 1) mod " + Str(s) + " = " + Str(r)
                         + ", so the last " + Str(r) + " " + unit + " of the padded input " + Sides[rank - 1][a] + " " + (r == 1 ? "is" : "are") + " never read"
                         + (r > p ? " (" + Str(r - p) + " of input)" : " (padding only)"));
                 }
 
-                if (conv && p >= keff)
+                if (conv && p >= keff && !zerosOnly)
                 {
                     problems.Add(Make(DiagnosticIds.PaddingOnlyZeros, index, "p", -1, name, number, Str(p), Str(keff)));
+                    zerosOnly = true; // once per layer
                 }
             }
 
-            if (!ok) return false;
+            if (tooSmall.Count > 0)
+            {
+                // One diagnostic per layer; axes with the same arithmetic share one formula ("height, width: o = ...").
+                var text = tooSmall.GroupBy(t => t.Formula).Select(g => (rank > 1 ? string.Join(", ", g.Select(t => t.Axis)) + ": " : "") + g.Key);
+                problems.Add(Make(DiagnosticIds.OutputSizeNotPositive, index, transposed ? "p" : kernelArgument, -1, name, number, string.Join("; ", text)));
+                return false;
+            }
+
             if (unused.Count > 0)
             {
                 var fixes = CoveringFixes(layer, conv, rank, shape, kernel, padding, d);
