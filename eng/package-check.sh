@@ -16,7 +16,7 @@ package=$(ls "$feed"/*.nupkg)
 case "$(basename "$package")" in NetGen.*.nupkg) ;; *) echo "unexpected package $(basename "$package")"; exit 1;; esac
 version=$(basename "$package" .nupkg); version=${version#NetGen.}
 contents=$(python3 -m zipfile -l "$package")
-for entry in lib/net8.0/NetGen.dll analyzers/dotnet/cs/NetGen.Generator.dll analyzers/dotnet/cs/NetGen.Analyzers.dll; do
+for entry in lib/net8.0/NetGen.dll analyzers/dotnet/cs/NetGen.Generator.dll analyzers/dotnet/cs/NetGen.Analyzers.dll analyzers/dotnet/cs/NetGen.CodeFixes.dll; do
   grep -q "$entry" <<<"$contents" || { echo "package lacks $entry"; echo "$contents"; exit 1; }
 done
 echo "package $(basename "$package") holds the library and the generator and analyzers"

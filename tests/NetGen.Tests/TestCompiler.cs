@@ -15,7 +15,7 @@ namespace NetGen.Tests
     /// <summary>Compiles source in memory against .NET 10 reference assemblies and NetGen.dll, running the generator (and optionally the analyzers) offline.</summary>
     internal static class TestCompiler
     {
-        private static readonly MetadataReference[] References = Basic.Reference.Assemblies.Net100.References.All
+        internal static readonly MetadataReference[] References = Basic.Reference.Assemblies.Net100.References.All
             .Cast<MetadataReference>()
             .Append(MetadataReference.CreateFromFile(typeof(INetwork).Assembly.Location))
             .ToArray();
