@@ -15,29 +15,65 @@ namespace NetGen.Generator
             /// </summary>
             private static class Conv
             {
+                /// <summary>
+                /// The emitter's choice of algorithm from the constant shapes: im2col and matrix products (long contiguous
+                /// rows) unless the column matrix would exceed 4M floats, then direct loops (no scratch).
+                /// </summary>
+                public static bool UsesColumns(LayerPlan layer) => ColumnsLength(layer) <= MaxColumns;
+
+                private const long MaxColumns = 4L << 20;
+
+                /// <summary>Taps times output positions of the convolution geometry (for a transposed layer, of the convolution it transposes).</summary>
+                public static long ColumnsLength(LayerPlan layer)
+                {
+                    bool transposed = layer.Spec.Kind == LayerKind.ConvTranspose;
+                    var from = transposed ? layer.OutShape : layer.InShape;
+                    var to = transposed ? layer.InShape : layer.OutShape;
+                    long taps = from[0], positions = 1;
+                    foreach (int k in layer.Window!.Kernel) taps *= k;
+                    for (int a = 1; a < to.Count; a++) positions *= to[a];
+                    return taps * positions;
+                }
+
+                /// <summary>"im2col, 25x784 columns" or "direct loops".</summary>
+                public static string Strategy(LayerPlan layer)
+                {
+                    if (!UsesColumns(layer)) return "direct loops";
+                    long length = ColumnsLength(layer);
+                    var to = layer.Spec.Kind == LayerKind.ConvTranspose ? layer.InShape : layer.OutShape;
+                    long positions = length;
+                    long p = 1;
+                    for (int a = 1; a < to.Count; a++) p *= to[a];
+                    return "im2col, " + (length / p).ToString(System.Globalization.CultureInfo.InvariantCulture) + "x" + p.ToString(System.Globalization.CultureInfo.InvariantCulture) + " columns";
+                }
+
+                private static string Suffix(LayerPlan layer) => UsesColumns(layer) ? "Columns" : "";
+
+                private static string Scratch(LayerPlan layer) => UsesColumns(layer) ? ", columns" : "";
+
                 public static void Forward(SourceWriter w, LayerPlan layer, string input, string output)
                 {
-                    w.Line(Kernels + ".ConvForward(in " + GeometryName(layer) + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + input + ", " + output + ");");
+                    w.Line(Kernels + ".ConvForward" + Suffix(layer) + "(in " + GeometryName(layer) + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + input + ", " + output + Scratch(layer) + ");");
                 }
 
                 public static void Backward(SourceWriter w, LayerPlan layer, string input, string delta, string? inputDelta)
                 {
-                    w.Line(Kernels + ".ConvWeightGradient(in " + GeometryName(layer) + ", " + input + ", " + delta + ", " + WeightSlice(layer, "g") + ");");
+                    w.Line(Kernels + ".ConvWeightGradient" + Suffix(layer) + "(in " + GeometryName(layer) + ", " + input + ", " + delta + ", " + WeightSlice(layer, "g") + Scratch(layer) + ");");
                     if (layer.BiasCount > 0) w.Line(Kernels + ".ChannelBiasGradient(" + delta + ", " + BiasSlice(layer, "g") + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
-                    if (inputDelta != null) w.Line(Kernels + ".ConvBackwardInput(in " + GeometryName(layer) + ", " + WeightSlice(layer) + ", " + delta + ", " + inputDelta + ");");
+                    if (inputDelta != null) w.Line(Kernels + ".ConvBackwardInput" + Suffix(layer) + "(in " + GeometryName(layer) + ", " + WeightSlice(layer) + ", " + delta + ", " + inputDelta + Scratch(layer) + ");");
                 }
 
                 public static void TransposedForward(SourceWriter w, LayerPlan layer, string input, string output)
                 {
-                    w.Line(Kernels + ".ConvBackwardInput(in " + GeometryName(layer) + ", " + WeightSlice(layer) + ", " + input + ", " + output + ");");
+                    w.Line(Kernels + ".ConvBackwardInput" + Suffix(layer) + "(in " + GeometryName(layer) + ", " + WeightSlice(layer) + ", " + input + ", " + output + Scratch(layer) + ");");
                     if (layer.BiasCount > 0) w.Line(Kernels + ".AddChannelBias(" + BiasSlice(layer) + ", " + output + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
                 }
 
                 public static void TransposedBackward(SourceWriter w, LayerPlan layer, string input, string delta, string? inputDelta)
                 {
-                    w.Line(Kernels + ".ConvWeightGradient(in " + GeometryName(layer) + ", " + delta + ", " + input + ", " + WeightSlice(layer, "g") + ");");
+                    w.Line(Kernels + ".ConvWeightGradient" + Suffix(layer) + "(in " + GeometryName(layer) + ", " + delta + ", " + input + ", " + WeightSlice(layer, "g") + Scratch(layer) + ");");
                     if (layer.BiasCount > 0) w.Line(Kernels + ".ChannelBiasGradient(" + delta + ", " + BiasSlice(layer, "g") + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
-                    if (inputDelta != null) w.Line(Kernels + ".ConvForward(in " + GeometryName(layer) + ", " + WeightSlice(layer) + ", default(" + ReadOnlySpan + "), " + delta + ", " + inputDelta + ");");
+                    if (inputDelta != null) w.Line(Kernels + ".ConvForward" + Suffix(layer) + "(in " + GeometryName(layer) + ", " + WeightSlice(layer) + ", default(" + ReadOnlySpan + "), " + delta + ", " + inputDelta + Scratch(layer) + ");");
                 }
 
                 /// <summary>The geometry field: for a transposed convolution, that of the convolution from its output back to its input.</summary>
@@ -106,6 +142,21 @@ namespace NetGen.Generator
                             break;
                     }
                 }
+            }
+
+            /// <summary>The largest column matrix of the network's convolutions that use im2col (0 when none does).</summary>
+            private static int ColumnsLength(NetworkPlan plan)
+            {
+                long max = 0;
+                foreach (var layer in plan.Layers)
+                {
+                    if ((layer.Spec.Kind == LayerKind.Conv || layer.Spec.Kind == LayerKind.ConvTranspose) && Conv.UsesColumns(layer))
+                    {
+                        max = System.Math.Max(max, Conv.ColumnsLength(layer));
+                    }
+                }
+
+                return (int)max;
             }
 
             private static string GeometryName(LayerPlan layer) => char.ToUpperInvariant(layer.Name[0]) + layer.Name.Substring(1) + "Geometry";

@@ -78,6 +78,8 @@ namespace NetGen.Generator
                 w.Line("private readonly float[] _trainActivations = new float[" + Lit(all) + "];");
                 w.Line("private readonly float[] _trainDeltas = new float[" + Lit(all) + "];");
                 w.Line("private readonly float[] _trainTarget = new float[" + Lit(plan.OutputLength) + "];");
+                int columns = ColumnsLength(plan);
+                if (columns > 0) w.Line("private readonly float[] _trainColumns = new float[" + Lit(columns) + "]; // im2col scratch of the largest convolution");
                 w.Line();
                 EmitGeometries(w, plan);
                 if (hidden > 0)
@@ -85,6 +87,14 @@ namespace NetGen.Generator
                     w.Line("// Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.");
                     w.Line("[global::System.ThreadStatic]");
                     w.Line("private static float[]" + (nullable ? "?" : "") + " t_hidden;");
+                }
+
+                if (columns > 0)
+                {
+                    w.Line();
+                    w.Line("// Inference im2col scratch, one per thread.");
+                    w.Line("[global::System.ThreadStatic]");
+                    w.Line("private static float[]" + (nullable ? "?" : "") + " t_columns;");
                 }
 
                 w.Line();
@@ -124,6 +134,7 @@ namespace NetGen.Generator
                 w.Line();
 
                 string scratch = hidden > 0 ? "t_hidden ?? (t_hidden = new float[" + Lit(hidden) + "])" : "default(" + Span + ")";
+                string columnScratch = columns > 0 ? "t_columns ?? (t_columns = new float[" + Lit(columns) + "])" : "default(" + Span + ")";
 
                 w.Line("/// <summary>Inference for one sample (" + Lit(plan.InputLength) + " values in, " + Lit(plan.OutputLength) + " out); safe to call from several threads at once.</summary>");
                 w.Line("/// <param name=\"input\">The sample, " + Shape(spec.InputShape) + " flattened.</param>");
@@ -133,7 +144,7 @@ namespace NetGen.Generator
                 w.Open();
                 w.Line(Guard + ".Length(\"input\", InputLength, input.Length);");
                 w.Line(Guard + ".Length(\"output\", OutputLength, output.Length);");
-                w.Line("Run(input, " + scratch + ", output, true);");
+                w.Line("Run(input, " + scratch + ", output, true, " + columnScratch + ");");
                 w.Close();
                 w.Line();
 
@@ -148,9 +159,10 @@ namespace NetGen.Generator
                 w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
                 w.Line(Guard + ".BatchLength(\"outputs\", batch, OutputLength, outputs.Length);");
                 w.Line(Span + " hidden = " + scratch + ";");
+                if (columns > 0) w.Line(Span + " columns = " + columnScratch + ";");
                 w.Line("for (int n = 0; n < batch; n++)");
                 w.Open();
-                w.Line("Run(inputs.Slice(n * " + Lit(plan.InputLength) + ", " + Lit(plan.InputLength) + "), hidden, outputs.Slice(n * " + Lit(plan.OutputLength) + ", " + Lit(plan.OutputLength) + "), true);");
+                w.Line("Run(inputs.Slice(n * " + Lit(plan.InputLength) + ", " + Lit(plan.InputLength) + "), hidden, outputs.Slice(n * " + Lit(plan.OutputLength) + ", " + Lit(plan.OutputLength) + "), true, " + (columns > 0 ? "columns" : "default(" + Span + ")") + ");");
                 w.Close();
                 w.Close();
                 w.Line();
@@ -212,7 +224,7 @@ namespace NetGen.Generator
 
                 // The per-sample forward pass, shared by inference and training.
                 w.Line("/// <summary>The forward pass of one sample. <paramref name=\"h\"/> receives the hidden activations (" + Lit(hidden) + " values); with <paramref name=\"outputActivation\"/> false the output keeps its pre-activations (the loss applies " + output.Spec.Act + " itself).</summary>");
-                w.Line("private void Run(" + ReadOnlySpan + " x, " + Span + " h, " + Span + " y, bool outputActivation)");
+                w.Line("private void Run(" + ReadOnlySpan + " x, " + Span + " h, " + Span + " y, bool outputActivation, " + Span + " columns)");
                 w.Open();
                 w.Line(ReadOnlySpan + " p = _parameters;");
                 string previous = "x";
@@ -220,7 +232,7 @@ namespace NetGen.Generator
                 {
                     bool last = layer.Index == plan.Layers.Count - 1;
                     string target = last ? "y" : Activation(layer);
-                    w.Line("// " + Describe(layer) + (last ? " (output)" : ""));
+                    w.Line("// " + Describe(layer) + Strategy(layer) + (last ? " (output)" : ""));
                     if (!last) w.Line(Span + " " + target + " = h.Slice(" + Lit(layer.ActivationOffset) + ", " + Lit(layer.OutSize) + ");");
                     EmitForward(w, layer, previous, target, last);
                     previous = target;
@@ -265,24 +277,24 @@ namespace NetGen.Generator
                 switch (plan.Loss)
                 {
                     case Loss.CrossEntropy:
-                        w.Line("Run(x, a, y, false);");
+                        w.Line("Run(x, a, y, false, " + Columns(plan) + ");");
                         w.Line("// Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).");
                         w.Line("double loss = " + Kernels + ".SoftmaxCrossEntropy(y, target, dy, scale);");
                         break;
                     case Loss.BinaryCrossEntropy:
-                        w.Line("Run(x, a, y, false);");
+                        w.Line("Run(x, a, y, false, " + Columns(plan) + ");");
                         w.Line("// Sigmoid and binary cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).");
                         w.Line("double loss = " + Kernels + ".SigmoidBinaryCrossEntropy(y, target, dy, scale);");
                         break;
                     default:
-                        w.Line("Run(x, a, y, true);");
+                        w.Line("Run(x, a, y, true, " + Columns(plan) + ");");
                         w.Line("// Squared error: dL/da = 2 * scale * (a - y)" + (output.Spec.Act == Act.Identity ? "; identity output, so dL/ds = dL/da." : ", then times " + output.Spec.Act + "'(s)."));
                         w.Line("double loss = " + Kernels + ".SquaredError(y, target, dy, scale);");
                         EmitActivationBackward(w, output.Spec.Act, "y", "dy");
                         break;
                 }
 
-                w.Line("Backprop(x, a, d);");
+                w.Line("Backprop(x, a, d, " + Columns(plan) + ");");
                 w.Line("return loss;");
                 w.Close();
                 w.Line();
@@ -291,7 +303,7 @@ namespace NetGen.Generator
             private static void EmitBackprop(SourceWriter w, NetworkPlan plan)
             {
                 w.Line("/// <summary>Backpropagation of one sample (section 4.7.1) from the output deltas in <paramref name=\"d\"/>: adds each layer's parameter gradients and fills the hidden deltas.</summary>");
-                w.Line("private void Backprop(" + ReadOnlySpan + " x, " + ReadOnlySpan + " a, " + Span + " d)");
+                w.Line("private void Backprop(" + ReadOnlySpan + " x, " + ReadOnlySpan + " a, " + Span + " d, " + Span + " columns)");
                 w.Open();
                 w.Line(ReadOnlySpan + " p = _parameters;");
                 w.Line(Span + " g = _gradients;");
@@ -302,7 +314,7 @@ namespace NetGen.Generator
                     string input = below is null ? "x" : "a.Slice(" + Lit(below.ActivationOffset) + ", " + Lit(below.OutSize) + ")";
                     string delta = "d.Slice(" + Lit(layer.ActivationOffset) + ", " + Lit(layer.OutSize) + ")";
                     string inputDelta = below is null ? null! : "d.Slice(" + Lit(below.ActivationOffset) + ", " + Lit(below.OutSize) + ")";
-                    w.Line("// " + Describe(layer));
+                    w.Line("// " + Describe(layer) + Strategy(layer));
                     EmitBackward(w, layer, input, delta, inputDelta);
                     if (below != null)
                     {
@@ -551,6 +563,13 @@ namespace NetGen.Generator
 
             internal static string BiasSlice(LayerPlan layer, string buffer = "p")
                 => layer.BiasCount > 0 ? buffer + ".Slice(" + Lit(layer.BiasOffset) + ", " + Lit(layer.BiasCount) + ")" : "default(" + (buffer == "p" ? ReadOnlySpan : Span) + ")";
+
+            /// <summary>", im2col, 25x784 columns" for a convolution, nothing for other layers.</summary>
+            private static string Strategy(LayerPlan layer)
+                => layer.Spec.Kind == LayerKind.Conv || layer.Spec.Kind == LayerKind.ConvTranspose ? ", " + Conv.Strategy(layer) : "";
+
+            /// <summary>The training im2col scratch argument.</summary>
+            private static string Columns(NetworkPlan plan) => ColumnsLength(plan) > 0 ? "_trainColumns" : "default(" + Span + ")";
 
             /// <summary>The variable holding a hidden layer's output.</summary>
             internal static string Activation(LayerPlan layer) => "a" + Lit(layer.Index + 1);

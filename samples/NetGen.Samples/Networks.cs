@@ -13,4 +13,11 @@ namespace NetGen.Samples
     [Dense(2, Act.ReLU)]
     [Dense(1)]
     public partial class XorNet { }
+
+    /// <summary>LeNet-5 (section 6.9) as DESIGN.md declares it: 61,706 parameters.</summary>
+    [Network(1, 28, 28)]
+    [Conv(6, k: 5, p: 2, act: Act.ReLU)] [MaxPool(2)]
+    [Conv(16, k: 5, act: Act.ReLU)] [MaxPool(2)]
+    [Dense(120, Act.ReLU)] [Dense(84, Act.ReLU)] [Dense(10, Act.Softmax)]
+    public partial class LeNet5 { }
 }

@@ -37,6 +37,7 @@ namespace Samples
         private readonly float[] _trainActivations = new float[772];
         private readonly float[] _trainDeltas = new float[772];
         private readonly float[] _trainTarget = new float[4];
+        private readonly float[] _trainColumns = new float[480]; // im2col scratch of the largest convolution
 
         // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32)
         private static readonly global::NetGen.ConvGeometry Conv1Geometry = new global::NetGen.ConvGeometry(
@@ -63,6 +64,10 @@ namespace Samples
         // Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
         private static float[]? t_hidden;
+
+        // Inference im2col scratch, one per thread.
+        [global::System.ThreadStatic]
+        private static float[]? t_columns;
 
         /// <summary>Creates the network with parameters initialized from seed 0.</summary>
         public SensorNet()
@@ -113,7 +118,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
-            Run(input, t_hidden ?? (t_hidden = new float[768]), output, true);
+            Run(input, t_hidden ?? (t_hidden = new float[768]), output, true, t_columns ?? (t_columns = new float[480]));
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -127,9 +132,10 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
             global::System.Span<float> hidden = t_hidden ?? (t_hidden = new float[768]);
+            global::System.Span<float> columns = t_columns ?? (t_columns = new float[480]);
             for (int n = 0; n < batch; n++)
             {
-                Run(inputs.Slice(n * 192, 192), hidden, outputs.Slice(n * 4, 4), true);
+                Run(inputs.Slice(n * 192, 192), hidden, outputs.Slice(n * 4, 4), true, columns);
             }
         }
 
@@ -211,19 +217,19 @@ namespace Samples
         }
 
         /// <summary>The forward pass of one sample. <paramref name="h"/> receives the hidden activations (768 values); with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies Softmax itself).</summary>
-        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, bool outputActivation)
+        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, bool outputActivation, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32)
+            // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32), im2col, 15x32 columns
             global::System.Span<float> a1 = h.Slice(0, 256);
-            global::NetGen.Kernels.ConvForward(in Conv1Geometry, p.Slice(0, 120), p.Slice(120, 8), x, a1);
+            global::NetGen.Kernels.ConvForwardColumns(in Conv1Geometry, p.Slice(0, 120), p.Slice(120, 8), x, a1, columns);
             global::NetGen.Kernels.ReLU(a1);
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
             global::System.Span<float> a2 = h.Slice(256, 128);
             global::NetGen.Kernels.AvgPoolForward(in Avgpool2Geometry, true, a1, a2);
-            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16)
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), im2col, 24x16 columns
             global::System.Span<float> a3 = h.Slice(384, 256);
-            global::NetGen.Kernels.ConvForward(in Conv3Geometry, p.Slice(128, 384), p.Slice(512, 16), a2, a3);
+            global::NetGen.Kernels.ConvForwardColumns(in Conv3Geometry, p.Slice(128, 384), p.Slice(512, 16), a2, a3, columns);
             global::NetGen.Kernels.ReLU(a3);
             // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
             global::System.Span<float> a4 = h.Slice(640, 64);
@@ -246,15 +252,15 @@ namespace Samples
             global::System.Span<float> d = _trainDeltas;
             global::System.Span<float> y = a.Slice(768, 4);
             global::System.Span<float> dy = d.Slice(768, 4);
-            Run(x, a, y, false);
+            Run(x, a, y, false, _trainColumns);
             // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
             double loss = global::NetGen.Kernels.SoftmaxCrossEntropy(y, target, dy, scale);
-            Backprop(x, a, d);
+            Backprop(x, a, d, _trainColumns);
             return loss;
         }
 
         /// <summary>Backpropagation of one sample (section 4.7.1) from the output deltas in <paramref name="d"/>: adds each layer's parameter gradients and fills the hidden deltas.</summary>
-        private void Backprop(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> a, global::System.Span<float> d)
+        private void Backprop(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> a, global::System.Span<float> d, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
@@ -266,15 +272,15 @@ namespace Samples
             // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
             global::NetGen.Kernels.MaxPoolBackward(in Maxpool4Geometry, a.Slice(384, 256), d.Slice(640, 64), d.Slice(384, 256));
             global::NetGen.Kernels.ReLUBackward(a.Slice(384, 256), d.Slice(384, 256));
-            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16)
-            global::NetGen.Kernels.ConvWeightGradient(in Conv3Geometry, a.Slice(256, 128), d.Slice(384, 256), g.Slice(128, 384));
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), im2col, 24x16 columns
+            global::NetGen.Kernels.ConvWeightGradientColumns(in Conv3Geometry, a.Slice(256, 128), d.Slice(384, 256), g.Slice(128, 384), columns);
             global::NetGen.Kernels.ChannelBiasGradient(d.Slice(384, 256), g.Slice(512, 16), 16);
-            global::NetGen.Kernels.ConvBackwardInput(in Conv3Geometry, p.Slice(128, 384), d.Slice(384, 256), d.Slice(256, 128));
+            global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(128, 384), d.Slice(384, 256), d.Slice(256, 128), columns);
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
             global::NetGen.Kernels.AvgPoolBackward(in Avgpool2Geometry, true, d.Slice(256, 128), d.Slice(0, 256));
             global::NetGen.Kernels.ReLUBackward(a.Slice(0, 256), d.Slice(0, 256));
-            // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32)
-            global::NetGen.Kernels.ConvWeightGradient(in Conv1Geometry, x, d.Slice(0, 256), g.Slice(0, 120));
+            // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32), im2col, 15x32 columns
+            global::NetGen.Kernels.ConvWeightGradientColumns(in Conv1Geometry, x, d.Slice(0, 256), g.Slice(0, 120), columns);
             global::NetGen.Kernels.ChannelBiasGradient(d.Slice(0, 256), g.Slice(120, 8), 32);
         }
     }

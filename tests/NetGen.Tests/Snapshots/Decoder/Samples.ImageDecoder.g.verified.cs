@@ -33,6 +33,7 @@ namespace Samples
         private readonly float[] _trainActivations = new float[768];
         private readonly float[] _trainDeltas = new float[768];
         private readonly float[] _trainTarget = new float[256];
+        private readonly float[] _trainColumns = new float[2048]; // im2col scratch of the largest convolution
 
         // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8)
         private static readonly global::NetGen.ConvGeometry Convtranspose1Geometry = new global::NetGen.ConvGeometry(
@@ -49,6 +50,10 @@ namespace Samples
         // Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
         private static float[]? t_hidden;
+
+        // Inference im2col scratch, one per thread.
+        [global::System.ThreadStatic]
+        private static float[]? t_columns;
 
         /// <summary>Creates the network with parameters initialized from seed 0.</summary>
         public ImageDecoder()
@@ -96,7 +101,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
-            Run(input, t_hidden ?? (t_hidden = new float[512]), output, true);
+            Run(input, t_hidden ?? (t_hidden = new float[512]), output, true, t_columns ?? (t_columns = new float[2048]));
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -110,9 +115,10 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
             global::System.Span<float> hidden = t_hidden ?? (t_hidden = new float[512]);
+            global::System.Span<float> columns = t_columns ?? (t_columns = new float[2048]);
             for (int n = 0; n < batch; n++)
             {
-                Run(inputs.Slice(n * 256, 256), hidden, outputs.Slice(n * 256, 256), true);
+                Run(inputs.Slice(n * 256, 256), hidden, outputs.Slice(n * 256, 256), true, columns);
             }
         }
 
@@ -194,16 +200,16 @@ namespace Samples
         }
 
         /// <summary>The forward pass of one sample. <paramref name="h"/> receives the hidden activations (512 values); with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies Sigmoid itself).</summary>
-        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, bool outputActivation)
+        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, bool outputActivation, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8)
+            // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8), im2col, 128x16 columns
             global::System.Span<float> a1 = h.Slice(0, 512);
-            global::NetGen.Kernels.ConvBackwardInput(in Convtranspose1Geometry, p.Slice(0, 2048), x, a1);
+            global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose1Geometry, p.Slice(0, 2048), x, a1, columns);
             global::NetGen.Kernels.AddChannelBias(p.Slice(2048, 8), a1, 64);
             global::NetGen.Kernels.ReLU(a1);
-            // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16) (output)
-            global::NetGen.Kernels.ConvBackwardInput(in Convtranspose2Geometry, p.Slice(2056, 72), a1, y);
+            // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16), im2col, 9x64 columns (output)
+            global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose2Geometry, p.Slice(2056, 72), a1, y, columns);
             global::NetGen.Kernels.AddChannelBias(p.Slice(2128, 1), y, 256);
             if (outputActivation)
             {
@@ -218,25 +224,25 @@ namespace Samples
             global::System.Span<float> d = _trainDeltas;
             global::System.Span<float> y = a.Slice(512, 256);
             global::System.Span<float> dy = d.Slice(512, 256);
-            Run(x, a, y, false);
+            Run(x, a, y, false, _trainColumns);
             // Sigmoid and binary cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
             double loss = global::NetGen.Kernels.SigmoidBinaryCrossEntropy(y, target, dy, scale);
-            Backprop(x, a, d);
+            Backprop(x, a, d, _trainColumns);
             return loss;
         }
 
         /// <summary>Backpropagation of one sample (section 4.7.1) from the output deltas in <paramref name="d"/>: adds each layer's parameter gradients and fills the hidden deltas.</summary>
-        private void Backprop(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> a, global::System.Span<float> d)
+        private void Backprop(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> a, global::System.Span<float> d, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16)
-            global::NetGen.Kernels.ConvWeightGradient(in Convtranspose2Geometry, d.Slice(512, 256), a.Slice(0, 512), g.Slice(2056, 72));
+            // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16), im2col, 9x64 columns
+            global::NetGen.Kernels.ConvWeightGradientColumns(in Convtranspose2Geometry, d.Slice(512, 256), a.Slice(0, 512), g.Slice(2056, 72), columns);
             global::NetGen.Kernels.ChannelBiasGradient(d.Slice(512, 256), g.Slice(2128, 1), 256);
-            global::NetGen.Kernels.ConvForward(in Convtranspose2Geometry, p.Slice(2056, 72), default(global::System.ReadOnlySpan<float>), d.Slice(512, 256), d.Slice(0, 512));
+            global::NetGen.Kernels.ConvForwardColumns(in Convtranspose2Geometry, p.Slice(2056, 72), default(global::System.ReadOnlySpan<float>), d.Slice(512, 256), d.Slice(0, 512), columns);
             global::NetGen.Kernels.ReLUBackward(a.Slice(0, 512), d.Slice(0, 512));
-            // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8)
-            global::NetGen.Kernels.ConvWeightGradient(in Convtranspose1Geometry, d.Slice(0, 512), x, g.Slice(0, 2048));
+            // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8), im2col, 128x16 columns
+            global::NetGen.Kernels.ConvWeightGradientColumns(in Convtranspose1Geometry, d.Slice(0, 512), x, g.Slice(0, 2048), columns);
             global::NetGen.Kernels.ChannelBiasGradient(d.Slice(0, 512), g.Slice(2048, 8), 64);
         }
     }

@@ -38,6 +38,7 @@ namespace Samples
         private readonly float[] _trainActivations = new float[8094];
         private readonly float[] _trainDeltas = new float[8094];
         private readonly float[] _trainTarget = new float[10];
+        private readonly float[] _trainColumns = new float[19600]; // im2col scratch of the largest convolution
 
         // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28)
         private static readonly global::NetGen.ConvGeometry Conv1Geometry = new global::NetGen.ConvGeometry(
@@ -64,6 +65,10 @@ namespace Samples
         // Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
         private static float[]? t_hidden;
+
+        // Inference im2col scratch, one per thread.
+        [global::System.ThreadStatic]
+        private static float[]? t_columns;
 
         /// <summary>Creates the network with parameters initialized from seed 0.</summary>
         public LeNet5()
@@ -120,7 +125,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
-            Run(input, t_hidden ?? (t_hidden = new float[8084]), output, true);
+            Run(input, t_hidden ?? (t_hidden = new float[8084]), output, true, t_columns ?? (t_columns = new float[19600]));
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -134,9 +139,10 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
             global::System.Span<float> hidden = t_hidden ?? (t_hidden = new float[8084]);
+            global::System.Span<float> columns = t_columns ?? (t_columns = new float[19600]);
             for (int n = 0; n < batch; n++)
             {
-                Run(inputs.Slice(n * 784, 784), hidden, outputs.Slice(n * 10, 10), true);
+                Run(inputs.Slice(n * 784, 784), hidden, outputs.Slice(n * 10, 10), true, columns);
             }
         }
 
@@ -218,19 +224,19 @@ namespace Samples
         }
 
         /// <summary>The forward pass of one sample. <paramref name="h"/> receives the hidden activations (8084 values); with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies Softmax itself).</summary>
-        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, bool outputActivation)
+        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, bool outputActivation, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28)
+            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), im2col, 25x784 columns
             global::System.Span<float> a1 = h.Slice(0, 4704);
-            global::NetGen.Kernels.ConvForward(in Conv1Geometry, p.Slice(0, 150), p.Slice(150, 6), x, a1);
+            global::NetGen.Kernels.ConvForwardColumns(in Conv1Geometry, p.Slice(0, 150), p.Slice(150, 6), x, a1, columns);
             global::NetGen.Kernels.ReLU(a1);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14)
             global::System.Span<float> a2 = h.Slice(4704, 1176);
             global::NetGen.Kernels.MaxPoolForward(in Maxpool2Geometry, a1, a2);
-            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10)
+            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), im2col, 150x100 columns
             global::System.Span<float> a3 = h.Slice(5880, 1600);
-            global::NetGen.Kernels.ConvForward(in Conv3Geometry, p.Slice(156, 2400), p.Slice(2556, 16), a2, a3);
+            global::NetGen.Kernels.ConvForwardColumns(in Conv3Geometry, p.Slice(156, 2400), p.Slice(2556, 16), a2, a3, columns);
             global::NetGen.Kernels.ReLU(a3);
             // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5)
             global::System.Span<float> a4 = h.Slice(7480, 400);
@@ -258,15 +264,15 @@ namespace Samples
             global::System.Span<float> d = _trainDeltas;
             global::System.Span<float> y = a.Slice(8084, 10);
             global::System.Span<float> dy = d.Slice(8084, 10);
-            Run(x, a, y, false);
+            Run(x, a, y, false, _trainColumns);
             // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
             double loss = global::NetGen.Kernels.SoftmaxCrossEntropy(y, target, dy, scale);
-            Backprop(x, a, d);
+            Backprop(x, a, d, _trainColumns);
             return loss;
         }
 
         /// <summary>Backpropagation of one sample (section 4.7.1) from the output deltas in <paramref name="d"/>: adds each layer's parameter gradients and fills the hidden deltas.</summary>
-        private void Backprop(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> a, global::System.Span<float> d)
+        private void Backprop(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> a, global::System.Span<float> d, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
@@ -284,15 +290,15 @@ namespace Samples
             // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5)
             global::NetGen.Kernels.MaxPoolBackward(in Maxpool4Geometry, a.Slice(5880, 1600), d.Slice(7480, 400), d.Slice(5880, 1600));
             global::NetGen.Kernels.ReLUBackward(a.Slice(5880, 1600), d.Slice(5880, 1600));
-            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10)
-            global::NetGen.Kernels.ConvWeightGradient(in Conv3Geometry, a.Slice(4704, 1176), d.Slice(5880, 1600), g.Slice(156, 2400));
+            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), im2col, 150x100 columns
+            global::NetGen.Kernels.ConvWeightGradientColumns(in Conv3Geometry, a.Slice(4704, 1176), d.Slice(5880, 1600), g.Slice(156, 2400), columns);
             global::NetGen.Kernels.ChannelBiasGradient(d.Slice(5880, 1600), g.Slice(2556, 16), 100);
-            global::NetGen.Kernels.ConvBackwardInput(in Conv3Geometry, p.Slice(156, 2400), d.Slice(5880, 1600), d.Slice(4704, 1176));
+            global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(156, 2400), d.Slice(5880, 1600), d.Slice(4704, 1176), columns);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14)
             global::NetGen.Kernels.MaxPoolBackward(in Maxpool2Geometry, a.Slice(0, 4704), d.Slice(4704, 1176), d.Slice(0, 4704));
             global::NetGen.Kernels.ReLUBackward(a.Slice(0, 4704), d.Slice(0, 4704));
-            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28)
-            global::NetGen.Kernels.ConvWeightGradient(in Conv1Geometry, x, d.Slice(0, 4704), g.Slice(0, 150));
+            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), im2col, 25x784 columns
+            global::NetGen.Kernels.ConvWeightGradientColumns(in Conv1Geometry, x, d.Slice(0, 4704), g.Slice(0, 150), columns);
             global::NetGen.Kernels.ChannelBiasGradient(d.Slice(0, 4704), g.Slice(150, 6), 784);
         }
     }

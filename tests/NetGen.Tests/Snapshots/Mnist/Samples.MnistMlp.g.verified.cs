@@ -88,7 +88,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
-            Run(input, t_hidden ?? (t_hidden = new float[192]), output, true);
+            Run(input, t_hidden ?? (t_hidden = new float[192]), output, true, default(global::System.Span<float>));
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -104,7 +104,7 @@ namespace Samples
             global::System.Span<float> hidden = t_hidden ?? (t_hidden = new float[192]);
             for (int n = 0; n < batch; n++)
             {
-                Run(inputs.Slice(n * 784, 784), hidden, outputs.Slice(n * 10, 10), true);
+                Run(inputs.Slice(n * 784, 784), hidden, outputs.Slice(n * 10, 10), true, default(global::System.Span<float>));
             }
         }
 
@@ -186,7 +186,7 @@ namespace Samples
         }
 
         /// <summary>The forward pass of one sample. <paramref name="h"/> receives the hidden activations (192 values); with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies Softmax itself).</summary>
-        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, bool outputActivation)
+        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, bool outputActivation, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
@@ -212,15 +212,15 @@ namespace Samples
             global::System.Span<float> d = _trainDeltas;
             global::System.Span<float> y = a.Slice(192, 10);
             global::System.Span<float> dy = d.Slice(192, 10);
-            Run(x, a, y, false);
+            Run(x, a, y, false, default(global::System.Span<float>));
             // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
             double loss = global::NetGen.Kernels.SoftmaxCrossEntropy(y, target, dy, scale);
-            Backprop(x, a, d);
+            Backprop(x, a, d, default(global::System.Span<float>));
             return loss;
         }
 
         /// <summary>Backpropagation of one sample (section 4.7.1) from the output deltas in <paramref name="d"/>: adds each layer's parameter gradients and fills the hidden deltas.</summary>
-        private void Backprop(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> a, global::System.Span<float> d)
+        private void Backprop(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> a, global::System.Span<float> d, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;

@@ -84,7 +84,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
-            Run(input, t_hidden ?? (t_hidden = new float[2]), output, true);
+            Run(input, t_hidden ?? (t_hidden = new float[2]), output, true, default(global::System.Span<float>));
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -100,7 +100,7 @@ namespace Samples
             global::System.Span<float> hidden = t_hidden ?? (t_hidden = new float[2]);
             for (int n = 0; n < batch; n++)
             {
-                Run(inputs.Slice(n * 2, 2), hidden, outputs.Slice(n * 1, 1), true);
+                Run(inputs.Slice(n * 2, 2), hidden, outputs.Slice(n * 1, 1), true, default(global::System.Span<float>));
             }
         }
 
@@ -182,7 +182,7 @@ namespace Samples
         }
 
         /// <summary>The forward pass of one sample. <paramref name="h"/> receives the hidden activations (2 values); with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies Identity itself).</summary>
-        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, bool outputActivation)
+        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, bool outputActivation, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // dense1: Dense(2, ReLU), (2) -> (2)
@@ -200,15 +200,15 @@ namespace Samples
             global::System.Span<float> d = _trainDeltas;
             global::System.Span<float> y = a.Slice(2, 1);
             global::System.Span<float> dy = d.Slice(2, 1);
-            Run(x, a, y, true);
+            Run(x, a, y, true, default(global::System.Span<float>));
             // Squared error: dL/da = 2 * scale * (a - y); identity output, so dL/ds = dL/da.
             double loss = global::NetGen.Kernels.SquaredError(y, target, dy, scale);
-            Backprop(x, a, d);
+            Backprop(x, a, d, default(global::System.Span<float>));
             return loss;
         }
 
         /// <summary>Backpropagation of one sample (section 4.7.1) from the output deltas in <paramref name="d"/>: adds each layer's parameter gradients and fills the hidden deltas.</summary>
-        private void Backprop(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> a, global::System.Span<float> d)
+        private void Backprop(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> a, global::System.Span<float> d, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;

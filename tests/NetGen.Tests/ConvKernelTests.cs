@@ -1,0 +1,67 @@
+using System;
+using System.Linq;
+using Xunit;
+
+namespace NetGen.Tests
+{
+    /// <summary>
+    /// The two algorithms the emitter chooses between compute the same numbers: direct loops (used where the im2col
+    /// matrix would be too large) against im2col + matrix products (checked by the gradient and PyTorch tests).
+    /// </summary>
+    public class ConvKernelTests
+    {
+        public static TheoryData<int, int, int, int, int, int, int> Geometries => new TheoryData<int, int, int, int, int, int, int>
+        {
+            // channels, filters, height, width, kernel, stride, padding (dilation 1 and 2 each)
+            { 1, 6, 12, 12, 5, 1, 2 },
+            { 3, 4, 9, 7, 3, 2, 1 },
+            { 2, 3, 8, 8, 3, 1, 0 },
+            { 2, 2, 10, 6, 2, 3, 1 },
+        };
+
+        [Theory]
+        [MemberData(nameof(Geometries))]
+        public void Direct_and_im2col_kernels_agree(int c, int f, int h, int w, int k, int s, int p)
+        {
+            foreach (int d in new[] { 1, 2 })
+            {
+                int oh = (h + 2 * p - d * (k - 1) - 1) / s + 1, ow = (w + 2 * p - d * (k - 1) - 1) / s + 1;
+                var g = new ConvGeometry(c, f, (1, h, w), (1, oh, ow), (1, k, k), (1, s, s), (0, p, p), (1, d, d));
+                var random = new Random(c * 100 + f * 10 + k + d);
+                float[] Random(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+                var x = Random(g.InputLength);
+                var weights = Random(f * c * k * k);
+                var bias = Random(f);
+                var dy = Random(g.OutputLength);
+                var columns = new float[Kernels.ColumnsLength(g)];
+
+                var y1 = new float[g.OutputLength];
+                var y2 = new float[g.OutputLength];
+                Kernels.ConvForward(g, weights, bias, x, y1);
+                Kernels.ConvForwardColumns(g, weights, bias, x, y2, columns);
+                AssertClose(y1, y2);
+
+                var dw1 = new float[weights.Length];
+                var dw2 = new float[weights.Length];
+                Kernels.ConvWeightGradient(g, x, dy, dw1);
+                Kernels.ConvWeightGradientColumns(g, x, dy, dw2, columns);
+                AssertClose(dw1, dw2);
+
+                var dx1 = Random(g.InputLength);
+                var dx2 = Random(g.InputLength);
+                Kernels.ConvBackwardInput(g, weights, dy, dx1);
+                Kernels.ConvBackwardInputColumns(g, weights, dy, dx2, columns);
+                AssertClose(dx1, dx2);
+            }
+        }
+
+        private static void AssertClose(float[] expected, float[] actual)
+        {
+            Assert.Equal(expected.Length, actual.Length);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f * (1 + Math.Abs(expected[i])), $"[{i}]: direct {expected[i]}, im2col {actual[i]}");
+            }
+        }
+    }
+}
