@@ -61,36 +61,6 @@ namespace NetGen.Tests
             Assert.Equal(outputs.Take(net.OutputLength), single);
         }
 
-        public static TheoryData<string> Trajectories => new TheoryData<string> { "sgd_plain", "sgd_momentum", "sgd_nesterov" };
-
-        [Theory]
-        [MemberData(nameof(Trajectories))]
-        public void Sgd_trajectory_matches_torch_optim_SGD(string name)
-        {
-            var fixture = Fixture.Load(name);
-            var sgd = fixture["sgd"];
-            float Get(string key, float fallback) => sgd.TryGetProperty(key, out var v) ? v.GetSingle() : fallback;
-            var optimizer = new Sgd(
-                lr: Get("lr", 0f),
-                momentum: Get("momentum", 0f),
-                dampening: Get("dampening", 0f),
-                weightDecay: Get("weight_decay", 0f),
-                nesterov: sgd.TryGetProperty("nesterov", out var n) && n.GetBoolean());
-
-            var net = new TanhSoftmax();
-            fixture.Floats("parameters").CopyTo(net.Parameters);
-            var inputs = fixture.Floats("inputs");
-            var labels = fixture.Ints("labels");
-            var losses = fixture.Floats("losses");
-            var trajectory = fixture["trajectory"].EnumerateArray().Select(s => s.EnumerateArray().Select(e => e.GetSingle()).ToArray()).ToArray();
-            for (int step = 0; step < trajectory.Length; step++)
-            {
-                float loss = net.TrainStep(inputs, labels, fixture.Int("batch"), optimizer);
-                AssertClose(new[] { losses[step] }, new[] { loss }, $"loss before step {step + 1}");
-                AssertClose(trajectory[step], net.Parameters.ToArray(), $"parameters after step {step + 1}");
-            }
-        }
-
         internal static void AssertClose(float[] expected, float[] actual, string what, double tolerance = 1e-5)
         {
             Assert.Equal(expected.Length, actual.Length);
