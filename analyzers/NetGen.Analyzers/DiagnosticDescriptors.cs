@@ -41,6 +41,11 @@ namespace NetGen.Analyzers
             "Padding so large that outputs see only zeros",
             "{0} layer {1}: padding {2} is at least the effective kernel {3}, so the outermost outputs see only zeros; use p < {3}");
 
+        public static readonly DiagnosticDescriptor InitGainDoesNotFit = Warning(
+            DiagnosticIds.InitGainDoesNotFit,
+            "Initializer gain does not fit the activation",
+            "{0} layer {1}: {2} scales the weight variance by {3}, but {4} keeps the activations' variance with a gain of {5} (eq. 9.13, section 9.3.2); use {6}");
+
         public static readonly DiagnosticDescriptor ArgumentOutOfRange = Error(
             DiagnosticIds.ArgumentOutOfRange,
             "Layer argument out of range",
@@ -91,6 +96,7 @@ namespace NetGen.Analyzers
                 case DiagnosticIds.SameNeedsOddKernelAndStrideOne: return SameNeedsOddKernelAndStrideOne;
                 case DiagnosticIds.NoSpatialAxes: return NoSpatialAxes;
                 case DiagnosticIds.PaddingOnlyZeros: return PaddingOnlyZeros;
+                case DiagnosticIds.InitGainDoesNotFit: return InitGainDoesNotFit;
                 case DiagnosticIds.ArgumentOutOfRange: return ArgumentOutOfRange;
                 case DiagnosticIds.NotPartial: return NotPartial;
                 case DiagnosticIds.InvalidInputShape: return InvalidInputShape;

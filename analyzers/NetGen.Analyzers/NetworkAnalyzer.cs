@@ -27,6 +27,7 @@ namespace NetGen.Analyzers
             DiagnosticDescriptors.SameNeedsOddKernelAndStrideOne,
             DiagnosticDescriptors.NoSpatialAxes,
             DiagnosticDescriptors.PaddingOnlyZeros,
+            DiagnosticDescriptors.InitGainDoesNotFit,
             DiagnosticDescriptors.ArgumentOutOfRange,
             DiagnosticDescriptors.NotPartial,
             DiagnosticDescriptors.InvalidInputShape,

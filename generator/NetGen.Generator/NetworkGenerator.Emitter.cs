@@ -539,23 +539,21 @@ namespace NetGen.Generator
             {
                 string weights = "p.Slice(" + Lit(layer.WeightOffset) + ", " + Lit(layer.WeightCount) + ")";
                 string rng = "new global::NetGen.Rng(seed, " + Lit(layer.Index + 1) + ")";
-                switch (layer.Init)
-                {
-                    case InitKind.HeNormal:
-                        w.Line("global::NetGen.Initializers.HeNormal(" + weights + ", " + Lit(layer.FanIn) + ", " + rng + ");");
-                        break;
-                    case InitKind.LeCunNormal:
-                        w.Line("global::NetGen.Initializers.LeCunNormal(" + weights + ", " + Lit(layer.FanIn) + ", " + rng + ");");
-                        break;
-                    default:
-                        w.Line("global::NetGen.Initializers.GlorotUniform(" + weights + ", " + Lit(layer.FanIn) + ", " + Lit(layer.FanOut) + ", " + rng + ");");
-                        break;
-                }
-
+                var spec = layer.Spec;
+                w.Line("global::NetGen.Initializers.Initialize(" + weights + ", global::NetGen.Init." + layer.Init + ", " + Lit(layer.FanIn) + ", " + Lit(layer.FanOut) + ", "
+                    + Real(spec.InitScale) + ", " + Real(spec.Gain) + ", " + rng + ");");
                 if (layer.BiasCount > 0)
                 {
-                    w.Line("p.Slice(" + Lit(layer.BiasOffset) + ", " + Lit(layer.BiasCount) + ").Clear();");
+                    string bias = "p.Slice(" + Lit(layer.BiasOffset) + ", " + Lit(layer.BiasCount) + ")";
+                    w.Line(spec.BiasInit == 0 ? bias + ".Clear();" : bias + ".Fill(" + Real(spec.BiasInit) + "f);");
                 }
+            }
+
+            /// <summary>A double as a C# literal, invariant and round-trippable ("0.01", "2.0").</summary>
+            internal static string Real(double value)
+            {
+                string text = value.ToString("R", CultureInfo.InvariantCulture);
+                return text.Contains(".") || text.Contains("E") ? text : text + ".0";
             }
 
             /// <summary>The parameter slices of a layer: "p.Slice(offset, count)" (weights) and its bias, or default when it has none.</summary>

@@ -67,4 +67,36 @@ namespace NetGen
         /// <summary>Full padding p = d(k - 1) with stride 1: o = i + d(k - 1) (relationship 4).</summary>
         Full = 3,
     }
+
+    /// <summary>Weight initializers (chapter 9); J is the fan-in, I the fan-out (for a convolution J = C k..., I = F k...).</summary>
+#if NETGEN_ROSLYN
+    internal
+#else
+    public
+#endif
+    enum Init
+    {
+        /// <summary>From the layer's activation: He normal for ReLU, LeakyReLU and ELU; LeCun normal for SELU; Glorot uniform otherwise.</summary>
+        Auto = 0,
+        /// <summary>Every weight InitScale (section 9.1.3).</summary>
+        Constant = 1,
+        /// <summary>U(-InitScale, InitScale) (eq. 9.1).</summary>
+        Uniform = 2,
+        /// <summary>N(0, InitScale^2) (eq. 9.2).</summary>
+        Normal = 3,
+        /// <summary>N(0, InitScale^2) redrawn outside +-2 InitScale (eq. 9.3).</summary>
+        TruncatedNormal = 4,
+        /// <summary>N(0, Gain / J) (eq. 9.5).</summary>
+        LeCunNormal = 5,
+        /// <summary>U(-sqrt(3 Gain / J), sqrt(3 Gain / J)) (eq. 9.5).</summary>
+        LeCunUniform = 6,
+        /// <summary>N(0, Gain 2 / (J + I)) (eq. 9.7).</summary>
+        GlorotNormal = 7,
+        /// <summary>U(-sqrt(6 Gain / (J + I)), sqrt(6 Gain / (J + I))) (eq. 9.7).</summary>
+        GlorotUniform = 8,
+        /// <summary>N(0, Gain 2 / J) (eq. 9.12).</summary>
+        HeNormal = 9,
+        /// <summary>U(-sqrt(6 Gain / J), sqrt(6 Gain / J)) (eq. 9.12).</summary>
+        HeUniform = 10,
+    }
 }

@@ -44,6 +44,18 @@ namespace NetGen
 
         /// <summary>Whether the layer has a bias vector (default <c>true</c>).</summary>
         public bool Bias { get; set; } = true;
+
+        /// <summary>The weight initializer (chapter 9); Auto (the default) chooses it from the activation.</summary>
+        public Init Init { get; set; }
+
+        /// <summary>The constant, the uniform bound or the normal deviation for Init Constant, Uniform, Normal and TruncatedNormal.</summary>
+        public double InitScale { get; set; } = 0.01;
+
+        /// <summary>The variance factor g of eq. 9.13 for the LeCun, Glorot and He initializers (1 by default).</summary>
+        public double Gain { get; set; } = 1.0;
+
+        /// <summary>The initial value of every bias (0 by default).</summary>
+        public double BiasInit { get; set; }
     }
 
     /// <summary>An activation applied on its own to the previous layer's output (no parameters).</summary>
@@ -105,6 +117,18 @@ namespace NetGen
 
         /// <summary>Whether the layer has a bias per filter (default <c>true</c>).</summary>
         public bool Bias { get; set; } = true;
+
+        /// <summary>The weight initializer (chapter 9); Auto (the default) chooses it from the activation.</summary>
+        public Init Init { get; set; }
+
+        /// <summary>The constant, the uniform bound or the normal deviation for Init Constant, Uniform, Normal and TruncatedNormal.</summary>
+        public double InitScale { get; set; } = 0.01;
+
+        /// <summary>The variance factor g of eq. 9.13 for the LeCun, Glorot and He initializers (1 by default).</summary>
+        public double Gain { get; set; } = 1.0;
+
+        /// <summary>The initial value of every bias (0 by default).</summary>
+        public double BiasInit { get; set; }
     }
 
     /// <summary>
@@ -146,6 +170,18 @@ namespace NetGen
 
         /// <summary>Whether the layer has a bias per filter (default <c>true</c>).</summary>
         public bool Bias { get; set; } = true;
+
+        /// <summary>The weight initializer (chapter 9); Auto (the default) chooses it from the activation.</summary>
+        public Init Init { get; set; }
+
+        /// <summary>The constant, the uniform bound or the normal deviation for Init Constant, Uniform, Normal and TruncatedNormal.</summary>
+        public double InitScale { get; set; } = 0.01;
+
+        /// <summary>The variance factor g of eq. 9.13 for the LeCun, Glorot and He initializers (1 by default).</summary>
+        public double Gain { get; set; } = 1.0;
+
+        /// <summary>The initial value of every bias (0 by default).</summary>
+        public double BiasInit { get; set; }
     }
 
     /// <summary>Max pooling (section 6.7): the maximum of each window; padding counts as -infinity, as PyTorch's nn.MaxPool*d.</summary>

@@ -63,6 +63,9 @@ namespace NetGen.Tests
             { "[Network(16)] [{|NG0012:AvgPool(2)|}] [Dense(2)] public partial class N { }", "[Network(1, 16)] [AvgPool(2)] [Dense(2)] public partial class N { }" },
             // NG0013: padding so large that the outermost outputs see only zeros (warning).
             { "[Network(1, 5, 5)] [Conv(4, k: 3, {|NG0013:p: 3|})] [Dense(2)] public partial class N { }", "[Network(1, 5, 5)] [Conv(4, k: 3, p: 2)] [Dense(2)] public partial class N { }" },
+            // NG0014: an initializer whose gain does not fit the activation (warning, section 9.3.2).
+            { "[Network(4)] [Dense(8, Act.Tanh, {|NG0014:Init = Init.HeNormal|})] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(8, Act.Tanh, Init = Init.HeNormal, Gain = 0.5)] [Dense(2)] public partial class N { }" },
+            { "[Network(4)] [Dense(8, Act.ReLU, {|NG0014:Init = Init.GlorotUniform|})] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(8, Act.ReLU, Init = Init.HeUniform)] [Dense(2)] public partial class N { }" },
             // NG0010: layers without [Network] (warning).
             { "[{|NG0010:Dense(3)|}] public partial class N { }", "[Network(4)] [Dense(3)] public partial class N { }" },
         };

@@ -5,6 +5,11 @@ using Xunit;
 
 namespace NetGen.Tests
 {
+    [Network(4)]
+    [Dense(3, Act.Tanh, Init = Init.Constant, InitScale = 0.5, BiasInit = 0.25)]
+    [Dense(2, Act.Sigmoid, Init = Init.HeUniform, Gain = 0.5)]
+    public partial class ConstantInit { }
+
     /// <summary>Seeded initialization: reproducible, with the moments of chapter 9's formulas, from a generator that is the published xoshiro256**.</summary>
     public class InitializationTests
     {
@@ -61,6 +66,43 @@ namespace NetGen.Tests
             double limit = Math.Sqrt(6.0 / (fanIn + fanOut));
             AssertMoments(w, 0, limit * limit / 3);
             Assert.All(w, v => Assert.InRange(v, -limit, limit));
+        }
+
+        public static TheoryData<Init, double> Variances => new TheoryData<Init, double>
+        {
+            // fan-in J = 300, fan-out I = 100, gain 1.5, scale 0.2: the variance each formula gives
+            { Init.Uniform, 0.2 * 0.2 / 3 },
+            { Init.Normal, 0.2 * 0.2 },
+            { Init.TruncatedNormal, 0.2 * 0.2 * 0.773729 }, // truncated at +-2 sigma: variance 0.7737 sigma^2 (deviation 0.8796 sigma)
+            { Init.LeCunNormal, 1.5 / 300 },
+            { Init.LeCunUniform, 1.5 / 300 },
+            { Init.GlorotNormal, 1.5 * 2 / 400.0 },
+            { Init.GlorotUniform, 1.5 * 2 / 400.0 },
+            { Init.HeNormal, 1.5 * 2 / 300.0 },
+            { Init.HeUniform, 1.5 * 2 / 300.0 },
+        };
+
+        [Theory]
+        [MemberData(nameof(Variances))]
+        public void Every_initializer_has_the_variance_of_its_formula(Init init, double variance)
+        {
+            var w = new float[400_000];
+            Initializers.Initialize(w, init, 300, 100, 0.2, 1.5, new Rng((int)init));
+            AssertMoments(w, 0, variance);
+            if (init == Init.TruncatedNormal) Assert.All(w, v => Assert.InRange(v, -0.4f, 0.4f));
+            if (init == Init.HeUniform) Assert.All(w, v => Assert.InRange(v, -Math.Sqrt(9.0 / 300), Math.Sqrt(9.0 / 300)));
+        }
+
+        [Fact]
+        public void Constant_initialization_and_bias_values_reach_the_generated_network()
+        {
+            var net = new ConstantInit();
+            Assert.All(net.Parameters.Slice(0, 12).ToArray(), v => Assert.Equal(0.5f, v));
+            Assert.All(net.Parameters.Slice(12, 3).ToArray(), v => Assert.Equal(0.25f, v));
+            var w2 = net.Parameters.Slice(15, 6).ToArray();
+            double limit = Math.Sqrt(6 * 0.5 / 3); // He uniform, gain 0.5, fan-in 3: U(-1, 1)
+            Assert.All(w2, v => Assert.InRange(v, -limit, limit));
+            Assert.NotEqual(w2[0], w2[1]);
         }
 
         private static void AssertMoments(float[] w, double mean, double variance)

@@ -42,10 +42,13 @@ namespace NetGen.Generator.Model
         /// <summary>Padding so large that some outputs see only zeros (warning).</summary>
         public const string PaddingOnlyZeros = "NG0013";
 
+        /// <summary>An initializer whose gain does not fit the activation (warning, section 9.3.2).</summary>
+        public const string InitGainDoesNotFit = "NG0014";
+
         /// <summary>A problem the C# compiler already reports (an attribute with errors); no NetGen diagnostic, but no code either.</summary>
         public const string CompilerReported = "";
 
         /// <summary>Whether a problem with this ID prevents code generation.</summary>
-        public static bool IsError(string id) => id != SoftmaxOnHiddenLayer && id != StrideLeavesInputUnused && id != LayersWithoutNetwork && id != PaddingOnlyZeros;
+        public static bool IsError(string id) => id != SoftmaxOnHiddenLayer && id != StrideLeavesInputUnused && id != LayersWithoutNetwork && id != PaddingOnlyZeros && id != InitGainDoesNotFit;
     }
 }

@@ -18,15 +18,6 @@ namespace NetGen.Generator.Model
         public EquatableArray<string> Fixes { get; init; } = EquatableArray<string>.Empty;
     }
 
-    /// <summary>How a layer's weights are initialized by default (chapter 9).</summary>
-    internal enum InitKind
-    {
-        None,
-        GlorotUniform,
-        HeNormal,
-        LeCunNormal,
-    }
-
     /// <summary>
     /// The resolved window of a convolution, transposed convolution or pooling layer, per spatial axis (depth, height,
     /// width order; 1 to 3 axes): kernel, stride, zero padding on both sides, dilation; and the transposed
@@ -48,7 +39,7 @@ namespace NetGen.Generator.Model
         int BiasOffset,
         int BiasCount,
         int ActivationOffset,
-        InitKind Init,
+        Init Init,
         int FanIn,
         int FanOut,
         WindowPlan? Window)

@@ -52,6 +52,18 @@ namespace NetGen.Generator.Model
 
         /// <summary>AvgPool: whether padded zeros count in the divisor.</summary>
         public bool CountIncludePad { get; init; } = true;
+
+        /// <summary>The weight initializer as written (Auto: from the activation).</summary>
+        public Init Init { get; init; }
+
+        /// <summary>Constant, bound or deviation of the plain initializers.</summary>
+        public double InitScale { get; init; } = 0.01;
+
+        /// <summary>Variance factor of the fan-based initializers (eq. 9.13).</summary>
+        public double Gain { get; init; } = 1.0;
+
+        /// <summary>Initial bias value.</summary>
+        public double BiasInit { get; init; }
     }
 
     /// <summary>

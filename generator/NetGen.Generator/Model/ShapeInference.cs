@@ -75,7 +75,7 @@ namespace NetGen.Generator.Model
                 EquatableArray<int> outShape;
                 long weights = 0, biases = 0;
                 long fanIn = 0, fanOut = 0;
-                InitKind init = InitKind.None;
+                Init init = Init.Auto;
                 WindowPlan? window = null;
                 switch (layer.Kind)
                 {
@@ -93,7 +93,7 @@ namespace NetGen.Generator.Model
                         biases = layer.Bias ? layer.Units : 0;
                         fanIn = inSize;
                         fanOut = layer.Units;
-                        init = DefaultInit(layer.Act);
+                        init = ResolveInit(layer, i, problems);
                         break;
                     case LayerKind.Conv:
                     case LayerKind.ConvTranspose:
@@ -116,7 +116,7 @@ namespace NetGen.Generator.Model
                             // PyTorch's fans: from weight dims 1 and 0 times the kernel (for ConvTranspose, [C, F, k]: fan-in F k).
                             fanIn = (layer.Kind == LayerKind.Conv ? shape[0] : layer.Units) * taps;
                             fanOut = (layer.Kind == LayerKind.Conv ? layer.Units : shape[0]) * taps;
-                            init = DefaultInit(layer.Act);
+                            init = ResolveInit(layer, i, problems);
                         }
 
                         break;
@@ -199,19 +199,48 @@ namespace NetGen.Generator.Model
         }
 
         /// <summary>The default initializer from the layer's activation (chapter 9): He for the ReLU family, LeCun normal for SELU (10.4), Glorot uniform otherwise.</summary>
-        public static InitKind DefaultInit(Act act)
+        public static Init DefaultInit(Act act)
         {
             switch (act)
             {
                 case Act.ReLU:
                 case Act.LeakyReLU:
                 case Act.ELU:
-                    return InitKind.HeNormal;
+                    return Init.HeNormal;
                 case Act.SELU:
-                    return InitKind.LeCunNormal;
+                    return Init.LeCunNormal;
                 default:
-                    return InitKind.GlorotUniform;
+                    return Init.GlorotUniform;
             }
+        }
+
+        /// <summary>
+        /// The layer's initializer, resolving Auto; for a written fan-based initializer, warns (NG0014) when its variance
+        /// factor does not fit the activation (section 9.3.2): 2 for ReLU and LeakyReLU, 1 for SELU (LeCun, 10.4), tanh,
+        /// sigmoid, identity and softmax.
+        /// </summary>
+        private static Init ResolveInit(LayerSpec layer, int index, List<Problem> problems)
+        {
+            if (layer.Init == Init.Auto) return DefaultInit(layer.Act);
+            if (layer.Init < Init.Auto || layer.Init > Init.HeUniform)
+            {
+                problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, "Init", -1, layer.AttributeName, Str(index + 1), "Init", Str((int)layer.Init), "a member of NetGen.Init"));
+                return Init.GlorotUniform;
+            }
+
+            double fits = layer.Act == Act.ReLU || layer.Act == Act.LeakyReLU ? 2 : layer.Act == Act.ELU ? 0 : 1;
+            double factor = layer.Init == Init.HeNormal || layer.Init == Init.HeUniform ? 2 : 1;
+            bool fanBased = layer.Init >= Init.LeCunNormal;
+            double gain = factor * layer.Gain;
+            if (fanBased && fits > 0 && System.Math.Abs(gain - fits) > 0.25 * fits)
+            {
+                string suggestion = "Gain = " + (fits / factor).ToString("0.###", CultureInfo.InvariantCulture);
+                string better = fits == 2 ? "Init.HeNormal" : layer.Act == Act.SELU ? "Init.LeCunNormal" : "Init.GlorotUniform";
+                problems.Add(Make(DiagnosticIds.InitGainDoesNotFit, index, "Init", -1, layer.AttributeName, Str(index + 1), "Init." + layer.Init,
+                    gain.ToString("0.###", CultureInfo.InvariantCulture), layer.Act.ToString(), fits.ToString("0", CultureInfo.InvariantCulture), better + " or " + suggestion));
+            }
+
+            return layer.Init;
         }
 
         private static long CheckInputShape(NetworkSpec spec, List<Problem> problems)

@@ -113,15 +113,23 @@ namespace NetGen.Generator.Parsing
 
             int Int(string key, int fallback) => args.TryGetValue(key, out var c) && c.Value is int v ? v : fallback;
             bool Bool(string key, bool fallback) => args.TryGetValue(key, out var c) && c.Value is bool v ? v : fallback;
+            double Double(string key, double fallback) => args.TryGetValue(key, out var c) && c.Value is double v ? v : fallback;
+            LayerSpec Initialized(LayerSpec layer) => layer with
+            {
+                Init = (Init)Int("Init", 0),
+                InitScale = Double("InitScale", 0.01),
+                Gain = Double("Gain", 1.0),
+                BiasInit = Double("BiasInit", 0.0),
+            };
 
             switch (name)
             {
                 case "Dense":
-                    return new LayerSpec(LayerKind.Dense, name, Int("units", 0), (Act)Int("act", 0), Bool("Bias", true), declaration);
+                    return Initialized(new LayerSpec(LayerKind.Dense, name, Int("units", 0), (Act)Int("act", 0), Bool("Bias", true), declaration));
                 case "Activation":
                     return new LayerSpec(LayerKind.Activation, name, 0, (Act)Int("act", 0), false, declaration);
                 case "Conv":
-                    return new LayerSpec(LayerKind.Conv, name, Int("filters", 0), (Act)Int("act", 0), Bool("Bias", true), declaration)
+                    return Initialized(new LayerSpec(LayerKind.Conv, name, Int("filters", 0), (Act)Int("act", 0), Bool("Bias", true), declaration)
                     {
                         K = Int("k", 0),
                         S = Int("s", 1),
@@ -129,15 +137,15 @@ namespace NetGen.Generator.Parsing
                         D = Int("d", 1),
                         Padding = (Padding)Int("Padding", 0),
                         KernelSize = Ints("KernelSize"),
-                    };
+                    });
                 case "ConvTranspose":
-                    return new LayerSpec(LayerKind.ConvTranspose, name, Int("filters", 0), (Act)Int("act", 0), Bool("Bias", true), declaration)
+                    return Initialized(new LayerSpec(LayerKind.ConvTranspose, name, Int("filters", 0), (Act)Int("act", 0), Bool("Bias", true), declaration)
                     {
                         K = Int("k", 0),
                         S = Int("s", 1),
                         P = Int("p", 0),
                         A = Int("a", 0),
-                    };
+                    });
                 case "MaxPool":
                 case "AvgPool":
                     return new LayerSpec(name == "MaxPool" ? LayerKind.MaxPool : LayerKind.AvgPool, name, 0, Act.Identity, false, declaration)

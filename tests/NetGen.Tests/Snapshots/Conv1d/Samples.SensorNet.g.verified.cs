@@ -88,13 +88,13 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32)
-            global::NetGen.Initializers.HeNormal(p.Slice(0, 120), 15, new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 120), global::NetGen.Init.HeNormal, 15, 40, 0.01, 1.0, new global::NetGen.Rng(seed, 1));
             p.Slice(120, 8).Clear();
             // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16)
-            global::NetGen.Initializers.HeNormal(p.Slice(128, 384), 24, new global::NetGen.Rng(seed, 3));
+            global::NetGen.Initializers.Initialize(p.Slice(128, 384), global::NetGen.Init.HeNormal, 24, 48, 0.01, 1.0, new global::NetGen.Rng(seed, 3));
             p.Slice(512, 16).Clear();
             // dense6: Dense(4, Softmax), (64) -> (4)
-            global::NetGen.Initializers.GlorotUniform(p.Slice(528, 256), 64, 4, new global::NetGen.Rng(seed, 6));
+            global::NetGen.Initializers.Initialize(p.Slice(528, 256), global::NetGen.Init.GlorotUniform, 64, 4, 0.01, 1.0, new global::NetGen.Rng(seed, 6));
             p.Slice(784, 4).Clear();
         }
 

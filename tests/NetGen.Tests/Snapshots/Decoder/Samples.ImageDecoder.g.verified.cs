@@ -74,10 +74,10 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8)
-            global::NetGen.Initializers.HeNormal(p.Slice(0, 2048), 128, new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 2048), global::NetGen.Init.HeNormal, 128, 256, 0.01, 1.0, new global::NetGen.Rng(seed, 1));
             p.Slice(2048, 8).Clear();
             // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16)
-            global::NetGen.Initializers.GlorotUniform(p.Slice(2056, 72), 9, 72, new global::NetGen.Rng(seed, 2));
+            global::NetGen.Initializers.Initialize(p.Slice(2056, 72), global::NetGen.Init.GlorotUniform, 9, 72, 0.01, 1.0, new global::NetGen.Rng(seed, 2));
             p.Slice(2128, 1).Clear();
         }
 

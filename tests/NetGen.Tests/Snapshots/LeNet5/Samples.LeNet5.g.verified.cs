@@ -89,19 +89,19 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28)
-            global::NetGen.Initializers.HeNormal(p.Slice(0, 150), 25, new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 150), global::NetGen.Init.HeNormal, 25, 150, 0.01, 1.0, new global::NetGen.Rng(seed, 1));
             p.Slice(150, 6).Clear();
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10)
-            global::NetGen.Initializers.HeNormal(p.Slice(156, 2400), 150, new global::NetGen.Rng(seed, 3));
+            global::NetGen.Initializers.Initialize(p.Slice(156, 2400), global::NetGen.Init.HeNormal, 150, 400, 0.01, 1.0, new global::NetGen.Rng(seed, 3));
             p.Slice(2556, 16).Clear();
             // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
-            global::NetGen.Initializers.HeNormal(p.Slice(2572, 48000), 400, new global::NetGen.Rng(seed, 5));
+            global::NetGen.Initializers.Initialize(p.Slice(2572, 48000), global::NetGen.Init.HeNormal, 400, 120, 0.01, 1.0, new global::NetGen.Rng(seed, 5));
             p.Slice(50572, 120).Clear();
             // dense6: Dense(84, ReLU), (120) -> (84)
-            global::NetGen.Initializers.HeNormal(p.Slice(50692, 10080), 120, new global::NetGen.Rng(seed, 6));
+            global::NetGen.Initializers.Initialize(p.Slice(50692, 10080), global::NetGen.Init.HeNormal, 120, 84, 0.01, 1.0, new global::NetGen.Rng(seed, 6));
             p.Slice(60772, 84).Clear();
             // dense7: Dense(10, Softmax), (84) -> (10)
-            global::NetGen.Initializers.GlorotUniform(p.Slice(60856, 840), 84, 10, new global::NetGen.Rng(seed, 7));
+            global::NetGen.Initializers.Initialize(p.Slice(60856, 840), global::NetGen.Init.GlorotUniform, 84, 10, 0.01, 1.0, new global::NetGen.Rng(seed, 7));
             p.Slice(61696, 10).Clear();
         }
 

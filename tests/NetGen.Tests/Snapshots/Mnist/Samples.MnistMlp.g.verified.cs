@@ -58,13 +58,13 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
-            global::NetGen.Initializers.HeNormal(p.Slice(0, 100352), 784, new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 100352), global::NetGen.Init.HeNormal, 784, 128, 0.01, 1.0, new global::NetGen.Rng(seed, 1));
             p.Slice(100352, 128).Clear();
             // dense2: Dense(64, ReLU), (128) -> (64)
-            global::NetGen.Initializers.HeNormal(p.Slice(100480, 8192), 128, new global::NetGen.Rng(seed, 2));
+            global::NetGen.Initializers.Initialize(p.Slice(100480, 8192), global::NetGen.Init.HeNormal, 128, 64, 0.01, 1.0, new global::NetGen.Rng(seed, 2));
             p.Slice(108672, 64).Clear();
             // dense3: Dense(10, Softmax), (64) -> (10)
-            global::NetGen.Initializers.GlorotUniform(p.Slice(108736, 640), 64, 10, new global::NetGen.Rng(seed, 3));
+            global::NetGen.Initializers.Initialize(p.Slice(108736, 640), global::NetGen.Init.GlorotUniform, 64, 10, 0.01, 1.0, new global::NetGen.Rng(seed, 3));
             p.Slice(109376, 10).Clear();
         }
 

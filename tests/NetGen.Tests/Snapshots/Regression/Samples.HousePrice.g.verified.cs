@@ -57,10 +57,10 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // dense1: Dense(32, Tanh), (13) -> (32)
-            global::NetGen.Initializers.GlorotUniform(p.Slice(0, 416), 13, 32, new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 416), global::NetGen.Init.GlorotUniform, 13, 32, 0.01, 1.0, new global::NetGen.Rng(seed, 1));
             p.Slice(416, 32).Clear();
             // dense2: Dense(1), (32) -> (1)
-            global::NetGen.Initializers.GlorotUniform(p.Slice(448, 32), 32, 1, new global::NetGen.Rng(seed, 2));
+            global::NetGen.Initializers.Initialize(p.Slice(448, 32), global::NetGen.Init.GlorotUniform, 32, 1, 0.01, 1.0, new global::NetGen.Rng(seed, 2));
             p.Slice(480, 1).Clear();
         }
 

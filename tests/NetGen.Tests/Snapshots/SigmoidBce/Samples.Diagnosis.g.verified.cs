@@ -57,9 +57,9 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // dense1: Dense(16, SELU, no bias), (30) -> (16)
-            global::NetGen.Initializers.LeCunNormal(p.Slice(0, 480), 30, new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 480), global::NetGen.Init.LeCunNormal, 30, 16, 0.01, 1.0, new global::NetGen.Rng(seed, 1));
             // dense2: Dense(1, Sigmoid), (16) -> (1)
-            global::NetGen.Initializers.GlorotUniform(p.Slice(480, 16), 16, 1, new global::NetGen.Rng(seed, 2));
+            global::NetGen.Initializers.Initialize(p.Slice(480, 16), global::NetGen.Init.GlorotUniform, 16, 1, 0.01, 1.0, new global::NetGen.Rng(seed, 2));
             p.Slice(496, 1).Clear();
         }
 

@@ -57,10 +57,10 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // dense1: Dense(2, ReLU), (2) -> (2)
-            global::NetGen.Initializers.HeNormal(p.Slice(0, 4), 2, new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 4), global::NetGen.Init.HeNormal, 2, 2, 0.01, 1.0, new global::NetGen.Rng(seed, 1));
             p.Slice(4, 2).Clear();
             // dense2: Dense(1), (2) -> (1)
-            global::NetGen.Initializers.GlorotUniform(p.Slice(6, 2), 2, 1, new global::NetGen.Rng(seed, 2));
+            global::NetGen.Initializers.Initialize(p.Slice(6, 2), global::NetGen.Init.GlorotUniform, 2, 1, 0.01, 1.0, new global::NetGen.Rng(seed, 2));
             p.Slice(8, 1).Clear();
         }
 
