@@ -74,12 +74,8 @@ namespace NetGen.Generator
                 w.Line("private readonly float[] _parameters = new float[" + Lit(plan.ParameterCount) + "];");
                 w.Line("private readonly float[] _gradients = new float[" + Lit(plan.ParameterCount) + "];");
                 w.Line();
-                w.Line("// Training scratch for one sample: every layer's activations and deltas, at the same offsets.");
-                w.Line("private readonly float[] _trainActivations = new float[" + Lit(all) + "];");
-                w.Line("private readonly float[] _trainDeltas = new float[" + Lit(all) + "];");
-                w.Line("private readonly float[] _trainTarget = new float[" + Lit(plan.OutputLength) + "];");
                 int columns = ColumnsLength(plan);
-                if (columns > 0) w.Line("private readonly float[] _trainColumns = new float[" + Lit(columns) + "]; // im2col scratch of the largest convolution");
+                EmitTrainingFields(w, plan, columns);
                 w.Line();
                 EmitGeometries(w, plan);
                 if (hidden > 0)
@@ -167,7 +163,6 @@ namespace NetGen.Generator
                 w.Close();
                 w.Line();
 
-                string reduction = plan.Loss == Loss.CrossEntropy ? "batch" : "batch * OutputLength";
                 w.Line("/// <summary>Training-mode forward and backward pass: writes <see cref=\"Gradients\"/> = d(mean loss)/d(parameters) and returns the mean " + LossName(plan.Loss) + ".</summary>");
                 w.Line("/// <param name=\"inputs\">batch * " + Lit(plan.InputLength) + " values.</param>");
                 w.Line("/// <param name=\"targets\">batch * " + Lit(plan.OutputLength) + " target values.</param>");
@@ -179,16 +174,7 @@ namespace NetGen.Generator
                 w.Line(Guard + ".Batch(batch);");
                 w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
                 w.Line(Guard + ".BatchLength(\"targets\", batch, OutputLength, targets.Length);");
-                w.Line("global::System.Array.Clear(_gradients, 0, ParameterCount);");
-                w.Line("double count = (double)" + reduction + ";");
-                w.Line("float scale = (float)(1.0 / count);");
-                w.Line("double loss = 0;");
-                w.Line("for (int n = 0; n < batch; n++)");
-                w.Open();
-                w.Line("loss += TrainSample(inputs.Slice(n * " + Lit(plan.InputLength) + ", " + Lit(plan.InputLength) + "), targets.Slice(n * " + Lit(plan.OutputLength) + ", " + Lit(plan.OutputLength) + "), scale);");
-                w.Close();
-                w.Line();
-                w.Line("return (float)(loss / count);");
+                EmitTrainingPass(w, plan, labels: false);
                 w.Close();
                 w.Line();
 
@@ -204,18 +190,7 @@ namespace NetGen.Generator
                 w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
                 w.Line(Guard + ".Length(\"labels\", batch, labels.Length);");
                 w.Line(Guard + ".Labels(labels, OutputLength);");
-                w.Line("global::System.Array.Clear(_gradients, 0, ParameterCount);");
-                w.Line("double count = (double)" + reduction + ";");
-                w.Line("float scale = (float)(1.0 / count);");
-                w.Line(Span + " target = _trainTarget;");
-                w.Line("double loss = 0;");
-                w.Line("for (int n = 0; n < batch; n++)");
-                w.Open();
-                w.Line(Kernels + ".LabelToTarget(labels[n], target);");
-                w.Line("loss += TrainSample(inputs.Slice(n * " + Lit(plan.InputLength) + ", " + Lit(plan.InputLength) + "), target, scale);");
-                w.Close();
-                w.Line();
-                w.Line("return (float)(loss / count);");
+                EmitTrainingPass(w, plan, labels: true);
                 w.Close();
                 w.Line();
 
@@ -241,8 +216,9 @@ namespace NetGen.Generator
                 w.Close();
                 w.Line();
 
-                EmitTrainSample(w, plan, output);
-                EmitBackprop(w, plan);
+                EmitReserve(w, plan);
+                EmitTrainForward(w, plan);
+                EmitBackward(w, plan);
                 w.Close();
             }
 
@@ -262,67 +238,6 @@ namespace NetGen.Generator
                 w.Line("return loss;");
                 w.Close();
                 w.Line();
-            }
-
-            private static void EmitTrainSample(SourceWriter w, NetworkPlan plan, LayerPlan output)
-            {
-                string o = Lit(output.ActivationOffset), k = Lit(output.OutSize);
-                w.Line("/// <summary>Forward and backward pass of one sample; adds its gradients (scaled by <paramref name=\"scale\"/>) and returns its unscaled loss.</summary>");
-                w.Line("private double TrainSample(" + ReadOnlySpan + " x, " + ReadOnlySpan + " target, float scale)");
-                w.Open();
-                w.Line(Span + " a = _trainActivations;");
-                w.Line(Span + " d = _trainDeltas;");
-                w.Line(Span + " y = a.Slice(" + o + ", " + k + ");");
-                w.Line(Span + " dy = d.Slice(" + o + ", " + k + ");");
-                switch (plan.Loss)
-                {
-                    case Loss.CrossEntropy:
-                        w.Line("Run(x, a, y, false, " + Columns(plan) + ");");
-                        w.Line("// Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).");
-                        w.Line("double loss = " + Kernels + ".SoftmaxCrossEntropy(y, target, dy, scale);");
-                        break;
-                    case Loss.BinaryCrossEntropy:
-                        w.Line("Run(x, a, y, false, " + Columns(plan) + ");");
-                        w.Line("// Sigmoid and binary cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).");
-                        w.Line("double loss = " + Kernels + ".SigmoidBinaryCrossEntropy(y, target, dy, scale);");
-                        break;
-                    default:
-                        w.Line("Run(x, a, y, true, " + Columns(plan) + ");");
-                        w.Line("// Squared error: dL/da = 2 * scale * (a - y)" + (output.Spec.Act == Act.Identity ? "; identity output, so dL/ds = dL/da." : ", then times " + output.Spec.Act + "'(s)."));
-                        w.Line("double loss = " + Kernels + ".SquaredError(y, target, dy, scale);");
-                        EmitActivationBackward(w, output.Spec.Act, "y", "dy");
-                        break;
-                }
-
-                w.Line("Backprop(x, a, d, " + Columns(plan) + ");");
-                w.Line("return loss;");
-                w.Close();
-                w.Line();
-            }
-
-            private static void EmitBackprop(SourceWriter w, NetworkPlan plan)
-            {
-                w.Line("/// <summary>Backpropagation of one sample (section 4.7.1) from the output deltas in <paramref name=\"d\"/>: adds each layer's parameter gradients and fills the hidden deltas.</summary>");
-                w.Line("private void Backprop(" + ReadOnlySpan + " x, " + ReadOnlySpan + " a, " + Span + " d, " + Span + " columns)");
-                w.Open();
-                w.Line(ReadOnlySpan + " p = _parameters;");
-                w.Line(Span + " g = _gradients;");
-                for (int i = plan.Layers.Count - 1; i >= 0; i--)
-                {
-                    var layer = plan.Layers[i];
-                    var below = i > 0 ? plan.Layers[i - 1] : null;
-                    string input = below is null ? "x" : "a.Slice(" + Lit(below.ActivationOffset) + ", " + Lit(below.OutSize) + ")";
-                    string delta = "d.Slice(" + Lit(layer.ActivationOffset) + ", " + Lit(layer.OutSize) + ")";
-                    string inputDelta = below is null ? null! : "d.Slice(" + Lit(below.ActivationOffset) + ", " + Lit(below.OutSize) + ")";
-                    w.Line("// " + Describe(layer) + Strategy(layer));
-                    EmitBackward(w, layer, input, delta, inputDelta);
-                    if (below != null)
-                    {
-                        EmitActivationBackward(w, below.Spec.Act, input, inputDelta);
-                    }
-                }
-
-                w.Close();
             }
 
             /// <summary>Dispatches a layer's forward code to its emitter.</summary>

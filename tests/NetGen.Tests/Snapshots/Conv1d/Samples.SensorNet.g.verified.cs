@@ -33,9 +33,10 @@ namespace Samples
         private readonly float[] _parameters = new float[788];
         private readonly float[] _gradients = new float[788];
 
-        // Training scratch for one sample: every layer's activations and deltas, at the same offsets.
-        private readonly float[] _trainActivations = new float[772];
-        private readonly float[] _trainDeltas = new float[772];
+        // Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.
+        private float[] _activations = new float[0];
+        private float[] _deltas = new float[0];
+        private int _capacity;
         private readonly float[] _trainTarget = new float[4];
         private readonly float[] _trainColumns = new float[480]; // im2col scratch of the largest convolution
 
@@ -150,15 +151,23 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
+            TrainForward(inputs, batch, false);
             double count = (double)batch;
             float scale = (float)(1.0 / count);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
             double loss = 0;
             for (int n = 0; n < batch; n++)
             {
-                loss += TrainSample(inputs.Slice(n * 192, 192), targets.Slice(n * 4, 4), scale);
+                global::System.Span<float> y = a.Slice(batch * 768 + n * 4, 4);
+                global::System.Span<float> dy = d.Slice(batch * 768 + n * 4, 4);
+                // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
+                loss += global::NetGen.Kernels.SoftmaxCrossEntropy(y, targets.Slice(n * 4, 4), dy, scale);
             }
 
+            Backward(inputs, batch);
             return (float)(loss / count);
         }
 
@@ -174,17 +183,25 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
+            Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
+            TrainForward(inputs, batch, false);
             double count = (double)batch;
             float scale = (float)(1.0 / count);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
             global::System.Span<float> target = _trainTarget;
             double loss = 0;
             for (int n = 0; n < batch; n++)
             {
+                global::System.Span<float> y = a.Slice(batch * 768 + n * 4, 4);
+                global::System.Span<float> dy = d.Slice(batch * 768 + n * 4, 4);
                 global::NetGen.Kernels.LabelToTarget(labels[n], target);
-                loss += TrainSample(inputs.Slice(n * 192, 192), target, scale);
+                // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
+                loss += global::NetGen.Kernels.SoftmaxCrossEntropy(y, target, dy, scale);
             }
 
+            Backward(inputs, batch);
             return (float)(loss / count);
         }
 
@@ -245,43 +262,132 @@ namespace Samples
             }
         }
 
-        /// <summary>Forward and backward pass of one sample; adds its gradients (scaled by <paramref name="scale"/>) and returns its unscaled loss.</summary>
-        private double TrainSample(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> target, float scale)
+        /// <summary>Makes room for the activations and deltas of <paramref name="batch"/> samples (772 values each).</summary>
+        private void Reserve(int batch)
         {
-            global::System.Span<float> a = _trainActivations;
-            global::System.Span<float> d = _trainDeltas;
-            global::System.Span<float> y = a.Slice(768, 4);
-            global::System.Span<float> dy = d.Slice(768, 4);
-            Run(x, a, y, false, _trainColumns);
-            // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
-            double loss = global::NetGen.Kernels.SoftmaxCrossEntropy(y, target, dy, scale);
-            Backprop(x, a, d, _trainColumns);
-            return loss;
+            if (batch <= _capacity) return;
+            _activations = new float[(long)batch * 772];
+            _deltas = new float[(long)batch * 772];
+            _capacity = batch;
         }
 
-        /// <summary>Backpropagation of one sample (section 4.7.1) from the output deltas in <paramref name="d"/>: adds each layer's parameter gradients and fills the hidden deltas.</summary>
-        private void Backprop(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> a, global::System.Span<float> d, global::System.Span<float> columns)
+        /// <summary>Training forward pass, layer by layer over the batch; with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies the activation itself).</summary>
+        private void TrainForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> columns = _trainColumns;
+            // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32), im2col, 15x32 columns
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 192, 192);
+                global::System.Span<float> y = a.Slice(n * 256, 256);
+                global::NetGen.Kernels.ConvForwardColumns(in Conv1Geometry, p.Slice(0, 120), p.Slice(120, 8), x, y, columns);
+                global::NetGen.Kernels.ReLU(y);
+            }
+            // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(n * 256, 256);
+                global::System.Span<float> y = a.Slice(batch * 256 + n * 128, 128);
+                global::NetGen.Kernels.AvgPoolForward(in Avgpool2Geometry, true, x, y);
+            }
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), im2col, 24x16 columns
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 256 + n * 128, 128);
+                global::System.Span<float> y = a.Slice(batch * 384 + n * 256, 256);
+                global::NetGen.Kernels.ConvForwardColumns(in Conv3Geometry, p.Slice(128, 384), p.Slice(512, 16), x, y, columns);
+                global::NetGen.Kernels.ReLU(y);
+            }
+            // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 384 + n * 256, 256);
+                global::System.Span<float> y = a.Slice(batch * 640 + n * 64, 64);
+                global::NetGen.Kernels.MaxPoolForward(in Maxpool4Geometry, x, y);
+            }
+            // flatten5: Flatten, (16, 4) -> (64)
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 640 + n * 64, 64);
+                global::System.Span<float> y = a.Slice(batch * 704 + n * 64, 64);
+                x.CopyTo(y);
+            }
+            // dense6: Dense(4, Softmax), (64) -> (4) (output)
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 704 + n * 64, 64);
+                global::System.Span<float> y = a.Slice(batch * 768 + n * 4, 4);
+                global::NetGen.Kernels.DenseForward(p.Slice(528, 256), p.Slice(784, 4), x, y, 64, 4);
+                if (outputActivation)
+                {
+                    global::NetGen.Kernels.Softmax(y);
+                }
+            }
+        }
+
+        /// <summary>Backpropagation (section 4.7.1), layer by layer over the batch, from the output deltas: adds each layer's parameter gradients and fills the deltas below it.</summary>
+        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
+            global::System.ReadOnlySpan<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> columns = _trainColumns;
             // dense6: Dense(4, Softmax), (64) -> (4)
-            global::NetGen.Kernels.DenseAccumulate(d.Slice(768, 4), a.Slice(704, 64), g.Slice(528, 256), g.Slice(784, 4), 64, 4);
-            global::NetGen.Kernels.DenseBackwardInput(p.Slice(528, 256), d.Slice(768, 4), d.Slice(704, 64), 64, 4);
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 704 + n * 64, 64);
+                global::System.Span<float> dy = d.Slice(batch * 768 + n * 4, 4);
+                global::System.Span<float> dx = d.Slice(batch * 704 + n * 64, 64);
+                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(528, 256), g.Slice(784, 4), 64, 4);
+                global::NetGen.Kernels.DenseBackwardInput(p.Slice(528, 256), dy, dx, 64, 4);
+            }
             // flatten5: Flatten, (16, 4) -> (64)
-            d.Slice(704, 64).CopyTo(d.Slice(640, 64));
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 640 + n * 64, 64);
+                global::System.Span<float> dy = d.Slice(batch * 704 + n * 64, 64);
+                global::System.Span<float> dx = d.Slice(batch * 640 + n * 64, 64);
+                dy.CopyTo(dx);
+            }
             // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
-            global::NetGen.Kernels.MaxPoolBackward(in Maxpool4Geometry, a.Slice(384, 256), d.Slice(640, 64), d.Slice(384, 256));
-            global::NetGen.Kernels.ReLUBackward(a.Slice(384, 256), d.Slice(384, 256));
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 384 + n * 256, 256);
+                global::System.Span<float> dy = d.Slice(batch * 640 + n * 64, 64);
+                global::System.Span<float> dx = d.Slice(batch * 384 + n * 256, 256);
+                global::NetGen.Kernels.MaxPoolBackward(in Maxpool4Geometry, x, dy, dx);
+                global::NetGen.Kernels.ReLUBackward(x, dx);
+            }
             // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), im2col, 24x16 columns
-            global::NetGen.Kernels.ConvWeightGradientColumns(in Conv3Geometry, a.Slice(256, 128), d.Slice(384, 256), g.Slice(128, 384), columns);
-            global::NetGen.Kernels.ChannelBiasGradient(d.Slice(384, 256), g.Slice(512, 16), 16);
-            global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(128, 384), d.Slice(384, 256), d.Slice(256, 128), columns);
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 256 + n * 128, 128);
+                global::System.Span<float> dy = d.Slice(batch * 384 + n * 256, 256);
+                global::System.Span<float> dx = d.Slice(batch * 256 + n * 128, 128);
+                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv3Geometry, x, dy, g.Slice(128, 384), columns);
+                global::NetGen.Kernels.ChannelBiasGradient(dy, g.Slice(512, 16), 16);
+                global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(128, 384), dy, dx, columns);
+            }
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
-            global::NetGen.Kernels.AvgPoolBackward(in Avgpool2Geometry, true, d.Slice(256, 128), d.Slice(0, 256));
-            global::NetGen.Kernels.ReLUBackward(a.Slice(0, 256), d.Slice(0, 256));
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(n * 256, 256);
+                global::System.Span<float> dy = d.Slice(batch * 256 + n * 128, 128);
+                global::System.Span<float> dx = d.Slice(n * 256, 256);
+                global::NetGen.Kernels.AvgPoolBackward(in Avgpool2Geometry, true, dy, dx);
+                global::NetGen.Kernels.ReLUBackward(x, dx);
+            }
             // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32), im2col, 15x32 columns
-            global::NetGen.Kernels.ConvWeightGradientColumns(in Conv1Geometry, x, d.Slice(0, 256), g.Slice(0, 120), columns);
-            global::NetGen.Kernels.ChannelBiasGradient(d.Slice(0, 256), g.Slice(120, 8), 32);
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 192, 192);
+                global::System.Span<float> dy = d.Slice(n * 256, 256);
+                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv1Geometry, x, dy, g.Slice(0, 120), columns);
+                global::NetGen.Kernels.ChannelBiasGradient(dy, g.Slice(120, 8), 32);
+            }
         }
     }
 }

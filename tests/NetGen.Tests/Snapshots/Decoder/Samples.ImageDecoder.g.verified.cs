@@ -29,9 +29,10 @@ namespace Samples
         private readonly float[] _parameters = new float[2129];
         private readonly float[] _gradients = new float[2129];
 
-        // Training scratch for one sample: every layer's activations and deltas, at the same offsets.
-        private readonly float[] _trainActivations = new float[768];
-        private readonly float[] _trainDeltas = new float[768];
+        // Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.
+        private float[] _activations = new float[0];
+        private float[] _deltas = new float[0];
+        private int _capacity;
         private readonly float[] _trainTarget = new float[256];
         private readonly float[] _trainColumns = new float[2048]; // im2col scratch of the largest convolution
 
@@ -133,15 +134,23 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
+            TrainForward(inputs, batch, false);
             double count = (double)batch * OutputLength;
             float scale = (float)(1.0 / count);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
             double loss = 0;
             for (int n = 0; n < batch; n++)
             {
-                loss += TrainSample(inputs.Slice(n * 256, 256), targets.Slice(n * 256, 256), scale);
+                global::System.Span<float> y = a.Slice(batch * 512 + n * 256, 256);
+                global::System.Span<float> dy = d.Slice(batch * 512 + n * 256, 256);
+                // Sigmoid and binary cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
+                loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(y, targets.Slice(n * 256, 256), dy, scale);
             }
 
+            Backward(inputs, batch);
             return (float)(loss / count);
         }
 
@@ -157,17 +166,25 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
+            Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
+            TrainForward(inputs, batch, false);
             double count = (double)batch * OutputLength;
             float scale = (float)(1.0 / count);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
             global::System.Span<float> target = _trainTarget;
             double loss = 0;
             for (int n = 0; n < batch; n++)
             {
+                global::System.Span<float> y = a.Slice(batch * 512 + n * 256, 256);
+                global::System.Span<float> dy = d.Slice(batch * 512 + n * 256, 256);
                 global::NetGen.Kernels.LabelToTarget(labels[n], target);
-                loss += TrainSample(inputs.Slice(n * 256, 256), target, scale);
+                // Sigmoid and binary cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
+                loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(y, target, dy, scale);
             }
 
+            Backward(inputs, batch);
             return (float)(loss / count);
         }
 
@@ -217,33 +234,71 @@ namespace Samples
             }
         }
 
-        /// <summary>Forward and backward pass of one sample; adds its gradients (scaled by <paramref name="scale"/>) and returns its unscaled loss.</summary>
-        private double TrainSample(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> target, float scale)
+        /// <summary>Makes room for the activations and deltas of <paramref name="batch"/> samples (768 values each).</summary>
+        private void Reserve(int batch)
         {
-            global::System.Span<float> a = _trainActivations;
-            global::System.Span<float> d = _trainDeltas;
-            global::System.Span<float> y = a.Slice(512, 256);
-            global::System.Span<float> dy = d.Slice(512, 256);
-            Run(x, a, y, false, _trainColumns);
-            // Sigmoid and binary cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
-            double loss = global::NetGen.Kernels.SigmoidBinaryCrossEntropy(y, target, dy, scale);
-            Backprop(x, a, d, _trainColumns);
-            return loss;
+            if (batch <= _capacity) return;
+            _activations = new float[(long)batch * 768];
+            _deltas = new float[(long)batch * 768];
+            _capacity = batch;
         }
 
-        /// <summary>Backpropagation of one sample (section 4.7.1) from the output deltas in <paramref name="d"/>: adds each layer's parameter gradients and fills the hidden deltas.</summary>
-        private void Backprop(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> a, global::System.Span<float> d, global::System.Span<float> columns)
+        /// <summary>Training forward pass, layer by layer over the batch; with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies the activation itself).</summary>
+        private void TrainForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> columns = _trainColumns;
+            // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8), im2col, 128x16 columns
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 256, 256);
+                global::System.Span<float> y = a.Slice(n * 512, 512);
+                global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose1Geometry, p.Slice(0, 2048), x, y, columns);
+                global::NetGen.Kernels.AddChannelBias(p.Slice(2048, 8), y, 64);
+                global::NetGen.Kernels.ReLU(y);
+            }
+            // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16), im2col, 9x64 columns (output)
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(n * 512, 512);
+                global::System.Span<float> y = a.Slice(batch * 512 + n * 256, 256);
+                global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose2Geometry, p.Slice(2056, 72), x, y, columns);
+                global::NetGen.Kernels.AddChannelBias(p.Slice(2128, 1), y, 256);
+                if (outputActivation)
+                {
+                    global::NetGen.Kernels.Sigmoid(y);
+                }
+            }
+        }
+
+        /// <summary>Backpropagation (section 4.7.1), layer by layer over the batch, from the output deltas: adds each layer's parameter gradients and fills the deltas below it.</summary>
+        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
+            global::System.ReadOnlySpan<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> columns = _trainColumns;
             // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16), im2col, 9x64 columns
-            global::NetGen.Kernels.ConvWeightGradientColumns(in Convtranspose2Geometry, d.Slice(512, 256), a.Slice(0, 512), g.Slice(2056, 72), columns);
-            global::NetGen.Kernels.ChannelBiasGradient(d.Slice(512, 256), g.Slice(2128, 1), 256);
-            global::NetGen.Kernels.ConvForwardColumns(in Convtranspose2Geometry, p.Slice(2056, 72), default(global::System.ReadOnlySpan<float>), d.Slice(512, 256), d.Slice(0, 512), columns);
-            global::NetGen.Kernels.ReLUBackward(a.Slice(0, 512), d.Slice(0, 512));
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(n * 512, 512);
+                global::System.Span<float> dy = d.Slice(batch * 512 + n * 256, 256);
+                global::System.Span<float> dx = d.Slice(n * 512, 512);
+                global::NetGen.Kernels.ConvWeightGradientColumns(in Convtranspose2Geometry, dy, x, g.Slice(2056, 72), columns);
+                global::NetGen.Kernels.ChannelBiasGradient(dy, g.Slice(2128, 1), 256);
+                global::NetGen.Kernels.ConvForwardColumns(in Convtranspose2Geometry, p.Slice(2056, 72), default(global::System.ReadOnlySpan<float>), dy, dx, columns);
+                global::NetGen.Kernels.ReLUBackward(x, dx);
+            }
             // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8), im2col, 128x16 columns
-            global::NetGen.Kernels.ConvWeightGradientColumns(in Convtranspose1Geometry, d.Slice(0, 512), x, g.Slice(0, 2048), columns);
-            global::NetGen.Kernels.ChannelBiasGradient(d.Slice(0, 512), g.Slice(2048, 8), 64);
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 256, 256);
+                global::System.Span<float> dy = d.Slice(n * 512, 512);
+                global::NetGen.Kernels.ConvWeightGradientColumns(in Convtranspose1Geometry, dy, x, g.Slice(0, 2048), columns);
+                global::NetGen.Kernels.ChannelBiasGradient(dy, g.Slice(2048, 8), 64);
+            }
         }
     }
 }

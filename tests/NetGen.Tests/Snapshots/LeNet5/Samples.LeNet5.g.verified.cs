@@ -34,9 +34,10 @@ namespace Samples
         private readonly float[] _parameters = new float[61706];
         private readonly float[] _gradients = new float[61706];
 
-        // Training scratch for one sample: every layer's activations and deltas, at the same offsets.
-        private readonly float[] _trainActivations = new float[8094];
-        private readonly float[] _trainDeltas = new float[8094];
+        // Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.
+        private float[] _activations = new float[0];
+        private float[] _deltas = new float[0];
+        private int _capacity;
         private readonly float[] _trainTarget = new float[10];
         private readonly float[] _trainColumns = new float[19600]; // im2col scratch of the largest convolution
 
@@ -157,15 +158,23 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
+            TrainForward(inputs, batch, false);
             double count = (double)batch;
             float scale = (float)(1.0 / count);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
             double loss = 0;
             for (int n = 0; n < batch; n++)
             {
-                loss += TrainSample(inputs.Slice(n * 784, 784), targets.Slice(n * 10, 10), scale);
+                global::System.Span<float> y = a.Slice(batch * 8084 + n * 10, 10);
+                global::System.Span<float> dy = d.Slice(batch * 8084 + n * 10, 10);
+                // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
+                loss += global::NetGen.Kernels.SoftmaxCrossEntropy(y, targets.Slice(n * 10, 10), dy, scale);
             }
 
+            Backward(inputs, batch);
             return (float)(loss / count);
         }
 
@@ -181,17 +190,25 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
+            Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
+            TrainForward(inputs, batch, false);
             double count = (double)batch;
             float scale = (float)(1.0 / count);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
             global::System.Span<float> target = _trainTarget;
             double loss = 0;
             for (int n = 0; n < batch; n++)
             {
+                global::System.Span<float> y = a.Slice(batch * 8084 + n * 10, 10);
+                global::System.Span<float> dy = d.Slice(batch * 8084 + n * 10, 10);
                 global::NetGen.Kernels.LabelToTarget(labels[n], target);
-                loss += TrainSample(inputs.Slice(n * 784, 784), target, scale);
+                // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
+                loss += global::NetGen.Kernels.SoftmaxCrossEntropy(y, target, dy, scale);
             }
 
+            Backward(inputs, batch);
             return (float)(loss / count);
         }
 
@@ -257,49 +274,153 @@ namespace Samples
             }
         }
 
-        /// <summary>Forward and backward pass of one sample; adds its gradients (scaled by <paramref name="scale"/>) and returns its unscaled loss.</summary>
-        private double TrainSample(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> target, float scale)
+        /// <summary>Makes room for the activations and deltas of <paramref name="batch"/> samples (8094 values each).</summary>
+        private void Reserve(int batch)
         {
-            global::System.Span<float> a = _trainActivations;
-            global::System.Span<float> d = _trainDeltas;
-            global::System.Span<float> y = a.Slice(8084, 10);
-            global::System.Span<float> dy = d.Slice(8084, 10);
-            Run(x, a, y, false, _trainColumns);
-            // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
-            double loss = global::NetGen.Kernels.SoftmaxCrossEntropy(y, target, dy, scale);
-            Backprop(x, a, d, _trainColumns);
-            return loss;
+            if (batch <= _capacity) return;
+            _activations = new float[(long)batch * 8094];
+            _deltas = new float[(long)batch * 8094];
+            _capacity = batch;
         }
 
-        /// <summary>Backpropagation of one sample (section 4.7.1) from the output deltas in <paramref name="d"/>: adds each layer's parameter gradients and fills the hidden deltas.</summary>
-        private void Backprop(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> a, global::System.Span<float> d, global::System.Span<float> columns)
+        /// <summary>Training forward pass, layer by layer over the batch; with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies the activation itself).</summary>
+        private void TrainForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> columns = _trainColumns;
+            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), im2col, 25x784 columns
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 784, 784);
+                global::System.Span<float> y = a.Slice(n * 4704, 4704);
+                global::NetGen.Kernels.ConvForwardColumns(in Conv1Geometry, p.Slice(0, 150), p.Slice(150, 6), x, y, columns);
+                global::NetGen.Kernels.ReLU(y);
+            }
+            // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14)
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(n * 4704, 4704);
+                global::System.Span<float> y = a.Slice(batch * 4704 + n * 1176, 1176);
+                global::NetGen.Kernels.MaxPoolForward(in Maxpool2Geometry, x, y);
+            }
+            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), im2col, 150x100 columns
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 4704 + n * 1176, 1176);
+                global::System.Span<float> y = a.Slice(batch * 5880 + n * 1600, 1600);
+                global::NetGen.Kernels.ConvForwardColumns(in Conv3Geometry, p.Slice(156, 2400), p.Slice(2556, 16), x, y, columns);
+                global::NetGen.Kernels.ReLU(y);
+            }
+            // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5)
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 5880 + n * 1600, 1600);
+                global::System.Span<float> y = a.Slice(batch * 7480 + n * 400, 400);
+                global::NetGen.Kernels.MaxPoolForward(in Maxpool4Geometry, x, y);
+            }
+            // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 7480 + n * 400, 400);
+                global::System.Span<float> y = a.Slice(batch * 7880 + n * 120, 120);
+                global::NetGen.Kernels.DenseForward(p.Slice(2572, 48000), p.Slice(50572, 120), x, y, 400, 120);
+                global::NetGen.Kernels.ReLU(y);
+            }
+            // dense6: Dense(84, ReLU), (120) -> (84)
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 7880 + n * 120, 120);
+                global::System.Span<float> y = a.Slice(batch * 8000 + n * 84, 84);
+                global::NetGen.Kernels.DenseForward(p.Slice(50692, 10080), p.Slice(60772, 84), x, y, 120, 84);
+                global::NetGen.Kernels.ReLU(y);
+            }
+            // dense7: Dense(10, Softmax), (84) -> (10) (output)
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 8000 + n * 84, 84);
+                global::System.Span<float> y = a.Slice(batch * 8084 + n * 10, 10);
+                global::NetGen.Kernels.DenseForward(p.Slice(60856, 840), p.Slice(61696, 10), x, y, 84, 10);
+                if (outputActivation)
+                {
+                    global::NetGen.Kernels.Softmax(y);
+                }
+            }
+        }
+
+        /// <summary>Backpropagation (section 4.7.1), layer by layer over the batch, from the output deltas: adds each layer's parameter gradients and fills the deltas below it.</summary>
+        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
+            global::System.ReadOnlySpan<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> columns = _trainColumns;
             // dense7: Dense(10, Softmax), (84) -> (10)
-            global::NetGen.Kernels.DenseAccumulate(d.Slice(8084, 10), a.Slice(8000, 84), g.Slice(60856, 840), g.Slice(61696, 10), 84, 10);
-            global::NetGen.Kernels.DenseBackwardInput(p.Slice(60856, 840), d.Slice(8084, 10), d.Slice(8000, 84), 84, 10);
-            global::NetGen.Kernels.ReLUBackward(a.Slice(8000, 84), d.Slice(8000, 84));
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 8000 + n * 84, 84);
+                global::System.Span<float> dy = d.Slice(batch * 8084 + n * 10, 10);
+                global::System.Span<float> dx = d.Slice(batch * 8000 + n * 84, 84);
+                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(60856, 840), g.Slice(61696, 10), 84, 10);
+                global::NetGen.Kernels.DenseBackwardInput(p.Slice(60856, 840), dy, dx, 84, 10);
+                global::NetGen.Kernels.ReLUBackward(x, dx);
+            }
             // dense6: Dense(84, ReLU), (120) -> (84)
-            global::NetGen.Kernels.DenseAccumulate(d.Slice(8000, 84), a.Slice(7880, 120), g.Slice(50692, 10080), g.Slice(60772, 84), 120, 84);
-            global::NetGen.Kernels.DenseBackwardInput(p.Slice(50692, 10080), d.Slice(8000, 84), d.Slice(7880, 120), 120, 84);
-            global::NetGen.Kernels.ReLUBackward(a.Slice(7880, 120), d.Slice(7880, 120));
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 7880 + n * 120, 120);
+                global::System.Span<float> dy = d.Slice(batch * 8000 + n * 84, 84);
+                global::System.Span<float> dx = d.Slice(batch * 7880 + n * 120, 120);
+                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(50692, 10080), g.Slice(60772, 84), 120, 84);
+                global::NetGen.Kernels.DenseBackwardInput(p.Slice(50692, 10080), dy, dx, 120, 84);
+                global::NetGen.Kernels.ReLUBackward(x, dx);
+            }
             // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
-            global::NetGen.Kernels.DenseAccumulate(d.Slice(7880, 120), a.Slice(7480, 400), g.Slice(2572, 48000), g.Slice(50572, 120), 400, 120);
-            global::NetGen.Kernels.DenseBackwardInput(p.Slice(2572, 48000), d.Slice(7880, 120), d.Slice(7480, 400), 400, 120);
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 7480 + n * 400, 400);
+                global::System.Span<float> dy = d.Slice(batch * 7880 + n * 120, 120);
+                global::System.Span<float> dx = d.Slice(batch * 7480 + n * 400, 400);
+                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(2572, 48000), g.Slice(50572, 120), 400, 120);
+                global::NetGen.Kernels.DenseBackwardInput(p.Slice(2572, 48000), dy, dx, 400, 120);
+            }
             // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5)
-            global::NetGen.Kernels.MaxPoolBackward(in Maxpool4Geometry, a.Slice(5880, 1600), d.Slice(7480, 400), d.Slice(5880, 1600));
-            global::NetGen.Kernels.ReLUBackward(a.Slice(5880, 1600), d.Slice(5880, 1600));
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 5880 + n * 1600, 1600);
+                global::System.Span<float> dy = d.Slice(batch * 7480 + n * 400, 400);
+                global::System.Span<float> dx = d.Slice(batch * 5880 + n * 1600, 1600);
+                global::NetGen.Kernels.MaxPoolBackward(in Maxpool4Geometry, x, dy, dx);
+                global::NetGen.Kernels.ReLUBackward(x, dx);
+            }
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), im2col, 150x100 columns
-            global::NetGen.Kernels.ConvWeightGradientColumns(in Conv3Geometry, a.Slice(4704, 1176), d.Slice(5880, 1600), g.Slice(156, 2400), columns);
-            global::NetGen.Kernels.ChannelBiasGradient(d.Slice(5880, 1600), g.Slice(2556, 16), 100);
-            global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(156, 2400), d.Slice(5880, 1600), d.Slice(4704, 1176), columns);
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 4704 + n * 1176, 1176);
+                global::System.Span<float> dy = d.Slice(batch * 5880 + n * 1600, 1600);
+                global::System.Span<float> dx = d.Slice(batch * 4704 + n * 1176, 1176);
+                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv3Geometry, x, dy, g.Slice(156, 2400), columns);
+                global::NetGen.Kernels.ChannelBiasGradient(dy, g.Slice(2556, 16), 100);
+                global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(156, 2400), dy, dx, columns);
+            }
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14)
-            global::NetGen.Kernels.MaxPoolBackward(in Maxpool2Geometry, a.Slice(0, 4704), d.Slice(4704, 1176), d.Slice(0, 4704));
-            global::NetGen.Kernels.ReLUBackward(a.Slice(0, 4704), d.Slice(0, 4704));
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(n * 4704, 4704);
+                global::System.Span<float> dy = d.Slice(batch * 4704 + n * 1176, 1176);
+                global::System.Span<float> dx = d.Slice(n * 4704, 4704);
+                global::NetGen.Kernels.MaxPoolBackward(in Maxpool2Geometry, x, dy, dx);
+                global::NetGen.Kernels.ReLUBackward(x, dx);
+            }
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), im2col, 25x784 columns
-            global::NetGen.Kernels.ConvWeightGradientColumns(in Conv1Geometry, x, d.Slice(0, 4704), g.Slice(0, 150), columns);
-            global::NetGen.Kernels.ChannelBiasGradient(d.Slice(0, 4704), g.Slice(150, 6), 784);
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 784, 784);
+                global::System.Span<float> dy = d.Slice(n * 4704, 4704);
+                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv1Geometry, x, dy, g.Slice(0, 150), columns);
+                global::NetGen.Kernels.ChannelBiasGradient(dy, g.Slice(150, 6), 784);
+            }
         }
     }
 }

@@ -30,9 +30,10 @@ namespace Samples
         private readonly float[] _parameters = new float[109386];
         private readonly float[] _gradients = new float[109386];
 
-        // Training scratch for one sample: every layer's activations and deltas, at the same offsets.
-        private readonly float[] _trainActivations = new float[202];
-        private readonly float[] _trainDeltas = new float[202];
+        // Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.
+        private float[] _activations = new float[0];
+        private float[] _deltas = new float[0];
+        private int _capacity;
         private readonly float[] _trainTarget = new float[10];
 
         // Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.
@@ -119,15 +120,23 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
+            TrainForward(inputs, batch, false);
             double count = (double)batch;
             float scale = (float)(1.0 / count);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
             double loss = 0;
             for (int n = 0; n < batch; n++)
             {
-                loss += TrainSample(inputs.Slice(n * 784, 784), targets.Slice(n * 10, 10), scale);
+                global::System.Span<float> y = a.Slice(batch * 192 + n * 10, 10);
+                global::System.Span<float> dy = d.Slice(batch * 192 + n * 10, 10);
+                // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
+                loss += global::NetGen.Kernels.SoftmaxCrossEntropy(y, targets.Slice(n * 10, 10), dy, scale);
             }
 
+            Backward(inputs, batch);
             return (float)(loss / count);
         }
 
@@ -143,17 +152,25 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
+            Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
+            TrainForward(inputs, batch, false);
             double count = (double)batch;
             float scale = (float)(1.0 / count);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
             global::System.Span<float> target = _trainTarget;
             double loss = 0;
             for (int n = 0; n < batch; n++)
             {
+                global::System.Span<float> y = a.Slice(batch * 192 + n * 10, 10);
+                global::System.Span<float> dy = d.Slice(batch * 192 + n * 10, 10);
                 global::NetGen.Kernels.LabelToTarget(labels[n], target);
-                loss += TrainSample(inputs.Slice(n * 784, 784), target, scale);
+                // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
+                loss += global::NetGen.Kernels.SoftmaxCrossEntropy(y, target, dy, scale);
             }
 
+            Backward(inputs, batch);
             return (float)(loss / count);
         }
 
@@ -205,35 +222,83 @@ namespace Samples
             }
         }
 
-        /// <summary>Forward and backward pass of one sample; adds its gradients (scaled by <paramref name="scale"/>) and returns its unscaled loss.</summary>
-        private double TrainSample(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> target, float scale)
+        /// <summary>Makes room for the activations and deltas of <paramref name="batch"/> samples (202 values each).</summary>
+        private void Reserve(int batch)
         {
-            global::System.Span<float> a = _trainActivations;
-            global::System.Span<float> d = _trainDeltas;
-            global::System.Span<float> y = a.Slice(192, 10);
-            global::System.Span<float> dy = d.Slice(192, 10);
-            Run(x, a, y, false, default(global::System.Span<float>));
-            // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
-            double loss = global::NetGen.Kernels.SoftmaxCrossEntropy(y, target, dy, scale);
-            Backprop(x, a, d, default(global::System.Span<float>));
-            return loss;
+            if (batch <= _capacity) return;
+            _activations = new float[(long)batch * 202];
+            _deltas = new float[(long)batch * 202];
+            _capacity = batch;
         }
 
-        /// <summary>Backpropagation of one sample (section 4.7.1) from the output deltas in <paramref name="d"/>: adds each layer's parameter gradients and fills the hidden deltas.</summary>
-        private void Backprop(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> a, global::System.Span<float> d, global::System.Span<float> columns)
+        /// <summary>Training forward pass, layer by layer over the batch; with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies the activation itself).</summary>
+        private void TrainForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> a = _activations;
+            // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 784, 784);
+                global::System.Span<float> y = a.Slice(n * 128, 128);
+                global::NetGen.Kernels.DenseForward(p.Slice(0, 100352), p.Slice(100352, 128), x, y, 784, 128);
+                global::NetGen.Kernels.ReLU(y);
+            }
+            // dense2: Dense(64, ReLU), (128) -> (64)
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(n * 128, 128);
+                global::System.Span<float> y = a.Slice(batch * 128 + n * 64, 64);
+                global::NetGen.Kernels.DenseForward(p.Slice(100480, 8192), p.Slice(108672, 64), x, y, 128, 64);
+                global::NetGen.Kernels.ReLU(y);
+            }
+            // dense3: Dense(10, Softmax), (64) -> (10) (output)
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 128 + n * 64, 64);
+                global::System.Span<float> y = a.Slice(batch * 192 + n * 10, 10);
+                global::NetGen.Kernels.DenseForward(p.Slice(108736, 640), p.Slice(109376, 10), x, y, 64, 10);
+                if (outputActivation)
+                {
+                    global::NetGen.Kernels.Softmax(y);
+                }
+            }
+        }
+
+        /// <summary>Backpropagation (section 4.7.1), layer by layer over the batch, from the output deltas: adds each layer's parameter gradients and fills the deltas below it.</summary>
+        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
+            global::System.ReadOnlySpan<float> a = _activations;
+            global::System.Span<float> d = _deltas;
             // dense3: Dense(10, Softmax), (64) -> (10)
-            global::NetGen.Kernels.DenseAccumulate(d.Slice(192, 10), a.Slice(128, 64), g.Slice(108736, 640), g.Slice(109376, 10), 64, 10);
-            global::NetGen.Kernels.DenseBackwardInput(p.Slice(108736, 640), d.Slice(192, 10), d.Slice(128, 64), 64, 10);
-            global::NetGen.Kernels.ReLUBackward(a.Slice(128, 64), d.Slice(128, 64));
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(batch * 128 + n * 64, 64);
+                global::System.Span<float> dy = d.Slice(batch * 192 + n * 10, 10);
+                global::System.Span<float> dx = d.Slice(batch * 128 + n * 64, 64);
+                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(108736, 640), g.Slice(109376, 10), 64, 10);
+                global::NetGen.Kernels.DenseBackwardInput(p.Slice(108736, 640), dy, dx, 64, 10);
+                global::NetGen.Kernels.ReLUBackward(x, dx);
+            }
             // dense2: Dense(64, ReLU), (128) -> (64)
-            global::NetGen.Kernels.DenseAccumulate(d.Slice(128, 64), a.Slice(0, 128), g.Slice(100480, 8192), g.Slice(108672, 64), 128, 64);
-            global::NetGen.Kernels.DenseBackwardInput(p.Slice(100480, 8192), d.Slice(128, 64), d.Slice(0, 128), 128, 64);
-            global::NetGen.Kernels.ReLUBackward(a.Slice(0, 128), d.Slice(0, 128));
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(n * 128, 128);
+                global::System.Span<float> dy = d.Slice(batch * 128 + n * 64, 64);
+                global::System.Span<float> dx = d.Slice(n * 128, 128);
+                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(100480, 8192), g.Slice(108672, 64), 128, 64);
+                global::NetGen.Kernels.DenseBackwardInput(p.Slice(100480, 8192), dy, dx, 128, 64);
+                global::NetGen.Kernels.ReLUBackward(x, dx);
+            }
             // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
-            global::NetGen.Kernels.DenseAccumulate(d.Slice(0, 128), x, g.Slice(0, 100352), g.Slice(100352, 128), 784, 128);
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 784, 784);
+                global::System.Span<float> dy = d.Slice(n * 128, 128);
+                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(0, 100352), g.Slice(100352, 128), 784, 128);
+            }
         }
     }
 }

@@ -29,9 +29,10 @@ namespace Samples
         private readonly float[] _parameters = new float[497];
         private readonly float[] _gradients = new float[497];
 
-        // Training scratch for one sample: every layer's activations and deltas, at the same offsets.
-        private readonly float[] _trainActivations = new float[17];
-        private readonly float[] _trainDeltas = new float[17];
+        // Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.
+        private float[] _activations = new float[0];
+        private float[] _deltas = new float[0];
+        private int _capacity;
         private readonly float[] _trainTarget = new float[1];
 
         // Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.
@@ -114,15 +115,23 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
+            TrainForward(inputs, batch, false);
             double count = (double)batch * OutputLength;
             float scale = (float)(1.0 / count);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
             double loss = 0;
             for (int n = 0; n < batch; n++)
             {
-                loss += TrainSample(inputs.Slice(n * 30, 30), targets.Slice(n * 1, 1), scale);
+                global::System.Span<float> y = a.Slice(batch * 16 + n * 1, 1);
+                global::System.Span<float> dy = d.Slice(batch * 16 + n * 1, 1);
+                // Sigmoid and binary cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
+                loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(y, targets.Slice(n * 1, 1), dy, scale);
             }
 
+            Backward(inputs, batch);
             return (float)(loss / count);
         }
 
@@ -138,17 +147,25 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
+            Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
+            TrainForward(inputs, batch, false);
             double count = (double)batch * OutputLength;
             float scale = (float)(1.0 / count);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
             global::System.Span<float> target = _trainTarget;
             double loss = 0;
             for (int n = 0; n < batch; n++)
             {
+                global::System.Span<float> y = a.Slice(batch * 16 + n * 1, 1);
+                global::System.Span<float> dy = d.Slice(batch * 16 + n * 1, 1);
                 global::NetGen.Kernels.LabelToTarget(labels[n], target);
-                loss += TrainSample(inputs.Slice(n * 30, 30), target, scale);
+                // Sigmoid and binary cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
+                loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(y, target, dy, scale);
             }
 
+            Backward(inputs, batch);
             return (float)(loss / count);
         }
 
@@ -196,31 +213,65 @@ namespace Samples
             }
         }
 
-        /// <summary>Forward and backward pass of one sample; adds its gradients (scaled by <paramref name="scale"/>) and returns its unscaled loss.</summary>
-        private double TrainSample(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> target, float scale)
+        /// <summary>Makes room for the activations and deltas of <paramref name="batch"/> samples (17 values each).</summary>
+        private void Reserve(int batch)
         {
-            global::System.Span<float> a = _trainActivations;
-            global::System.Span<float> d = _trainDeltas;
-            global::System.Span<float> y = a.Slice(16, 1);
-            global::System.Span<float> dy = d.Slice(16, 1);
-            Run(x, a, y, false, default(global::System.Span<float>));
-            // Sigmoid and binary cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
-            double loss = global::NetGen.Kernels.SigmoidBinaryCrossEntropy(y, target, dy, scale);
-            Backprop(x, a, d, default(global::System.Span<float>));
-            return loss;
+            if (batch <= _capacity) return;
+            _activations = new float[(long)batch * 17];
+            _deltas = new float[(long)batch * 17];
+            _capacity = batch;
         }
 
-        /// <summary>Backpropagation of one sample (section 4.7.1) from the output deltas in <paramref name="d"/>: adds each layer's parameter gradients and fills the hidden deltas.</summary>
-        private void Backprop(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> a, global::System.Span<float> d, global::System.Span<float> columns)
+        /// <summary>Training forward pass, layer by layer over the batch; with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies the activation itself).</summary>
+        private void TrainForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> a = _activations;
+            // dense1: Dense(16, SELU, no bias), (30) -> (16)
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 30, 30);
+                global::System.Span<float> y = a.Slice(n * 16, 16);
+                global::NetGen.Kernels.DenseForward(p.Slice(0, 480), default(global::System.ReadOnlySpan<float>), x, y, 30, 16);
+                global::NetGen.Kernels.SELU(y);
+            }
+            // dense2: Dense(1, Sigmoid), (16) -> (1) (output)
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(n * 16, 16);
+                global::System.Span<float> y = a.Slice(batch * 16 + n * 1, 1);
+                global::NetGen.Kernels.DenseForward(p.Slice(480, 16), p.Slice(496, 1), x, y, 16, 1);
+                if (outputActivation)
+                {
+                    global::NetGen.Kernels.Sigmoid(y);
+                }
+            }
+        }
+
+        /// <summary>Backpropagation (section 4.7.1), layer by layer over the batch, from the output deltas: adds each layer's parameter gradients and fills the deltas below it.</summary>
+        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
+            global::System.ReadOnlySpan<float> a = _activations;
+            global::System.Span<float> d = _deltas;
             // dense2: Dense(1, Sigmoid), (16) -> (1)
-            global::NetGen.Kernels.DenseAccumulate(d.Slice(16, 1), a.Slice(0, 16), g.Slice(480, 16), g.Slice(496, 1), 16, 1);
-            global::NetGen.Kernels.DenseBackwardInput(p.Slice(480, 16), d.Slice(16, 1), d.Slice(0, 16), 16, 1);
-            global::NetGen.Kernels.SELUBackward(a.Slice(0, 16), d.Slice(0, 16));
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(n * 16, 16);
+                global::System.Span<float> dy = d.Slice(batch * 16 + n * 1, 1);
+                global::System.Span<float> dx = d.Slice(n * 16, 16);
+                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(480, 16), g.Slice(496, 1), 16, 1);
+                global::NetGen.Kernels.DenseBackwardInput(p.Slice(480, 16), dy, dx, 16, 1);
+                global::NetGen.Kernels.SELUBackward(x, dx);
+            }
             // dense1: Dense(16, SELU, no bias), (30) -> (16)
-            global::NetGen.Kernels.DenseAccumulate(d.Slice(0, 16), x, g.Slice(0, 480), default(global::System.Span<float>), 30, 16);
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 30, 30);
+                global::System.Span<float> dy = d.Slice(n * 16, 16);
+                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(0, 480), default(global::System.Span<float>), 30, 16);
+            }
         }
     }
 }

@@ -29,9 +29,10 @@ namespace Samples
         private readonly float[] _parameters = new float[9];
         private readonly float[] _gradients = new float[9];
 
-        // Training scratch for one sample: every layer's activations and deltas, at the same offsets.
-        private readonly float[] _trainActivations = new float[3];
-        private readonly float[] _trainDeltas = new float[3];
+        // Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.
+        private float[] _activations = new float[0];
+        private float[] _deltas = new float[0];
+        private int _capacity;
         private readonly float[] _trainTarget = new float[1];
 
         // Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.
@@ -115,15 +116,23 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
+            TrainForward(inputs, batch, true);
             double count = (double)batch * OutputLength;
             float scale = (float)(1.0 / count);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
             double loss = 0;
             for (int n = 0; n < batch; n++)
             {
-                loss += TrainSample(inputs.Slice(n * 2, 2), targets.Slice(n * 1, 1), scale);
+                global::System.Span<float> y = a.Slice(batch * 2 + n * 1, 1);
+                global::System.Span<float> dy = d.Slice(batch * 2 + n * 1, 1);
+                // Squared error: dL/da = 2 * scale * (a - y); identity output, so dL/ds = dL/da.
+                loss += global::NetGen.Kernels.SquaredError(y, targets.Slice(n * 1, 1), dy, scale);
             }
 
+            Backward(inputs, batch);
             return (float)(loss / count);
         }
 
@@ -139,17 +148,25 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
+            Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
+            TrainForward(inputs, batch, true);
             double count = (double)batch * OutputLength;
             float scale = (float)(1.0 / count);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
             global::System.Span<float> target = _trainTarget;
             double loss = 0;
             for (int n = 0; n < batch; n++)
             {
+                global::System.Span<float> y = a.Slice(batch * 2 + n * 1, 1);
+                global::System.Span<float> dy = d.Slice(batch * 2 + n * 1, 1);
                 global::NetGen.Kernels.LabelToTarget(labels[n], target);
-                loss += TrainSample(inputs.Slice(n * 2, 2), target, scale);
+                // Squared error: dL/da = 2 * scale * (a - y); identity output, so dL/ds = dL/da.
+                loss += global::NetGen.Kernels.SquaredError(y, target, dy, scale);
             }
 
+            Backward(inputs, batch);
             return (float)(loss / count);
         }
 
@@ -193,31 +210,61 @@ namespace Samples
             global::NetGen.Kernels.DenseForward(p.Slice(6, 2), p.Slice(8, 1), a1, y, 2, 1);
         }
 
-        /// <summary>Forward and backward pass of one sample; adds its gradients (scaled by <paramref name="scale"/>) and returns its unscaled loss.</summary>
-        private double TrainSample(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> target, float scale)
+        /// <summary>Makes room for the activations and deltas of <paramref name="batch"/> samples (3 values each).</summary>
+        private void Reserve(int batch)
         {
-            global::System.Span<float> a = _trainActivations;
-            global::System.Span<float> d = _trainDeltas;
-            global::System.Span<float> y = a.Slice(2, 1);
-            global::System.Span<float> dy = d.Slice(2, 1);
-            Run(x, a, y, true, default(global::System.Span<float>));
-            // Squared error: dL/da = 2 * scale * (a - y); identity output, so dL/ds = dL/da.
-            double loss = global::NetGen.Kernels.SquaredError(y, target, dy, scale);
-            Backprop(x, a, d, default(global::System.Span<float>));
-            return loss;
+            if (batch <= _capacity) return;
+            _activations = new float[(long)batch * 3];
+            _deltas = new float[(long)batch * 3];
+            _capacity = batch;
         }
 
-        /// <summary>Backpropagation of one sample (section 4.7.1) from the output deltas in <paramref name="d"/>: adds each layer's parameter gradients and fills the hidden deltas.</summary>
-        private void Backprop(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> a, global::System.Span<float> d, global::System.Span<float> columns)
+        /// <summary>Training forward pass, layer by layer over the batch; with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies the activation itself).</summary>
+        private void TrainForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> a = _activations;
+            // dense1: Dense(2, ReLU), (2) -> (2)
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 2, 2);
+                global::System.Span<float> y = a.Slice(n * 2, 2);
+                global::NetGen.Kernels.DenseForward(p.Slice(0, 4), p.Slice(4, 2), x, y, 2, 2);
+                global::NetGen.Kernels.ReLU(y);
+            }
+            // dense2: Dense(1), (2) -> (1) (output)
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(n * 2, 2);
+                global::System.Span<float> y = a.Slice(batch * 2 + n * 1, 1);
+                global::NetGen.Kernels.DenseForward(p.Slice(6, 2), p.Slice(8, 1), x, y, 2, 1);
+            }
+        }
+
+        /// <summary>Backpropagation (section 4.7.1), layer by layer over the batch, from the output deltas: adds each layer's parameter gradients and fills the deltas below it.</summary>
+        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
+            global::System.ReadOnlySpan<float> a = _activations;
+            global::System.Span<float> d = _deltas;
             // dense2: Dense(1), (2) -> (1)
-            global::NetGen.Kernels.DenseAccumulate(d.Slice(2, 1), a.Slice(0, 2), g.Slice(6, 2), g.Slice(8, 1), 2, 1);
-            global::NetGen.Kernels.DenseBackwardInput(p.Slice(6, 2), d.Slice(2, 1), d.Slice(0, 2), 2, 1);
-            global::NetGen.Kernels.ReLUBackward(a.Slice(0, 2), d.Slice(0, 2));
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = a.Slice(n * 2, 2);
+                global::System.Span<float> dy = d.Slice(batch * 2 + n * 1, 1);
+                global::System.Span<float> dx = d.Slice(n * 2, 2);
+                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(6, 2), g.Slice(8, 1), 2, 1);
+                global::NetGen.Kernels.DenseBackwardInput(p.Slice(6, 2), dy, dx, 2, 1);
+                global::NetGen.Kernels.ReLUBackward(x, dx);
+            }
             // dense1: Dense(2, ReLU), (2) -> (2)
-            global::NetGen.Kernels.DenseAccumulate(d.Slice(0, 2), x, g.Slice(0, 4), g.Slice(4, 2), 2, 2);
+            for (int n = 0; n < batch; n++)
+            {
+                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 2, 2);
+                global::System.Span<float> dy = d.Slice(n * 2, 2);
+                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(0, 4), g.Slice(4, 2), 2, 2);
+            }
         }
     }
 }
