@@ -18,6 +18,14 @@ namespace NetGen.Generator
                 w.Line("private int _capacity;");
                 w.Line("private readonly float[] _trainTarget = new float[" + Lit(plan.OutputLength) + "];");
                 if (columns > 0) w.Line("private readonly float[] _trainColumns = new float[" + Lit(columns) + "]; // im2col scratch of the largest convolution");
+                if (HasMasks(plan)) w.Line("private float[] _masks = new float[0]; // dropout masks, laid out as the activations");
+                if (plan.BufferLength > 0) w.Line("private readonly float[] _saved = new float[" + Lit(plan.BufferLength) + "]; // batch normalization: the batch's mean and 1/sigma per channel");
+            }
+
+            private static bool HasMasks(NetworkPlan plan)
+            {
+                foreach (var layer in plan.Layers) if (layer.HasMask) return true;
+                return false;
             }
 
             /// <summary>The body shared by both ComputeGradients overloads, after their argument checks.</summary>
@@ -28,7 +36,8 @@ namespace NetGen.Generator
                 string reduction = plan.Loss == Loss.CrossEntropy ? "batch" : "batch * OutputLength";
                 w.Line("Reserve(batch);");
                 w.Line("global::System.Array.Clear(_gradients, 0, ParameterCount);");
-                w.Line("TrainForward(inputs, batch, " + (fused ? "false" : "true") + ");");
+                w.Line("bool training = Mode != global::NetGen.NetworkMode.Inference;");
+                w.Line("TrainForward(inputs, batch, " + (fused ? "false" : "true") + ", training);");
                 w.Line("double count = (double)" + reduction + ";");
                 w.Line("float scale = (float)(1.0 / count);");
                 w.Line(Span + " a = _activations;");
@@ -60,8 +69,27 @@ namespace NetGen.Generator
 
                 w.Close();
                 w.Line();
-                w.Line("Backward(inputs, batch);");
-                w.Line("return (float)(loss / count);");
+                w.Line("Backward(inputs, batch, training);");
+                var penalized = new System.Collections.Generic.List<LayerPlan>();
+                foreach (var layer in plan.Layers) if (layer.WeightCount > 0 && (layer.Spec.L2 != 0 || layer.Spec.L1 != 0 || layer.Spec.WeightElimination != 0)) penalized.Add(layer);
+                if (penalized.Count == 0)
+                {
+                    w.Line("return (float)(loss / count);");
+                    return;
+                }
+
+                w.Line();
+                w.Line("// Penalties on the weights (chapter 8), added to the mean loss and its gradient.");
+                w.Line("double penalty = 0;");
+                foreach (var layer in penalized)
+                {
+                    string weights = WeightSlice(layer, "_parameters.AsSpan()"), gradients = WeightSlice(layer, "_gradients.AsSpan()");
+                    if (layer.Spec.L2 != 0) w.Line("penalty += " + Kernels + ".L2Penalty(" + weights + ", " + gradients + ", " + Real(layer.Spec.L2) + "f); // " + layer.Name + ", eq. 8.4");
+                    if (layer.Spec.L1 != 0) w.Line("penalty += " + Kernels + ".L1Penalty(" + weights + ", " + gradients + ", " + Real(layer.Spec.L1) + "f); // " + layer.Name + ", eq. 8.10");
+                    if (layer.Spec.WeightElimination != 0) w.Line("penalty += " + Kernels + ".WeightEliminationPenalty(" + weights + ", " + gradients + ", " + Real(layer.Spec.WeightElimination) + "f, " + Real(layer.Spec.W0) + "f); // " + layer.Name + ", eq. 8.11");
+                }
+
+                w.Line("return (float)(loss / count + penalty);");
             }
 
             private static void EmitReserve(SourceWriter w, NetworkPlan plan)
@@ -73,6 +101,7 @@ namespace NetGen.Generator
                 w.Line("if (batch <= _capacity) return;");
                 w.Line("_activations = new float[(long)batch * " + Lit(all) + "];");
                 w.Line("_deltas = new float[(long)batch * " + Lit(all) + "];");
+                if (HasMasks(plan)) w.Line("_masks = new float[(long)batch * " + Lit(all) + "];");
                 w.Line("_capacity = batch;");
                 w.Close();
                 w.Line();
@@ -81,21 +110,33 @@ namespace NetGen.Generator
             private static void EmitTrainForward(SourceWriter w, NetworkPlan plan)
             {
                 w.Line("/// <summary>Training forward pass, layer by layer over the batch; with <paramref name=\"outputActivation\"/> false the output keeps its pre-activations (the loss applies the activation itself).</summary>");
-                w.Line("private void TrainForward(" + ReadOnlySpan + " inputs, int batch, bool outputActivation)");
+                w.Line("private void TrainForward(" + ReadOnlySpan + " inputs, int batch, bool outputActivation, bool training)");
                 w.Open();
                 w.Line(ReadOnlySpan + " p = _parameters;");
                 w.Line(Span + " a = _activations;");
+                if (HasMasks(plan)) w.Line(Span + " m = _masks;");
                 if (ColumnsLength(plan) > 0) w.Line(Span + " columns = _trainColumns;");
                 foreach (var layer in plan.Layers)
                 {
                     bool last = layer.Index == plan.Layers.Count - 1;
                     w.Line("// " + Describe(layer) + Strategy(layer) + (last ? " (output)" : ""));
+                    if (layer.Spec.Kind == LayerKind.BatchNorm)
+                    {
+                        w.Line("if (training)");
+                        w.Open();
+                        Normalization.BatchForward(w, layer, WholeInput(plan, layer, "a"), Whole("a", layer));
+                        w.Close();
+                        w.Line("else");
+                        w.Open();
+                    }
+
                     w.Line("for (int n = 0; n < batch; n++)");
                     w.Open();
                     w.Line(ReadOnlySpan + " x = " + Input(plan, layer, "a", "n") + ";");
                     w.Line(Span + " y = " + Block("a", layer, "n") + ";");
-                    EmitForward(w, layer, "x", "y", last);
+                    EmitForward(w, layer, "x", "y", last, layer.HasMask ? Block("m", layer, "n") : "default(" + Span + ")");
                     w.Close();
+                    if (layer.Spec.Kind == LayerKind.BatchNorm) w.Close();
                 }
 
                 w.Close();
@@ -105,30 +146,60 @@ namespace NetGen.Generator
             private static void EmitBackward(SourceWriter w, NetworkPlan plan)
             {
                 w.Line("/// <summary>Backpropagation (section 4.7.1), layer by layer over the batch, from the output deltas: adds each layer's parameter gradients and fills the deltas below it.</summary>");
-                w.Line("private void Backward(" + ReadOnlySpan + " inputs, int batch)");
+                w.Line("private void Backward(" + ReadOnlySpan + " inputs, int batch, bool training)");
                 w.Open();
                 w.Line(ReadOnlySpan + " p = _parameters;");
                 w.Line(Span + " g = _gradients;");
                 w.Line(ReadOnlySpan + " a = _activations;");
                 w.Line(Span + " d = _deltas;");
+                if (HasMasks(plan)) w.Line(ReadOnlySpan + " m = _masks;");
                 if (ColumnsLength(plan) > 0) w.Line(Span + " columns = _trainColumns;");
                 for (int i = plan.Layers.Count - 1; i >= 0; i--)
                 {
                     var layer = plan.Layers[i];
                     var below = i > 0 ? plan.Layers[i - 1] : null;
                     w.Line("// " + Describe(layer) + Strategy(layer));
+                    if (layer.Spec.Kind == LayerKind.BatchNorm)
+                    {
+                        w.Line("if (training)");
+                        w.Open();
+                        Normalization.BatchBackward(w, layer, WholeInput(plan, layer, "a"), Whole("d", layer), below != null ? Whole("d", below) : null);
+                        w.Close();
+                        w.Line("else");
+                        w.Open();
+                    }
+
                     w.Line("for (int n = 0; n < batch; n++)");
                     w.Open();
                     w.Line(ReadOnlySpan + " x = " + Input(plan, layer, "a", "n") + ";");
                     w.Line(Span + " dy = " + Block("d", layer, "n") + ";");
                     if (below != null) w.Line(Span + " dx = " + Block("d", below, "n") + ";");
-                    EmitBackward(w, layer, "x", "dy", below != null ? "dx" : null);
-                    if (below != null) EmitActivationBackward(w, below.Spec.Act, "x", "dx");
+                    EmitBackward(w, layer, "x", "dy", below != null ? "dx" : null, layer.HasMask ? Block("m", layer, "n") : "default(" + Span + ")");
+                    if (below != null && layer.Spec.Kind != LayerKind.BatchNorm) EmitActivationBackward(w, below.Spec.Act, "x", "dx");
                     w.Close();
+                    if (layer.Spec.Kind == LayerKind.BatchNorm)
+                    {
+                        w.Close();
+                        if (below != null && below.Spec.Act != Act.Identity)
+                        {
+                            w.Line("for (int n = 0; n < batch; n++)");
+                            w.Open();
+                            EmitActivationBackward(w, below.Spec.Act, Block("a", below, "n"), Block("d", below, "n"));
+                            w.Close();
+                        }
+                    }
                 }
 
                 w.Close();
             }
+
+            /// <summary>A layer's whole [batch, size] block in <paramref name="buffer"/>.</summary>
+            private static string Whole(string buffer, LayerPlan layer)
+                => buffer + ".Slice(" + (layer.ActivationOffset == 0 ? "0" : "batch * " + Lit(layer.ActivationOffset)) + ", batch * " + Lit(layer.OutSize) + ")";
+
+            /// <summary>A layer's whole input block: the network inputs for the first layer.</summary>
+            private static string WholeInput(NetworkPlan plan, LayerPlan layer, string buffer)
+                => layer.Index == 0 ? "inputs" : Whole(buffer, plan.Layers[layer.Index - 1]);
 
             /// <summary>Sample <paramref name="n"/>'s slice of a layer's [batch, size] block in <paramref name="buffer"/>.</summary>
             private static string Block(string buffer, LayerPlan layer, string n)

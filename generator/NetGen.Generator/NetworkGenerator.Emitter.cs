@@ -73,6 +73,7 @@ namespace NetGen.Generator
                 w.Line();
                 w.Line("private readonly float[] _parameters = new float[" + Lit(plan.ParameterCount) + "];");
                 w.Line("private readonly float[] _gradients = new float[" + Lit(plan.ParameterCount) + "];");
+                w.Line("private readonly float[] _buffers = new float[" + Lit(plan.BufferLength) + "];");
                 w.Line();
                 int columns = ColumnsLength(plan);
                 EmitTrainingFields(w, plan, columns);
@@ -122,6 +123,19 @@ namespace NetGen.Generator
                 w.Line("/// <summary>d(mean loss)/d(parameters) of the last ComputeGradients call, laid out as <see cref=\"Parameters\"/>.</summary>");
                 w.Line("public " + Span + " Gradients => _gradients;");
                 w.Line();
+                w.Line("/// <summary>The running statistics of the batch normalization layers (" + Lit(plan.BufferLength) + " values): model state saved with the parameters, not trained by gradients.</summary>");
+                w.Line("public " + Span + " Buffers => _buffers;");
+                w.Line();
+                w.Line("/// <summary>Auto (the default): Forward infers and ComputeGradients trains; Training or Inference makes both do that.</summary>");
+                w.Line("public global::NetGen.NetworkMode Mode { get; set; }");
+                w.Line();
+                if (Stochastic(plan))
+                {
+                    w.Line("/// <summary>The random source of dropout and noise; reseeded by <see cref=\"Initialize\"/>, or set one to reproduce masks.</summary>");
+                    w.Line("public global::NetGen.Rng Randomness { get; set; } = new global::NetGen.Rng(0);");
+                    w.Line();
+                }
+
                 w.Line("int global::NetGen.INetwork.InputLength => InputLength;");
                 w.Line();
                 w.Line("int global::NetGen.INetwork.OutputLength => OutputLength;");
@@ -140,7 +154,7 @@ namespace NetGen.Generator
                 w.Open();
                 w.Line(Guard + ".Length(\"input\", InputLength, input.Length);");
                 w.Line(Guard + ".Length(\"output\", OutputLength, output.Length);");
-                w.Line("Run(input, " + scratch + ", output, true, " + columnScratch + ");");
+                w.Line("Run(input, " + scratch + ", output, true, " + columnScratch + ", Mode == global::NetGen.NetworkMode.Training);");
                 w.Close();
                 w.Line();
 
@@ -155,10 +169,11 @@ namespace NetGen.Generator
                 w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
                 w.Line(Guard + ".BatchLength(\"outputs\", batch, OutputLength, outputs.Length);");
                 w.Line(Span + " hidden = " + scratch + ";");
+                w.Line("bool training = Mode == global::NetGen.NetworkMode.Training;");
                 if (columns > 0) w.Line(Span + " columns = " + columnScratch + ";");
                 w.Line("for (int n = 0; n < batch; n++)");
                 w.Open();
-                w.Line("Run(inputs.Slice(n * " + Lit(plan.InputLength) + ", " + Lit(plan.InputLength) + "), hidden, outputs.Slice(n * " + Lit(plan.OutputLength) + ", " + Lit(plan.OutputLength) + "), true, " + (columns > 0 ? "columns" : "default(" + Span + ")") + ");");
+                w.Line("Run(inputs.Slice(n * " + Lit(plan.InputLength) + ", " + Lit(plan.InputLength) + "), hidden, outputs.Slice(n * " + Lit(plan.OutputLength) + ", " + Lit(plan.OutputLength) + "), true, " + (columns > 0 ? "columns" : "default(" + Span + ")") + ", training);");
                 w.Close();
                 w.Close();
                 w.Line();
@@ -199,7 +214,7 @@ namespace NetGen.Generator
 
                 // The per-sample forward pass, shared by inference and training.
                 w.Line("/// <summary>The forward pass of one sample. <paramref name=\"h\"/> receives the hidden activations (" + Lit(hidden) + " values); with <paramref name=\"outputActivation\"/> false the output keeps its pre-activations (the loss applies " + output.Spec.Act + " itself).</summary>");
-                w.Line("private void Run(" + ReadOnlySpan + " x, " + Span + " h, " + Span + " y, bool outputActivation, " + Span + " columns)");
+                w.Line("private void Run(" + ReadOnlySpan + " x, " + Span + " h, " + Span + " y, bool outputActivation, " + Span + " columns, bool training)");
                 w.Open();
                 w.Line(ReadOnlySpan + " p = _parameters;");
                 string previous = "x";
@@ -209,7 +224,7 @@ namespace NetGen.Generator
                     string target = last ? "y" : Activation(layer);
                     w.Line("// " + Describe(layer) + Strategy(layer) + (last ? " (output)" : ""));
                     if (!last) w.Line(Span + " " + target + " = h.Slice(" + Lit(layer.ActivationOffset) + ", " + Lit(layer.OutSize) + ");");
-                    EmitForward(w, layer, previous, target, last);
+                    EmitForward(w, layer, previous, target, last, "default(" + Span + ")");
                     previous = target;
                 }
 
@@ -241,10 +256,17 @@ namespace NetGen.Generator
             }
 
             /// <summary>Dispatches a layer's forward code to its emitter.</summary>
-            private static void EmitForward(SourceWriter w, LayerPlan layer, string input, string output, bool isOutput)
+            private static void EmitForward(SourceWriter w, LayerPlan layer, string input, string output, bool isOutput, string mask)
             {
                 switch (layer.Spec.Kind)
                 {
+                    case LayerKind.Dropout:
+                    case LayerKind.AlphaDropout:
+                    case LayerKind.GaussianNoise:
+                    case LayerKind.BatchNorm:
+                    case LayerKind.LayerNorm:
+                        Normalization.Forward(w, layer, input, output, mask);
+                        break;
                     case LayerKind.Dense:
                         Dense.Forward(w, layer, input, output);
                         break;
@@ -279,10 +301,17 @@ namespace NetGen.Generator
             }
 
             /// <summary>Dispatches a layer's backward code (parameter gradients; input deltas when <paramref name="inputDelta"/> is set) to its emitter.</summary>
-            private static void EmitBackward(SourceWriter w, LayerPlan layer, string input, string delta, string? inputDelta)
+            private static void EmitBackward(SourceWriter w, LayerPlan layer, string input, string delta, string? inputDelta, string mask)
             {
                 switch (layer.Spec.Kind)
                 {
+                    case LayerKind.Dropout:
+                    case LayerKind.AlphaDropout:
+                    case LayerKind.GaussianNoise:
+                    case LayerKind.BatchNorm:
+                    case LayerKind.LayerNorm:
+                        Normalization.Backward(w, layer, input, delta, inputDelta, mask);
+                        break;
                     case LayerKind.Dense:
                         Dense.Backward(w, layer, input, delta, inputDelta);
                         break;
@@ -314,7 +343,15 @@ namespace NetGen.Generator
                     if (layer.ParameterCount == 0) continue;
                     w.Line("// " + Describe(layer));
                     EmitInitializer(w, layer);
+                    if (layer.BufferCount > 0)
+                    {
+                        int channels = layer.BufferCount / 2;
+                        w.Line("global::System.Array.Clear(_buffers, " + Lit(layer.BufferOffset) + ", " + Lit(channels) + "); // running mean 0");
+                        w.Line("global::System.Array.Fill(_buffers, 1f, " + Lit(layer.BufferOffset + channels) + ", " + Lit(channels) + "); // running variance 1");
+                    }
                 }
+
+                if (Stochastic(plan)) w.Line("Randomness = new global::NetGen.Rng(seed, 0);");
 
                 w.Close();
                 w.Line();
@@ -354,6 +391,10 @@ namespace NetGen.Generator
                 w.Line("public " + Span + " Parameters { get { " + fail + " } }");
                 w.Line("/// <summary>Throws: the network has errors.</summary>");
                 w.Line("public " + Span + " Gradients { get { " + fail + " } }");
+                w.Line("/// <summary>Throws: the network has errors.</summary>");
+                w.Line("public " + Span + " Buffers { get { " + fail + " } }");
+                w.Line("/// <summary>The mode (no effect: the network has errors).</summary>");
+                w.Line("public global::NetGen.NetworkMode Mode { get; set; }");
                 w.Line("int global::NetGen.INetwork.InputLength => InputLength;");
                 w.Line("int global::NetGen.INetwork.OutputLength => OutputLength;");
                 w.Line("int global::NetGen.INetwork.ParameterCount => ParameterCount;");
@@ -423,6 +464,14 @@ namespace NetGen.Generator
                         return text + act + bias + ")";
                     case LayerKind.Flatten:
                         return "Flatten";
+                    case LayerKind.Dropout:
+                    case LayerKind.AlphaDropout:
+                    case LayerKind.GaussianNoise:
+                        return spec.AttributeName + "(" + Real(spec.Rate) + ")";
+                    case LayerKind.BatchNorm:
+                        return "BatchNorm(eps: " + Real(spec.Eps) + ", momentum: " + Real(spec.Momentum) + ")";
+                    case LayerKind.LayerNorm:
+                        return "LayerNorm(eps: " + Real(spec.Eps) + ")";
                     default:
                         return "Activation(" + spec.Act + ")";
                 }
@@ -444,6 +493,9 @@ namespace NetGen.Generator
                         return Lit(layer.OutShape[0]) + "x" + Lit(layer.InShape[0]) + "x" + string.Join("x", layer.Window!.Kernel.Select(v => Lit(v)));
                     case LayerKind.ConvTranspose:
                         return Lit(layer.InShape[0]) + "x" + Lit(layer.OutShape[0]) + "x" + string.Join("x", layer.Window!.Kernel.Select(v => Lit(v)));
+                    case LayerKind.BatchNorm:
+                    case LayerKind.LayerNorm:
+                        return Lit(layer.WeightCount);
                     default:
                         return Lit(layer.OutSize) + "x" + Lit(layer.InSize);
                 }
@@ -480,6 +532,9 @@ namespace NetGen.Generator
             /// <summary>", im2col, 25x784 columns" for a convolution, nothing for other layers.</summary>
             private static string Strategy(LayerPlan layer)
                 => layer.Spec.Kind == LayerKind.Conv || layer.Spec.Kind == LayerKind.ConvTranspose ? ", " + Conv.Strategy(layer) : "";
+
+            /// <summary>Whether the network draws random numbers (dropout, noise).</summary>
+            private static bool Stochastic(NetworkPlan plan) => plan.Layers.Any(l => l.HasMask || l.Spec.Kind == LayerKind.GaussianNoise);
 
             /// <summary>The training im2col scratch argument.</summary>
             private static string Columns(NetworkPlan plan) => ColumnsLength(plan) > 0 ? "_trainColumns" : "default(" + Span + ")";

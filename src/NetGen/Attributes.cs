@@ -56,6 +56,18 @@ namespace NetGen
 
         /// <summary>The initial value of every bias (0 by default).</summary>
         public double BiasInit { get; set; }
+
+        /// <summary>L2 penalty (lambda / 2) ||W||^2 on the weights (eq. 8.4); 0 by default.</summary>
+        public double L2 { get; set; }
+
+        /// <summary>L1 penalty lambda ||W||_1 on the weights (eq. 8.10); 0 by default.</summary>
+        public double L1 { get; set; }
+
+        /// <summary>Weight elimination lambda sum (w^2/w0^2) / (1 + w^2/w0^2) on the weights (eq. 8.11); 0 by default.</summary>
+        public double WeightElimination { get; set; }
+
+        /// <summary>The scale w0 of <see cref="WeightElimination"/> (0.2 by default).</summary>
+        public double W0 { get; set; } = 0.2;
     }
 
     /// <summary>An activation applied on its own to the previous layer's output (no parameters).</summary>
@@ -129,6 +141,18 @@ namespace NetGen
 
         /// <summary>The initial value of every bias (0 by default).</summary>
         public double BiasInit { get; set; }
+
+        /// <summary>L2 penalty (lambda / 2) ||W||^2 on the weights (eq. 8.4); 0 by default.</summary>
+        public double L2 { get; set; }
+
+        /// <summary>L1 penalty lambda ||W||_1 on the weights (eq. 8.10); 0 by default.</summary>
+        public double L1 { get; set; }
+
+        /// <summary>Weight elimination lambda sum (w^2/w0^2) / (1 + w^2/w0^2) on the weights (eq. 8.11); 0 by default.</summary>
+        public double WeightElimination { get; set; }
+
+        /// <summary>The scale w0 of <see cref="WeightElimination"/> (0.2 by default).</summary>
+        public double W0 { get; set; } = 0.2;
     }
 
     /// <summary>
@@ -182,6 +206,18 @@ namespace NetGen
 
         /// <summary>The initial value of every bias (0 by default).</summary>
         public double BiasInit { get; set; }
+
+        /// <summary>L2 penalty (lambda / 2) ||W||^2 on the weights (eq. 8.4); 0 by default.</summary>
+        public double L2 { get; set; }
+
+        /// <summary>L1 penalty lambda ||W||_1 on the weights (eq. 8.10); 0 by default.</summary>
+        public double L1 { get; set; }
+
+        /// <summary>Weight elimination lambda sum (w^2/w0^2) / (1 + w^2/w0^2) on the weights (eq. 8.11); 0 by default.</summary>
+        public double WeightElimination { get; set; }
+
+        /// <summary>The scale w0 of <see cref="WeightElimination"/> (0.2 by default).</summary>
+        public double W0 { get; set; } = 0.2;
     }
 
     /// <summary>Max pooling (section 6.7): the maximum of each window; padding counts as -infinity, as PyTorch's nn.MaxPool*d.</summary>
@@ -247,5 +283,75 @@ namespace NetGen
     [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
     public sealed class FlattenAttribute : LayerAttribute
     {
+    }
+}
+
+namespace NetGen
+{
+    /// <summary>Inverted dropout (eq. 8.17-8.20): in training each unit is dropped with probability <c>rate</c> and the rest scaled by 1 / (1 - rate); identity in inference. As PyTorch's nn.Dropout(p = rate).</summary>
+    [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class DropoutAttribute : LayerAttribute
+    {
+        /// <summary>Drops each unit with probability <paramref name="rate"/> (0 &lt;= rate &lt; 1).</summary>
+        public DropoutAttribute(double rate) => Rate = rate;
+
+        /// <summary>The probability of dropping a unit.</summary>
+        public double Rate { get; }
+    }
+
+    /// <summary>Alpha dropout for self-normalizing networks (section 10.4): dropped units take the SELU's saturation value and an affine map keeps mean 0 and variance 1. As PyTorch's nn.AlphaDropout.</summary>
+    [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class AlphaDropoutAttribute : LayerAttribute
+    {
+        /// <summary>Drops each unit with probability <paramref name="rate"/> (0 &lt;= rate &lt; 1).</summary>
+        public AlphaDropoutAttribute(double rate) => Rate = rate;
+
+        /// <summary>The probability of dropping a unit.</summary>
+        public double Rate { get; }
+    }
+
+    /// <summary>Gaussian noise on the activations in training (eq. 8.2): y = x + N(0, std^2); identity in inference.</summary>
+    [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class GaussianNoiseAttribute : LayerAttribute
+    {
+        /// <summary>Adds noise of deviation <paramref name="std"/>.</summary>
+        public GaussianNoiseAttribute(double std) => Std = std;
+
+        /// <summary>The deviation of the noise.</summary>
+        public double Std { get; }
+    }
+
+    /// <summary>
+    /// Batch normalization (eq. 10.4-10.7, backward 10.12) per unit of a vector or per channel of a feature map, as PyTorch's
+    /// nn.BatchNorm1d/2d/3d: training uses the batch's statistics and updates running averages (momentum 0.1, unbiased
+    /// variance); inference uses the running averages. gamma and beta are parameters; the running averages are
+    /// <c>Buffers</c>, not parameters.
+    /// </summary>
+    [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class BatchNormAttribute : LayerAttribute
+    {
+        /// <summary>A batch normalization layer.</summary>
+        public BatchNormAttribute(double eps = 1e-5, double momentum = 0.1)
+        {
+            Eps = eps;
+            Momentum = momentum;
+        }
+
+        /// <summary>Added to the variance.</summary>
+        public double Eps { get; }
+
+        /// <summary>Weight of the batch statistic in the running averages.</summary>
+        public double Momentum { get; }
+    }
+
+    /// <summary>Layer normalization (eq. 10.13-10.15) over all units of each sample, with gamma and beta per unit, as PyTorch's nn.LayerNorm(shape).</summary>
+    [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class LayerNormAttribute : LayerAttribute
+    {
+        /// <summary>A layer normalization layer.</summary>
+        public LayerNormAttribute(double eps = 1e-5) => Eps = eps;
+
+        /// <summary>Added to the variance.</summary>
+        public double Eps { get; }
     }
 }

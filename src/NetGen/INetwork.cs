@@ -23,6 +23,12 @@ namespace NetGen
         /// <summary>d(mean loss)/d(parameters) from the last <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/>, laid out as <see cref="Parameters"/>.</summary>
         Span<float> Gradients { get; }
 
+        /// <summary>Model state that is not trained by gradients: the running statistics of batch normalization layers (empty without them).</summary>
+        Span<float> Buffers { get; }
+
+        /// <summary>Whether Forward and ComputeGradients compute as in training or inference (see <see cref="NetworkMode"/>).</summary>
+        NetworkMode Mode { get; set; }
+
         /// <summary>Inference for one sample; safe to call from several threads at once.</summary>
         void Forward(ReadOnlySpan<float> input, Span<float> output);
 

@@ -45,10 +45,16 @@ namespace NetGen.Generator.Model
         /// <summary>An initializer whose gain does not fit the activation (warning, section 9.3.2).</summary>
         public const string InitGainDoesNotFit = "NG0014";
 
+        /// <summary>Standard dropout in a SELU network (warning, section 10.4: use alpha dropout).</summary>
+        public const string DropoutInSeluNetwork = "NG0015";
+
+        /// <summary>Softmax output trained with squared error (warning, table 4.1).</summary>
+        public const string SoftmaxWithSquaredError = "NG0016";
+
         /// <summary>A problem the C# compiler already reports (an attribute with errors); no NetGen diagnostic, but no code either.</summary>
         public const string CompilerReported = "";
 
         /// <summary>Whether a problem with this ID prevents code generation.</summary>
-        public static bool IsError(string id) => id != SoftmaxOnHiddenLayer && id != StrideLeavesInputUnused && id != LayersWithoutNetwork && id != PaddingOnlyZeros && id != InitGainDoesNotFit;
+        public static bool IsError(string id) => id != SoftmaxOnHiddenLayer && id != StrideLeavesInputUnused && id != LayersWithoutNetwork && id != PaddingOnlyZeros && id != InitGainDoesNotFit && id != DropoutInSeluNetwork && id != SoftmaxWithSquaredError;
     }
 }

@@ -44,6 +44,18 @@ namespace NetGen.Generator.Model
         int FanOut,
         WindowPlan? Window)
     {
+        /// <summary>Batch normalization: where its running mean and variance (2 x channels) start in the buffers.</summary>
+        public int BufferOffset { get; init; }
+
+        /// <summary>Batch normalization: 2 x channels; 0 for other layers.</summary>
+        public int BufferCount { get; init; }
+
+        /// <summary>Whether the layer computes differently in training (dropout, noise, batch statistics).</summary>
+        public bool ModeDependent => Spec.Kind == LayerKind.Dropout || Spec.Kind == LayerKind.AlphaDropout || Spec.Kind == LayerKind.GaussianNoise || Spec.Kind == LayerKind.BatchNorm;
+
+        /// <summary>Whether the layer keeps a mask per sample for its backward pass.</summary>
+        public bool HasMask => Spec.Kind == LayerKind.Dropout || Spec.Kind == LayerKind.AlphaDropout;
+
         public int ParameterCount => WeightCount + BiasCount;
     }
 
@@ -58,6 +70,9 @@ namespace NetGen.Generator.Model
         int ParameterCount,
         int HiddenLength)
     {
+        /// <summary>Length of the buffers (batch normalization running statistics).</summary>
+        public int BufferLength { get; init; }
+
         /// <summary>Whether a problem prevents code generation (warnings do not).</summary>
         public bool HasErrors
         {

@@ -12,6 +12,11 @@ namespace NetGen.Generator.Model
         MaxPool,
         AvgPool,
         Flatten,
+        Dropout,
+        AlphaDropout,
+        GaussianNoise,
+        BatchNorm,
+        LayerNorm,
     }
 
     /// <summary>A partial type declaration that encloses or is the network: its keyword, name and type parameter list.</summary>
@@ -64,6 +69,27 @@ namespace NetGen.Generator.Model
 
         /// <summary>Initial bias value.</summary>
         public double BiasInit { get; init; }
+
+        /// <summary>Dropout and alpha dropout: the drop probability; Gaussian noise: its deviation.</summary>
+        public double Rate { get; init; }
+
+        /// <summary>Normalization: added to the variance.</summary>
+        public double Eps { get; init; } = 1e-5;
+
+        /// <summary>Batch normalization: the running averages' momentum.</summary>
+        public double Momentum { get; init; } = 0.1;
+
+        /// <summary>L2 penalty factor on the weights (eq. 8.4).</summary>
+        public double L2 { get; init; }
+
+        /// <summary>L1 penalty factor on the weights (eq. 8.10).</summary>
+        public double L1 { get; init; }
+
+        /// <summary>Weight elimination factor (eq. 8.11).</summary>
+        public double WeightElimination { get; init; }
+
+        /// <summary>Weight elimination scale w0.</summary>
+        public double W0 { get; init; } = 0.2;
     }
 
     /// <summary>

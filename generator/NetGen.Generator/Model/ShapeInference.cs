@@ -47,6 +47,7 @@ namespace NetGen.Generator.Model
 
             long parameters = 0;
             long activations = 0;
+            int buffers = 0;
             bool shapesKnown = inputLength > 0;
             for (int i = 0; i < spec.Layers.Count; i++)
             {
@@ -124,6 +125,29 @@ namespace NetGen.Generator.Model
                         outSize = inSize;
                         outShape = new EquatableArray<int>(new[] { (int)inSize });
                         break;
+                    case LayerKind.Dropout:
+                    case LayerKind.AlphaDropout:
+                    case LayerKind.GaussianNoise:
+                        bool noise = layer.Kind == LayerKind.GaussianNoise;
+                        if (noise ? !(layer.Rate >= 0) : !(layer.Rate >= 0 && layer.Rate < 1))
+                        {
+                            problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, noise ? "std" : "rate", -1, layer.AttributeName, Str(number), noise ? "std" : "rate",
+                                layer.Rate.ToString("R", CultureInfo.InvariantCulture), noise ? "std >= 0" : "0 <= rate < 1"));
+                        }
+
+                        outSize = inSize;
+                        outShape = shape;
+                        break;
+                    case LayerKind.BatchNorm:
+                    case LayerKind.LayerNorm:
+                        if (!(layer.Eps > 0)) problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, "eps", -1, layer.AttributeName, Str(number), "eps", layer.Eps.ToString("R", CultureInfo.InvariantCulture), "eps > 0"));
+                        if (!(layer.Momentum >= 0 && layer.Momentum <= 1)) problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, "momentum", -1, layer.AttributeName, Str(number), "momentum", layer.Momentum.ToString("R", CultureInfo.InvariantCulture), "0 <= momentum <= 1"));
+                        outSize = inSize;
+                        outShape = shape;
+                        // gamma and beta: per channel (batch norm; a vector's units are its channels) or per unit (layer norm)
+                        weights = biases = layer.Kind == LayerKind.BatchNorm ? shape[0] : inSize;
+                        init = Init.Constant;
+                        break;
                     default: // Activation
                         outSize = inSize;
                         outShape = shape;
@@ -143,6 +167,7 @@ namespace NetGen.Generator.Model
                     continue;
                 }
 
+                int bufferCount = layer.Kind == LayerKind.BatchNorm ? 2 * shape[0] : 0;
                 layers.Add(new LayerPlan(
                     i,
                     layer,
@@ -159,10 +184,22 @@ namespace NetGen.Generator.Model
                     init,
                     (int)fanIn,
                     (int)fanOut,
-                    window));
+                    window) { BufferOffset = buffers, BufferCount = bufferCount });
+                buffers += bufferCount;
                 parameters += weights + biases;
                 activations += outSize;
                 shape = outShape;
+            }
+
+            if (spec.Layers.Any(l => l.Act == Act.SELU))
+            {
+                for (int i = 0; i < spec.Layers.Count; i++)
+                {
+                    if (spec.Layers[i].Kind == LayerKind.Dropout)
+                    {
+                        problems.Add(Make(DiagnosticIds.DropoutInSeluNetwork, i, null, -1, Str(i + 1)));
+                    }
+                }
             }
 
             Loss loss = spec.Loss;
@@ -177,6 +214,10 @@ namespace NetGen.Generator.Model
                 else if (!IsDefined(loss))
                 {
                     problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, ProblemTarget.NetworkAttribute, "Loss", -1, "Network", "attribute", "Loss", Str((int)loss), "a member of NetGen.Loss"));
+                }
+                else if (loss == Loss.MeanSquaredError && output == Act.Softmax)
+                {
+                    problems.Add(Make(DiagnosticIds.SoftmaxWithSquaredError, ProblemTarget.NetworkAttribute, "Loss", -1));
                 }
                 else if ((loss == Loss.CrossEntropy && output != Act.Softmax) || (loss == Loss.BinaryCrossEntropy && output != Act.Sigmoid))
                 {
@@ -195,7 +236,7 @@ namespace NetGen.Generator.Model
                 inputLength > 0 ? (int)inputLength : 0,
                 outputLength,
                 (int)parameters,
-                complete ? (int)activations - outputLength : 0);
+                complete ? (int)activations - outputLength : 0) { BufferLength = buffers };
         }
 
         /// <summary>The default initializer from the layer's activation (chapter 9): He for the ReLU family, LeCun normal for SELU (10.4), Glorot uniform otherwise.</summary>

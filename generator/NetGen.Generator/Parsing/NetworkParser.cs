@@ -120,6 +120,10 @@ namespace NetGen.Generator.Parsing
                 InitScale = Double("InitScale", 0.01),
                 Gain = Double("Gain", 1.0),
                 BiasInit = Double("BiasInit", 0.0),
+                L2 = Double("L2", 0.0),
+                L1 = Double("L1", 0.0),
+                WeightElimination = Double("WeightElimination", 0.0),
+                W0 = Double("W0", 0.2),
             };
 
             switch (name)
@@ -157,6 +161,15 @@ namespace NetGen.Generator.Parsing
                     };
                 case "Flatten":
                     return new LayerSpec(LayerKind.Flatten, name, 0, Act.Identity, false, declaration);
+                case "Dropout":
+                case "AlphaDropout":
+                    return new LayerSpec(name == "Dropout" ? LayerKind.Dropout : LayerKind.AlphaDropout, name, 0, Act.Identity, false, declaration) { Rate = Double("rate", 0) };
+                case "GaussianNoise":
+                    return new LayerSpec(LayerKind.GaussianNoise, name, 0, Act.Identity, false, declaration) { Rate = Double("std", 0) };
+                case "BatchNorm":
+                    return new LayerSpec(LayerKind.BatchNorm, name, 0, Act.Identity, true, declaration) { Eps = Double("eps", 1e-5), Momentum = Double("momentum", 0.1), Init = Init.Constant, InitScale = 1.0 };
+                case "LayerNorm":
+                    return new LayerSpec(LayerKind.LayerNorm, name, 0, Act.Identity, true, declaration) { Eps = Double("eps", 1e-5), Init = Init.Constant, InitScale = 1.0 };
                 default:
                     return new LayerSpec(LayerKind.Unknown, name, 0, Act.Identity, true, declaration);
             }

@@ -29,6 +29,7 @@ namespace Samples
 
         private readonly float[] _parameters = new float[109386];
         private readonly float[] _gradients = new float[109386];
+        private readonly float[] _buffers = new float[0];
 
         // Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.
         private float[] _activations = new float[0];
@@ -75,6 +76,12 @@ namespace Samples
         /// <summary>d(mean loss)/d(parameters) of the last ComputeGradients call, laid out as <see cref="Parameters"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
 
+        /// <summary>The running statistics of the batch normalization layers (0 values): model state saved with the parameters, not trained by gradients.</summary>
+        public global::System.Span<float> Buffers => _buffers;
+
+        /// <summary>Auto (the default): Forward infers and ComputeGradients trains; Training or Inference makes both do that.</summary>
+        public global::NetGen.NetworkMode Mode { get; set; }
+
         int global::NetGen.INetwork.InputLength => InputLength;
 
         int global::NetGen.INetwork.OutputLength => OutputLength;
@@ -89,7 +96,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
-            Run(input, t_hidden ?? (t_hidden = new float[192]), output, true, default(global::System.Span<float>));
+            Run(input, t_hidden ?? (t_hidden = new float[192]), output, true, default(global::System.Span<float>), Mode == global::NetGen.NetworkMode.Training);
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -103,9 +110,10 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
             global::System.Span<float> hidden = t_hidden ?? (t_hidden = new float[192]);
+            bool training = Mode == global::NetGen.NetworkMode.Training;
             for (int n = 0; n < batch; n++)
             {
-                Run(inputs.Slice(n * 784, 784), hidden, outputs.Slice(n * 10, 10), true, default(global::System.Span<float>));
+                Run(inputs.Slice(n * 784, 784), hidden, outputs.Slice(n * 10, 10), true, default(global::System.Span<float>), training);
             }
         }
 
@@ -122,7 +130,8 @@ namespace Samples
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
             Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
-            TrainForward(inputs, batch, false);
+            bool training = Mode != global::NetGen.NetworkMode.Inference;
+            TrainForward(inputs, batch, false, training);
             double count = (double)batch;
             float scale = (float)(1.0 / count);
             global::System.Span<float> a = _activations;
@@ -136,7 +145,7 @@ namespace Samples
                 loss += global::NetGen.Kernels.SoftmaxCrossEntropy(y, targets.Slice(n * 10, 10), dy, scale);
             }
 
-            Backward(inputs, batch);
+            Backward(inputs, batch, training);
             return (float)(loss / count);
         }
 
@@ -154,7 +163,8 @@ namespace Samples
             global::NetGen.Guard.Labels(labels, OutputLength);
             Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
-            TrainForward(inputs, batch, false);
+            bool training = Mode != global::NetGen.NetworkMode.Inference;
+            TrainForward(inputs, batch, false, training);
             double count = (double)batch;
             float scale = (float)(1.0 / count);
             global::System.Span<float> a = _activations;
@@ -170,7 +180,7 @@ namespace Samples
                 loss += global::NetGen.Kernels.SoftmaxCrossEntropy(y, target, dy, scale);
             }
 
-            Backward(inputs, batch);
+            Backward(inputs, batch, training);
             return (float)(loss / count);
         }
 
@@ -203,7 +213,7 @@ namespace Samples
         }
 
         /// <summary>The forward pass of one sample. <paramref name="h"/> receives the hidden activations (192 values); with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies Softmax itself).</summary>
-        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, bool outputActivation, global::System.Span<float> columns)
+        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, bool outputActivation, global::System.Span<float> columns, bool training)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
@@ -232,7 +242,7 @@ namespace Samples
         }
 
         /// <summary>Training forward pass, layer by layer over the batch; with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies the activation itself).</summary>
-        private void TrainForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation)
+        private void TrainForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, bool training)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> a = _activations;
@@ -266,7 +276,7 @@ namespace Samples
         }
 
         /// <summary>Backpropagation (section 4.7.1), layer by layer over the batch, from the output deltas: adds each layer's parameter gradients and fills the deltas below it.</summary>
-        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch)
+        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch, bool training)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
