@@ -68,18 +68,18 @@ namespace NetGen.Generator
                 public static void BatchForward(SourceWriter w, LayerPlan layer, string inputBlock, string outputBlock)
                 {
                     w.Line(Kernels + ".BatchNormTrain(" + inputBlock + ", " + outputBlock + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", "
-                        + "_buffers.AsSpan(" + Lit(layer.BufferOffset) + ", " + Lit(layer.BufferCount) + "), _saved.AsSpan(" + Lit(layer.BufferOffset) + ", " + Lit(layer.BufferCount) + "), batch, "
+                        + "new " + Span + "(_buffers, " + Lit(layer.BufferOffset) + ", " + Lit(layer.BufferCount) + "), new " + Span + "(_saved, " + Lit(layer.BufferOffset) + ", " + Lit(layer.BufferCount) + "), batch, "
                         + Channels(layer) + ", " + Spatial(layer) + ", " + Real(layer.Spec.Eps) + "f, " + Real(layer.Spec.Momentum) + "f);");
                 }
 
                 public static void BatchBackward(SourceWriter w, LayerPlan layer, string inputBlock, string deltaBlock, string? inputDeltaBlock)
                 {
                     w.Line(Kernels + ".BatchNormBackward(" + inputBlock + ", " + deltaBlock + ", " + (inputDeltaBlock ?? "default(" + Span + ")") + ", " + WeightSlice(layer) + ", "
-                        + "_saved.AsSpan(" + Lit(layer.BufferOffset) + ", " + Lit(layer.BufferCount) + "), " + WeightSlice(layer, "g") + ", " + BiasSlice(layer, "g") + ", batch, "
+                        + "new " + Span + "(_saved, " + Lit(layer.BufferOffset) + ", " + Lit(layer.BufferCount) + "), " + WeightSlice(layer, "g") + ", " + BiasSlice(layer, "g") + ", batch, "
                         + Channels(layer) + ", " + Spatial(layer) + ");");
                 }
 
-                private static string Running(LayerPlan layer) => "_buffers.AsSpan(" + Lit(layer.BufferOffset) + ", " + Lit(layer.BufferCount) + ")";
+                private static string Running(LayerPlan layer) => "new " + Span + "(_buffers, " + Lit(layer.BufferOffset) + ", " + Lit(layer.BufferCount) + ")";
 
                 private static string Channels(LayerPlan layer) => Lit(layer.InShape[0]);
 

@@ -80,10 +80,12 @@ namespace NetGen.Generator
 
                 w.Line();
                 w.Line("// Penalties on the weights (chapter 8), added to the mean loss and its gradient.");
+                w.Line(ReadOnlySpan + " p = _parameters;");
+                w.Line(Span + " g = _gradients;");
                 w.Line("double penalty = 0;");
                 foreach (var layer in penalized)
                 {
-                    string weights = WeightSlice(layer, "_parameters.AsSpan()"), gradients = WeightSlice(layer, "_gradients.AsSpan()");
+                    string weights = WeightSlice(layer, "p"), gradients = WeightSlice(layer, "g");
                     if (layer.Spec.L2 != 0) w.Line("penalty += " + Kernels + ".L2Penalty(" + weights + ", " + gradients + ", " + Real(layer.Spec.L2) + "f); // " + layer.Name + ", eq. 8.4");
                     if (layer.Spec.L1 != 0) w.Line("penalty += " + Kernels + ".L1Penalty(" + weights + ", " + gradients + ", " + Real(layer.Spec.L1) + "f); // " + layer.Name + ", eq. 8.10");
                     if (layer.Spec.WeightElimination != 0) w.Line("penalty += " + Kernels + ".WeightEliminationPenalty(" + weights + ", " + gradients + ", " + Real(layer.Spec.WeightElimination) + "f, " + Real(layer.Spec.W0) + "f); // " + layer.Name + ", eq. 8.11");

@@ -67,3 +67,34 @@ namespace NetGen.Tests.Parity
     [Dense(3, Act.Softmax)]
     public partial class MixedConv { }
 }
+
+namespace NetGen.Tests.Parity
+{
+    [Network(6)]
+    [Dense(8)]
+    [BatchNorm]
+    [Activation(Act.ReLU)]
+    [Dense(3, Act.Softmax)]
+    public partial class BatchNormDense { }
+
+    [Network(2, 6, 6)]
+    [Conv(4, k: 3)]
+    [BatchNorm(eps: 1e-3, momentum: 0.2)]
+    [Activation(Act.Tanh)]
+    [MaxPool(2)]
+    [Dense(3, Act.Softmax)]
+    public partial class BatchNormConv { }
+
+    [Network(5)]
+    [Dense(7)]
+    [LayerNorm]
+    [Activation(Act.ELU)]
+    [Dense(2, Act.Sigmoid)]
+    public partial class LayerNormDense { }
+
+    [Network(2, 4, 4)]
+    [Conv(3, k: 3, p: 1)]
+    [LayerNorm]
+    [Dense(2)]
+    public partial class LayerNormConv { }
+}
