@@ -46,6 +46,16 @@ namespace NetGen.Analyzers
             "Initializer gain does not fit the activation",
             "{0} layer {1}: {2} scales the weight variance by {3}, but {4} keeps the activations' variance with a gain of {5} (eq. 9.13, section 9.3.2); use {6}");
 
+        public static readonly DiagnosticDescriptor DropoutInSeluNetwork = Warning(
+            DiagnosticIds.DropoutInSeluNetwork,
+            "Standard dropout in a self-normalizing network",
+            "Dropout layer {0} sets units to 0 in a SELU network, which breaks the self-normalizing fixed point (mean 0, variance 1); use [AlphaDropout] (section 10.4)");
+
+        public static readonly DiagnosticDescriptor SoftmaxWithSquaredError = Warning(
+            DiagnosticIds.SoftmaxWithSquaredError,
+            "Softmax output trained with squared error",
+            "A softmax output trained with squared error learns slowly where the softmax saturates; softmax pairs with cross-entropy (table 4.1): use Loss.CrossEntropy or Loss.Auto");
+
         public static readonly DiagnosticDescriptor ArgumentOutOfRange = Error(
             DiagnosticIds.ArgumentOutOfRange,
             "Layer argument out of range",
@@ -97,6 +107,8 @@ namespace NetGen.Analyzers
                 case DiagnosticIds.NoSpatialAxes: return NoSpatialAxes;
                 case DiagnosticIds.PaddingOnlyZeros: return PaddingOnlyZeros;
                 case DiagnosticIds.InitGainDoesNotFit: return InitGainDoesNotFit;
+                case DiagnosticIds.DropoutInSeluNetwork: return DropoutInSeluNetwork;
+                case DiagnosticIds.SoftmaxWithSquaredError: return SoftmaxWithSquaredError;
                 case DiagnosticIds.ArgumentOutOfRange: return ArgumentOutOfRange;
                 case DiagnosticIds.NotPartial: return NotPartial;
                 case DiagnosticIds.InvalidInputShape: return InvalidInputShape;

@@ -28,6 +28,8 @@ namespace NetGen.Analyzers
             DiagnosticDescriptors.NoSpatialAxes,
             DiagnosticDescriptors.PaddingOnlyZeros,
             DiagnosticDescriptors.InitGainDoesNotFit,
+            DiagnosticDescriptors.DropoutInSeluNetwork,
+            DiagnosticDescriptors.SoftmaxWithSquaredError,
             DiagnosticDescriptors.ArgumentOutOfRange,
             DiagnosticDescriptors.NotPartial,
             DiagnosticDescriptors.InvalidInputShape,

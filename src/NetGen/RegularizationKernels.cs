@@ -17,14 +17,14 @@ namespace NetGen
     {
         // ---- dropout (eq. 8.17-8.20) and alpha dropout (section 10.4) ---------------------------------------
 
-        /// <summary>Inverted dropout: each unit kept with probability 1 - rate and scaled by 1 / (1 - rate), else 0; mask receives the factor.</summary>
+        /// <summary>Inverted dropout: each unit kept with probability 1 - rate and scaled by 1 / (1 - rate), else 0; mask (unless empty) receives the factor.</summary>
         public static void Dropout(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, float rate, Rng rng)
         {
             float keep = 1f / (1f - rate);
             for (int i = 0; i < x.Length; i++)
             {
                 float m = rng.NextDouble() >= rate ? keep : 0f;
-                mask[i] = m;
+                if (!mask.IsEmpty) mask[i] = m;
                 y[i] = x[i] * m;
             }
         }
@@ -43,7 +43,7 @@ namespace NetGen
             for (int i = 0; i < x.Length; i++)
             {
                 bool kept = rng.NextDouble() >= rate;
-                mask[i] = kept ? a : 0f;
+                if (!mask.IsEmpty) mask[i] = kept ? a : 0f;
                 y[i] = kept ? a * x[i] + b : dropped;
             }
         }

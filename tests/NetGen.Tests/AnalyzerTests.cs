@@ -66,6 +66,12 @@ namespace NetGen.Tests
             // NG0014: an initializer whose gain does not fit the activation (warning, section 9.3.2).
             { "[Network(4)] [Dense(8, Act.Tanh, {|NG0014:Init = Init.HeNormal|})] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(8, Act.Tanh, Init = Init.HeNormal, Gain = 0.5)] [Dense(2)] public partial class N { }" },
             { "[Network(4)] [Dense(8, Act.ReLU, {|NG0014:Init = Init.GlorotUniform|})] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(8, Act.ReLU, Init = Init.HeUniform)] [Dense(2)] public partial class N { }" },
+            // NG0015: standard dropout in a SELU network (warning, section 10.4).
+            { "[Network(4)] [Dense(8, Act.SELU)] [{|NG0015:Dropout(0.1)|}] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(8, Act.SELU)] [AlphaDropout(0.1)] [Dense(2)] public partial class N { }" },
+            // NG0016: softmax output with squared error (warning, table 4.1).
+            { "[Network(4, {|NG0016:Loss = Loss.MeanSquaredError|})] [Dense(3, Act.Softmax)] public partial class N { }", "[Network(4, Loss = Loss.CrossEntropy)] [Dense(3, Act.Softmax)] public partial class N { }" },
+            // NG0002 on regularization layers.
+            { "[Network(4)] [Dense(8)] [Dropout({|NG0002:1.0|})] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(8)] [Dropout(0.5)] [Dense(2)] public partial class N { }" },
             // NG0010: layers without [Network] (warning).
             { "[{|NG0010:Dense(3)|}] public partial class N { }", "[Network(4)] [Dense(3)] public partial class N { }" },
         };
