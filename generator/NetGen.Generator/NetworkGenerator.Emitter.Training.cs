@@ -37,6 +37,11 @@ namespace NetGen.Generator
                 w.Line("Reserve(batch);");
                 w.Line("global::System.Array.Clear(_gradients, 0, ParameterCount);");
                 w.Line("bool training = Mode != global::NetGen.NetworkMode.Inference;");
+                if (plan.EffectiveLength > 0)
+                {
+                    w.Line("EffectiveWeights(_effective, training);");
+                    w.Line("global::System.Array.Clear(_effectiveGradients, 0, " + Lit(plan.EffectiveLength) + ");");
+                }
                 w.Line("TrainForward(inputs, batch, " + (fused ? "false" : "true") + ", training);");
                 w.Line("double count = (double)" + reduction + ";");
                 w.Line("float scale = (float)(1.0 / count);");
@@ -70,6 +75,7 @@ namespace NetGen.Generator
                 w.Close();
                 w.Line();
                 w.Line("Backward(inputs, batch, training);");
+                if (plan.EffectiveLength > 0) w.Line("EffectiveBackward();");
                 var penalized = new System.Collections.Generic.List<LayerPlan>();
                 foreach (var layer in plan.Layers) if (layer.WeightCount > 0 && (layer.Spec.L2 != 0 || layer.Spec.L1 != 0 || layer.Spec.WeightElimination != 0)) penalized.Add(layer);
                 if (penalized.Count == 0)
@@ -85,7 +91,7 @@ namespace NetGen.Generator
                 w.Line("double penalty = 0;");
                 foreach (var layer in penalized)
                 {
-                    string weights = WeightSlice(layer, "p"), gradients = WeightSlice(layer, "g");
+                    string weights = RawWeightSlice(layer, "p"), gradients = RawWeightSlice(layer, "g"); // v for a weight-normalized layer
                     if (layer.Spec.L2 != 0) w.Line("penalty += " + Kernels + ".L2Penalty(" + weights + ", " + gradients + ", " + Real(layer.Spec.L2) + "f); // " + layer.Name + ", eq. 8.4");
                     if (layer.Spec.L1 != 0) w.Line("penalty += " + Kernels + ".L1Penalty(" + weights + ", " + gradients + ", " + Real(layer.Spec.L1) + "f); // " + layer.Name + ", eq. 8.10");
                     if (layer.Spec.WeightElimination != 0) w.Line("penalty += " + Kernels + ".WeightEliminationPenalty(" + weights + ", " + gradients + ", " + Real(layer.Spec.WeightElimination) + "f, " + Real(layer.Spec.W0) + "f); // " + layer.Name + ", eq. 8.11");
@@ -117,6 +123,7 @@ namespace NetGen.Generator
                 w.Line(ReadOnlySpan + " p = _parameters;");
                 w.Line(Span + " a = _activations;");
                 if (HasMasks(plan)) w.Line(Span + " m = _masks;");
+                if (plan.EffectiveLength > 0) w.Line(ReadOnlySpan + " e = _effective;");
                 if (ColumnsLength(plan) > 0) w.Line(Span + " columns = _trainColumns;");
                 foreach (var layer in plan.Layers)
                 {
@@ -155,6 +162,11 @@ namespace NetGen.Generator
                 w.Line(ReadOnlySpan + " a = _activations;");
                 w.Line(Span + " d = _deltas;");
                 if (HasMasks(plan)) w.Line(ReadOnlySpan + " m = _masks;");
+                if (plan.EffectiveLength > 0)
+                {
+                    w.Line(ReadOnlySpan + " e = _effective;");
+                    w.Line(Span + " ge = _effectiveGradients;");
+                }
                 if (ColumnsLength(plan) > 0) w.Line(Span + " columns = _trainColumns;");
                 for (int i = plan.Layers.Count - 1; i >= 0; i--)
                 {

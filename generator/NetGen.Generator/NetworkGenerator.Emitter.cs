@@ -74,6 +74,13 @@ namespace NetGen.Generator
                 w.Line("private readonly float[] _parameters = new float[" + Lit(plan.ParameterCount) + "];");
                 w.Line("private readonly float[] _gradients = new float[" + Lit(plan.ParameterCount) + "];");
                 w.Line("private readonly float[] _buffers = new float[" + Lit(plan.BufferLength) + "];");
+                if (plan.EffectiveLength > 0)
+                {
+                    w.Line("private readonly float[] _effective = new float[" + Lit(plan.EffectiveLength) + "]; // effective weights (weight normalization, weight noise) for training");
+                    w.Line("private readonly float[] _effectiveGradients = new float[" + Lit(plan.EffectiveLength) + "];");
+                    w.Line("[global::System.ThreadStatic]");
+                    w.Line("private static float[]" + (nullable ? "?" : "") + " t_effective;");
+                }
                 w.Line();
                 int columns = ColumnsLength(plan);
                 EmitTrainingFields(w, plan, columns);
@@ -154,7 +161,13 @@ namespace NetGen.Generator
                 w.Open();
                 w.Line(Guard + ".Length(\"input\", InputLength, input.Length);");
                 w.Line(Guard + ".Length(\"output\", OutputLength, output.Length);");
-                w.Line("Run(input, " + scratch + ", output, true, " + columnScratch + ", Mode == global::NetGen.NetworkMode.Training);");
+                if (plan.EffectiveLength > 0)
+                {
+                    w.Line(Span + " e = t_effective ?? (t_effective = new float[" + Lit(plan.EffectiveLength) + "]);");
+                    w.Line("EffectiveWeights(e, Mode == global::NetGen.NetworkMode.Training);");
+                }
+
+                w.Line("Run(input, " + scratch + ", output, true, " + columnScratch + ", Mode == global::NetGen.NetworkMode.Training" + EffectiveArgument(plan) + ");");
                 w.Close();
                 w.Line();
 
@@ -170,10 +183,15 @@ namespace NetGen.Generator
                 w.Line(Guard + ".BatchLength(\"outputs\", batch, OutputLength, outputs.Length);");
                 w.Line(Span + " hidden = " + scratch + ";");
                 w.Line("bool training = Mode == global::NetGen.NetworkMode.Training;");
+                if (plan.EffectiveLength > 0)
+                {
+                    w.Line(Span + " e = t_effective ?? (t_effective = new float[" + Lit(plan.EffectiveLength) + "]);");
+                    w.Line("EffectiveWeights(e, training);");
+                }
                 if (columns > 0) w.Line(Span + " columns = " + columnScratch + ";");
                 w.Line("for (int n = 0; n < batch; n++)");
                 w.Open();
-                w.Line("Run(inputs.Slice(n * " + Lit(plan.InputLength) + ", " + Lit(plan.InputLength) + "), hidden, outputs.Slice(n * " + Lit(plan.OutputLength) + ", " + Lit(plan.OutputLength) + "), true, " + (columns > 0 ? "columns" : "default(" + Span + ")") + ", training);");
+                w.Line("Run(inputs.Slice(n * " + Lit(plan.InputLength) + ", " + Lit(plan.InputLength) + "), hidden, outputs.Slice(n * " + Lit(plan.OutputLength) + ", " + Lit(plan.OutputLength) + "), true, " + (columns > 0 ? "columns" : "default(" + Span + ")") + ", training" + EffectiveArgument(plan) + ");");
                 w.Close();
                 w.Close();
                 w.Line();
@@ -214,7 +232,7 @@ namespace NetGen.Generator
 
                 // The per-sample forward pass, shared by inference and training.
                 w.Line("/// <summary>The forward pass of one sample. <paramref name=\"h\"/> receives the hidden activations (" + Lit(hidden) + " values); with <paramref name=\"outputActivation\"/> false the output keeps its pre-activations (the loss applies " + output.Spec.Act + " itself).</summary>");
-                w.Line("private void Run(" + ReadOnlySpan + " x, " + Span + " h, " + Span + " y, bool outputActivation, " + Span + " columns, bool training)");
+                w.Line("private void Run(" + ReadOnlySpan + " x, " + Span + " h, " + Span + " y, bool outputActivation, " + Span + " columns, bool training" + EffectiveParameter(plan) + ")");
                 w.Open();
                 w.Line(ReadOnlySpan + " p = _parameters;");
                 string previous = "x";
@@ -231,6 +249,7 @@ namespace NetGen.Generator
                 w.Close();
                 w.Line();
 
+                EmitEffectiveWeights(w, plan);
                 EmitReserve(w, plan);
                 EmitTrainForward(w, plan);
                 EmitBackward(w, plan);
@@ -427,7 +446,7 @@ namespace NetGen.Generator
                 {
                     string parameters = layer.ParameterCount == 0
                         ? "none"
-                        : Lit(layer.ParameterCount, true) + " (weight " + WeightShape(layer) + (layer.BiasCount > 0 ? ", bias " + Lit(layer.BiasCount) : ", no bias") + ", from index " + Lit(layer.WeightOffset, true) + ")";
+                        : Lit(layer.ParameterCount, true) + " (" + (layer.NormCount > 0 ? "weight-normalized: g " + Lit(layer.NormCount) + ", v " : "weight ") + WeightShape(layer) + (layer.BiasCount > 0 ? ", bias " + Lit(layer.BiasCount) : ", no bias") + ", from index " + Lit(layer.NormCount > 0 ? layer.NormOffset : layer.WeightOffset, true) + ")";
                     w.Line("/// <item><term>" + layer.Name + ": " + Signature(layer) + "</term><description>" + Shape(layer.OutShape) + "; " + parameters + "</description></item>");
                 }
 
@@ -509,6 +528,11 @@ namespace NetGen.Generator
                 var spec = layer.Spec;
                 w.Line("global::NetGen.Initializers.Initialize(" + weights + ", global::NetGen.Init." + layer.Init + ", " + Lit(layer.FanIn) + ", " + Lit(layer.FanOut) + ", "
                     + Real(spec.InitScale) + ", " + Real(spec.Gain) + ", " + rng + ");");
+                if (layer.NormCount > 0)
+                {
+                    w.Line(Kernels + ".RowNorms(" + RawWeightSlice(layer, "p") + ", " + NormSlice(layer, "p") + ", " + Lit(layer.NormCount) + "); // weight normalization: g = ||v||, so w = v at first");
+                }
+
                 if (layer.BiasCount > 0)
                 {
                     string bias = "p.Slice(" + Lit(layer.BiasOffset) + ", " + Lit(layer.BiasCount) + ")";
@@ -524,7 +548,59 @@ namespace NetGen.Generator
             }
 
             /// <summary>The parameter slices of a layer: "p.Slice(offset, count)" (weights) and its bias, or default when it has none.</summary>
-            internal static string WeightSlice(LayerPlan layer, string buffer = "p") => buffer + ".Slice(" + Lit(layer.WeightOffset) + ", " + Lit(layer.WeightCount) + ")";
+            /// <remarks>A layer with an effective weight (weight normalization, weight noise) computes with "e" and sends its gradient to "ge".</remarks>
+            internal static string WeightSlice(LayerPlan layer, string buffer = "p")
+                => layer.HasEffective
+                    ? (buffer == "p" ? "e" : "ge") + ".Slice(" + Lit(layer.EffectiveOffset) + ", " + Lit(layer.WeightCount) + ")"
+                    : buffer + ".Slice(" + Lit(layer.WeightOffset) + ", " + Lit(layer.WeightCount) + ")";
+
+            /// <summary>The stored weight: v for a weight-normalized layer.</summary>
+            internal static string RawWeightSlice(LayerPlan layer, string buffer) => buffer + ".Slice(" + Lit(layer.WeightOffset) + ", " + Lit(layer.WeightCount) + ")";
+
+            private static string NormSlice(LayerPlan layer, string buffer) => buffer + ".Slice(" + Lit(layer.NormOffset) + ", " + Lit(layer.NormCount) + ")";
+
+            /// <summary>", e" when the network has effective weights (passed to the passes).</summary>
+            private static string EffectiveArgument(NetworkPlan plan) => plan.EffectiveLength > 0 ? ", e" : "";
+
+            private static string EffectiveParameter(NetworkPlan plan) => plan.EffectiveLength > 0 ? ", " + ReadOnlySpan + " e" : "";
+
+            private static void EmitEffectiveWeights(SourceWriter w, NetworkPlan plan)
+            {
+                if (plan.EffectiveLength == 0) return;
+                w.Line("/// <summary>The weights the layers compute with: w = g v / ||v|| per row for weight normalization (eq. 10.16), plus Gaussian noise in training where a layer asks for it (eq. 8.2).</summary>");
+                w.Line("private void EffectiveWeights(" + Span + " e, bool training)");
+                w.Open();
+                w.Line(ReadOnlySpan + " p = _parameters;");
+                foreach (var layer in plan.Layers)
+                {
+                    if (!layer.HasEffective) continue;
+                    string effective = "e.Slice(" + Lit(layer.EffectiveOffset) + ", " + Lit(layer.WeightCount) + ")";
+                    if (layer.NormCount > 0) w.Line(Kernels + ".WeightNorm(" + NormSlice(layer, "p") + ", " + RawWeightSlice(layer, "p") + ", " + effective + ", " + Lit(layer.NormCount) + "); // " + layer.Name);
+                    else w.Line(RawWeightSlice(layer, "p") + ".CopyTo(" + effective + "); // " + layer.Name);
+                    if (layer.Spec.WeightNoise > 0) w.Line("if (training) " + Kernels + ".AddNoise(" + effective + ", " + Real(layer.Spec.WeightNoise) + "f, Randomness);");
+                }
+
+                w.Close();
+                w.Line();
+                w.Line("/// <summary>The gradients of the stored weights from those of the effective ones: eq. 10.17 for g and v; noise passes them through.</summary>");
+                w.Line("private void EffectiveBackward()");
+                w.Open();
+                w.Line(ReadOnlySpan + " p = _parameters;");
+                w.Line(Span + " g = _gradients;");
+                w.Line(ReadOnlySpan + " ge = _effectiveGradients;");
+                foreach (var layer in plan.Layers)
+                {
+                    if (!layer.HasEffective) continue;
+                    string effective = "ge.Slice(" + Lit(layer.EffectiveOffset) + ", " + Lit(layer.WeightCount) + ")";
+                    if (layer.NormCount > 0)
+                        w.Line(Kernels + ".WeightNormBackward(" + NormSlice(layer, "p") + ", " + RawWeightSlice(layer, "p") + ", " + effective + ", " + NormSlice(layer, "g") + ", " + RawWeightSlice(layer, "g") + ", " + Lit(layer.NormCount) + "); // " + layer.Name);
+                    else
+                        w.Line(Kernels + ".Axpy(1f, " + effective + ", " + RawWeightSlice(layer, "g") + "); // " + layer.Name);
+                }
+
+                w.Close();
+                w.Line();
+            }
 
             internal static string BiasSlice(LayerPlan layer, string buffer = "p")
                 => layer.BiasCount > 0 ? buffer + ".Slice(" + Lit(layer.BiasOffset) + ", " + Lit(layer.BiasCount) + ")" : "default(" + (buffer == "p" ? ReadOnlySpan : Span) + ")";
@@ -534,7 +610,7 @@ namespace NetGen.Generator
                 => layer.Spec.Kind == LayerKind.Conv || layer.Spec.Kind == LayerKind.ConvTranspose ? ", " + Conv.Strategy(layer) : "";
 
             /// <summary>Whether the network draws random numbers (dropout, noise).</summary>
-            private static bool Stochastic(NetworkPlan plan) => plan.Layers.Any(l => l.HasMask || l.Spec.Kind == LayerKind.GaussianNoise);
+            private static bool Stochastic(NetworkPlan plan) => plan.Layers.Any(l => l.HasMask || l.Spec.Kind == LayerKind.GaussianNoise || l.Spec.WeightNoise > 0);
 
             /// <summary>The training im2col scratch argument.</summary>
             private static string Columns(NetworkPlan plan) => ColumnsLength(plan) > 0 ? "_trainColumns" : "default(" + Span + ")";

@@ -68,6 +68,12 @@ namespace NetGen
 
         /// <summary>The scale w0 of <see cref="WeightElimination"/> (0.2 by default).</summary>
         public double W0 { get; set; } = 0.2;
+
+        /// <summary>Weight normalization (eq. 10.16-10.17): the weight is learned as g v / ||v|| per output (PyTorch's weight_norm, dim 0); the parameters hold g, then v, then the bias.</summary>
+        public bool WeightNorm { get; set; }
+
+        /// <summary>Deviation of Gaussian noise added to the weights in each training pass (eq. 8.2); 0 by default.</summary>
+        public double WeightNoise { get; set; }
     }
 
     /// <summary>An activation applied on its own to the previous layer's output (no parameters).</summary>
@@ -153,6 +159,12 @@ namespace NetGen
 
         /// <summary>The scale w0 of <see cref="WeightElimination"/> (0.2 by default).</summary>
         public double W0 { get; set; } = 0.2;
+
+        /// <summary>Weight normalization (eq. 10.16-10.17): the weight is learned as g v / ||v|| per output (PyTorch's weight_norm, dim 0); the parameters hold g, then v, then the bias.</summary>
+        public bool WeightNorm { get; set; }
+
+        /// <summary>Deviation of Gaussian noise added to the weights in each training pass (eq. 8.2); 0 by default.</summary>
+        public double WeightNoise { get; set; }
     }
 
     /// <summary>
@@ -218,6 +230,12 @@ namespace NetGen
 
         /// <summary>The scale w0 of <see cref="WeightElimination"/> (0.2 by default).</summary>
         public double W0 { get; set; } = 0.2;
+
+        /// <summary>Weight normalization (eq. 10.16-10.17): the weight is learned as g v / ||v|| per output (PyTorch's weight_norm, dim 0); the parameters hold g, then v, then the bias.</summary>
+        public bool WeightNorm { get; set; }
+
+        /// <summary>Deviation of Gaussian noise added to the weights in each training pass (eq. 8.2); 0 by default.</summary>
+        public double WeightNoise { get; set; }
     }
 
     /// <summary>Max pooling (section 6.7): the maximum of each window; padding counts as -infinity, as PyTorch's nn.MaxPool*d.</summary>

@@ -64,6 +64,19 @@ namespace NetGen.Tests
         }
 
         [Fact]
+        public void Weight_normalization_starts_with_g_equal_to_the_norm_of_v()
+        {
+            var net = new WeightNormDense(seed: 4);
+            Assert.Equal(6 + 30 + 6 + 18 + 3, WeightNormDense.ParameterCount); // g, v, bias; then the plain layer
+            var p = net.Parameters.ToArray();
+            for (int r = 0; r < 6; r++)
+            {
+                double norm = Math.Sqrt(p.Skip(6 + r * 5).Take(5).Sum(v => (double)v * v));
+                Assert.Equal(norm, p[r], 5);
+            }
+        }
+
+        [Fact]
         public void Batch_norm_refuses_one_value_per_channel_in_training()
         {
             var net = new BatchNormDense();

@@ -98,3 +98,17 @@ namespace NetGen.Tests.Parity
     [Dense(2)]
     public partial class LayerNormConv { }
 }
+
+namespace NetGen.Tests.Parity
+{
+    [Network(5)]
+    [Dense(6, Act.Tanh, WeightNorm = true)]
+    [Dense(3, Act.Softmax)]
+    public partial class WeightNormDense { }
+
+    [Network(2, 4, 4)]
+    [ConvTranspose(3, k: 2, s: 2, act: Act.Tanh, WeightNorm = true)]
+    [Conv(2, k: 3, act: Act.ReLU, WeightNorm = true)]
+    [Dense(2, Act.Sigmoid, WeightNorm = true)]
+    public partial class WeightNormConv { }
+}

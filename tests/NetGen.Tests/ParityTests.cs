@@ -17,6 +17,7 @@ namespace NetGen.Tests
         {
             "tanh_softmax", "relu_elu_sigmoid", "selu_leaky_identity", "sigmoid_tanh_softmax",
             "lenet5", "conv1d", "conv3d", "decoder", "mixed_conv",
+            "weightnorm_dense", "weightnorm_conv", // weight normalization (eq. 10.16-10.17): g, v, bias per layer
         };
 
         private static INetwork Network(string fixture) => fixture switch
@@ -30,6 +31,8 @@ namespace NetGen.Tests
             "conv3d" => new Conv3dNet(),
             "decoder" => new Decoder(),
             "mixed_conv" => new MixedConv(),
+            "weightnorm_dense" => new WeightNormDense(),
+            "weightnorm_conv" => new WeightNormConv(),
             _ => throw new ArgumentOutOfRangeException(nameof(fixture)),
         };
 

@@ -44,6 +44,11 @@ namespace NetGen.Tests
     [Dense(2)]
     public partial class Unpenalized { }
 
+    [Network(4)]
+    [Dense(3, Act.Tanh, WeightNoise = 0.3)]
+    [Dense(2)]
+    public partial class NoisyWeights { }
+
     /// <summary>Dropout, alpha dropout, noise, weight penalties, Monte-Carlo dropout, early stopping (chapter 8, section 10.4).</summary>
     public class RegularizationTests
     {
@@ -183,6 +188,43 @@ namespace NetGen.Tests
             }
 
             Assert.Equal(plain.Gradients.Slice(12).ToArray(), penalized.Gradients.Slice(12).ToArray()); // biases and the other layer: no penalty
+        }
+
+        [Fact]
+        public void Weight_noise_perturbs_training_passes_only_and_passes_gradients_through()
+        {
+            var noisy = new NoisyWeights(seed: 3);
+            var plain = new Unpenalized(seed: 3);
+            var inputs = Normal(8, 1);
+            var targets = Normal(4, 2);
+            float clean = plain.ComputeGradients(inputs, targets, 2);
+            noisy.Mode = NetworkMode.Inference;
+            Assert.Equal(clean, noisy.ComputeGradients(inputs, targets, 2));
+            Assert.Equal(plain.Gradients.ToArray(), noisy.Gradients.ToArray());
+            noisy.Mode = NetworkMode.Auto;
+            Assert.NotEqual(clean, noisy.ComputeGradients(inputs, targets, 2));
+
+            // With the noise fixed (same seed), the gradient is that of the loss at the noisy weights: central differences agree.
+            float Loss()
+            {
+                noisy.Randomness = new Rng(8);
+                return noisy.ComputeGradients(inputs, targets, 2);
+            }
+
+            Loss();
+            var analytic = noisy.Gradients.ToArray();
+            var p = noisy.Parameters;
+            for (int i = 0; i < p.Length; i++)
+            {
+                float keep = p[i];
+                p[i] = keep + 1e-2f;
+                double up = Loss();
+                p[i] = keep - 1e-2f;
+                double down = Loss();
+                p[i] = keep;
+                double numeric = (up - down) / 2e-2;
+                Assert.True(Math.Abs(analytic[i] - numeric) <= 0.02 * Math.Abs(numeric) + 1e-4, $"parameter {i}: {analytic[i]} vs {numeric}");
+            }
         }
 
         [Fact]

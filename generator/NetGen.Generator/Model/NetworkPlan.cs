@@ -50,13 +50,25 @@ namespace NetGen.Generator.Model
         /// <summary>Batch normalization: 2 x channels; 0 for other layers.</summary>
         public int BufferCount { get; init; }
 
+        /// <summary>Weight normalization: where g (one per row of the weight) starts in the parameters; v is at <see cref="WeightOffset"/>.</summary>
+        public int NormOffset { get; init; }
+
+        /// <summary>Weight normalization: the number of rows (the weight's first dimension); 0 without weight normalization.</summary>
+        public int NormCount { get; init; }
+
+        /// <summary>Where the effective weight (g v / ||v||, plus any weight noise) starts in the effective-weights scratch.</summary>
+        public int EffectiveOffset { get; init; }
+
+        /// <summary>Whether the layer computes with an effective weight derived from its stored one (weight normalization or weight noise).</summary>
+        public bool HasEffective => NormCount > 0 || Spec.WeightNoise > 0;
+
         /// <summary>Whether the layer computes differently in training (dropout, noise, batch statistics).</summary>
         public bool ModeDependent => Spec.Kind == LayerKind.Dropout || Spec.Kind == LayerKind.AlphaDropout || Spec.Kind == LayerKind.GaussianNoise || Spec.Kind == LayerKind.BatchNorm;
 
         /// <summary>Whether the layer keeps a mask per sample for its backward pass.</summary>
         public bool HasMask => Spec.Kind == LayerKind.Dropout || Spec.Kind == LayerKind.AlphaDropout;
 
-        public int ParameterCount => WeightCount + BiasCount;
+        public int ParameterCount => NormCount + WeightCount + BiasCount;
     }
 
     /// <summary>The network with every size resolved: what the emitter writes, or the problems that stop it.</summary>
@@ -72,6 +84,9 @@ namespace NetGen.Generator.Model
     {
         /// <summary>Length of the buffers (batch normalization running statistics).</summary>
         public int BufferLength { get; init; }
+
+        /// <summary>Length of the effective weights of the weight-normalized layers.</summary>
+        public int EffectiveLength { get; init; }
 
         /// <summary>Whether a problem prevents code generation (warnings do not).</summary>
         public bool HasErrors

@@ -90,6 +90,12 @@ namespace NetGen.Generator.Model
 
         /// <summary>Weight elimination scale w0.</summary>
         public double W0 { get; init; } = 0.2;
+
+        /// <summary>Whether the weight is normalized (eq. 10.16): learned as g and v.</summary>
+        public bool WeightNorm { get; init; }
+
+        /// <summary>Deviation of the Gaussian noise added to the weights in training (eq. 8.2).</summary>
+        public double WeightNoise { get; init; }
     }
 
     /// <summary>

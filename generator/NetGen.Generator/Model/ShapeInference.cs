@@ -48,6 +48,7 @@ namespace NetGen.Generator.Model
             long parameters = 0;
             long activations = 0;
             int buffers = 0;
+            int effective = 0;
             bool shapesKnown = inputLength > 0;
             for (int i = 0; i < spec.Layers.Count; i++)
             {
@@ -95,6 +96,7 @@ namespace NetGen.Generator.Model
                         fanIn = inSize;
                         fanOut = layer.Units;
                         init = ResolveInit(layer, i, problems);
+                        CheckWeightNoise(layer, i, problems);
                         break;
                     case LayerKind.Conv:
                     case LayerKind.ConvTranspose:
@@ -118,6 +120,7 @@ namespace NetGen.Generator.Model
                             fanIn = (layer.Kind == LayerKind.Conv ? shape[0] : layer.Units) * taps;
                             fanOut = (layer.Kind == LayerKind.Conv ? layer.Units : shape[0]) * taps;
                             init = ResolveInit(layer, i, problems);
+                            CheckWeightNoise(layer, i, problems);
                         }
 
                         break;
@@ -159,7 +162,7 @@ namespace NetGen.Generator.Model
                     continue;
                 }
 
-                if (parameters + weights + biases > int.MaxValue || activations + outSize > int.MaxValue)
+                if (parameters + weights + biases + (layer.WeightNorm ? layer.Units : 0) > int.MaxValue || activations + outSize > int.MaxValue)
                 {
                     problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, layer.Kind == LayerKind.Dense ? "units" : null, -1, layer.AttributeName, Str(number), "units", Str(layer.Units),
                         "a network of at most 2147483647 parameters; this layer alone has " + Str(weights + biases)));
@@ -168,6 +171,8 @@ namespace NetGen.Generator.Model
                 }
 
                 int bufferCount = layer.Kind == LayerKind.BatchNorm ? 2 * shape[0] : 0;
+                // weight normalization: g (one per row of the weight, PyTorch's dim 0) comes before v in the parameters
+                int normCount = layer.WeightNorm && weights > 0 ? (layer.Kind == LayerKind.ConvTranspose ? shape[0] : layer.Units) : 0;
                 layers.Add(new LayerPlan(
                     i,
                     layer,
@@ -176,16 +181,18 @@ namespace NetGen.Generator.Model
                     outShape,
                     (int)inSize,
                     (int)outSize,
-                    (int)parameters,
+                    (int)(parameters + normCount),
                     (int)weights,
-                    (int)(parameters + weights),
+                    (int)(parameters + normCount + weights),
                     (int)biases,
                     (int)activations,
                     init,
                     (int)fanIn,
                     (int)fanOut,
-                    window) { BufferOffset = buffers, BufferCount = bufferCount });
+                    window) { BufferOffset = buffers, BufferCount = bufferCount, NormOffset = (int)parameters, NormCount = normCount, EffectiveOffset = effective });
                 buffers += bufferCount;
+                if (normCount > 0 || (layer.WeightNoise > 0 && weights > 0)) effective += (int)weights;
+                parameters += normCount;
                 parameters += weights + biases;
                 activations += outSize;
                 shape = outShape;
@@ -236,7 +243,7 @@ namespace NetGen.Generator.Model
                 inputLength > 0 ? (int)inputLength : 0,
                 outputLength,
                 (int)parameters,
-                complete ? (int)activations - outputLength : 0) { BufferLength = buffers };
+                complete ? (int)activations - outputLength : 0) { BufferLength = buffers, EffectiveLength = effective };
         }
 
         /// <summary>The default initializer from the layer's activation (chapter 9): He for the ReLU family, LeCun normal for SELU (10.4), Glorot uniform otherwise.</summary>
@@ -282,6 +289,14 @@ namespace NetGen.Generator.Model
             }
 
             return layer.Init;
+        }
+
+        private static void CheckWeightNoise(LayerSpec layer, int index, List<Problem> problems)
+        {
+            if (!(layer.WeightNoise >= 0))
+            {
+                problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, "WeightNoise", -1, layer.AttributeName, Str(index + 1), "WeightNoise", layer.WeightNoise.ToString("R", CultureInfo.InvariantCulture), "WeightNoise >= 0"));
+            }
         }
 
         private static long CheckInputShape(NetworkSpec spec, List<Problem> problems)

@@ -124,6 +124,8 @@ namespace NetGen.Generator.Parsing
                 L1 = Double("L1", 0.0),
                 WeightElimination = Double("WeightElimination", 0.0),
                 W0 = Double("W0", 0.2),
+                WeightNorm = Bool("WeightNorm", false),
+                WeightNoise = Double("WeightNoise", 0.0),
             };
 
             switch (name)
