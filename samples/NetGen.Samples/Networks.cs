@@ -2,11 +2,30 @@ using NetGen;
 
 namespace NetGen.Samples
 {
-    /// <summary>Iris: 4 measurements -> 16 tanh units -> 3 species (softmax, cross-entropy).</summary>
+    /// <summary>The default sample: a small CNN for the built-in 8x8 digits.</summary>
+    [Network(1, 8, 8)]
+    [Conv(16, k: 3, p: 1, act: Act.ReLU)] [MaxPool(2)]
+    [Conv(32, k: 3, p: 1, act: Act.ReLU)] [MaxPool(2)]
+    [Dense(64, Act.ReLU)]
+    [Dense(10, Act.Softmax)]
+    public partial class DigitsCnn { }
+
+    /// <summary>LeNet-5 (section 6.9) as DESIGN.md declares it: 61,706 parameters, for 28x28 images.</summary>
+    [Network(1, 28, 28)]
+    [Conv(6, k: 5, p: 2, act: Act.ReLU)] [MaxPool(2)]
+    [Conv(16, k: 5, act: Act.ReLU)] [MaxPool(2)]
+    [Dense(120, Act.ReLU)] [Dense(84, Act.ReLU)] [Dense(10, Act.Softmax)]
+    public partial class LeNet5 { }
+
+    /// <summary>Softmax regression (section 4.4): one dense layer from the 4 Iris measurements to 3 species.</summary>
     [Network(4)]
-    [Dense(16, Act.Tanh)]
     [Dense(3, Act.Softmax)]
-    public partial class IrisNet { }
+    public partial class IrisSoftmaxRegression { }
+
+    /// <summary>Logistic regression (section 4.3): one sigmoid unit on the 30 breast-cancer features.</summary>
+    [Network(30)]
+    [Dense(1, Act.Sigmoid)]
+    public partial class BreastCancerLogistic { }
 
     /// <summary>XOR as in section 4.5 of the lecture notes: two hidden ReLU units, a linear output.</summary>
     [Network(2)]
@@ -14,10 +33,12 @@ namespace NetGen.Samples
     [Dense(1)]
     public partial class XorNet { }
 
-    /// <summary>LeNet-5 (section 6.9) as DESIGN.md declares it: 61,706 parameters.</summary>
-    [Network(1, 28, 28)]
-    [Conv(6, k: 5, p: 2, act: Act.ReLU)] [MaxPool(2)]
-    [Conv(16, k: 5, act: Act.ReLU)] [MaxPool(2)]
-    [Dense(120, Act.ReLU)] [Dense(84, Act.ReLU)] [Dense(10, Act.Softmax)]
-    public partial class LeNet5 { }
+    /// <summary>A self-normalizing network (section 10.4): SELU, LeCun normal weights, alpha dropout, on the digits.</summary>
+    [Network(64)]
+    [Dense(256, Act.SELU)] [AlphaDropout(0.05)]
+    [Dense(256, Act.SELU)] [AlphaDropout(0.05)]
+    [Dense(256, Act.SELU)] [AlphaDropout(0.05)]
+    [Dense(256, Act.SELU)]
+    [Dense(10, Act.Softmax)]
+    public partial class SelfNormalizingNet { }
 }

@@ -1,108 +1,228 @@
 using System;
-using System.Diagnostics;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using Spectre.Console;
 
 namespace NetGen.Samples
 {
+    /// <summary>The samples a newcomer runs first: `dotnet run --project samples/NetGen.Samples -c Release [command]`.</summary>
     public static class Program
     {
-        public static int Main(string[] args)
+        private const string FashionMnistFolder = "/usr/share/datasets/fashion-mnist";
+
+        public static int Main(string[] args) => Run(args, Console.Out);
+
+        /// <summary>Runs a sample, writing to <paramref name="output"/>; returns the exit code.</summary>
+        public static int Run(string[] args, TextWriter output)
         {
             CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-            string command = args.Length == 0 ? "iris" : args[0];
-            switch (command)
+            var options = SampleOptions.Parse(args, output);
+            if (options is null) return 2;
+            if (options.Help)
             {
-                case "iris":
-                    return Iris();
-                case "xor":
-                    return Xor();
-                case "lenet":
-                    return LeNet(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8);
-                case "--help":
-                case "-h":
-                case "help":
-                    Help(Console.Out);
-                    return 0;
+                Help(output);
+                return 0;
+            }
+
+            var samples = new Samples(options, output);
+            switch (options.Command)
+            {
+                case "digits": return samples.DigitsCnn();
+                case "lenet": return samples.LeNetDigits();
+                case "xor": return samples.Xor();
+                case "iris": return samples.Iris();
+                case "breast-cancer": return samples.BreastCancer();
+                case "snn": return samples.SelfNormalizing();
+                case "fashion-mnist": return samples.FashionMnist(FashionMnistFolder);
+                case "cv": return samples.CrossValidated();
                 default:
-                    Console.Error.WriteLine($"Unknown command '{command}'.");
-                    Help(Console.Error);
+                    output.WriteLine($"Unknown command '{options.Command}'.");
+                    Help(output);
                     return 2;
             }
         }
 
-        private static void Help(TextWriter writer)
+        internal static void Help(TextWriter writer)
         {
             writer.WriteLine("NetGen samples: networks declared as attributes, compiled by the NetGen source generator.");
             writer.WriteLine();
-            writer.WriteLine("usage: dotnet run --project samples/NetGen.Samples -c Release [command]");
+            writer.WriteLine("usage: dotnet run --project samples/NetGen.Samples -c Release -- [command] [--epochs N] [--out DIR] [--no-progress]");
             writer.WriteLine();
-            writer.WriteLine("  iris    (default) 4-16-3 classifier on the built-in Iris data, 80/20 split");
-            writer.WriteLine("  xor     the 2-2-1 ReLU network of section 4.5 learning XOR");
-            writer.WriteLine("  lenet [epochs]  LeNet-5 on the built-in digits (upscaled to 28x28), 80/20 split");
-            writer.WriteLine("  --help  this text");
+            writer.WriteLine("commands:");
+            writer.WriteLine("  digits         (default) a small CNN on the built-in 8x8 digits: test accuracy, confusion matrix, learning-curve PNG");
+            writer.WriteLine("  lenet          LeNet-5 (section 6.9) on the built-in digits scaled to 28x28");
+            writer.WriteLine("  xor            the 2-2-1 ReLU network of section 4.5 learning XOR");
+            writer.WriteLine("  iris           softmax regression (section 4.4) on the built-in Iris data");
+            writer.WriteLine("  breast-cancer  logistic regression (section 4.3) on the built-in breast-cancer data");
+            writer.WriteLine("  snn            a self-normalizing network (SELU, alpha dropout; section 10.4) on the digits");
+            writer.WriteLine("  fashion-mnist  LeNet-5 on Fashion-MNIST (Debian package dataset-fashion-mnist)");
+            writer.WriteLine("  cv             5-fold cross-validated error of the digits CNN (eq. 5.14)");
+            writer.WriteLine();
+            writer.WriteLine("options:");
+            writer.WriteLine("  --epochs N     epochs to train (each sample has its own default)");
+            writer.WriteLine("  --out DIR      where learning-curve PNGs go (default: the current folder)");
+            writer.WriteLine("  --no-progress  one line per epoch instead of a live progress bar");
+            writer.WriteLine("  --help         this text");
         }
+    }
 
-        /// <summary>Trains <see cref="IrisNet"/> with mini-batch SGD on 80 % of Iris and reports test accuracy.</summary>
-        private static int Iris()
+    /// <summary>The command line.</summary>
+    public sealed class SampleOptions
+    {
+        public string Command { get; private set; } = "digits";
+        public int? Epochs { get; private set; }
+        public string OutputFolder { get; private set; } = ".";
+        public bool NoProgress { get; private set; }
+        public bool Help { get; private set; }
+
+        public static SampleOptions? Parse(string[] args, TextWriter output)
         {
-            var (features, labels) = LoadIris();
-            var random = new Random(42);
-            var order = Enumerable.Range(0, labels.Length).OrderBy(_ => random.Next()).ToArray();
-            int trainCount = labels.Length * 4 / 5;
-            var train = order.Take(trainCount).ToArray();
-            var test = order.Skip(trainCount).ToArray();
-            Standardize(features, 4, train);
-
-            var net = new IrisNet(seed: 1);
-            var sgd = new Sgd(lr: 0.05f, momentum: 0.9f);
-            const int batch = 16;
-            var x = new float[batch * IrisNet.InputLength];
-            var y = new int[batch];
-            var watch = Stopwatch.StartNew();
-            Console.WriteLine($"Iris: {trainCount} training and {test.Length} test samples; network {IrisNet.InputLength}-16-{IrisNet.OutputLength}, {IrisNet.ParameterCount} parameters.");
-            for (int epoch = 1; epoch <= 100; epoch++)
+            var options = new SampleOptions();
+            bool commandSeen = false;
+            for (int i = 0; i < args.Length; i++)
             {
-                var shuffled = train.OrderBy(_ => random.Next()).ToArray();
-                double loss = 0;
-                int updates = 0;
-                for (int start = 0; start < shuffled.Length; start += batch)
+                switch (args[i])
                 {
-                    int n = Math.Min(batch, shuffled.Length - start);
-                    for (int i = 0; i < n; i++)
-                    {
-                        features.AsSpan(shuffled[start + i] * 4, 4).CopyTo(x.AsSpan(i * 4));
-                        y[i] = labels[shuffled[start + i]];
-                    }
+                    case "--help":
+                    case "-h":
+                    case "help":
+                        options.Help = true;
+                        break;
+                    case "--no-progress":
+                        options.NoProgress = true;
+                        break;
+                    case "--epochs":
+                        if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int epochs) || epochs < 1)
+                        {
+                            output.WriteLine("--epochs needs a positive number.");
+                            return null;
+                        }
 
-                    loss += net.TrainStep(x.AsSpan(0, n * 4), y.AsSpan(0, n), n, sgd);
-                    updates++;
+                        options.Epochs = epochs;
+                        i++;
+                        break;
+                    case "--out":
+                        if (i + 1 >= args.Length)
+                        {
+                            output.WriteLine("--out needs a folder.");
+                            return null;
+                        }
+
+                        options.OutputFolder = args[++i];
+                        break;
+                    default:
+                        if (args[i].StartsWith("-", StringComparison.Ordinal) || commandSeen)
+                        {
+                            output.WriteLine($"Unknown argument '{args[i]}'.");
+                            Program.Help(output);
+                            return null;
+                        }
+
+                        options.Command = args[i];
+                        commandSeen = true;
+                        break;
                 }
-
-                if (epoch % 20 == 0) Console.WriteLine($"epoch {epoch,3}: training loss {loss / updates:F4}, test accuracy {Accuracy(net, features, labels, test):P1}");
             }
 
-            Console.WriteLine($"Test accuracy: {Accuracy(net, features, labels, test):P1} ({watch.ElapsedMilliseconds} ms)");
-            return 0;
+            return options;
         }
+    }
 
-        private static double Accuracy(IrisNet net, float[] features, int[] labels, int[] indices)
+    /// <summary>The samples themselves.</summary>
+    internal sealed class Samples
+    {
+        private readonly SampleOptions _options;
+        private readonly TextWriter _output;
+
+        public Samples(SampleOptions options, TextWriter output)
         {
-            var output = new float[IrisNet.OutputLength];
-            int correct = 0;
-            foreach (int i in indices)
-            {
-                net.Forward(features.AsSpan(i * 4, 4), output);
-                int predicted = Array.IndexOf(output, output.Max());
-                if (predicted == labels[i]) correct++;
-            }
-
-            return (double)correct / indices.Length;
+            _options = options;
+            _output = output;
         }
 
-        /// <summary>Trains <see cref="XorNet"/> on the four XOR points (inputs standardized to -1/+1) and prints its outputs.</summary>
-        private static int Xor()
+        private int Epochs(int fallback) => _options.Epochs ?? fallback;
+
+        /// <summary>The default: a CNN on the built-in digits, 80 % for training (a tenth of it for validation), 20 % for the test.</summary>
+        public int DigitsCnn()
+        {
+            var (train, validation, test) = BuiltInData.Digits().Split(0.72, 0.08, seed: 42);
+            var net = new DigitsCnn(seed: 1);
+            var adam = new Adam(lr: 2e-3f);
+            var options = new TrainingOptions { Epochs = Epochs(15), BatchSize = 32, Seed = 1, Schedule = new CosineAnnealing(adam, Epochs(15), 1e-4f) };
+            _output.WriteLine($"Digits (8x8, built in): {train.Count} training, {validation.Count} validation, {test.Count} test images; CNN with {NetGen.Samples.DigitsCnn.ParameterCount:N0} parameters, Adam.");
+            return Classify("digits CNN", net, adam, options, train, validation, test, "digits-learning-curve.png");
+        }
+
+        /// <summary>LeNet-5 on the digits scaled to 28x28 (each pixel a 3x3 block, padded by 2).</summary>
+        public int LeNetDigits()
+        {
+            var (train, validation, test) = Upscale28(BuiltInData.Digits()).Split(0.72, 0.08, seed: 42);
+            var net = new LeNet5(seed: 1);
+            var sgd = new Sgd(lr: 0.05f, momentum: 0.9f);
+            _output.WriteLine($"LeNet-5 ({NetGen.Samples.LeNet5.ParameterCount:N0} parameters) on the digits at 28x28: {train.Count} training, {test.Count} test images; SGD with momentum.");
+            return Classify("LeNet-5", net, sgd, new TrainingOptions { Epochs = Epochs(8), BatchSize = 32, Seed = 1 }, train, validation, test, "lenet-learning-curve.png");
+        }
+
+        public int FashionMnist(string folder)
+        {
+            string[] files = { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz" };
+            if (!files.All(f => File.Exists(Path.Combine(folder, f))))
+            {
+                _output.WriteLine($"Fashion-MNIST is not installed: it is expected in {folder}. Install it with");
+                _output.WriteLine("    sudo apt-get install dataset-fashion-mnist");
+                return 2;
+            }
+
+            var full = Idx.Read(Path.Combine(folder, files[0]), Path.Combine(folder, files[1]));
+            var test = Idx.Read(Path.Combine(folder, files[2]), Path.Combine(folder, files[3]));
+            var (train, validation) = full.Split(55.0 / 60.0, seed: 42);
+            var net = new LeNet5(seed: 1);
+            var sgd = new Sgd(lr: 0.05f, momentum: 0.9f);
+            var options = new TrainingOptions { Epochs = Epochs(10), BatchSize = 64, Seed = 1, Schedule = new StepDecay(sgd, stepSize: 4, gamma: 0.3f), TrainingEvaluationLimit = 5000 };
+            _output.WriteLine($"Fashion-MNIST: {train.Count} training, {validation.Count} validation, {test.Count} test images; LeNet-5, SGD with momentum.");
+            return Classify("LeNet-5 on Fashion-MNIST", net, sgd, options, train, validation, test, "fashion-mnist-learning-curve.png");
+        }
+
+        /// <summary>Softmax regression on standardized Iris measurements (section 4.4).</summary>
+        public int Iris()
+        {
+            var (train, validation, test) = BuiltInData.Iris().Split(0.64, 0.16, seed: 3);
+            var standardizer = Standardizer.Fit(train);
+            var net = new IrisSoftmaxRegression(seed: 1);
+            var sgd = new Sgd(lr: 0.1f, momentum: 0.9f);
+            _output.WriteLine($"Iris: {train.Count} training, {validation.Count} validation, {test.Count} test flowers; softmax regression ({IrisSoftmaxRegression.ParameterCount} parameters).");
+            return Classify("softmax regression", net, sgd, new TrainingOptions { Epochs = Epochs(60), BatchSize = 16, Seed = 1 },
+                standardizer.Transform(train), standardizer.Transform(validation), standardizer.Transform(test), "iris-learning-curve.png");
+        }
+
+        /// <summary>Logistic regression on standardized breast-cancer features (section 4.3).</summary>
+        public int BreastCancer()
+        {
+            var (train, validation, test) = BuiltInData.BreastCancer().Split(0.64, 0.16, seed: 3);
+            var standardizer = Standardizer.Fit(train);
+            var net = new BreastCancerLogistic(seed: 1);
+            var sgd = new Sgd(lr: 0.05f, momentum: 0.9f);
+            _output.WriteLine($"Breast cancer: {train.Count} training, {validation.Count} validation, {test.Count} test samples; logistic regression ({BreastCancerLogistic.ParameterCount} parameters).");
+            return Classify("logistic regression", net, sgd, new TrainingOptions { Epochs = Epochs(40), BatchSize = 16, Seed = 1 },
+                standardizer.Transform(train), standardizer.Transform(validation), standardizer.Transform(test), "breast-cancer-learning-curve.png");
+        }
+
+        /// <summary>A self-normalizing network on the standardized digits (section 10.4).</summary>
+        public int SelfNormalizing()
+        {
+            var (train, validation, test) = BuiltInData.Digits().Split(0.72, 0.08, seed: 42);
+            var standardizer = Standardizer.Fit(train);
+            var net = new SelfNormalizingNet(seed: 1);
+            var sgd = new Sgd(lr: 0.01f, momentum: 0.9f);
+            _output.WriteLine($"Self-normalizing network (SELU, LeCun normal, alpha dropout; {SelfNormalizingNet.ParameterCount:N0} parameters) on the digits.");
+            return Classify("SNN", net, sgd, new TrainingOptions { Epochs = Epochs(15), BatchSize = 32, Seed = 1 },
+                standardizer.Transform(train), standardizer.Transform(validation), standardizer.Transform(test), "snn-learning-curve.png");
+        }
+
+        /// <summary>XOR (section 4.5), inputs standardized to -1/+1; seeds are tried until one escapes the bad local minima.</summary>
+        public int Xor()
         {
             float[] inputs = { -1, -1, 1, -1, -1, 1, 1, 1 };
             float[] targets = { 0, 1, 1, 0 };
@@ -115,105 +235,109 @@ namespace NetGen.Samples
                 var outputs = new float[4];
                 net.Forward(inputs, outputs, 4);
                 int errors = Enumerable.Range(0, 4).Count(i => (outputs[i] > 0.5f) != (targets[i] > 0.5f));
-                Console.WriteLine($"seed {seed,2}: loss {loss:F5}, outputs [{string.Join(", ", outputs.Select(o => o.ToString("F3")))}], errors {errors}");
+                _output.WriteLine($"seed {seed,2}: loss {loss:F5}, outputs [{string.Join(", ", outputs.Select(o => o.ToString("F3")))}], errors {errors}");
                 if (errors == 0)
                 {
-                    Console.WriteLine("Solved. (Two ReLU units often end in a bad local minimum, section 4.5; other seeds are tried until one solves it.)");
+                    _output.WriteLine("Solved. (Two ReLU units often end in a bad local minimum, section 4.5; other seeds are tried until one solves it.)");
                     return 0;
                 }
             }
 
-            Console.WriteLine("No seed solved XOR.");
+            _output.WriteLine("No seed solved XOR.");
             return 1;
         }
 
-        /// <summary>Trains <see cref="LeNet5"/> with mini-batch SGD on 80 % of the built-in digits and reports test accuracy per epoch.</summary>
-        private static int LeNet(int epochs)
+        /// <summary>5-fold cross-validated error of the digits CNN (eq. 5.14).</summary>
+        public int CrossValidated()
         {
-            var (images, labels) = Digits.Load28();
-            var result = TrainLeNet(images, labels, epochs, (epoch, loss, accuracy, seconds) =>
-                Console.WriteLine($"epoch {epoch,2}: training loss {loss:F4}, test accuracy {accuracy:P1} ({seconds:F1} s)"));
-            Console.WriteLine($"LeNet-5 ({LeNet5.ParameterCount} parameters), test accuracy: {result:P1}");
+            var data = BuiltInData.Digits();
+            int epochs = Epochs(6);
+            _output.WriteLine($"5-fold cross-validation of the digits CNN on all {data.Count} images, {epochs} epochs per fold ...");
+            var (error, folds) = CrossValidation.ErrorRate(data, 5, () => new DigitsCnn(seed: 1), () => new Adam(lr: 2e-3f), new TrainingOptions { Epochs = epochs, BatchSize = 32, Seed = 1 }, seed: 42);
+            for (int f = 0; f < folds.Length; f++) _output.WriteLine($"fold {f + 1}: error {folds[f]:P2}");
+            _output.WriteLine($"Cross-validated error: {error:P2} (accuracy {1 - error:P2})");
             return 0;
         }
 
-        /// <summary>LeNet-5 on an 80/20 split of <paramref name="images"/> (seed 7): SGD lr 0.05, momentum 0.9, batch 32; returns the final test accuracy.</summary>
-        public static double TrainLeNet(float[] images, int[] labels, int epochs, Action<int, double, double, double>? report = null)
+        /// <summary>Trains with progress, then prints the test accuracy and confusion matrix and writes the learning-curve PNG.</summary>
+        private int Classify(string title, INetwork net, IOptimizer optimizer, TrainingOptions options, Dataset train, Dataset validation, Dataset test, string picture)
         {
-            const int batch = 32, size = LeNet5.InputLength;
-            var random = new Random(7);
-            var order = Enumerable.Range(0, labels.Length).OrderBy(_ => random.Next()).ToArray();
-            int trainCount = labels.Length * 4 / 5;
-            var train = order.Take(trainCount).ToArray();
-            var test = order.Skip(trainCount).ToArray();
-            var net = new LeNet5(seed: 1);
-            var sgd = new Sgd(lr: 0.05f, momentum: 0.9f);
-            var x = new float[batch * size];
-            var y = new int[batch];
-            var watch = Stopwatch.StartNew();
-            double accuracy = 0;
-            for (int epoch = 1; epoch <= epochs; epoch++)
+            bool live = !_options.NoProgress && !Console.IsOutputRedirected && ReferenceEquals(_output, Console.Out) && AnsiConsole.Profile.Capabilities.Interactive;
+            IReadOnlyList<EpochRecord> history;
+            if (live)
             {
-                var shuffled = train.OrderBy(_ => random.Next()).ToArray();
-                double loss = 0;
-                int updates = 0;
-                for (int start = 0; start < shuffled.Length; start += batch)
-                {
-                    int n = Math.Min(batch, shuffled.Length - start);
-                    for (int i = 0; i < n; i++)
+                history = AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(ctx =>
                     {
-                        images.AsSpan(shuffled[start + i] * size, size).CopyTo(x.AsSpan(i * size));
-                        y[i] = labels[shuffled[start + i]];
-                    }
-
-                    loss += net.TrainStep(x.AsSpan(0, n * size), y.AsSpan(0, n), n, sgd);
-                    updates++;
-                }
-
-                var output = new float[LeNet5.OutputLength];
-                int correct = 0;
-                foreach (int i in test)
-                {
-                    net.Forward(images.AsSpan(i * size, size), output);
-                    if (Array.IndexOf(output, output.Max()) == labels[i]) correct++;
-                }
-
-                accuracy = (double)correct / test.Length;
-                report?.Invoke(epoch, loss / updates, accuracy, watch.Elapsed.TotalSeconds);
+                        var task = ctx.AddTask(title, maxValue: options.Epochs);
+                        options.Progress = new Reporter(p =>
+                        {
+                            task.Value = p.Epoch - 1 + (double)p.Update / p.UpdatesPerEpoch;
+                            task.Description = $"{title}: epoch {p.Epoch}/{p.Epochs}, loss {p.Loss:F4}, {p.SamplesPerSecond:N0} samples/s";
+                            if (p.EpochEnd != null) ctx.Refresh();
+                        });
+                        var result = new Trainer(net, optimizer, options).Fit(train, validation);
+                        task.Value = task.MaxValue;
+                        return result;
+                    });
+                foreach (var e in history) _output.WriteLine(EpochLine(e));
+            }
+            else
+            {
+                options.Progress = new Reporter(p => { if (p.EpochEnd != null) _output.WriteLine(EpochLine(p.EpochEnd)); });
+                history = new Trainer(net, optimizer, options).Fit(train, validation);
             }
 
-            return accuracy;
+            var evaluation = Trainer.Evaluate(net, test);
+            _output.WriteLine($"Test accuracy: {evaluation.Accuracy:P1} ({test.Count} samples, {history.Sum(e => e.Seconds):F1} s of training)");
+            WriteConfusion(evaluation.Confusion);
+            Directory.CreateDirectory(_options.OutputFolder);
+            string path = Path.GetFullPath(Path.Combine(_options.OutputFolder, picture));
+            LearningCurve.Save(history, path, title);
+            _output.WriteLine($"Learning curves: {path}");
+            return 0;
         }
 
-        private static (float[] Features, int[] Labels) LoadIris()
-        {
-            using var stream = typeof(Program).Assembly.GetManifestResourceStream("iris.csv")
-                ?? throw new InvalidOperationException("The embedded resource iris.csv is missing.");
-            using var reader = new StreamReader(stream);
-            reader.ReadLine(); // header: 150,4,setosa,versicolor,virginica
-            var features = new System.Collections.Generic.List<float>();
-            var labels = new System.Collections.Generic.List<int>();
-            string? line;
-            while ((line = reader.ReadLine()) != null)
-            {
-                if (line.Length == 0) continue;
-                var cells = line.Split(',');
-                for (int i = 0; i < 4; i++) features.Add(float.Parse(cells[i], CultureInfo.InvariantCulture));
-                labels.Add(int.Parse(cells[4], CultureInfo.InvariantCulture));
-            }
+        private static string EpochLine(EpochRecord e)
+            => $"epoch {e.Epoch,3}: loss {e.TrainLoss:F4}, accuracy {e.TrainAccuracy:P1}; validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:P1} ({e.Seconds:F1} s)";
 
-            return (features.ToArray(), labels.ToArray());
+        private void WriteConfusion(int[,] confusion)
+        {
+            int k = confusion.GetLength(0);
+            _output.WriteLine("Confusion matrix (rows: true class, columns: predicted):");
+            _output.WriteLine("      " + string.Concat(Enumerable.Range(0, k).Select(c => $"{c,5}")));
+            for (int r = 0; r < k; r++)
+            {
+                _output.WriteLine($"{r,5} " + string.Concat(Enumerable.Range(0, k).Select(c => $"{confusion[r, c],5}")));
+            }
         }
 
-        /// <summary>Scales every feature to mean 0, variance 1 with statistics of the training rows only (section 4.10).</summary>
-        private static void Standardize(float[] features, int width, int[] trainRows)
+        /// <summary>The digits at 28x28: each pixel a 3x3 block, padded by 2.</summary>
+        internal static Dataset Upscale28(Dataset digits)
         {
-            for (int j = 0; j < width; j++)
+            var images = new float[digits.Count * 784];
+            for (int n = 0; n < digits.Count; n++)
             {
-                double mean = trainRows.Average(r => features[r * width + j]);
-                double std = Math.Sqrt(trainRows.Average(r => Math.Pow(features[r * width + j] - mean, 2)));
-                for (int r = 0; r < features.Length / width; r++) features[r * width + j] = (float)((features[r * width + j] - mean) / std);
+                var src = digits.Input(n);
+                for (int r = 0; r < 8; r++)
+                for (int c = 0; c < 8; c++)
+                for (int dr = 0; dr < 3; dr++)
+                for (int dc = 0; dc < 3; dc++)
+                    images[n * 784 + (2 + r * 3 + dr) * 28 + 2 + c * 3 + dc] = src[r * 8 + c];
             }
+
+            return new Dataset(images, (int[])digits.Labels!.Clone(), 784, digits.Classes);
+        }
+
+        /// <summary>Reports synchronously on the training thread (System.Progress would post to the thread pool).</summary>
+        private sealed class Reporter : IProgress<TrainingProgress>
+        {
+            private readonly Action<TrainingProgress> _action;
+
+            public Reporter(Action<TrainingProgress> action) => _action = action;
+
+            public void Report(TrainingProgress value) => _action(value);
         }
     }
 }

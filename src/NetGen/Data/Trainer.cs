@@ -1,0 +1,199 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+
+namespace NetGen
+{
+    /// <summary>How <see cref="Trainer.Fit"/> trains.</summary>
+    public sealed class TrainingOptions
+    {
+        /// <summary>Epochs (passes over the training set); early stopping may end sooner.</summary>
+        public int Epochs { get; set; } = 10;
+
+        /// <summary>Samples per update; the last batch of an epoch may be smaller (section 7.3: ceil(N/B) updates per epoch).</summary>
+        public int BatchSize { get; set; } = 32;
+
+        /// <summary>Seed of the shuffling.</summary>
+        public int Seed { get; set; }
+
+        /// <summary>A learning-rate schedule stepped after each epoch, or null.</summary>
+        public LearningRateSchedule? Schedule { get; set; }
+
+        /// <summary>Early stopping on the validation loss (the training loss without validation data), or null; the best parameters are restored at the end.</summary>
+        public EarlyStopping? EarlyStopping { get; set; }
+
+        /// <summary>Receives a report after every update and at the end of every epoch.</summary>
+        public IProgress<TrainingProgress>? Progress { get; set; }
+
+        /// <summary>How many training samples (at most) are evaluated at each epoch's end for the training accuracy.</summary>
+        public int TrainingEvaluationLimit { get; set; } = 10_000;
+    }
+
+    /// <summary>A report during training: after an update (<see cref="Epoch"/> ends null) or at an epoch's end.</summary>
+    public sealed record TrainingProgress(int Epoch, int Epochs, int Update, int UpdatesPerEpoch, double Loss, double SamplesPerSecond, EpochRecord? EpochEnd);
+
+    /// <summary>One epoch's learning-curve point.</summary>
+    public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccuracy, double ValidationLoss, double ValidationAccuracy, double Seconds, double LearningRate);
+
+    /// <summary>A network's loss, accuracy and confusion matrix (rows: true class, columns: predicted) on a dataset.</summary>
+    public sealed record Evaluation(double Loss, double Accuracy, int[,] Confusion);
+
+    /// <summary>
+    /// Trains a network with mini-batches drawn without replacement (section 4.10), epoch after epoch, reporting progress
+    /// and returning the learning curves (training and validation loss and accuracy per epoch), as Keras' fit does.
+    /// </summary>
+    public sealed class Trainer
+    {
+        private readonly INetwork _network;
+        private readonly IOptimizer _optimizer;
+        private readonly TrainingOptions _options;
+
+        /// <summary>A trainer for <paramref name="network"/> with <paramref name="optimizer"/>.</summary>
+        public Trainer(INetwork network, IOptimizer optimizer, TrainingOptions? options = null)
+        {
+            _network = Guard.NotNull(network, nameof(network));
+            _optimizer = Guard.NotNull(optimizer, nameof(optimizer));
+            _options = options ?? new TrainingOptions();
+            if (_options.Epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.Epochs, $"Expected Epochs >= 1, but got {_options.Epochs}.");
+            if (_options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.BatchSize, $"Expected BatchSize >= 1, but got {_options.BatchSize}.");
+        }
+
+        /// <summary>Trains on <paramref name="train"/>, evaluating on <paramref name="validation"/> (if any) after each epoch.</summary>
+        public IReadOnlyList<EpochRecord> Fit(Dataset train, Dataset? validation = null)
+        {
+            Guard.NotNull(train, nameof(train));
+            Check(train);
+            if (validation != null) Check(validation);
+            var history = new List<EpochRecord>();
+            var rng = new Rng(_options.Seed, 7);
+            int batch = Math.Min(_options.BatchSize, train.Count);
+            int updates = (train.Count + batch - 1) / batch;
+            var inputs = new float[batch * train.InputLength];
+            var labels = train.Labels != null ? new int[batch] : null;
+            var targets = train.Targets != null ? new float[batch * train.TargetLength] : null;
+            Dataset evaluationSet = train.Count <= _options.TrainingEvaluationLimit ? train : train.Subset(new ArraySegment<int>(train.Permutation(new Rng(_options.Seed, 8)), 0, _options.TrainingEvaluationLimit));
+            for (int epoch = 1; epoch <= _options.Epochs; epoch++)
+            {
+                var watch = Stopwatch.StartNew();
+                var order = train.Permutation(rng);
+                double lossSum = 0;
+                for (int update = 0; update < updates; update++)
+                {
+                    int start = update * batch, n = Math.Min(batch, train.Count - start);
+                    for (int i = 0; i < n; i++)
+                    {
+                        int s = order[start + i];
+                        train.Input(s).CopyTo(inputs.AsSpan(i * train.InputLength));
+                        if (labels != null) labels[i] = train.Labels![s];
+                        else train.Targets.AsSpan(s * train.TargetLength, train.TargetLength).CopyTo(targets.AsSpan(i * train.TargetLength));
+                    }
+
+                    float loss = labels != null
+                        ? _network.TrainStep(inputs.AsSpan(0, n * train.InputLength), labels.AsSpan(0, n), n, _optimizer)
+                        : _network.TrainStep(inputs.AsSpan(0, n * train.InputLength), targets.AsSpan(0, n * train.TargetLength), n, _optimizer);
+                    lossSum += loss * n;
+                    _options.Progress?.Report(new TrainingProgress(epoch, _options.Epochs, update + 1, updates, loss, (start + n) / Math.Max(1e-9, watch.Elapsed.TotalSeconds), null));
+                }
+
+                double seconds = watch.Elapsed.TotalSeconds;
+                var trainEvaluation = Evaluate(_network, evaluationSet);
+                var validationEvaluation = validation != null ? Evaluate(_network, validation) : null;
+                double lr = _optimizer is Optimizer o ? o.Lr : double.NaN;
+                var record = new EpochRecord(epoch, lossSum / train.Count, trainEvaluation.Accuracy, validationEvaluation?.Loss ?? double.NaN, validationEvaluation?.Accuracy ?? double.NaN, seconds, lr);
+                history.Add(record);
+                _options.Progress?.Report(new TrainingProgress(epoch, _options.Epochs, updates, updates, record.TrainLoss, train.Count / Math.Max(1e-9, seconds), record));
+                _options.Schedule?.Step();
+                if (_options.EarlyStopping != null && _options.EarlyStopping.Report(validationEvaluation?.Loss ?? record.TrainLoss, _network.Parameters)) break;
+            }
+
+            if (_options.EarlyStopping != null && _options.EarlyStopping.Epoch > 0) _options.EarlyStopping.RestoreBest(_network.Parameters);
+            return history;
+        }
+
+        /// <summary>
+        /// Loss (in inference mode: no dropout, running batch-norm statistics), accuracy (arg max, or 0.5 for a single output)
+        /// and confusion matrix on <paramref name="data"/>. The network's gradients are overwritten.
+        /// </summary>
+        public static Evaluation Evaluate(INetwork network, Dataset data, int batchSize = 256)
+        {
+            Guard.NotNull(network, nameof(network));
+            Guard.NotNull(data, nameof(data));
+            Guard.Length("data.InputLength", network.InputLength, data.InputLength);
+            int classes = data.Labels != null ? Math.Max(data.Classes, network.OutputLength) : network.OutputLength;
+            var confusion = new int[classes, classes];
+            var outputs = new float[batchSize * network.OutputLength];
+            var mode = network.Mode;
+            double loss = 0;
+            int correct = 0;
+            try
+            {
+                network.Mode = NetworkMode.Inference;
+                for (int start = 0; start < data.Count; start += batchSize)
+                {
+                    int n = Math.Min(batchSize, data.Count - start);
+                    var inputs = data.Inputs.AsSpan(start * data.InputLength, n * data.InputLength);
+                    loss += n * (data.Labels != null
+                        ? network.ComputeGradients(inputs, data.Labels.AsSpan(start, n), n)
+                        : network.ComputeGradients(inputs, data.Targets.AsSpan(start * data.TargetLength, n * data.TargetLength), n));
+                    if (data.Labels == null) continue;
+                    network.Forward(inputs, outputs.AsSpan(0, n * network.OutputLength), n);
+                    for (int i = 0; i < n; i++)
+                    {
+                        int predicted = Predict(outputs.AsSpan(i * network.OutputLength, network.OutputLength));
+                        int truth = data.Labels[start + i];
+                        confusion[truth, predicted]++;
+                        if (predicted == truth) correct++;
+                    }
+                }
+            }
+            finally
+            {
+                network.Mode = mode;
+            }
+
+            return new Evaluation(loss / data.Count, data.Labels != null ? (double)correct / data.Count : double.NaN, confusion);
+        }
+
+        /// <summary>The predicted class: arg max, or output > 0.5 for a single (sigmoid) output.</summary>
+        public static int Predict(ReadOnlySpan<float> output)
+        {
+            if (output.Length == 1) return output[0] > 0.5f ? 1 : 0;
+            int best = 0;
+            for (int k = 1; k < output.Length; k++) if (output[k] > output[best]) best = k;
+            return best;
+        }
+
+        private void Check(Dataset data)
+        {
+            Guard.Length("data.InputLength", _network.InputLength, data.InputLength);
+            if (data.Targets != null) Guard.Length("data.TargetLength", _network.OutputLength, data.TargetLength);
+        }
+    }
+
+    /// <summary>L-fold cross-validation (eq. 5.14).</summary>
+    public static class CrossValidation
+    {
+        /// <summary>
+        /// Trains a fresh network on all folds but one and measures its error rate on that fold, for each fold; returns the mean
+        /// error rate (the misclassification loss of eq. 5.14) and the rate of every fold.
+        /// </summary>
+        public static (double Error, double[] FoldErrors) ErrorRate(Dataset data, int folds, Func<INetwork> createNetwork, Func<IOptimizer> createOptimizer, TrainingOptions options, int seed = 0)
+        {
+            Guard.NotNull(data, nameof(data));
+            Guard.NotNull(createNetwork, nameof(createNetwork));
+            Guard.NotNull(createOptimizer, nameof(createOptimizer));
+            var errors = new List<double>();
+            double weighted = 0;
+            foreach (var (train, validation) in data.Folds(folds, seed))
+            {
+                var network = createNetwork();
+                new Trainer(network, createOptimizer(), options).Fit(train);
+                double error = 1 - Trainer.Evaluate(network, validation).Accuracy;
+                errors.Add(error);
+                weighted += error * validation.Count;
+            }
+
+            return (weighted / data.Count, errors.ToArray());
+        }
+    }
+}

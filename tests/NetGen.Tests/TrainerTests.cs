@@ -1,0 +1,152 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Xunit;
+
+namespace NetGen.Tests
+{
+    /// <summary>The trainer: mini-batches without replacement, progress reports, early stopping; and the samples end to end.</summary>
+    public class TrainerTests
+    {
+        /// <summary>A network that records which samples it was trained on (the input is the sample's index).</summary>
+        private sealed class Spy : INetwork
+        {
+            public readonly List<float> Seen = new List<float>();
+            public readonly List<int> Batches = new List<int>();
+            private readonly float[] _p = new float[1];
+            public int InputLength => 1;
+            public int OutputLength => 2;
+            public int ParameterCount => 1;
+            public Span<float> Parameters => _p;
+            public Span<float> Gradients => _p;
+            public Span<float> Buffers => Span<float>.Empty;
+            public NetworkMode Mode { get; set; }
+            public void Forward(ReadOnlySpan<float> input, Span<float> output) => output.Clear();
+            public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batch) => outputs.Clear();
+            public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch) => 1f;
+            public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch) => 1f;
+            public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, IOptimizer optimizer) => 1f;
+
+            public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch, IOptimizer optimizer)
+            {
+                Seen.AddRange(inputs.ToArray());
+                Batches.Add(batch);
+                return 1f;
+            }
+        }
+
+        private sealed class Collect : IProgress<TrainingProgress>
+        {
+            public readonly List<TrainingProgress> Reports = new List<TrainingProgress>();
+            public void Report(TrainingProgress value) => Reports.Add(value);
+        }
+
+        [Fact]
+        public void Each_epoch_draws_every_sample_once_in_ceil_N_over_B_batches()
+        {
+            var data = new Dataset(Enumerable.Range(0, 10).Select(i => (float)i).ToArray(), new int[10], 1, 2);
+            var spy = new Spy();
+            var progress = new Collect();
+            var history = new Trainer(spy, new Sgd(0.1f), new TrainingOptions { Epochs = 3, BatchSize = 4, Progress = progress }).Fit(data);
+            Assert.Equal(3, history.Count);
+            Assert.Equal(new[] { 4, 4, 2, 4, 4, 2, 4, 4, 2 }, spy.Batches); // section 7.3: ceil(10 / 4) = 3 updates per epoch
+            for (int epoch = 0; epoch < 3; epoch++)
+            {
+                Assert.Equal(Enumerable.Range(0, 10), spy.Seen.Skip(epoch * 10).Take(10).Select(v => (int)v).OrderBy(v => v)); // without replacement
+            }
+
+            Assert.NotEqual(spy.Seen.Take(10), spy.Seen.Skip(10).Take(10)); // reshuffled each epoch
+            Assert.Equal(9 + 3, progress.Reports.Count); // per update and per epoch
+            Assert.Equal(3, progress.Reports.Count(r => r.EpochEnd != null));
+        }
+
+        [Fact]
+        public void Early_stopping_ends_training_and_restores_the_best_parameters()
+        {
+            var data = BuiltInData.Iris();
+            var net = new NetGen.Tests.Parity.TanhSoftmax(1);
+            var stop = new EarlyStopping(patience: 1, minDelta: 10); // no epoch can improve by 10: stops after the second
+            var history = new Trainer(net, new Sgd(0.01f), new TrainingOptions { Epochs = 20, EarlyStopping = stop }).Fit(data, data);
+            Assert.Equal(2, history.Count);
+            Assert.Equal(1, stop.BestEpoch);
+        }
+
+        private static (int Code, string Output) Sample(params string[] args)
+        {
+            var writer = new StringWriter();
+            int code = NetGen.Samples.Program.Run(args, writer);
+            return (code, writer.ToString());
+        }
+
+        private static double TestAccuracy(string output)
+        {
+            var line = output.Split('\n').Single(l => l.StartsWith("Test accuracy: ", StringComparison.Ordinal));
+            return double.Parse(line.Substring(15, line.IndexOf('%') - 15).Trim(), System.Globalization.CultureInfo.InvariantCulture) / 100;
+        }
+
+        [Fact]
+        public void The_default_sample_runs_end_to_end_in_a_reduced_mode()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "netgen-sample-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var (code, output) = Sample("--epochs", "2", "--no-progress", "--out", folder);
+                Assert.Equal(0, code);
+                Assert.Contains("epoch   2:", output);
+                Assert.Contains("Confusion matrix (rows: true class, columns: predicted):", output);
+                Assert.InRange(TestAccuracy(output), 0.5, 1.0);
+                string png = Path.Combine(folder, "digits-learning-curve.png");
+                Assert.Contains(png, output);
+                var bytes = File.ReadAllBytes(png);
+                Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 13, 10, 26, 10 }, bytes.Take(8));
+                Assert.Equal(900, (bytes[16] << 24) | (bytes[17] << 16) | (bytes[18] << 8) | bytes[19]); // IHDR width
+                Assert.Equal(540, (bytes[20] << 24) | (bytes[21] << 16) | (bytes[22] << 8) | bytes[23]); // IHDR height
+                Assert.True(bytes.Length > 20_000, "the picture has content");
+            }
+            finally
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, true);
+            }
+        }
+
+        [Theory]
+        [InlineData("digits", 0.97)] // issue 5: the default CNN, 80/20 split, fixed seed
+        [InlineData("iris", 0.95)]
+        [InlineData("breast-cancer", 0.95)]
+        [InlineData("lenet", 0.95)]
+        public void Samples_reach_their_accuracy(string command, double accuracy)
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "netgen-sample-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var (code, output) = Sample(command, "--no-progress", "--out", folder);
+                Assert.Equal(0, code);
+                Assert.True(TestAccuracy(output) >= accuracy, output);
+            }
+            finally
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, true);
+            }
+        }
+
+        [Fact]
+        public void Help_lists_the_commands_and_bad_arguments_fail()
+        {
+            var (code, output) = Sample("--help");
+            Assert.Equal(0, code);
+            foreach (var command in new[] { "digits", "lenet", "xor", "iris", "breast-cancer", "snn", "fashion-mnist", "cv" }) Assert.Contains("  " + command, output);
+            Assert.Equal(2, Sample("--epochs", "zero").Code);
+            Assert.Equal(2, Sample("nonsense").Code);
+        }
+
+        [Fact]
+        public void Cross_validation_reports_every_fold()
+        {
+            var (code, output) = Sample("cv", "--epochs", "1");
+            Assert.Equal(0, code);
+            Assert.Equal(5, output.Split('\n').Count(l => l.StartsWith("fold ", StringComparison.Ordinal)));
+            Assert.Contains("Cross-validated error:", output);
+        }
+    }
+}
