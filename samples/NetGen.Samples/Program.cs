@@ -179,10 +179,10 @@ namespace NetGen.Samples
             var test = Idx.Read(Path.Combine(folder, files[2]), Path.Combine(folder, files[3]));
             var (train, validation) = full.Split(55.0 / 60.0, seed: 42);
             var net = new LeNet5(seed: 1);
-            var sgd = new Sgd(lr: 0.05f, momentum: 0.9f);
-            var options = new TrainingOptions { Epochs = Epochs(10), BatchSize = 64, Seed = 1, Schedule = new StepDecay(sgd, stepSize: 4, gamma: 0.3f), TrainingEvaluationLimit = 5000 };
-            _output.WriteLine($"Fashion-MNIST: {train.Count} training, {validation.Count} validation, {test.Count} test images; LeNet-5, SGD with momentum.");
-            return Classify("LeNet-5 on Fashion-MNIST", net, sgd, options, train, validation, test, "fashion-mnist-learning-curve.png");
+            var adam = new Adam(lr: 1e-3f);
+            var options = new TrainingOptions { Epochs = Epochs(10), BatchSize = 64, Seed = 1, Schedule = new CosineAnnealing(adam, Epochs(10)), TrainingEvaluationLimit = 5000 };
+            _output.WriteLine($"Fashion-MNIST: {train.Count} training, {validation.Count} validation, {test.Count} test images; LeNet-5, Adam with cosine annealing.");
+            return Classify("LeNet-5 on Fashion-MNIST", net, adam, options, train, validation, test, "fashion-mnist-learning-curve.png");
         }
 
         /// <summary>Softmax regression on standardized Iris measurements (section 4.4).</summary>

@@ -103,13 +103,7 @@ namespace NetGen.Tests
             var parameters = net.Parameters.ToArray().Select(v => (double)v).ToArray();
             float loss = net.ComputeGradients(inputs, targets, batch);
             Assert.Equal(Reference(parameters, inputs, targets, batch), loss, 5);
-            var numeric = ReferenceNetwork.NumericGradient(parameters, q => Reference(q, inputs, targets, batch));
-            var analytic = net.Gradients.ToArray();
-            double floor = 1e-4 * numeric.Max(Math.Abs);
-            for (int i = 0; i < numeric.Length; i++)
-            {
-                Assert.True(Math.Abs(analytic[i] - numeric[i]) <= 1e-3 * Math.Abs(numeric[i]) + floor, $"parameter {i}: generated {analytic[i]}, finite differences {numeric[i]}");
-            }
+            GradientCheckTests.AssertGradientsMatch(net.Gradients.ToArray(), ReferenceNetwork.NumericGradient(parameters, q => Reference(q, inputs, targets, batch)));
         }
 
         private static double Reference(double[] p, float[] inputs, float[] targets, int batch)
@@ -174,13 +168,7 @@ namespace NetGen.Tests
                 return total / (batch * 2);
             };
             Assert.Equal(reference(parameters), loss, 5);
-            var numeric = ReferenceNetwork.NumericGradient(parameters, reference);
-            var analytic = net.Gradients.ToArray();
-            double floor = 1e-4 * numeric.Max(Math.Abs);
-            for (int i = 0; i < numeric.Length; i++)
-            {
-                Assert.True(Math.Abs(analytic[i] - numeric[i]) <= 1e-3 * Math.Abs(numeric[i]) + floor, $"parameter {i}: generated {analytic[i]}, finite differences {numeric[i]}");
-            }
+            GradientCheckTests.AssertGradientsMatch(net.Gradients.ToArray(), ReferenceNetwork.NumericGradient(parameters, reference));
         }
     }
 

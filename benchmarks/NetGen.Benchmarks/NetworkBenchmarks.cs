@@ -4,6 +4,13 @@ using NetGen;
 
 namespace NetGen.Benchmarks
 {
+    /// <summary>The 784-128-64-10 classifier of the snapshot tests.</summary>
+    [Network(1, 28, 28)]
+    [Dense(128, Act.ReLU)]
+    [Dense(64, Act.ReLU)]
+    [Dense(10, Act.Softmax)]
+    public partial class MnistMlp { }
+
     /// <summary>LeNet-5 exactly as DESIGN.md declares it (section 6.9).</summary>
     [Network(1, 28, 28)]
     [Conv(6, k: 5, p: 2, act: Act.ReLU)] [MaxPool(2)]
@@ -12,14 +19,17 @@ namespace NetGen.Benchmarks
     public partial class LeNet5 { }
 
     /// <summary>
-    /// LeNet-5 inference (batch 1 and 64) and one SGD training step (batch 64), single-threaded. Multiply-adds per
-    /// sample: conv1 6*28*28*25 = 117,600; conv3 16*10*10*150 = 240,000; dense 48,000 + 10,080 + 840: 416,520 forward.
-    /// benchmarks/pytorch_lenet.py times PyTorch on the same work.
+    /// Inference (batch 1 and 64) and one SGD training step (batch 64) of a classifier for 28x28 images, single-threaded.
+    /// Multiply-adds per sample forward: MLP 784*128 + 128*64 + 64*10 = 109,184; LeNet-5 117,600 + 240,000 + 58,920 = 416,520.
+    /// benchmarks/pytorch_mlp.py and pytorch_lenet.py time PyTorch on the same work.
     /// </summary>
     [MemoryDiagnoser]
-    public class LeNetBenchmarks
+    [GenericTypeArguments(typeof(MnistMlp))]
+    [GenericTypeArguments(typeof(LeNet5))]
+    public class NetworkBenchmarks<TNetwork>
+        where TNetwork : INetwork, new()
     {
-        private readonly LeNet5 _net = new LeNet5(1);
+        private readonly TNetwork _net = new TNetwork();
         private readonly Sgd _sgd = new Sgd(lr: 0.01f, momentum: 0.9f);
         private float[] _inputs = Array.Empty<float>();
         private float[] _outputs = Array.Empty<float>();
@@ -29,15 +39,15 @@ namespace NetGen.Benchmarks
         public void Setup()
         {
             var rng = new Rng(3);
-            _inputs = new float[64 * LeNet5.InputLength];
+            _inputs = new float[64 * _net.InputLength];
             for (int i = 0; i < _inputs.Length; i++) _inputs[i] = (float)rng.NextDouble();
-            _outputs = new float[64 * LeNet5.OutputLength];
+            _outputs = new float[64 * _net.OutputLength];
             _labels = new int[64];
-            for (int i = 0; i < _labels.Length; i++) _labels[i] = rng.NextInt(10);
+            for (int i = 0; i < _labels.Length; i++) _labels[i] = rng.NextInt(_net.OutputLength);
         }
 
         [Benchmark]
-        public void Forward_batch1() => _net.Forward(_inputs.AsSpan(0, LeNet5.InputLength), _outputs.AsSpan(0, LeNet5.OutputLength));
+        public void Forward_batch1() => _net.Forward(_inputs.AsSpan(0, _net.InputLength), _outputs.AsSpan(0, _net.OutputLength));
 
         [Benchmark]
         public void Forward_batch64() => _net.Forward(_inputs, _outputs, 64);
