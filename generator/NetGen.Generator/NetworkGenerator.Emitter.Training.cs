@@ -129,6 +129,22 @@ namespace NetGen.Generator
                 {
                     bool last = layer.Index == plan.Layers.Count - 1;
                     w.Line("// " + Describe(layer) + Strategy(layer) + (last ? " (output)" : ""));
+                    if (layer.Spec.Kind == LayerKind.Dense)
+                    {
+                        // the whole batch at once: four samples per pass over each weight row
+                        w.Line(Kernels + ".DenseForwardBatch(" + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + WholeInput(plan, layer, "a") + ", " + Whole("a", layer) + ", batch, " + Lit(layer.InSize) + ", " + Lit(layer.OutSize) + ");");
+                        if (layer.Spec.Act == Act.Identity) continue;
+                        if (last)
+                        {
+                            w.Line("if (outputActivation)");
+                            w.Open();
+                        }
+
+                        EmitBatchActivation(w, layer.Spec.Act, layer);
+                        if (last) w.Close();
+                        continue;
+                    }
+
                     if (layer.Spec.Kind == LayerKind.BatchNorm)
                     {
                         w.Line("if (training)");
@@ -173,6 +189,14 @@ namespace NetGen.Generator
                     var layer = plan.Layers[i];
                     var below = i > 0 ? plan.Layers[i - 1] : null;
                     w.Line("// " + Describe(layer) + Strategy(layer));
+                    if (layer.Spec.Kind == LayerKind.Dense)
+                    {
+                        w.Line(Kernels + ".DenseBackwardBatch(" + WeightSlice(layer) + ", " + WholeInput(plan, layer, "a") + ", " + Whole("d", layer) + ", " + WeightSlice(layer, "g") + ", " + BiasSlice(layer, "g") + ", "
+                            + (below != null ? Whole("d", below) : "default(" + Span + ")") + ", batch, " + Lit(layer.InSize) + ", " + Lit(layer.OutSize) + ");");
+                        if (below != null) EmitBatchActivationBackward(w, below);
+                        continue;
+                    }
+
                     if (layer.Spec.Kind == LayerKind.BatchNorm)
                     {
                         w.Line("if (training)");
@@ -194,17 +218,37 @@ namespace NetGen.Generator
                     if (layer.Spec.Kind == LayerKind.BatchNorm)
                     {
                         w.Close();
-                        if (below != null && below.Spec.Act != Act.Identity)
-                        {
-                            w.Line("for (int n = 0; n < batch; n++)");
-                            w.Open();
-                            EmitActivationBackward(w, below.Spec.Act, Block("a", below, "n"), Block("d", below, "n"));
-                            w.Close();
-                        }
+                        if (below != null) EmitBatchActivationBackward(w, below);
                     }
                 }
 
                 w.Close();
+            }
+
+            /// <summary>A layer's activation over its whole block: elementwise at once, softmax (which normalizes each sample) sample by sample.</summary>
+            private static void EmitBatchActivation(SourceWriter w, Act act, LayerPlan layer)
+            {
+                if (act == Act.Softmax)
+                {
+                    w.Line("for (int n = 0; n < batch; n++) " + Kernels + ".Softmax(" + Block("a", layer, "n") + ");");
+                    return;
+                }
+
+                EmitActivation(w, act, Whole("a", layer));
+            }
+
+            /// <summary>The deltas of <paramref name="below"/> times its activation's derivative, over the whole block.</summary>
+            private static void EmitBatchActivationBackward(SourceWriter w, LayerPlan below)
+            {
+                var act = below.Spec.Act;
+                if (act == Act.Identity) return;
+                if (act == Act.Softmax)
+                {
+                    w.Line("for (int n = 0; n < batch; n++) " + Kernels + ".SoftmaxBackward(" + Block("a", below, "n") + ", " + Block("d", below, "n") + ");");
+                    return;
+                }
+
+                EmitActivationBackward(w, act, Whole("a", below), Whole("d", below));
             }
 
             /// <summary>A layer's whole [batch, size] block in <paramref name="buffer"/>.</summary>

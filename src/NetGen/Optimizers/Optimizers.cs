@@ -40,6 +40,12 @@ namespace NetGen
         /// <inheritdoc />
         protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
         {
+            if (Momentum == 0f && WeightDecay == 0f)
+            {
+                Kernels.Axpy(-Lr, gradients, parameters); // plain gradient descent (eq. 7.3): one fused pass
+                return;
+            }
+
             var update = new Rule { Lr = Lr, Mu = Momentum, Keep = 1f - Dampening, Wd = WeightDecay, Nesterov = Nesterov, First = step == 1 };
             Elementwise.Run(ref update, parameters, gradients, State(0), default, default);
         }

@@ -325,15 +325,10 @@ namespace Samples
                 x.CopyTo(y);
             }
             // dense6: Dense(4, Softmax), (64) -> (4) (output)
-            for (int n = 0; n < batch; n++)
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(528, 256), p.Slice(784, 4), a.Slice(batch * 704, batch * 64), a.Slice(batch * 768, batch * 4), batch, 64, 4);
+            if (outputActivation)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 704 + n * 64, 64);
-                global::System.Span<float> y = a.Slice(batch * 768 + n * 4, 4);
-                global::NetGen.Kernels.DenseForward(p.Slice(528, 256), p.Slice(784, 4), x, y, 64, 4);
-                if (outputActivation)
-                {
-                    global::NetGen.Kernels.Softmax(y);
-                }
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.Softmax(a.Slice(batch * 768 + n * 4, 4));
             }
         }
 
@@ -346,14 +341,7 @@ namespace Samples
             global::System.Span<float> d = _deltas;
             global::System.Span<float> columns = _trainColumns;
             // dense6: Dense(4, Softmax), (64) -> (4)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 704 + n * 64, 64);
-                global::System.Span<float> dy = d.Slice(batch * 768 + n * 4, 4);
-                global::System.Span<float> dx = d.Slice(batch * 704 + n * 64, 64);
-                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(528, 256), g.Slice(784, 4), 64, 4);
-                global::NetGen.Kernels.DenseBackwardInput(p.Slice(528, 256), dy, dx, 64, 4);
-            }
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(528, 256), a.Slice(batch * 704, batch * 64), d.Slice(batch * 768, batch * 4), g.Slice(528, 256), g.Slice(784, 4), d.Slice(batch * 704, batch * 64), batch, 64, 4);
             // flatten5: Flatten, (16, 4) -> (64)
             for (int n = 0; n < batch; n++)
             {

@@ -330,31 +330,16 @@ namespace Samples
                 global::NetGen.Kernels.MaxPoolForward(in Maxpool4Geometry, x, y);
             }
             // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 7480 + n * 400, 400);
-                global::System.Span<float> y = a.Slice(batch * 7880 + n * 120, 120);
-                global::NetGen.Kernels.DenseForward(p.Slice(2572, 48000), p.Slice(50572, 120), x, y, 400, 120);
-                global::NetGen.Kernels.ReLU(y);
-            }
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(2572, 48000), p.Slice(50572, 120), a.Slice(batch * 7480, batch * 400), a.Slice(batch * 7880, batch * 120), batch, 400, 120);
+            global::NetGen.Kernels.ReLU(a.Slice(batch * 7880, batch * 120));
             // dense6: Dense(84, ReLU), (120) -> (84)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 7880 + n * 120, 120);
-                global::System.Span<float> y = a.Slice(batch * 8000 + n * 84, 84);
-                global::NetGen.Kernels.DenseForward(p.Slice(50692, 10080), p.Slice(60772, 84), x, y, 120, 84);
-                global::NetGen.Kernels.ReLU(y);
-            }
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(50692, 10080), p.Slice(60772, 84), a.Slice(batch * 7880, batch * 120), a.Slice(batch * 8000, batch * 84), batch, 120, 84);
+            global::NetGen.Kernels.ReLU(a.Slice(batch * 8000, batch * 84));
             // dense7: Dense(10, Softmax), (84) -> (10) (output)
-            for (int n = 0; n < batch; n++)
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(60856, 840), p.Slice(61696, 10), a.Slice(batch * 8000, batch * 84), a.Slice(batch * 8084, batch * 10), batch, 84, 10);
+            if (outputActivation)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 8000 + n * 84, 84);
-                global::System.Span<float> y = a.Slice(batch * 8084 + n * 10, 10);
-                global::NetGen.Kernels.DenseForward(p.Slice(60856, 840), p.Slice(61696, 10), x, y, 84, 10);
-                if (outputActivation)
-                {
-                    global::NetGen.Kernels.Softmax(y);
-                }
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.Softmax(a.Slice(batch * 8084 + n * 10, 10));
             }
         }
 
@@ -367,34 +352,13 @@ namespace Samples
             global::System.Span<float> d = _deltas;
             global::System.Span<float> columns = _trainColumns;
             // dense7: Dense(10, Softmax), (84) -> (10)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 8000 + n * 84, 84);
-                global::System.Span<float> dy = d.Slice(batch * 8084 + n * 10, 10);
-                global::System.Span<float> dx = d.Slice(batch * 8000 + n * 84, 84);
-                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(60856, 840), g.Slice(61696, 10), 84, 10);
-                global::NetGen.Kernels.DenseBackwardInput(p.Slice(60856, 840), dy, dx, 84, 10);
-                global::NetGen.Kernels.ReLUBackward(x, dx);
-            }
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(60856, 840), a.Slice(batch * 8000, batch * 84), d.Slice(batch * 8084, batch * 10), g.Slice(60856, 840), g.Slice(61696, 10), d.Slice(batch * 8000, batch * 84), batch, 84, 10);
+            global::NetGen.Kernels.ReLUBackward(a.Slice(batch * 8000, batch * 84), d.Slice(batch * 8000, batch * 84));
             // dense6: Dense(84, ReLU), (120) -> (84)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 7880 + n * 120, 120);
-                global::System.Span<float> dy = d.Slice(batch * 8000 + n * 84, 84);
-                global::System.Span<float> dx = d.Slice(batch * 7880 + n * 120, 120);
-                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(50692, 10080), g.Slice(60772, 84), 120, 84);
-                global::NetGen.Kernels.DenseBackwardInput(p.Slice(50692, 10080), dy, dx, 120, 84);
-                global::NetGen.Kernels.ReLUBackward(x, dx);
-            }
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(50692, 10080), a.Slice(batch * 7880, batch * 120), d.Slice(batch * 8000, batch * 84), g.Slice(50692, 10080), g.Slice(60772, 84), d.Slice(batch * 7880, batch * 120), batch, 120, 84);
+            global::NetGen.Kernels.ReLUBackward(a.Slice(batch * 7880, batch * 120), d.Slice(batch * 7880, batch * 120));
             // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 7480 + n * 400, 400);
-                global::System.Span<float> dy = d.Slice(batch * 7880 + n * 120, 120);
-                global::System.Span<float> dx = d.Slice(batch * 7480 + n * 400, 400);
-                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(2572, 48000), g.Slice(50572, 120), 400, 120);
-                global::NetGen.Kernels.DenseBackwardInput(p.Slice(2572, 48000), dy, dx, 400, 120);
-            }
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(2572, 48000), a.Slice(batch * 7480, batch * 400), d.Slice(batch * 7880, batch * 120), g.Slice(2572, 48000), g.Slice(50572, 120), d.Slice(batch * 7480, batch * 400), batch, 400, 120);
             // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5)
             for (int n = 0; n < batch; n++)
             {

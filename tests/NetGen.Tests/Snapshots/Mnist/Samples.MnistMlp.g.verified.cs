@@ -247,31 +247,16 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> a = _activations;
             // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 784, 784);
-                global::System.Span<float> y = a.Slice(n * 128, 128);
-                global::NetGen.Kernels.DenseForward(p.Slice(0, 100352), p.Slice(100352, 128), x, y, 784, 128);
-                global::NetGen.Kernels.ReLU(y);
-            }
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 100352), p.Slice(100352, 128), inputs, a.Slice(0, batch * 128), batch, 784, 128);
+            global::NetGen.Kernels.ReLU(a.Slice(0, batch * 128));
             // dense2: Dense(64, ReLU), (128) -> (64)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = a.Slice(n * 128, 128);
-                global::System.Span<float> y = a.Slice(batch * 128 + n * 64, 64);
-                global::NetGen.Kernels.DenseForward(p.Slice(100480, 8192), p.Slice(108672, 64), x, y, 128, 64);
-                global::NetGen.Kernels.ReLU(y);
-            }
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(100480, 8192), p.Slice(108672, 64), a.Slice(0, batch * 128), a.Slice(batch * 128, batch * 64), batch, 128, 64);
+            global::NetGen.Kernels.ReLU(a.Slice(batch * 128, batch * 64));
             // dense3: Dense(10, Softmax), (64) -> (10) (output)
-            for (int n = 0; n < batch; n++)
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(108736, 640), p.Slice(109376, 10), a.Slice(batch * 128, batch * 64), a.Slice(batch * 192, batch * 10), batch, 64, 10);
+            if (outputActivation)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 128 + n * 64, 64);
-                global::System.Span<float> y = a.Slice(batch * 192 + n * 10, 10);
-                global::NetGen.Kernels.DenseForward(p.Slice(108736, 640), p.Slice(109376, 10), x, y, 64, 10);
-                if (outputActivation)
-                {
-                    global::NetGen.Kernels.Softmax(y);
-                }
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.Softmax(a.Slice(batch * 192 + n * 10, 10));
             }
         }
 
@@ -283,32 +268,13 @@ namespace Samples
             global::System.ReadOnlySpan<float> a = _activations;
             global::System.Span<float> d = _deltas;
             // dense3: Dense(10, Softmax), (64) -> (10)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 128 + n * 64, 64);
-                global::System.Span<float> dy = d.Slice(batch * 192 + n * 10, 10);
-                global::System.Span<float> dx = d.Slice(batch * 128 + n * 64, 64);
-                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(108736, 640), g.Slice(109376, 10), 64, 10);
-                global::NetGen.Kernels.DenseBackwardInput(p.Slice(108736, 640), dy, dx, 64, 10);
-                global::NetGen.Kernels.ReLUBackward(x, dx);
-            }
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(108736, 640), a.Slice(batch * 128, batch * 64), d.Slice(batch * 192, batch * 10), g.Slice(108736, 640), g.Slice(109376, 10), d.Slice(batch * 128, batch * 64), batch, 64, 10);
+            global::NetGen.Kernels.ReLUBackward(a.Slice(batch * 128, batch * 64), d.Slice(batch * 128, batch * 64));
             // dense2: Dense(64, ReLU), (128) -> (64)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = a.Slice(n * 128, 128);
-                global::System.Span<float> dy = d.Slice(batch * 128 + n * 64, 64);
-                global::System.Span<float> dx = d.Slice(n * 128, 128);
-                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(100480, 8192), g.Slice(108672, 64), 128, 64);
-                global::NetGen.Kernels.DenseBackwardInput(p.Slice(100480, 8192), dy, dx, 128, 64);
-                global::NetGen.Kernels.ReLUBackward(x, dx);
-            }
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(100480, 8192), a.Slice(0, batch * 128), d.Slice(batch * 128, batch * 64), g.Slice(100480, 8192), g.Slice(108672, 64), d.Slice(0, batch * 128), batch, 128, 64);
+            global::NetGen.Kernels.ReLUBackward(a.Slice(0, batch * 128), d.Slice(0, batch * 128));
             // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 784, 784);
-                global::System.Span<float> dy = d.Slice(n * 128, 128);
-                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(0, 100352), g.Slice(100352, 128), 784, 128);
-            }
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 100352), inputs, d.Slice(0, batch * 128), g.Slice(0, 100352), g.Slice(100352, 128), default(global::System.Span<float>), batch, 784, 128);
         }
     }
 }

@@ -235,20 +235,10 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> a = _activations;
             // dense1: Dense(32, Tanh), (13) -> (32)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 13, 13);
-                global::System.Span<float> y = a.Slice(n * 32, 32);
-                global::NetGen.Kernels.DenseForward(p.Slice(0, 416), p.Slice(416, 32), x, y, 13, 32);
-                global::NetGen.Kernels.Tanh(y);
-            }
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 416), p.Slice(416, 32), inputs, a.Slice(0, batch * 32), batch, 13, 32);
+            global::NetGen.Kernels.Tanh(a.Slice(0, batch * 32));
             // dense2: Dense(1), (32) -> (1) (output)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = a.Slice(n * 32, 32);
-                global::System.Span<float> y = a.Slice(batch * 32 + n * 1, 1);
-                global::NetGen.Kernels.DenseForward(p.Slice(448, 32), p.Slice(480, 1), x, y, 32, 1);
-            }
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(448, 32), p.Slice(480, 1), a.Slice(0, batch * 32), a.Slice(batch * 32, batch * 1), batch, 32, 1);
         }
 
         /// <summary>Backpropagation (section 4.7.1), layer by layer over the batch, from the output deltas: adds each layer's parameter gradients and fills the deltas below it.</summary>
@@ -259,22 +249,10 @@ namespace Samples
             global::System.ReadOnlySpan<float> a = _activations;
             global::System.Span<float> d = _deltas;
             // dense2: Dense(1), (32) -> (1)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = a.Slice(n * 32, 32);
-                global::System.Span<float> dy = d.Slice(batch * 32 + n * 1, 1);
-                global::System.Span<float> dx = d.Slice(n * 32, 32);
-                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(448, 32), g.Slice(480, 1), 32, 1);
-                global::NetGen.Kernels.DenseBackwardInput(p.Slice(448, 32), dy, dx, 32, 1);
-                global::NetGen.Kernels.TanhBackward(x, dx);
-            }
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(448, 32), a.Slice(0, batch * 32), d.Slice(batch * 32, batch * 1), g.Slice(448, 32), g.Slice(480, 1), d.Slice(0, batch * 32), batch, 32, 1);
+            global::NetGen.Kernels.TanhBackward(a.Slice(0, batch * 32), d.Slice(0, batch * 32));
             // dense1: Dense(32, Tanh), (13) -> (32)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 13, 13);
-                global::System.Span<float> dy = d.Slice(n * 32, 32);
-                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(0, 416), g.Slice(416, 32), 13, 32);
-            }
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 416), inputs, d.Slice(0, batch * 32), g.Slice(0, 416), g.Slice(416, 32), default(global::System.Span<float>), batch, 13, 32);
         }
     }
 }

@@ -238,23 +238,13 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> a = _activations;
             // dense1: Dense(16, SELU, no bias), (30) -> (16)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 30, 30);
-                global::System.Span<float> y = a.Slice(n * 16, 16);
-                global::NetGen.Kernels.DenseForward(p.Slice(0, 480), default(global::System.ReadOnlySpan<float>), x, y, 30, 16);
-                global::NetGen.Kernels.SELU(y);
-            }
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 480), default(global::System.ReadOnlySpan<float>), inputs, a.Slice(0, batch * 16), batch, 30, 16);
+            global::NetGen.Kernels.SELU(a.Slice(0, batch * 16));
             // dense2: Dense(1, Sigmoid), (16) -> (1) (output)
-            for (int n = 0; n < batch; n++)
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(480, 16), p.Slice(496, 1), a.Slice(0, batch * 16), a.Slice(batch * 16, batch * 1), batch, 16, 1);
+            if (outputActivation)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(n * 16, 16);
-                global::System.Span<float> y = a.Slice(batch * 16 + n * 1, 1);
-                global::NetGen.Kernels.DenseForward(p.Slice(480, 16), p.Slice(496, 1), x, y, 16, 1);
-                if (outputActivation)
-                {
-                    global::NetGen.Kernels.Sigmoid(y);
-                }
+                global::NetGen.Kernels.Sigmoid(a.Slice(batch * 16, batch * 1));
             }
         }
 
@@ -266,22 +256,10 @@ namespace Samples
             global::System.ReadOnlySpan<float> a = _activations;
             global::System.Span<float> d = _deltas;
             // dense2: Dense(1, Sigmoid), (16) -> (1)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = a.Slice(n * 16, 16);
-                global::System.Span<float> dy = d.Slice(batch * 16 + n * 1, 1);
-                global::System.Span<float> dx = d.Slice(n * 16, 16);
-                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(480, 16), g.Slice(496, 1), 16, 1);
-                global::NetGen.Kernels.DenseBackwardInput(p.Slice(480, 16), dy, dx, 16, 1);
-                global::NetGen.Kernels.SELUBackward(x, dx);
-            }
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(480, 16), a.Slice(0, batch * 16), d.Slice(batch * 16, batch * 1), g.Slice(480, 16), g.Slice(496, 1), d.Slice(0, batch * 16), batch, 16, 1);
+            global::NetGen.Kernels.SELUBackward(a.Slice(0, batch * 16), d.Slice(0, batch * 16));
             // dense1: Dense(16, SELU, no bias), (30) -> (16)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 30, 30);
-                global::System.Span<float> dy = d.Slice(n * 16, 16);
-                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(0, 480), default(global::System.Span<float>), 30, 16);
-            }
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 480), inputs, d.Slice(0, batch * 16), g.Slice(0, 480), default(global::System.Span<float>), default(global::System.Span<float>), batch, 30, 16);
         }
     }
 }

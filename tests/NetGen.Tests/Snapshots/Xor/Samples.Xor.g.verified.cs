@@ -235,20 +235,10 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> a = _activations;
             // dense1: Dense(2, ReLU), (2) -> (2)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 2, 2);
-                global::System.Span<float> y = a.Slice(n * 2, 2);
-                global::NetGen.Kernels.DenseForward(p.Slice(0, 4), p.Slice(4, 2), x, y, 2, 2);
-                global::NetGen.Kernels.ReLU(y);
-            }
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 4), p.Slice(4, 2), inputs, a.Slice(0, batch * 2), batch, 2, 2);
+            global::NetGen.Kernels.ReLU(a.Slice(0, batch * 2));
             // dense2: Dense(1), (2) -> (1) (output)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = a.Slice(n * 2, 2);
-                global::System.Span<float> y = a.Slice(batch * 2 + n * 1, 1);
-                global::NetGen.Kernels.DenseForward(p.Slice(6, 2), p.Slice(8, 1), x, y, 2, 1);
-            }
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(6, 2), p.Slice(8, 1), a.Slice(0, batch * 2), a.Slice(batch * 2, batch * 1), batch, 2, 1);
         }
 
         /// <summary>Backpropagation (section 4.7.1), layer by layer over the batch, from the output deltas: adds each layer's parameter gradients and fills the deltas below it.</summary>
@@ -259,22 +249,10 @@ namespace Samples
             global::System.ReadOnlySpan<float> a = _activations;
             global::System.Span<float> d = _deltas;
             // dense2: Dense(1), (2) -> (1)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = a.Slice(n * 2, 2);
-                global::System.Span<float> dy = d.Slice(batch * 2 + n * 1, 1);
-                global::System.Span<float> dx = d.Slice(n * 2, 2);
-                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(6, 2), g.Slice(8, 1), 2, 1);
-                global::NetGen.Kernels.DenseBackwardInput(p.Slice(6, 2), dy, dx, 2, 1);
-                global::NetGen.Kernels.ReLUBackward(x, dx);
-            }
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(6, 2), a.Slice(0, batch * 2), d.Slice(batch * 2, batch * 1), g.Slice(6, 2), g.Slice(8, 1), d.Slice(0, batch * 2), batch, 2, 1);
+            global::NetGen.Kernels.ReLUBackward(a.Slice(0, batch * 2), d.Slice(0, batch * 2));
             // dense1: Dense(2, ReLU), (2) -> (2)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 2, 2);
-                global::System.Span<float> dy = d.Slice(n * 2, 2);
-                global::NetGen.Kernels.DenseAccumulate(dy, x, g.Slice(0, 4), g.Slice(4, 2), 2, 2);
-            }
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 4), inputs, d.Slice(0, batch * 2), g.Slice(0, 4), g.Slice(4, 2), default(global::System.Span<float>), batch, 2, 2);
         }
     }
 }
