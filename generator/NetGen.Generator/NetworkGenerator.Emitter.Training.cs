@@ -42,7 +42,7 @@ namespace NetGen.Generator
                     w.Line("EffectiveWeights(_effective, training);");
                     w.Line("global::System.Array.Clear(_effectiveGradients, 0, " + Lit(plan.EffectiveLength) + ");");
                 }
-                w.Line("TrainForward(inputs, batch, " + (fused ? "false" : "true") + ", training);");
+                w.Line("BatchForward(inputs, batch, " + (fused ? "false" : "true") + ", training, _activations" + (ColumnsLength(plan) > 0 ? ", _trainColumns" : "") + EffectiveArgument(plan, "_effective") + ");");
                 w.Line("double count = (double)" + reduction + ";");
                 w.Line("float scale = (float)(1.0 / count);");
                 w.Line(Span + " a = _activations;");
@@ -115,16 +115,17 @@ namespace NetGen.Generator
                 w.Line();
             }
 
-            private static void EmitTrainForward(SourceWriter w, NetworkPlan plan)
+            private static void EmitBatchForward(SourceWriter w, NetworkPlan plan)
             {
-                w.Line("/// <summary>Training forward pass, layer by layer over the batch; with <paramref name=\"outputActivation\"/> false the output keeps its pre-activations (the loss applies the activation itself).</summary>");
-                w.Line("private void TrainForward(" + ReadOnlySpan + " inputs, int batch, bool outputActivation, bool training)");
+                w.Line("/// <summary>");
+                w.Line("/// The forward pass of a batch, layer by layer, every layer's outputs kept in <paramref name=\"a\"/> as [batch, size] blocks:");
+                w.Line("/// for training (the backward pass reads them) and for batched inference. With <paramref name=\"outputActivation\"/> false");
+                w.Line("/// the output keeps its pre-activations (the loss applies the activation itself).");
+                w.Line("/// </summary>");
+                w.Line("private void BatchForward(" + ReadOnlySpan + " inputs, int batch, bool outputActivation, bool training, " + Span + " a" + (ColumnsLength(plan) > 0 ? ", " + Span + " columns" : "") + EffectiveParameter(plan) + ")");
                 w.Open();
                 w.Line(ReadOnlySpan + " p = _parameters;");
-                w.Line(Span + " a = _activations;");
-                if (HasMasks(plan)) w.Line(Span + " m = _masks;");
-                if (plan.EffectiveLength > 0) w.Line(ReadOnlySpan + " e = _effective;");
-                if (ColumnsLength(plan) > 0) w.Line(Span + " columns = _trainColumns;");
+                if (HasMasks(plan)) w.Line(Span + " m = _masks; // written only in training, which runs on the instance's own buffers");
                 foreach (var layer in plan.Layers)
                 {
                     bool last = layer.Index == plan.Layers.Count - 1;

@@ -86,6 +86,10 @@ namespace NetGen.Generator
                 EmitTrainingFields(w, plan, columns);
                 w.Line();
                 EmitGeometries(w, plan);
+                w.Line("// Batched inference storage, one per thread, so Forward may run on several threads at once.");
+                w.Line("[global::System.ThreadStatic]");
+                w.Line("private static float[]" + (nullable ? "?" : "") + " t_blocks;");
+                w.Line();
                 if (hidden > 0)
                 {
                     w.Line("// Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.");
@@ -181,18 +185,35 @@ namespace NetGen.Generator
                 w.Line(Guard + ".Batch(batch);");
                 w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
                 w.Line(Guard + ".BatchLength(\"outputs\", batch, OutputLength, outputs.Length);");
-                w.Line(Span + " hidden = " + scratch + ";");
                 w.Line("bool training = Mode == global::NetGen.NetworkMode.Training;");
                 if (plan.EffectiveLength > 0)
                 {
                     w.Line(Span + " e = t_effective ?? (t_effective = new float[" + Lit(plan.EffectiveLength) + "]);");
                     w.Line("EffectiveWeights(e, training);");
                 }
+
                 if (columns > 0) w.Line(Span + " columns = " + columnScratch + ";");
-                w.Line("for (int n = 0; n < batch; n++)");
-                w.Open();
-                w.Line("Run(inputs.Slice(n * " + Lit(plan.InputLength) + ", " + Lit(plan.InputLength) + "), hidden, outputs.Slice(n * " + Lit(plan.OutputLength) + ", " + Lit(plan.OutputLength) + "), true, " + (columns > 0 ? "columns" : "default(" + Span + ")") + ", training" + EffectiveArgument(plan) + ");");
-                w.Close();
+                if (Stochastic(plan))
+                {
+                    w.Line("if (training)");
+                    w.Open();
+                    w.Line("// Monte-Carlo passes: sample by sample, so no batch storage holds masks");
+                    w.Line(Span + " hidden = " + scratch + ";");
+                    w.Line("for (int n = 0; n < batch; n++)");
+                    w.Open();
+                    w.Line("Run(inputs.Slice(n * " + Lit(plan.InputLength) + ", " + Lit(plan.InputLength) + "), hidden, outputs.Slice(n * " + Lit(plan.OutputLength) + ", " + Lit(plan.OutputLength) + "), true, " + (columns > 0 ? "columns" : "default(" + Span + ")") + ", true" + EffectiveArgument(plan) + ");");
+                    w.Close();
+                    w.Line();
+                    w.Line("return;");
+                    w.Close();
+                    w.Line();
+                }
+
+                w.Line("// Layer by layer over the batch, in this thread's storage (grown for a larger batch).");
+                w.Line("float[]" + (nullable ? "?" : "") + " blocks = t_blocks;");
+                w.Line("if (blocks is null || blocks.Length < (long)batch * " + Lit(all) + ") t_blocks = blocks = new float[(long)batch * " + Lit(all) + "];");
+                w.Line("BatchForward(inputs, batch, true, false, blocks" + (columns > 0 ? ", columns" : "") + EffectiveArgument(plan) + "); // batch normalization: running statistics");
+                w.Line("new " + ReadOnlySpan + "(blocks, batch * " + Lit(hidden) + ", batch * " + Lit(plan.OutputLength) + ").CopyTo(outputs);");
                 w.Close();
                 w.Line();
 
@@ -251,7 +272,7 @@ namespace NetGen.Generator
 
                 EmitEffectiveWeights(w, plan);
                 EmitReserve(w, plan);
-                EmitTrainForward(w, plan);
+                EmitBatchForward(w, plan);
                 EmitBackward(w, plan);
                 w.Close();
             }
@@ -560,7 +581,7 @@ namespace NetGen.Generator
             private static string NormSlice(LayerPlan layer, string buffer) => buffer + ".Slice(" + Lit(layer.NormOffset) + ", " + Lit(layer.NormCount) + ")";
 
             /// <summary>", e" when the network has effective weights (passed to the passes).</summary>
-            private static string EffectiveArgument(NetworkPlan plan) => plan.EffectiveLength > 0 ? ", e" : "";
+            private static string EffectiveArgument(NetworkPlan plan, string name = "e") => plan.EffectiveLength > 0 ? ", " + name : "";
 
             private static string EffectiveParameter(NetworkPlan plan) => plan.EffectiveLength > 0 ? ", " + ReadOnlySpan + " e" : "";
 

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using NetGen.Tests.Parity;
 using Xunit;
 
@@ -74,6 +75,40 @@ namespace NetGen.Tests
             var e = Assert.Throws<ArgumentException>(() => new Sgd(0.1f).Step(parameters, new float[2]));
             AssertMessage(e, "gradients", "Expected gradients.Length == 3", "got 2");
             Assert.Equal(new float[] { 1, 2, 3 }, parameters);
+        }
+    }
+}
+
+namespace NetGen.Tests
+{
+    public class ConcurrencyTests
+    {
+        /// <summary>Forward (one sample and batched) from several threads at once on one network gives the sequential results.</summary>
+        [Fact]
+        public void Forward_is_safe_from_several_threads()
+        {
+            var net = new NetGen.Tests.Parity.LeNet5(3);
+            var rng = new Rng(2);
+            var inputs = Enumerable.Range(0, 16 * 784).Select(_ => (float)rng.NextDouble()).ToArray();
+            // batched and single-sample passes sum in different orders, so each is compared with itself
+            var expectedBatch = new float[16 * 10];
+            net.Forward(inputs, expectedBatch, 16);
+            var expectedSingle = new float[16 * 10];
+            for (int n = 0; n < 16; n++) net.Forward(inputs.AsSpan(n * 784, 784), expectedSingle.AsSpan(n * 10, 10));
+            ParityTests.AssertClose(expectedBatch, expectedSingle, "batched vs single", 1e-5);
+            var results = new float[8][];
+            System.Threading.Tasks.Parallel.For(0, 8, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
+            {
+                var outputs = new float[16 * 10];
+                for (int rep = 0; rep < 5; rep++)
+                {
+                    if (t % 2 == 0) net.Forward(inputs, outputs, 16);
+                    else for (int n = 0; n < 16; n++) net.Forward(inputs.AsSpan(n * 784, 784), outputs.AsSpan(n * 10, 10));
+                }
+
+                results[t] = outputs;
+            });
+            for (int t = 0; t < results.Length; t++) Assert.Equal(t % 2 == 0 ? expectedBatch : expectedSingle, results[t]);
         }
     }
 }

@@ -63,6 +63,10 @@ namespace Samples
             channels: 16, input: (1, 1, 16), output: (1, 1, 4),
             kernel: (1, 1, 4), stride: (1, 1, 4), padding: (0, 0, 0));
 
+        // Batched inference storage, one per thread, so Forward may run on several threads at once.
+        [global::System.ThreadStatic]
+        private static float[]? t_blocks;
+
         // Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
         private static float[]? t_hidden;
@@ -139,13 +143,13 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
-            global::System.Span<float> hidden = t_hidden ?? (t_hidden = new float[768]);
             bool training = Mode == global::NetGen.NetworkMode.Training;
             global::System.Span<float> columns = t_columns ?? (t_columns = new float[480]);
-            for (int n = 0; n < batch; n++)
-            {
-                Run(inputs.Slice(n * 192, 192), hidden, outputs.Slice(n * 4, 4), true, columns, training);
-            }
+            // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
+            float[]? blocks = t_blocks;
+            if (blocks is null || blocks.Length < (long)batch * 772) t_blocks = blocks = new float[(long)batch * 772];
+            BatchForward(inputs, batch, true, false, blocks, columns); // batch normalization: running statistics
+            new global::System.ReadOnlySpan<float>(blocks, batch * 768, batch * 4).CopyTo(outputs);
         }
 
         /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(mean loss)/d(parameters) and returns the mean cross-entropy.</summary>
@@ -162,7 +166,7 @@ namespace Samples
             Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
             bool training = Mode != global::NetGen.NetworkMode.Inference;
-            TrainForward(inputs, batch, false, training);
+            BatchForward(inputs, batch, false, training, _activations, _trainColumns);
             double count = (double)batch;
             float scale = (float)(1.0 / count);
             global::System.Span<float> a = _activations;
@@ -195,7 +199,7 @@ namespace Samples
             Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
             bool training = Mode != global::NetGen.NetworkMode.Inference;
-            TrainForward(inputs, batch, false, training);
+            BatchForward(inputs, batch, false, training, _activations, _trainColumns);
             double count = (double)batch;
             float scale = (float)(1.0 / count);
             global::System.Span<float> a = _activations;
@@ -281,12 +285,14 @@ namespace Samples
             _capacity = batch;
         }
 
-        /// <summary>Training forward pass, layer by layer over the batch; with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies the activation itself).</summary>
-        private void TrainForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, bool training)
+        /// <summary>
+        /// The forward pass of a batch, layer by layer, every layer's outputs kept in <paramref name="a"/> as [batch, size] blocks:
+        /// for training (the backward pass reads them) and for batched inference. With <paramref name="outputActivation"/> false
+        /// the output keeps its pre-activations (the loss applies the activation itself).
+        /// </summary>
+        private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, bool training, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> a = _activations;
-            global::System.Span<float> columns = _trainColumns;
             // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32), im2col, 15x32 columns
             for (int n = 0; n < batch; n++)
             {

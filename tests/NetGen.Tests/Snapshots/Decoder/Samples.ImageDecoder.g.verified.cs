@@ -49,6 +49,10 @@ namespace Samples
             input: (1, 16, 16), output: (1, 8, 8),
             kernel: (1, 3, 3), stride: (1, 2, 2), padding: (0, 1, 1), dilation: (1, 1, 1));
 
+        // Batched inference storage, one per thread, so Forward may run on several threads at once.
+        [global::System.ThreadStatic]
+        private static float[]? t_blocks;
+
         // Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
         private static float[]? t_hidden;
@@ -122,13 +126,13 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
-            global::System.Span<float> hidden = t_hidden ?? (t_hidden = new float[512]);
             bool training = Mode == global::NetGen.NetworkMode.Training;
             global::System.Span<float> columns = t_columns ?? (t_columns = new float[2048]);
-            for (int n = 0; n < batch; n++)
-            {
-                Run(inputs.Slice(n * 256, 256), hidden, outputs.Slice(n * 256, 256), true, columns, training);
-            }
+            // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
+            float[]? blocks = t_blocks;
+            if (blocks is null || blocks.Length < (long)batch * 768) t_blocks = blocks = new float[(long)batch * 768];
+            BatchForward(inputs, batch, true, false, blocks, columns); // batch normalization: running statistics
+            new global::System.ReadOnlySpan<float>(blocks, batch * 512, batch * 256).CopyTo(outputs);
         }
 
         /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(mean loss)/d(parameters) and returns the mean binary cross-entropy.</summary>
@@ -145,7 +149,7 @@ namespace Samples
             Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
             bool training = Mode != global::NetGen.NetworkMode.Inference;
-            TrainForward(inputs, batch, false, training);
+            BatchForward(inputs, batch, false, training, _activations, _trainColumns);
             double count = (double)batch * OutputLength;
             float scale = (float)(1.0 / count);
             global::System.Span<float> a = _activations;
@@ -178,7 +182,7 @@ namespace Samples
             Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
             bool training = Mode != global::NetGen.NetworkMode.Inference;
-            TrainForward(inputs, batch, false, training);
+            BatchForward(inputs, batch, false, training, _activations, _trainColumns);
             double count = (double)batch * OutputLength;
             float scale = (float)(1.0 / count);
             global::System.Span<float> a = _activations;
@@ -253,12 +257,14 @@ namespace Samples
             _capacity = batch;
         }
 
-        /// <summary>Training forward pass, layer by layer over the batch; with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies the activation itself).</summary>
-        private void TrainForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, bool training)
+        /// <summary>
+        /// The forward pass of a batch, layer by layer, every layer's outputs kept in <paramref name="a"/> as [batch, size] blocks:
+        /// for training (the backward pass reads them) and for batched inference. With <paramref name="outputActivation"/> false
+        /// the output keeps its pre-activations (the loss applies the activation itself).
+        /// </summary>
+        private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, bool training, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> a = _activations;
-            global::System.Span<float> columns = _trainColumns;
             // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8), im2col, 128x16 columns
             for (int n = 0; n < batch; n++)
             {

@@ -37,6 +37,10 @@ namespace Samples
         private int _capacity;
         private readonly float[] _trainTarget = new float[10];
 
+        // Batched inference storage, one per thread, so Forward may run on several threads at once.
+        [global::System.ThreadStatic]
+        private static float[]? t_blocks;
+
         // Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
         private static float[]? t_hidden;
@@ -109,12 +113,12 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
-            global::System.Span<float> hidden = t_hidden ?? (t_hidden = new float[192]);
             bool training = Mode == global::NetGen.NetworkMode.Training;
-            for (int n = 0; n < batch; n++)
-            {
-                Run(inputs.Slice(n * 784, 784), hidden, outputs.Slice(n * 10, 10), true, default(global::System.Span<float>), training);
-            }
+            // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
+            float[]? blocks = t_blocks;
+            if (blocks is null || blocks.Length < (long)batch * 202) t_blocks = blocks = new float[(long)batch * 202];
+            BatchForward(inputs, batch, true, false, blocks); // batch normalization: running statistics
+            new global::System.ReadOnlySpan<float>(blocks, batch * 192, batch * 10).CopyTo(outputs);
         }
 
         /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(mean loss)/d(parameters) and returns the mean cross-entropy.</summary>
@@ -131,7 +135,7 @@ namespace Samples
             Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
             bool training = Mode != global::NetGen.NetworkMode.Inference;
-            TrainForward(inputs, batch, false, training);
+            BatchForward(inputs, batch, false, training, _activations);
             double count = (double)batch;
             float scale = (float)(1.0 / count);
             global::System.Span<float> a = _activations;
@@ -164,7 +168,7 @@ namespace Samples
             Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
             bool training = Mode != global::NetGen.NetworkMode.Inference;
-            TrainForward(inputs, batch, false, training);
+            BatchForward(inputs, batch, false, training, _activations);
             double count = (double)batch;
             float scale = (float)(1.0 / count);
             global::System.Span<float> a = _activations;
@@ -241,11 +245,14 @@ namespace Samples
             _capacity = batch;
         }
 
-        /// <summary>Training forward pass, layer by layer over the batch; with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies the activation itself).</summary>
-        private void TrainForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, bool training)
+        /// <summary>
+        /// The forward pass of a batch, layer by layer, every layer's outputs kept in <paramref name="a"/> as [batch, size] blocks:
+        /// for training (the backward pass reads them) and for batched inference. With <paramref name="outputActivation"/> false
+        /// the output keeps its pre-activations (the loss applies the activation itself).
+        /// </summary>
+        private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, bool training, global::System.Span<float> a)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> a = _activations;
             // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 100352), p.Slice(100352, 128), inputs, a.Slice(0, batch * 128), batch, 784, 128);
             global::NetGen.Kernels.ReLU(a.Slice(0, batch * 128));

@@ -36,6 +36,10 @@ namespace Samples
         private int _capacity;
         private readonly float[] _trainTarget = new float[1];
 
+        // Batched inference storage, one per thread, so Forward may run on several threads at once.
+        [global::System.ThreadStatic]
+        private static float[]? t_blocks;
+
         // Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
         private static float[]? t_hidden;
@@ -105,12 +109,12 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
-            global::System.Span<float> hidden = t_hidden ?? (t_hidden = new float[2]);
             bool training = Mode == global::NetGen.NetworkMode.Training;
-            for (int n = 0; n < batch; n++)
-            {
-                Run(inputs.Slice(n * 2, 2), hidden, outputs.Slice(n * 1, 1), true, default(global::System.Span<float>), training);
-            }
+            // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
+            float[]? blocks = t_blocks;
+            if (blocks is null || blocks.Length < (long)batch * 3) t_blocks = blocks = new float[(long)batch * 3];
+            BatchForward(inputs, batch, true, false, blocks); // batch normalization: running statistics
+            new global::System.ReadOnlySpan<float>(blocks, batch * 2, batch * 1).CopyTo(outputs);
         }
 
         /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(mean loss)/d(parameters) and returns the mean mean squared error.</summary>
@@ -127,7 +131,7 @@ namespace Samples
             Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
             bool training = Mode != global::NetGen.NetworkMode.Inference;
-            TrainForward(inputs, batch, true, training);
+            BatchForward(inputs, batch, true, training, _activations);
             double count = (double)batch * OutputLength;
             float scale = (float)(1.0 / count);
             global::System.Span<float> a = _activations;
@@ -160,7 +164,7 @@ namespace Samples
             Reserve(batch);
             global::System.Array.Clear(_gradients, 0, ParameterCount);
             bool training = Mode != global::NetGen.NetworkMode.Inference;
-            TrainForward(inputs, batch, true, training);
+            BatchForward(inputs, batch, true, training, _activations);
             double count = (double)batch * OutputLength;
             float scale = (float)(1.0 / count);
             global::System.Span<float> a = _activations;
@@ -229,11 +233,14 @@ namespace Samples
             _capacity = batch;
         }
 
-        /// <summary>Training forward pass, layer by layer over the batch; with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies the activation itself).</summary>
-        private void TrainForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, bool training)
+        /// <summary>
+        /// The forward pass of a batch, layer by layer, every layer's outputs kept in <paramref name="a"/> as [batch, size] blocks:
+        /// for training (the backward pass reads them) and for batched inference. With <paramref name="outputActivation"/> false
+        /// the output keeps its pre-activations (the loss applies the activation itself).
+        /// </summary>
+        private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, bool training, global::System.Span<float> a)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> a = _activations;
             // dense1: Dense(2, ReLU), (2) -> (2)
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 4), p.Slice(4, 2), inputs, a.Slice(0, batch * 2), batch, 2, 2);
             global::NetGen.Kernels.ReLU(a.Slice(0, batch * 2));
