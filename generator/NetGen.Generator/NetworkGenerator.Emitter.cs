@@ -185,7 +185,7 @@ namespace NetGen.Generator
                 w.Line(Guard + ".Batch(batch);");
                 w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
                 w.Line(Guard + ".BatchLength(\"outputs\", batch, OutputLength, outputs.Length);");
-                w.Line("bool training = Mode == global::NetGen.NetworkMode.Training;");
+                if (Stochastic(plan) || plan.EffectiveLength > 0) w.Line("bool training = Mode == global::NetGen.NetworkMode.Training;");
                 if (plan.EffectiveLength > 0)
                 {
                     w.Line(Span + " e = t_effective ?? (t_effective = new float[" + Lit(plan.EffectiveLength) + "]);");
@@ -212,7 +212,7 @@ namespace NetGen.Generator
                 w.Line("// Layer by layer over the batch, in this thread's storage (grown for a larger batch).");
                 w.Line("float[]" + (nullable ? "?" : "") + " blocks = t_blocks;");
                 w.Line("if (blocks is null || blocks.Length < (long)batch * " + Lit(all) + ") t_blocks = blocks = new float[(long)batch * " + Lit(all) + "];");
-                w.Line("BatchForward(inputs, batch, true, false, blocks" + (columns > 0 ? ", columns" : "") + EffectiveArgument(plan) + "); // batch normalization: running statistics");
+                w.Line("BatchForward(inputs, batch, true, false, blocks" + (columns > 0 ? ", columns" : "") + EffectiveArgument(plan) + ");" + (plan.BufferLength > 0 ? " // batch normalization: running statistics" : ""));
                 w.Line("new " + ReadOnlySpan + "(blocks, batch * " + Lit(hidden) + ", batch * " + Lit(plan.OutputLength) + ").CopyTo(outputs);");
                 w.Close();
                 w.Line();

@@ -143,12 +143,11 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
-            bool training = Mode == global::NetGen.NetworkMode.Training;
             global::System.Span<float> columns = t_columns ?? (t_columns = new float[480]);
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
             if (blocks is null || blocks.Length < (long)batch * 772) t_blocks = blocks = new float[(long)batch * 772];
-            BatchForward(inputs, batch, true, false, blocks, columns); // batch normalization: running statistics
+            BatchForward(inputs, batch, true, false, blocks, columns);
             new global::System.ReadOnlySpan<float>(blocks, batch * 768, batch * 4).CopyTo(outputs);
         }
 

@@ -150,12 +150,11 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
-            bool training = Mode == global::NetGen.NetworkMode.Training;
             global::System.Span<float> columns = t_columns ?? (t_columns = new float[19600]);
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
             if (blocks is null || blocks.Length < (long)batch * 8094) t_blocks = blocks = new float[(long)batch * 8094];
-            BatchForward(inputs, batch, true, false, blocks, columns); // batch normalization: running statistics
+            BatchForward(inputs, batch, true, false, blocks, columns);
             new global::System.ReadOnlySpan<float>(blocks, batch * 8084, batch * 10).CopyTo(outputs);
         }
 

@@ -109,11 +109,10 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
-            bool training = Mode == global::NetGen.NetworkMode.Training;
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
             if (blocks is null || blocks.Length < (long)batch * 33) t_blocks = blocks = new float[(long)batch * 33];
-            BatchForward(inputs, batch, true, false, blocks); // batch normalization: running statistics
+            BatchForward(inputs, batch, true, false, blocks);
             new global::System.ReadOnlySpan<float>(blocks, batch * 32, batch * 1).CopyTo(outputs);
         }
 
