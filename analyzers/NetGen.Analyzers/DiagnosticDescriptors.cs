@@ -10,91 +10,114 @@ namespace NetGen.Analyzers
 
         private static string Help(string id) => "https://github.com/netgen/netgen/blob/main/README.md#" + id.ToLowerInvariant();
 
-        private static DiagnosticDescriptor Error(string id, string title, string message)
-            => new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: Help(id));
+        /// <summary>A descriptor whose severity is <see cref="DiagnosticIds.IsError"/>'s: declared once, for the generator and the analyzers.</summary>
+        private static DiagnosticDescriptor Create(string id, string title, string message)
+            => new DiagnosticDescriptor(id, title, message, Category, DiagnosticIds.IsError(id) ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: Help(id));
 
-        private static DiagnosticDescriptor Warning(string id, string title, string message)
-            => new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: Help(id));
-
-        public static readonly DiagnosticDescriptor OutputSizeNotPositive = Error(
+        public static readonly DiagnosticDescriptor OutputSizeNotPositive = Create(
             DiagnosticIds.OutputSizeNotPositive,
             "Layer output size is not positive",
             "{0} layer {1}: {2}");
 
-        public static readonly DiagnosticDescriptor StrideLeavesInputUnused = Warning(
+        public static readonly DiagnosticDescriptor StrideLeavesInputUnused = Create(
             DiagnosticIds.StrideLeavesInputUnused,
             "Stride leaves input unused",
             "{0} layer {1} leaves input unused (figure E.13): {2}; {3}");
 
-        public static readonly DiagnosticDescriptor SameNeedsOddKernelAndStrideOne = Error(
+        public static readonly DiagnosticDescriptor SameNeedsOddKernelAndStrideOne = Create(
             DiagnosticIds.SameNeedsOddKernelAndStrideOne,
             "Same padding needs stride 1 and an odd effective kernel",
             "{0} layer {1}: Padding.Same keeps the input size only with stride 1 and an odd effective kernel (relationship 3), but {2}; {3}");
 
-        public static readonly DiagnosticDescriptor NoSpatialAxes = Error(
+        public static readonly DiagnosticDescriptor NoSpatialAxes = Create(
             DiagnosticIds.NoSpatialAxes,
             "Convolution or pooling without spatial axes",
             "{0} layer {1} works on feature maps, but its input {2} has no spatial axis; place it before any Dense or Flatten layer, with a [Network] input shape (C, L), (C, H, W) or (C, D, H, W)");
 
-        public static readonly DiagnosticDescriptor PaddingOnlyZeros = Warning(
+        public static readonly DiagnosticDescriptor PaddingOnlyZeros = Create(
             DiagnosticIds.PaddingOnlyZeros,
             "Padding so large that outputs see only zeros",
             "{0} layer {1}: padding {2} is at least the effective kernel {3}, so the outermost outputs see only zeros; use p < {3}");
 
-        public static readonly DiagnosticDescriptor InitGainDoesNotFit = Warning(
+        public static readonly DiagnosticDescriptor InitGainDoesNotFit = Create(
             DiagnosticIds.InitGainDoesNotFit,
             "Initializer gain does not fit the activation",
             "{0} layer {1}: {2} scales the weight variance by {3}, but {4} keeps the activations' variance with a gain of {5} (eq. 9.13, section 9.3.2); use {6}");
 
-        public static readonly DiagnosticDescriptor DropoutInSeluNetwork = Warning(
+        public static readonly DiagnosticDescriptor DropoutInSeluNetwork = Create(
             DiagnosticIds.DropoutInSeluNetwork,
             "Standard dropout in a self-normalizing network",
             "Dropout layer {0} sets units to 0 in a SELU network, which breaks the self-normalizing fixed point (mean 0, variance 1); use [AlphaDropout] (section 10.4)");
 
-        public static readonly DiagnosticDescriptor SoftmaxWithSquaredError = Warning(
+        public static readonly DiagnosticDescriptor SoftmaxWithSquaredError = Create(
             DiagnosticIds.SoftmaxWithSquaredError,
             "Softmax output trained with squared error",
             "A softmax output trained with squared error learns slowly where the softmax saturates; softmax pairs with cross-entropy (table 4.1): use Loss.CrossEntropy or Loss.Auto");
 
-        public static readonly DiagnosticDescriptor ArgumentOutOfRange = Error(
+        public static readonly DiagnosticDescriptor ArgumentOutOfRange = Create(
             DiagnosticIds.ArgumentOutOfRange,
             "Layer argument out of range",
             "{0} layer {1}: {2} = {3}; expected {4}");
 
-        public static readonly DiagnosticDescriptor NotPartial = Error(
+        public static readonly DiagnosticDescriptor NotPartial = Create(
             DiagnosticIds.NotPartial,
             "Network type must be partial",
             "'{0}' must be declared partial, because NetGen adds {2} members: write 'partial {1} {0}'");
 
-        public static readonly DiagnosticDescriptor InvalidInputShape = Error(
+        public static readonly DiagnosticDescriptor InvalidInputShape = Create(
             DiagnosticIds.InvalidInputShape,
             "Invalid input shape",
             "Input shape {0} is invalid: {1}");
 
-        public static readonly DiagnosticDescriptor LayersSplitAcrossDeclarations = Error(
+        public static readonly DiagnosticDescriptor LayersSplitAcrossDeclarations = Create(
             DiagnosticIds.LayersSplitAcrossDeclarations,
             "Layer attributes on several partial declarations",
             "The layer attributes of '{0}' are spread over {1} partial declarations, so their order is undefined; put them all on the declaration that carries [Network]");
 
-        public static readonly DiagnosticDescriptor LossDoesNotFitOutput = Error(
+        public static readonly DiagnosticDescriptor LossDoesNotFitOutput = Create(
             DiagnosticIds.LossDoesNotFitOutput,
             "Loss does not fit the output activation",
             "Loss.{0} does not fit the output activation {1} (table 4.1): {0} needs a {2} output; use Act.{2} on the last layer, or Loss.{3} (or Loss.Auto) for a {1} output");
 
-        public static readonly DiagnosticDescriptor SoftmaxOnHiddenLayer = Warning(
+        public static readonly DiagnosticDescriptor SoftmaxOnHiddenLayer = Create(
             DiagnosticIds.SoftmaxOnHiddenLayer,
             "Softmax on a hidden layer",
             "{0} layer {1} applies softmax, which normalizes the units to probabilities (eq. 4.50) and belongs on the output layer; use ReLU, Tanh or another activation on hidden layers");
 
-        public static readonly DiagnosticDescriptor NoLayers = Error(
+        public static readonly DiagnosticDescriptor NoLayers = Create(
             DiagnosticIds.NoLayers,
             "Network has no layers",
             "Network '{0}' has no layers; add layer attributes after [Network], for example [Dense(10, Act.Softmax)]");
 
-        public static readonly DiagnosticDescriptor LayersWithoutNetwork = Warning(
+        public static readonly DiagnosticDescriptor LayersWithoutNetwork = Create(
             DiagnosticIds.LayersWithoutNetwork,
             "Layer attributes without [Network]",
             "'{0}' has layer attributes but no [Network(...)] attribute, so NetGen generates nothing for it; add [Network(inputShape)] before the layers");
+
+        public static readonly DiagnosticDescriptor UnknownLayerName = Create(
+            DiagnosticIds.UnknownLayerName,
+            "Unknown or later layer name",
+            "{0} layer {1}: {2} = \"{3}\" {4}");
+
+        public static readonly DiagnosticDescriptor InvalidLayerName = Create(
+            DiagnosticIds.InvalidLayerName,
+            "Invalid layer name",
+            "{0} layer {1}: Name = \"{2}\" {3}; a Name is a C# identifier, unique in the network");
+
+        public static readonly DiagnosticDescriptor AddShapesDiffer = Create(
+            DiagnosticIds.AddShapesDiffer,
+            "Add inputs differ in shape",
+            "Add layer {0}: {1} has shape {2} but {3} has shape {4}; Add sums elementwise (eq. 4.61) and needs equal shapes");
+
+        public static readonly DiagnosticDescriptor ConcatSizesDiffer = Create(
+            DiagnosticIds.ConcatSizesDiffer,
+            "Concat inputs differ in spatial size",
+            "Concat layer {0}: {1} has shape {2} but {3} has shape {4}; Concat joins channels and needs equal spatial sizes (or vectors on both sides)");
+
+        public static readonly DiagnosticDescriptor DeadBranch = Create(
+            DiagnosticIds.DeadBranch,
+            "Layer output is never used",
+            "{0} layer {1} ({2}): no layer reads its output and it is not an output, so it does not affect the loss; read it with From, Add or Concat, mark it Output = true, or remove it");
 
         /// <summary>The descriptor for a problem ID, or null for problems the compiler reports itself.</summary>
         public static DiagnosticDescriptor? For(string id)
@@ -117,6 +140,11 @@ namespace NetGen.Analyzers
                 case DiagnosticIds.SoftmaxOnHiddenLayer: return SoftmaxOnHiddenLayer;
                 case DiagnosticIds.NoLayers: return NoLayers;
                 case DiagnosticIds.LayersWithoutNetwork: return LayersWithoutNetwork;
+                case DiagnosticIds.UnknownLayerName: return UnknownLayerName;
+                case DiagnosticIds.InvalidLayerName: return InvalidLayerName;
+                case DiagnosticIds.AddShapesDiffer: return AddShapesDiffer;
+                case DiagnosticIds.ConcatSizesDiffer: return ConcatSizesDiffer;
+                case DiagnosticIds.DeadBranch: return DeadBranch;
                 default: return null;
             }
         }

@@ -37,7 +37,12 @@ namespace NetGen.Analyzers
             DiagnosticDescriptors.LossDoesNotFitOutput,
             DiagnosticDescriptors.SoftmaxOnHiddenLayer,
             DiagnosticDescriptors.NoLayers,
-            DiagnosticDescriptors.LayersWithoutNetwork);
+            DiagnosticDescriptors.LayersWithoutNetwork,
+            DiagnosticDescriptors.UnknownLayerName,
+            DiagnosticDescriptors.InvalidLayerName,
+            DiagnosticDescriptors.AddShapesDiffer,
+            DiagnosticDescriptors.ConcatSizesDiffer,
+            DiagnosticDescriptors.DeadBranch);
 
         /// <inheritdoc />
         public override void Initialize(AnalysisContext context)

@@ -8,81 +8,74 @@ namespace NetGen.Generator
         internal static partial class Emitter
         {
             /// <summary>
-            /// Convolutions (eq. 6.6, backward 6.8-6.11) and transposed convolutions (section E.5), 1-D to 3-D, with the
-            /// shape as a static readonly geometry of literals. Direct loops, vectorized along the width when the stride is 1.
-            /// A transposed convolution is a convolution's input gradient: its geometry is that of the convolution it
-            /// transposes (from this layer's output to its input), so the same three kernels serve both, roles swapped.
+            /// Convolutions (eq. 6.6, backward 6.8-6.11), 1-D to 3-D, with the shape as a static readonly geometry of literals.
+            /// The emitter chooses the algorithm from the constant shapes: im2col and matrix products (long contiguous rows)
+            /// unless the column matrix would exceed 4M floats, then direct loops (no scratch).
             /// </summary>
-            private static class Conv
+            private class ConvEmitter : LayerEmitter
             {
-                /// <summary>
-                /// The emitter's choice of algorithm from the constant shapes: im2col and matrix products (long contiguous
-                /// rows) unless the column matrix would exceed 4M floats, then direct loops (no scratch).
-                /// </summary>
-                public static bool UsesColumns(LayerPlan layer) => ColumnsLength(layer) <= MaxColumns;
+                public static readonly ConvEmitter Instance = new ConvEmitter();
 
                 private const long MaxColumns = 4L << 20;
 
+                /// <summary>Whether the convolution runs as im2col + matrix products.</summary>
+                protected bool UsesColumns(LayerPlan layer) => ColumnsLength(layer) <= MaxColumns;
+
+                public override long Columns(LayerPlan layer) => UsesColumns(layer) ? ColumnsLength(layer) : 0;
+
+                /// <summary>Whether this emitter transposes: its geometry is that of the convolution from its output back to its input.</summary>
+                protected virtual bool Transposed => false;
+
                 /// <summary>Taps times output positions of the convolution geometry (for a transposed layer, of the convolution it transposes).</summary>
-                public static long ColumnsLength(LayerPlan layer)
+                private long ColumnsLength(LayerPlan layer)
                 {
-                    bool transposed = layer.Spec.Kind == LayerKind.ConvTranspose;
-                    var from = transposed ? layer.OutShape : layer.InShape;
-                    var to = transposed ? layer.InShape : layer.OutShape;
-                    long taps = from[0], positions = 1;
+                    var from = Transposed ? layer.OutShape : layer.InShape;
+                    long taps = from[0], positions = Positions(layer);
                     foreach (int k in layer.Window!.Kernel) taps *= k;
-                    for (int a = 1; a < to.Count; a++) positions *= to[a];
                     return taps * positions;
                 }
 
+                private long Positions(LayerPlan layer)
+                {
+                    var to = Transposed ? layer.InShape : layer.OutShape;
+                    long positions = 1;
+                    for (int a = 1; a < to.Count; a++) positions *= to[a];
+                    return positions;
+                }
+
+                public override string Signature(LayerPlan layer) => WindowSignature(layer, true) + ActSuffix(layer) + BiasSuffix(layer) + ")";
+
                 /// <summary>"im2col, 25x784 columns" or "direct loops".</summary>
-                public static string Strategy(LayerPlan layer)
+                public override string Strategy(LayerPlan layer)
                 {
-                    if (!UsesColumns(layer)) return "direct loops";
-                    long length = ColumnsLength(layer);
-                    var to = layer.Spec.Kind == LayerKind.ConvTranspose ? layer.InShape : layer.OutShape;
-                    long positions = length;
-                    long p = 1;
-                    for (int a = 1; a < to.Count; a++) p *= to[a];
-                    return "im2col, " + (length / p).ToString(System.Globalization.CultureInfo.InvariantCulture) + "x" + p.ToString(System.Globalization.CultureInfo.InvariantCulture) + " columns";
+                    if (!UsesColumns(layer)) return ", direct loops";
+                    long positions = Positions(layer);
+                    return ", im2col, " + Lit((int)(ColumnsLength(layer) / positions)) + "x" + Lit((int)positions) + " columns";
                 }
 
-                private static string Suffix(LayerPlan layer) => UsesColumns(layer) ? "Columns" : "";
+                protected string Suffix(LayerPlan layer) => UsesColumns(layer) ? "Columns" : "";
 
-                private static string Scratch(LayerPlan layer) => UsesColumns(layer) ? ", columns" : "";
+                protected string Scratch(LayerPlan layer) => UsesColumns(layer) ? ", columns" : "";
 
-                public static void Forward(SourceWriter w, LayerPlan layer, string input, string output)
+                protected string Geometry(LayerPlan layer) => "in " + GeometryName(layer);
+
+                protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io)
                 {
-                    w.Line(Kernels + ".ConvForward" + Suffix(layer) + "(in " + GeometryName(layer) + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + input + ", " + output + Scratch(layer) + ");");
+                    w.Line(Kernels + ".ConvForward" + Suffix(layer) + "(" + Geometry(layer) + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + io.Input + ", " + io.Output + Scratch(layer) + ");");
                 }
 
-                public static void Backward(SourceWriter w, LayerPlan layer, string input, string delta, string? inputDelta)
+                protected override void Gradient(SourceWriter w, LayerPlan layer, SampleIo io)
                 {
-                    w.Line(Kernels + ".ConvWeightGradient" + Suffix(layer) + "(in " + GeometryName(layer) + ", " + input + ", " + delta + ", " + WeightSlice(layer, "g") + Scratch(layer) + ");");
-                    if (layer.BiasCount > 0) w.Line(Kernels + ".ChannelBiasGradient(" + delta + ", " + BiasSlice(layer, "g") + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
-                    if (inputDelta != null) w.Line(Kernels + ".ConvBackwardInput" + Suffix(layer) + "(in " + GeometryName(layer) + ", " + WeightSlice(layer) + ", " + delta + ", " + inputDelta + Scratch(layer) + ");");
+                    w.Line(Kernels + ".ConvWeightGradient" + Suffix(layer) + "(" + Geometry(layer) + ", " + io.Input + ", " + io.Delta + ", " + WeightSlice(layer, "g") + Scratch(layer) + ");");
+                    if (layer.BiasCount > 0) w.Line(Kernels + ".ChannelBiasGradient(" + io.Delta + ", " + BiasSlice(layer, "g") + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
+                    if (io.InputDelta != null) w.Line(Kernels + ".ConvBackwardInput" + Suffix(layer) + "(" + Geometry(layer) + ", " + WeightSlice(layer) + ", " + io.Delta + ", " + io.InputDelta + Scratch(layer) + ");");
                 }
 
-                public static void TransposedForward(SourceWriter w, LayerPlan layer, string input, string output)
-                {
-                    w.Line(Kernels + ".ConvBackwardInput" + Suffix(layer) + "(in " + GeometryName(layer) + ", " + WeightSlice(layer) + ", " + input + ", " + output + Scratch(layer) + ");");
-                    if (layer.BiasCount > 0) w.Line(Kernels + ".AddChannelBias(" + BiasSlice(layer) + ", " + output + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
-                }
-
-                public static void TransposedBackward(SourceWriter w, LayerPlan layer, string input, string delta, string? inputDelta)
-                {
-                    w.Line(Kernels + ".ConvWeightGradient" + Suffix(layer) + "(in " + GeometryName(layer) + ", " + delta + ", " + input + ", " + WeightSlice(layer, "g") + Scratch(layer) + ");");
-                    if (layer.BiasCount > 0) w.Line(Kernels + ".ChannelBiasGradient(" + delta + ", " + BiasSlice(layer, "g") + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
-                    if (inputDelta != null) w.Line(Kernels + ".ConvForward" + Suffix(layer) + "(in " + GeometryName(layer) + ", " + WeightSlice(layer) + ", default(" + ReadOnlySpan + "), " + delta + ", " + inputDelta + Scratch(layer) + ");");
-                }
-
-                /// <summary>The geometry field: for a transposed convolution, that of the convolution from its output back to its input.</summary>
-                public static void Geometry(SourceWriter w, LayerPlan layer)
+                public override void Fields(SourceWriter w, LayerPlan layer)
                 {
                     var win = layer.Window!;
-                    bool transposed = layer.Spec.Kind == LayerKind.ConvTranspose;
-                    var from = transposed ? layer.OutShape : layer.InShape;
-                    var to = transposed ? layer.InShape : layer.OutShape;
+                    var from = Transposed ? layer.OutShape : layer.InShape;
+                    var to = Transposed ? layer.InShape : layer.OutShape;
                     w.Line("private static readonly global::NetGen.ConvGeometry " + GeometryName(layer) + " = new global::NetGen.ConvGeometry(");
                     w.Line("    channels: " + Lit(from[0]) + ", filters: " + Lit(to[0]) + ",");
                     w.Line("    input: " + Triple(from.Skip(1), 1) + ", output: " + Triple(to.Skip(1), 1) + ",");
@@ -90,73 +83,41 @@ namespace NetGen.Generator
                 }
             }
 
-            /// <summary>Max and average pooling (section 6.7), 1-D to 3-D, as PyTorch's nn.MaxPool*d / nn.AvgPool*d.</summary>
-            private static class Pool
+            /// <summary>
+            /// Transposed convolutions (section E.5): a convolution's input gradient. The geometry is that of the convolution
+            /// it transposes (from this layer's output to its input), so the convolution's kernels serve, roles swapped.
+            /// </summary>
+            private sealed class ConvTransposeEmitter : ConvEmitter
             {
-                public static void Forward(SourceWriter w, LayerPlan layer, string input, string output)
+                public static new readonly ConvTransposeEmitter Instance = new ConvTransposeEmitter();
+
+                protected override bool Transposed => true;
+
+                protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io)
                 {
-                    if (layer.Spec.Kind == LayerKind.MaxPool)
-                        w.Line(Kernels + ".MaxPoolForward(in " + GeometryName(layer) + ", " + input + ", " + output + ");");
-                    else
-                        w.Line(Kernels + ".AvgPoolForward(in " + GeometryName(layer) + ", " + Bool(layer.Spec.CountIncludePad) + ", " + input + ", " + output + ");");
+                    w.Line(Kernels + ".ConvBackwardInput" + Suffix(layer) + "(" + Geometry(layer) + ", " + WeightSlice(layer) + ", " + io.Input + ", " + io.Output + Scratch(layer) + ");");
+                    if (layer.BiasCount > 0) w.Line(Kernels + ".AddChannelBias(" + BiasSlice(layer) + ", " + io.Output + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
                 }
 
-                public static void Backward(SourceWriter w, LayerPlan layer, string input, string delta, string? inputDelta)
+                protected override void Gradient(SourceWriter w, LayerPlan layer, SampleIo io)
                 {
-                    if (inputDelta is null) return; // no parameters, and nothing below to pass deltas to
-                    if (layer.Spec.Kind == LayerKind.MaxPool)
-                        w.Line(Kernels + ".MaxPoolBackward(in " + GeometryName(layer) + ", " + input + ", " + delta + ", " + inputDelta + ");");
-                    else
-                        w.Line(Kernels + ".AvgPoolBackward(in " + GeometryName(layer) + ", " + Bool(layer.Spec.CountIncludePad) + ", " + delta + ", " + inputDelta + ");");
-                }
-
-                public static void Geometry(SourceWriter w, LayerPlan layer)
-                {
-                    var win = layer.Window!;
-                    w.Line("private static readonly global::NetGen.PoolGeometry " + GeometryName(layer) + " = new global::NetGen.PoolGeometry(");
-                    w.Line("    channels: " + Lit(layer.InShape[0]) + ", input: " + Triple(layer.InShape.Skip(1), 1) + ", output: " + Triple(layer.OutShape.Skip(1), 1) + ",");
-                    w.Line("    kernel: " + Triple(win.Kernel, 1) + ", stride: " + Triple(win.Stride, 1) + ", padding: " + Triple(win.Padding, 0) + ");");
-                }
-
-                private static string Bool(bool value) => value ? "true" : "false";
-            }
-
-            /// <summary>Writes the static geometry fields of every convolution and pooling layer.</summary>
-            private static void EmitGeometries(SourceWriter w, NetworkPlan plan)
-            {
-                foreach (var layer in plan.Layers)
-                {
-                    switch (layer.Spec.Kind)
-                    {
-                        case LayerKind.Conv:
-                        case LayerKind.ConvTranspose:
-                            w.Line("// " + Describe(layer));
-                            Conv.Geometry(w, layer);
-                            w.Line();
-                            break;
-                        case LayerKind.MaxPool:
-                        case LayerKind.AvgPool:
-                            w.Line("// " + Describe(layer));
-                            Pool.Geometry(w, layer);
-                            w.Line();
-                            break;
-                    }
+                    w.Line(Kernels + ".ConvWeightGradient" + Suffix(layer) + "(" + Geometry(layer) + ", " + io.Delta + ", " + io.Input + ", " + WeightSlice(layer, "g") + Scratch(layer) + ");");
+                    if (layer.BiasCount > 0) w.Line(Kernels + ".ChannelBiasGradient(" + io.Delta + ", " + BiasSlice(layer, "g") + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
+                    if (io.InputDelta != null) w.Line(Kernels + ".ConvForward" + Suffix(layer) + "(" + Geometry(layer) + ", " + WeightSlice(layer) + ", default(" + ReadOnlySpan + "), " + io.Delta + ", " + io.InputDelta + Scratch(layer) + ");");
                 }
             }
 
-            /// <summary>The largest column matrix of the network's convolutions that use im2col (0 when none does).</summary>
-            private static int ColumnsLength(NetworkPlan plan)
+            /// <summary>"Conv(6, k: 5, s: 2, p: 2" (without the closing parenthesis): a window layer's attribute with the arguments that differ from the defaults.</summary>
+            private static string WindowSignature(LayerPlan layer, bool filters)
             {
-                long max = 0;
-                foreach (var layer in plan.Layers)
-                {
-                    if ((layer.Spec.Kind == LayerKind.Conv || layer.Spec.Kind == LayerKind.ConvTranspose) && Conv.UsesColumns(layer))
-                    {
-                        max = System.Math.Max(max, Conv.ColumnsLength(layer));
-                    }
-                }
-
-                return (int)max;
+                var spec = layer.Spec;
+                var window = layer.Window!;
+                string text = spec.AttributeName + "(" + (filters ? Lit(spec.Units) + ", k: " : "") + Sizes(window.Kernel, "x");
+                if (window.Stride[0] != (filters ? 1 : window.Kernel[0])) text += ", s: " + Lit(window.Stride[0]);
+                if (window.Padding.Any(p => p != 0)) text += ", p: " + Sizes(window.Padding, "x");
+                if (window.Dilation[0] != 1) text += ", d: " + Lit(window.Dilation[0]);
+                if (window.OutputPadding != 0) text += ", a: " + Lit(window.OutputPadding);
+                return text;
             }
 
             private static string GeometryName(LayerPlan layer) => char.ToUpperInvariant(layer.Name[0]) + layer.Name.Substring(1) + "Geometry";

@@ -6,21 +6,30 @@ namespace NetGen.Generator
     {
         internal static partial class Emitter
         {
-            /// <summary>Dense layers: s = W x + b, a = f(s) (eq. 4.66); W is [out, in] as PyTorch's nn.Linear.</summary>
-            private static class Dense
+            /// <summary>Dense layers: s = W x + b, a = f(s) (eq. 4.66); W is [out, in] as PyTorch's nn.Linear; a feature map is read flattened.</summary>
+            private sealed class DenseEmitter : LayerEmitter
             {
-                public static void Forward(SourceWriter w, LayerPlan layer, string input, string output)
+                public static readonly DenseEmitter Instance = new DenseEmitter();
+
+                public override string Signature(LayerPlan layer) => "Dense(" + Lit(layer.Spec.Units) + ActSuffix(layer) + BiasSuffix(layer) + ")";
+
+                protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io)
                 {
-                    w.Line(Kernels + ".DenseForward(" + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + input + ", " + output + ", " + Lit(layer.InSize) + ", " + Lit(layer.OutSize) + ");");
+                    w.Line(Kernels + ".DenseForward(" + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + io.Input + ", " + io.Output + ", " + Lit(layer.InSize) + ", " + Lit(layer.OutSize) + ");");
                 }
 
-                public static void Backward(SourceWriter w, LayerPlan layer, string input, string delta, string? inputDelta)
+                /// <summary>The whole batch at once: four samples per pass over each weight row.</summary>
+                protected override void ComputeBatch(SourceWriter w, LayerPlan layer, LayerIo io)
                 {
-                    w.Line(Kernels + ".DenseAccumulate(" + delta + ", " + input + ", " + WeightSlice(layer, "g") + ", " + BiasSlice(layer, "g") + ", " + Lit(layer.InSize) + ", " + Lit(layer.OutSize) + ");");
-                    if (inputDelta != null)
-                    {
-                        w.Line(Kernels + ".DenseBackwardInput(" + WeightSlice(layer) + ", " + delta + ", " + inputDelta + ", " + Lit(layer.InSize) + ", " + Lit(layer.OutSize) + ");");
-                    }
+                    w.Line(Kernels + ".DenseForwardBatch(" + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + io.Inputs[0] + ", " + io.Output + ", batch, " + Lit(layer.InSize) + ", " + Lit(layer.OutSize) + ");");
+                }
+
+                /// <summary>dW += delta^T X, db += sum of delta, and dX = delta W (eq. 4.71, 4.84) for the whole batch.</summary>
+                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io)
+                {
+                    var dx = io.InputDeltas[0];
+                    w.Line(Kernels + ".DenseBackwardBatch(" + WeightSlice(layer) + ", " + io.Inputs[0] + ", " + io.Delta + ", " + WeightSlice(layer, "g") + ", " + BiasSlice(layer, "g") + ", "
+                        + (dx != null ? dx.Name : "default(" + Span + ")") + ", batch, " + Lit(layer.InSize) + ", " + Lit(layer.OutSize) + ");");
                 }
             }
         }

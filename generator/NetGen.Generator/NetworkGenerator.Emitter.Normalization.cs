@@ -7,83 +7,91 @@ namespace NetGen.Generator
         internal static partial class Emitter
         {
             /// <summary>
-            /// Dropout and alpha dropout (eq. 8.17-8.20, section 10.4), Gaussian noise (eq. 8.2), batch normalization (eq. 10.4-10.12)
-            /// and layer normalization (eq. 10.13-10.15). The per-sample code here serves inference and training's per-sample loops;
-            /// batch normalization's training pass works on the whole batch and is written by <see cref="BatchForward"/> and
-            /// <see cref="BatchBackward"/>. The variable <c>training</c> is in scope wherever these are written.
+            /// Batch normalization (eq. 10.4-10.7, backward 10.12) per unit of a vector or per channel of a feature map, as
+            /// nn.BatchNorm*d: training normalizes with the whole batch's statistics and updates the running averages (the
+            /// buffers); inference, and training passes in inference mode, use the running averages.
             /// </summary>
-            private static class Normalization
+            private sealed class BatchNormEmitter : LayerEmitter
             {
-                public static void Forward(SourceWriter w, LayerPlan layer, string input, string output, string mask)
+                public static readonly BatchNormEmitter Instance = new BatchNormEmitter();
+
+                public override bool BatchReadsTraining => true;
+
+                public override string Signature(LayerPlan layer) => "BatchNorm(eps: " + Real(layer.Spec.Eps) + ", momentum: " + Real(layer.Spec.Momentum) + ")";
+
+                public override void Initialize(SourceWriter w, LayerPlan layer)
                 {
-                    var spec = layer.Spec;
-                    switch (spec.Kind)
-                    {
-                        case LayerKind.Dropout:
-                        case LayerKind.AlphaDropout:
-                        case LayerKind.GaussianNoise:
-                            string call = spec.Kind == LayerKind.GaussianNoise
-                                ? Kernels + ".GaussianNoise(" + input + ", " + output + ", " + Real(spec.Rate) + "f, Randomness);"
-                                : Kernels + "." + spec.Kind + "(" + input + ", " + output + ", " + mask + ", " + Real(spec.Rate) + "f, Randomness);";
-                            w.Line("if (training) " + call);
-                            w.Line("else " + input + ".CopyTo(" + output + ");");
-                            break;
-                        case LayerKind.BatchNorm:
-                            // running statistics: inference, and training-mode passes of one sample
-                            w.Line(Kernels + ".BatchNormInference(" + input + ", " + output + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + Running(layer) + ", " + Channels(layer) + ", " + Spatial(layer) + ", " + Real(spec.Eps) + "f);");
-                            break;
-                        default: // LayerNorm
-                            w.Line(Kernels + ".LayerNorm(" + input + ", " + output + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + Real(spec.Eps) + "f);");
-                            break;
-                    }
+                    base.Initialize(w, layer);
+                    int channels = layer.BufferCount / 2;
+                    w.Line("global::System.Array.Clear(_buffers, " + Lit(layer.BufferOffset) + ", " + Lit(channels) + "); // running mean 0");
+                    w.Line("global::System.Array.Fill(_buffers, 1f, " + Lit(layer.BufferOffset + channels) + ", " + Lit(channels) + "); // running variance 1");
                 }
 
-                public static void Backward(SourceWriter w, LayerPlan layer, string input, string delta, string? inputDelta, string mask)
+                protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io)
                 {
-                    var spec = layer.Spec;
-                    switch (spec.Kind)
-                    {
-                        case LayerKind.Dropout:
-                        case LayerKind.AlphaDropout:
-                            if (inputDelta is null) return;
-                            w.Line("if (training) " + Kernels + ".MaskBackward(" + mask + ", " + delta + ", " + inputDelta + ");");
-                            w.Line("else " + delta + ".CopyTo(" + inputDelta + ");");
-                            break;
-                        case LayerKind.GaussianNoise:
-                            if (inputDelta != null) w.Line(delta + ".CopyTo(" + inputDelta + ");");
-                            break;
-                        case LayerKind.BatchNorm:
-                            // inference-mode training pass (the running statistics are constants)
-                            w.Line(Kernels + ".BatchNormInferenceBackward(" + input + ", " + delta + ", " + (inputDelta ?? "default(" + Span + ")") + ", " + WeightSlice(layer) + ", " + Running(layer) + ", "
-                                + WeightSlice(layer, "g") + ", " + BiasSlice(layer, "g") + ", " + Channels(layer) + ", " + Spatial(layer) + ", " + Real(spec.Eps) + "f);");
-                            break;
-                        default: // LayerNorm
-                            w.Line(Kernels + ".LayerNormBackward(" + input + ", " + delta + ", " + (inputDelta ?? "default(" + Span + ")") + ", " + WeightSlice(layer) + ", "
-                                + WeightSlice(layer, "g") + ", " + BiasSlice(layer, "g") + ", " + Real(spec.Eps) + "f);");
-                            break;
-                    }
+                    w.Line(Kernels + ".BatchNormInference(" + io.Input + ", " + io.Output + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + Running(layer) + ", " + Channels(layer) + ", " + Spatial(layer) + ", " + Real(layer.Spec.Eps) + "f);");
                 }
 
-                /// <summary>Batch normalization in training: statistics of the whole batch (blocks [batch, size]).</summary>
-                public static void BatchForward(SourceWriter w, LayerPlan layer, string inputBlock, string outputBlock)
+                protected override void ComputeBatch(SourceWriter w, LayerPlan layer, LayerIo io)
                 {
-                    w.Line(Kernels + ".BatchNormTrain(" + inputBlock + ", " + outputBlock + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", "
-                        + "new " + Span + "(_buffers, " + Lit(layer.BufferOffset) + ", " + Lit(layer.BufferCount) + "), new " + Span + "(_saved, " + Lit(layer.BufferOffset) + ", " + Lit(layer.BufferCount) + "), batch, "
-                        + Channels(layer) + ", " + Spatial(layer) + ", " + Real(layer.Spec.Eps) + "f, " + Real(layer.Spec.Momentum) + "f);");
+                    w.Line("if (training)");
+                    w.Open();
+                    w.Line(Kernels + ".BatchNormTrain(" + io.Inputs[0] + ", " + io.Output + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", "
+                        + Running(layer) + ", " + Saved(layer) + ", batch, " + Channels(layer) + ", " + Spatial(layer) + ", " + Real(layer.Spec.Eps) + "f, " + Real(layer.Spec.Momentum) + "f);");
+                    w.Close();
+                    w.Line("else");
+                    w.Open();
+                    base.ComputeBatch(w, layer, io);
+                    w.Close();
                 }
 
-                public static void BatchBackward(SourceWriter w, LayerPlan layer, string inputBlock, string deltaBlock, string? inputDeltaBlock)
+                /// <summary>Inference mode: the running statistics are constants.</summary>
+                protected override void Gradient(SourceWriter w, LayerPlan layer, SampleIo io)
                 {
-                    w.Line(Kernels + ".BatchNormBackward(" + inputBlock + ", " + deltaBlock + ", " + (inputDeltaBlock ?? "default(" + Span + ")") + ", " + WeightSlice(layer) + ", "
-                        + "new " + Span + "(_saved, " + Lit(layer.BufferOffset) + ", " + Lit(layer.BufferCount) + "), " + WeightSlice(layer, "g") + ", " + BiasSlice(layer, "g") + ", batch, "
-                        + Channels(layer) + ", " + Spatial(layer) + ");");
+                    w.Line(Kernels + ".BatchNormInferenceBackward(" + io.Input + ", " + io.Delta + ", " + (io.InputDelta ?? "default(" + Span + ")") + ", " + WeightSlice(layer) + ", " + Running(layer) + ", "
+                        + WeightSlice(layer, "g") + ", " + BiasSlice(layer, "g") + ", " + Channels(layer) + ", " + Spatial(layer) + ", " + Real(layer.Spec.Eps) + "f);");
+                }
+
+                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io)
+                {
+                    var dx = io.InputDeltas[0];
+                    w.Line("if (training)");
+                    w.Open();
+                    w.Line(Kernels + ".BatchNormBackward(" + io.Inputs[0] + ", " + io.Delta + ", " + (dx != null ? dx.Name : "default(" + Span + ")") + ", " + WeightSlice(layer) + ", "
+                        + Saved(layer) + ", " + WeightSlice(layer, "g") + ", " + BiasSlice(layer, "g") + ", batch, " + Channels(layer) + ", " + Spatial(layer) + ");");
+                    w.Close();
+                    w.Line("else");
+                    w.Open();
+                    base.GradientBatch(w, layer, io);
+                    w.Close();
                 }
 
                 private static string Running(LayerPlan layer) => "new " + Span + "(_buffers, " + Lit(layer.BufferOffset) + ", " + Lit(layer.BufferCount) + ")";
 
+                private static string Saved(LayerPlan layer) => "new " + Span + "(_saved, " + Lit(layer.BufferOffset) + ", " + Lit(layer.BufferCount) + ")";
+
                 private static string Channels(LayerPlan layer) => Lit(layer.InShape[0]);
 
                 private static string Spatial(LayerPlan layer) => Lit(layer.InSize / layer.InShape[0]);
+            }
+
+            /// <summary>Layer normalization (eq. 10.13-10.15) over all units of each sample, gamma and beta per unit, as nn.LayerNorm(shape): the same in training and inference.</summary>
+            private sealed class LayerNormEmitter : LayerEmitter
+            {
+                public static readonly LayerNormEmitter Instance = new LayerNormEmitter();
+
+                public override string Signature(LayerPlan layer) => "LayerNorm(eps: " + Real(layer.Spec.Eps) + ")";
+
+                protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io)
+                {
+                    w.Line(Kernels + ".LayerNorm(" + io.Input + ", " + io.Output + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + Real(layer.Spec.Eps) + "f);");
+                }
+
+                protected override void Gradient(SourceWriter w, LayerPlan layer, SampleIo io)
+                {
+                    w.Line(Kernels + ".LayerNormBackward(" + io.Input + ", " + io.Delta + ", " + (io.InputDelta ?? "default(" + Span + ")") + ", " + WeightSlice(layer) + ", "
+                        + WeightSlice(layer, "g") + ", " + BiasSlice(layer, "g") + ", " + Real(layer.Spec.Eps) + "f);");
+                }
             }
         }
     }

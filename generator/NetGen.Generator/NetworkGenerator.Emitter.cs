@@ -1,6 +1,6 @@
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Reflection;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator
@@ -8,9 +8,9 @@ namespace NetGen.Generator
     public sealed partial class NetworkGenerator
     {
         /// <summary>
-        /// Writes the generated half of a network class from its <see cref="NetworkPlan"/>: the members of the contract
-        /// in DESIGN.md, every size a literal. Each layer kind's forward, backward and initialization code lives in
-        /// its own file (Emitter.Dense.cs, Emitter.Activation.cs).
+        /// Writes the generated half of a network class from its <see cref="NetworkPlan"/>: the members of the contract in
+        /// DESIGN.md, every size a literal. This part orders the layers (declaration order is topological), lays out their
+        /// storage and calls each layer kind's <see cref="LayerEmitter"/> (one file per kind) for the code of that layer.
         /// </summary>
         internal static partial class Emitter
         {
@@ -18,6 +18,7 @@ namespace NetGen.Generator
             private const string Guard = "global::NetGen.Guard";
             private const string Span = "global::System.Span<float>";
             private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+            private const string DocSpan = "global::System.ReadOnlySpan{float}";
 
             /// <summary>The version written into [GeneratedCode].</summary>
             internal static readonly string Version = typeof(Emitter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
@@ -42,20 +43,19 @@ namespace NetGen.Generator
                 }
 
                 if (plan.HasErrors) EmitInvalid(w, plan);
-                else EmitValid(w, plan, nullable);
+                else EmitValid(w, new Layout(plan), nullable);
 
                 foreach (var _ in spec.ContainingTypes) w.Close();
                 if (spec.Namespace != null) w.Close();
                 return w.ToString();
             }
 
-            private static void EmitValid(SourceWriter w, NetworkPlan plan, bool nullable)
+            private static void EmitValid(SourceWriter w, Layout layout, bool nullable)
             {
+                var plan = layout.Plan;
                 var spec = plan.Spec;
                 string type = spec.Type.Name;
-                int hidden = plan.HiddenLength;
-                int all = hidden + plan.OutputLength;
-                var output = plan.Layers[plan.Layers.Count - 1];
+                string q = nullable ? "?" : "";
 
                 EmitDocumentation(w, plan);
                 w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen\", \"" + Version + "\")]");
@@ -65,7 +65,7 @@ namespace NetGen.Generator
                 w.Line("/// <summary>Number of input values per sample: " + Shape(spec.InputShape) + ", flattened.</summary>");
                 w.Line("public const int InputLength = " + Lit(plan.InputLength) + ";");
                 w.Line();
-                w.Line("/// <summary>Number of output values per sample.</summary>");
+                w.Line("/// <summary>Number of output values per sample" + (layout.Heads.Count > 1 ? ": the " + Lit(layout.Heads.Count) + " outputs' values one after the other (" + string.Join(", ", layout.Heads.Select(h => h.Name + " " + Lit(h.OutSize))) + ")" : "") + ".</summary>");
                 w.Line("public const int OutputLength = " + Lit(plan.OutputLength) + ";");
                 w.Line();
                 w.Line("/// <summary>Number of trainable parameters (weights and biases of every layer).</summary>");
@@ -78,31 +78,50 @@ namespace NetGen.Generator
                 {
                     w.Line("private readonly float[] _effective = new float[" + Lit(plan.EffectiveLength) + "]; // effective weights (weight normalization, weight noise) for training");
                     w.Line("private readonly float[] _effectiveGradients = new float[" + Lit(plan.EffectiveLength) + "];");
-                    w.Line("[global::System.ThreadStatic]");
-                    w.Line("private static float[]" + (nullable ? "?" : "") + " t_effective;");
-                }
-                w.Line();
-                int columns = ColumnsLength(plan);
-                EmitTrainingFields(w, plan, columns);
-                w.Line();
-                EmitGeometries(w, plan);
-                w.Line("// Batched inference storage, one per thread, so Forward may run on several threads at once.");
-                w.Line("[global::System.ThreadStatic]");
-                w.Line("private static float[]" + (nullable ? "?" : "") + " t_blocks;");
-                w.Line();
-                if (hidden > 0)
-                {
-                    w.Line("// Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.");
-                    w.Line("[global::System.ThreadStatic]");
-                    w.Line("private static float[]" + (nullable ? "?" : "") + " t_hidden;");
                 }
 
-                if (columns > 0)
+                w.Line();
+                w.Line("// Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.");
+                w.Line("private float[] _activations = new float[0];");
+                w.Line("private float[] _deltas = new float[0];");
+                if (layout.ScratchLength > 0) w.Line("private float[] _scratch = new float[0]; // deltas of layers read by several layers, before they are added up");
+                if (layout.Masks) w.Line("private float[] _masks = new float[0]; // dropout masks, laid out as the activations");
+                if (layout.Labels) w.Line("private float[] _labelTargets = new float[0]; // one-hot targets of the labels overloads");
+                w.Line("private int _capacity;");
+                if (layout.Columns > 0) w.Line("private readonly float[] _trainColumns = new float[" + Lit(layout.Columns) + "]; // im2col scratch of the largest convolution");
+                if (plan.BufferLength > 0) w.Line("private readonly float[] _saved = new float[" + Lit(plan.BufferLength) + "]; // batch normalization: the batch's mean and 1/sigma per channel");
+                w.Line();
+
+                foreach (var layer in plan.Layers)
                 {
+                    var fields = new SourceWriter();
+                    For(layer.Spec.Kind).Fields(fields, layer);
+                    string text = fields.ToString();
+                    if (text.Length == 0) continue;
+                    w.Line("// " + Describe(plan, layer));
+                    foreach (var line in text.TrimEnd('\n').Split('\n')) w.Line(line);
                     w.Line();
-                    w.Line("// Inference im2col scratch, one per thread.");
+                }
+
+                w.Line("// Inference storage, one per thread, so Forward may run on several threads at once.");
+                w.Line("[global::System.ThreadStatic]");
+                w.Line("private static float[]" + q + " t_blocks; // batched: every layer's outputs as [batch, size] blocks");
+                if (plan.HiddenLength > 0)
+                {
                     w.Line("[global::System.ThreadStatic]");
-                    w.Line("private static float[]" + (nullable ? "?" : "") + " t_columns;");
+                    w.Line("private static float[]" + q + " t_hidden; // one sample: the hidden layers' outputs");
+                }
+
+                if (layout.Columns > 0)
+                {
+                    w.Line("[global::System.ThreadStatic]");
+                    w.Line("private static float[]" + q + " t_columns; // im2col scratch");
+                }
+
+                if (plan.EffectiveLength > 0)
+                {
+                    w.Line("[global::System.ThreadStatic]");
+                    w.Line("private static float[]" + q + " t_effective; // effective weights");
                 }
 
                 w.Line();
@@ -126,7 +145,7 @@ namespace NetGen.Generator
                     w.Line();
                 }
 
-                EmitInitialize(w, plan);
+                EmitInitialize(w, layout);
 
                 w.Line("/// <summary>All " + Lit(plan.ParameterCount) + " parameters: per layer its weight, then its bias, in PyTorch's layout.</summary>");
                 w.Line("public " + Span + " Parameters => _parameters;");
@@ -140,7 +159,7 @@ namespace NetGen.Generator
                 w.Line("/// <summary>Auto (the default): Forward infers and ComputeGradients trains; Training or Inference makes both do that.</summary>");
                 w.Line("public global::NetGen.NetworkMode Mode { get; set; }");
                 w.Line();
-                if (Stochastic(plan))
+                if (layout.Stochastic)
                 {
                     w.Line("/// <summary>The random source of dropout and noise; reseeded by <see cref=\"Initialize\"/>, or set one to reproduce masks.</summary>");
                     w.Line("public global::NetGen.Rng Randomness { get; set; } = new global::NetGen.Rng(0);");
@@ -154,12 +173,25 @@ namespace NetGen.Generator
                 w.Line("int global::NetGen.INetwork.ParameterCount => ParameterCount;");
                 w.Line();
 
-                string scratch = hidden > 0 ? "t_hidden ?? (t_hidden = new float[" + Lit(hidden) + "])" : "default(" + Span + ")";
-                string columnScratch = columns > 0 ? "t_columns ?? (t_columns = new float[" + Lit(columns) + "])" : "default(" + Span + ")";
+                EmitForwardMembers(w, layout, nullable);
+                EmitTrainingMembers(w, layout);
+                EmitRun(w, layout);
+                EmitEffectiveWeights(w, plan);
+                EmitReserve(w, layout);
+                EmitBatchForward(w, layout);
+                EmitBackward(w, layout);
+                w.Close();
+            }
+
+            private static void EmitForwardMembers(SourceWriter w, Layout layout, bool nullable)
+            {
+                var plan = layout.Plan;
+                string hidden = plan.HiddenLength > 0 ? "t_hidden ?? (t_hidden = new float[" + Lit(plan.HiddenLength) + "])" : null!;
+                string columns = layout.Columns > 0 ? "t_columns ?? (t_columns = new float[" + Lit(layout.Columns) + "])" : null!;
 
                 w.Line("/// <summary>Inference for one sample (" + Lit(plan.InputLength) + " values in, " + Lit(plan.OutputLength) + " out); safe to call from several threads at once.</summary>");
-                w.Line("/// <param name=\"input\">The sample, " + Shape(spec.InputShape) + " flattened.</param>");
-                w.Line("/// <param name=\"output\">Receives the network's output.</param>");
+                w.Line("/// <param name=\"input\">The sample, " + Shape(plan.Spec.InputShape) + " flattened.</param>");
+                w.Line("/// <param name=\"output\">Receives the network's output" + (layout.Heads.Count > 1 ? "s, one after the other" : "") + ".</param>");
                 w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
                 w.Line("public void Forward(" + ReadOnlySpan + " input, " + Span + " output)");
                 w.Open();
@@ -171,7 +203,7 @@ namespace NetGen.Generator
                     w.Line("EffectiveWeights(e, Mode == global::NetGen.NetworkMode.Training);");
                 }
 
-                w.Line("Run(input, " + scratch + ", output, true, " + columnScratch + ", Mode == global::NetGen.NetworkMode.Training" + EffectiveArgument(plan) + ");");
+                w.Line("Run(" + RunArguments(layout, "input", hidden, "output", columns, "Mode == global::NetGen.NetworkMode.Training") + ");");
                 w.Close();
                 w.Line();
 
@@ -185,23 +217,23 @@ namespace NetGen.Generator
                 w.Line(Guard + ".Batch(batch);");
                 w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
                 w.Line(Guard + ".BatchLength(\"outputs\", batch, OutputLength, outputs.Length);");
-                if (Stochastic(plan) || plan.EffectiveLength > 0) w.Line("bool training = Mode == global::NetGen.NetworkMode.Training;");
+                if (layout.Stochastic || plan.EffectiveLength > 0) w.Line("bool training = Mode == global::NetGen.NetworkMode.Training;");
                 if (plan.EffectiveLength > 0)
                 {
                     w.Line(Span + " e = t_effective ?? (t_effective = new float[" + Lit(plan.EffectiveLength) + "]);");
                     w.Line("EffectiveWeights(e, training);");
                 }
 
-                if (columns > 0) w.Line(Span + " columns = " + columnScratch + ";");
-                if (Stochastic(plan))
+                if (layout.Columns > 0) w.Line(Span + " columns = " + columns + ";");
+                if (layout.Stochastic)
                 {
                     w.Line("if (training)");
                     w.Open();
                     w.Line("// Monte-Carlo passes: sample by sample, so no batch storage holds masks");
-                    w.Line(Span + " hidden = " + scratch + ";");
+                    if (plan.HiddenLength > 0) w.Line(Span + " hidden = " + hidden + ";");
                     w.Line("for (int n = 0; n < batch; n++)");
                     w.Open();
-                    w.Line("Run(inputs.Slice(n * " + Lit(plan.InputLength) + ", " + Lit(plan.InputLength) + "), hidden, outputs.Slice(n * " + Lit(plan.OutputLength) + ", " + Lit(plan.OutputLength) + "), true, " + (columns > 0 ? "columns" : "default(" + Span + ")") + ", true" + EffectiveArgument(plan) + ");");
+                    w.Line("Run(" + RunArguments(layout, "inputs.Slice(n * InputLength, InputLength)", "hidden", "outputs.Slice(n * OutputLength, OutputLength)", "columns", "true") + ");");
                     w.Close();
                     w.Line();
                     w.Line("return;");
@@ -211,80 +243,100 @@ namespace NetGen.Generator
 
                 w.Line("// Layer by layer over the batch, in this thread's storage (grown for a larger batch).");
                 w.Line("float[]" + (nullable ? "?" : "") + " blocks = t_blocks;");
-                w.Line("if (blocks is null || blocks.Length < (long)batch * " + Lit(all) + ") t_blocks = blocks = new float[(long)batch * " + Lit(all) + "];");
-                w.Line("BatchForward(inputs, batch, true, false, blocks" + (columns > 0 ? ", columns" : "") + EffectiveArgument(plan) + ");" + (plan.BufferLength > 0 ? " // batch normalization: running statistics" : ""));
-                w.Line("new " + ReadOnlySpan + "(blocks, batch * " + Lit(hidden) + ", batch * " + Lit(plan.OutputLength) + ").CopyTo(outputs);");
+                w.Line("if (blocks is null || blocks.Length < (long)batch * " + Lit(plan.ActivationLength) + ") t_blocks = blocks = new float[(long)batch * " + Lit(plan.ActivationLength) + "];");
+                w.Line("BatchForward(" + BatchForwardArguments(layout, "true", "false", "blocks", "columns", "e") + ");" + (plan.BufferLength > 0 ? " // batch normalization: running statistics" : ""));
+                if (layout.Heads.Count == 1)
+                {
+                    var head = layout.Heads[0];
+                    w.Line("new " + ReadOnlySpan + "(blocks, " + Offset(head) + ", batch * " + Lit(head.OutSize) + ").CopyTo(outputs);");
+                }
+                else
+                {
+                    w.Line("for (int n = 0; n < batch; n++)");
+                    w.Open();
+                    foreach (var head in layout.Heads)
+                    {
+                        w.Line("new " + ReadOnlySpan + "(blocks, " + Offset(head) + " + n * " + Lit(head.OutSize) + ", " + Lit(head.OutSize) + ").CopyTo(outputs.Slice(n * OutputLength + " + Lit(head.OutputOffset) + ", " + Lit(head.OutSize) + ")); // " + head.Name);
+                    }
+
+                    w.Close();
+                }
+
                 w.Close();
                 w.Line();
+            }
 
-                w.Line("/// <summary>Training-mode forward and backward pass: writes <see cref=\"Gradients\"/> = d(mean loss)/d(parameters) and returns the mean " + LossName(plan.Loss) + ".</summary>");
+            /// <summary>"batch * 8084" (or "0"): where a layer's block starts in the batch storage.</summary>
+            private static string Offset(LayerPlan layer) => layer.ActivationOffset == 0 ? "0" : "batch * " + Lit(layer.ActivationOffset);
+
+            private static void EmitTrainingMembers(SourceWriter w, Layout layout)
+            {
+                var plan = layout.Plan;
+                string lossText = layout.Heads.Count == 1
+                    ? LossName(layout.Heads[0].Loss)
+                    : "sum over the outputs of each output's loss weight times its mean loss (eq. 8.21)";
+                w.Line("/// <summary>Training-mode forward and backward pass: writes <see cref=\"Gradients\"/> = d(loss)/d(parameters) and returns the " + (layout.Heads.Count == 1 ? "mean " : "") + lossText + ".</summary>");
                 w.Line("/// <param name=\"inputs\">batch * " + Lit(plan.InputLength) + " values.</param>");
-                w.Line("/// <param name=\"targets\">batch * " + Lit(plan.OutputLength) + " target values.</param>");
+                w.Line("/// <param name=\"targets\">batch * " + Lit(plan.OutputLength) + " target values" + (layout.Heads.Count > 1 ? ", laid out as the outputs" : "") + "; NaN marks a missing label.</param>");
                 w.Line("/// <param name=\"batch\">The number of samples.</param>");
-                w.Line("/// <returns>The loss averaged over " + (plan.Loss == Loss.CrossEntropy ? "the batch" : "every output of the batch") + ", as PyTorch's default reduction.</returns>");
+                w.Line("/// <returns>The loss: each output's mean over its labels present, as PyTorch's default reduction" + (layout.Heads.Count > 1 ? ", weighted and summed" : "") + ".</returns>");
                 w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or batch is not positive.</exception>");
                 w.Line("public float ComputeGradients(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " targets, int batch)");
                 w.Open();
                 w.Line(Guard + ".Batch(batch);");
                 w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
                 w.Line(Guard + ".BatchLength(\"targets\", batch, OutputLength, targets.Length);");
-                EmitTrainingPass(w, plan, labels: false);
+                w.Line("return Train(inputs, targets, batch);");
                 w.Close();
                 w.Line();
 
-                w.Line("/// <summary>As <see cref=\"ComputeGradients(" + DocSpan + ", " + DocSpan + ", int)\"/> with class labels: one-hot targets" + (plan.OutputLength == 1 ? " (this network has one output: the label 0 or 1 is its target)" : "") + ".</summary>");
-                w.Line("/// <param name=\"inputs\">batch * " + Lit(plan.InputLength) + " values.</param>");
-                w.Line("/// <param name=\"labels\">batch labels in [0, " + Lit(plan.OutputLength == 1 ? 1 : plan.OutputLength - 1) + "].</param>");
-                w.Line("/// <param name=\"batch\">The number of samples.</param>");
-                w.Line("/// <returns>The mean loss.</returns>");
-                w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, a label is out of range, or batch is not positive.</exception>");
-                w.Line("public float ComputeGradients(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, int batch)");
-                w.Open();
-                w.Line(Guard + ".Batch(batch);");
-                w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
-                w.Line(Guard + ".Length(\"labels\", batch, labels.Length);");
-                w.Line(Guard + ".Labels(labels, OutputLength);");
-                EmitTrainingPass(w, plan, labels: true);
-                w.Close();
-                w.Line();
-
-                EmitTrainStep(w, ReadOnlySpan + " targets", "targets", "targets");
-                EmitTrainStep(w, "global::System.ReadOnlySpan<int> labels", "labels", "labels");
-
-                // The per-sample forward pass, shared by inference and training.
-                w.Line("/// <summary>The forward pass of one sample. <paramref name=\"h\"/> receives the hidden activations (" + Lit(hidden) + " values); with <paramref name=\"outputActivation\"/> false the output keeps its pre-activations (the loss applies " + output.Spec.Act + " itself).</summary>");
-                w.Line("private void Run(" + ReadOnlySpan + " x, " + Span + " h, " + Span + " y, bool outputActivation, " + Span + " columns, bool training" + EffectiveParameter(plan) + ")");
-                w.Open();
-                w.Line(ReadOnlySpan + " p = _parameters;");
-                string previous = "x";
-                foreach (var layer in plan.Layers)
+                if (layout.Labels)
                 {
-                    bool last = layer.Index == plan.Layers.Count - 1;
-                    string target = last ? "y" : Activation(layer);
-                    w.Line("// " + Describe(layer) + Strategy(layer) + (last ? " (output)" : ""));
-                    if (!last) w.Line(Span + " " + target + " = h.Slice(" + Lit(layer.ActivationOffset) + ", " + Lit(layer.OutSize) + ");");
-                    EmitForward(w, layer, previous, target, last, "default(" + Span + ")");
-                    previous = target;
+                    w.Line("/// <summary>As <see cref=\"ComputeGradients(" + DocSpan + ", " + DocSpan + ", int)\"/> with class labels: one-hot targets" + (plan.OutputLength == 1 ? " (this network has one output: the label 0 or 1 is its target)" : "") + ".</summary>");
+                    w.Line("/// <param name=\"inputs\">batch * " + Lit(plan.InputLength) + " values.</param>");
+                    w.Line("/// <param name=\"labels\">batch labels in [0, " + Lit(plan.OutputLength == 1 ? 1 : plan.OutputLength - 1) + "].</param>");
+                    w.Line("/// <param name=\"batch\">The number of samples.</param>");
+                    w.Line("/// <returns>The mean loss.</returns>");
+                    w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, a label is out of range, or batch is not positive.</exception>");
+                    w.Line("public float ComputeGradients(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, int batch)");
+                    w.Open();
+                    w.Line(Guard + ".Batch(batch);");
+                    w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
+                    w.Line(Guard + ".Length(\"labels\", batch, labels.Length);");
+                    w.Line(Guard + ".Labels(labels, OutputLength);");
+                    w.Line("Reserve(batch);");
+                    w.Line(Span + " targets = new " + Span + "(_labelTargets, 0, batch * OutputLength);");
+                    w.Line("for (int n = 0; n < batch; n++) " + Kernels + ".LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));");
+                    w.Line("return Train(inputs, targets, batch);");
+                    w.Close();
+                }
+                else
+                {
+                    w.Line("/// <summary>Not available: class labels fit a network with one softmax or sigmoid output; this one has " + (layout.Heads.Count > 1 ? Lit(layout.Heads.Count) + " outputs" : "a " + layout.Heads[0].Spec.Act + " output") + ", so pass targets.</summary>");
+                    w.Line("/// <exception cref=\"global::System.NotSupportedException\">Always.</exception>");
+                    w.Line("public float ComputeGradients(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, int batch)");
+                    w.Open();
+                    string why = layout.Heads.Count > 1
+                        ? plan.Spec.Type.Name + " has " + Lit(layout.Heads.Count) + " outputs (" + string.Join(", ", layout.Heads.Select(h => h.Name)) + "): pass targets, the outputs' targets one after the other per sample, NaN where a label is missing."
+                        : plan.Spec.Type.Name + " has a " + layout.Heads[0].Spec.Act + " output: class labels need a softmax or sigmoid output; pass targets.";
+                    w.Line("throw new global::System.NotSupportedException(\"" + why + "\");");
+                    w.Close();
                 }
 
-                w.Close();
                 w.Line();
-
-                EmitEffectiveWeights(w, plan);
-                EmitReserve(w, plan);
-                EmitBatchForward(w, plan);
-                EmitBackward(w, plan);
-                w.Close();
+                EmitTrainStep(w, ReadOnlySpan + " targets", "targets", "targets");
+                EmitTrainStep(w, "global::System.ReadOnlySpan<int> labels", "labels", "labels");
+                EmitTrain(w, layout);
             }
 
             private static void EmitTrainStep(SourceWriter w, string parameter, string name, string what)
             {
-                w.Line("/// <summary>ComputeGradients, then one step of <paramref name=\"optimizer\"/> on the parameters; returns the mean loss.</summary>");
+                w.Line("/// <summary>ComputeGradients, then one step of <paramref name=\"optimizer\"/> on the parameters; returns the loss.</summary>");
                 w.Line("/// <param name=\"inputs\">batch * InputLength values.</param>");
                 w.Line("/// <param name=\"" + name + "\">The " + what + " of the samples.</param>");
                 w.Line("/// <param name=\"batch\">The number of samples.</param>");
                 w.Line("/// <param name=\"optimizer\">Updates the parameters from the gradients.</param>");
-                w.Line("/// <returns>The mean loss before the step.</returns>");
+                w.Line("/// <returns>The loss before the step.</returns>");
                 w.Line("public float TrainStep(" + ReadOnlySpan + " inputs, " + parameter + ", int batch, global::NetGen.IOptimizer optimizer)");
                 w.Open();
                 w.Line(Guard + ".NotNull(optimizer, \"optimizer\");");
@@ -295,106 +347,42 @@ namespace NetGen.Generator
                 w.Line();
             }
 
-            /// <summary>Dispatches a layer's forward code to its emitter.</summary>
-            private static void EmitForward(SourceWriter w, LayerPlan layer, string input, string output, bool isOutput, string mask)
+            private static void EmitInitialize(SourceWriter w, Layout layout)
             {
-                switch (layer.Spec.Kind)
-                {
-                    case LayerKind.Dropout:
-                    case LayerKind.AlphaDropout:
-                    case LayerKind.GaussianNoise:
-                    case LayerKind.BatchNorm:
-                    case LayerKind.LayerNorm:
-                        Normalization.Forward(w, layer, input, output, mask);
-                        break;
-                    case LayerKind.Dense:
-                        Dense.Forward(w, layer, input, output);
-                        break;
-                    case LayerKind.Conv:
-                        Conv.Forward(w, layer, input, output);
-                        break;
-                    case LayerKind.ConvTranspose:
-                        Conv.TransposedForward(w, layer, input, output);
-                        break;
-                    case LayerKind.MaxPool:
-                    case LayerKind.AvgPool:
-                        Pool.Forward(w, layer, input, output);
-                        break;
-                    default: // Activation, Flatten
-                        w.Line(input + ".CopyTo(" + output + ");");
-                        break;
-                }
-
-                // The layer's activation, in place; on the output layer only when the loss does not apply it itself.
-                if (layer.Spec.Act == Act.Identity) return;
-                if (isOutput)
-                {
-                    w.Line("if (outputActivation)");
-                    w.Open();
-                    EmitActivation(w, layer.Spec.Act, output);
-                    w.Close();
-                }
-                else
-                {
-                    EmitActivation(w, layer.Spec.Act, output);
-                }
-            }
-
-            /// <summary>Dispatches a layer's backward code (parameter gradients; input deltas when <paramref name="inputDelta"/> is set) to its emitter.</summary>
-            private static void EmitBackward(SourceWriter w, LayerPlan layer, string input, string delta, string? inputDelta, string mask)
-            {
-                switch (layer.Spec.Kind)
-                {
-                    case LayerKind.Dropout:
-                    case LayerKind.AlphaDropout:
-                    case LayerKind.GaussianNoise:
-                    case LayerKind.BatchNorm:
-                    case LayerKind.LayerNorm:
-                        Normalization.Backward(w, layer, input, delta, inputDelta, mask);
-                        break;
-                    case LayerKind.Dense:
-                        Dense.Backward(w, layer, input, delta, inputDelta);
-                        break;
-                    case LayerKind.Conv:
-                        Conv.Backward(w, layer, input, delta, inputDelta);
-                        break;
-                    case LayerKind.ConvTranspose:
-                        Conv.TransposedBackward(w, layer, input, delta, inputDelta);
-                        break;
-                    case LayerKind.MaxPool:
-                    case LayerKind.AvgPool:
-                        Pool.Backward(w, layer, input, delta, inputDelta);
-                        break;
-                    default: // Activation, Flatten: s = x, so dL/dx = dL/ds
-                        if (inputDelta != null) w.Line(delta + ".CopyTo(" + inputDelta + ");");
-                        break;
-                }
-            }
-
-            private static void EmitInitialize(SourceWriter w, NetworkPlan plan)
-            {
-                w.Line("/// <summary>Sets every parameter to its initial value for <paramref name=\"seed\"/>: weights by each layer's initializer (chapter 9), biases zero.</summary>");
+                var plan = layout.Plan;
+                w.Line("/// <summary>Sets every parameter to its initial value for <paramref name=\"seed\"/>: weights by each layer's initializer (chapter 9), biases constant.</summary>");
                 w.Line("/// <param name=\"seed\">The seed; layer i draws from its own stream (seed, i), so changing one layer leaves the others' initial values alone.</param>");
                 w.Line("public void Initialize(int seed)");
                 w.Open();
-                w.Line(Span + " p = _parameters;");
+                if (plan.ParameterCount > 0) w.Line(Span + " p = _parameters;");
                 foreach (var layer in plan.Layers)
                 {
                     if (layer.ParameterCount == 0) continue;
-                    w.Line("// " + Describe(layer));
-                    EmitInitializer(w, layer);
-                    if (layer.BufferCount > 0)
-                    {
-                        int channels = layer.BufferCount / 2;
-                        w.Line("global::System.Array.Clear(_buffers, " + Lit(layer.BufferOffset) + ", " + Lit(channels) + "); // running mean 0");
-                        w.Line("global::System.Array.Fill(_buffers, 1f, " + Lit(layer.BufferOffset + channels) + ", " + Lit(channels) + "); // running variance 1");
-                    }
+                    w.Line("// " + Describe(plan, layer));
+                    For(layer.Spec.Kind).Initialize(w, layer);
                 }
 
-                if (Stochastic(plan)) w.Line("Randomness = new global::NetGen.Rng(seed, 0);");
-
+                if (layout.Stochastic) w.Line("Randomness = new global::NetGen.Rng(seed, 0);");
                 w.Close();
                 w.Line();
+            }
+
+            /// <summary>Writes a layer's weight initialization (chapter 9, from its fans) and constant biases.</summary>
+            private static void EmitInitializer(SourceWriter w, LayerPlan layer)
+            {
+                var spec = layer.Spec;
+                w.Line("global::NetGen.Initializers.Initialize(" + RawWeightSlice(layer, "p") + ", init: global::NetGen.Init." + layer.Init + ", fanIn: " + Lit(layer.FanIn) + ", fanOut: " + Lit(layer.FanOut)
+                    + ", scale: " + Real(spec.InitScale) + ", gain: " + Real(spec.Gain) + ", rng: new global::NetGen.Rng(seed, " + Lit(layer.Index + 1) + "));");
+                if (layer.NormCount > 0)
+                {
+                    w.Line(Kernels + ".RowNorms(" + RawWeightSlice(layer, "p") + ", " + NormSlice(layer, "p") + ", " + Lit(layer.NormCount) + "); // weight normalization: g = ||v||, so w = v at first");
+                }
+
+                if (layer.BiasCount > 0)
+                {
+                    string bias = "p.Slice(" + Lit(layer.BiasOffset) + ", " + Lit(layer.BiasCount) + ")";
+                    w.Line(spec.BiasInit == 0 ? bias + ".Clear();" : bias + ".Fill(" + Real(spec.BiasInit) + "f);");
+                }
             }
 
             /// <summary>The body of every member of a network with errors: the analyzers report why, the members exist so that code using them compiles.</summary>
@@ -453,68 +441,43 @@ namespace NetGen.Generator
                 w.Close();
             }
 
+
             private static void EmitDocumentation(SourceWriter w, NetworkPlan plan)
             {
                 var spec = plan.Spec;
+                var heads = plan.Outputs.ToList();
+                string outputs = heads.Count == 1
+                    ? Shape(heads[0].OutShape) + ", " + Count(plan.Layers.Count, "layer") + ", " + Count(plan.ParameterCount, "parameter") + "; " + LossName(heads[0].Loss) + " loss."
+                    : Lit(heads.Count) + " outputs (" + string.Join(", ", heads.Select(h => h.Name + " " + Shape(h.OutShape))) + "), " + Count(plan.Layers.Count, "layer") + ", " + Count(plan.ParameterCount, "parameter") + "; the loss is the weighted sum of the outputs' losses (eq. 8.21).";
                 w.Line("/// <summary>");
-                w.Line("/// Neural network generated by NetGen: " + Shape(spec.InputShape) + " -> " + Shape(plan.Layers[plan.Layers.Count - 1].OutShape) + ", " + Count(plan.Layers.Count, "layer") + ", " + Count(plan.ParameterCount, "parameter") + "; " + LossName(plan.Loss) + " loss.");
+                w.Line("/// Neural network generated by NetGen: " + Shape(spec.InputShape) + " -> " + outputs);
                 w.Line("/// </summary>");
                 w.Line("/// <remarks>");
                 w.Line("/// <list type=\"table\">");
-                w.Line("/// <listheader><term>layer</term><description>output shape; parameters</description></listheader>");
+                w.Line("/// <listheader><term>layer</term><description>input; output shape; parameters</description></listheader>");
                 w.Line("/// <item><term>input</term><description>" + Shape(spec.InputShape) + "</description></item>");
                 foreach (var layer in plan.Layers)
                 {
                     string parameters = layer.ParameterCount == 0
                         ? "none"
-                        : Lit(layer.ParameterCount, true) + " (" + (layer.NormCount > 0 ? "weight-normalized: g " + Lit(layer.NormCount) + ", v " : "weight ") + WeightShape(layer) + (layer.BiasCount > 0 ? ", bias " + Lit(layer.BiasCount) : ", no bias") + ", from index " + Lit(layer.NormCount > 0 ? layer.NormOffset : layer.WeightOffset, true) + ")";
-                    w.Line("/// <item><term>" + layer.Name + ": " + Signature(layer) + "</term><description>" + Shape(layer.OutShape) + "; " + parameters + "</description></item>");
+                        : Lit(layer.ParameterCount, true) + " (" + (layer.NormCount > 0 ? "weight-normalized: g " + Lit(layer.NormCount) + ", v " : "weight ") + string.Join("x", LayerGraph.WeightShape(layer).Select(v => Lit(v))) + (layer.BiasCount > 0 ? ", bias " + Lit(layer.BiasCount) : ", no bias") + ", from index " + Lit(layer.NormCount > 0 ? layer.NormOffset : layer.WeightOffset, true) + ")";
+                    string output = layer.IsOutput ? "; output" + (heads.Count > 1 ? " " + Lit(heads.IndexOf(layer) + 1) + " of " + Lit(heads.Count) + ", " + LossName(layer.Loss) + (layer.LossWeight != 1.0 ? ", weight " + Real(layer.LossWeight) : "") : "") : "";
+                    w.Line("/// <item><term>" + layer.Name + ": " + For(layer.Spec.Kind).Signature(layer) + "</term><description>from " + InputNames(plan, layer) + "; " + Shape(layer.OutShape) + "; " + parameters + output + "</description></item>");
                 }
 
                 w.Line("/// </list>");
                 w.Line("/// </remarks>");
             }
 
-            /// <summary>"dense1: Dense(128, ReLU), 784 -> 128".</summary>
-            internal static string Describe(LayerPlan layer)
-                => layer.Name + ": " + Signature(layer) + ", " + Shape(layer.InShape) + " -> " + Shape(layer.OutShape);
+            /// <summary>"conv1, stem": the names of the layers a layer reads ("input" for the network's input).</summary>
+            private static string InputNames(NetworkPlan plan, LayerPlan layer)
+                => string.Join(", ", layer.Inputs.Select(i => i == LayerPlan.NetworkInput ? LayerGraph.InputName : plan.Layers[i].Name));
 
-            private static string Signature(LayerPlan layer)
+            /// <summary>"dense1: Dense(128, ReLU), (784) -> (128)", with "from stem" where the layer does not read just the previous one.</summary>
+            internal static string Describe(NetworkPlan plan, LayerPlan layer)
             {
-                var spec = layer.Spec;
-                string act = spec.Act == Act.Identity ? "" : ", " + spec.Act;
-                bool parameterized = spec.Kind == LayerKind.Dense || spec.Kind == LayerKind.Conv || spec.Kind == LayerKind.ConvTranspose;
-                string bias = spec.Bias || !parameterized ? "" : ", no bias";
-                switch (spec.Kind)
-                {
-                    case LayerKind.Dense:
-                        return "Dense(" + Lit(spec.Units) + act + bias + ")";
-                    case LayerKind.Conv:
-                    case LayerKind.ConvTranspose:
-                    case LayerKind.MaxPool:
-                    case LayerKind.AvgPool:
-                        var window = layer.Window!;
-                        bool conv = spec.Kind == LayerKind.Conv || spec.Kind == LayerKind.ConvTranspose;
-                        string text = spec.AttributeName + "(" + (conv ? Lit(spec.Units) + ", k: " : "") + Sizes(window.Kernel, "x");
-                        if (window.Stride[0] != (conv ? 1 : window.Kernel[0])) text += ", s: " + Lit(window.Stride[0]);
-                        if (window.Padding.Any(p => p != 0)) text += ", p: " + Sizes(window.Padding, "x");
-                        if (window.Dilation[0] != 1) text += ", d: " + Lit(window.Dilation[0]);
-                        if (window.OutputPadding != 0) text += ", a: " + Lit(window.OutputPadding);
-                        if (spec.Kind == LayerKind.AvgPool && !spec.CountIncludePad) text += ", padding not counted";
-                        return text + act + bias + ")";
-                    case LayerKind.Flatten:
-                        return "Flatten";
-                    case LayerKind.Dropout:
-                    case LayerKind.AlphaDropout:
-                    case LayerKind.GaussianNoise:
-                        return spec.AttributeName + "(" + Real(spec.Rate) + ")";
-                    case LayerKind.BatchNorm:
-                        return "BatchNorm(eps: " + Real(spec.Eps) + ", momentum: " + Real(spec.Momentum) + ")";
-                    case LayerKind.LayerNorm:
-                        return "LayerNorm(eps: " + Real(spec.Eps) + ")";
-                    default:
-                        return "Activation(" + spec.Act + ")";
-                }
+                bool chain = layer.Inputs.Count == 1 && layer.Inputs[0] == layer.Index - 1;
+                return layer.Name + ": " + For(layer.Spec.Kind).Signature(layer) + ", " + (chain ? "" : "from " + InputNames(plan, layer) + ", ") + Shape(layer.InShape) + " -> " + Shape(layer.OutShape);
             }
 
             /// <summary>"5x5" for a square kernel, or its sizes per axis; a single number when all are equal.</summary>
@@ -522,43 +485,6 @@ namespace NetGen.Generator
             {
                 bool same = sizes.All(v => v == sizes[0]);
                 return same ? Lit(sizes[0]) : string.Join(separator, sizes.Select(v => Lit(v)));
-            }
-
-            /// <summary>The dimensions of a layer's weight in PyTorch's layout: dense [out, in], conv [F, C, k...], transposed conv [C, F, k...].</summary>
-            private static string WeightShape(LayerPlan layer)
-            {
-                switch (layer.Spec.Kind)
-                {
-                    case LayerKind.Conv:
-                        return Lit(layer.OutShape[0]) + "x" + Lit(layer.InShape[0]) + "x" + string.Join("x", layer.Window!.Kernel.Select(v => Lit(v)));
-                    case LayerKind.ConvTranspose:
-                        return Lit(layer.InShape[0]) + "x" + Lit(layer.OutShape[0]) + "x" + string.Join("x", layer.Window!.Kernel.Select(v => Lit(v)));
-                    case LayerKind.BatchNorm:
-                    case LayerKind.LayerNorm:
-                        return Lit(layer.WeightCount);
-                    default:
-                        return Lit(layer.OutSize) + "x" + Lit(layer.InSize);
-                }
-            }
-
-            /// <summary>Writes a layer's weight initialization (chapter 9, from its fans) and zero biases.</summary>
-            private static void EmitInitializer(SourceWriter w, LayerPlan layer)
-            {
-                string weights = "p.Slice(" + Lit(layer.WeightOffset) + ", " + Lit(layer.WeightCount) + ")";
-                string rng = "new global::NetGen.Rng(seed, " + Lit(layer.Index + 1) + ")";
-                var spec = layer.Spec;
-                w.Line("global::NetGen.Initializers.Initialize(" + weights + ", global::NetGen.Init." + layer.Init + ", " + Lit(layer.FanIn) + ", " + Lit(layer.FanOut) + ", "
-                    + Real(spec.InitScale) + ", " + Real(spec.Gain) + ", " + rng + ");");
-                if (layer.NormCount > 0)
-                {
-                    w.Line(Kernels + ".RowNorms(" + RawWeightSlice(layer, "p") + ", " + NormSlice(layer, "p") + ", " + Lit(layer.NormCount) + "); // weight normalization: g = ||v||, so w = v at first");
-                }
-
-                if (layer.BiasCount > 0)
-                {
-                    string bias = "p.Slice(" + Lit(layer.BiasOffset) + ", " + Lit(layer.BiasCount) + ")";
-                    w.Line(spec.BiasInit == 0 ? bias + ".Clear();" : bias + ".Fill(" + Real(spec.BiasInit) + "f);");
-                }
             }
 
             /// <summary>A double as a C# literal, invariant and round-trippable ("0.01", "2.0").</summary>
@@ -580,10 +506,8 @@ namespace NetGen.Generator
 
             private static string NormSlice(LayerPlan layer, string buffer) => buffer + ".Slice(" + Lit(layer.NormOffset) + ", " + Lit(layer.NormCount) + ")";
 
-            /// <summary>", e" when the network has effective weights (passed to the passes).</summary>
-            private static string EffectiveArgument(NetworkPlan plan, string name = "e") => plan.EffectiveLength > 0 ? ", " + name : "";
-
-            private static string EffectiveParameter(NetworkPlan plan) => plan.EffectiveLength > 0 ? ", " + ReadOnlySpan + " e" : "";
+            internal static string BiasSlice(LayerPlan layer, string buffer = "p")
+                => layer.BiasCount > 0 ? buffer + ".Slice(" + Lit(layer.BiasOffset) + ", " + Lit(layer.BiasCount) + ")" : "default(" + (buffer == "p" ? ReadOnlySpan : Span) + ")";
 
             private static void EmitEffectiveWeights(SourceWriter w, NetworkPlan plan)
             {
@@ -623,40 +547,8 @@ namespace NetGen.Generator
                 w.Line();
             }
 
-            internal static string BiasSlice(LayerPlan layer, string buffer = "p")
-                => layer.BiasCount > 0 ? buffer + ".Slice(" + Lit(layer.BiasOffset) + ", " + Lit(layer.BiasCount) + ")" : "default(" + (buffer == "p" ? ReadOnlySpan : Span) + ")";
-
-            /// <summary>", im2col, 25x784 columns" for a convolution, nothing for other layers.</summary>
-            private static string Strategy(LayerPlan layer)
-                => layer.Spec.Kind == LayerKind.Conv || layer.Spec.Kind == LayerKind.ConvTranspose ? ", " + Conv.Strategy(layer) : "";
-
-            /// <summary>Whether the network draws random numbers (dropout, noise).</summary>
-            private static bool Stochastic(NetworkPlan plan) => plan.Layers.Any(l => l.HasMask || l.Spec.Kind == LayerKind.GaussianNoise || l.Spec.WeightNoise > 0);
-
-            /// <summary>The training im2col scratch argument.</summary>
-            private static string Columns(NetworkPlan plan) => ColumnsLength(plan) > 0 ? "_trainColumns" : "default(" + Span + ")";
-
-            /// <summary>The variable holding a hidden layer's output.</summary>
-            internal static string Activation(LayerPlan layer) => "a" + Lit(layer.Index + 1);
-
-            /// <summary>Writes delta *= f'(s) for activation <paramref name="act"/>, computed from its output (nothing for identity).</summary>
-            internal static void EmitActivationBackward(SourceWriter w, Act act, string activation, string delta)
-            {
-                if (act == Act.Identity) return;
-                w.Line(Kernels + "." + act + "Backward(" + activation + ", " + delta + ");");
-            }
-
-            /// <summary>Writes the activation <paramref name="act"/> applied in place (nothing for identity).</summary>
-            internal static void EmitActivation(SourceWriter w, Act act, string values)
-            {
-                if (act == Act.Identity) return;
-                w.Line(Kernels + "." + act + "(" + values + ");");
-            }
-
             private static string LossName(Loss loss)
                 => loss == Loss.CrossEntropy ? "cross-entropy" : loss == Loss.BinaryCrossEntropy ? "binary cross-entropy" : "mean squared error";
-
-            private const string DocSpan = "global::System.ReadOnlySpan{float}";
 
             internal static string Lit(int value, bool grouped = false) => value.ToString(grouped ? "N0" : "D", CultureInfo.InvariantCulture);
 

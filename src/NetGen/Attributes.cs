@@ -23,6 +23,73 @@ namespace NetGen
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
     public abstract class LayerAttribute : Attribute
     {
+        /// <summary>
+        /// The layer's name: a C# identifier, unique in the network (<c>"input"</c> is reserved for the network's input).
+        /// Other layers refer to it in <see cref="From"/>, <see cref="AddAttribute"/> and <see cref="ConcatAttribute"/>, and its
+        /// parameters are named after it (<c>name.weight</c>, <c>name.bias</c>). Unnamed layers are called after their kind
+        /// and position (<c>dense3</c>).
+        /// </summary>
+        public string? Name { get; set; }
+
+        /// <summary>The layer whose output this layer reads, by <see cref="Name"/> (<c>"input"</c>: the network's input); the previous layer's when not set.</summary>
+        public string? From { get; set; }
+
+        /// <summary>
+        /// Marks the layer as an output head (multi-task learning, section 8.5): its output is part of the network's outputs
+        /// and has a loss of its own. The last layer is always an output.
+        /// </summary>
+        public bool Output { get; set; }
+
+        /// <summary>The weight alpha_t of this head's loss in the total loss (eq. 8.21); 1 by default. Only on outputs.</summary>
+        public double LossWeight { get; set; } = 1.0;
+
+        /// <summary>This head's loss; <see cref="NetGen.Loss.Auto"/> (the default) follows its activation (table 4.1). Only on outputs.</summary>
+        public Loss Loss { get; set; }
+    }
+
+    /// <summary>
+    /// A shortcut connection (section 4.6.1, eq. 4.61): the elementwise sum of the previous layer's output and the named
+    /// layers' outputs (all of equal shape), then the activation. No parameters.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class AddAttribute : LayerAttribute
+    {
+        /// <summary>Adds the output of the layer named <paramref name="name"/> to the previous output, then applies <paramref name="act"/>.</summary>
+        public AddAttribute(string name, Act act = Act.Identity)
+        {
+            Names = new[] { name };
+            Activation = act;
+        }
+
+        /// <summary>Adds the outputs of the layers named <paramref name="names"/> to the previous output.</summary>
+        public AddAttribute(params string[] names) => Names = names ?? Array.Empty<string>();
+
+        /// <summary>Adds the outputs of the layers named <paramref name="names"/> to the previous output, then applies <paramref name="act"/>.</summary>
+        public AddAttribute(Act act, params string[] names)
+        {
+            Names = names ?? Array.Empty<string>();
+            Activation = act;
+        }
+
+        /// <summary>The layers whose outputs are added to the previous output.</summary>
+        public string[] Names { get; }
+
+        /// <summary>The activation applied to the sum.</summary>
+        public Act Activation { get; }
+    }
+
+    /// <summary>
+    /// Concatenation of branches: the previous layer's output followed by the named layers' outputs, along the channels for
+    /// feature maps (equal spatial sizes) or end to end for vectors, as <c>torch.cat(dim=1)</c>. No parameters.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class ConcatAttribute : LayerAttribute
+    {
+        /// <summary>Concatenates the previous output with the outputs of the layers named <paramref name="names"/>.</summary>
+        public ConcatAttribute(params string[] names) => Names = names ?? Array.Empty<string>();
+
+        /// <summary>The layers whose outputs follow the previous output.</summary>
+        public string[] Names { get; }
     }
 
     /// <summary>A fully connected layer: s = W x + b, a = f(s) (eq. 4.66); a feature-map input is flattened implicitly.</summary>

@@ -14,8 +14,10 @@ namespace NetGen
     public static partial class Kernels
     {
         private const float LeakySlope = 0.01f;
-        private const float SeluLambda = 1.0507009873554805f;
-        private const float SeluAlpha = 1.6732632423543772f;
+        /// <summary>SELU's lambda and alpha (eq. 10.3), in double; the activation kernels use them as floats.</summary>
+        private const double SeluLambdaExact = 1.0507009873554805, SeluAlphaExact = 1.6732632423543772;
+        private const float SeluLambda = (float)SeluLambdaExact;
+        private const float SeluAlpha = (float)SeluAlphaExact;
 
         // ---- linear algebra ------------------------------------------------------------------
 
@@ -73,22 +75,6 @@ namespace NetGen
             {
                 float s = Dot(w.Slice(o * inSize, inSize), x);
                 y[o] = b.IsEmpty ? s : s + b[o];
-            }
-        }
-
-        /// <summary>Dense parameter gradients of one sample: dw[o, i] += delta[o] x[i]; db[o] += delta[o] (db empty without bias) (eq. 4.84).</summary>
-        public static void DenseAccumulate(ReadOnlySpan<float> delta, ReadOnlySpan<float> x, Span<float> dw, Span<float> db, int inSize, int outSize)
-        {
-            x = x.Slice(0, inSize);
-            for (int o = 0; o < outSize; o++)
-            {
-                float d = delta[o];
-                if (d != 0f) Axpy(d, x, dw.Slice(o * inSize, inSize));
-            }
-
-            if (!db.IsEmpty)
-            {
-                for (int o = 0; o < outSize; o++) db[o] += delta[o];
             }
         }
 
@@ -217,7 +203,8 @@ namespace NetGen
 
         /// <summary>
         /// Softmax + cross-entropy from the logits (table 4.1): turns <paramref name="logits"/> into probabilities,
-        /// returns -sum_k y_k log a_k (computed stably in double) and writes delta = scale (a - y).
+        /// returns -sum_k y_k log a_k (computed stably in double) and writes delta = scale (a - y). A target row holding
+        /// NaN is a missing label: it contributes nothing (loss and delta 0).
         /// </summary>
         public static double SoftmaxCrossEntropy(Span<float> logits, ReadOnlySpan<float> target, Span<float> delta, float scale)
         {
@@ -226,13 +213,20 @@ namespace NetGen
             double sum = 0;
             for (int i = 0; i < logits.Length; i++) sum += Math.Exp(logits[i] - max);
             double logSum = max + Math.Log(sum);
+            bool missing = HasNaN(target);
             double loss = 0;
             for (int i = 0; i < logits.Length; i++)
             {
                 double logA = logits[i] - logSum;
-                if (target[i] != 0f) loss -= target[i] * logA;
                 float a = (float)Math.Exp(logA);
                 logits[i] = a;
+                if (missing)
+                {
+                    delta[i] = 0f;
+                    continue;
+                }
+
+                if (target[i] != 0f) loss -= target[i] * logA;
                 delta[i] = scale * (a - target[i]);
             }
 
@@ -242,6 +236,7 @@ namespace NetGen
         /// <summary>
         /// Sigmoid + binary cross-entropy from the logits (table 4.1): turns <paramref name="logits"/> into probabilities,
         /// returns sum_k softplus(s_k) - y_k s_k (= -y log a - (1 - y) log(1 - a), stably) and writes delta = scale (a - y).
+        /// A NaN target is a missing label: it contributes nothing.
         /// </summary>
         public static double SigmoidBinaryCrossEntropy(Span<float> logits, ReadOnlySpan<float> target, Span<float> delta, float scale)
         {
@@ -249,22 +244,37 @@ namespace NetGen
             for (int i = 0; i < logits.Length; i++)
             {
                 double s = logits[i];
-                loss += Math.Max(s, 0.0) - s * target[i] + Math.Log(1.0 + Math.Exp(-Math.Abs(s)));
                 float a = 1f / (1f + MathF.Exp(-logits[i]));
                 logits[i] = a;
+                if (float.IsNaN(target[i]))
+                {
+                    delta[i] = 0f;
+                    continue;
+                }
+
+                loss += Math.Max(s, 0.0) - s * target[i] + Math.Log(1.0 + Math.Exp(-Math.Abs(s)));
                 delta[i] = scale * (a - target[i]);
             }
 
             return loss;
         }
 
-        /// <summary>Squared error: returns sum_k (a_k - y_k)^2 and writes delta = 2 scale (a - y), the derivative with respect to a.</summary>
+        /// <summary>
+        /// Squared error: returns sum_k (a_k - y_k)^2 and writes delta = 2 scale (a - y), the derivative with respect to a.
+        /// A NaN target is a missing label: it contributes nothing.
+        /// </summary>
         public static double SquaredError(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> delta, float scale)
         {
             double loss = 0;
             float twice = 2f * scale;
             for (int i = 0; i < delta.Length; i++)
             {
+                if (float.IsNaN(target[i]))
+                {
+                    delta[i] = 0f;
+                    continue;
+                }
+
                 float diff = output[i] - target[i];
                 loss += (double)diff * diff;
                 delta[i] = twice * diff;

@@ -35,7 +35,7 @@ namespace NetGen
         /// </summary>
         public static void AlphaDropout(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, float rate, Rng rng)
         {
-            const double alphaPrime = -1.0507009873554805 * 1.6732632423543772;
+            const double alphaPrime = -SeluLambdaExact * SeluAlphaExact;
             double q = 1.0 - rate;
             float a = (float)(1.0 / Math.Sqrt(q + alphaPrime * alphaPrime * q * (1 - q)));
             float b = (float)(-a * (1 - q) * alphaPrime);

@@ -51,10 +51,31 @@ namespace NetGen.Generator.Model
         /// <summary>Softmax output trained with squared error (warning, table 4.1).</summary>
         public const string SoftmaxWithSquaredError = "NG0016";
 
+        /// <summary>From, Add or Concat names a layer that does not exist or is declared later.</summary>
+        public const string UnknownLayerName = "NG0017";
+
+        /// <summary>A layer Name that is not an identifier, is reserved ("input") or is used twice.</summary>
+        public const string InvalidLayerName = "NG0018";
+
+        /// <summary>An Add whose inputs differ in shape.</summary>
+        public const string AddShapesDiffer = "NG0019";
+
+        /// <summary>A Concat whose inputs differ in spatial size or rank.</summary>
+        public const string ConcatSizesDiffer = "NG0020";
+
+        /// <summary>A layer whose output no layer reads and that is not an output (warning: a dead branch).</summary>
+        public const string DeadBranch = "NG0021";
+
         /// <summary>A problem the C# compiler already reports (an attribute with errors); no NetGen diagnostic, but no code either.</summary>
         public const string CompilerReported = "";
 
+        /// <summary>The diagnostics that are warnings: the network still works, and code is generated. Every other ID is an error. The one place severity is declared.</summary>
+        private static readonly string[] Warnings =
+        {
+            StrideLeavesInputUnused, SoftmaxOnHiddenLayer, LayersWithoutNetwork, PaddingOnlyZeros, InitGainDoesNotFit, DropoutInSeluNetwork, SoftmaxWithSquaredError, DeadBranch,
+        };
+
         /// <summary>Whether a problem with this ID prevents code generation.</summary>
-        public static bool IsError(string id) => id != SoftmaxOnHiddenLayer && id != StrideLeavesInputUnused && id != LayersWithoutNetwork && id != PaddingOnlyZeros && id != InitGainDoesNotFit && id != DropoutInSeluNetwork && id != SoftmaxWithSquaredError;
+        public static bool IsError(string id) => System.Array.IndexOf(Warnings, id) < 0;
     }
 }

@@ -25,6 +25,9 @@ namespace NetGen.Generator.Model
     /// </summary>
     internal sealed record WindowPlan(EquatableArray<int> Kernel, EquatableArray<int> Stride, EquatableArray<int> Padding, EquatableArray<int> Dilation, int OutputPadding);
 
+    /// <summary>One parameter tensor: its PyTorch name (<c>stem.weight</c>, <c>0.bias</c>), where it starts in the parameters, its shape.</summary>
+    internal sealed record TensorPlan(string Name, int Offset, EquatableArray<int> Shape);
+
     /// <summary>One layer with its shapes and its place in the parameter buffer and the per-sample activations.</summary>
     internal sealed record LayerPlan(
         int Index,
@@ -62,11 +65,41 @@ namespace NetGen.Generator.Model
         /// <summary>Whether the layer computes with an effective weight derived from its stored one (weight normalization or weight noise).</summary>
         public bool HasEffective => NormCount > 0 || Spec.WeightNoise > 0;
 
-        /// <summary>Whether the layer computes differently in training (dropout, noise, batch statistics).</summary>
-        public bool ModeDependent => Spec.Kind == LayerKind.Dropout || Spec.Kind == LayerKind.AlphaDropout || Spec.Kind == LayerKind.GaussianNoise || Spec.Kind == LayerKind.BatchNorm;
+        /// <summary>The layers this one reads, in order (<see cref="NetworkInput"/>: the network's input).</summary>
+        public EquatableArray<int> Inputs { get; init; } = EquatableArray<int>.Empty;
 
-        /// <summary>Whether the layer keeps a mask per sample for its backward pass.</summary>
-        public bool HasMask => Spec.Kind == LayerKind.Dropout || Spec.Kind == LayerKind.AlphaDropout;
+        /// <summary>The values per sample of each input.</summary>
+        public EquatableArray<int> InputSizes { get; init; } = EquatableArray<int>.Empty;
+
+        /// <summary>The layers that read this one, in declaration order, once per input slot that reads it.</summary>
+        public EquatableArray<int> Consumers { get; init; } = EquatableArray<int>.Empty;
+
+        /// <summary>Whether the layer's output reaches an output (so its backward pass runs).</summary>
+        public bool Live { get; init; } = true;
+
+        /// <summary>Whether the layer is an output head.</summary>
+        public bool IsOutput { get; init; }
+
+        /// <summary>An output: where its values start in each sample's outputs (and targets).</summary>
+        public int OutputOffset { get; init; }
+
+        /// <summary>A hidden layer: where its values start in the one-sample inference scratch (-1 for outputs).</summary>
+        public int HiddenOffset { get; init; } = -1;
+
+        /// <summary>An output: its loss (resolved from the activation when Auto).</summary>
+        public Loss Loss { get; init; }
+
+        /// <summary>An output: the weight alpha_t of its loss (eq. 8.21).</summary>
+        public double LossWeight { get; init; } = 1.0;
+
+        /// <summary>An output whose loss is computed from its pre-activations (softmax + cross-entropy, sigmoid + binary cross-entropy) because no other layer reads it.</summary>
+        public bool FusedLoss => IsOutput && Consumers.Count == 0 && (Loss == Loss.CrossEntropy || Loss == Loss.BinaryCrossEntropy);
+
+        /// <summary>The layer's parameter tensors in the parameter buffer, with their PyTorch names.</summary>
+        public EquatableArray<TensorPlan> Tensors { get; init; } = EquatableArray<TensorPlan>.Empty;
+
+        /// <summary>The index of the network's input in <see cref="Inputs"/>.</summary>
+        public const int NetworkInput = -1;
 
         public int ParameterCount => NormCount + WeightCount + BiasCount;
     }
@@ -82,6 +115,12 @@ namespace NetGen.Generator.Model
         int ParameterCount,
         int HiddenLength)
     {
+        /// <summary>Values per sample of every layer's output together (the training and batched-inference blocks).</summary>
+        public int ActivationLength { get; init; }
+
+        /// <summary>The output layers in declaration order.</summary>
+        public System.Collections.Generic.IEnumerable<LayerPlan> Outputs => System.Linq.Enumerable.Where(Layers, l => l.IsOutput);
+
         /// <summary>Length of the buffers (batch normalization running statistics).</summary>
         public int BufferLength { get; init; }
 

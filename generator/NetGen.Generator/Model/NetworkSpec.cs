@@ -17,6 +17,8 @@ namespace NetGen.Generator.Model
         GaussianNoise,
         BatchNorm,
         LayerNorm,
+        Add,
+        Concat,
     }
 
     /// <summary>A partial type declaration that encloses or is the network: its keyword, name and type parameter list.</summary>
@@ -96,6 +98,27 @@ namespace NetGen.Generator.Model
 
         /// <summary>Deviation of the Gaussian noise added to the weights in training (eq. 8.2).</summary>
         public double WeightNoise { get; init; }
+
+        /// <summary>The layer's Name as written (null: not named).</summary>
+        public string? Name { get; init; }
+
+        /// <summary>The layer its input comes from, as written in From (null: the previous layer).</summary>
+        public string? From { get; init; }
+
+        /// <summary>Add and Concat: the names of the layers merged with the previous output.</summary>
+        public EquatableArray<string> Merged { get; init; } = EquatableArray<string>.Empty;
+
+        /// <summary>The constructor parameter that carries <see cref="Merged"/> ("name" or "names"), where diagnostics point.</summary>
+        public string MergedArgument { get; init; } = "names";
+
+        /// <summary>Whether Output = true is written (the last layer is an output regardless).</summary>
+        public bool Output { get; init; }
+
+        /// <summary>An output's loss weight alpha_t (eq. 8.21).</summary>
+        public double LossWeight { get; init; } = 1.0;
+
+        /// <summary>An output's loss as written on the layer (Auto: the network's, or from the activation).</summary>
+        public Loss HeadLoss { get; init; }
     }
 
     /// <summary>

@@ -50,11 +50,16 @@ namespace NetGen.Generator.Model
             int buffers = 0;
             int effective = 0;
             bool shapesKnown = inputLength > 0;
+            var names = LayerGraph.Names(spec, problems);
+            var inputsOf = new List<int>[spec.Layers.Count];
+            var outShapes = new List<EquatableArray<int>>();
             for (int i = 0; i < spec.Layers.Count; i++)
             {
                 var layer = spec.Layers[i];
                 int number = i + 1;
                 bool last = i == spec.Layers.Count - 1;
+                bool output = layer.Output || last;
+                inputsOf[i] = LayerGraph.Inputs(spec, i, names, problems, out bool inputsKnown);
 
                 if (layer.Kind == LayerKind.Unknown)
                 {
@@ -63,11 +68,20 @@ namespace NetGen.Generator.Model
                     continue;
                 }
 
+                if (!inputsKnown) shapesKnown = false;
+                if (shapesKnown)
+                {
+                    int primary = inputsOf[i][0];
+                    shape = primary == LayerPlan.NetworkInput ? spec.InputShape : outShapes[primary];
+                }
+
+                LayerGraph.CheckHead(spec, i, output, problems);
+
                 if (!IsDefined(layer.Act))
                 {
                     problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, "act", -1, layer.AttributeName, Str(number), "act", Str((int)layer.Act), "a member of NetGen.Act"));
                 }
-                else if (layer.Act == Act.Softmax && !last)
+                else if (layer.Act == Act.Softmax && !output)
                 {
                     problems.Add(Make(DiagnosticIds.SoftmaxOnHiddenLayer, i, "act", -1, layer.AttributeName, Str(number)));
                 }
@@ -151,6 +165,17 @@ namespace NetGen.Generator.Model
                         weights = biases = layer.Kind == LayerKind.BatchNorm ? shape[0] : inSize;
                         init = Init.Constant;
                         break;
+                    case LayerKind.Add:
+                    case LayerKind.Concat:
+                        if (!shapesKnown) continue;
+                        if (!LayerGraph.Merge(spec, i, inputsOf[i], names, inputShape: spec.InputShape, outShapes, problems, out outShape))
+                        {
+                            shapesKnown = false;
+                            continue;
+                        }
+
+                        outSize = Product(outShape);
+                        break;
                     default: // Activation
                         outSize = inSize;
                         outShape = shape;
@@ -176,7 +201,7 @@ namespace NetGen.Generator.Model
                 layers.Add(new LayerPlan(
                     i,
                     layer,
-                    layer.AttributeName.ToLowerInvariant() + Str(number),
+                    names[i],
                     shape,
                     outShape,
                     (int)inSize,
@@ -189,12 +214,24 @@ namespace NetGen.Generator.Model
                     init,
                     (int)fanIn,
                     (int)fanOut,
-                    window) { BufferOffset = buffers, BufferCount = bufferCount, NormOffset = (int)parameters, NormCount = normCount, EffectiveOffset = effective });
+                    window)
+                {
+                    BufferOffset = buffers,
+                    BufferCount = bufferCount,
+                    NormOffset = (int)parameters,
+                    NormCount = normCount,
+                    EffectiveOffset = effective,
+                    Inputs = new EquatableArray<int>(inputsOf[i]),
+                    InputSizes = new EquatableArray<int>(inputsOf[i].Select(j => j == LayerPlan.NetworkInput ? (int)inputLength : (int)Product(outShapes[j]))),
+                    IsOutput = output,
+                    LossWeight = layer.LossWeight,
+                });
                 buffers += bufferCount;
                 if (normCount > 0 || (layer.WeightNoise > 0 && weights > 0)) effective += (int)weights;
                 parameters += normCount;
                 parameters += weights + biases;
                 activations += outSize;
+                outShapes.Add(outShape);
                 shape = outShape;
             }
 
@@ -209,32 +246,11 @@ namespace NetGen.Generator.Model
                 }
             }
 
-            Loss loss = spec.Loss;
-            if (spec.Layers.Count > 0)
-            {
-                Act output = spec.Layers[spec.Layers.Count - 1].Act;
-                Loss fitting = output == Act.Softmax ? Loss.CrossEntropy : output == Act.Sigmoid ? Loss.BinaryCrossEntropy : Loss.MeanSquaredError;
-                if (loss == Loss.Auto)
-                {
-                    loss = fitting;
-                }
-                else if (!IsDefined(loss))
-                {
-                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, ProblemTarget.NetworkAttribute, "Loss", -1, "Network", "attribute", "Loss", Str((int)loss), "a member of NetGen.Loss"));
-                }
-                else if (loss == Loss.MeanSquaredError && output == Act.Softmax)
-                {
-                    problems.Add(Make(DiagnosticIds.SoftmaxWithSquaredError, ProblemTarget.NetworkAttribute, "Loss", -1));
-                }
-                else if ((loss == Loss.CrossEntropy && output != Act.Softmax) || (loss == Loss.BinaryCrossEntropy && output != Act.Sigmoid))
-                {
-                    string needs = loss == Loss.CrossEntropy ? "Softmax" : "Sigmoid";
-                    problems.Add(Make(DiagnosticIds.LossDoesNotFitOutput, ProblemTarget.NetworkAttribute, "Loss", -1, loss.ToString(), output.ToString(), needs, fitting.ToString()));
-                }
-            }
-
             bool complete = shapesKnown && layers.Count == spec.Layers.Count && layers.Count > 0;
-            int outputLength = complete ? layers[layers.Count - 1].OutSize : 0;
+            if (complete) layers = LayerGraph.Connect(spec, layers, inputsOf, problems);
+            Loss loss = layers.Count > 0 && complete ? layers[layers.Count - 1].Loss : Loss.Auto;
+            int outputLength = complete ? layers.Where(l => l.IsOutput).Sum(l => l.OutSize) : 0;
+            int hiddenLength = complete ? layers.Where(l => !l.IsOutput).Sum(l => l.OutSize) : 0;
             return new NetworkPlan(
                 spec,
                 new EquatableArray<LayerPlan>(layers),
@@ -243,7 +259,7 @@ namespace NetGen.Generator.Model
                 inputLength > 0 ? (int)inputLength : 0,
                 outputLength,
                 (int)parameters,
-                complete ? (int)activations - outputLength : 0) { BufferLength = buffers, EffectiveLength = effective };
+                hiddenLength) { BufferLength = buffers, EffectiveLength = effective, ActivationLength = complete ? (int)activations : 0 };
         }
 
         /// <summary>The default initializer from the layer's activation (chapter 9): He for the ReLU family, LeCun normal for SELU (10.4), Glorot uniform otherwise.</summary>

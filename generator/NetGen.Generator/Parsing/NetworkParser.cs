@@ -128,52 +128,83 @@ namespace NetGen.Generator.Parsing
                 WeightNoise = Double("WeightNoise", 0.0),
             };
 
-            switch (name)
+            return Graph(Kind());
+
+            // Name, From, Output, LossWeight and Loss: LayerAttribute's properties, on every kind.
+            LayerSpec Graph(LayerSpec layer) => layer with
             {
-                case "Dense":
-                    return Initialized(new LayerSpec(LayerKind.Dense, name, Int("units", 0), (Act)Int("act", 0), Bool("Bias", true), declaration));
-                case "Activation":
-                    return new LayerSpec(LayerKind.Activation, name, 0, (Act)Int("act", 0), false, declaration);
-                case "Conv":
-                    return Initialized(new LayerSpec(LayerKind.Conv, name, Int("filters", 0), (Act)Int("act", 0), Bool("Bias", true), declaration)
-                    {
-                        K = Int("k", 0),
-                        S = Int("s", 1),
-                        P = Int("p", 0),
-                        D = Int("d", 1),
-                        Padding = (Padding)Int("Padding", 0),
-                        KernelSize = Ints("KernelSize"),
-                    });
-                case "ConvTranspose":
-                    return Initialized(new LayerSpec(LayerKind.ConvTranspose, name, Int("filters", 0), (Act)Int("act", 0), Bool("Bias", true), declaration)
-                    {
-                        K = Int("k", 0),
-                        S = Int("s", 1),
-                        P = Int("p", 0),
-                        A = Int("a", 0),
-                    });
-                case "MaxPool":
-                case "AvgPool":
-                    return new LayerSpec(name == "MaxPool" ? LayerKind.MaxPool : LayerKind.AvgPool, name, 0, Act.Identity, false, declaration)
-                    {
-                        K = Int("k", 0),
-                        S = Int("s", Int("k", 0)), // the one-argument constructor means stride = window
-                        P = Int("p", 0),
-                        CountIncludePad = Bool("CountIncludePad", true),
-                    };
-                case "Flatten":
-                    return new LayerSpec(LayerKind.Flatten, name, 0, Act.Identity, false, declaration);
-                case "Dropout":
-                case "AlphaDropout":
-                    return new LayerSpec(name == "Dropout" ? LayerKind.Dropout : LayerKind.AlphaDropout, name, 0, Act.Identity, false, declaration) { Rate = Double("rate", 0) };
-                case "GaussianNoise":
-                    return new LayerSpec(LayerKind.GaussianNoise, name, 0, Act.Identity, false, declaration) { Rate = Double("std", 0) };
-                case "BatchNorm":
-                    return new LayerSpec(LayerKind.BatchNorm, name, 0, Act.Identity, true, declaration) { Eps = Double("eps", 1e-5), Momentum = Double("momentum", 0.1), Init = Init.Constant, InitScale = 1.0 };
-                case "LayerNorm":
-                    return new LayerSpec(LayerKind.LayerNorm, name, 0, Act.Identity, true, declaration) { Eps = Double("eps", 1e-5), Init = Init.Constant, InitScale = 1.0 };
-                default:
-                    return new LayerSpec(LayerKind.Unknown, name, 0, Act.Identity, true, declaration);
+                Name = String("Name"),
+                From = String("From"),
+                Output = Bool("Output", false),
+                LossWeight = Double("LossWeight", 1.0),
+                HeadLoss = (Loss)Int("Loss", 0),
+            };
+
+            string? String(string key) => args.TryGetValue(key, out var c) && c.Value is string v ? v : null;
+
+            LayerSpec Kind()
+            {
+                switch (name)
+                {
+                    case "Add":
+                        return new LayerSpec(LayerKind.Add, name, 0, (Act)Int("act", 0), false, declaration) { Merged = Strings(out string argument), MergedArgument = argument };
+                    case "Concat":
+                        return new LayerSpec(LayerKind.Concat, name, 0, Act.Identity, false, declaration) { Merged = Strings(out _) };
+                    case "Dense":
+                        return Initialized(new LayerSpec(LayerKind.Dense, name, Int("units", 0), (Act)Int("act", 0), Bool("Bias", true), declaration));
+                    case "Activation":
+                        return new LayerSpec(LayerKind.Activation, name, 0, (Act)Int("act", 0), false, declaration);
+                    case "Conv":
+                        return Initialized(new LayerSpec(LayerKind.Conv, name, Int("filters", 0), (Act)Int("act", 0), Bool("Bias", true), declaration)
+                        {
+                            K = Int("k", 0),
+                            S = Int("s", 1),
+                            P = Int("p", 0),
+                            D = Int("d", 1),
+                            Padding = (Padding)Int("Padding", 0),
+                            KernelSize = Ints("KernelSize"),
+                        });
+                    case "ConvTranspose":
+                        return Initialized(new LayerSpec(LayerKind.ConvTranspose, name, Int("filters", 0), (Act)Int("act", 0), Bool("Bias", true), declaration)
+                        {
+                            K = Int("k", 0),
+                            S = Int("s", 1),
+                            P = Int("p", 0),
+                            A = Int("a", 0),
+                        });
+                    case "MaxPool":
+                    case "AvgPool":
+                        return new LayerSpec(name == "MaxPool" ? LayerKind.MaxPool : LayerKind.AvgPool, name, 0, Act.Identity, false, declaration)
+                        {
+                            K = Int("k", 0),
+                            S = Int("s", Int("k", 0)), // the one-argument constructor means stride = window
+                            P = Int("p", 0),
+                            CountIncludePad = Bool("CountIncludePad", true),
+                        };
+                    case "Flatten":
+                        return new LayerSpec(LayerKind.Flatten, name, 0, Act.Identity, false, declaration);
+                    case "Dropout":
+                    case "AlphaDropout":
+                        return new LayerSpec(name == "Dropout" ? LayerKind.Dropout : LayerKind.AlphaDropout, name, 0, Act.Identity, false, declaration) { Rate = Double("rate", 0) };
+                    case "GaussianNoise":
+                        return new LayerSpec(LayerKind.GaussianNoise, name, 0, Act.Identity, false, declaration) { Rate = Double("std", 0) };
+                    case "BatchNorm":
+                        return new LayerSpec(LayerKind.BatchNorm, name, 0, Act.Identity, true, declaration) { Eps = Double("eps", 1e-5), Momentum = Double("momentum", 0.1), Init = Init.Constant, InitScale = 1.0 };
+                    case "LayerNorm":
+                        return new LayerSpec(LayerKind.LayerNorm, name, 0, Act.Identity, true, declaration) { Eps = Double("eps", 1e-5), Init = Init.Constant, InitScale = 1.0 };
+                    default:
+                        return new LayerSpec(LayerKind.Unknown, name, 0, Act.Identity, true, declaration);
+                }
+            }
+
+            // Add and Concat: the names from "name" (Add(string name, Act act)) or the params array "names".
+            EquatableArray<string> Strings(out string argument)
+            {
+                argument = args.ContainsKey("name") ? "name" : "names";
+                if (!args.TryGetValue(argument, out var c)) return EquatableArray<string>.Empty;
+                if (c.Kind != TypedConstantKind.Array) return new EquatableArray<string>(new[] { c.Value as string ?? "" });
+                if (c.IsNull) return EquatableArray<string>.Empty;
+                return new EquatableArray<string>(c.Values.Select(v => v.Value as string ?? "").ToList());
             }
 
             EquatableArray<int> Ints(string key)

@@ -8,14 +8,14 @@ namespace Samples
     /// </summary>
     /// <remarks>
     /// <list type="table">
-    /// <listheader><term>layer</term><description>output shape; parameters</description></listheader>
+    /// <listheader><term>layer</term><description>input; output shape; parameters</description></listheader>
     /// <item><term>input</term><description>(3, 64)</description></item>
-    /// <item><term>conv1: Conv(8, k: 5, s: 2, p: 2, ReLU)</term><description>(8, 32); 128 (weight 8x3x5, bias 8, from index 0)</description></item>
-    /// <item><term>avgpool2: AvgPool(2)</term><description>(8, 16); none</description></item>
-    /// <item><term>conv3: Conv(16, k: 3, p: 2, d: 2, ReLU)</term><description>(16, 16); 400 (weight 16x8x3, bias 16, from index 128)</description></item>
-    /// <item><term>maxpool4: MaxPool(4)</term><description>(16, 4); none</description></item>
-    /// <item><term>flatten5: Flatten</term><description>(64); none</description></item>
-    /// <item><term>dense6: Dense(4, Softmax)</term><description>(4); 260 (weight 4x64, bias 4, from index 528)</description></item>
+    /// <item><term>conv1: Conv(8, k: 5, s: 2, p: 2, ReLU)</term><description>from input; (8, 32); 128 (weight 8x3x5, bias 8, from index 0)</description></item>
+    /// <item><term>avgpool2: AvgPool(2)</term><description>from conv1; (8, 16); none</description></item>
+    /// <item><term>conv3: Conv(16, k: 3, p: 2, d: 2, ReLU)</term><description>from avgpool2; (16, 16); 400 (weight 16x8x3, bias 16, from index 128)</description></item>
+    /// <item><term>maxpool4: MaxPool(4)</term><description>from conv3; (16, 4); none</description></item>
+    /// <item><term>flatten5: Flatten</term><description>from maxpool4; (64); none</description></item>
+    /// <item><term>dense6: Dense(4, Softmax)</term><description>from flatten5; (4); 260 (weight 4x64, bias 4, from index 528); output</description></item>
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "%VERSION%")]
@@ -37,8 +37,8 @@ namespace Samples
         // Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.
         private float[] _activations = new float[0];
         private float[] _deltas = new float[0];
+        private float[] _labelTargets = new float[0]; // one-hot targets of the labels overloads
         private int _capacity;
-        private readonly float[] _trainTarget = new float[4];
         private readonly float[] _trainColumns = new float[480]; // im2col scratch of the largest convolution
 
         // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32)
@@ -63,17 +63,13 @@ namespace Samples
             channels: 16, input: (1, 1, 16), output: (1, 1, 4),
             kernel: (1, 1, 4), stride: (1, 1, 4), padding: (0, 0, 0));
 
-        // Batched inference storage, one per thread, so Forward may run on several threads at once.
+        // Inference storage, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
-        private static float[]? t_blocks;
-
-        // Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.
+        private static float[]? t_blocks; // batched: every layer's outputs as [batch, size] blocks
         [global::System.ThreadStatic]
-        private static float[]? t_hidden;
-
-        // Inference im2col scratch, one per thread.
+        private static float[]? t_hidden; // one sample: the hidden layers' outputs
         [global::System.ThreadStatic]
-        private static float[]? t_columns;
+        private static float[]? t_columns; // im2col scratch
 
         /// <summary>Creates the network with parameters initialized from seed 0.</summary>
         public SensorNet()
@@ -88,19 +84,19 @@ namespace Samples
             Initialize(seed);
         }
 
-        /// <summary>Sets every parameter to its initial value for <paramref name="seed"/>: weights by each layer's initializer (chapter 9), biases zero.</summary>
+        /// <summary>Sets every parameter to its initial value for <paramref name="seed"/>: weights by each layer's initializer (chapter 9), biases constant.</summary>
         /// <param name="seed">The seed; layer i draws from its own stream (seed, i), so changing one layer leaves the others' initial values alone.</param>
         public void Initialize(int seed)
         {
             global::System.Span<float> p = _parameters;
             // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32)
-            global::NetGen.Initializers.Initialize(p.Slice(0, 120), global::NetGen.Init.HeNormal, 15, 40, 0.01, 1.0, new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 120), init: global::NetGen.Init.HeNormal, fanIn: 15, fanOut: 40, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 1));
             p.Slice(120, 8).Clear();
             // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16)
-            global::NetGen.Initializers.Initialize(p.Slice(128, 384), global::NetGen.Init.HeNormal, 24, 48, 0.01, 1.0, new global::NetGen.Rng(seed, 3));
+            global::NetGen.Initializers.Initialize(p.Slice(128, 384), init: global::NetGen.Init.HeNormal, fanIn: 24, fanOut: 48, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 3));
             p.Slice(512, 16).Clear();
             // dense6: Dense(4, Softmax), (64) -> (4)
-            global::NetGen.Initializers.Initialize(p.Slice(528, 256), global::NetGen.Init.GlorotUniform, 64, 4, 0.01, 1.0, new global::NetGen.Rng(seed, 6));
+            global::NetGen.Initializers.Initialize(p.Slice(528, 256), init: global::NetGen.Init.GlorotUniform, fanIn: 64, fanOut: 4, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 6));
             p.Slice(784, 4).Clear();
         }
 
@@ -130,7 +126,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
-            Run(input, t_hidden ?? (t_hidden = new float[768]), output, true, t_columns ?? (t_columns = new float[480]), Mode == global::NetGen.NetworkMode.Training);
+            Run(input, t_hidden ?? (t_hidden = new float[768]), output, t_columns ?? (t_columns = new float[480]));
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -147,40 +143,22 @@ namespace Samples
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
             if (blocks is null || blocks.Length < (long)batch * 772) t_blocks = blocks = new float[(long)batch * 772];
-            BatchForward(inputs, batch, true, false, blocks, columns);
+            BatchForward(inputs, batch, true, blocks, columns);
             new global::System.ReadOnlySpan<float>(blocks, batch * 768, batch * 4).CopyTo(outputs);
         }
 
-        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(mean loss)/d(parameters) and returns the mean cross-entropy.</summary>
+        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy.</summary>
         /// <param name="inputs">batch * 192 values.</param>
-        /// <param name="targets">batch * 4 target values.</param>
+        /// <param name="targets">batch * 4 target values; NaN marks a missing label.</param>
         /// <param name="batch">The number of samples.</param>
-        /// <returns>The loss averaged over the batch, as PyTorch's default reduction.</returns>
+        /// <returns>The loss: each output's mean over its labels present, as PyTorch's default reduction.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch)
         {
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
-            Reserve(batch);
-            global::System.Array.Clear(_gradients, 0, ParameterCount);
-            bool training = Mode != global::NetGen.NetworkMode.Inference;
-            BatchForward(inputs, batch, false, training, _activations, _trainColumns);
-            double count = (double)batch;
-            float scale = (float)(1.0 / count);
-            global::System.Span<float> a = _activations;
-            global::System.Span<float> d = _deltas;
-            double loss = 0;
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.Span<float> y = a.Slice(batch * 768 + n * 4, 4);
-                global::System.Span<float> dy = d.Slice(batch * 768 + n * 4, 4);
-                // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
-                loss += global::NetGen.Kernels.SoftmaxCrossEntropy(y, targets.Slice(n * 4, 4), dy, scale);
-            }
-
-            Backward(inputs, batch, training);
-            return (float)(loss / count);
+            return Train(inputs, targets, batch);
         }
 
         /// <summary>As <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int)"/> with class labels: one-hot targets.</summary>
@@ -196,34 +174,17 @@ namespace Samples
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
             Reserve(batch);
-            global::System.Array.Clear(_gradients, 0, ParameterCount);
-            bool training = Mode != global::NetGen.NetworkMode.Inference;
-            BatchForward(inputs, batch, false, training, _activations, _trainColumns);
-            double count = (double)batch;
-            float scale = (float)(1.0 / count);
-            global::System.Span<float> a = _activations;
-            global::System.Span<float> d = _deltas;
-            global::System.Span<float> target = _trainTarget;
-            double loss = 0;
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.Span<float> y = a.Slice(batch * 768 + n * 4, 4);
-                global::System.Span<float> dy = d.Slice(batch * 768 + n * 4, 4);
-                global::NetGen.Kernels.LabelToTarget(labels[n], target);
-                // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
-                loss += global::NetGen.Kernels.SoftmaxCrossEntropy(y, target, dy, scale);
-            }
-
-            Backward(inputs, batch, training);
-            return (float)(loss / count);
+            global::System.Span<float> targets = new global::System.Span<float>(_labelTargets, 0, batch * OutputLength);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));
+            return Train(inputs, targets, batch);
         }
 
-        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the mean loss.</summary>
+        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
         /// <param name="inputs">batch * InputLength values.</param>
         /// <param name="targets">The targets of the samples.</param>
         /// <param name="batch">The number of samples.</param>
         /// <param name="optimizer">Updates the parameters from the gradients.</param>
-        /// <returns>The mean loss before the step.</returns>
+        /// <returns>The loss before the step.</returns>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::NetGen.IOptimizer optimizer)
         {
             global::NetGen.Guard.NotNull(optimizer, "optimizer");
@@ -232,12 +193,12 @@ namespace Samples
             return loss;
         }
 
-        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the mean loss.</summary>
+        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
         /// <param name="inputs">batch * InputLength values.</param>
         /// <param name="labels">The labels of the samples.</param>
         /// <param name="batch">The number of samples.</param>
         /// <param name="optimizer">Updates the parameters from the gradients.</param>
-        /// <returns>The mean loss before the step.</returns>
+        /// <returns>The loss before the step.</returns>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::NetGen.IOptimizer optimizer)
         {
             global::NetGen.Guard.NotNull(optimizer, "optimizer");
@@ -246,99 +207,118 @@ namespace Samples
             return loss;
         }
 
-        /// <summary>The forward pass of one sample. <paramref name="h"/> receives the hidden activations (768 values); with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies Softmax itself).</summary>
-        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, bool outputActivation, global::System.Span<float> columns, bool training)
+        /// <summary>The training pass both ComputeGradients overloads share, after their argument checks: targets are laid out as the outputs.</summary>
+        private float Train(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch)
+        {
+            Reserve(batch);
+            global::System.Array.Clear(_gradients, 0, ParameterCount);
+            BatchForward(inputs, batch, false, _activations, _trainColumns);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            double loss = 0;
+
+            // dense6: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> dense6Out = a.Slice(batch * 768, batch * 4);
+            global::System.Span<float> dense6Delta = d.Slice(batch * 768, batch * 4);
+            int dense6Labels = global::NetGen.Kernels.CountLabels(targets, batch, OutputLength, 0, 4, rows: true);
+            float dense6Scale = dense6Labels == 0 ? 0f : (float)(1.0 / dense6Labels);
+            double dense6Loss = 0;
+            for (int n = 0; n < batch; n++) dense6Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense6Out.Slice(n * 4, 4), targets.Slice(n * OutputLength, 4), dense6Delta.Slice(n * 4, 4), dense6Scale);
+            if (dense6Labels > 0) loss += dense6Loss / dense6Labels;
+
+            Backward(inputs, batch);
+            return (float)loss;
+        }
+
+        /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (768 values), the outputs' to <paramref name="y"/>.</summary>
+        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32), im2col, 15x32 columns
-            global::System.Span<float> a1 = h.Slice(0, 256);
-            global::NetGen.Kernels.ConvForwardColumns(in Conv1Geometry, p.Slice(0, 120), p.Slice(120, 8), x, a1, columns);
-            global::NetGen.Kernels.ReLU(a1);
+            global::System.Span<float> conv1Out = h.Slice(0, 256);
+            global::NetGen.Kernels.ConvForwardColumns(in Conv1Geometry, p.Slice(0, 120), p.Slice(120, 8), x, conv1Out, columns);
+            global::NetGen.Kernels.ReLU(conv1Out);
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
-            global::System.Span<float> a2 = h.Slice(256, 128);
-            global::NetGen.Kernels.AvgPoolForward(in Avgpool2Geometry, true, a1, a2);
+            global::System.Span<float> avgpool2Out = h.Slice(256, 128);
+            global::NetGen.Kernels.AvgPoolForward(in Avgpool2Geometry, countIncludePad: true, conv1Out, avgpool2Out);
             // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), im2col, 24x16 columns
-            global::System.Span<float> a3 = h.Slice(384, 256);
-            global::NetGen.Kernels.ConvForwardColumns(in Conv3Geometry, p.Slice(128, 384), p.Slice(512, 16), a2, a3, columns);
-            global::NetGen.Kernels.ReLU(a3);
+            global::System.Span<float> conv3Out = h.Slice(384, 256);
+            global::NetGen.Kernels.ConvForwardColumns(in Conv3Geometry, p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, columns);
+            global::NetGen.Kernels.ReLU(conv3Out);
             // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
-            global::System.Span<float> a4 = h.Slice(640, 64);
-            global::NetGen.Kernels.MaxPoolForward(in Maxpool4Geometry, a3, a4);
+            global::System.Span<float> maxpool4Out = h.Slice(640, 64);
+            global::NetGen.Kernels.MaxPoolForward(in Maxpool4Geometry, conv3Out, maxpool4Out);
             // flatten5: Flatten, (16, 4) -> (64)
-            global::System.Span<float> a5 = h.Slice(704, 64);
-            a4.CopyTo(a5);
+            global::System.Span<float> flatten5Out = h.Slice(704, 64);
+            maxpool4Out.CopyTo(flatten5Out);
             // dense6: Dense(4, Softmax), (64) -> (4) (output)
-            global::NetGen.Kernels.DenseForward(p.Slice(528, 256), p.Slice(784, 4), a5, y, 64, 4);
-            if (outputActivation)
-            {
-                global::NetGen.Kernels.Softmax(y);
-            }
+            global::System.Span<float> dense6Out = y;
+            global::NetGen.Kernels.DenseForward(p.Slice(528, 256), p.Slice(784, 4), flatten5Out, dense6Out, 64, 4);
+            global::NetGen.Kernels.Softmax(dense6Out);
         }
 
-        /// <summary>Makes room for the activations and deltas of <paramref name="batch"/> samples (772 values each).</summary>
+        /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (772 outputs and as many deltas each).</summary>
         private void Reserve(int batch)
         {
             if (batch <= _capacity) return;
             _activations = new float[(long)batch * 772];
             _deltas = new float[(long)batch * 772];
+            _labelTargets = new float[(long)batch * OutputLength];
             _capacity = batch;
         }
 
         /// <summary>
         /// The forward pass of a batch, layer by layer, every layer's outputs kept in <paramref name="a"/> as [batch, size] blocks:
         /// for training (the backward pass reads them) and for batched inference. With <paramref name="outputActivation"/> false
-        /// the output keeps its pre-activations (the loss applies the activation itself).
+        /// the outputs whose loss applies the activation itself keep their pre-activations.
         /// </summary>
-        private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, bool training, global::System.Span<float> a, global::System.Span<float> columns)
+        private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32), im2col, 15x32 columns
+            global::System.Span<float> conv1Out = a.Slice(0, batch * 256);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 192, 192);
-                global::System.Span<float> y = a.Slice(n * 256, 256);
-                global::NetGen.Kernels.ConvForwardColumns(in Conv1Geometry, p.Slice(0, 120), p.Slice(120, 8), x, y, columns);
-                global::NetGen.Kernels.ReLU(y);
+                global::NetGen.Kernels.ConvForwardColumns(in Conv1Geometry, p.Slice(0, 120), p.Slice(120, 8), inputs.Slice(n * 192, 192), conv1Out.Slice(n * 256, 256), columns);
             }
+            global::NetGen.Kernels.ReLU(conv1Out);
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
+            global::System.Span<float> avgpool2Out = a.Slice(batch * 256, batch * 128);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(n * 256, 256);
-                global::System.Span<float> y = a.Slice(batch * 256 + n * 128, 128);
-                global::NetGen.Kernels.AvgPoolForward(in Avgpool2Geometry, true, x, y);
+                global::NetGen.Kernels.AvgPoolForward(in Avgpool2Geometry, countIncludePad: true, conv1Out.Slice(n * 256, 256), avgpool2Out.Slice(n * 128, 128));
             }
             // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), im2col, 24x16 columns
+            global::System.Span<float> conv3Out = a.Slice(batch * 384, batch * 256);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 256 + n * 128, 128);
-                global::System.Span<float> y = a.Slice(batch * 384 + n * 256, 256);
-                global::NetGen.Kernels.ConvForwardColumns(in Conv3Geometry, p.Slice(128, 384), p.Slice(512, 16), x, y, columns);
-                global::NetGen.Kernels.ReLU(y);
+                global::NetGen.Kernels.ConvForwardColumns(in Conv3Geometry, p.Slice(128, 384), p.Slice(512, 16), avgpool2Out.Slice(n * 128, 128), conv3Out.Slice(n * 256, 256), columns);
             }
+            global::NetGen.Kernels.ReLU(conv3Out);
             // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
+            global::System.Span<float> maxpool4Out = a.Slice(batch * 640, batch * 64);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 384 + n * 256, 256);
-                global::System.Span<float> y = a.Slice(batch * 640 + n * 64, 64);
-                global::NetGen.Kernels.MaxPoolForward(in Maxpool4Geometry, x, y);
+                global::NetGen.Kernels.MaxPoolForward(in Maxpool4Geometry, conv3Out.Slice(n * 256, 256), maxpool4Out.Slice(n * 64, 64));
             }
             // flatten5: Flatten, (16, 4) -> (64)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 640 + n * 64, 64);
-                global::System.Span<float> y = a.Slice(batch * 704 + n * 64, 64);
-                x.CopyTo(y);
-            }
+            global::System.Span<float> flatten5Out = a.Slice(batch * 704, batch * 64);
+            maxpool4Out.CopyTo(flatten5Out);
             // dense6: Dense(4, Softmax), (64) -> (4) (output)
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(528, 256), p.Slice(784, 4), a.Slice(batch * 704, batch * 64), a.Slice(batch * 768, batch * 4), batch, 64, 4);
+            global::System.Span<float> dense6Out = a.Slice(batch * 768, batch * 4);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(528, 256), p.Slice(784, 4), flatten5Out, dense6Out, batch, 64, 4);
             if (outputActivation)
             {
-                for (int n = 0; n < batch; n++) global::NetGen.Kernels.Softmax(a.Slice(batch * 768 + n * 4, 4));
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.Softmax(dense6Out.Slice(n * 4, 4));
             }
         }
 
-        /// <summary>Backpropagation (section 4.7.1), layer by layer over the batch, from the output deltas: adds each layer's parameter gradients and fills the deltas below it.</summary>
-        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch, bool training)
+        /// <summary>
+        /// Backpropagation (section 4.7.1) layer by layer over the batch, in reverse declaration order, from the outputs' deltas:
+        /// each layer applies its activation's derivative to its delta, adds its parameter gradients and writes the deltas of
+        /// the layers it reads; a layer read by several layers receives the sum of their deltas.
+        /// </summary>
+        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
@@ -346,50 +326,43 @@ namespace Samples
             global::System.Span<float> d = _deltas;
             global::System.Span<float> columns = _trainColumns;
             // dense6: Dense(4, Softmax), (64) -> (4)
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(528, 256), a.Slice(batch * 704, batch * 64), d.Slice(batch * 768, batch * 4), g.Slice(528, 256), g.Slice(784, 4), d.Slice(batch * 704, batch * 64), batch, 64, 4);
+            global::System.Span<float> flatten5Delta = d.Slice(batch * 704, batch * 64);
+            global::System.Span<float> dense6Delta = d.Slice(batch * 768, batch * 4);
+            global::System.ReadOnlySpan<float> flatten5Out = a.Slice(batch * 704, batch * 64);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(528, 256), flatten5Out, dense6Delta, g.Slice(528, 256), g.Slice(784, 4), flatten5Delta, batch, 64, 4);
             // flatten5: Flatten, (16, 4) -> (64)
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 640 + n * 64, 64);
-                global::System.Span<float> dy = d.Slice(batch * 704 + n * 64, 64);
-                global::System.Span<float> dx = d.Slice(batch * 640 + n * 64, 64);
-                dy.CopyTo(dx);
-            }
+            global::System.Span<float> maxpool4Delta = d.Slice(batch * 640, batch * 64);
+            flatten5Delta.CopyTo(maxpool4Delta);
             // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
+            global::System.Span<float> conv3Delta = d.Slice(batch * 384, batch * 256);
+            global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * 384, batch * 256);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 384 + n * 256, 256);
-                global::System.Span<float> dy = d.Slice(batch * 640 + n * 64, 64);
-                global::System.Span<float> dx = d.Slice(batch * 384 + n * 256, 256);
-                global::NetGen.Kernels.MaxPoolBackward(in Maxpool4Geometry, x, dy, dx);
-                global::NetGen.Kernels.ReLUBackward(x, dx);
+                global::NetGen.Kernels.MaxPoolBackward(in Maxpool4Geometry, conv3Out.Slice(n * 256, 256), maxpool4Delta.Slice(n * 64, 64), conv3Delta.Slice(n * 256, 256));
             }
             // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), im2col, 24x16 columns
+            global::System.Span<float> avgpool2Delta = d.Slice(batch * 256, batch * 128);
+            global::System.ReadOnlySpan<float> avgpool2Out = a.Slice(batch * 256, batch * 128);
+            global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 256 + n * 128, 128);
-                global::System.Span<float> dy = d.Slice(batch * 384 + n * 256, 256);
-                global::System.Span<float> dx = d.Slice(batch * 256 + n * 128, 128);
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv3Geometry, x, dy, g.Slice(128, 384), columns);
-                global::NetGen.Kernels.ChannelBiasGradient(dy, g.Slice(512, 16), 16);
-                global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(128, 384), dy, dx, columns);
+                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv3Geometry, avgpool2Out.Slice(n * 128, 128), conv3Delta.Slice(n * 256, 256), g.Slice(128, 384), columns);
+                global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 256, 256), g.Slice(512, 16), 16);
+                global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(128, 384), conv3Delta.Slice(n * 256, 256), avgpool2Delta.Slice(n * 128, 128), columns);
             }
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
+            global::System.Span<float> conv1Delta = d.Slice(0, batch * 256);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(n * 256, 256);
-                global::System.Span<float> dy = d.Slice(batch * 256 + n * 128, 128);
-                global::System.Span<float> dx = d.Slice(n * 256, 256);
-                global::NetGen.Kernels.AvgPoolBackward(in Avgpool2Geometry, true, dy, dx);
-                global::NetGen.Kernels.ReLUBackward(x, dx);
+                global::NetGen.Kernels.AvgPoolBackward(in Avgpool2Geometry, countIncludePad: true, avgpool2Delta.Slice(n * 128, 128), conv1Delta.Slice(n * 256, 256));
             }
             // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32), im2col, 15x32 columns
+            global::System.ReadOnlySpan<float> conv1Out = a.Slice(0, batch * 256);
+            global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Delta);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 192, 192);
-                global::System.Span<float> dy = d.Slice(n * 256, 256);
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv1Geometry, x, dy, g.Slice(0, 120), columns);
-                global::NetGen.Kernels.ChannelBiasGradient(dy, g.Slice(120, 8), 32);
+                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv1Geometry, inputs.Slice(n * 192, 192), conv1Delta.Slice(n * 256, 256), g.Slice(0, 120), columns);
+                global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 256, 256), g.Slice(120, 8), 32);
             }
         }
     }

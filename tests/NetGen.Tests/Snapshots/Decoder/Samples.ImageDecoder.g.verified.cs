@@ -8,10 +8,10 @@ namespace Samples
     /// </summary>
     /// <remarks>
     /// <list type="table">
-    /// <listheader><term>layer</term><description>output shape; parameters</description></listheader>
+    /// <listheader><term>layer</term><description>input; output shape; parameters</description></listheader>
     /// <item><term>input</term><description>(16, 4, 4)</description></item>
-    /// <item><term>convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU)</term><description>(8, 8, 8); 2,056 (weight 16x8x4x4, bias 8, from index 0)</description></item>
-    /// <item><term>convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid)</term><description>(1, 16, 16); 73 (weight 8x1x3x3, bias 1, from index 2,056)</description></item>
+    /// <item><term>convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU)</term><description>from input; (8, 8, 8); 2,056 (weight 16x8x4x4, bias 8, from index 0)</description></item>
+    /// <item><term>convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid)</term><description>from convtranspose1; (1, 16, 16); 73 (weight 8x1x3x3, bias 1, from index 2,056); output</description></item>
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "%VERSION%")]
@@ -33,8 +33,8 @@ namespace Samples
         // Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.
         private float[] _activations = new float[0];
         private float[] _deltas = new float[0];
+        private float[] _labelTargets = new float[0]; // one-hot targets of the labels overloads
         private int _capacity;
-        private readonly float[] _trainTarget = new float[256];
         private readonly float[] _trainColumns = new float[2048]; // im2col scratch of the largest convolution
 
         // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8)
@@ -49,17 +49,13 @@ namespace Samples
             input: (1, 16, 16), output: (1, 8, 8),
             kernel: (1, 3, 3), stride: (1, 2, 2), padding: (0, 1, 1), dilation: (1, 1, 1));
 
-        // Batched inference storage, one per thread, so Forward may run on several threads at once.
+        // Inference storage, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
-        private static float[]? t_blocks;
-
-        // Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.
+        private static float[]? t_blocks; // batched: every layer's outputs as [batch, size] blocks
         [global::System.ThreadStatic]
-        private static float[]? t_hidden;
-
-        // Inference im2col scratch, one per thread.
+        private static float[]? t_hidden; // one sample: the hidden layers' outputs
         [global::System.ThreadStatic]
-        private static float[]? t_columns;
+        private static float[]? t_columns; // im2col scratch
 
         /// <summary>Creates the network with parameters initialized from seed 0.</summary>
         public ImageDecoder()
@@ -74,16 +70,16 @@ namespace Samples
             Initialize(seed);
         }
 
-        /// <summary>Sets every parameter to its initial value for <paramref name="seed"/>: weights by each layer's initializer (chapter 9), biases zero.</summary>
+        /// <summary>Sets every parameter to its initial value for <paramref name="seed"/>: weights by each layer's initializer (chapter 9), biases constant.</summary>
         /// <param name="seed">The seed; layer i draws from its own stream (seed, i), so changing one layer leaves the others' initial values alone.</param>
         public void Initialize(int seed)
         {
             global::System.Span<float> p = _parameters;
             // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8)
-            global::NetGen.Initializers.Initialize(p.Slice(0, 2048), global::NetGen.Init.HeNormal, 128, 256, 0.01, 1.0, new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 2048), init: global::NetGen.Init.HeNormal, fanIn: 128, fanOut: 256, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 1));
             p.Slice(2048, 8).Clear();
             // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16)
-            global::NetGen.Initializers.Initialize(p.Slice(2056, 72), global::NetGen.Init.GlorotUniform, 9, 72, 0.01, 1.0, new global::NetGen.Rng(seed, 2));
+            global::NetGen.Initializers.Initialize(p.Slice(2056, 72), init: global::NetGen.Init.GlorotUniform, fanIn: 9, fanOut: 72, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 2));
             p.Slice(2128, 1).Clear();
         }
 
@@ -113,7 +109,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
-            Run(input, t_hidden ?? (t_hidden = new float[512]), output, true, t_columns ?? (t_columns = new float[2048]), Mode == global::NetGen.NetworkMode.Training);
+            Run(input, t_hidden ?? (t_hidden = new float[512]), output, t_columns ?? (t_columns = new float[2048]));
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -130,40 +126,22 @@ namespace Samples
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
             if (blocks is null || blocks.Length < (long)batch * 768) t_blocks = blocks = new float[(long)batch * 768];
-            BatchForward(inputs, batch, true, false, blocks, columns);
+            BatchForward(inputs, batch, true, blocks, columns);
             new global::System.ReadOnlySpan<float>(blocks, batch * 512, batch * 256).CopyTo(outputs);
         }
 
-        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(mean loss)/d(parameters) and returns the mean binary cross-entropy.</summary>
+        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean binary cross-entropy.</summary>
         /// <param name="inputs">batch * 256 values.</param>
-        /// <param name="targets">batch * 256 target values.</param>
+        /// <param name="targets">batch * 256 target values; NaN marks a missing label.</param>
         /// <param name="batch">The number of samples.</param>
-        /// <returns>The loss averaged over every output of the batch, as PyTorch's default reduction.</returns>
+        /// <returns>The loss: each output's mean over its labels present, as PyTorch's default reduction.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch)
         {
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
-            Reserve(batch);
-            global::System.Array.Clear(_gradients, 0, ParameterCount);
-            bool training = Mode != global::NetGen.NetworkMode.Inference;
-            BatchForward(inputs, batch, false, training, _activations, _trainColumns);
-            double count = (double)batch * OutputLength;
-            float scale = (float)(1.0 / count);
-            global::System.Span<float> a = _activations;
-            global::System.Span<float> d = _deltas;
-            double loss = 0;
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.Span<float> y = a.Slice(batch * 512 + n * 256, 256);
-                global::System.Span<float> dy = d.Slice(batch * 512 + n * 256, 256);
-                // Sigmoid and binary cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
-                loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(y, targets.Slice(n * 256, 256), dy, scale);
-            }
-
-            Backward(inputs, batch, training);
-            return (float)(loss / count);
+            return Train(inputs, targets, batch);
         }
 
         /// <summary>As <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int)"/> with class labels: one-hot targets.</summary>
@@ -179,34 +157,17 @@ namespace Samples
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
             Reserve(batch);
-            global::System.Array.Clear(_gradients, 0, ParameterCount);
-            bool training = Mode != global::NetGen.NetworkMode.Inference;
-            BatchForward(inputs, batch, false, training, _activations, _trainColumns);
-            double count = (double)batch * OutputLength;
-            float scale = (float)(1.0 / count);
-            global::System.Span<float> a = _activations;
-            global::System.Span<float> d = _deltas;
-            global::System.Span<float> target = _trainTarget;
-            double loss = 0;
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.Span<float> y = a.Slice(batch * 512 + n * 256, 256);
-                global::System.Span<float> dy = d.Slice(batch * 512 + n * 256, 256);
-                global::NetGen.Kernels.LabelToTarget(labels[n], target);
-                // Sigmoid and binary cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
-                loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(y, target, dy, scale);
-            }
-
-            Backward(inputs, batch, training);
-            return (float)(loss / count);
+            global::System.Span<float> targets = new global::System.Span<float>(_labelTargets, 0, batch * OutputLength);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));
+            return Train(inputs, targets, batch);
         }
 
-        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the mean loss.</summary>
+        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
         /// <param name="inputs">batch * InputLength values.</param>
         /// <param name="targets">The targets of the samples.</param>
         /// <param name="batch">The number of samples.</param>
         /// <param name="optimizer">Updates the parameters from the gradients.</param>
-        /// <returns>The mean loss before the step.</returns>
+        /// <returns>The loss before the step.</returns>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::NetGen.IOptimizer optimizer)
         {
             global::NetGen.Guard.NotNull(optimizer, "optimizer");
@@ -215,12 +176,12 @@ namespace Samples
             return loss;
         }
 
-        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the mean loss.</summary>
+        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
         /// <param name="inputs">batch * InputLength values.</param>
         /// <param name="labels">The labels of the samples.</param>
         /// <param name="batch">The number of samples.</param>
         /// <param name="optimizer">Updates the parameters from the gradients.</param>
-        /// <returns>The mean loss before the step.</returns>
+        /// <returns>The loss before the step.</returns>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::NetGen.IOptimizer optimizer)
         {
             global::NetGen.Guard.NotNull(optimizer, "optimizer");
@@ -229,66 +190,90 @@ namespace Samples
             return loss;
         }
 
-        /// <summary>The forward pass of one sample. <paramref name="h"/> receives the hidden activations (512 values); with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies Sigmoid itself).</summary>
-        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, bool outputActivation, global::System.Span<float> columns, bool training)
+        /// <summary>The training pass both ComputeGradients overloads share, after their argument checks: targets are laid out as the outputs.</summary>
+        private float Train(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch)
+        {
+            Reserve(batch);
+            global::System.Array.Clear(_gradients, 0, ParameterCount);
+            BatchForward(inputs, batch, false, _activations, _trainColumns);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            double loss = 0;
+
+            // convtranspose2: binary cross-entropy, mean over the targets present; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> convtranspose2Out = a.Slice(batch * 512, batch * 256);
+            global::System.Span<float> convtranspose2Delta = d.Slice(batch * 512, batch * 256);
+            int convtranspose2Labels = global::NetGen.Kernels.CountLabels(targets, batch, OutputLength, 0, 256, rows: false);
+            float convtranspose2Scale = convtranspose2Labels == 0 ? 0f : (float)(1.0 / convtranspose2Labels);
+            double convtranspose2Loss = 0;
+            for (int n = 0; n < batch; n++) convtranspose2Loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(convtranspose2Out.Slice(n * 256, 256), targets.Slice(n * OutputLength, 256), convtranspose2Delta.Slice(n * 256, 256), convtranspose2Scale);
+            if (convtranspose2Labels > 0) loss += convtranspose2Loss / convtranspose2Labels;
+
+            Backward(inputs, batch);
+            return (float)loss;
+        }
+
+        /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (512 values), the outputs' to <paramref name="y"/>.</summary>
+        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8), im2col, 128x16 columns
-            global::System.Span<float> a1 = h.Slice(0, 512);
-            global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose1Geometry, p.Slice(0, 2048), x, a1, columns);
-            global::NetGen.Kernels.AddChannelBias(p.Slice(2048, 8), a1, 64);
-            global::NetGen.Kernels.ReLU(a1);
+            global::System.Span<float> convtranspose1Out = h.Slice(0, 512);
+            global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose1Geometry, p.Slice(0, 2048), x, convtranspose1Out, columns);
+            global::NetGen.Kernels.AddChannelBias(p.Slice(2048, 8), convtranspose1Out, 64);
+            global::NetGen.Kernels.ReLU(convtranspose1Out);
             // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16), im2col, 9x64 columns (output)
-            global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose2Geometry, p.Slice(2056, 72), a1, y, columns);
-            global::NetGen.Kernels.AddChannelBias(p.Slice(2128, 1), y, 256);
-            if (outputActivation)
-            {
-                global::NetGen.Kernels.Sigmoid(y);
-            }
+            global::System.Span<float> convtranspose2Out = y;
+            global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose2Geometry, p.Slice(2056, 72), convtranspose1Out, convtranspose2Out, columns);
+            global::NetGen.Kernels.AddChannelBias(p.Slice(2128, 1), convtranspose2Out, 256);
+            global::NetGen.Kernels.Sigmoid(convtranspose2Out);
         }
 
-        /// <summary>Makes room for the activations and deltas of <paramref name="batch"/> samples (768 values each).</summary>
+        /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (768 outputs and as many deltas each).</summary>
         private void Reserve(int batch)
         {
             if (batch <= _capacity) return;
             _activations = new float[(long)batch * 768];
             _deltas = new float[(long)batch * 768];
+            _labelTargets = new float[(long)batch * OutputLength];
             _capacity = batch;
         }
 
         /// <summary>
         /// The forward pass of a batch, layer by layer, every layer's outputs kept in <paramref name="a"/> as [batch, size] blocks:
         /// for training (the backward pass reads them) and for batched inference. With <paramref name="outputActivation"/> false
-        /// the output keeps its pre-activations (the loss applies the activation itself).
+        /// the outputs whose loss applies the activation itself keep their pre-activations.
         /// </summary>
-        private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, bool training, global::System.Span<float> a, global::System.Span<float> columns)
+        private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8), im2col, 128x16 columns
+            global::System.Span<float> convtranspose1Out = a.Slice(0, batch * 512);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 256, 256);
-                global::System.Span<float> y = a.Slice(n * 512, 512);
-                global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose1Geometry, p.Slice(0, 2048), x, y, columns);
-                global::NetGen.Kernels.AddChannelBias(p.Slice(2048, 8), y, 64);
-                global::NetGen.Kernels.ReLU(y);
+                global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose1Geometry, p.Slice(0, 2048), inputs.Slice(n * 256, 256), convtranspose1Out.Slice(n * 512, 512), columns);
+                global::NetGen.Kernels.AddChannelBias(p.Slice(2048, 8), convtranspose1Out.Slice(n * 512, 512), 64);
             }
+            global::NetGen.Kernels.ReLU(convtranspose1Out);
             // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16), im2col, 9x64 columns (output)
+            global::System.Span<float> convtranspose2Out = a.Slice(batch * 512, batch * 256);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(n * 512, 512);
-                global::System.Span<float> y = a.Slice(batch * 512 + n * 256, 256);
-                global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose2Geometry, p.Slice(2056, 72), x, y, columns);
-                global::NetGen.Kernels.AddChannelBias(p.Slice(2128, 1), y, 256);
-                if (outputActivation)
-                {
-                    global::NetGen.Kernels.Sigmoid(y);
-                }
+                global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose2Geometry, p.Slice(2056, 72), convtranspose1Out.Slice(n * 512, 512), convtranspose2Out.Slice(n * 256, 256), columns);
+                global::NetGen.Kernels.AddChannelBias(p.Slice(2128, 1), convtranspose2Out.Slice(n * 256, 256), 256);
+            }
+            if (outputActivation)
+            {
+                global::NetGen.Kernels.Sigmoid(convtranspose2Out);
             }
         }
 
-        /// <summary>Backpropagation (section 4.7.1), layer by layer over the batch, from the output deltas: adds each layer's parameter gradients and fills the deltas below it.</summary>
-        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch, bool training)
+        /// <summary>
+        /// Backpropagation (section 4.7.1) layer by layer over the batch, in reverse declaration order, from the outputs' deltas:
+        /// each layer applies its activation's derivative to its delta, adds its parameter gradients and writes the deltas of
+        /// the layers it reads; a layer read by several layers receives the sum of their deltas.
+        /// </summary>
+        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
@@ -296,23 +281,21 @@ namespace Samples
             global::System.Span<float> d = _deltas;
             global::System.Span<float> columns = _trainColumns;
             // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16), im2col, 9x64 columns
+            global::System.Span<float> convtranspose1Delta = d.Slice(0, batch * 512);
+            global::System.Span<float> convtranspose2Delta = d.Slice(batch * 512, batch * 256);
+            global::System.ReadOnlySpan<float> convtranspose1Out = a.Slice(0, batch * 512);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(n * 512, 512);
-                global::System.Span<float> dy = d.Slice(batch * 512 + n * 256, 256);
-                global::System.Span<float> dx = d.Slice(n * 512, 512);
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Convtranspose2Geometry, dy, x, g.Slice(2056, 72), columns);
-                global::NetGen.Kernels.ChannelBiasGradient(dy, g.Slice(2128, 1), 256);
-                global::NetGen.Kernels.ConvForwardColumns(in Convtranspose2Geometry, p.Slice(2056, 72), default(global::System.ReadOnlySpan<float>), dy, dx, columns);
-                global::NetGen.Kernels.ReLUBackward(x, dx);
+                global::NetGen.Kernels.ConvWeightGradientColumns(in Convtranspose2Geometry, convtranspose2Delta.Slice(n * 256, 256), convtranspose1Out.Slice(n * 512, 512), g.Slice(2056, 72), columns);
+                global::NetGen.Kernels.ChannelBiasGradient(convtranspose2Delta.Slice(n * 256, 256), g.Slice(2128, 1), 256);
+                global::NetGen.Kernels.ConvForwardColumns(in Convtranspose2Geometry, p.Slice(2056, 72), default(global::System.ReadOnlySpan<float>), convtranspose2Delta.Slice(n * 256, 256), convtranspose1Delta.Slice(n * 512, 512), columns);
             }
             // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8), im2col, 128x16 columns
+            global::NetGen.Kernels.ReLUBackward(convtranspose1Out, convtranspose1Delta);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 256, 256);
-                global::System.Span<float> dy = d.Slice(n * 512, 512);
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Convtranspose1Geometry, dy, x, g.Slice(0, 2048), columns);
-                global::NetGen.Kernels.ChannelBiasGradient(dy, g.Slice(2048, 8), 64);
+                global::NetGen.Kernels.ConvWeightGradientColumns(in Convtranspose1Geometry, convtranspose1Delta.Slice(n * 512, 512), inputs.Slice(n * 256, 256), g.Slice(0, 2048), columns);
+                global::NetGen.Kernels.ChannelBiasGradient(convtranspose1Delta.Slice(n * 512, 512), g.Slice(2048, 8), 64);
             }
         }
     }

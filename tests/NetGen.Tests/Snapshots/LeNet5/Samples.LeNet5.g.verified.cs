@@ -8,15 +8,15 @@ namespace Samples
     /// </summary>
     /// <remarks>
     /// <list type="table">
-    /// <listheader><term>layer</term><description>output shape; parameters</description></listheader>
+    /// <listheader><term>layer</term><description>input; output shape; parameters</description></listheader>
     /// <item><term>input</term><description>(1, 28, 28)</description></item>
-    /// <item><term>conv1: Conv(6, k: 5, p: 2, ReLU)</term><description>(6, 28, 28); 156 (weight 6x1x5x5, bias 6, from index 0)</description></item>
-    /// <item><term>maxpool2: MaxPool(2)</term><description>(6, 14, 14); none</description></item>
-    /// <item><term>conv3: Conv(16, k: 5, ReLU)</term><description>(16, 10, 10); 2,416 (weight 16x6x5x5, bias 16, from index 156)</description></item>
-    /// <item><term>maxpool4: MaxPool(2)</term><description>(16, 5, 5); none</description></item>
-    /// <item><term>dense5: Dense(120, ReLU)</term><description>(120); 48,120 (weight 120x400, bias 120, from index 2,572)</description></item>
-    /// <item><term>dense6: Dense(84, ReLU)</term><description>(84); 10,164 (weight 84x120, bias 84, from index 50,692)</description></item>
-    /// <item><term>dense7: Dense(10, Softmax)</term><description>(10); 850 (weight 10x84, bias 10, from index 60,856)</description></item>
+    /// <item><term>conv1: Conv(6, k: 5, p: 2, ReLU)</term><description>from input; (6, 28, 28); 156 (weight 6x1x5x5, bias 6, from index 0)</description></item>
+    /// <item><term>maxpool2: MaxPool(2)</term><description>from conv1; (6, 14, 14); none</description></item>
+    /// <item><term>conv3: Conv(16, k: 5, ReLU)</term><description>from maxpool2; (16, 10, 10); 2,416 (weight 16x6x5x5, bias 16, from index 156)</description></item>
+    /// <item><term>maxpool4: MaxPool(2)</term><description>from conv3; (16, 5, 5); none</description></item>
+    /// <item><term>dense5: Dense(120, ReLU)</term><description>from maxpool4; (120); 48,120 (weight 120x400, bias 120, from index 2,572)</description></item>
+    /// <item><term>dense6: Dense(84, ReLU)</term><description>from dense5; (84); 10,164 (weight 84x120, bias 84, from index 50,692)</description></item>
+    /// <item><term>dense7: Dense(10, Softmax)</term><description>from dense6; (10); 850 (weight 10x84, bias 10, from index 60,856); output</description></item>
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "%VERSION%")]
@@ -38,8 +38,8 @@ namespace Samples
         // Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.
         private float[] _activations = new float[0];
         private float[] _deltas = new float[0];
+        private float[] _labelTargets = new float[0]; // one-hot targets of the labels overloads
         private int _capacity;
-        private readonly float[] _trainTarget = new float[10];
         private readonly float[] _trainColumns = new float[19600]; // im2col scratch of the largest convolution
 
         // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28)
@@ -64,17 +64,13 @@ namespace Samples
             channels: 16, input: (1, 10, 10), output: (1, 5, 5),
             kernel: (1, 2, 2), stride: (1, 2, 2), padding: (0, 0, 0));
 
-        // Batched inference storage, one per thread, so Forward may run on several threads at once.
+        // Inference storage, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
-        private static float[]? t_blocks;
-
-        // Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.
+        private static float[]? t_blocks; // batched: every layer's outputs as [batch, size] blocks
         [global::System.ThreadStatic]
-        private static float[]? t_hidden;
-
-        // Inference im2col scratch, one per thread.
+        private static float[]? t_hidden; // one sample: the hidden layers' outputs
         [global::System.ThreadStatic]
-        private static float[]? t_columns;
+        private static float[]? t_columns; // im2col scratch
 
         /// <summary>Creates the network with parameters initialized from seed 0.</summary>
         public LeNet5()
@@ -89,25 +85,25 @@ namespace Samples
             Initialize(seed);
         }
 
-        /// <summary>Sets every parameter to its initial value for <paramref name="seed"/>: weights by each layer's initializer (chapter 9), biases zero.</summary>
+        /// <summary>Sets every parameter to its initial value for <paramref name="seed"/>: weights by each layer's initializer (chapter 9), biases constant.</summary>
         /// <param name="seed">The seed; layer i draws from its own stream (seed, i), so changing one layer leaves the others' initial values alone.</param>
         public void Initialize(int seed)
         {
             global::System.Span<float> p = _parameters;
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28)
-            global::NetGen.Initializers.Initialize(p.Slice(0, 150), global::NetGen.Init.HeNormal, 25, 150, 0.01, 1.0, new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 150), init: global::NetGen.Init.HeNormal, fanIn: 25, fanOut: 150, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 1));
             p.Slice(150, 6).Clear();
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10)
-            global::NetGen.Initializers.Initialize(p.Slice(156, 2400), global::NetGen.Init.HeNormal, 150, 400, 0.01, 1.0, new global::NetGen.Rng(seed, 3));
+            global::NetGen.Initializers.Initialize(p.Slice(156, 2400), init: global::NetGen.Init.HeNormal, fanIn: 150, fanOut: 400, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 3));
             p.Slice(2556, 16).Clear();
             // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
-            global::NetGen.Initializers.Initialize(p.Slice(2572, 48000), global::NetGen.Init.HeNormal, 400, 120, 0.01, 1.0, new global::NetGen.Rng(seed, 5));
+            global::NetGen.Initializers.Initialize(p.Slice(2572, 48000), init: global::NetGen.Init.HeNormal, fanIn: 400, fanOut: 120, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 5));
             p.Slice(50572, 120).Clear();
             // dense6: Dense(84, ReLU), (120) -> (84)
-            global::NetGen.Initializers.Initialize(p.Slice(50692, 10080), global::NetGen.Init.HeNormal, 120, 84, 0.01, 1.0, new global::NetGen.Rng(seed, 6));
+            global::NetGen.Initializers.Initialize(p.Slice(50692, 10080), init: global::NetGen.Init.HeNormal, fanIn: 120, fanOut: 84, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 6));
             p.Slice(60772, 84).Clear();
             // dense7: Dense(10, Softmax), (84) -> (10)
-            global::NetGen.Initializers.Initialize(p.Slice(60856, 840), global::NetGen.Init.GlorotUniform, 84, 10, 0.01, 1.0, new global::NetGen.Rng(seed, 7));
+            global::NetGen.Initializers.Initialize(p.Slice(60856, 840), init: global::NetGen.Init.GlorotUniform, fanIn: 84, fanOut: 10, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 7));
             p.Slice(61696, 10).Clear();
         }
 
@@ -137,7 +133,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
-            Run(input, t_hidden ?? (t_hidden = new float[8084]), output, true, t_columns ?? (t_columns = new float[19600]), Mode == global::NetGen.NetworkMode.Training);
+            Run(input, t_hidden ?? (t_hidden = new float[8084]), output, t_columns ?? (t_columns = new float[19600]));
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -154,40 +150,22 @@ namespace Samples
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
             if (blocks is null || blocks.Length < (long)batch * 8094) t_blocks = blocks = new float[(long)batch * 8094];
-            BatchForward(inputs, batch, true, false, blocks, columns);
+            BatchForward(inputs, batch, true, blocks, columns);
             new global::System.ReadOnlySpan<float>(blocks, batch * 8084, batch * 10).CopyTo(outputs);
         }
 
-        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(mean loss)/d(parameters) and returns the mean cross-entropy.</summary>
+        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy.</summary>
         /// <param name="inputs">batch * 784 values.</param>
-        /// <param name="targets">batch * 10 target values.</param>
+        /// <param name="targets">batch * 10 target values; NaN marks a missing label.</param>
         /// <param name="batch">The number of samples.</param>
-        /// <returns>The loss averaged over the batch, as PyTorch's default reduction.</returns>
+        /// <returns>The loss: each output's mean over its labels present, as PyTorch's default reduction.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch)
         {
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
-            Reserve(batch);
-            global::System.Array.Clear(_gradients, 0, ParameterCount);
-            bool training = Mode != global::NetGen.NetworkMode.Inference;
-            BatchForward(inputs, batch, false, training, _activations, _trainColumns);
-            double count = (double)batch;
-            float scale = (float)(1.0 / count);
-            global::System.Span<float> a = _activations;
-            global::System.Span<float> d = _deltas;
-            double loss = 0;
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.Span<float> y = a.Slice(batch * 8084 + n * 10, 10);
-                global::System.Span<float> dy = d.Slice(batch * 8084 + n * 10, 10);
-                // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
-                loss += global::NetGen.Kernels.SoftmaxCrossEntropy(y, targets.Slice(n * 10, 10), dy, scale);
-            }
-
-            Backward(inputs, batch, training);
-            return (float)(loss / count);
+            return Train(inputs, targets, batch);
         }
 
         /// <summary>As <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int)"/> with class labels: one-hot targets.</summary>
@@ -203,34 +181,17 @@ namespace Samples
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
             Reserve(batch);
-            global::System.Array.Clear(_gradients, 0, ParameterCount);
-            bool training = Mode != global::NetGen.NetworkMode.Inference;
-            BatchForward(inputs, batch, false, training, _activations, _trainColumns);
-            double count = (double)batch;
-            float scale = (float)(1.0 / count);
-            global::System.Span<float> a = _activations;
-            global::System.Span<float> d = _deltas;
-            global::System.Span<float> target = _trainTarget;
-            double loss = 0;
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.Span<float> y = a.Slice(batch * 8084 + n * 10, 10);
-                global::System.Span<float> dy = d.Slice(batch * 8084 + n * 10, 10);
-                global::NetGen.Kernels.LabelToTarget(labels[n], target);
-                // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
-                loss += global::NetGen.Kernels.SoftmaxCrossEntropy(y, target, dy, scale);
-            }
-
-            Backward(inputs, batch, training);
-            return (float)(loss / count);
+            global::System.Span<float> targets = new global::System.Span<float>(_labelTargets, 0, batch * OutputLength);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));
+            return Train(inputs, targets, batch);
         }
 
-        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the mean loss.</summary>
+        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
         /// <param name="inputs">batch * InputLength values.</param>
         /// <param name="targets">The targets of the samples.</param>
         /// <param name="batch">The number of samples.</param>
         /// <param name="optimizer">Updates the parameters from the gradients.</param>
-        /// <returns>The mean loss before the step.</returns>
+        /// <returns>The loss before the step.</returns>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::NetGen.IOptimizer optimizer)
         {
             global::NetGen.Guard.NotNull(optimizer, "optimizer");
@@ -239,12 +200,12 @@ namespace Samples
             return loss;
         }
 
-        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the mean loss.</summary>
+        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
         /// <param name="inputs">batch * InputLength values.</param>
         /// <param name="labels">The labels of the samples.</param>
         /// <param name="batch">The number of samples.</param>
         /// <param name="optimizer">Updates the parameters from the gradients.</param>
-        /// <returns>The mean loss before the step.</returns>
+        /// <returns>The loss before the step.</returns>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::NetGen.IOptimizer optimizer)
         {
             global::NetGen.Guard.NotNull(optimizer, "optimizer");
@@ -253,103 +214,128 @@ namespace Samples
             return loss;
         }
 
-        /// <summary>The forward pass of one sample. <paramref name="h"/> receives the hidden activations (8084 values); with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies Softmax itself).</summary>
-        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, bool outputActivation, global::System.Span<float> columns, bool training)
+        /// <summary>The training pass both ComputeGradients overloads share, after their argument checks: targets are laid out as the outputs.</summary>
+        private float Train(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch)
+        {
+            Reserve(batch);
+            global::System.Array.Clear(_gradients, 0, ParameterCount);
+            BatchForward(inputs, batch, false, _activations, _trainColumns);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            double loss = 0;
+
+            // dense7: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> dense7Out = a.Slice(batch * 8084, batch * 10);
+            global::System.Span<float> dense7Delta = d.Slice(batch * 8084, batch * 10);
+            int dense7Labels = global::NetGen.Kernels.CountLabels(targets, batch, OutputLength, 0, 10, rows: true);
+            float dense7Scale = dense7Labels == 0 ? 0f : (float)(1.0 / dense7Labels);
+            double dense7Loss = 0;
+            for (int n = 0; n < batch; n++) dense7Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense7Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense7Delta.Slice(n * 10, 10), dense7Scale);
+            if (dense7Labels > 0) loss += dense7Loss / dense7Labels;
+
+            Backward(inputs, batch);
+            return (float)loss;
+        }
+
+        /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (8084 values), the outputs' to <paramref name="y"/>.</summary>
+        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), im2col, 25x784 columns
-            global::System.Span<float> a1 = h.Slice(0, 4704);
-            global::NetGen.Kernels.ConvForwardColumns(in Conv1Geometry, p.Slice(0, 150), p.Slice(150, 6), x, a1, columns);
-            global::NetGen.Kernels.ReLU(a1);
+            global::System.Span<float> conv1Out = h.Slice(0, 4704);
+            global::NetGen.Kernels.ConvForwardColumns(in Conv1Geometry, p.Slice(0, 150), p.Slice(150, 6), x, conv1Out, columns);
+            global::NetGen.Kernels.ReLU(conv1Out);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14)
-            global::System.Span<float> a2 = h.Slice(4704, 1176);
-            global::NetGen.Kernels.MaxPoolForward(in Maxpool2Geometry, a1, a2);
+            global::System.Span<float> maxpool2Out = h.Slice(4704, 1176);
+            global::NetGen.Kernels.MaxPoolForward(in Maxpool2Geometry, conv1Out, maxpool2Out);
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), im2col, 150x100 columns
-            global::System.Span<float> a3 = h.Slice(5880, 1600);
-            global::NetGen.Kernels.ConvForwardColumns(in Conv3Geometry, p.Slice(156, 2400), p.Slice(2556, 16), a2, a3, columns);
-            global::NetGen.Kernels.ReLU(a3);
+            global::System.Span<float> conv3Out = h.Slice(5880, 1600);
+            global::NetGen.Kernels.ConvForwardColumns(in Conv3Geometry, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out, conv3Out, columns);
+            global::NetGen.Kernels.ReLU(conv3Out);
             // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5)
-            global::System.Span<float> a4 = h.Slice(7480, 400);
-            global::NetGen.Kernels.MaxPoolForward(in Maxpool4Geometry, a3, a4);
+            global::System.Span<float> maxpool4Out = h.Slice(7480, 400);
+            global::NetGen.Kernels.MaxPoolForward(in Maxpool4Geometry, conv3Out, maxpool4Out);
             // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
-            global::System.Span<float> a5 = h.Slice(7880, 120);
-            global::NetGen.Kernels.DenseForward(p.Slice(2572, 48000), p.Slice(50572, 120), a4, a5, 400, 120);
-            global::NetGen.Kernels.ReLU(a5);
+            global::System.Span<float> dense5Out = h.Slice(7880, 120);
+            global::NetGen.Kernels.DenseForward(p.Slice(2572, 48000), p.Slice(50572, 120), maxpool4Out, dense5Out, 400, 120);
+            global::NetGen.Kernels.ReLU(dense5Out);
             // dense6: Dense(84, ReLU), (120) -> (84)
-            global::System.Span<float> a6 = h.Slice(8000, 84);
-            global::NetGen.Kernels.DenseForward(p.Slice(50692, 10080), p.Slice(60772, 84), a5, a6, 120, 84);
-            global::NetGen.Kernels.ReLU(a6);
+            global::System.Span<float> dense6Out = h.Slice(8000, 84);
+            global::NetGen.Kernels.DenseForward(p.Slice(50692, 10080), p.Slice(60772, 84), dense5Out, dense6Out, 120, 84);
+            global::NetGen.Kernels.ReLU(dense6Out);
             // dense7: Dense(10, Softmax), (84) -> (10) (output)
-            global::NetGen.Kernels.DenseForward(p.Slice(60856, 840), p.Slice(61696, 10), a6, y, 84, 10);
-            if (outputActivation)
-            {
-                global::NetGen.Kernels.Softmax(y);
-            }
+            global::System.Span<float> dense7Out = y;
+            global::NetGen.Kernels.DenseForward(p.Slice(60856, 840), p.Slice(61696, 10), dense6Out, dense7Out, 84, 10);
+            global::NetGen.Kernels.Softmax(dense7Out);
         }
 
-        /// <summary>Makes room for the activations and deltas of <paramref name="batch"/> samples (8094 values each).</summary>
+        /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (8094 outputs and as many deltas each).</summary>
         private void Reserve(int batch)
         {
             if (batch <= _capacity) return;
             _activations = new float[(long)batch * 8094];
             _deltas = new float[(long)batch * 8094];
+            _labelTargets = new float[(long)batch * OutputLength];
             _capacity = batch;
         }
 
         /// <summary>
         /// The forward pass of a batch, layer by layer, every layer's outputs kept in <paramref name="a"/> as [batch, size] blocks:
         /// for training (the backward pass reads them) and for batched inference. With <paramref name="outputActivation"/> false
-        /// the output keeps its pre-activations (the loss applies the activation itself).
+        /// the outputs whose loss applies the activation itself keep their pre-activations.
         /// </summary>
-        private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, bool training, global::System.Span<float> a, global::System.Span<float> columns)
+        private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), im2col, 25x784 columns
+            global::System.Span<float> conv1Out = a.Slice(0, batch * 4704);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 784, 784);
-                global::System.Span<float> y = a.Slice(n * 4704, 4704);
-                global::NetGen.Kernels.ConvForwardColumns(in Conv1Geometry, p.Slice(0, 150), p.Slice(150, 6), x, y, columns);
-                global::NetGen.Kernels.ReLU(y);
+                global::NetGen.Kernels.ConvForwardColumns(in Conv1Geometry, p.Slice(0, 150), p.Slice(150, 6), inputs.Slice(n * 784, 784), conv1Out.Slice(n * 4704, 4704), columns);
             }
+            global::NetGen.Kernels.ReLU(conv1Out);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14)
+            global::System.Span<float> maxpool2Out = a.Slice(batch * 4704, batch * 1176);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(n * 4704, 4704);
-                global::System.Span<float> y = a.Slice(batch * 4704 + n * 1176, 1176);
-                global::NetGen.Kernels.MaxPoolForward(in Maxpool2Geometry, x, y);
+                global::NetGen.Kernels.MaxPoolForward(in Maxpool2Geometry, conv1Out.Slice(n * 4704, 4704), maxpool2Out.Slice(n * 1176, 1176));
             }
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), im2col, 150x100 columns
+            global::System.Span<float> conv3Out = a.Slice(batch * 5880, batch * 1600);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 4704 + n * 1176, 1176);
-                global::System.Span<float> y = a.Slice(batch * 5880 + n * 1600, 1600);
-                global::NetGen.Kernels.ConvForwardColumns(in Conv3Geometry, p.Slice(156, 2400), p.Slice(2556, 16), x, y, columns);
-                global::NetGen.Kernels.ReLU(y);
+                global::NetGen.Kernels.ConvForwardColumns(in Conv3Geometry, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out.Slice(n * 1176, 1176), conv3Out.Slice(n * 1600, 1600), columns);
             }
+            global::NetGen.Kernels.ReLU(conv3Out);
             // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5)
+            global::System.Span<float> maxpool4Out = a.Slice(batch * 7480, batch * 400);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 5880 + n * 1600, 1600);
-                global::System.Span<float> y = a.Slice(batch * 7480 + n * 400, 400);
-                global::NetGen.Kernels.MaxPoolForward(in Maxpool4Geometry, x, y);
+                global::NetGen.Kernels.MaxPoolForward(in Maxpool4Geometry, conv3Out.Slice(n * 1600, 1600), maxpool4Out.Slice(n * 400, 400));
             }
             // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(2572, 48000), p.Slice(50572, 120), a.Slice(batch * 7480, batch * 400), a.Slice(batch * 7880, batch * 120), batch, 400, 120);
-            global::NetGen.Kernels.ReLU(a.Slice(batch * 7880, batch * 120));
+            global::System.Span<float> dense5Out = a.Slice(batch * 7880, batch * 120);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(2572, 48000), p.Slice(50572, 120), maxpool4Out, dense5Out, batch, 400, 120);
+            global::NetGen.Kernels.ReLU(dense5Out);
             // dense6: Dense(84, ReLU), (120) -> (84)
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(50692, 10080), p.Slice(60772, 84), a.Slice(batch * 7880, batch * 120), a.Slice(batch * 8000, batch * 84), batch, 120, 84);
-            global::NetGen.Kernels.ReLU(a.Slice(batch * 8000, batch * 84));
+            global::System.Span<float> dense6Out = a.Slice(batch * 8000, batch * 84);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(50692, 10080), p.Slice(60772, 84), dense5Out, dense6Out, batch, 120, 84);
+            global::NetGen.Kernels.ReLU(dense6Out);
             // dense7: Dense(10, Softmax), (84) -> (10) (output)
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(60856, 840), p.Slice(61696, 10), a.Slice(batch * 8000, batch * 84), a.Slice(batch * 8084, batch * 10), batch, 84, 10);
+            global::System.Span<float> dense7Out = a.Slice(batch * 8084, batch * 10);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(60856, 840), p.Slice(61696, 10), dense6Out, dense7Out, batch, 84, 10);
             if (outputActivation)
             {
-                for (int n = 0; n < batch; n++) global::NetGen.Kernels.Softmax(a.Slice(batch * 8084 + n * 10, 10));
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.Softmax(dense7Out.Slice(n * 10, 10));
             }
         }
 
-        /// <summary>Backpropagation (section 4.7.1), layer by layer over the batch, from the output deltas: adds each layer's parameter gradients and fills the deltas below it.</summary>
-        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch, bool training)
+        /// <summary>
+        /// Backpropagation (section 4.7.1) layer by layer over the batch, in reverse declaration order, from the outputs' deltas:
+        /// each layer applies its activation's derivative to its delta, adds its parameter gradients and writes the deltas of
+        /// the layers it reads; a layer read by several layers receives the sum of their deltas.
+        /// </summary>
+        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
@@ -357,48 +343,50 @@ namespace Samples
             global::System.Span<float> d = _deltas;
             global::System.Span<float> columns = _trainColumns;
             // dense7: Dense(10, Softmax), (84) -> (10)
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(60856, 840), a.Slice(batch * 8000, batch * 84), d.Slice(batch * 8084, batch * 10), g.Slice(60856, 840), g.Slice(61696, 10), d.Slice(batch * 8000, batch * 84), batch, 84, 10);
-            global::NetGen.Kernels.ReLUBackward(a.Slice(batch * 8000, batch * 84), d.Slice(batch * 8000, batch * 84));
+            global::System.Span<float> dense6Delta = d.Slice(batch * 8000, batch * 84);
+            global::System.Span<float> dense7Delta = d.Slice(batch * 8084, batch * 10);
+            global::System.ReadOnlySpan<float> dense6Out = a.Slice(batch * 8000, batch * 84);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(60856, 840), dense6Out, dense7Delta, g.Slice(60856, 840), g.Slice(61696, 10), dense6Delta, batch, 84, 10);
             // dense6: Dense(84, ReLU), (120) -> (84)
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(50692, 10080), a.Slice(batch * 7880, batch * 120), d.Slice(batch * 8000, batch * 84), g.Slice(50692, 10080), g.Slice(60772, 84), d.Slice(batch * 7880, batch * 120), batch, 120, 84);
-            global::NetGen.Kernels.ReLUBackward(a.Slice(batch * 7880, batch * 120), d.Slice(batch * 7880, batch * 120));
+            global::System.Span<float> dense5Delta = d.Slice(batch * 7880, batch * 120);
+            global::System.ReadOnlySpan<float> dense5Out = a.Slice(batch * 7880, batch * 120);
+            global::NetGen.Kernels.ReLUBackward(dense6Out, dense6Delta);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(50692, 10080), dense5Out, dense6Delta, g.Slice(50692, 10080), g.Slice(60772, 84), dense5Delta, batch, 120, 84);
             // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(2572, 48000), a.Slice(batch * 7480, batch * 400), d.Slice(batch * 7880, batch * 120), g.Slice(2572, 48000), g.Slice(50572, 120), d.Slice(batch * 7480, batch * 400), batch, 400, 120);
+            global::System.Span<float> maxpool4Delta = d.Slice(batch * 7480, batch * 400);
+            global::System.ReadOnlySpan<float> maxpool4Out = a.Slice(batch * 7480, batch * 400);
+            global::NetGen.Kernels.ReLUBackward(dense5Out, dense5Delta);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(2572, 48000), maxpool4Out, dense5Delta, g.Slice(2572, 48000), g.Slice(50572, 120), maxpool4Delta, batch, 400, 120);
             // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5)
+            global::System.Span<float> conv3Delta = d.Slice(batch * 5880, batch * 1600);
+            global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * 5880, batch * 1600);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 5880 + n * 1600, 1600);
-                global::System.Span<float> dy = d.Slice(batch * 7480 + n * 400, 400);
-                global::System.Span<float> dx = d.Slice(batch * 5880 + n * 1600, 1600);
-                global::NetGen.Kernels.MaxPoolBackward(in Maxpool4Geometry, x, dy, dx);
-                global::NetGen.Kernels.ReLUBackward(x, dx);
+                global::NetGen.Kernels.MaxPoolBackward(in Maxpool4Geometry, conv3Out.Slice(n * 1600, 1600), maxpool4Delta.Slice(n * 400, 400), conv3Delta.Slice(n * 1600, 1600));
             }
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), im2col, 150x100 columns
+            global::System.Span<float> maxpool2Delta = d.Slice(batch * 4704, batch * 1176);
+            global::System.ReadOnlySpan<float> maxpool2Out = a.Slice(batch * 4704, batch * 1176);
+            global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(batch * 4704 + n * 1176, 1176);
-                global::System.Span<float> dy = d.Slice(batch * 5880 + n * 1600, 1600);
-                global::System.Span<float> dx = d.Slice(batch * 4704 + n * 1176, 1176);
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv3Geometry, x, dy, g.Slice(156, 2400), columns);
-                global::NetGen.Kernels.ChannelBiasGradient(dy, g.Slice(2556, 16), 100);
-                global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(156, 2400), dy, dx, columns);
+                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv3Geometry, maxpool2Out.Slice(n * 1176, 1176), conv3Delta.Slice(n * 1600, 1600), g.Slice(156, 2400), columns);
+                global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 1600, 1600), g.Slice(2556, 16), 100);
+                global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(156, 2400), conv3Delta.Slice(n * 1600, 1600), maxpool2Delta.Slice(n * 1176, 1176), columns);
             }
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14)
+            global::System.Span<float> conv1Delta = d.Slice(0, batch * 4704);
+            global::System.ReadOnlySpan<float> conv1Out = a.Slice(0, batch * 4704);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = a.Slice(n * 4704, 4704);
-                global::System.Span<float> dy = d.Slice(batch * 4704 + n * 1176, 1176);
-                global::System.Span<float> dx = d.Slice(n * 4704, 4704);
-                global::NetGen.Kernels.MaxPoolBackward(in Maxpool2Geometry, x, dy, dx);
-                global::NetGen.Kernels.ReLUBackward(x, dx);
+                global::NetGen.Kernels.MaxPoolBackward(in Maxpool2Geometry, conv1Out.Slice(n * 4704, 4704), maxpool2Delta.Slice(n * 1176, 1176), conv1Delta.Slice(n * 4704, 4704));
             }
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), im2col, 25x784 columns
+            global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Delta);
             for (int n = 0; n < batch; n++)
             {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(n * 784, 784);
-                global::System.Span<float> dy = d.Slice(n * 4704, 4704);
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv1Geometry, x, dy, g.Slice(0, 150), columns);
-                global::NetGen.Kernels.ChannelBiasGradient(dy, g.Slice(150, 6), 784);
+                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv1Geometry, inputs.Slice(n * 784, 784), conv1Delta.Slice(n * 4704, 4704), g.Slice(0, 150), columns);
+                global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 4704, 4704), g.Slice(150, 6), 784);
             }
         }
     }

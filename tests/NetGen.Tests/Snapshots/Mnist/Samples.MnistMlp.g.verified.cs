@@ -8,11 +8,11 @@ namespace Samples
     /// </summary>
     /// <remarks>
     /// <list type="table">
-    /// <listheader><term>layer</term><description>output shape; parameters</description></listheader>
+    /// <listheader><term>layer</term><description>input; output shape; parameters</description></listheader>
     /// <item><term>input</term><description>(1, 28, 28)</description></item>
-    /// <item><term>dense1: Dense(128, ReLU)</term><description>(128); 100,480 (weight 128x784, bias 128, from index 0)</description></item>
-    /// <item><term>dense2: Dense(64, ReLU)</term><description>(64); 8,256 (weight 64x128, bias 64, from index 100,480)</description></item>
-    /// <item><term>dense3: Dense(10, Softmax)</term><description>(10); 650 (weight 10x64, bias 10, from index 108,736)</description></item>
+    /// <item><term>dense1: Dense(128, ReLU)</term><description>from input; (128); 100,480 (weight 128x784, bias 128, from index 0)</description></item>
+    /// <item><term>dense2: Dense(64, ReLU)</term><description>from dense1; (64); 8,256 (weight 64x128, bias 64, from index 100,480)</description></item>
+    /// <item><term>dense3: Dense(10, Softmax)</term><description>from dense2; (10); 650 (weight 10x64, bias 10, from index 108,736); output</description></item>
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "%VERSION%")]
@@ -34,16 +34,14 @@ namespace Samples
         // Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.
         private float[] _activations = new float[0];
         private float[] _deltas = new float[0];
+        private float[] _labelTargets = new float[0]; // one-hot targets of the labels overloads
         private int _capacity;
-        private readonly float[] _trainTarget = new float[10];
 
-        // Batched inference storage, one per thread, so Forward may run on several threads at once.
+        // Inference storage, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
-        private static float[]? t_blocks;
-
-        // Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.
+        private static float[]? t_blocks; // batched: every layer's outputs as [batch, size] blocks
         [global::System.ThreadStatic]
-        private static float[]? t_hidden;
+        private static float[]? t_hidden; // one sample: the hidden layers' outputs
 
         /// <summary>Creates the network with parameters initialized from seed 0.</summary>
         public MnistMlp()
@@ -58,19 +56,19 @@ namespace Samples
             Initialize(seed);
         }
 
-        /// <summary>Sets every parameter to its initial value for <paramref name="seed"/>: weights by each layer's initializer (chapter 9), biases zero.</summary>
+        /// <summary>Sets every parameter to its initial value for <paramref name="seed"/>: weights by each layer's initializer (chapter 9), biases constant.</summary>
         /// <param name="seed">The seed; layer i draws from its own stream (seed, i), so changing one layer leaves the others' initial values alone.</param>
         public void Initialize(int seed)
         {
             global::System.Span<float> p = _parameters;
             // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
-            global::NetGen.Initializers.Initialize(p.Slice(0, 100352), global::NetGen.Init.HeNormal, 784, 128, 0.01, 1.0, new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 100352), init: global::NetGen.Init.HeNormal, fanIn: 784, fanOut: 128, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 1));
             p.Slice(100352, 128).Clear();
             // dense2: Dense(64, ReLU), (128) -> (64)
-            global::NetGen.Initializers.Initialize(p.Slice(100480, 8192), global::NetGen.Init.HeNormal, 128, 64, 0.01, 1.0, new global::NetGen.Rng(seed, 2));
+            global::NetGen.Initializers.Initialize(p.Slice(100480, 8192), init: global::NetGen.Init.HeNormal, fanIn: 128, fanOut: 64, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 2));
             p.Slice(108672, 64).Clear();
             // dense3: Dense(10, Softmax), (64) -> (10)
-            global::NetGen.Initializers.Initialize(p.Slice(108736, 640), global::NetGen.Init.GlorotUniform, 64, 10, 0.01, 1.0, new global::NetGen.Rng(seed, 3));
+            global::NetGen.Initializers.Initialize(p.Slice(108736, 640), init: global::NetGen.Init.GlorotUniform, fanIn: 64, fanOut: 10, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 3));
             p.Slice(109376, 10).Clear();
         }
 
@@ -100,7 +98,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
-            Run(input, t_hidden ?? (t_hidden = new float[192]), output, true, default(global::System.Span<float>), Mode == global::NetGen.NetworkMode.Training);
+            Run(input, t_hidden ?? (t_hidden = new float[192]), output);
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -116,40 +114,22 @@ namespace Samples
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
             if (blocks is null || blocks.Length < (long)batch * 202) t_blocks = blocks = new float[(long)batch * 202];
-            BatchForward(inputs, batch, true, false, blocks);
+            BatchForward(inputs, batch, true, blocks);
             new global::System.ReadOnlySpan<float>(blocks, batch * 192, batch * 10).CopyTo(outputs);
         }
 
-        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(mean loss)/d(parameters) and returns the mean cross-entropy.</summary>
+        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy.</summary>
         /// <param name="inputs">batch * 784 values.</param>
-        /// <param name="targets">batch * 10 target values.</param>
+        /// <param name="targets">batch * 10 target values; NaN marks a missing label.</param>
         /// <param name="batch">The number of samples.</param>
-        /// <returns>The loss averaged over the batch, as PyTorch's default reduction.</returns>
+        /// <returns>The loss: each output's mean over its labels present, as PyTorch's default reduction.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch)
         {
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
-            Reserve(batch);
-            global::System.Array.Clear(_gradients, 0, ParameterCount);
-            bool training = Mode != global::NetGen.NetworkMode.Inference;
-            BatchForward(inputs, batch, false, training, _activations);
-            double count = (double)batch;
-            float scale = (float)(1.0 / count);
-            global::System.Span<float> a = _activations;
-            global::System.Span<float> d = _deltas;
-            double loss = 0;
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.Span<float> y = a.Slice(batch * 192 + n * 10, 10);
-                global::System.Span<float> dy = d.Slice(batch * 192 + n * 10, 10);
-                // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
-                loss += global::NetGen.Kernels.SoftmaxCrossEntropy(y, targets.Slice(n * 10, 10), dy, scale);
-            }
-
-            Backward(inputs, batch, training);
-            return (float)(loss / count);
+            return Train(inputs, targets, batch);
         }
 
         /// <summary>As <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int)"/> with class labels: one-hot targets.</summary>
@@ -165,34 +145,17 @@ namespace Samples
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
             Reserve(batch);
-            global::System.Array.Clear(_gradients, 0, ParameterCount);
-            bool training = Mode != global::NetGen.NetworkMode.Inference;
-            BatchForward(inputs, batch, false, training, _activations);
-            double count = (double)batch;
-            float scale = (float)(1.0 / count);
-            global::System.Span<float> a = _activations;
-            global::System.Span<float> d = _deltas;
-            global::System.Span<float> target = _trainTarget;
-            double loss = 0;
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.Span<float> y = a.Slice(batch * 192 + n * 10, 10);
-                global::System.Span<float> dy = d.Slice(batch * 192 + n * 10, 10);
-                global::NetGen.Kernels.LabelToTarget(labels[n], target);
-                // Softmax and cross-entropy fused: dL/ds = scale * (a - y) (table 4.1).
-                loss += global::NetGen.Kernels.SoftmaxCrossEntropy(y, target, dy, scale);
-            }
-
-            Backward(inputs, batch, training);
-            return (float)(loss / count);
+            global::System.Span<float> targets = new global::System.Span<float>(_labelTargets, 0, batch * OutputLength);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));
+            return Train(inputs, targets, batch);
         }
 
-        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the mean loss.</summary>
+        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
         /// <param name="inputs">batch * InputLength values.</param>
         /// <param name="targets">The targets of the samples.</param>
         /// <param name="batch">The number of samples.</param>
         /// <param name="optimizer">Updates the parameters from the gradients.</param>
-        /// <returns>The mean loss before the step.</returns>
+        /// <returns>The loss before the step.</returns>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::NetGen.IOptimizer optimizer)
         {
             global::NetGen.Guard.NotNull(optimizer, "optimizer");
@@ -201,12 +164,12 @@ namespace Samples
             return loss;
         }
 
-        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the mean loss.</summary>
+        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
         /// <param name="inputs">batch * InputLength values.</param>
         /// <param name="labels">The labels of the samples.</param>
         /// <param name="batch">The number of samples.</param>
         /// <param name="optimizer">Updates the parameters from the gradients.</param>
-        /// <returns>The mean loss before the step.</returns>
+        /// <returns>The loss before the step.</returns>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::NetGen.IOptimizer optimizer)
         {
             global::NetGen.Guard.NotNull(optimizer, "optimizer");
@@ -215,72 +178,106 @@ namespace Samples
             return loss;
         }
 
-        /// <summary>The forward pass of one sample. <paramref name="h"/> receives the hidden activations (192 values); with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies Softmax itself).</summary>
-        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, bool outputActivation, global::System.Span<float> columns, bool training)
+        /// <summary>The training pass both ComputeGradients overloads share, after their argument checks: targets are laid out as the outputs.</summary>
+        private float Train(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch)
+        {
+            Reserve(batch);
+            global::System.Array.Clear(_gradients, 0, ParameterCount);
+            BatchForward(inputs, batch, false, _activations);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            double loss = 0;
+
+            // dense3: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> dense3Out = a.Slice(batch * 192, batch * 10);
+            global::System.Span<float> dense3Delta = d.Slice(batch * 192, batch * 10);
+            int dense3Labels = global::NetGen.Kernels.CountLabels(targets, batch, OutputLength, 0, 10, rows: true);
+            float dense3Scale = dense3Labels == 0 ? 0f : (float)(1.0 / dense3Labels);
+            double dense3Loss = 0;
+            for (int n = 0; n < batch; n++) dense3Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense3Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense3Delta.Slice(n * 10, 10), dense3Scale);
+            if (dense3Labels > 0) loss += dense3Loss / dense3Labels;
+
+            Backward(inputs, batch);
+            return (float)loss;
+        }
+
+        /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (192 values), the outputs' to <paramref name="y"/>.</summary>
+        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
-            global::System.Span<float> a1 = h.Slice(0, 128);
-            global::NetGen.Kernels.DenseForward(p.Slice(0, 100352), p.Slice(100352, 128), x, a1, 784, 128);
-            global::NetGen.Kernels.ReLU(a1);
+            global::System.Span<float> dense1Out = h.Slice(0, 128);
+            global::NetGen.Kernels.DenseForward(p.Slice(0, 100352), p.Slice(100352, 128), x, dense1Out, 784, 128);
+            global::NetGen.Kernels.ReLU(dense1Out);
             // dense2: Dense(64, ReLU), (128) -> (64)
-            global::System.Span<float> a2 = h.Slice(128, 64);
-            global::NetGen.Kernels.DenseForward(p.Slice(100480, 8192), p.Slice(108672, 64), a1, a2, 128, 64);
-            global::NetGen.Kernels.ReLU(a2);
+            global::System.Span<float> dense2Out = h.Slice(128, 64);
+            global::NetGen.Kernels.DenseForward(p.Slice(100480, 8192), p.Slice(108672, 64), dense1Out, dense2Out, 128, 64);
+            global::NetGen.Kernels.ReLU(dense2Out);
             // dense3: Dense(10, Softmax), (64) -> (10) (output)
-            global::NetGen.Kernels.DenseForward(p.Slice(108736, 640), p.Slice(109376, 10), a2, y, 64, 10);
-            if (outputActivation)
-            {
-                global::NetGen.Kernels.Softmax(y);
-            }
+            global::System.Span<float> dense3Out = y;
+            global::NetGen.Kernels.DenseForward(p.Slice(108736, 640), p.Slice(109376, 10), dense2Out, dense3Out, 64, 10);
+            global::NetGen.Kernels.Softmax(dense3Out);
         }
 
-        /// <summary>Makes room for the activations and deltas of <paramref name="batch"/> samples (202 values each).</summary>
+        /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (202 outputs and as many deltas each).</summary>
         private void Reserve(int batch)
         {
             if (batch <= _capacity) return;
             _activations = new float[(long)batch * 202];
             _deltas = new float[(long)batch * 202];
+            _labelTargets = new float[(long)batch * OutputLength];
             _capacity = batch;
         }
 
         /// <summary>
         /// The forward pass of a batch, layer by layer, every layer's outputs kept in <paramref name="a"/> as [batch, size] blocks:
         /// for training (the backward pass reads them) and for batched inference. With <paramref name="outputActivation"/> false
-        /// the output keeps its pre-activations (the loss applies the activation itself).
+        /// the outputs whose loss applies the activation itself keep their pre-activations.
         /// </summary>
-        private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, bool training, global::System.Span<float> a)
+        private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 100352), p.Slice(100352, 128), inputs, a.Slice(0, batch * 128), batch, 784, 128);
-            global::NetGen.Kernels.ReLU(a.Slice(0, batch * 128));
+            global::System.Span<float> dense1Out = a.Slice(0, batch * 128);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 100352), p.Slice(100352, 128), inputs, dense1Out, batch, 784, 128);
+            global::NetGen.Kernels.ReLU(dense1Out);
             // dense2: Dense(64, ReLU), (128) -> (64)
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(100480, 8192), p.Slice(108672, 64), a.Slice(0, batch * 128), a.Slice(batch * 128, batch * 64), batch, 128, 64);
-            global::NetGen.Kernels.ReLU(a.Slice(batch * 128, batch * 64));
+            global::System.Span<float> dense2Out = a.Slice(batch * 128, batch * 64);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(100480, 8192), p.Slice(108672, 64), dense1Out, dense2Out, batch, 128, 64);
+            global::NetGen.Kernels.ReLU(dense2Out);
             // dense3: Dense(10, Softmax), (64) -> (10) (output)
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(108736, 640), p.Slice(109376, 10), a.Slice(batch * 128, batch * 64), a.Slice(batch * 192, batch * 10), batch, 64, 10);
+            global::System.Span<float> dense3Out = a.Slice(batch * 192, batch * 10);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(108736, 640), p.Slice(109376, 10), dense2Out, dense3Out, batch, 64, 10);
             if (outputActivation)
             {
-                for (int n = 0; n < batch; n++) global::NetGen.Kernels.Softmax(a.Slice(batch * 192 + n * 10, 10));
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.Softmax(dense3Out.Slice(n * 10, 10));
             }
         }
 
-        /// <summary>Backpropagation (section 4.7.1), layer by layer over the batch, from the output deltas: adds each layer's parameter gradients and fills the deltas below it.</summary>
-        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch, bool training)
+        /// <summary>
+        /// Backpropagation (section 4.7.1) layer by layer over the batch, in reverse declaration order, from the outputs' deltas:
+        /// each layer applies its activation's derivative to its delta, adds its parameter gradients and writes the deltas of
+        /// the layers it reads; a layer read by several layers receives the sum of their deltas.
+        /// </summary>
+        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> a = _activations;
             global::System.Span<float> d = _deltas;
             // dense3: Dense(10, Softmax), (64) -> (10)
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(108736, 640), a.Slice(batch * 128, batch * 64), d.Slice(batch * 192, batch * 10), g.Slice(108736, 640), g.Slice(109376, 10), d.Slice(batch * 128, batch * 64), batch, 64, 10);
-            global::NetGen.Kernels.ReLUBackward(a.Slice(batch * 128, batch * 64), d.Slice(batch * 128, batch * 64));
+            global::System.Span<float> dense2Delta = d.Slice(batch * 128, batch * 64);
+            global::System.Span<float> dense3Delta = d.Slice(batch * 192, batch * 10);
+            global::System.ReadOnlySpan<float> dense2Out = a.Slice(batch * 128, batch * 64);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(108736, 640), dense2Out, dense3Delta, g.Slice(108736, 640), g.Slice(109376, 10), dense2Delta, batch, 64, 10);
             // dense2: Dense(64, ReLU), (128) -> (64)
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(100480, 8192), a.Slice(0, batch * 128), d.Slice(batch * 128, batch * 64), g.Slice(100480, 8192), g.Slice(108672, 64), d.Slice(0, batch * 128), batch, 128, 64);
-            global::NetGen.Kernels.ReLUBackward(a.Slice(0, batch * 128), d.Slice(0, batch * 128));
+            global::System.Span<float> dense1Delta = d.Slice(0, batch * 128);
+            global::System.ReadOnlySpan<float> dense1Out = a.Slice(0, batch * 128);
+            global::NetGen.Kernels.ReLUBackward(dense2Out, dense2Delta);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(100480, 8192), dense1Out, dense2Delta, g.Slice(100480, 8192), g.Slice(108672, 64), dense1Delta, batch, 128, 64);
             // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 100352), inputs, d.Slice(0, batch * 128), g.Slice(0, 100352), g.Slice(100352, 128), default(global::System.Span<float>), batch, 784, 128);
+            global::NetGen.Kernels.ReLUBackward(dense1Out, dense1Delta);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 100352), inputs, dense1Delta, g.Slice(0, 100352), g.Slice(100352, 128), default(global::System.Span<float>), batch, 784, 128);
         }
     }
 }

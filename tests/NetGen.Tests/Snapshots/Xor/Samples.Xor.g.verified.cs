@@ -8,10 +8,10 @@ namespace Samples
     /// </summary>
     /// <remarks>
     /// <list type="table">
-    /// <listheader><term>layer</term><description>output shape; parameters</description></listheader>
+    /// <listheader><term>layer</term><description>input; output shape; parameters</description></listheader>
     /// <item><term>input</term><description>(2)</description></item>
-    /// <item><term>dense1: Dense(2, ReLU)</term><description>(2); 6 (weight 2x2, bias 2, from index 0)</description></item>
-    /// <item><term>dense2: Dense(1)</term><description>(1); 3 (weight 1x2, bias 1, from index 6)</description></item>
+    /// <item><term>dense1: Dense(2, ReLU)</term><description>from input; (2); 6 (weight 2x2, bias 2, from index 0)</description></item>
+    /// <item><term>dense2: Dense(1)</term><description>from dense1; (1); 3 (weight 1x2, bias 1, from index 6); output</description></item>
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "%VERSION%")]
@@ -33,16 +33,14 @@ namespace Samples
         // Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.
         private float[] _activations = new float[0];
         private float[] _deltas = new float[0];
+        private float[] _labelTargets = new float[0]; // one-hot targets of the labels overloads
         private int _capacity;
-        private readonly float[] _trainTarget = new float[1];
 
-        // Batched inference storage, one per thread, so Forward may run on several threads at once.
+        // Inference storage, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
-        private static float[]? t_blocks;
-
-        // Inference scratch for the hidden activations, one per thread, so Forward may run on several threads at once.
+        private static float[]? t_blocks; // batched: every layer's outputs as [batch, size] blocks
         [global::System.ThreadStatic]
-        private static float[]? t_hidden;
+        private static float[]? t_hidden; // one sample: the hidden layers' outputs
 
         /// <summary>Creates the network with parameters initialized from seed 0.</summary>
         public Xor()
@@ -57,16 +55,16 @@ namespace Samples
             Initialize(seed);
         }
 
-        /// <summary>Sets every parameter to its initial value for <paramref name="seed"/>: weights by each layer's initializer (chapter 9), biases zero.</summary>
+        /// <summary>Sets every parameter to its initial value for <paramref name="seed"/>: weights by each layer's initializer (chapter 9), biases constant.</summary>
         /// <param name="seed">The seed; layer i draws from its own stream (seed, i), so changing one layer leaves the others' initial values alone.</param>
         public void Initialize(int seed)
         {
             global::System.Span<float> p = _parameters;
             // dense1: Dense(2, ReLU), (2) -> (2)
-            global::NetGen.Initializers.Initialize(p.Slice(0, 4), global::NetGen.Init.HeNormal, 2, 2, 0.01, 1.0, new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 4), init: global::NetGen.Init.HeNormal, fanIn: 2, fanOut: 2, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 1));
             p.Slice(4, 2).Clear();
             // dense2: Dense(1), (2) -> (1)
-            global::NetGen.Initializers.Initialize(p.Slice(6, 2), global::NetGen.Init.GlorotUniform, 2, 1, 0.01, 1.0, new global::NetGen.Rng(seed, 2));
+            global::NetGen.Initializers.Initialize(p.Slice(6, 2), init: global::NetGen.Init.GlorotUniform, fanIn: 2, fanOut: 1, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 2));
             p.Slice(8, 1).Clear();
         }
 
@@ -96,7 +94,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
-            Run(input, t_hidden ?? (t_hidden = new float[2]), output, true, default(global::System.Span<float>), Mode == global::NetGen.NetworkMode.Training);
+            Run(input, t_hidden ?? (t_hidden = new float[2]), output);
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -112,40 +110,22 @@ namespace Samples
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
             if (blocks is null || blocks.Length < (long)batch * 3) t_blocks = blocks = new float[(long)batch * 3];
-            BatchForward(inputs, batch, true, false, blocks);
+            BatchForward(inputs, batch, blocks);
             new global::System.ReadOnlySpan<float>(blocks, batch * 2, batch * 1).CopyTo(outputs);
         }
 
-        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(mean loss)/d(parameters) and returns the mean mean squared error.</summary>
+        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean mean squared error.</summary>
         /// <param name="inputs">batch * 2 values.</param>
-        /// <param name="targets">batch * 1 target values.</param>
+        /// <param name="targets">batch * 1 target values; NaN marks a missing label.</param>
         /// <param name="batch">The number of samples.</param>
-        /// <returns>The loss averaged over every output of the batch, as PyTorch's default reduction.</returns>
+        /// <returns>The loss: each output's mean over its labels present, as PyTorch's default reduction.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch)
         {
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
-            Reserve(batch);
-            global::System.Array.Clear(_gradients, 0, ParameterCount);
-            bool training = Mode != global::NetGen.NetworkMode.Inference;
-            BatchForward(inputs, batch, true, training, _activations);
-            double count = (double)batch * OutputLength;
-            float scale = (float)(1.0 / count);
-            global::System.Span<float> a = _activations;
-            global::System.Span<float> d = _deltas;
-            double loss = 0;
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.Span<float> y = a.Slice(batch * 2 + n * 1, 1);
-                global::System.Span<float> dy = d.Slice(batch * 2 + n * 1, 1);
-                // Squared error: dL/da = 2 * scale * (a - y); identity output, so dL/ds = dL/da.
-                loss += global::NetGen.Kernels.SquaredError(y, targets.Slice(n * 1, 1), dy, scale);
-            }
-
-            Backward(inputs, batch, training);
-            return (float)(loss / count);
+            return Train(inputs, targets, batch);
         }
 
         /// <summary>As <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int)"/> with class labels: one-hot targets (this network has one output: the label 0 or 1 is its target).</summary>
@@ -161,34 +141,17 @@ namespace Samples
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
             Reserve(batch);
-            global::System.Array.Clear(_gradients, 0, ParameterCount);
-            bool training = Mode != global::NetGen.NetworkMode.Inference;
-            BatchForward(inputs, batch, true, training, _activations);
-            double count = (double)batch * OutputLength;
-            float scale = (float)(1.0 / count);
-            global::System.Span<float> a = _activations;
-            global::System.Span<float> d = _deltas;
-            global::System.Span<float> target = _trainTarget;
-            double loss = 0;
-            for (int n = 0; n < batch; n++)
-            {
-                global::System.Span<float> y = a.Slice(batch * 2 + n * 1, 1);
-                global::System.Span<float> dy = d.Slice(batch * 2 + n * 1, 1);
-                global::NetGen.Kernels.LabelToTarget(labels[n], target);
-                // Squared error: dL/da = 2 * scale * (a - y); identity output, so dL/ds = dL/da.
-                loss += global::NetGen.Kernels.SquaredError(y, target, dy, scale);
-            }
-
-            Backward(inputs, batch, training);
-            return (float)(loss / count);
+            global::System.Span<float> targets = new global::System.Span<float>(_labelTargets, 0, batch * OutputLength);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));
+            return Train(inputs, targets, batch);
         }
 
-        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the mean loss.</summary>
+        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
         /// <param name="inputs">batch * InputLength values.</param>
         /// <param name="targets">The targets of the samples.</param>
         /// <param name="batch">The number of samples.</param>
         /// <param name="optimizer">Updates the parameters from the gradients.</param>
-        /// <returns>The mean loss before the step.</returns>
+        /// <returns>The loss before the step.</returns>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::NetGen.IOptimizer optimizer)
         {
             global::NetGen.Guard.NotNull(optimizer, "optimizer");
@@ -197,12 +160,12 @@ namespace Samples
             return loss;
         }
 
-        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the mean loss.</summary>
+        /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
         /// <param name="inputs">batch * InputLength values.</param>
         /// <param name="labels">The labels of the samples.</param>
         /// <param name="batch">The number of samples.</param>
         /// <param name="optimizer">Updates the parameters from the gradients.</param>
-        /// <returns>The mean loss before the step.</returns>
+        /// <returns>The loss before the step.</returns>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::NetGen.IOptimizer optimizer)
         {
             global::NetGen.Guard.NotNull(optimizer, "optimizer");
@@ -211,54 +174,87 @@ namespace Samples
             return loss;
         }
 
-        /// <summary>The forward pass of one sample. <paramref name="h"/> receives the hidden activations (2 values); with <paramref name="outputActivation"/> false the output keeps its pre-activations (the loss applies Identity itself).</summary>
-        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, bool outputActivation, global::System.Span<float> columns, bool training)
+        /// <summary>The training pass both ComputeGradients overloads share, after their argument checks: targets are laid out as the outputs.</summary>
+        private float Train(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch)
+        {
+            Reserve(batch);
+            global::System.Array.Clear(_gradients, 0, ParameterCount);
+            BatchForward(inputs, batch, _activations);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            double loss = 0;
+
+            // dense2: mean squared error, mean over the targets present; dL/da.
+            global::System.Span<float> dense2Out = a.Slice(batch * 2, batch * 1);
+            global::System.Span<float> dense2Delta = d.Slice(batch * 2, batch * 1);
+            int dense2Labels = global::NetGen.Kernels.CountLabels(targets, batch, OutputLength, 0, 1, rows: false);
+            float dense2Scale = dense2Labels == 0 ? 0f : (float)(1.0 / dense2Labels);
+            double dense2Loss = 0;
+            for (int n = 0; n < batch; n++) dense2Loss += global::NetGen.Kernels.SquaredError(dense2Out.Slice(n * 1, 1), targets.Slice(n * OutputLength, 1), dense2Delta.Slice(n * 1, 1), dense2Scale);
+            if (dense2Labels > 0) loss += dense2Loss / dense2Labels;
+
+            Backward(inputs, batch);
+            return (float)loss;
+        }
+
+        /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (2 values), the outputs' to <paramref name="y"/>.</summary>
+        private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // dense1: Dense(2, ReLU), (2) -> (2)
-            global::System.Span<float> a1 = h.Slice(0, 2);
-            global::NetGen.Kernels.DenseForward(p.Slice(0, 4), p.Slice(4, 2), x, a1, 2, 2);
-            global::NetGen.Kernels.ReLU(a1);
+            global::System.Span<float> dense1Out = h.Slice(0, 2);
+            global::NetGen.Kernels.DenseForward(p.Slice(0, 4), p.Slice(4, 2), x, dense1Out, 2, 2);
+            global::NetGen.Kernels.ReLU(dense1Out);
             // dense2: Dense(1), (2) -> (1) (output)
-            global::NetGen.Kernels.DenseForward(p.Slice(6, 2), p.Slice(8, 1), a1, y, 2, 1);
+            global::System.Span<float> dense2Out = y;
+            global::NetGen.Kernels.DenseForward(p.Slice(6, 2), p.Slice(8, 1), dense1Out, dense2Out, 2, 1);
         }
 
-        /// <summary>Makes room for the activations and deltas of <paramref name="batch"/> samples (3 values each).</summary>
+        /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (3 outputs and as many deltas each).</summary>
         private void Reserve(int batch)
         {
             if (batch <= _capacity) return;
             _activations = new float[(long)batch * 3];
             _deltas = new float[(long)batch * 3];
+            _labelTargets = new float[(long)batch * OutputLength];
             _capacity = batch;
         }
 
         /// <summary>
         /// The forward pass of a batch, layer by layer, every layer's outputs kept in <paramref name="a"/> as [batch, size] blocks:
-        /// for training (the backward pass reads them) and for batched inference. With <paramref name="outputActivation"/> false
-        /// the output keeps its pre-activations (the loss applies the activation itself).
+        /// for training (the backward pass reads them) and for batched inference.
         /// </summary>
-        private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, bool training, global::System.Span<float> a)
+        private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> a)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // dense1: Dense(2, ReLU), (2) -> (2)
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 4), p.Slice(4, 2), inputs, a.Slice(0, batch * 2), batch, 2, 2);
-            global::NetGen.Kernels.ReLU(a.Slice(0, batch * 2));
+            global::System.Span<float> dense1Out = a.Slice(0, batch * 2);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 4), p.Slice(4, 2), inputs, dense1Out, batch, 2, 2);
+            global::NetGen.Kernels.ReLU(dense1Out);
             // dense2: Dense(1), (2) -> (1) (output)
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(6, 2), p.Slice(8, 1), a.Slice(0, batch * 2), a.Slice(batch * 2, batch * 1), batch, 2, 1);
+            global::System.Span<float> dense2Out = a.Slice(batch * 2, batch * 1);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(6, 2), p.Slice(8, 1), dense1Out, dense2Out, batch, 2, 1);
         }
 
-        /// <summary>Backpropagation (section 4.7.1), layer by layer over the batch, from the output deltas: adds each layer's parameter gradients and fills the deltas below it.</summary>
-        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch, bool training)
+        /// <summary>
+        /// Backpropagation (section 4.7.1) layer by layer over the batch, in reverse declaration order, from the outputs' deltas:
+        /// each layer applies its activation's derivative to its delta, adds its parameter gradients and writes the deltas of
+        /// the layers it reads; a layer read by several layers receives the sum of their deltas.
+        /// </summary>
+        private void Backward(global::System.ReadOnlySpan<float> inputs, int batch)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> a = _activations;
             global::System.Span<float> d = _deltas;
             // dense2: Dense(1), (2) -> (1)
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(6, 2), a.Slice(0, batch * 2), d.Slice(batch * 2, batch * 1), g.Slice(6, 2), g.Slice(8, 1), d.Slice(0, batch * 2), batch, 2, 1);
-            global::NetGen.Kernels.ReLUBackward(a.Slice(0, batch * 2), d.Slice(0, batch * 2));
+            global::System.Span<float> dense1Delta = d.Slice(0, batch * 2);
+            global::System.Span<float> dense2Delta = d.Slice(batch * 2, batch * 1);
+            global::System.ReadOnlySpan<float> dense1Out = a.Slice(0, batch * 2);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(6, 2), dense1Out, dense2Delta, g.Slice(6, 2), g.Slice(8, 1), dense1Delta, batch, 2, 1);
             // dense1: Dense(2, ReLU), (2) -> (2)
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 4), inputs, d.Slice(0, batch * 2), g.Slice(0, 4), g.Slice(4, 2), default(global::System.Span<float>), batch, 2, 2);
+            global::NetGen.Kernels.ReLUBackward(dense1Out, dense1Delta);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 4), inputs, dense1Delta, g.Slice(0, 4), g.Slice(4, 2), default(global::System.Span<float>), batch, 2, 2);
         }
     }
 }

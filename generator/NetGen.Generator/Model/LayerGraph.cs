@@ -1,0 +1,307 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis.CSharp;
+using static NetGen.Generator.Model.ShapeInference;
+using static NetGen.Generator.Model.WindowArithmetic;
+
+namespace NetGen.Generator.Model
+{
+    /// <summary>
+    /// The network as a directed acyclic graph: layer names, each layer's inputs (the previous layer, <c>From</c>, the
+    /// layers an Add or Concat merges), the merge shape rules, the consumers of each output, which layers reach an output,
+    /// the output heads and their losses (section 8.5), and the PyTorch names of the parameter tensors. Part of
+    /// <see cref="ShapeInference"/>, the one home of the shape rules; declaration order is a topological order, because a
+    /// layer reads only layers declared before it.
+    /// </summary>
+    internal static class LayerGraph
+    {
+        /// <summary>The name that refers to the network's input.</summary>
+        public const string InputName = "input";
+
+        /// <summary>
+        /// Every layer's name: its Name, or its kind and number ("dense3"; with a trailing "_" where a written Name
+        /// already has that spelling). Reports invalid, reserved and duplicate names (NG0018).
+        /// </summary>
+        public static string[] Names(NetworkSpec spec, List<Problem> problems)
+        {
+            var names = new string[spec.Layers.Count];
+            var written = new Dictionary<string, int>();
+            for (int i = 0; i < spec.Layers.Count; i++)
+            {
+                string? name = spec.Layers[i].Name;
+                if (name is null) continue;
+                string? fault = !IsIdentifier(name) ? "is not a C# identifier"
+                    : name == InputName ? "is reserved: \"input\" names the network's input"
+                    : written.TryGetValue(name, out int first) ? "is already the name of layer " + Str(first + 1)
+                    : null;
+                if (fault != null)
+                {
+                    problems.Add(Make(DiagnosticIds.InvalidLayerName, i, "Name", -1, spec.Layers[i].AttributeName, Str(i + 1), name, fault));
+                    continue;
+                }
+
+                written[name] = i;
+                names[i] = name;
+            }
+
+            for (int i = 0; i < spec.Layers.Count; i++)
+            {
+                if (names[i] != null) continue;
+                string name = spec.Layers[i].AttributeName.ToLowerInvariant() + Str(i + 1);
+                while (written.ContainsKey(name)) name += "_";
+                names[i] = name;
+            }
+
+            return names;
+        }
+
+        /// <summary>
+        /// The inputs of layer <paramref name="index"/>: <c>From</c> or the previous layer (the network input for the first),
+        /// then the layers an Add or Concat names. Reports names that are unknown or declared later (NG0017).
+        /// </summary>
+        public static List<int> Inputs(NetworkSpec spec, int index, string[] names, List<Problem> problems, out bool known)
+        {
+            var layer = spec.Layers[index];
+            var inputs = new List<int>();
+            known = true;
+            inputs.Add(layer.From is null ? index - 1 : Lookup(layer.From, "From", -1));
+            bool single = layer.MergedArgument == "name";
+            for (int e = 0; e < layer.Merged.Count; e++)
+            {
+                inputs.Add(Lookup(layer.Merged[e], layer.MergedArgument, single ? -1 : e));
+            }
+
+            if ((layer.Kind == LayerKind.Add || layer.Kind == LayerKind.Concat) && layer.Merged.Count == 0)
+            {
+                problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, null, -1, layer.AttributeName, Str(index + 1), "names", "none", "at least one layer name"));
+                known = false;
+            }
+
+            if (inputs.Contains(Unresolved)) known = false;
+            return inputs;
+
+            int Lookup(string name, string argument, int element)
+            {
+                if (name == InputName) return LayerPlan.NetworkInput;
+                for (int j = 0; j < index; j++)
+                {
+                    if (spec.Layers[j].Name == name && names[j] == name) return j;
+                }
+
+                int later = -1;
+                for (int j = index; j < spec.Layers.Count && later < 0; j++)
+                {
+                    if (spec.Layers[j].Name == name) later = j;
+                }
+
+                string why = later == index ? "is this layer itself; a layer reads only layers declared before it"
+                    : later > index ? "is declared later (layer " + Str(later + 1) + "); a layer reads only layers declared before it"
+                    : "names no layer; write the Name of an earlier layer, or \"input\"";
+                problems.Add(Make(DiagnosticIds.UnknownLayerName, index, argument, element, layer.AttributeName, Str(index + 1), argument, name, why));
+                return Unresolved;
+            }
+        }
+
+        private const int Unresolved = -2;
+
+        /// <summary>
+        /// The output shape of an Add (all inputs of equal shape, NG0019) or a Concat (channels joined, equal spatial sizes,
+        /// NG0020; vectors end to end).
+        /// </summary>
+        public static bool Merge(NetworkSpec spec, int index, List<int> inputs, string[] names, EquatableArray<int> inputShape, List<EquatableArray<int>> outShapes, List<Problem> problems, out EquatableArray<int> outShape)
+        {
+            var layer = spec.Layers[index];
+            EquatableArray<int> ShapeOf(int input) => input == LayerPlan.NetworkInput ? inputShape : outShapes[input];
+            string NameOf(int input) => input == LayerPlan.NetworkInput ? InputName : names[input];
+            var first = ShapeOf(inputs[0]);
+            bool ok = true;
+            int channels = first[0];
+            for (int e = 1; e < inputs.Count; e++)
+            {
+                var other = ShapeOf(inputs[e]);
+                bool fits = layer.Kind == LayerKind.Add
+                    ? other.Equals(first)
+                    : other.Count == first.Count && other.Skip(1).SequenceEqual(first.Skip(1));
+                channels += other[0];
+                if (fits) continue;
+                string argument = layer.MergedArgument;
+                int element = argument == "name" ? -1 : e - 1;
+                problems.Add(Make(layer.Kind == LayerKind.Add ? DiagnosticIds.AddShapesDiffer : DiagnosticIds.ConcatSizesDiffer, index, argument, element,
+                    Str(index + 1), NameOf(inputs[0]), Shape(first), NameOf(inputs[e]), Shape(other)));
+                ok = false;
+            }
+
+            outShape = EquatableArray<int>.Empty;
+            if (!ok) return false;
+            if (layer.Kind == LayerKind.Add)
+            {
+                outShape = first;
+                return true;
+            }
+
+            var joined = first.ToArray();
+            joined[0] = channels;
+            outShape = new EquatableArray<int>(joined);
+            return true;
+        }
+
+        /// <summary>Checks what belongs to outputs: LossWeight and Loss only there, the loss fitting the activation (table 4.1, NG0007, NG0016).</summary>
+        public static void CheckHead(NetworkSpec spec, int index, bool output, List<Problem> problems)
+        {
+            var layer = spec.Layers[index];
+            string number = Str(index + 1);
+            if (!(layer.LossWeight >= 0) || double.IsInfinity(layer.LossWeight))
+            {
+                problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, "LossWeight", -1, layer.AttributeName, number, "LossWeight",
+                    layer.LossWeight.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "a finite LossWeight >= 0"));
+            }
+
+            if (!output)
+            {
+                if (layer.HeadLoss != Loss.Auto || layer.LossWeight != 1.0)
+                {
+                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, layer.HeadLoss != Loss.Auto ? "Loss" : "LossWeight", -1, layer.AttributeName, number,
+                        layer.HeadLoss != Loss.Auto ? "Loss" : "LossWeight", layer.HeadLoss != Loss.Auto ? "Loss." + layer.HeadLoss : "set", "Output = true on a layer that has a loss"));
+                }
+
+                return;
+            }
+
+            bool own = layer.HeadLoss != Loss.Auto || index != spec.Layers.Count - 1;
+            Loss written = own ? layer.HeadLoss : spec.Loss;
+            int target = own ? index : ProblemTarget.NetworkAttribute;
+            Act act = layer.Act;
+            Loss fitting = Fitting(act);
+            if (written == Loss.Auto) return;
+            if (written < Loss.Auto || written > Loss.CrossEntropy)
+            {
+                problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, target, "Loss", -1, own ? layer.AttributeName : "Network", own ? number : "attribute", "Loss", Str((int)written), "a member of NetGen.Loss"));
+            }
+            else if (written == Loss.MeanSquaredError && act == Act.Softmax)
+            {
+                problems.Add(Make(DiagnosticIds.SoftmaxWithSquaredError, target, "Loss", -1));
+            }
+            else if ((written == Loss.CrossEntropy && act != Act.Softmax) || (written == Loss.BinaryCrossEntropy && act != Act.Sigmoid))
+            {
+                string needs = written == Loss.CrossEntropy ? "Softmax" : "Sigmoid";
+                problems.Add(Make(DiagnosticIds.LossDoesNotFitOutput, target, "Loss", -1, written.ToString(), act.ToString(), needs, fitting.ToString()));
+            }
+        }
+
+        /// <summary>The loss that fits an output activation (table 4.1).</summary>
+        public static Loss Fitting(Act act) => act == Act.Softmax ? Loss.CrossEntropy : act == Act.Sigmoid ? Loss.BinaryCrossEntropy : Loss.MeanSquaredError;
+
+        /// <summary>
+        /// Completes the plan of a network whose shapes are all known: consumers, the layers that reach an output, dead
+        /// branches (NG0021), output offsets and losses, hidden offsets and the parameter tensors' PyTorch names.
+        /// </summary>
+        public static List<LayerPlan> Connect(NetworkSpec spec, List<LayerPlan> layers, List<int>[] inputs, List<Problem> problems)
+        {
+            int count = layers.Count;
+            var consumers = new List<int>[count];
+            for (int i = 0; i < count; i++) consumers[i] = new List<int>();
+            for (int i = 0; i < count; i++)
+            {
+                foreach (int input in inputs[i])
+                {
+                    if (input >= 0) consumers[input].Add(i);
+                }
+            }
+
+            var live = new bool[count];
+            for (int i = count - 1; i >= 0; i--)
+            {
+                live[i] = layers[i].IsOutput || consumers[i].Any(c => live[c]);
+                if (consumers[i].Count == 0 && !layers[i].IsOutput)
+                {
+                    problems.Add(Make(DiagnosticIds.DeadBranch, i, spec.Layers[i].Name != null ? "Name" : null, -1, spec.Layers[i].AttributeName, Str(i + 1), layers[i].Name));
+                }
+            }
+
+            bool chain = IsChain(spec, inputs);
+            var result = new List<LayerPlan>(count);
+            int outputOffset = 0, hiddenOffset = 0, module = 0;
+            for (int i = 0; i < count; i++)
+            {
+                var layer = layers[i];
+                var written = spec.Layers[i];
+                // PyTorch's names: an nn.Sequential for a chain (a module per layer, per activation, and a Flatten before a
+                // dense layer on a feature map), else a module per layer named after it.
+                if (chain && written.Kind == LayerKind.Dense && layer.InShape.Count > 1) module++;
+                string prefix = chain && written.Name is null ? Str(module) : layer.Name;
+                module += 1 + (written.Act != Act.Identity && written.Kind != LayerKind.Activation ? 1 : 0);
+                Loss loss = written.HeadLoss != Loss.Auto ? written.HeadLoss
+                    : i == count - 1 && spec.Loss != Loss.Auto ? spec.Loss
+                    : Fitting(written.Act);
+                result.Add(layer with
+                {
+                    Consumers = new EquatableArray<int>(consumers[i]),
+                    Live = live[i],
+                    OutputOffset = layer.IsOutput ? outputOffset : 0,
+                    HiddenOffset = layer.IsOutput ? -1 : hiddenOffset,
+                    Loss = layer.IsOutput ? loss : Loss.Auto,
+                    Tensors = Tensors(layer, prefix),
+                });
+                if (layer.IsOutput) outputOffset += layer.OutSize;
+                else hiddenOffset += layer.OutSize;
+            }
+
+            return result;
+        }
+
+        private static bool IsChain(NetworkSpec spec, List<int>[] inputs)
+        {
+            for (int i = 0; i < spec.Layers.Count; i++)
+            {
+                var layer = spec.Layers[i];
+                if (inputs[i].Count != 1 || inputs[i][0] != i - 1) return false;
+                if (layer.Output && i != spec.Layers.Count - 1) return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>The layer's tensors in parameter order: weight normalization's g and v, else the weight; then the bias.</summary>
+        private static EquatableArray<TensorPlan> Tensors(LayerPlan layer, string prefix)
+        {
+            var tensors = new List<TensorPlan>();
+            if (layer.WeightCount == 0) return EquatableArray<TensorPlan>.Empty;
+            var weight = WeightShape(layer);
+            if (layer.NormCount > 0)
+            {
+                var g = new int[weight.Length];
+                g[0] = weight[0];
+                for (int a = 1; a < g.Length; a++) g[a] = 1;
+                tensors.Add(new TensorPlan(prefix + ".weight_g", layer.NormOffset, new EquatableArray<int>(g)));
+                tensors.Add(new TensorPlan(prefix + ".weight_v", layer.WeightOffset, new EquatableArray<int>(weight)));
+            }
+            else
+            {
+                tensors.Add(new TensorPlan(prefix + ".weight", layer.WeightOffset, new EquatableArray<int>(weight)));
+            }
+
+            if (layer.BiasCount > 0) tensors.Add(new TensorPlan(prefix + ".bias", layer.BiasOffset, new EquatableArray<int>(new[] { layer.BiasCount })));
+            return new EquatableArray<TensorPlan>(tensors);
+        }
+
+        /// <summary>The weight's dimensions in PyTorch's layout: dense [out, in], conv [F, C, k...], transposed conv [C, F, k...], batch norm [C], layer norm the input's shape.</summary>
+        public static int[] WeightShape(LayerPlan layer)
+        {
+            switch (layer.Spec.Kind)
+            {
+                case LayerKind.Dense:
+                    return new[] { layer.OutSize, layer.InSize };
+                case LayerKind.Conv:
+                    return new[] { layer.OutShape[0], layer.InShape[0] }.Concat(layer.Window!.Kernel).ToArray();
+                case LayerKind.ConvTranspose:
+                    return new[] { layer.InShape[0], layer.OutShape[0] }.Concat(layer.Window!.Kernel).ToArray();
+                case LayerKind.BatchNorm:
+                    return new[] { layer.WeightCount };
+                default:
+                    return layer.InShape.ToArray();
+            }
+        }
+
+        private static bool IsIdentifier(string name) => SyntaxFacts.IsValidIdentifier(name) && SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None;
+    }
+}

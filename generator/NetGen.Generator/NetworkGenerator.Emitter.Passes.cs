@@ -1,0 +1,400 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator
+{
+    public sealed partial class NetworkGenerator
+    {
+        internal static partial class Emitter
+        {
+            /// <summary>
+            /// What the network-level code needs to know about the graph beyond the plan: the outputs, which layers need a
+            /// backward pass, where each backward pass writes its input deltas (a layer read by several layers gets the sum
+            /// of their deltas: the first writes its delta block, the others write scratch that is then added), and the
+            /// scratch sizes.
+            /// </summary>
+            private sealed class Layout
+            {
+                public Layout(NetworkPlan plan)
+                {
+                    Plan = plan;
+                    Heads = plan.Outputs.ToList();
+                    int count = plan.Layers.Count;
+                    NeedsDelta = new bool[count];
+                    foreach (var layer in plan.Layers)
+                    {
+                        NeedsDelta[layer.Index] = layer.ParameterCount > 0 || layer.Inputs.Any(i => i != LayerPlan.NetworkInput && NeedsDelta[i]);
+                    }
+
+                    // Backward runs in reverse declaration order; the loss writes the outputs' deltas before it.
+                    var written = plan.Layers.Select(l => l.IsOutput).ToArray();
+                    for (int i = count - 1; i >= 0; i--)
+                    {
+                        var layer = plan.Layers[i];
+                        var routes = new int[layer.Inputs.Count];
+                        int scratch = 0;
+                        for (int j = 0; j < routes.Length; j++)
+                        {
+                            int source = layer.Inputs[j];
+                            routes[j] = NoDelta;
+                            if (!Backpropagates(layer) || source == LayerPlan.NetworkInput || !NeedsDelta[source]) continue;
+                            if (!written[source])
+                            {
+                                routes[j] = DeltaBlock;
+                                written[source] = true;
+                                continue;
+                            }
+
+                            routes[j] = scratch;
+                            scratch += plan.Layers[source].OutSize;
+                        }
+
+                        Routes[i] = routes;
+                        ScratchLength = System.Math.Max(ScratchLength, scratch);
+                    }
+
+                    Columns = (int)plan.Layers.Max(l => For(l.Spec.Kind).Columns(l));
+                    Masks = plan.Layers.Any(l => For(l.Spec.Kind).UsesMask);
+                    Stochastic = plan.Layers.Any(l => For(l.Spec.Kind).Stochastic(l));
+                    SampleTraining = plan.Layers.Any(l => For(l.Spec.Kind).SampleReadsTraining);
+                    BatchTraining = plan.Layers.Any(l => For(l.Spec.Kind).BatchReadsTraining);
+                    OutputActivation = Heads.Any(h => h.FusedLoss);
+                    Labels = Heads.Count == 1 && (Heads[0].Spec.Act == Act.Softmax || Heads[0].Spec.Act == Act.Sigmoid || Heads[0].OutSize == 1);
+                }
+
+                public const int NoDelta = -2, DeltaBlock = -1;
+
+                public NetworkPlan Plan { get; }
+
+                public List<LayerPlan> Heads { get; }
+
+                /// <summary>Whether gradients flow to a parameter at or below each layer.</summary>
+                public bool[] NeedsDelta { get; }
+
+                /// <summary>Per layer and input: <see cref="NoDelta"/>, <see cref="DeltaBlock"/> (write the input's delta block), or the offset per sample in the scratch (write there, then add).</summary>
+                public Dictionary<int, int[]> Routes { get; } = new Dictionary<int, int[]>();
+
+                /// <summary>Scratch values per sample for the deltas that are added up.</summary>
+                public int ScratchLength { get; }
+
+                public int Columns { get; }
+
+                public bool Masks { get; }
+
+                public bool Stochastic { get; }
+
+                /// <summary>Whether the one-sample pass takes a training flag (dropout, noise).</summary>
+                public bool SampleTraining { get; }
+
+                /// <summary>Whether the batch passes take a training flag (dropout, noise, batch statistics).</summary>
+                public bool BatchTraining { get; }
+
+                /// <summary>Whether an output's activation is left to its loss in training (BatchForward takes outputActivation).</summary>
+                public bool OutputActivation { get; }
+
+                /// <summary>Whether the labels overloads work: one output, softmax or sigmoid (or a single value).</summary>
+                public bool Labels { get; }
+
+                /// <summary>Whether a layer's backward pass runs: it reaches an output and gradients flow to a parameter at or below it.</summary>
+                public bool Backpropagates(LayerPlan layer) => layer.Live && NeedsDelta[layer.Index];
+            }
+
+            private static string RunArguments(Layout layout, string x, string hidden, string y, string columns, string training)
+            {
+                var args = new List<string> { x };
+                if (layout.Plan.HiddenLength > 0) args.Add(hidden);
+                args.Add(y);
+                if (layout.Columns > 0) args.Add(columns);
+                if (layout.SampleTraining) args.Add(training);
+                if (layout.Plan.EffectiveLength > 0) args.Add("e");
+                return string.Join(", ", args);
+            }
+
+            private static string BatchForwardArguments(Layout layout, string outputActivation, string training, string blocks, string columns, string effective)
+            {
+                var args = new List<string> { "inputs", "batch" };
+                if (layout.OutputActivation) args.Add(outputActivation);
+                if (layout.BatchTraining) args.Add(training);
+                args.Add(blocks);
+                if (layout.Columns > 0) args.Add(columns);
+                if (layout.Plan.EffectiveLength > 0) args.Add(effective);
+                return string.Join(", ", args);
+            }
+
+            /// <summary>The one-sample forward pass, for inference and Monte-Carlo passes: hidden layers in h, outputs in y.</summary>
+            private static void EmitRun(SourceWriter w, Layout layout)
+            {
+                var plan = layout.Plan;
+                var parameters = new List<string> { ReadOnlySpan + " x" };
+                if (plan.HiddenLength > 0) parameters.Add(Span + " h");
+                parameters.Add(Span + " y");
+                if (layout.Columns > 0) parameters.Add(Span + " columns");
+                if (layout.SampleTraining) parameters.Add("bool training");
+                if (plan.EffectiveLength > 0) parameters.Add(ReadOnlySpan + " e");
+                w.Line("/// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name=\"h\"/>" + (plan.HiddenLength > 0 ? " (" + Lit(plan.HiddenLength) + " values)" : "") + ", the outputs' to <paramref name=\"y\"/>.</summary>");
+                w.Line("private void Run(" + string.Join(", ", parameters) + ")");
+                w.Open();
+                var body = new SourceWriter();
+                foreach (var layer in plan.Layers)
+                {
+                    body.Line("// " + Describe(plan, layer) + For(layer.Spec.Kind).Strategy(layer) + (layer.IsOutput ? " (output)" : ""));
+                    string output = OutName(layer);
+                    body.Line(Span + " " + output + " = " + (layer.IsOutput
+                        ? (layout.Heads.Count == 1 ? "y" : "y.Slice(" + Lit(layer.OutputOffset) + ", " + Lit(layer.OutSize) + ")")
+                        : "h.Slice(" + Lit(layer.HiddenOffset) + ", " + Lit(layer.OutSize) + ")") + ";");
+                    var inputs = layer.Inputs.Select(i => i == LayerPlan.NetworkInput ? "x" : OutName(plan.Layers[i])).ToList();
+                    For(layer.Spec.Kind).Forward(body, layer, new SampleIo(inputs, output, null, new string?[0], "default(" + Span + ")"));
+                }
+
+                DeclareUsed(w, body, (ReadOnlySpan + " p = _parameters;", "p"));
+                Splice(w, body);
+                w.Close();
+                w.Line();
+            }
+
+            private static void EmitReserve(SourceWriter w, Layout layout)
+            {
+                var plan = layout.Plan;
+                w.Line("/// <summary>Makes room for the training storage of <paramref name=\"batch\"/> samples (" + Lit(plan.ActivationLength) + " outputs and as many deltas each).</summary>");
+                w.Line("private void Reserve(int batch)");
+                w.Open();
+                w.Line("if (batch <= _capacity) return;");
+                w.Line("_activations = new float[(long)batch * " + Lit(plan.ActivationLength) + "];");
+                w.Line("_deltas = new float[(long)batch * " + Lit(plan.ActivationLength) + "];");
+                if (layout.ScratchLength > 0) w.Line("_scratch = new float[(long)batch * " + Lit(layout.ScratchLength) + "];");
+                if (layout.Masks) w.Line("_masks = new float[(long)batch * " + Lit(plan.ActivationLength) + "];");
+                if (layout.Labels) w.Line("_labelTargets = new float[(long)batch * OutputLength];");
+                w.Line("_capacity = batch;");
+                w.Close();
+                w.Line();
+            }
+
+            private static void EmitBatchForward(SourceWriter w, Layout layout)
+            {
+                var plan = layout.Plan;
+                var parameters = new List<string> { ReadOnlySpan + " inputs", "int batch" };
+                if (layout.OutputActivation) parameters.Add("bool outputActivation");
+                if (layout.BatchTraining) parameters.Add("bool training");
+                parameters.Add(Span + " a");
+                if (layout.Columns > 0) parameters.Add(Span + " columns");
+                if (plan.EffectiveLength > 0) parameters.Add(ReadOnlySpan + " e");
+                w.Line("/// <summary>");
+                w.Line("/// The forward pass of a batch, layer by layer, every layer's outputs kept in <paramref name=\"a\"/> as [batch, size] blocks:");
+                w.Line("/// for training (the backward pass reads them) and for batched inference." + (layout.OutputActivation ? " With <paramref name=\"outputActivation\"/> false" : ""));
+                if (layout.OutputActivation) w.Line("/// the outputs whose loss applies the activation itself keep their pre-activations.");
+                w.Line("/// </summary>");
+                w.Line("private void BatchForward(" + string.Join(", ", parameters) + ")");
+                w.Open();
+                var body = new SourceWriter();
+                foreach (var layer in plan.Layers)
+                {
+                    body.Line("// " + Describe(plan, layer) + For(layer.Spec.Kind).Strategy(layer) + (layer.IsOutput ? " (output)" : ""));
+                    body.Line(Span + " " + OutName(layer) + " = " + Block("a", layer) + ";");
+                    var io = Io(plan, layer);
+                    var part = new SourceWriter();
+                    For(layer.Spec.Kind).BatchForward(part, layer, io);
+                    DeclareUsed(body, part, (Span + " " + MaskName(layer) + " = " + Block("m", layer) + ";", MaskName(layer)));
+                    Splice(body, part);
+                }
+
+                DeclareUsed(w, body, (ReadOnlySpan + " p = _parameters;", "p"), (Span + " m = _masks; // written only in training, which runs on the instance's own buffers", "m"));
+                Splice(w, body);
+                w.Close();
+                w.Line();
+            }
+
+            /// <summary>The shared body of both ComputeGradients overloads: forward, each output's loss (eq. 8.21), backward, penalties.</summary>
+            private static void EmitTrain(SourceWriter w, Layout layout)
+            {
+                var plan = layout.Plan;
+                w.Line("/// <summary>The training pass both ComputeGradients overloads share, after their argument checks: targets are laid out as the outputs.</summary>");
+                w.Line("private float Train(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " targets, int batch)");
+                w.Open();
+                w.Line("Reserve(batch);");
+                w.Line("global::System.Array.Clear(_gradients, 0, ParameterCount);");
+                if (layout.BatchTraining || plan.EffectiveLength > 0) w.Line("bool training = Mode != global::NetGen.NetworkMode.Inference;");
+                if (plan.EffectiveLength > 0)
+                {
+                    w.Line("EffectiveWeights(_effective, training);");
+                    w.Line("global::System.Array.Clear(_effectiveGradients, 0, " + Lit(plan.EffectiveLength) + ");");
+                }
+
+                w.Line("BatchForward(" + BatchForwardArguments(layout, "false", "training", "_activations", "_trainColumns", "_effective") + ");");
+                w.Line(Span + " a = _activations;");
+                w.Line(Span + " d = _deltas;");
+                w.Line("double loss = 0;");
+                foreach (var head in layout.Heads) EmitHeadLoss(w, layout, head);
+                w.Line();
+                w.Line("Backward(inputs, batch" + (layout.BatchTraining ? ", training" : "") + ");");
+                if (plan.EffectiveLength > 0) w.Line("EffectiveBackward();");
+                EmitPenalties(w, plan);
+                w.Line("return (float)loss;");
+                w.Close();
+                w.Line();
+            }
+
+            /// <summary>
+            /// One output's loss: its mean over the labels present (NaN targets are missing labels), times its weight; its
+            /// delta dL/ds where the loss takes the pre-activations (softmax and sigmoid fused with their cross-entropies,
+            /// table 4.1), else dL/da.
+            /// </summary>
+            private static void EmitHeadLoss(SourceWriter w, Layout layout, LayerPlan head)
+            {
+                string name = head.Name;
+                bool rows = head.Loss == Loss.CrossEntropy;
+                string kernel = head.Loss == Loss.MeanSquaredError ? "SquaredError"
+                    : head.FusedLoss ? (rows ? "SoftmaxCrossEntropy" : "SigmoidBinaryCrossEntropy")
+                    : (rows ? "CrossEntropyOfProbabilities" : "BinaryCrossEntropyOfProbabilities");
+                string delta = head.FusedLoss ? "dL/ds = weight * (a - y) / labels" : "dL/da";
+                string weight = Real(head.LossWeight);
+                w.Line();
+                w.Line("// " + name + ": " + LossName(head.Loss) + ", mean over the " + (rows ? "samples with a label" : "targets present") + (head.LossWeight != 1.0 ? ", weight " + weight : "") + "; " + delta + (head.FusedLoss ? " (table 4.1)" : "") + ".");
+                w.Line(Span + " " + OutName(head) + " = " + Block("a", head) + ";");
+                w.Line(Span + " " + DeltaName(head) + " = " + Block("d", head) + ";");
+                string count = name + "Labels", scale = name + "Scale", sum = name + "Loss";
+                w.Line("int " + count + " = " + Kernels + ".CountLabels(targets, batch, OutputLength, " + Lit(head.OutputOffset) + ", " + Lit(head.OutSize) + ", rows: " + (rows ? "true" : "false") + ");");
+                w.Line("float " + scale + " = " + count + " == 0 ? 0f : (float)(" + weight + " / " + count + ");");
+                w.Line("double " + sum + " = 0;");
+                var output = new Operand(OutName(head), head.OutSize);
+                var deltas = new Operand(DeltaName(head), head.OutSize);
+                string target = "targets.Slice(n * OutputLength" + (head.OutputOffset == 0 ? "" : " + " + Lit(head.OutputOffset)) + ", " + Lit(head.OutSize) + ")";
+                w.Line("for (int n = 0; n < batch; n++) " + sum + " += " + Kernels + "." + kernel + "(" + output.Sample("n") + ", " + target + ", " + deltas.Sample("n") + ", " + scale + ");");
+                w.Line("if (" + count + " > 0) loss += " + (head.LossWeight != 1.0 ? weight + " * " : "") + sum + " / " + count + ";");
+            }
+
+            private static void EmitPenalties(SourceWriter w, NetworkPlan plan)
+            {
+                var penalized = plan.Layers.Where(l => l.WeightCount > 0 && (l.Spec.L2 != 0 || l.Spec.L1 != 0 || l.Spec.WeightElimination != 0)).ToList();
+                if (penalized.Count == 0) return;
+                w.Line();
+                w.Line("// Penalties on the weights (chapter 8), added to the loss and its gradient.");
+                w.Line(ReadOnlySpan + " p = _parameters;");
+                w.Line(Span + " g = _gradients;");
+                foreach (var layer in penalized)
+                {
+                    string weights = RawWeightSlice(layer, "p"), gradients = RawWeightSlice(layer, "g"); // v for a weight-normalized layer
+                    if (layer.Spec.L2 != 0) w.Line("loss += " + Kernels + ".L2Penalty(" + weights + ", " + gradients + ", " + Real(layer.Spec.L2) + "f); // " + layer.Name + ", eq. 8.4");
+                    if (layer.Spec.L1 != 0) w.Line("loss += " + Kernels + ".L1Penalty(" + weights + ", " + gradients + ", " + Real(layer.Spec.L1) + "f); // " + layer.Name + ", eq. 8.10");
+                    if (layer.Spec.WeightElimination != 0) w.Line("loss += " + Kernels + ".WeightEliminationPenalty(" + weights + ", " + gradients + ", " + Real(layer.Spec.WeightElimination) + "f, " + Real(layer.Spec.W0) + "f); // " + layer.Name + ", eq. 8.11");
+                }
+            }
+
+            private static void EmitBackward(SourceWriter w, Layout layout)
+            {
+                var plan = layout.Plan;
+                w.Line("/// <summary>");
+                w.Line("/// Backpropagation (section 4.7.1) layer by layer over the batch, in reverse declaration order, from the outputs' deltas:");
+                w.Line("/// each layer applies its activation's derivative to its delta, adds its parameter gradients and writes the deltas of");
+                w.Line("/// the layers it reads; a layer read by several layers receives the sum of their deltas.");
+                w.Line("/// </summary>");
+                w.Line("private void Backward(" + ReadOnlySpan + " inputs, int batch" + (layout.BatchTraining ? ", bool training" : "") + ")");
+                w.Open();
+                var body = new SourceWriter();
+                var declared = new HashSet<string>();
+                for (int i = plan.Layers.Count - 1; i >= 0; i--)
+                {
+                    var layer = plan.Layers[i];
+                    if (!layout.Backpropagates(layer)) continue;
+                    body.Line("// " + Describe(plan, layer) + For(layer.Spec.Kind).Strategy(layer));
+                    var io = Io(plan, layer);
+                    io.Delta = new Operand(DeltaName(layer), layer.OutSize);
+                    var routes = layout.Routes[i];
+                    var inputDeltas = new Operand?[routes.Length];
+                    var adds = new List<(Operand Part, Operand Sum)>();
+                    var declarations = new List<(string Line, string Name)>();
+                    for (int j = 0; j < routes.Length; j++)
+                    {
+                        if (routes[j] == Layout.NoDelta) continue;
+                        var source = plan.Layers[layer.Inputs[j]];
+                        var sum = new Operand(DeltaName(source), source.OutSize);
+                        declarations.Add((Span + " " + sum.Name + " = " + Block("d", source) + ";", sum.Name));
+                        if (routes[j] == Layout.DeltaBlock)
+                        {
+                            inputDeltas[j] = sum;
+                            continue;
+                        }
+
+                        var part = new Operand(sum.Name + "From" + char.ToUpperInvariant(layer.Name[0]) + layer.Name.Substring(1), source.OutSize);
+                        declarations.Add((Span + " " + part.Name + " = t.Slice(" + (routes[j] == 0 ? "0" : "batch * " + Lit(routes[j])) + ", batch * " + Lit(source.OutSize) + "); // " + layer.Name + "'s share of " + source.Name + "'s delta", part.Name));
+                        inputDeltas[j] = part;
+                        adds.Add((part, sum));
+                    }
+
+                    io.InputDeltas = inputDeltas;
+                    var code = new SourceWriter();
+                    For(layer.Spec.Kind).Backward(code, layer, io);
+                    foreach (var (part, sum) in adds) code.Line(Kernels + ".Axpy(1f, " + part + ", " + sum + "); // " + sum.Name.Substring(0, sum.Name.Length - "Delta".Length) + " is read by several layers: their deltas add up");
+                    declarations.Add((Span + " " + io.Delta.Name + " = " + Block("d", layer) + ";", io.Delta.Name));
+                    declarations.Add((ReadOnlySpan + " " + io.Output.Name + " = " + Block("a", layer) + ";", io.Output.Name));
+                    foreach (int input in layer.Inputs)
+                    {
+                        if (input == LayerPlan.NetworkInput) continue;
+                        var source = plan.Layers[input];
+                        declarations.Add((ReadOnlySpan + " " + OutName(source) + " = " + Block("a", source) + ";", OutName(source)));
+                    }
+
+                    if (For(layer.Spec.Kind).UsesMask) declarations.Add((ReadOnlySpan + " " + MaskName(layer) + " = " + Block("m", layer) + ";", MaskName(layer)));
+                    var fresh = declarations.Where(dl => !declared.Contains(dl.Name)).GroupBy(dl => dl.Name).Select(g => g.First()).ToArray();
+                    declared.UnionWith(DeclareUsed(body, code, fresh));
+                    Splice(body, code);
+                }
+
+                DeclareUsed(w, body,
+                    (ReadOnlySpan + " p = _parameters;", "p"),
+                    (Span + " g = _gradients;", "g"),
+                    (ReadOnlySpan + " a = _activations;", "a"),
+                    (Span + " d = _deltas;", "d"),
+                    (ReadOnlySpan + " m = _masks;", "m"),
+                    (Span + " t = _scratch;", "t"),
+                    (ReadOnlySpan + " e = _effective;", "e"),
+                    (Span + " ge = _effectiveGradients;", "ge"),
+                    (Span + " columns = _trainColumns;", "columns"));
+                Splice(w, body);
+                w.Close();
+            }
+
+            /// <summary>A layer's inputs and output as [batch, size] blocks.</summary>
+            private static LayerIo Io(NetworkPlan plan, LayerPlan layer)
+            {
+                var inputs = layer.Inputs.Select(i => i == LayerPlan.NetworkInput ? new Operand("inputs", plan.InputLength) : new Operand(OutName(plan.Layers[i]), plan.Layers[i].OutSize)).ToList();
+                var io = new LayerIo(inputs, new Operand(OutName(layer), layer.OutSize));
+                if (For(layer.Spec.Kind).UsesMask) io.Mask = new Operand(MaskName(layer), layer.OutSize);
+                return io;
+            }
+
+            private static string OutName(LayerPlan layer) => layer.Name + "Out";
+
+            private static string DeltaName(LayerPlan layer) => layer.Name + "Delta";
+
+            private static string MaskName(LayerPlan layer) => layer.Name + "Mask";
+
+            /// <summary>A layer's whole [batch, size] block in <paramref name="buffer"/>.</summary>
+            private static string Block(string buffer, LayerPlan layer) => buffer + ".Slice(" + Offset(layer) + ", batch * " + Lit(layer.OutSize) + ")";
+
+            /// <summary>Writes the declarations whose variable <paramref name="code"/> uses (outside comments), in order; returns their names.</summary>
+            private static List<string> DeclareUsed(SourceWriter w, SourceWriter code, params (string Line, string Name)[] declarations)
+            {
+                string text = Regex.Replace(code.ToString(), "//[^\n]*", "");
+                var used = new List<string>();
+                foreach (var (line, name) in declarations)
+                {
+                    if (!Regex.IsMatch(text, @"\b" + Regex.Escape(name) + @"\b")) continue;
+                    w.Line(line);
+                    used.Add(name);
+                }
+
+                return used;
+            }
+
+            /// <summary>Copies the lines of <paramref name="part"/> into <paramref name="w"/> at its indentation.</summary>
+            private static void Splice(SourceWriter w, SourceWriter part)
+            {
+                string text = part.ToString();
+                if (text.Length == 0) return;
+                foreach (var line in text.Substring(0, text.Length - 1).Split('\n')) w.Line(line);
+            }
+        }
+    }
+}
