@@ -20,7 +20,8 @@ namespace NetGen.Tests
 
         public bool Has(string key) => _root.TryGetProperty(key, out _);
 
-        public float[] Floats(string key) => _root.GetProperty(key).EnumerateArray().Select(e => e.GetSingle()).ToArray();
+        /// <summary>A float array; null entries (JSON has no NaN) are NaN, the missing labels of multi-task targets.</summary>
+        public float[] Floats(string key) => _root.GetProperty(key).EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Null ? float.NaN : e.GetSingle()).ToArray();
 
         public int[] Ints(string key) => _root.GetProperty(key).EnumerateArray().Select(e => e.GetInt32()).ToArray();
 

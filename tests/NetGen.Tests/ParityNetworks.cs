@@ -112,3 +112,43 @@ namespace NetGen.Tests.Parity
     [Dense(2, Act.Sigmoid, WeightNorm = true)]
     public partial class WeightNormConv { }
 }
+
+namespace NetGen.Tests.Parity
+{
+    /// <summary>A residual CNN: two shortcut connections (section 4.6.1, eq. 4.61), the second with an identity activation.</summary>
+    [Network(2, 6, 6)]
+    [Conv(4, k: 3, p: 1, act: Act.ReLU, Name = "stem")]
+    [Conv(4, k: 3, p: 1, act: Act.Tanh)]
+    [Conv(4, k: 3, p: 1)]
+    [Add("stem", Act.ReLU, Name = "block1")]
+    [Conv(4, k: 3, p: 1, act: Act.ELU)]
+    [Add("block1")]
+    [MaxPool(2)]
+    [Dense(3, Act.Softmax)]
+    public partial class ResidualCnn { }
+
+    /// <summary>Two branches from the input, concatenated along the channels (b's 2, then a's 4).</summary>
+    [Network(3, 5, 5)]
+    [Conv(4, k: 3, p: 1, act: Act.ReLU, Name = "a")]
+    [Conv(2, k: 1, act: Act.Sigmoid, From = "input", Name = "b")]
+    [Concat("a")]
+    [Conv(3, k: 3, act: Act.Tanh)]
+    [Dense(2, Act.Sigmoid)]
+    public partial class ConcatBranches { }
+
+    /// <summary>Multi-task learning (section 8.5, eq. 8.21): a shared trunk, a softmax head and a sigmoid head with loss weights.</summary>
+    [Network(6)]
+    [Dense(8, Act.Tanh, Name = "trunk")]
+    [Dense(4, Act.Softmax, Name = "digit", Output = true, LossWeight = 0.7)]
+    [Dense(2, Act.Sigmoid, From = "trunk", Name = "flags", LossWeight = 0.5)]
+    public partial class TwoHeads { }
+
+    /// <summary>A dense network with a shortcut from the input: a linear projection of the input added to the second hidden layer.</summary>
+    [Network(5)]
+    [Dense(6, Act.Tanh)]
+    [Dense(5, Act.ELU, Name = "h2")]
+    [Dense(5, From = "input", Name = "skip")]
+    [Add("h2", Act.Tanh)]
+    [Dense(2)]
+    public partial class InputShortcut { }
+}

@@ -18,6 +18,8 @@ namespace NetGen.Tests
             "tanh_softmax", "relu_elu_sigmoid", "selu_leaky_identity", "sigmoid_tanh_softmax",
             "lenet5", "conv1d", "conv3d", "decoder", "mixed_conv",
             "weightnorm_dense", "weightnorm_conv", // weight normalization (eq. 10.16-10.17): g, v, bias per layer
+            "residual_cnn", "concat_branches", "input_shortcut", // graphs: shortcut connections (eq. 4.61), branches, From = "input"
+            "two_heads", // multi-task (eq. 8.21): softmax and sigmoid heads, loss weights, missing (NaN) labels
         };
 
         private static INetwork Network(string fixture) => fixture switch
@@ -33,6 +35,10 @@ namespace NetGen.Tests
             "mixed_conv" => new MixedConv(),
             "weightnorm_dense" => new WeightNormDense(),
             "weightnorm_conv" => new WeightNormConv(),
+            "residual_cnn" => new ResidualCnn(),
+            "concat_branches" => new ConcatBranches(),
+            "input_shortcut" => new InputShortcut(),
+            "two_heads" => new TwoHeads(),
             _ => throw new ArgumentOutOfRangeException(nameof(fixture)),
         };
 
