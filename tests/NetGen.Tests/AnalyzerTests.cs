@@ -18,6 +18,29 @@ namespace NetGen.Tests
 
         public static TheoryData<string, string> Cases => new TheoryData<string, string>
         {
+            // NG0017: From, Add and Concat name an unknown layer, a later one, or the layer itself; "input" is the network's input.
+            { "[Network(4)] [Dense(8, Name = \"a\")] [Dense(3, {|NG0017:From = \"b\"|})] public partial class N { }", "[Network(4)] [Dense(8, Name = \"a\")] [Dense(3, From = \"a\")] public partial class N { }" },
+            { "[Network(4)] [Dense(4, {|NG0017:From = \"late\"|})] [Dense(4, Name = \"late\")] public partial class N { }", "[Network(4)] [Dense(4, From = \"input\")] [Dense(4, Name = \"late\")] public partial class N { }" },
+            { "[Network(4)] [Dense(4, Name = \"a\")] [Dense(4)] [Add({|NG0017:\"c\"|})] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(4, Name = \"a\")] [Dense(4)] [Add(\"a\")] [Dense(2)] public partial class N { }" },
+            { "[Network(4)] [Dense(4, Name = \"a\")] [Dense(4)] [Concat(\"a\", {|NG0017:\"x\"|})] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(4, Name = \"a\")] [Dense(4)] [Concat(\"a\", \"input\")] [Dense(2)] public partial class N { }" },
+            { "[Network(4)] [Dense(4)] [Add({|NG0017:\"self\"|}, Name = \"self\")] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(4, Name = \"self\")] [Add(\"self\")] [Dense(2)] public partial class N { }" },
+            // NG0018: a Name used twice, the reserved "input", not an identifier (a keyword).
+            { "[Network(4)] [Dense(4, Name = \"a\")] [Dense(4, {|NG0018:Name = \"a\"|})] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(4, Name = \"a\")] [Dense(4, Name = \"b\")] [Dense(2)] public partial class N { }" },
+            { "[Network(4)] [Dense(4, {|NG0018:Name = \"input\"|})] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(4, Name = \"inputs\")] [Dense(2)] public partial class N { }" },
+            { "[Network(4)] [Dense(4, {|NG0018:Name = \"class\"|})] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(4, Name = \"klass\")] [Dense(2)] public partial class N { }" },
+            { "[Network(4)] [Dense(4, {|NG0018:Name = \"two words\"|})] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(4, Name = \"two_words\")] [Dense(2)] public partial class N { }" },
+            // NG0019: Add of unequal shapes, at the name; NG0020: Concat of unequal spatial sizes, at the name.
+            { "[Network(4)] [Dense(4, Name = \"a\")] [Dense(5)] [Add({|NG0019:\"a\"|})] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(4, Name = \"a\")] [Dense(4)] [Add(\"a\")] [Dense(2)] public partial class N { }" },
+            { "[Network(1, 8, 8)] [Conv(2, k: 3, p: 1, Name = \"a\")] [MaxPool(2)] [Concat({|NG0020:\"a\"|})] [Dense(2)] public partial class N { }", "[Network(1, 8, 8)] [Conv(2, k: 3, p: 1, Name = \"a\")] [Conv(3, k: 1)] [Concat(\"a\")] [Dense(2)] public partial class N { }" },
+            { "[Network(1, 8, 8)] [Conv(2, k: 3, Name = \"a\")] [Dense(4)] [Concat({|NG0020:\"a\"|})] [Dense(2)] public partial class N { }", "[Network(1, 8, 8)] [Conv(2, k: 3)] [Flatten(Name = \"a\")] [Dense(4)] [Concat(\"a\")] [Dense(2)] public partial class N { }" },
+            // NG0021: a dead branch (warning), at its Name, or at the attribute when unnamed.
+            { "[Network(4)] [Dense(4, {|NG0021:Name = \"unused\"|})] [Dense(2, From = \"input\")] public partial class N { }", "[Network(4)] [Dense(4, Name = \"unused\", Output = true)] [Dense(2, From = \"input\")] public partial class N { }" },
+            { "[Network(4)] [Dense(4, Name = \"a\")] [{|NG0021:Dense(3)|}] [Dense(2, From = \"a\")] public partial class N { }", "[Network(4)] [Dense(4, Name = \"a\")] [Dense(3)] [Concat(\"a\")] [Dense(2)] public partial class N { }" },
+            // NG0002 on the graph arguments: a negative loss weight; a loss on a layer that is not an output.
+            { "[Network(4)] [Dense(4)] [Dense(2, Act.Sigmoid, {|NG0002:LossWeight = -1|})] public partial class N { }", "[Network(4)] [Dense(4)] [Dense(2, Act.Sigmoid, LossWeight = 0.5)] public partial class N { }" },
+            { "[Network(4)] [Dense(4, {|NG0002:Loss = Loss.MeanSquaredError|})] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(4, Output = true, Loss = Loss.MeanSquaredError)] [Dense(2)] public partial class N { }" },
+            // NG0007 per head: the head's own Loss does not fit its activation.
+            { "[Network(4)] [Dense(3, Act.Tanh, Output = true, {|NG0007:Loss = Loss.CrossEntropy|})] [Dense(2, Act.Softmax)] public partial class N { }", "[Network(4)] [Dense(3, Act.Softmax, Output = true, Loss = Loss.CrossEntropy)] [Dense(2, Act.Softmax)] public partial class N { }" },
             // NG0002: layer arguments out of range, by position and by name; an undefined enum value; an undefined loss.
             { "[Network(4)] [Dense({|NG0002:0|})] public partial class N { }", "[Network(4)] [Dense(1)] public partial class N { }" },
             { "[Network(4)] [Dense(8, Act.ReLU)] [Dense({|NG0002:units: -3|}, act: Act.Softmax)] public partial class N { }", "[Network(4)] [Dense(8, Act.ReLU)] [Dense(units: 3, act: Act.Softmax)] public partial class N { }" },

@@ -23,6 +23,14 @@ namespace NetGen.Tests
             { "Conv1d", "using NetGen;\nnamespace Samples\n{\n    [Network(3, 64)]\n    [Conv(8, k: 5, s: 2, p: 2, act: Act.ReLU)]\n    [AvgPool(2)]\n    [Conv(16, k: 3, d: 2, act: Act.ReLU, Padding = Padding.Same)]\n    [MaxPool(4)]\n    [Flatten]\n    [Dense(4, Act.Softmax)]\n    public partial class SensorNet { }\n}\n" },
             // A transposed-convolution decoder from a 16x4x4 code to a 1x16x16 image.
             { "Decoder", "using NetGen;\nnamespace Samples\n{\n    [Network(16, 4, 4)]\n    [ConvTranspose(8, k: 4, s: 2, p: 1, act: Act.ReLU)]\n    [ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, act: Act.Sigmoid)]\n    public partial class ImageDecoder { }\n}\n" },
+            // A residual block (section 4.6.1): two convolutions and a shortcut from the stem, added before the ReLU.
+            { "Residual", "using NetGen;\nnamespace Samples\n{\n    [Network(1, 8, 8)]\n    [Conv(8, k: 3, p: 1, act: Act.ReLU, Name = \"stem\")]\n    [Conv(8, k: 3, p: 1, act: Act.ReLU)]\n    [Conv(8, k: 3, p: 1)]\n    [Add(\"stem\", Act.ReLU)]\n    [MaxPool(2)]\n    [Dense(10, Act.Softmax)]\n    public partial class ResidualNet { }\n}\n" },
+            // Two branches from the input concatenated along the channels (as in Inception).
+            { "Concat", "using NetGen;\nnamespace Samples\n{\n    [Network(3, 8, 8)]\n    [Conv(4, k: 3, p: 1, act: Act.ReLU, Name = \"wide\")]\n    [Conv(2, k: 1, act: Act.ReLU, From = \"input\")]\n    [Concat(\"wide\")]\n    [Dense(1, Act.Sigmoid)]\n    public partial class Branches { }\n}\n" },
+            // DESIGN.md's multi-task network (section 8.5): a shared trunk, a shortcut, a concat, two heads with a loss weight.
+            { "MultiHead", "using NetGen;\nnamespace Samples\n{\n    [Network(3, 32, 32)]\n    [Conv(16, k: 3, p: 1, act: Act.ReLU, Name = \"stem\")]\n    [Conv(16, k: 3, p: 1, act: Act.ReLU)]\n    [Conv(16, k: 3, p: 1)]\n    [Add(\"stem\", Act.ReLU)]\n    [MaxPool(2, Name = \"trunk\")]\n    [Conv(8, k: 1, From = \"stem\")]\n    [MaxPool(2)]\n    [Concat(\"trunk\")]\n    [Dense(10, Act.Softmax, Name = \"digit\", Output = true)]\n    [Dense(1, Act.Sigmoid, From = \"trunk\", LossWeight = 0.5)]\n    public partial class TwoTasks { }\n}\n" },
+            // Every layer kind once, so each kind's emitter shows in one file.
+            { "EveryKind", "using NetGen;\nnamespace Samples\n{\n    [Network(2, 8, 8)]\n    [Conv(4, k: 3, p: 1, Name = \"conv\")]\n    [BatchNorm]\n    [Activation(Act.ReLU)]\n    [ConvTranspose(4, k: 2, s: 2)]\n    [AvgPool(2)]\n    [Add(\"conv\")]\n    [MaxPool(2)]\n    [GaussianNoise(0.1)]\n    [Flatten(Name = \"flat\")]\n    [LayerNorm]\n    [Dense(16, Act.SELU)]\n    [AlphaDropout(0.1)]\n    [Dense(8, Act.Tanh)]\n    [Dropout(0.2)]\n    [Concat(\"flat\")]\n    [Dense(3, Act.Softmax)]\n    public partial class EveryKind { }\n}\n" },
             { "SigmoidBce", "using NetGen;\nnamespace Samples\n{\n    [Network(30, Loss = Loss.BinaryCrossEntropy)]\n    [Dense(16, Act.SELU, Bias = false)]\n    [Dense(1, Act.Sigmoid)]\n    public partial class Diagnosis { }\n}\n" },
         };
 
@@ -41,6 +49,18 @@ namespace NetGen.Tests
             Assert.NotNull(caseName);
             var assembly = TestCompiler.CompileAndLoad(source);
             Assert.Contains(assembly.GetTypes(), t => typeof(INetwork).IsAssignableFrom(t));
+        }
+
+        [Fact]
+        public void Every_layer_kind_has_one_emitter_and_appears_in_the_EveryKind_snapshot()
+        {
+            string everyKind = (string)Cases.Single(c => (string)c[0] == "EveryKind")[1];
+            foreach (NetGen.Generator.Model.LayerKind kind in System.Enum.GetValues(typeof(NetGen.Generator.Model.LayerKind)))
+            {
+                if (kind == NetGen.Generator.Model.LayerKind.Unknown) continue;
+                Assert.Equal(kind + "Emitter", NetGen.Generator.NetworkGenerator.Emitter.For(kind).GetType().Name);
+                Assert.Contains("[" + kind + "(", everyKind.Replace("[" + kind + "]", "[" + kind + "("));
+            }
         }
 
         [Fact]
