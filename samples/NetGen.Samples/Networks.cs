@@ -42,3 +42,36 @@ namespace NetGen.Samples
     [Dense(10, Act.Softmax)]
     public partial class SelfNormalizingNet { }
 }
+
+namespace NetGen.Samples
+{
+    /// <summary>
+    /// A small residual CNN (section 4.6.1): two blocks of two convolutions whose input is added back to their output
+    /// (eq. 4.61) before the ReLU, then pooling.
+    /// </summary>
+    [Network(1, 8, 8)]
+    [Conv(16, k: 3, p: 1, act: Act.ReLU, Name = "stem")]
+    [Conv(16, k: 3, p: 1, act: Act.ReLU)]
+    [Conv(16, k: 3, p: 1)]
+    [Add("stem", Act.ReLU)]
+    [MaxPool(2, Name = "pool1")]
+    [Conv(16, k: 3, p: 1, act: Act.ReLU)]
+    [Conv(16, k: 3, p: 1)]
+    [Add("pool1", Act.ReLU)]
+    [MaxPool(2)]
+    [Dense(10, Act.Softmax)]
+    public partial class ResidualDigits { }
+
+    /// <summary>
+    /// Multi-task learning (section 8.5): one convolutional trunk, two heads. "digit" names the class (softmax,
+    /// cross-entropy), "even" says whether it is even (sigmoid, binary cross-entropy, loss weight 0.5). The outputs are
+    /// laid out head after head: 10 class probabilities, then P(even).
+    /// </summary>
+    [Network(1, 8, 8)]
+    [Conv(16, k: 3, p: 1, act: Act.ReLU)] [MaxPool(2)]
+    [Conv(32, k: 3, p: 1, act: Act.ReLU)] [MaxPool(2)]
+    [Dense(64, Act.ReLU, Name = "trunk")]
+    [Dense(10, Act.Softmax, Name = "digit", Output = true)]
+    [Dense(1, Act.Sigmoid, From = "trunk", Name = "even", LossWeight = 0.5)]
+    public partial class DigitAndParity { }
+}

@@ -31,6 +31,8 @@ namespace NetGen.Samples
             {
                 case "digits": return samples.DigitsCnn();
                 case "lenet": return samples.LeNetDigits();
+                case "residual": return samples.Residual();
+                case "multitask": return samples.MultiTask();
                 case "xor": return samples.Xor();
                 case "iris": return samples.Iris();
                 case "breast-cancer": return samples.BreastCancer();
@@ -53,6 +55,8 @@ namespace NetGen.Samples
             writer.WriteLine("commands:");
             writer.WriteLine("  digits         (default) a small CNN on the built-in 8x8 digits: test accuracy, confusion matrix, learning-curve PNG");
             writer.WriteLine("  lenet          LeNet-5 (section 6.9) on the built-in digits scaled to 28x28");
+            writer.WriteLine("  residual       a residual CNN (shortcut connections, section 4.6.1) on the built-in digits");
+            writer.WriteLine("  multitask      two heads on one trunk (section 8.5): the digit and whether it is even, half the digit labels missing");
             writer.WriteLine("  xor            the 2-2-1 ReLU network of section 4.5 learning XOR");
             writer.WriteLine("  iris           softmax regression (section 4.4) on the built-in Iris data");
             writer.WriteLine("  breast-cancer  logistic regression (section 4.3) on the built-in breast-cancer data");
@@ -163,6 +167,68 @@ namespace NetGen.Samples
             var sgd = new Sgd(lr: 0.05f, momentum: 0.9f);
             _output.WriteLine($"LeNet-5 ({NetGen.Samples.LeNet5.ParameterCount:N0} parameters) on the digits at 28x28: {train.Count} training, {test.Count} test images; SGD with momentum.");
             return Classify("LeNet-5", net, sgd, new TrainingOptions { Epochs = Epochs(8), BatchSize = 32, Seed = 1 }, train, validation, test, "lenet-learning-curve.png");
+        }
+
+        /// <summary>A residual CNN on the built-in digits, split as the default sample.</summary>
+        public int Residual()
+        {
+            var (train, validation, test) = BuiltInData.Digits().Split(0.72, 0.08, seed: 42);
+            var net = new ResidualDigits(seed: 1);
+            var adam = new Adam(lr: 2e-3f);
+            var options = new TrainingOptions { Epochs = Epochs(15), BatchSize = 32, Seed = 1, Schedule = new CosineAnnealing(adam, Epochs(15), 1e-4f) };
+            _output.WriteLine($"Digits (8x8, built in): {train.Count} training, {validation.Count} validation, {test.Count} test images; residual CNN with {ResidualDigits.ParameterCount:N0} parameters (two shortcut connections), Adam.");
+            return Classify("residual CNN", net, adam, options, train, validation, test, "residual-learning-curve.png");
+        }
+
+        /// <summary>
+        /// Multi-task learning on the digits: the class and whether it is even, from one trunk. The parity is known for
+        /// every training image, the class for every second one only: the missing class labels are NaN targets, which
+        /// leave that head's loss for those images out (its mean runs over the labels present).
+        /// </summary>
+        public int MultiTask()
+        {
+            var (train, validation, test) = BuiltInData.Digits().Split(0.72, 0.08, seed: 42);
+            Dataset Targets(Dataset data, bool hideHalf)
+            {
+                const int length = DigitAndParity.OutputLength; // 10 class probabilities, then P(even)
+                var targets = new float[data.Count * length];
+                for (int n = 0; n < data.Count; n++)
+                {
+                    var row = targets.AsSpan(n * length, length);
+                    int label = data.Labels![n];
+                    if (hideHalf && n % 2 == 1) row.Slice(0, 10).Fill(float.NaN); // class unknown
+                    else row[label] = 1f;
+                    row[10] = label % 2 == 0 ? 1f : 0f;
+                }
+
+                return new Dataset(data.Inputs, targets, data.InputLength, length);
+            }
+
+            var net = new DigitAndParity(seed: 1);
+            var adam = new Adam(lr: 2e-3f);
+            int epochs = Epochs(15);
+            var options = new TrainingOptions { Epochs = epochs, BatchSize = 32, Seed = 1, Schedule = new CosineAnnealing(adam, epochs, 1e-4f) };
+            options.Progress = new Reporter(p =>
+            {
+                if (p.EpochEnd is { } e) _output.WriteLine($"epoch {e.Epoch,3}: loss {e.TrainLoss:F4}; validation loss {e.ValidationLoss:F4} ({e.Seconds:F1} s)");
+            });
+            _output.WriteLine($"Digits (8x8, built in): {train.Count} training images (class labels for {(train.Count + 1) / 2} of them, parity for all), {validation.Count} validation, {test.Count} test; "
+                + $"a CNN trunk with two heads, {DigitAndParity.ParameterCount:N0} parameters; loss = digit cross-entropy + 0.5 x parity binary cross-entropy (eq. 8.21).");
+            var history = new Trainer(net, adam, options).Fit(Targets(train, hideHalf: true), Targets(validation, hideHalf: false));
+
+            var outputs = new float[test.Count * DigitAndParity.OutputLength];
+            net.Forward(test.Inputs, outputs, test.Count);
+            int digits = 0, parities = 0;
+            for (int n = 0; n < test.Count; n++)
+            {
+                var row = outputs.AsSpan(n * DigitAndParity.OutputLength, DigitAndParity.OutputLength);
+                int label = test.Labels![n];
+                if (Trainer.Predict(row.Slice(0, 10)) == label) digits++;
+                if ((row[10] > 0.5f) == (label % 2 == 0)) parities++;
+            }
+
+            _output.WriteLine($"Test accuracy, digit head: {(double)digits / test.Count:P1}; parity head: {(double)parities / test.Count:P1} ({test.Count} samples, {history.Sum(e => e.Seconds):F1} s of training)");
+            return 0;
         }
 
         public int FashionMnist(string folder)

@@ -86,6 +86,34 @@ namespace NetGen.Tests
         }
 
         [Fact]
+        public void The_multitask_sample_prints_both_heads_accuracies()
+        {
+            var (code, output) = Sample("multitask", "--epochs", "3", "--no-progress");
+            Assert.Equal(0, code);
+            var line = output.Split('\n').Single(l => l.StartsWith("Test accuracy, digit head: ", StringComparison.Ordinal));
+            var numbers = System.Text.RegularExpressions.Regex.Matches(line, @"([0-9.]+) %").Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(2, numbers.Count);
+            Assert.InRange(numbers[0], 50, 100); // ten classes: chance is 10 %
+            Assert.InRange(numbers[1], 60, 100); // parity: chance is about 50 %
+        }
+
+        [Fact]
+        public void The_residual_sample_learns_the_digits()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "netgen-sample-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var (code, output) = Sample("residual", "--epochs", "3", "--no-progress", "--out", folder);
+                Assert.Equal(0, code);
+                Assert.InRange(TestAccuracy(output), 0.5, 1.0);
+            }
+            finally
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, true);
+            }
+        }
+
+        [Fact]
         public void The_default_sample_runs_end_to_end_in_a_reduced_mode()
         {
             string folder = Path.Combine(Path.GetTempPath(), "netgen-sample-" + Guid.NewGuid().ToString("N"));
