@@ -25,45 +25,7 @@ namespace NetGen
         {
             int plane = g.OD * g.OH * g.OW;
             for (int f = 0; f < g.F; f++) y.Slice(f * plane, plane).Fill(b.IsEmpty ? 0f : b[f]);
-            ConvAccumulate(g, w, x, y);
-        }
-
-        /// <summary>y += conv(x) with weights [F, C, KD, KH, KW]: the forward pass without bias.</summary>
-        public static void ConvAccumulate(in ConvGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y)
-        {
-            for (int f = 0; f < g.F; f++)
-            for (int c = 0; c < g.C; c++)
-            for (int kd = 0; kd < g.KD; kd++)
-            for (int kh = 0; kh < g.KH; kh++)
-            {
-                for (int kw = 0; kw < g.KW; kw++)
-                {
-                    float weight = w[(((f * g.C + c) * g.KD + kd) * g.KH + kh) * g.KW + kw];
-                    int shift = kw * g.DW - g.PW;
-                    Columns(shift, g.SW, g.IW, g.OW, out int lo, out int hi);
-                    if (hi <= lo || weight == 0f) continue;
-                    for (int od = 0; od < g.OD; od++)
-                    {
-                        int id = od * g.SD + kd * g.DD - g.PD;
-                        if (!Inside(id, g.ID)) continue;
-                        for (int oh = 0; oh < g.OH; oh++)
-                        {
-                            int ih = oh * g.SH + kh * g.DH - g.PH;
-                            if (!Inside(ih, g.IH)) continue;
-                            int xRow = ((c * g.ID + id) * g.IH + ih) * g.IW;
-                            int yRow = ((f * g.OD + od) * g.OH + oh) * g.OW;
-                            if (g.SW == 1)
-                            {
-                                Axpy(weight, x.Slice(xRow + lo + shift, hi - lo), y.Slice(yRow + lo, hi - lo));
-                            }
-                            else
-                            {
-                                for (int ow = lo; ow < hi; ow++) y[yRow + ow] += weight * x[xRow + ow * g.SW + shift];
-                            }
-                        }
-                    }
-                }
-            }
+            Walk(g, ConvPass.Forward, w, x, y, default);
         }
 
         /// <summary>
@@ -73,51 +35,45 @@ namespace NetGen
         public static void ConvBackwardInput(in ConvGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx)
         {
             dx.Slice(0, g.InputLength).Clear();
-            for (int f = 0; f < g.F; f++)
-            for (int c = 0; c < g.C; c++)
-            for (int kd = 0; kd < g.KD; kd++)
-            for (int kh = 0; kh < g.KH; kh++)
-            for (int kw = 0; kw < g.KW; kw++)
-            {
-                float weight = w[(((f * g.C + c) * g.KD + kd) * g.KH + kh) * g.KW + kw];
-                int shift = kw * g.DW - g.PW;
-                Columns(shift, g.SW, g.IW, g.OW, out int lo, out int hi);
-                if (hi <= lo || weight == 0f) continue;
-                for (int od = 0; od < g.OD; od++)
-                {
-                    int id = od * g.SD + kd * g.DD - g.PD;
-                    if (!Inside(id, g.ID)) continue;
-                    for (int oh = 0; oh < g.OH; oh++)
-                    {
-                        int ih = oh * g.SH + kh * g.DH - g.PH;
-                        if (!Inside(ih, g.IH)) continue;
-                        int xRow = ((c * g.ID + id) * g.IH + ih) * g.IW;
-                        int yRow = ((f * g.OD + od) * g.OH + oh) * g.OW;
-                        if (g.SW == 1)
-                        {
-                            Axpy(weight, dy.Slice(yRow + lo, hi - lo), dx.Slice(xRow + lo + shift, hi - lo));
-                        }
-                        else
-                        {
-                            for (int ow = lo; ow < hi; ow++) dx[xRow + ow * g.SW + shift] += weight * dy[yRow + ow];
-                        }
-                    }
-                }
-            }
+            Walk(g, ConvPass.InputGradient, w, dy, dx, default);
         }
 
         /// <summary>dw[f, c, k] += sum over outputs of dy[f, o] x[c, o s + k d - p] (eq. 6.8-6.9: the input correlated with the deltas).</summary>
         public static void ConvWeightGradient(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw)
         {
+            Walk(g, ConvPass.WeightGradient, x, dy, default, dw);
+        }
+
+        /// <summary>What <see cref="Walk"/> does with each pair of rows.</summary>
+        private enum ConvPass
+        {
+            /// <summary>y row += w x row (a = weights, b = x, c = y).</summary>
+            Forward,
+
+            /// <summary>dx row += w dy row (a = weights, b = dy, c = dx).</summary>
+            InputGradient,
+
+            /// <summary>dw += dy row . x row (a = x, b = dy, d = dw).</summary>
+            WeightGradient,
+        }
+
+        /// <summary>
+        /// The one loop nest of the direct convolution kernels: for each filter f, channel c and tap (kd, kh, kw), each
+        /// output row (od, oh) and its input row, over the output columns whose input column lies inside the input.
+        /// </summary>
+        private static void Walk(in ConvGeometry g, ConvPass pass, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, Span<float> d)
+        {
             for (int f = 0; f < g.F; f++)
-            for (int c = 0; c < g.C; c++)
+            for (int ch = 0; ch < g.C; ch++)
             for (int kd = 0; kd < g.KD; kd++)
             for (int kh = 0; kh < g.KH; kh++)
             for (int kw = 0; kw < g.KW; kw++)
             {
+                int tap = (((f * g.C + ch) * g.KD + kd) * g.KH + kh) * g.KW + kw;
+                float weight = pass == ConvPass.WeightGradient ? 0f : a[tap];
                 int shift = kw * g.DW - g.PW;
                 Columns(shift, g.SW, g.IW, g.OW, out int lo, out int hi);
-                if (hi <= lo) continue;
+                if (hi <= lo || (pass != ConvPass.WeightGradient && weight == 0f)) continue;
                 float sum = 0f;
                 for (int od = 0; od < g.OD; od++)
                 {
@@ -127,20 +83,33 @@ namespace NetGen
                     {
                         int ih = oh * g.SH + kh * g.DH - g.PH;
                         if (!Inside(ih, g.IH)) continue;
-                        int xRow = ((c * g.ID + id) * g.IH + ih) * g.IW;
+                        int xRow = ((ch * g.ID + id) * g.IH + ih) * g.IW;
                         int yRow = ((f * g.OD + od) * g.OH + oh) * g.OW;
-                        if (g.SW == 1)
+                        switch (pass)
                         {
-                            sum += Dot(dy.Slice(yRow + lo, hi - lo), x.Slice(xRow + lo + shift, hi - lo));
-                        }
-                        else
-                        {
-                            for (int ow = lo; ow < hi; ow++) sum += dy[yRow + ow] * x[xRow + ow * g.SW + shift];
+                            case ConvPass.Forward when g.SW == 1:
+                                Axpy(weight, b.Slice(xRow + lo + shift, hi - lo), c.Slice(yRow + lo, hi - lo));
+                                break;
+                            case ConvPass.Forward:
+                                for (int ow = lo; ow < hi; ow++) c[yRow + ow] += weight * b[xRow + ow * g.SW + shift];
+                                break;
+                            case ConvPass.InputGradient when g.SW == 1:
+                                Axpy(weight, b.Slice(yRow + lo, hi - lo), c.Slice(xRow + lo + shift, hi - lo));
+                                break;
+                            case ConvPass.InputGradient:
+                                for (int ow = lo; ow < hi; ow++) c[xRow + ow * g.SW + shift] += weight * b[yRow + ow];
+                                break;
+                            case ConvPass.WeightGradient when g.SW == 1:
+                                sum += Dot(b.Slice(yRow + lo, hi - lo), a.Slice(xRow + lo + shift, hi - lo));
+                                break;
+                            default:
+                                for (int ow = lo; ow < hi; ow++) sum += b[yRow + ow] * a[xRow + ow * g.SW + shift];
+                                break;
                         }
                     }
                 }
 
-                dw[(((f * g.C + c) * g.KD + kd) * g.KH + kh) * g.KW + kw] += sum;
+                if (pass == ConvPass.WeightGradient) d[tap] += sum;
             }
         }
 

@@ -33,7 +33,7 @@ namespace NetGen.Tests
                 var weights = Random(f * c * k * k);
                 var bias = Random(f);
                 var dy = Random(g.OutputLength);
-                var columns = new float[Kernels.ColumnsLength(g)];
+                var columns = new float[g.C * g.KD * g.KH * g.KW * g.OD * g.OH * g.OW]; // taps x output positions
 
                 var y1 = new float[g.OutputLength];
                 var y2 = new float[g.OutputLength];
