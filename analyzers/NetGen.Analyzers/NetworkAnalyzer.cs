@@ -109,29 +109,7 @@ namespace NetGen.Analyzers
         /// </summary>
         private static Location? ArgumentLocation(AttributeSyntax syntax, AttributeData attribute, string name, int element)
         {
-            var arguments = syntax.ArgumentList?.Arguments ?? default;
-            var parameters = attribute.AttributeConstructor?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty;
-            var matches = new List<AttributeArgumentSyntax>();
-            int position = 0;
-            foreach (var argument in arguments)
-            {
-                if (argument.NameEquals != null)
-                {
-                    if (argument.NameEquals.Name.Identifier.ValueText == name) matches.Add(argument);
-                    continue;
-                }
-
-                if (argument.NameColon != null)
-                {
-                    if (argument.NameColon.Name.Identifier.ValueText == name) matches.Add(argument);
-                    continue;
-                }
-
-                var parameter = position < parameters.Length ? parameters[position] : parameters.LastOrDefault();
-                if (parameter != null && parameter.Name == name && (position < parameters.Length || parameter.IsParams)) matches.Add(argument);
-                position++;
-            }
-
+            var matches = AttributeArguments.Find(syntax, attribute.AttributeConstructor?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty, name);
             if (matches.Count == 0) return null;
             if (element >= 0 && element < matches.Count) return matches[element].GetLocation();
             var first = matches[0].Span;

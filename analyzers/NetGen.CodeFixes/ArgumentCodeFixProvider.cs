@@ -60,21 +60,13 @@ namespace NetGen.CodeFixes
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             if (root is null || model is null) return document;
             var literal = SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(value));
-            var arguments = attribute.ArgumentList?.Arguments ?? default;
             var parameters = (model.GetSymbolInfo(attribute, cancellationToken).Symbol as IMethodSymbol)?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty;
-
-            int position = 0;
-            foreach (var argument in arguments)
+            var written = NetGen.Analyzers.AttributeArguments.Find(attribute, parameters, name);
+            if (written.Count > 0)
             {
-                bool matches = argument.NameColon != null
-                    ? argument.NameColon.Name.Identifier.ValueText == name
-                    : argument.NameEquals == null && position < parameters.Length && parameters[position].Name == name;
-                if (argument.NameColon == null && argument.NameEquals == null) position++;
-                if (matches)
-                {
-                    var updated = argument.WithExpression(literal.WithTriviaFrom(argument.Expression));
-                    return document.WithSyntaxRoot(root.ReplaceNode(argument, updated));
-                }
+                var argument = written[0];
+                var updated = argument.WithExpression(literal.WithTriviaFrom(argument.Expression));
+                return document.WithSyntaxRoot(root.ReplaceNode(argument, updated));
             }
 
             // Not written: add "name: value" after the constructor arguments, before any property assignment.
