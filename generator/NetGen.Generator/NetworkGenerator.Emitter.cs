@@ -73,7 +73,7 @@ namespace NetGen.Generator
                 w.Line();
                 w.Line("private readonly float[] _parameters = new float[" + Lit(plan.ParameterCount) + "];");
                 w.Line("private readonly float[] _gradients = new float[" + Lit(plan.ParameterCount) + "];");
-                w.Line("private readonly float[] _buffers = new float[" + Lit(plan.BufferLength) + "];");
+                if (plan.BufferLength > 0) w.Line("private readonly float[] _buffers = new float[" + Lit(plan.BufferLength) + "];");
                 if (plan.EffectiveLength > 0)
                 {
                     w.Line("private readonly float[] _effective = new float[" + Lit(plan.EffectiveLength) + "]; // effective weights (weight normalization, weight noise) for training");
@@ -82,11 +82,12 @@ namespace NetGen.Generator
 
                 w.Line();
                 w.Line("// Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.");
-                w.Line("private float[] _activations = new float[0];");
-                w.Line("private float[] _deltas = new float[0];");
-                if (layout.ScratchLength > 0) w.Line("private float[] _scratch = new float[0]; // deltas of layers read by several layers, before they are added up");
-                if (layout.Masks) w.Line("private float[] _masks = new float[0]; // dropout masks, laid out as the activations");
-                if (layout.Labels) w.Line("private float[] _labelTargets = new float[0]; // one-hot targets of the labels overloads");
+                string none = "global::System.Array.Empty<float>()";
+                w.Line("private float[] _activations = " + none + ";");
+                w.Line("private float[] _deltas = " + none + ";");
+                if (layout.ScratchLength > 0) w.Line("private float[] _scratch = " + none + "; // deltas of layers read by several layers, before they are added up");
+                if (layout.Masks) w.Line("private float[] _masks = " + none + "; // dropout masks, laid out as the activations");
+                if (layout.Labels) w.Line("private float[] _labelTargets = " + none + "; // one-hot targets of the labels overloads");
                 w.Line("private int _capacity;");
                 if (layout.Columns > 0) w.Line("private readonly float[] _trainColumns = new float[" + Lit(layout.Columns) + "]; // im2col scratch of the largest convolution");
                 if (plan.BufferLength > 0) w.Line("private readonly float[] _saved = new float[" + Lit(plan.BufferLength) + "]; // batch normalization: the batch's mean and 1/sigma per channel");
@@ -153,8 +154,16 @@ namespace NetGen.Generator
                 w.Line("/// <summary>d(mean loss)/d(parameters) of the last ComputeGradients call, laid out as <see cref=\"Parameters\"/>.</summary>");
                 w.Line("public " + Span + " Gradients => _gradients;");
                 w.Line();
-                w.Line("/// <summary>The running statistics of the batch normalization layers (" + Lit(plan.BufferLength) + " values): model state saved with the parameters, not trained by gradients.</summary>");
-                w.Line("public " + Span + " Buffers => _buffers;");
+                if (plan.BufferLength > 0)
+                {
+                    w.Line("/// <summary>The running statistics of the batch normalization layers (" + Lit(plan.BufferLength) + " values): model state saved with the parameters, not trained by gradients.</summary>");
+                    w.Line("public " + Span + " Buffers => _buffers;");
+                }
+                else
+                {
+                    w.Line("/// <summary>Model state that is not trained by gradients: none in this network (only batch normalization keeps running statistics).</summary>");
+                    w.Line("public " + Span + " Buffers => " + Span + ".Empty;");
+                }
                 w.Line();
                 w.Line("/// <summary>Auto (the default): Forward infers and ComputeGradients trains; Training or Inference makes both do that.</summary>");
                 w.Line("public global::NetGen.NetworkMode Mode { get; set; }");

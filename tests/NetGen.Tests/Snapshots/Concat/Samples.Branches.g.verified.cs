@@ -30,12 +30,11 @@ namespace Samples
 
         private readonly float[] _parameters = new float[505];
         private readonly float[] _gradients = new float[505];
-        private readonly float[] _buffers = new float[0];
 
         // Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.
-        private float[] _activations = new float[0];
-        private float[] _deltas = new float[0];
-        private float[] _labelTargets = new float[0]; // one-hot targets of the labels overloads
+        private float[] _activations = global::System.Array.Empty<float>();
+        private float[] _deltas = global::System.Array.Empty<float>();
+        private float[] _labelTargets = global::System.Array.Empty<float>(); // one-hot targets of the labels overloads
         private int _capacity;
         private readonly float[] _trainColumns = new float[1728]; // im2col scratch of the largest convolution
 
@@ -94,8 +93,8 @@ namespace Samples
         /// <summary>d(mean loss)/d(parameters) of the last ComputeGradients call, laid out as <see cref="Parameters"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
 
-        /// <summary>The running statistics of the batch normalization layers (0 values): model state saved with the parameters, not trained by gradients.</summary>
-        public global::System.Span<float> Buffers => _buffers;
+        /// <summary>Model state that is not trained by gradients: none in this network (only batch normalization keeps running statistics).</summary>
+        public global::System.Span<float> Buffers => global::System.Span<float>.Empty;
 
         /// <summary>Auto (the default): Forward infers and ComputeGradients trains; Training or Inference makes both do that.</summary>
         public global::NetGen.NetworkMode Mode { get; set; }

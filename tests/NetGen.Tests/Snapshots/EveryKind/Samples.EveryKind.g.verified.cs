@@ -45,11 +45,11 @@ namespace Samples
         private readonly float[] _buffers = new float[8];
 
         // Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.
-        private float[] _activations = new float[0];
-        private float[] _deltas = new float[0];
-        private float[] _scratch = new float[0]; // deltas of layers read by several layers, before they are added up
-        private float[] _masks = new float[0]; // dropout masks, laid out as the activations
-        private float[] _labelTargets = new float[0]; // one-hot targets of the labels overloads
+        private float[] _activations = global::System.Array.Empty<float>();
+        private float[] _deltas = global::System.Array.Empty<float>();
+        private float[] _scratch = global::System.Array.Empty<float>(); // deltas of layers read by several layers, before they are added up
+        private float[] _masks = global::System.Array.Empty<float>(); // dropout masks, laid out as the activations
+        private float[] _labelTargets = global::System.Array.Empty<float>(); // one-hot targets of the labels overloads
         private int _capacity;
         private readonly float[] _trainColumns = new float[1152]; // im2col scratch of the largest convolution
         private readonly float[] _saved = new float[8]; // batch normalization: the batch's mean and 1/sigma per channel
