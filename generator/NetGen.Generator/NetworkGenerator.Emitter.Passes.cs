@@ -61,7 +61,7 @@ namespace NetGen.Generator
                     SampleTraining = plan.Layers.Any(l => For(l.Spec.Kind).SampleReadsTraining);
                     BatchTraining = plan.Layers.Any(l => For(l.Spec.Kind).BatchReadsTraining);
                     OutputActivation = Heads.Any(h => h.FusedLoss);
-                    Labels = Heads.Count == 1 && (Heads[0].Spec.Act == Act.Softmax || Heads[0].Spec.Act == Act.Sigmoid || Heads[0].OutSize == 1);
+                    Labels = Heads.Count == 1;
                 }
 
                 public const int NoDelta = -2, DeltaBlock = -1;
@@ -94,7 +94,7 @@ namespace NetGen.Generator
                 /// <summary>Whether an output's activation is left to its loss in training (BatchForward takes outputActivation).</summary>
                 public bool OutputActivation { get; }
 
-                /// <summary>Whether the labels overloads work: one output, softmax or sigmoid (or a single value).</summary>
+                /// <summary>Whether the labels overloads work: one output (labels become one-hot targets, or the target itself for a single value).</summary>
                 public bool Labels { get; }
 
                 /// <summary>Whether a layer's backward pass runs: it reaches an output and gradients flow to a parameter at or below it.</summary>

@@ -321,13 +321,11 @@ namespace NetGen.Generator
                 }
                 else
                 {
-                    w.Line("/// <summary>Not available: class labels fit a network with one softmax or sigmoid output; this one has " + (layout.Heads.Count > 1 ? Lit(layout.Heads.Count) + " outputs" : "a " + layout.Heads[0].Spec.Act + " output") + ", so pass targets.</summary>");
+                    w.Line("/// <summary>Not available: class labels fit a network with one output; this one has " + Lit(layout.Heads.Count) + ", so pass targets.</summary>");
                     w.Line("/// <exception cref=\"global::System.NotSupportedException\">Always.</exception>");
                     w.Line("public float ComputeGradients(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, int batch)");
                     w.Open();
-                    string why = layout.Heads.Count > 1
-                        ? plan.Spec.Type.Name + " has " + Lit(layout.Heads.Count) + " outputs (" + string.Join(", ", layout.Heads.Select(h => h.Name)) + "): pass targets, the outputs' targets one after the other per sample, NaN where a label is missing."
-                        : plan.Spec.Type.Name + " has a " + layout.Heads[0].Spec.Act + " output: class labels need a softmax or sigmoid output; pass targets.";
+                    string why = plan.Spec.Type.Name + " has " + Lit(layout.Heads.Count) + " outputs (" + string.Join(", ", layout.Heads.Select(h => h.Name)) + "): pass targets, the outputs' targets one after the other per sample, NaN where a label is missing.";
                     w.Line("throw new global::System.NotSupportedException(\"" + why + "\");");
                     w.Close();
                 }

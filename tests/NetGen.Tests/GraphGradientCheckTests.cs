@@ -136,6 +136,15 @@ namespace Graphs
             Assert.All(net.Gradients.ToArray().Skip(20).Take(18), g => Assert.Equal(0f, g));
         }
 
+        [Fact]
+        public void Labels_on_a_network_with_several_outputs_are_refused_with_the_layout_to_use()
+        {
+            var net = TestCompiler.Create(Compiled.Value, "Graphs.Heads", seed: 4);
+            var error = Assert.Throws<NotSupportedException>(() => net.ComputeGradients(new float[3], new[] { 1 }, 1));
+            Assert.Contains("3 outputs (cls, tags, dense5)", error.Message);
+            Assert.Equal(7, net.OutputLength);
+        }
+
         private static void Check(string type, GraphReference.Node[] nodes, int inputLength, float[] targets, Random random)
         {
             var net = TestCompiler.Create(Compiled.Value, type, seed: 1);

@@ -189,7 +189,7 @@ namespace Samples
             return Train(inputs, targets, batch);
         }
 
-        /// <summary>Not available: class labels fit a network with one softmax or sigmoid output; this one has 2 outputs, so pass targets.</summary>
+        /// <summary>Not available: class labels fit a network with one output; this one has 2, so pass targets.</summary>
         /// <exception cref="global::System.NotSupportedException">Always.</exception>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch)
         {
