@@ -112,7 +112,7 @@ namespace NetGen.Generator
             {
                 var spec = layer.Spec;
                 var window = layer.Window!;
-                string text = spec.AttributeName + "(" + (filters ? Lit(spec.Units) + ", k: " : "") + Sizes(window.Kernel, "x");
+                string text = spec.AttributeName + "(" + (filters ? Lit(((ConvOptions)spec.Options).Filters) + ", k: " : "") + Sizes(window.Kernel, "x");
                 if (window.Stride[0] != (filters ? 1 : window.Kernel[0])) text += ", s: " + Lit(window.Stride[0]);
                 if (window.Padding.Any(p => p != 0)) text += ", p: " + Sizes(window.Padding, "x");
                 if (window.Dilation[0] != 1) text += ", d: " + Lit(window.Dilation[0]);

@@ -11,7 +11,7 @@ namespace NetGen.Generator
             {
                 public static readonly DenseEmitter Instance = new DenseEmitter();
 
-                public override string Signature(LayerPlan layer) => "Dense(" + Lit(layer.Spec.Units) + ActSuffix(layer) + BiasSuffix(layer) + ")";
+                public override string Signature(LayerPlan layer) => "Dense(" + Lit(((DenseOptions)layer.Spec.Options).Units) + ActSuffix(layer) + BiasSuffix(layer) + ")";
 
                 protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io)
                 {

@@ -15,16 +15,19 @@ namespace NetGen.Generator
             {
                 public static readonly DropoutEmitter Instance = new DropoutEmitter();
 
+                /// <summary>The drop probability (dropout) or the noise's deviation.</summary>
+                protected static double Rate(LayerPlan layer) => ((RateOptions)layer.Spec.Options).Rate;
+
                 public override bool UsesMask => true;
 
                 public override bool SampleReadsTraining => true;
 
                 public override bool Stochastic(LayerPlan layer) => true;
 
-                public override string Signature(LayerPlan layer) => layer.Spec.AttributeName + "(" + Real(layer.Spec.Rate) + ")";
+                public override string Signature(LayerPlan layer) => layer.Spec.AttributeName + "(" + Real(Rate(layer)) + ")";
 
                 protected virtual string Kernel(LayerPlan layer, string input, string output, string mask)
-                    => Kernels + "." + layer.Spec.Kind + "(" + input + ", " + output + ", " + mask + ", " + Real(layer.Spec.Rate) + "f, Randomness)";
+                    => Kernels + "." + layer.Spec.Kind + "(" + input + ", " + output + ", " + mask + ", " + Real(Rate(layer)) + "f, Randomness)";
 
                 protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io)
                 {
@@ -61,7 +64,7 @@ namespace NetGen.Generator
                 public override bool UsesMask => false;
 
                 protected override string Kernel(LayerPlan layer, string input, string output, string mask)
-                    => Kernels + ".GaussianNoise(" + input + ", " + output + ", " + Real(layer.Spec.Rate) + "f, Randomness)";
+                    => Kernels + ".GaussianNoise(" + input + ", " + output + ", " + Real(Rate(layer)) + "f, Randomness)";
 
                 protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io)
                 {

@@ -122,7 +122,7 @@ namespace NetGen.Generator
                 public virtual bool BatchReadsTraining => SampleReadsTraining;
 
                 /// <summary>Whether the layer draws random numbers in training.</summary>
-                public virtual bool Stochastic(LayerPlan layer) => layer.Spec.WeightNoise > 0;
+                public virtual bool Stochastic(LayerPlan layer) => layer.Spec.Weights != null && layer.Spec.Weights.WeightNoise > 0;
 
                 /// <summary>Writes the layer's initialization: weights by its initializer (chapter 9), biases constant.</summary>
                 public virtual void Initialize(SourceWriter w, LayerPlan layer)
@@ -198,7 +198,7 @@ namespace NetGen.Generator
                 protected static string ActSuffix(LayerPlan layer) => layer.Spec.Act == Act.Identity ? "" : ", " + layer.Spec.Act;
 
                 /// <summary>", no bias" for a parameterized layer without bias.</summary>
-                protected static string BiasSuffix(LayerPlan layer) => layer.Spec.Bias ? "" : ", no bias";
+                protected static string BiasSuffix(LayerPlan layer) => layer.Spec.Weights is { Bias: false } ? ", no bias" : "";
             }
 
             /// <summary>The emitter of each layer kind: the one place a kind is mapped to its code.</summary>

@@ -15,7 +15,7 @@ namespace NetGen.Generator
             {
                 public static readonly AddEmitter Instance = new AddEmitter();
 
-                public override string Signature(LayerPlan layer) => "Add(" + string.Join(", ", layer.Spec.Merged.Select(n => "\"" + n + "\"")) + ActSuffix(layer) + ")";
+                public override string Signature(LayerPlan layer) => "Add(" + string.Join(", ", ((MergeOptions)layer.Spec.Options).Names.Select(n => "\"" + n + "\"")) + ActSuffix(layer) + ")";
 
                 protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io) => Sum(w, io.Inputs, io.Output);
 
@@ -44,7 +44,7 @@ namespace NetGen.Generator
             {
                 public static readonly ConcatEmitter Instance = new ConcatEmitter();
 
-                public override string Signature(LayerPlan layer) => "Concat(" + string.Join(", ", layer.Spec.Merged.Select(n => "\"" + n + "\"")) + ")";
+                public override string Signature(LayerPlan layer) => "Concat(" + string.Join(", ", ((MergeOptions)layer.Spec.Options).Names.Select(n => "\"" + n + "\"")) + ")";
 
                 protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io)
                 {

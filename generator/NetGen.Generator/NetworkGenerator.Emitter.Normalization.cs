@@ -17,11 +17,11 @@ namespace NetGen.Generator
 
                 public override bool BatchReadsTraining => true;
 
-                public override string Signature(LayerPlan layer) => "BatchNorm(eps: " + Real(layer.Spec.Eps) + ", momentum: " + Real(layer.Spec.Momentum) + ")";
+                public override string Signature(LayerPlan layer) => "BatchNorm(eps: " + Real(Options(layer).Eps) + ", momentum: " + Real(Options(layer).Momentum) + ")";
 
                 public override void Initialize(SourceWriter w, LayerPlan layer)
                 {
-                    base.Initialize(w, layer);
+                    EmitNormInitializer(w, layer);
                     int channels = layer.BufferCount / 2;
                     w.Line("global::System.Array.Clear(_buffers, " + Lit(layer.BufferOffset) + ", " + Lit(channels) + "); // running mean 0");
                     w.Line("global::System.Array.Fill(_buffers, 1f, " + Lit(layer.BufferOffset + channels) + ", " + Lit(channels) + "); // running variance 1");
@@ -29,7 +29,7 @@ namespace NetGen.Generator
 
                 protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io)
                 {
-                    w.Line(Kernels + ".BatchNormInference(" + io.Input + ", " + io.Output + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + Running(layer) + ", " + Channels(layer) + ", " + Spatial(layer) + ", " + Real(layer.Spec.Eps) + "f);");
+                    w.Line(Kernels + ".BatchNormInference(" + io.Input + ", " + io.Output + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + Running(layer) + ", " + Channels(layer) + ", " + Spatial(layer) + ", " + Real(Options(layer).Eps) + "f);");
                 }
 
                 protected override void ComputeBatch(SourceWriter w, LayerPlan layer, LayerIo io)
@@ -37,7 +37,7 @@ namespace NetGen.Generator
                     w.Line("if (training)");
                     w.Open();
                     w.Line(Kernels + ".BatchNormTrain(" + io.Inputs[0] + ", " + io.Output + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", "
-                        + Running(layer) + ", " + Saved(layer) + ", batch, " + Channels(layer) + ", " + Spatial(layer) + ", " + Real(layer.Spec.Eps) + "f, " + Real(layer.Spec.Momentum) + "f);");
+                        + Running(layer) + ", " + Saved(layer) + ", batch, " + Channels(layer) + ", " + Spatial(layer) + ", " + Real(Options(layer).Eps) + "f, " + Real(Options(layer).Momentum) + "f);");
                     w.Close();
                     w.Line("else");
                     w.Open();
@@ -49,7 +49,7 @@ namespace NetGen.Generator
                 protected override void Gradient(SourceWriter w, LayerPlan layer, SampleIo io)
                 {
                     w.Line(Kernels + ".BatchNormInferenceBackward(" + io.Input + ", " + io.Delta + ", " + (io.InputDelta ?? "default(" + Span + ")") + ", " + WeightSlice(layer) + ", " + Running(layer) + ", "
-                        + WeightSlice(layer, "g") + ", " + BiasSlice(layer, "g") + ", " + Channels(layer) + ", " + Spatial(layer) + ", " + Real(layer.Spec.Eps) + "f);");
+                        + WeightSlice(layer, "g") + ", " + BiasSlice(layer, "g") + ", " + Channels(layer) + ", " + Spatial(layer) + ", " + Real(Options(layer).Eps) + "f);");
                 }
 
                 protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io)
@@ -66,6 +66,8 @@ namespace NetGen.Generator
                     w.Close();
                 }
 
+                private static NormOptions Options(LayerPlan layer) => (NormOptions)layer.Spec.Options;
+
                 private static string Running(LayerPlan layer) => "new " + Span + "(_buffers, " + Lit(layer.BufferOffset) + ", " + Lit(layer.BufferCount) + ")";
 
                 private static string Saved(LayerPlan layer) => "new " + Span + "(_saved, " + Lit(layer.BufferOffset) + ", " + Lit(layer.BufferCount) + ")";
@@ -75,22 +77,33 @@ namespace NetGen.Generator
                 private static string Spatial(LayerPlan layer) => Lit(layer.InSize / layer.InShape[0]);
             }
 
+            /// <summary>gamma = 1 and beta = 0, as PyTorch's normalization layers start.</summary>
+            private static void EmitNormInitializer(SourceWriter w, LayerPlan layer)
+            {
+                w.Line(RawWeightSlice(layer, "p") + ".Fill(1f); // gamma");
+                w.Line(BiasSlice(layer) + ".Clear(); // beta");
+            }
+
             /// <summary>Layer normalization (eq. 10.13-10.15) over all units of each sample, gamma and beta per unit, as nn.LayerNorm(shape): the same in training and inference.</summary>
             private sealed class LayerNormEmitter : LayerEmitter
             {
                 public static readonly LayerNormEmitter Instance = new LayerNormEmitter();
 
-                public override string Signature(LayerPlan layer) => "LayerNorm(eps: " + Real(layer.Spec.Eps) + ")";
+                public override void Initialize(SourceWriter w, LayerPlan layer) => EmitNormInitializer(w, layer);
+
+                private static NormOptions Options(LayerPlan layer) => (NormOptions)layer.Spec.Options;
+
+                public override string Signature(LayerPlan layer) => "LayerNorm(eps: " + Real(Options(layer).Eps) + ")";
 
                 protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io)
                 {
-                    w.Line(Kernels + ".LayerNorm(" + io.Input + ", " + io.Output + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + Real(layer.Spec.Eps) + "f);");
+                    w.Line(Kernels + ".LayerNorm(" + io.Input + ", " + io.Output + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + Real(Options(layer).Eps) + "f);");
                 }
 
                 protected override void Gradient(SourceWriter w, LayerPlan layer, SampleIo io)
                 {
                     w.Line(Kernels + ".LayerNormBackward(" + io.Input + ", " + io.Delta + ", " + (io.InputDelta ?? "default(" + Span + ")") + ", " + WeightSlice(layer) + ", "
-                        + WeightSlice(layer, "g") + ", " + BiasSlice(layer, "g") + ", " + Real(layer.Spec.Eps) + "f);");
+                        + WeightSlice(layer, "g") + ", " + BiasSlice(layer, "g") + ", " + Real(Options(layer).Eps) + "f);");
                 }
             }
         }

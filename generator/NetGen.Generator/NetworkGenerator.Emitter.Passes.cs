@@ -266,7 +266,7 @@ namespace NetGen.Generator
 
             private static void EmitPenalties(SourceWriter w, NetworkPlan plan)
             {
-                var penalized = plan.Layers.Where(l => l.WeightCount > 0 && (l.Spec.L2 != 0 || l.Spec.L1 != 0 || l.Spec.WeightElimination != 0)).ToList();
+                var penalized = plan.Layers.Where(l => l.WeightCount > 0 && l.Spec.Weights is { } spec && (spec.L2 != 0 || spec.L1 != 0 || spec.WeightElimination != 0)).ToList();
                 if (penalized.Count == 0) return;
                 w.Line();
                 w.Line("// Penalties on the weights (chapter 8), added to the loss and its gradient.");
@@ -275,9 +275,10 @@ namespace NetGen.Generator
                 foreach (var layer in penalized)
                 {
                     string weights = RawWeightSlice(layer, "p"), gradients = RawWeightSlice(layer, "g"); // v for a weight-normalized layer
-                    if (layer.Spec.L2 != 0) w.Line("loss += " + Kernels + ".L2Penalty(" + weights + ", " + gradients + ", " + Real(layer.Spec.L2) + "f); // " + layer.Name + ", eq. 8.4");
-                    if (layer.Spec.L1 != 0) w.Line("loss += " + Kernels + ".L1Penalty(" + weights + ", " + gradients + ", " + Real(layer.Spec.L1) + "f); // " + layer.Name + ", eq. 8.10");
-                    if (layer.Spec.WeightElimination != 0) w.Line("loss += " + Kernels + ".WeightEliminationPenalty(" + weights + ", " + gradients + ", " + Real(layer.Spec.WeightElimination) + "f, " + Real(layer.Spec.W0) + "f); // " + layer.Name + ", eq. 8.11");
+                    var spec = layer.Spec.Weights!;
+                    if (spec.L2 != 0) w.Line("loss += " + Kernels + ".L2Penalty(" + weights + ", " + gradients + ", " + Real(spec.L2) + "f); // " + layer.Name + ", eq. 8.4");
+                    if (spec.L1 != 0) w.Line("loss += " + Kernels + ".L1Penalty(" + weights + ", " + gradients + ", " + Real(spec.L1) + "f); // " + layer.Name + ", eq. 8.10");
+                    if (spec.WeightElimination != 0) w.Line("loss += " + Kernels + ".WeightEliminationPenalty(" + weights + ", " + gradients + ", " + Real(spec.WeightElimination) + "f, " + Real(spec.W0) + "f); // " + layer.Name + ", eq. 8.11");
                 }
             }
 

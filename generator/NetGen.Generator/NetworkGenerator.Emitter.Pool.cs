@@ -43,7 +43,7 @@ namespace NetGen.Generator
             {
                 public static new readonly AvgPoolEmitter Instance = new AvgPoolEmitter();
 
-                public override string Signature(LayerPlan layer) => WindowSignature(layer, false) + (layer.Spec.CountIncludePad ? "" : ", padding not counted") + ")";
+                public override string Signature(LayerPlan layer) => WindowSignature(layer, false) + (((PoolOptions)layer.Spec.Options).Window.CountIncludePad ? "" : ", padding not counted") + ")";
 
                 protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io)
                 {
@@ -55,7 +55,7 @@ namespace NetGen.Generator
                     w.Line(Kernels + ".AvgPoolBackward(in " + GeometryName(layer) + ", " + CountIncludePad(layer) + ", " + io.Delta + ", " + io.InputDelta + ");");
                 }
 
-                private static string CountIncludePad(LayerPlan layer) => "countIncludePad: " + (layer.Spec.CountIncludePad ? "true" : "false");
+                private static string CountIncludePad(LayerPlan layer) => "countIncludePad: " + (((PoolOptions)layer.Spec.Options).Window.CountIncludePad ? "true" : "false");
             }
         }
     }

@@ -377,7 +377,7 @@ namespace NetGen.Generator
             /// <summary>Writes a layer's weight initialization (chapter 9, from its fans) and constant biases.</summary>
             private static void EmitInitializer(SourceWriter w, LayerPlan layer)
             {
-                var spec = layer.Spec;
+                var spec = layer.Spec.Weights!;
                 w.Line("global::NetGen.Initializers.Initialize(" + RawWeightSlice(layer, "p") + ", init: global::NetGen.Init." + layer.Init + ", fanIn: " + Lit(layer.FanIn) + ", fanOut: " + Lit(layer.FanOut)
                     + ", scale: " + Real(spec.InitScale) + ", gain: " + Real(spec.Gain) + ", rng: new global::NetGen.Rng(seed, " + Lit(layer.Index + 1) + "));");
                 if (layer.NormCount > 0)
@@ -529,7 +529,7 @@ namespace NetGen.Generator
                     string effective = "e.Slice(" + Lit(layer.EffectiveOffset) + ", " + Lit(layer.WeightCount) + ")";
                     if (layer.NormCount > 0) w.Line(Kernels + ".WeightNorm(" + NormSlice(layer, "p") + ", " + RawWeightSlice(layer, "p") + ", " + effective + ", " + Lit(layer.NormCount) + "); // " + layer.Name);
                     else w.Line(RawWeightSlice(layer, "p") + ".CopyTo(" + effective + "); // " + layer.Name);
-                    if (layer.Spec.WeightNoise > 0) w.Line("if (training) " + Kernels + ".AddNoise(" + effective + ", " + Real(layer.Spec.WeightNoise) + "f, Randomness);");
+                    if (layer.Spec.Weights!.WeightNoise > 0) w.Line("if (training) " + Kernels + ".AddNoise(" + effective + ", " + Real(layer.Spec.Weights.WeightNoise) + "f, Randomness);");
                 }
 
                 w.Close();

@@ -41,7 +41,7 @@ namespace NetGen
         public bool Output { get; set; }
 
         /// <summary>The weight alpha_t of this head's loss in the total loss (eq. 8.21); 1 by default. Only on outputs.</summary>
-        public double LossWeight { get; set; } = 1.0;
+        public double LossWeight { get; set; } = LayerDefaults.LossWeight;
 
         /// <summary>This head's loss; <see cref="NetGen.Loss.Auto"/> (the default) follows its activation (table 4.1). Only on outputs.</summary>
         public Loss Loss { get; set; }
@@ -110,16 +110,16 @@ namespace NetGen
         public Act Activation { get; }
 
         /// <summary>Whether the layer has a bias vector (default <c>true</c>).</summary>
-        public bool Bias { get; set; } = true;
+        public bool Bias { get; set; } = LayerDefaults.Bias;
 
         /// <summary>The weight initializer (chapter 9); Auto (the default) chooses it from the activation.</summary>
         public Init Init { get; set; }
 
         /// <summary>The constant, the uniform bound or the normal deviation for Init Constant, Uniform, Normal and TruncatedNormal.</summary>
-        public double InitScale { get; set; } = 0.01;
+        public double InitScale { get; set; } = LayerDefaults.InitScale;
 
         /// <summary>The variance factor g of eq. 9.13 for the LeCun, Glorot and He initializers (1 by default).</summary>
-        public double Gain { get; set; } = 1.0;
+        public double Gain { get; set; } = LayerDefaults.Gain;
 
         /// <summary>The initial value of every bias (0 by default).</summary>
         public double BiasInit { get; set; }
@@ -134,7 +134,7 @@ namespace NetGen
         public double WeightElimination { get; set; }
 
         /// <summary>The scale w0 of <see cref="WeightElimination"/> (0.2 by default).</summary>
-        public double W0 { get; set; } = 0.2;
+        public double W0 { get; set; } = LayerDefaults.W0;
 
         /// <summary>Weight normalization (eq. 10.16-10.17): the weight is learned as g v / ||v|| per output (PyTorch's weight_norm, dim 0); the parameters hold g, then v, then the bias.</summary>
         public bool WeightNorm { get; set; }
@@ -166,7 +166,7 @@ namespace NetGen
     public sealed class ConvAttribute : LayerAttribute
     {
         /// <summary>A convolution with <paramref name="filters"/> output channels and a k x k (x k) kernel.</summary>
-        public ConvAttribute(int filters, int k, int s = 1, int p = 0, int d = 1, Act act = Act.Identity)
+        public ConvAttribute(int filters, int k, int s = LayerDefaults.Stride, int p = LayerDefaults.Padding, int d = LayerDefaults.Dilation, Act act = Act.Identity)
         {
             Filters = filters;
             K = k;
@@ -201,16 +201,16 @@ namespace NetGen
         public int[]? KernelSize { get; set; }
 
         /// <summary>Whether the layer has a bias per filter (default <c>true</c>).</summary>
-        public bool Bias { get; set; } = true;
+        public bool Bias { get; set; } = LayerDefaults.Bias;
 
         /// <summary>The weight initializer (chapter 9); Auto (the default) chooses it from the activation.</summary>
         public Init Init { get; set; }
 
         /// <summary>The constant, the uniform bound or the normal deviation for Init Constant, Uniform, Normal and TruncatedNormal.</summary>
-        public double InitScale { get; set; } = 0.01;
+        public double InitScale { get; set; } = LayerDefaults.InitScale;
 
         /// <summary>The variance factor g of eq. 9.13 for the LeCun, Glorot and He initializers (1 by default).</summary>
-        public double Gain { get; set; } = 1.0;
+        public double Gain { get; set; } = LayerDefaults.Gain;
 
         /// <summary>The initial value of every bias (0 by default).</summary>
         public double BiasInit { get; set; }
@@ -225,7 +225,7 @@ namespace NetGen
         public double WeightElimination { get; set; }
 
         /// <summary>The scale w0 of <see cref="WeightElimination"/> (0.2 by default).</summary>
-        public double W0 { get; set; } = 0.2;
+        public double W0 { get; set; } = LayerDefaults.W0;
 
         /// <summary>Weight normalization (eq. 10.16-10.17): the weight is learned as g v / ||v|| per output (PyTorch's weight_norm, dim 0); the parameters hold g, then v, then the bias.</summary>
         public bool WeightNorm { get; set; }
@@ -243,7 +243,7 @@ namespace NetGen
     public sealed class ConvTransposeAttribute : LayerAttribute
     {
         /// <summary>A transposed convolution with <paramref name="filters"/> output channels.</summary>
-        public ConvTransposeAttribute(int filters, int k, int s = 1, int p = 0, int a = 0, Act act = Act.Identity)
+        public ConvTransposeAttribute(int filters, int k, int s = LayerDefaults.Stride, int p = LayerDefaults.Padding, int a = LayerDefaults.OutputPadding, Act act = Act.Identity)
         {
             Filters = filters;
             K = k;
@@ -272,16 +272,16 @@ namespace NetGen
         public Act Activation { get; }
 
         /// <summary>Whether the layer has a bias per filter (default <c>true</c>).</summary>
-        public bool Bias { get; set; } = true;
+        public bool Bias { get; set; } = LayerDefaults.Bias;
 
         /// <summary>The weight initializer (chapter 9); Auto (the default) chooses it from the activation.</summary>
         public Init Init { get; set; }
 
         /// <summary>The constant, the uniform bound or the normal deviation for Init Constant, Uniform, Normal and TruncatedNormal.</summary>
-        public double InitScale { get; set; } = 0.01;
+        public double InitScale { get; set; } = LayerDefaults.InitScale;
 
         /// <summary>The variance factor g of eq. 9.13 for the LeCun, Glorot and He initializers (1 by default).</summary>
-        public double Gain { get; set; } = 1.0;
+        public double Gain { get; set; } = LayerDefaults.Gain;
 
         /// <summary>The initial value of every bias (0 by default).</summary>
         public double BiasInit { get; set; }
@@ -296,7 +296,7 @@ namespace NetGen
         public double WeightElimination { get; set; }
 
         /// <summary>The scale w0 of <see cref="WeightElimination"/> (0.2 by default).</summary>
-        public double W0 { get; set; } = 0.2;
+        public double W0 { get; set; } = LayerDefaults.W0;
 
         /// <summary>Weight normalization (eq. 10.16-10.17): the weight is learned as g v / ||v|| per output (PyTorch's weight_norm, dim 0); the parameters hold g, then v, then the bias.</summary>
         public bool WeightNorm { get; set; }
@@ -316,7 +316,7 @@ namespace NetGen
         }
 
         /// <summary>k x k windows with stride <paramref name="s"/> and padding <paramref name="p"/> (at most k / 2).</summary>
-        public MaxPoolAttribute(int k, int s, int p = 0)
+        public MaxPoolAttribute(int k, int s, int p = LayerDefaults.Padding)
         {
             K = k;
             S = s;
@@ -344,7 +344,7 @@ namespace NetGen
         }
 
         /// <summary>k x k windows with stride <paramref name="s"/> and padding <paramref name="p"/> (at most k / 2).</summary>
-        public AvgPoolAttribute(int k, int s, int p = 0)
+        public AvgPoolAttribute(int k, int s, int p = LayerDefaults.Padding)
         {
             K = k;
             S = s;
@@ -361,7 +361,7 @@ namespace NetGen
         public int P { get; }
 
         /// <summary>Whether padded zeros count in the divisor (PyTorch's count_include_pad, default <c>true</c>).</summary>
-        public bool CountIncludePad { get; set; } = true;
+        public bool CountIncludePad { get; set; } = LayerDefaults.CountIncludePad;
     }
 
     /// <summary>Flattens a feature map to a vector (a dense layer after a feature map does this implicitly).</summary>
@@ -416,7 +416,7 @@ namespace NetGen
     public sealed class BatchNormAttribute : LayerAttribute
     {
         /// <summary>A batch normalization layer.</summary>
-        public BatchNormAttribute(double eps = 1e-5, double momentum = 0.1)
+        public BatchNormAttribute(double eps = LayerDefaults.Eps, double momentum = LayerDefaults.Momentum)
         {
             Eps = eps;
             Momentum = momentum;
@@ -434,7 +434,7 @@ namespace NetGen
     public sealed class LayerNormAttribute : LayerAttribute
     {
         /// <summary>A layer normalization layer.</summary>
-        public LayerNormAttribute(double eps = 1e-5) => Eps = eps;
+        public LayerNormAttribute(double eps = LayerDefaults.Eps) => Eps = eps;
 
         /// <summary>Added to the variance.</summary>
         public double Eps { get; }

@@ -25,14 +25,22 @@ namespace NetGen.Tests
                 false,
                 false));
 
-        private static LayerSpec Conv(int k, int s = 1, int p = 0, int d = 1, GenPadding padding = GenPadding.Explicit)
-            => new LayerSpec(LayerKind.Conv, "Conv", 1, GenAct.Identity, true, 0) { K = k, S = s, P = p, D = d, Padding = padding };
+        private static readonly WeightSpec Weights = new WeightSpec(true, NetGen.Generator.Model.Init.Auto, 0.01, 1.0, 0.0, 0.0, 0.0, 0.0, 0.2, false, 0.0);
+
+        private static WindowSpec Window(int k, int s, int p, int d = 1, int a = 0, GenPadding padding = GenPadding.Explicit, int[]? kernelSize = null)
+            => new WindowSpec(k, kernelSize is null ? EquatableArray<int>.Empty : new EquatableArray<int>(kernelSize), s, p, d, a, padding, true);
+
+        private static LayerSpec Conv(int k, int s = 1, int p = 0, int d = 1, GenPadding padding = GenPadding.Explicit, int filters = 1, int[]? kernelSize = null)
+            => new LayerSpec(LayerKind.Conv, "Conv", GenAct.Identity, 0, new ConvOptions(filters, Window(k, s, p, d, padding: padding, kernelSize: kernelSize), Weights));
 
         private static LayerSpec Transposed(int k, int s = 1, int p = 0, int a = 0)
-            => new LayerSpec(LayerKind.ConvTranspose, "ConvTranspose", 1, GenAct.Identity, true, 0) { K = k, S = s, P = p, A = a };
+            => new LayerSpec(LayerKind.ConvTranspose, "ConvTranspose", GenAct.Identity, 0, new ConvOptions(1, Window(k, s, p, a: a), Weights));
 
         private static LayerSpec Pool(int k, int s, int p = 0, LayerKind kind = LayerKind.MaxPool)
-            => new LayerSpec(kind, kind == LayerKind.MaxPool ? "MaxPool" : "AvgPool", 0, GenAct.Identity, false, 0) { K = k, S = s, P = p };
+            => new LayerSpec(kind, kind == LayerKind.MaxPool ? "MaxPool" : "AvgPool", GenAct.Identity, 0, new PoolOptions(Window(k, s, p)));
+
+        private static LayerSpec Dense(int units, GenAct act)
+            => new LayerSpec(LayerKind.Dense, "Dense", act, 0, new DenseOptions(units, Weights));
 
         private static readonly (string What, int I, LayerSpec Layer, int O, string Diagnostics)[] Rows =
         {
@@ -112,16 +120,16 @@ namespace NetGen.Tests
         [Fact]
         public void A_non_square_kernel_has_a_size_per_axis()
         {
-            var layer = Conv(1) with { KernelSize = new EquatableArray<int>(new[] { 3, 5 }) };
+            var layer = Conv(1, kernelSize: new[] { 3, 5 });
             var plan = Infer(new[] { 1, 7, 7 }, layer);
             Assert.Equal(new[] { 1, 5, 3 }, plan.Layers.Single().OutShape.ToArray());
-            Assert.Equal("NG0002", Infer(new[] { 1, 7, 7 }, Conv(1) with { KernelSize = new EquatableArray<int>(new[] { 3, 5, 5 }) }).Problems.Single().Id);
+            Assert.Equal("NG0002", Infer(new[] { 1, 7, 7 }, Conv(1, kernelSize: new[] { 3, 5, 5 })).Problems.Single().Id);
         }
 
         [Fact]
         public void Convolution_after_a_dense_layer_has_no_spatial_axes()
         {
-            var dense = new LayerSpec(LayerKind.Dense, "Dense", 10, GenAct.ReLU, true, 0);
+            var dense = Dense(10, GenAct.ReLU);
             Assert.Equal("NG0012", Infer(new[] { 1, 8, 8 }, dense, Conv(3)).Problems.Single().Id);
             Assert.Equal("NG0012", Infer(new[] { 16 }, Pool(2, 2)).Problems.Single().Id);
         }
@@ -132,13 +140,13 @@ namespace NetGen.Tests
             // Section 6.9: C1 156, C3 2,416, C5 48,120, F6 10,164, output 850.
             var plan = Infer(
                 new[] { 1, 28, 28 },
-                Conv(5, p: 2) with { Units = 6 },
+                Conv(5, p: 2, filters: 6),
                 Pool(2, 2),
-                Conv(5) with { Units = 16 },
+                Conv(5, filters: 16),
                 Pool(2, 2),
-                new LayerSpec(LayerKind.Dense, "Dense", 120, GenAct.ReLU, true, 0),
-                new LayerSpec(LayerKind.Dense, "Dense", 84, GenAct.ReLU, true, 0),
-                new LayerSpec(LayerKind.Dense, "Dense", 10, GenAct.Softmax, true, 0));
+                Dense(120, GenAct.ReLU),
+                Dense(84, GenAct.ReLU),
+                Dense(10, GenAct.Softmax));
             Assert.Empty(plan.Problems);
             Assert.Equal(new[] { 156, 0, 2416, 0, 48120, 10164, 850 }, plan.Layers.Select(l => l.ParameterCount).ToArray());
             Assert.Equal(61706, plan.ParameterCount);

@@ -36,7 +36,7 @@ namespace NetGen.Generator.Model
                     : null;
                 if (fault != null)
                 {
-                    problems.Add(Make(DiagnosticIds.InvalidLayerName, i, "Name", -1, spec.Layers[i].AttributeName, Str(i + 1), name, fault));
+                    problems.Add(Make(DiagnosticIds.InvalidLayerName, i, LayerArguments.LayerName, -1, spec.Layers[i].AttributeName, Str(i + 1), name, fault));
                     continue;
                 }
 
@@ -64,17 +64,20 @@ namespace NetGen.Generator.Model
             var layer = spec.Layers[index];
             var inputs = new List<int>();
             known = true;
-            inputs.Add(layer.From is null ? index - 1 : Lookup(layer.From, "From", -1));
-            bool single = layer.MergedArgument == "name";
-            for (int e = 0; e < layer.Merged.Count; e++)
+            inputs.Add(layer.From is null ? index - 1 : Lookup(layer.From, LayerArguments.From, -1));
+            if (layer.Options is MergeOptions merge)
             {
-                inputs.Add(Lookup(layer.Merged[e], layer.MergedArgument, single ? -1 : e));
-            }
+                bool single = merge.Argument == LayerArguments.Name;
+                for (int e = 0; e < merge.Names.Count; e++)
+                {
+                    inputs.Add(Lookup(merge.Names[e], merge.Argument, single ? -1 : e));
+                }
 
-            if ((layer.Kind == LayerKind.Add || layer.Kind == LayerKind.Concat) && layer.Merged.Count == 0)
-            {
-                problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, null, -1, layer.AttributeName, Str(index + 1), "names", "none", "at least one layer name"));
-                known = false;
+                if (merge.Names.Count == 0)
+                {
+                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, null, -1, layer.AttributeName, Str(index + 1), LayerArguments.Names, "none", "at least one layer name"));
+                    known = false;
+                }
             }
 
             if (inputs.Contains(Unresolved)) known = false;
@@ -124,8 +127,8 @@ namespace NetGen.Generator.Model
                     : other.Count == first.Count && other.Skip(1).SequenceEqual(first.Skip(1));
                 channels += other[0];
                 if (fits) continue;
-                string argument = layer.MergedArgument;
-                int element = argument == "name" ? -1 : e - 1;
+                string argument = ((MergeOptions)layer.Options).Argument;
+                int element = argument == LayerArguments.Name ? -1 : e - 1;
                 problems.Add(Make(layer.Kind == LayerKind.Add ? DiagnosticIds.AddShapesDiffer : DiagnosticIds.ConcatSizesDiffer, index, argument, element,
                     Str(index + 1), NameOf(inputs[0]), Shape(first), NameOf(inputs[e]), Shape(other)));
                 ok = false;
@@ -152,16 +155,16 @@ namespace NetGen.Generator.Model
             string number = Str(index + 1);
             if (!(layer.LossWeight >= 0) || double.IsInfinity(layer.LossWeight))
             {
-                problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, "LossWeight", -1, layer.AttributeName, number, "LossWeight",
-                    layer.LossWeight.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "a finite LossWeight >= 0"));
+                problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, LayerArguments.LossWeight, -1, layer.AttributeName, number, LayerArguments.LossWeight,
+                    Real(layer.LossWeight), "a finite LossWeight >= 0"));
             }
 
             if (!output)
             {
-                if (layer.HeadLoss != Loss.Auto || layer.LossWeight != 1.0)
+                if (layer.HeadLoss != Loss.Auto || layer.LossWeight != LayerDefaults.LossWeight)
                 {
-                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, layer.HeadLoss != Loss.Auto ? "Loss" : "LossWeight", -1, layer.AttributeName, number,
-                        layer.HeadLoss != Loss.Auto ? "Loss" : "LossWeight", layer.HeadLoss != Loss.Auto ? "Loss." + layer.HeadLoss : "set", "Output = true on a layer that has a loss"));
+                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, layer.HeadLoss != Loss.Auto ? LayerArguments.Loss : LayerArguments.LossWeight, -1, layer.AttributeName, number,
+                        layer.HeadLoss != Loss.Auto ? LayerArguments.Loss : LayerArguments.LossWeight, layer.HeadLoss != Loss.Auto ? "Loss." + layer.HeadLoss : "set", "Output = true on a layer that has a loss"));
                 }
 
                 return;
@@ -175,16 +178,16 @@ namespace NetGen.Generator.Model
             if (written == Loss.Auto) return;
             if (written < Loss.Auto || written > Loss.CrossEntropy)
             {
-                problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, target, "Loss", -1, own ? layer.AttributeName : "Network", own ? number : "attribute", "Loss", Str((int)written), "a member of NetGen.Loss"));
+                problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, target, LayerArguments.Loss, -1, own ? layer.AttributeName : "Network", own ? number : "attribute", LayerArguments.Loss, Str((int)written), "a member of NetGen.Loss"));
             }
             else if (written == Loss.MeanSquaredError && act == Act.Softmax)
             {
-                problems.Add(Make(DiagnosticIds.SoftmaxWithSquaredError, target, "Loss", -1));
+                problems.Add(Make(DiagnosticIds.SoftmaxWithSquaredError, target, LayerArguments.Loss, -1));
             }
             else if ((written == Loss.CrossEntropy && act != Act.Softmax) || (written == Loss.BinaryCrossEntropy && act != Act.Sigmoid))
             {
                 string needs = written == Loss.CrossEntropy ? "Softmax" : "Sigmoid";
-                problems.Add(Make(DiagnosticIds.LossDoesNotFitOutput, target, "Loss", -1, written.ToString(), act.ToString(), needs, fitting.ToString()));
+                problems.Add(Make(DiagnosticIds.LossDoesNotFitOutput, target, LayerArguments.Loss, -1, written.ToString(), act.ToString(), needs, fitting.ToString()));
             }
         }
 
@@ -214,7 +217,7 @@ namespace NetGen.Generator.Model
                 live[i] = layers[i].IsOutput || consumers[i].Any(c => live[c]);
                 if (consumers[i].Count == 0 && !layers[i].IsOutput)
                 {
-                    problems.Add(Make(DiagnosticIds.DeadBranch, i, spec.Layers[i].Name != null ? "Name" : null, -1, spec.Layers[i].AttributeName, Str(i + 1), layers[i].Name));
+                    problems.Add(Make(DiagnosticIds.DeadBranch, i, spec.Layers[i].Name != null ? LayerArguments.LayerName : null, -1, spec.Layers[i].AttributeName, Str(i + 1), layers[i].Name));
                 }
             }
 

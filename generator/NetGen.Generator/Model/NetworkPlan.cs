@@ -63,7 +63,7 @@ namespace NetGen.Generator.Model
         public int EffectiveOffset { get; init; }
 
         /// <summary>Whether the layer computes with an effective weight derived from its stored one (weight normalization or weight noise).</summary>
-        public bool HasEffective => NormCount > 0 || Spec.WeightNoise > 0;
+        public bool HasEffective => NormCount > 0 || (Spec.Weights != null && Spec.Weights.WeightNoise > 0);
 
         /// <summary>The layers this one reads, in order (<see cref="NetworkInput"/>: the network's input).</summary>
         public EquatableArray<int> Inputs { get; init; } = EquatableArray<int>.Empty;

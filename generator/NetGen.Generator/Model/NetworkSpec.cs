@@ -25,101 +25,95 @@ namespace NetGen.Generator.Model
     internal sealed record TypeDeclarationSpec(string Keyword, string Name, string TypeParameters, bool IsPartial);
 
     /// <summary>
-    /// One layer attribute as written. Integer and enum values only: no symbols, syntax or locations,
-    /// so that two parses of equivalent source compare equal and the pipeline caches.
+    /// One layer attribute as written: what every kind has (its kind, activation and place in the graph) and the kind's
+    /// own arguments in <see cref="Options"/>. Values only: no symbols, syntax or locations, so that two parses of
+    /// equivalent source compare equal and the pipeline caches.
     /// </summary>
     /// <param name="Kind">The layer kind.</param>
     /// <param name="AttributeName">The attribute's name without the suffix, for messages ("Dense").</param>
-    /// <param name="Units">Dense: the number of units; Conv and ConvTranspose: the number of filters.</param>
-    /// <param name="Act">The activation.</param>
-    /// <param name="Bias">Whether the layer has a bias.</param>
+    /// <param name="Act">The activation (Identity for kinds without one).</param>
     /// <param name="Declaration">Which partial declaration of the class carries the attribute (0 = the first).</param>
-    internal sealed record LayerSpec(LayerKind Kind, string AttributeName, int Units, Act Act, bool Bias, int Declaration)
+    /// <param name="Options">The arguments of this kind.</param>
+    internal sealed record LayerSpec(LayerKind Kind, string AttributeName, Act Act, int Declaration, LayerOptions Options)
     {
-        /// <summary>Kernel or window size on every spatial axis.</summary>
-        public int K { get; init; }
-
-        /// <summary>Kernel size per spatial axis (Conv's KernelSize); empty when not written.</summary>
-        public EquatableArray<int> KernelSize { get; init; } = EquatableArray<int>.Empty;
-
-        /// <summary>Stride (pooling: the window when not written).</summary>
-        public int S { get; init; } = 1;
-
-        /// <summary>Explicit zero padding.</summary>
-        public int P { get; init; }
-
-        /// <summary>Dilation.</summary>
-        public int D { get; init; } = 1;
-
-        /// <summary>ConvTranspose: output padding.</summary>
-        public int A { get; init; }
-
-        /// <summary>Conv: padding mode.</summary>
-        public Padding Padding { get; init; }
-
-        /// <summary>AvgPool: whether padded zeros count in the divisor.</summary>
-        public bool CountIncludePad { get; init; } = true;
-
-        /// <summary>The weight initializer as written (Auto: from the activation).</summary>
-        public Init Init { get; init; }
-
-        /// <summary>Constant, bound or deviation of the plain initializers.</summary>
-        public double InitScale { get; init; } = 0.01;
-
-        /// <summary>Variance factor of the fan-based initializers (eq. 9.13).</summary>
-        public double Gain { get; init; } = 1.0;
-
-        /// <summary>Initial bias value.</summary>
-        public double BiasInit { get; init; }
-
-        /// <summary>Dropout and alpha dropout: the drop probability; Gaussian noise: its deviation.</summary>
-        public double Rate { get; init; }
-
-        /// <summary>Normalization: added to the variance.</summary>
-        public double Eps { get; init; } = 1e-5;
-
-        /// <summary>Batch normalization: the running averages' momentum.</summary>
-        public double Momentum { get; init; } = 0.1;
-
-        /// <summary>L2 penalty factor on the weights (eq. 8.4).</summary>
-        public double L2 { get; init; }
-
-        /// <summary>L1 penalty factor on the weights (eq. 8.10).</summary>
-        public double L1 { get; init; }
-
-        /// <summary>Weight elimination factor (eq. 8.11).</summary>
-        public double WeightElimination { get; init; }
-
-        /// <summary>Weight elimination scale w0.</summary>
-        public double W0 { get; init; } = 0.2;
-
-        /// <summary>Whether the weight is normalized (eq. 10.16): learned as g and v.</summary>
-        public bool WeightNorm { get; init; }
-
-        /// <summary>Deviation of the Gaussian noise added to the weights in training (eq. 8.2).</summary>
-        public double WeightNoise { get; init; }
-
         /// <summary>The layer's Name as written (null: not named).</summary>
         public string? Name { get; init; }
 
         /// <summary>The layer its input comes from, as written in From (null: the previous layer).</summary>
         public string? From { get; init; }
 
-        /// <summary>Add and Concat: the names of the layers merged with the previous output.</summary>
-        public EquatableArray<string> Merged { get; init; } = EquatableArray<string>.Empty;
-
-        /// <summary>The constructor parameter that carries <see cref="Merged"/> ("name" or "names"), where diagnostics point.</summary>
-        public string MergedArgument { get; init; } = "names";
-
         /// <summary>Whether Output = true is written (the last layer is an output regardless).</summary>
         public bool Output { get; init; }
 
         /// <summary>An output's loss weight alpha_t (eq. 8.21).</summary>
-        public double LossWeight { get; init; } = 1.0;
+        public double LossWeight { get; init; } = LayerDefaults.LossWeight;
 
         /// <summary>An output's loss as written on the layer (Auto: the network's, or from the activation).</summary>
         public Loss HeadLoss { get; init; }
+
+        /// <summary>The weight arguments of a layer with a weight matrix or kernel (Dense, Conv, ConvTranspose), else null.</summary>
+        public WeightSpec? Weights => Options.Weights;
     }
+
+    /// <summary>The arguments of one layer kind.</summary>
+    internal abstract record LayerOptions
+    {
+        /// <summary>The weight arguments, for kinds with a weight.</summary>
+        public virtual WeightSpec? Weights => null;
+    }
+
+    /// <summary>Kinds without arguments of their own: Activation, Flatten, and attributes that could not be read.</summary>
+    internal sealed record NoOptions : LayerOptions
+    {
+        public static readonly NoOptions Instance = new NoOptions();
+    }
+
+    /// <summary>
+    /// How a weight is initialized (chapter 9), penalized (chapter 8) and reparameterized (eq. 10.16), and whether the
+    /// layer has a bias: the properties Dense, Conv and ConvTranspose share.
+    /// </summary>
+    internal sealed record WeightSpec(
+        bool Bias,
+        Init Init,
+        double InitScale,
+        double Gain,
+        double BiasInit,
+        double L2,
+        double L1,
+        double WeightElimination,
+        double W0,
+        bool WeightNorm,
+        double WeightNoise);
+
+    /// <summary>Dense: its units and weight.</summary>
+    internal sealed record DenseOptions(int Units, WeightSpec Weight) : LayerOptions
+    {
+        public override WeightSpec? Weights => Weight;
+    }
+
+    /// <summary>
+    /// A window as written, for convolutions and pooling: kernel size on every axis (or per axis in KernelSize), stride,
+    /// padding, dilation, padding mode, the transposed convolution's output padding and average pooling's divisor rule.
+    /// </summary>
+    internal sealed record WindowSpec(int K, EquatableArray<int> KernelSize, int S, int P, int D, int A, Padding Padding, bool CountIncludePad);
+
+    /// <summary>Conv and ConvTranspose: filters, window and weight.</summary>
+    internal sealed record ConvOptions(int Filters, WindowSpec Window, WeightSpec Weight) : LayerOptions
+    {
+        public override WeightSpec? Weights => Weight;
+    }
+
+    /// <summary>MaxPool and AvgPool: the window.</summary>
+    internal sealed record PoolOptions(WindowSpec Window) : LayerOptions;
+
+    /// <summary>Dropout and AlphaDropout: the drop probability; GaussianNoise: the noise's deviation.</summary>
+    internal sealed record RateOptions(double Rate) : LayerOptions;
+
+    /// <summary>BatchNorm and LayerNorm: eps, and batch normalization's momentum.</summary>
+    internal sealed record NormOptions(double Eps, double Momentum) : LayerOptions;
+
+    /// <summary>Add and Concat: the names of the layers merged with the previous output, and the parameter that carries them ("name" or "names").</summary>
+    internal sealed record MergeOptions(EquatableArray<string> Names, string Argument) : LayerOptions;
 
     /// <summary>
     /// The whole network as declared: the root of the generator's model. Keep it a sealed record of

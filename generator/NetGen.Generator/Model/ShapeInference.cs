@@ -79,11 +79,11 @@ namespace NetGen.Generator.Model
 
                 if (!IsDefined(layer.Act))
                 {
-                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, "act", -1, layer.AttributeName, Str(number), "act", Str((int)layer.Act), "a member of NetGen.Act"));
+                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, LayerArguments.Activation, -1, layer.AttributeName, Str(number), LayerArguments.Activation, Str((int)layer.Act), "a member of NetGen.Act"));
                 }
                 else if (layer.Act == Act.Softmax && !output)
                 {
-                    problems.Add(Make(DiagnosticIds.SoftmaxOnHiddenLayer, i, "act", -1, layer.AttributeName, Str(number)));
+                    problems.Add(Make(DiagnosticIds.SoftmaxOnHiddenLayer, i, LayerArguments.Activation, -1, layer.AttributeName, Str(number)));
                 }
 
                 long inSize = Product(shape);
@@ -93,29 +93,30 @@ namespace NetGen.Generator.Model
                 long fanIn = 0, fanOut = 0;
                 Init init = Init.Auto;
                 WindowPlan? window = null;
-                switch (layer.Kind)
+                var weightSpec = layer.Weights;
+                int rows = 0; // the weight's first dimension: units or filters (for ConvTranspose its input channels)
+                switch (layer.Options)
                 {
-                    case LayerKind.Dense:
-                        if (layer.Units < 1)
+                    case DenseOptions dense:
+                        if (dense.Units < 1)
                         {
-                            problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, "units", -1, layer.AttributeName, Str(number), "units", Str(layer.Units), "units >= 1"));
+                            problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, LayerArguments.Units, -1, layer.AttributeName, Str(number), LayerArguments.Units, Str(dense.Units), LayerArguments.Units + " >= 1"));
                             shapesKnown = false;
                             continue;
                         }
 
-                        outSize = layer.Units;
-                        outShape = new EquatableArray<int>(new[] { layer.Units });
-                        weights = inSize * layer.Units;
-                        biases = layer.Bias ? layer.Units : 0;
+                        outSize = dense.Units;
+                        outShape = new EquatableArray<int>(new[] { dense.Units });
+                        weights = inSize * dense.Units;
+                        biases = dense.Weight.Bias ? dense.Units : 0;
                         fanIn = inSize;
-                        fanOut = layer.Units;
-                        init = ResolveInit(layer, i, problems);
-                        CheckWeightNoise(layer, i, problems);
+                        fanOut = dense.Units;
+                        rows = dense.Units;
+                        init = ResolveInit(layer, dense.Weight, i, problems);
+                        CheckWeightNoise(layer, dense.Weight, i, problems);
                         break;
-                    case LayerKind.Conv:
-                    case LayerKind.ConvTranspose:
-                    case LayerKind.MaxPool:
-                    case LayerKind.AvgPool:
+                    case ConvOptions _:
+                    case PoolOptions _:
                         if (!shapesKnown) continue;
                         if (!WindowArithmetic.Infer(layer, i, shape, problems, out outShape, out window))
                         {
@@ -124,49 +125,44 @@ namespace NetGen.Generator.Model
                         }
 
                         outSize = Product(outShape);
-                        if (layer.Kind == LayerKind.Conv || layer.Kind == LayerKind.ConvTranspose)
+                        if (layer.Options is ConvOptions conv)
                         {
                             long taps = 1;
                             foreach (int k in window!.Kernel) taps *= k;
-                            weights = (long)layer.Units * shape[0] * taps;
-                            biases = layer.Bias ? layer.Units : 0;
+                            bool transposed = layer.Kind == LayerKind.ConvTranspose;
+                            weights = (long)conv.Filters * shape[0] * taps;
+                            biases = conv.Weight.Bias ? conv.Filters : 0;
                             // PyTorch's fans: from weight dims 1 and 0 times the kernel (for ConvTranspose, [C, F, k]: fan-in F k).
-                            fanIn = (layer.Kind == LayerKind.Conv ? shape[0] : layer.Units) * taps;
-                            fanOut = (layer.Kind == LayerKind.Conv ? layer.Units : shape[0]) * taps;
-                            init = ResolveInit(layer, i, problems);
-                            CheckWeightNoise(layer, i, problems);
+                            fanIn = (transposed ? conv.Filters : shape[0]) * taps;
+                            fanOut = (transposed ? shape[0] : conv.Filters) * taps;
+                            rows = transposed ? shape[0] : conv.Filters;
+                            init = ResolveInit(layer, conv.Weight, i, problems);
+                            CheckWeightNoise(layer, conv.Weight, i, problems);
                         }
 
                         break;
-                    case LayerKind.Flatten:
-                        outSize = inSize;
-                        outShape = new EquatableArray<int>(new[] { (int)inSize });
-                        break;
-                    case LayerKind.Dropout:
-                    case LayerKind.AlphaDropout:
-                    case LayerKind.GaussianNoise:
+                    case RateOptions rate:
                         bool noise = layer.Kind == LayerKind.GaussianNoise;
-                        if (noise ? !(layer.Rate >= 0) : !(layer.Rate >= 0 && layer.Rate < 1))
+                        string argument = noise ? LayerArguments.Std : LayerArguments.Rate;
+                        if (noise ? !(rate.Rate >= 0) : !(rate.Rate >= 0 && rate.Rate < 1))
                         {
-                            problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, noise ? "std" : "rate", -1, layer.AttributeName, Str(number), noise ? "std" : "rate",
-                                layer.Rate.ToString("R", CultureInfo.InvariantCulture), noise ? "std >= 0" : "0 <= rate < 1"));
+                            problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, argument, -1, layer.AttributeName, Str(number), argument,
+                                Real(rate.Rate), noise ? argument + " >= 0" : "0 <= " + argument + " < 1"));
                         }
 
                         outSize = inSize;
                         outShape = shape;
                         break;
-                    case LayerKind.BatchNorm:
-                    case LayerKind.LayerNorm:
-                        if (!(layer.Eps > 0)) problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, "eps", -1, layer.AttributeName, Str(number), "eps", layer.Eps.ToString("R", CultureInfo.InvariantCulture), "eps > 0"));
-                        if (!(layer.Momentum >= 0 && layer.Momentum <= 1)) problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, "momentum", -1, layer.AttributeName, Str(number), "momentum", layer.Momentum.ToString("R", CultureInfo.InvariantCulture), "0 <= momentum <= 1"));
+                    case NormOptions norm:
+                        if (!(norm.Eps > 0)) problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, LayerArguments.Eps, -1, layer.AttributeName, Str(number), LayerArguments.Eps, Real(norm.Eps), LayerArguments.Eps + " > 0"));
+                        if (!(norm.Momentum >= 0 && norm.Momentum <= 1)) problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, LayerArguments.Momentum, -1, layer.AttributeName, Str(number), LayerArguments.Momentum, Real(norm.Momentum), "0 <= " + LayerArguments.Momentum + " <= 1"));
                         outSize = inSize;
                         outShape = shape;
                         // gamma and beta: per channel (batch norm; a vector's units are its channels) or per unit (layer norm)
                         weights = biases = layer.Kind == LayerKind.BatchNorm ? shape[0] : inSize;
                         init = Init.Constant;
                         break;
-                    case LayerKind.Add:
-                    case LayerKind.Concat:
+                    case MergeOptions _:
                         if (!shapesKnown) continue;
                         if (!LayerGraph.Merge(spec, i, inputsOf[i], names, inputShape: spec.InputShape, outShapes, problems, out outShape))
                         {
@@ -176,9 +172,9 @@ namespace NetGen.Generator.Model
 
                         outSize = Product(outShape);
                         break;
-                    default: // Activation
+                    default: // Activation, Flatten
                         outSize = inSize;
-                        outShape = shape;
+                        outShape = layer.Kind == LayerKind.Flatten ? new EquatableArray<int>(new[] { (int)inSize }) : shape;
                         break;
                 }
 
@@ -187,17 +183,18 @@ namespace NetGen.Generator.Model
                     continue;
                 }
 
-                if (parameters + weights + biases + (layer.WeightNorm ? layer.Units : 0) > int.MaxValue || activations + outSize > int.MaxValue)
+                bool weightNorm = weightSpec != null && weightSpec.WeightNorm && weights > 0;
+                if (parameters + weights + biases + (weightNorm ? rows : 0) > int.MaxValue || activations + outSize > int.MaxValue)
                 {
-                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, layer.Kind == LayerKind.Dense ? "units" : null, -1, layer.AttributeName, Str(number), "units", Str(layer.Units),
-                        "a network of at most 2147483647 parameters; this layer alone has " + Str(weights + biases)));
+                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, layer.Kind == LayerKind.Dense ? LayerArguments.Units : null, -1, layer.AttributeName, Str(number), "size", Str(weights + biases),
+                        "a network of at most 2147483647 parameters and activation values per sample"));
                     shapesKnown = false;
                     continue;
                 }
 
                 int bufferCount = layer.Kind == LayerKind.BatchNorm ? 2 * shape[0] : 0;
                 // weight normalization: g (one per row of the weight, PyTorch's dim 0) comes before v in the parameters
-                int normCount = layer.WeightNorm && weights > 0 ? (layer.Kind == LayerKind.ConvTranspose ? shape[0] : layer.Units) : 0;
+                int normCount = weightNorm ? rows : 0;
                 layers.Add(new LayerPlan(
                     i,
                     layer,
@@ -227,7 +224,7 @@ namespace NetGen.Generator.Model
                     LossWeight = layer.LossWeight,
                 });
                 buffers += bufferCount;
-                if (normCount > 0 || (layer.WeightNoise > 0 && weights > 0)) effective += (int)weights;
+                if (normCount > 0 || (weightSpec != null && weightSpec.WeightNoise > 0 && weights > 0)) effective += (int)weights;
                 parameters += normCount;
                 parameters += weights + biases;
                 activations += outSize;
@@ -283,35 +280,35 @@ namespace NetGen.Generator.Model
         /// factor does not fit the activation (section 9.3.2): 2 for ReLU and LeakyReLU, 1 for SELU (LeCun, 10.4), tanh,
         /// sigmoid, identity and softmax.
         /// </summary>
-        private static Init ResolveInit(LayerSpec layer, int index, List<Problem> problems)
+        private static Init ResolveInit(LayerSpec layer, WeightSpec weight, int index, List<Problem> problems)
         {
-            if (layer.Init == Init.Auto) return DefaultInit(layer.Act);
-            if (layer.Init < Init.Auto || layer.Init > Init.HeUniform)
+            if (weight.Init == Init.Auto) return DefaultInit(layer.Act);
+            if (weight.Init < Init.Auto || weight.Init > Init.HeUniform)
             {
-                problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, "Init", -1, layer.AttributeName, Str(index + 1), "Init", Str((int)layer.Init), "a member of NetGen.Init"));
+                problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, LayerArguments.Init, -1, layer.AttributeName, Str(index + 1), LayerArguments.Init, Str((int)weight.Init), "a member of NetGen.Init"));
                 return Init.GlorotUniform;
             }
 
             double fits = layer.Act == Act.ReLU || layer.Act == Act.LeakyReLU ? 2 : layer.Act == Act.ELU ? 0 : 1;
-            double factor = layer.Init == Init.HeNormal || layer.Init == Init.HeUniform ? 2 : 1;
-            bool fanBased = layer.Init >= Init.LeCunNormal;
-            double gain = factor * layer.Gain;
+            double factor = weight.Init == Init.HeNormal || weight.Init == Init.HeUniform ? 2 : 1;
+            bool fanBased = weight.Init >= Init.LeCunNormal;
+            double gain = factor * weight.Gain;
             if (fanBased && fits > 0 && System.Math.Abs(gain - fits) > 0.25 * fits)
             {
                 string suggestion = "Gain = " + (fits / factor).ToString("0.###", CultureInfo.InvariantCulture);
                 string better = fits == 2 ? "Init.HeNormal" : layer.Act == Act.SELU ? "Init.LeCunNormal" : "Init.GlorotUniform";
-                problems.Add(Make(DiagnosticIds.InitGainDoesNotFit, index, "Init", -1, layer.AttributeName, Str(index + 1), "Init." + layer.Init,
+                problems.Add(Make(DiagnosticIds.InitGainDoesNotFit, index, LayerArguments.Init, -1, layer.AttributeName, Str(index + 1), "Init." + weight.Init,
                     gain.ToString("0.###", CultureInfo.InvariantCulture), layer.Act.ToString(), fits.ToString("0", CultureInfo.InvariantCulture), better + " or " + suggestion));
             }
 
-            return layer.Init;
+            return weight.Init;
         }
 
-        private static void CheckWeightNoise(LayerSpec layer, int index, List<Problem> problems)
+        private static void CheckWeightNoise(LayerSpec layer, WeightSpec weight, int index, List<Problem> problems)
         {
-            if (!(layer.WeightNoise >= 0))
+            if (!(weight.WeightNoise >= 0))
             {
-                problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, "WeightNoise", -1, layer.AttributeName, Str(index + 1), "WeightNoise", layer.WeightNoise.ToString("R", CultureInfo.InvariantCulture), "WeightNoise >= 0"));
+                problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, LayerArguments.WeightNoise, -1, layer.AttributeName, Str(index + 1), LayerArguments.WeightNoise, Real(weight.WeightNoise), "WeightNoise >= 0"));
             }
         }
 
@@ -333,7 +330,7 @@ namespace NetGen.Generator.Model
 
             if (dims.Count > 4)
             {
-                problems.Add(Make(DiagnosticIds.InvalidInputShape, ProblemTarget.NetworkAttribute, "inputShape", -1, written, Str(dims.Count) + " dimensions are given; at most 4 are supported: (C, D, H, W)"));
+                problems.Add(Make(DiagnosticIds.InvalidInputShape, ProblemTarget.NetworkAttribute, LayerArguments.InputShape, -1, written, Str(dims.Count) + " dimensions are given; at most 4 are supported: (C, D, H, W)"));
                 return 0;
             }
 
@@ -342,7 +339,7 @@ namespace NetGen.Generator.Model
             {
                 if (dims[i] < 1)
                 {
-                    problems.Add(Make(DiagnosticIds.InvalidInputShape, ProblemTarget.NetworkAttribute, "inputShape", i, written, "dimension " + Str(i + 1) + " is " + Str(dims[i]) + "; every dimension must be >= 1"));
+                    problems.Add(Make(DiagnosticIds.InvalidInputShape, ProblemTarget.NetworkAttribute, LayerArguments.InputShape, i, written, "dimension " + Str(i + 1) + " is " + Str(dims[i]) + "; every dimension must be >= 1"));
                     ok = false;
                 }
             }
@@ -351,7 +348,7 @@ namespace NetGen.Generator.Model
             long length = Product(dims);
             if (length > int.MaxValue)
             {
-                problems.Add(Make(DiagnosticIds.InvalidInputShape, ProblemTarget.NetworkAttribute, "inputShape", -1, written, "it has " + Str(length) + " values; at most 2147483647 are supported"));
+                problems.Add(Make(DiagnosticIds.InvalidInputShape, ProblemTarget.NetworkAttribute, LayerArguments.InputShape, -1, written, "it has " + Str(length) + " values; at most 2147483647 are supported"));
                 return 0;
             }
 
@@ -370,6 +367,9 @@ namespace NetGen.Generator.Model
         private static bool IsDefined(Loss loss) => loss >= Loss.Auto && loss <= Loss.CrossEntropy;
 
         internal static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>A double as written in messages: invariant, round-trippable.</summary>
+        internal static string Real(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
         internal static string Str(long value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -41,6 +41,8 @@ namespace NetGen.Generator.Model
             }
 
             bool conv = layer.Kind == LayerKind.Conv, transposed = layer.Kind == LayerKind.ConvTranspose, pool = !conv && !transposed;
+            var spec = layer.Options is ConvOptions convolution ? convolution.Window : ((PoolOptions)layer.Options).Window;
+            int filters = layer.Options is ConvOptions c ? c.Filters : 0;
             bool ok = true;
             void OutOfRange(string argument, int value, string expected)
             {
@@ -48,16 +50,16 @@ namespace NetGen.Generator.Model
                 ok = false;
             }
 
-            if (!pool && layer.Units < 1) OutOfRange("filters", layer.Units, "filters >= 1");
+            if (!pool && filters < 1) OutOfRange(LayerArguments.Filters, filters, "filters >= 1");
 
             var kernel = new int[rank];
-            string kernelArgument = "k";
-            if (conv && layer.KernelSize.Count > 0)
+            string kernelArgument = LayerArguments.Kernel;
+            if (conv && spec.KernelSize.Count > 0)
             {
-                kernelArgument = "KernelSize";
-                if (layer.KernelSize.Count != rank)
+                kernelArgument = LayerArguments.KernelSize;
+                if (spec.KernelSize.Count != rank)
                 {
-                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, "KernelSize", -1, name, number, "KernelSize", Shape(layer.KernelSize),
+                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, LayerArguments.KernelSize, -1, name, number, LayerArguments.KernelSize, Shape(spec.KernelSize),
                         Str(rank) + " sizes, one per spatial axis of the input " + Shape(shape)));
                     ok = false;
                 }
@@ -65,10 +67,10 @@ namespace NetGen.Generator.Model
                 {
                     for (int a = 0; a < rank; a++)
                     {
-                        kernel[a] = layer.KernelSize[a];
+                        kernel[a] = spec.KernelSize[a];
                         if (kernel[a] < 1)
                         {
-                            problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, "KernelSize", a, name, number, "KernelSize[" + Str(a) + "]", Str(kernel[a]), "every kernel size >= 1"));
+                            problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, LayerArguments.KernelSize, a, name, number, "KernelSize[" + Str(a) + "]", Str(kernel[a]), "every kernel size >= 1"));
                             ok = false;
                         }
                     }
@@ -76,37 +78,37 @@ namespace NetGen.Generator.Model
             }
             else
             {
-                if (layer.K < 1) OutOfRange("k", layer.K, "k >= 1");
-                for (int a = 0; a < rank; a++) kernel[a] = layer.K;
+                if (spec.K < 1) OutOfRange(LayerArguments.Kernel, spec.K, "k >= 1");
+                for (int a = 0; a < rank; a++) kernel[a] = spec.K;
             }
 
-            if (layer.S < 1) OutOfRange("s", layer.S, "s >= 1");
-            if (layer.D < 1) OutOfRange("d", layer.D, "d >= 1");
-            if (layer.P < 0) OutOfRange("p", layer.P, "p >= 0");
-            else if (pool && layer.K >= 1 && layer.P > layer.K / 2) OutOfRange("p", layer.P, "p <= k / 2 = " + Str(layer.K / 2) + " (a pooling window must not lie in the padding)");
-            if (transposed && layer.S >= 1 && (layer.A < 0 || layer.A >= layer.S)) OutOfRange("a", layer.A, "0 <= a < s = " + Str(layer.S) + " (relationship 14)");
-            if (conv && (layer.Padding < Padding.Explicit || layer.Padding > Padding.Full)) OutOfRange("Padding", (int)layer.Padding, "a member of NetGen.Padding");
+            if (spec.S < 1) OutOfRange(LayerArguments.Stride, spec.S, "s >= 1");
+            if (spec.D < 1) OutOfRange(LayerArguments.Dilation, spec.D, "d >= 1");
+            if (spec.P < 0) OutOfRange(LayerArguments.Padding, spec.P, "p >= 0");
+            else if (pool && spec.K >= 1 && spec.P > spec.K / 2) OutOfRange(LayerArguments.Padding, spec.P, "p <= k / 2 = " + Str(spec.K / 2) + " (a pooling window must not lie in the padding)");
+            if (transposed && spec.S >= 1 && (spec.A < 0 || spec.A >= spec.S)) OutOfRange(LayerArguments.OutputPadding, spec.A, "0 <= a < s = " + Str(spec.S) + " (relationship 14)");
+            if (conv && (spec.Padding < Padding.Explicit || spec.Padding > Padding.Full)) OutOfRange(LayerArguments.PaddingMode, (int)spec.Padding, "a member of NetGen.Padding");
             if (!ok) return false;
 
-            int d = conv ? layer.D : 1;
+            int d = conv ? spec.D : 1;
             var padding = new int[rank];
             for (int a = 0; a < rank; a++)
             {
                 int reach = d * (kernel[a] - 1); // effective kernel - 1
-                switch (conv ? layer.Padding : Padding.Explicit)
+                switch (conv ? spec.Padding : Padding.Explicit)
                 {
                     case Padding.Valid:
                         padding[a] = 0;
                         break;
                     case Padding.Same:
-                        if (layer.S != 1 || reach % 2 != 0)
+                        if (spec.S != 1 || reach % 2 != 0)
                         {
-                            string why = layer.S != 1 ? "s = " + Str(layer.S) : "the effective kernel d(k - 1) + 1 = " + Str(reach + 1) + " is even";
+                            string why = spec.S != 1 ? "s = " + Str(spec.S) : "the effective kernel d(k - 1) + 1 = " + Str(reach + 1) + " is even";
                             var fixes = new List<string>();
-                            if (layer.S != 1) fixes.Add("s=1");
-                            if (reach % 2 != 0 && layer.D % 2 == 1 && kernelArgument == "k") fixes.Add("k=" + Str(layer.K + 1));
-                            string hint = layer.S != 1 ? "use s: 1, or Padding.Explicit with the padding you need" : "use an odd kernel such as k: " + Str(kernel[a] + 1);
-                            problems.Add(Make(DiagnosticIds.SameNeedsOddKernelAndStrideOne, index, "Padding", -1, name, number, why, hint) with { Fixes = new EquatableArray<string>(fixes) });
+                            if (spec.S != 1) fixes.Add(LayerArguments.Stride + "=1");
+                            if (reach % 2 != 0 && spec.D % 2 == 1 && kernelArgument == LayerArguments.Kernel) fixes.Add(LayerArguments.Kernel + "=" + Str(spec.K + 1));
+                            string hint = spec.S != 1 ? "use s: 1, or Padding.Explicit with the padding you need" : "use an odd kernel such as k: " + Str(kernel[a] + 1);
+                            problems.Add(Make(DiagnosticIds.SameNeedsOddKernelAndStrideOne, index, LayerArguments.PaddingMode, -1, name, number, why, hint) with { Fixes = new EquatableArray<string>(fixes) });
                             return false;
                         }
 
@@ -116,26 +118,26 @@ namespace NetGen.Generator.Model
                         padding[a] = reach;
                         break;
                     default:
-                        padding[a] = layer.P;
+                        padding[a] = spec.P;
                         break;
                 }
             }
 
             var output = new int[rank + 1];
-            output[0] = pool ? shape[0] : layer.Units;
+            output[0] = pool ? shape[0] : filters;
             var unused = new List<string>();
             var tooSmall = new List<(string Axis, string Formula)>();
             bool zerosOnly = false;
             for (int a = 0; a < rank; a++)
             {
-                int i = shape[a + 1], k = kernel[a], s = layer.S, p = padding[a];
+                int i = shape[a + 1], k = kernel[a], s = spec.S, p = padding[a];
                 string axis = AxisNames[rank - 1][a];
                 if (transposed)
                 {
-                    int o = TransposedOutput(i, k, s, p, layer.A);
+                    int o = TransposedOutput(i, k, s, p, spec.A);
                     if (o < 1)
                     {
-                        tooSmall.Add((axis, "o = (" + Str(i) + " - 1)*" + Str(s) + " - 2*" + Str(p) + " + " + Str(k) + " + " + Str(layer.A) + " = " + Str(o) + "; padding " + Str(p) + " removes more than the transposed convolution produces"));
+                        tooSmall.Add((axis, "o = (" + Str(i) + " - 1)*" + Str(s) + " - 2*" + Str(p) + " + " + Str(k) + " + " + Str(spec.A) + " = " + Str(o) + "; padding " + Str(p) + " removes more than the transposed convolution produces"));
                     }
 
                     output[a + 1] = o;
@@ -166,7 +168,7 @@ namespace NetGen.Generator.Model
 
                 if (conv && p >= keff && !zerosOnly)
                 {
-                    problems.Add(Make(DiagnosticIds.PaddingOnlyZeros, index, "p", -1, name, number, Str(p), Str(keff)));
+                    problems.Add(Make(DiagnosticIds.PaddingOnlyZeros, index, LayerArguments.Padding, -1, name, number, Str(p), Str(keff)));
                     zerosOnly = true; // once per layer
                 }
             }
@@ -175,29 +177,29 @@ namespace NetGen.Generator.Model
             {
                 // One diagnostic per layer; axes with the same arithmetic share one formula ("height, width: o = ...").
                 var text = tooSmall.GroupBy(t => t.Formula).Select(g => (rank > 1 ? string.Join(", ", g.Select(t => t.Axis)) + ": " : "") + g.Key);
-                problems.Add(Make(DiagnosticIds.OutputSizeNotPositive, index, transposed ? "p" : kernelArgument, -1, name, number, string.Join("; ", text)));
+                problems.Add(Make(DiagnosticIds.OutputSizeNotPositive, index, transposed ? LayerArguments.Padding : kernelArgument, -1, name, number, string.Join("; ", text)));
                 return false;
             }
 
             if (unused.Count > 0)
             {
-                var fixes = CoveringFixes(layer, conv, rank, shape, kernel, padding, d);
+                var fixes = CoveringFixes(spec, conv, rank, shape, kernel, padding, d);
                 string hint = fixes.Count == 0 ? "no padding or stride covers it exactly" : string.Join(" or ", fixes.Select(f => f.Replace("=", ": "))) + " would cover the input exactly";
-                problems.Add(Make(DiagnosticIds.StrideLeavesInputUnused, index, "s", -1, name, number, string.Join("; ", unused), hint) with { Fixes = new EquatableArray<string>(fixes) });
+                problems.Add(Make(DiagnosticIds.StrideLeavesInputUnused, index, LayerArguments.Stride, -1, name, number, string.Join("; ", unused), hint) with { Fixes = new EquatableArray<string>(fixes) });
             }
 
             outShape = new EquatableArray<int>(output);
             window = new WindowPlan(
                 new EquatableArray<int>(kernel),
-                new EquatableArray<int>(Enumerable.Repeat(layer.S, rank)),
+                new EquatableArray<int>(Enumerable.Repeat(spec.S, rank)),
                 new EquatableArray<int>(padding),
                 new EquatableArray<int>(Enumerable.Repeat(d, rank)),
-                transposed ? layer.A : 0);
+                transposed ? spec.A : 0);
             return true;
         }
 
         /// <summary>The smallest larger padding and the largest smaller stride with which every axis is covered exactly.</summary>
-        private static List<string> CoveringFixes(LayerSpec layer, bool conv, int rank, EquatableArray<int> shape, int[] kernel, int[] padding, int d)
+        private static List<string> CoveringFixes(WindowSpec spec, bool conv, int rank, EquatableArray<int> shape, int[] kernel, int[] padding, int d)
         {
             var fixes = new List<string>();
             bool Covers(int? explicitPad, int s)
@@ -212,25 +214,25 @@ namespace NetGen.Generator.Model
                 return true;
             }
 
-            bool explicitPadding = !conv || layer.Padding == Padding.Explicit;
+            bool explicitPadding = !conv || spec.Padding == Padding.Explicit;
             if (explicitPadding)
             {
-                for (int p = padding[0] + 1; p <= padding[0] + layer.S; p++)
+                for (int p = padding[0] + 1; p <= padding[0] + spec.S; p++)
                 {
-                    if (!conv && p > layer.K / 2) break;
-                    if (Covers(p, layer.S))
+                    if (!conv && p > spec.K / 2) break;
+                    if (Covers(p, spec.S))
                     {
-                        fixes.Add("p=" + Str(p));
+                        fixes.Add(LayerArguments.Padding + "=" + Str(p));
                         break;
                     }
                 }
             }
 
-            for (int s = layer.S - 1; s >= 1; s--)
+            for (int s = spec.S - 1; s >= 1; s--)
             {
                 if (Covers(null, s))
                 {
-                    fixes.Add("s=" + Str(s));
+                    fixes.Add(LayerArguments.Stride + "=" + Str(s));
                     break;
                 }
             }

@@ -104,7 +104,7 @@ namespace NetGen.Generator.Parsing
             var ctor = attribute.AttributeConstructor;
             if (ctor is null || attribute.ConstructorArguments.Length != ctor.Parameters.Length)
             {
-                return new LayerSpec(LayerKind.Unknown, name, 0, Act.Identity, true, declaration);
+                return new LayerSpec(LayerKind.Unknown, name, Act.Identity, declaration, NoOptions.Instance);
             }
 
             var args = new Dictionary<string, TypedConstant>();
@@ -114,97 +114,88 @@ namespace NetGen.Generator.Parsing
             int Int(string key, int fallback) => args.TryGetValue(key, out var c) && c.Value is int v ? v : fallback;
             bool Bool(string key, bool fallback) => args.TryGetValue(key, out var c) && c.Value is bool v ? v : fallback;
             double Double(string key, double fallback) => args.TryGetValue(key, out var c) && c.Value is double v ? v : fallback;
-            LayerSpec Initialized(LayerSpec layer) => layer with
-            {
-                Init = (Init)Int("Init", 0),
-                InitScale = Double("InitScale", 0.01),
-                Gain = Double("Gain", 1.0),
-                BiasInit = Double("BiasInit", 0.0),
-                L2 = Double("L2", 0.0),
-                L1 = Double("L1", 0.0),
-                WeightElimination = Double("WeightElimination", 0.0),
-                W0 = Double("W0", 0.2),
-                WeightNorm = Bool("WeightNorm", false),
-                WeightNoise = Double("WeightNoise", 0.0),
-            };
-
-            return Graph(Kind());
-
-            // Name, From, Output, LossWeight and Loss: LayerAttribute's properties, on every kind.
-            LayerSpec Graph(LayerSpec layer) => layer with
-            {
-                Name = String("Name"),
-                From = String("From"),
-                Output = Bool("Output", false),
-                LossWeight = Double("LossWeight", 1.0),
-                HeadLoss = (Loss)Int("Loss", 0),
-            };
-
             string? String(string key) => args.TryGetValue(key, out var c) && c.Value is string v ? v : null;
+            var act = (Act)Int(LayerArguments.Activation, 0);
 
-            LayerSpec Kind()
+            var (kind, options) = Kind();
+            return new LayerSpec(kind, name, kind == LayerKind.Unknown ? Act.Identity : act, declaration, options)
+            {
+                Name = String(LayerArguments.LayerName),
+                From = String(LayerArguments.From),
+                Output = Bool(LayerArguments.Output, false),
+                LossWeight = Double(LayerArguments.LossWeight, LayerDefaults.LossWeight),
+                HeadLoss = (Loss)Int(LayerArguments.Loss, 0),
+            };
+
+            (LayerKind, LayerOptions) Kind()
             {
                 switch (name)
                 {
-                    case "Add":
-                        return new LayerSpec(LayerKind.Add, name, 0, (Act)Int("act", 0), false, declaration) { Merged = Strings(out string argument), MergedArgument = argument };
-                    case "Concat":
-                        return new LayerSpec(LayerKind.Concat, name, 0, Act.Identity, false, declaration) { Merged = Strings(out _) };
                     case "Dense":
-                        return Initialized(new LayerSpec(LayerKind.Dense, name, Int("units", 0), (Act)Int("act", 0), Bool("Bias", true), declaration));
+                        return (LayerKind.Dense, new DenseOptions(Int(LayerArguments.Units, 0), Weight()));
                     case "Activation":
-                        return new LayerSpec(LayerKind.Activation, name, 0, (Act)Int("act", 0), false, declaration);
+                        return (LayerKind.Activation, NoOptions.Instance);
                     case "Conv":
-                        return Initialized(new LayerSpec(LayerKind.Conv, name, Int("filters", 0), (Act)Int("act", 0), Bool("Bias", true), declaration)
-                        {
-                            K = Int("k", 0),
-                            S = Int("s", 1),
-                            P = Int("p", 0),
-                            D = Int("d", 1),
-                            Padding = (Padding)Int("Padding", 0),
-                            KernelSize = Ints("KernelSize"),
-                        });
+                        return (LayerKind.Conv, new ConvOptions(Int(LayerArguments.Filters, 0), Window(), Weight()));
                     case "ConvTranspose":
-                        return Initialized(new LayerSpec(LayerKind.ConvTranspose, name, Int("filters", 0), (Act)Int("act", 0), Bool("Bias", true), declaration)
-                        {
-                            K = Int("k", 0),
-                            S = Int("s", 1),
-                            P = Int("p", 0),
-                            A = Int("a", 0),
-                        });
+                        return (LayerKind.ConvTranspose, new ConvOptions(Int(LayerArguments.Filters, 0), Window(), Weight()));
                     case "MaxPool":
+                        return (LayerKind.MaxPool, new PoolOptions(Window()));
                     case "AvgPool":
-                        return new LayerSpec(name == "MaxPool" ? LayerKind.MaxPool : LayerKind.AvgPool, name, 0, Act.Identity, false, declaration)
-                        {
-                            K = Int("k", 0),
-                            S = Int("s", Int("k", 0)), // the one-argument constructor means stride = window
-                            P = Int("p", 0),
-                            CountIncludePad = Bool("CountIncludePad", true),
-                        };
+                        return (LayerKind.AvgPool, new PoolOptions(Window()));
                     case "Flatten":
-                        return new LayerSpec(LayerKind.Flatten, name, 0, Act.Identity, false, declaration);
+                        return (LayerKind.Flatten, NoOptions.Instance);
                     case "Dropout":
+                        return (LayerKind.Dropout, new RateOptions(Double(LayerArguments.Rate, 0)));
                     case "AlphaDropout":
-                        return new LayerSpec(name == "Dropout" ? LayerKind.Dropout : LayerKind.AlphaDropout, name, 0, Act.Identity, false, declaration) { Rate = Double("rate", 0) };
+                        return (LayerKind.AlphaDropout, new RateOptions(Double(LayerArguments.Rate, 0)));
                     case "GaussianNoise":
-                        return new LayerSpec(LayerKind.GaussianNoise, name, 0, Act.Identity, false, declaration) { Rate = Double("std", 0) };
+                        return (LayerKind.GaussianNoise, new RateOptions(Double(LayerArguments.Std, 0)));
                     case "BatchNorm":
-                        return new LayerSpec(LayerKind.BatchNorm, name, 0, Act.Identity, true, declaration) { Eps = Double("eps", 1e-5), Momentum = Double("momentum", 0.1), Init = Init.Constant, InitScale = 1.0 };
+                        return (LayerKind.BatchNorm, new NormOptions(Double(LayerArguments.Eps, LayerDefaults.Eps), Double(LayerArguments.Momentum, LayerDefaults.Momentum)));
                     case "LayerNorm":
-                        return new LayerSpec(LayerKind.LayerNorm, name, 0, Act.Identity, true, declaration) { Eps = Double("eps", 1e-5), Init = Init.Constant, InitScale = 1.0 };
+                        return (LayerKind.LayerNorm, new NormOptions(Double(LayerArguments.Eps, LayerDefaults.Eps), LayerDefaults.Momentum));
+                    case "Add":
+                        return (LayerKind.Add, Merge());
+                    case "Concat":
+                        return (LayerKind.Concat, Merge());
                     default:
-                        return new LayerSpec(LayerKind.Unknown, name, 0, Act.Identity, true, declaration);
+                        return (LayerKind.Unknown, NoOptions.Instance);
                 }
             }
 
+            WeightSpec Weight() => new WeightSpec(
+                Bool(LayerArguments.Bias, LayerDefaults.Bias),
+                (Init)Int(LayerArguments.Init, 0),
+                Double(LayerArguments.InitScale, LayerDefaults.InitScale),
+                Double(LayerArguments.Gain, LayerDefaults.Gain),
+                Double(LayerArguments.BiasInit, LayerDefaults.BiasInit),
+                Double(LayerArguments.L2, 0.0),
+                Double(LayerArguments.L1, 0.0),
+                Double(LayerArguments.WeightElimination, 0.0),
+                Double(LayerArguments.W0, LayerDefaults.W0),
+                Bool(LayerArguments.WeightNorm, false),
+                Double(LayerArguments.WeightNoise, 0.0));
+
+            // Pooling's one-argument constructor means stride = window.
+            WindowSpec Window() => new WindowSpec(
+                Int(LayerArguments.Kernel, 0),
+                Ints(LayerArguments.KernelSize),
+                Int(LayerArguments.Stride, name.EndsWith("Pool") ? Int(LayerArguments.Kernel, 0) : LayerDefaults.Stride),
+                Int(LayerArguments.Padding, LayerDefaults.Padding),
+                Int(LayerArguments.Dilation, LayerDefaults.Dilation),
+                Int(LayerArguments.OutputPadding, LayerDefaults.OutputPadding),
+                (Padding)Int(LayerArguments.PaddingMode, 0),
+                Bool(LayerArguments.CountIncludePad, LayerDefaults.CountIncludePad));
+
             // Add and Concat: the names from "name" (Add(string name, Act act)) or the params array "names".
-            EquatableArray<string> Strings(out string argument)
+            MergeOptions Merge()
             {
-                argument = args.ContainsKey("name") ? "name" : "names";
-                if (!args.TryGetValue(argument, out var c)) return EquatableArray<string>.Empty;
-                if (c.Kind != TypedConstantKind.Array) return new EquatableArray<string>(new[] { c.Value as string ?? "" });
-                if (c.IsNull) return EquatableArray<string>.Empty;
-                return new EquatableArray<string>(c.Values.Select(v => v.Value as string ?? "").ToList());
+                string argument = args.ContainsKey(LayerArguments.Name) ? LayerArguments.Name : LayerArguments.Names;
+                if (!args.TryGetValue(argument, out var c)) return new MergeOptions(EquatableArray<string>.Empty, argument);
+                if (c.Kind != TypedConstantKind.Array) return new MergeOptions(new EquatableArray<string>(new[] { c.Value as string ?? "" }), argument);
+                if (c.IsNull) return new MergeOptions(EquatableArray<string>.Empty, argument);
+                return new MergeOptions(new EquatableArray<string>(c.Values.Select(v => v.Value as string ?? "").ToList()), argument);
             }
 
             EquatableArray<int> Ints(string key)

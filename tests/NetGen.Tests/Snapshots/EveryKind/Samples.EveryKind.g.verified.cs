@@ -106,16 +106,16 @@ namespace Samples
             global::NetGen.Initializers.Initialize(p.Slice(0, 72), init: global::NetGen.Init.GlorotUniform, fanIn: 18, fanOut: 36, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 1));
             p.Slice(72, 4).Clear();
             // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1), (4, 8, 8) -> (4, 8, 8)
-            global::NetGen.Initializers.Initialize(p.Slice(76, 4), init: global::NetGen.Init.Constant, fanIn: 0, fanOut: 0, scale: 1.0, gain: 1.0, rng: new global::NetGen.Rng(seed, 2));
-            p.Slice(80, 4).Clear();
+            p.Slice(76, 4).Fill(1f); // gamma
+            p.Slice(80, 4).Clear(); // beta
             global::System.Array.Clear(_buffers, 0, 4); // running mean 0
             global::System.Array.Fill(_buffers, 1f, 4, 4); // running variance 1
             // convtranspose4: ConvTranspose(4, k: 2, s: 2), (4, 8, 8) -> (4, 16, 16)
             global::NetGen.Initializers.Initialize(p.Slice(84, 64), init: global::NetGen.Init.GlorotUniform, fanIn: 16, fanOut: 16, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 4));
             p.Slice(148, 4).Clear();
             // layernorm10: LayerNorm(eps: 1E-05), (64) -> (64)
-            global::NetGen.Initializers.Initialize(p.Slice(152, 64), init: global::NetGen.Init.Constant, fanIn: 0, fanOut: 0, scale: 1.0, gain: 1.0, rng: new global::NetGen.Rng(seed, 10));
-            p.Slice(216, 64).Clear();
+            p.Slice(152, 64).Fill(1f); // gamma
+            p.Slice(216, 64).Clear(); // beta
             // dense11: Dense(16, SELU), (64) -> (16)
             global::NetGen.Initializers.Initialize(p.Slice(280, 1024), init: global::NetGen.Init.LeCunNormal, fanIn: 64, fanOut: 16, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 11));
             p.Slice(1304, 16).Clear();
