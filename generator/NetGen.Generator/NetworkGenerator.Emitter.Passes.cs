@@ -97,6 +97,9 @@ namespace NetGen.Generator
                 /// <summary>Whether the labels overloads work: one output (labels become one-hot targets, or the target itself for a single value).</summary>
                 public bool Labels { get; }
 
+                /// <summary>Whether a backward pass reads the network's input: a layer with parameters reads it.</summary>
+                public bool BackwardReadsInputs => Plan.Layers.Any(l => Backpropagates(l) && l.ParameterCount > 0 && l.Inputs.Contains(LayerPlan.NetworkInput));
+
                 /// <summary>Whether a layer's backward pass runs: it reaches an output and gradients flow to a parameter at or below it.</summary>
                 public bool Backpropagates(LayerPlan layer) => layer.Live && NeedsDelta[layer.Index];
             }
@@ -227,7 +230,7 @@ namespace NetGen.Generator
                 w.Line("double loss = 0;");
                 foreach (var head in layout.Heads) EmitHeadLoss(w, layout, head);
                 w.Line();
-                w.Line("Backward(inputs, batch" + (layout.BatchTraining ? ", training" : "") + ");");
+                w.Line("Backward(" + (layout.BackwardReadsInputs ? "inputs, " : "") + "batch" + (layout.BatchTraining ? ", training" : "") + ");");
                 if (plan.EffectiveLength > 0) w.Line("EffectiveBackward();");
                 EmitPenalties(w, plan);
                 w.Line("return (float)loss;");
@@ -290,8 +293,6 @@ namespace NetGen.Generator
                 w.Line("/// each layer applies its activation's derivative to its delta, adds its parameter gradients and writes the deltas of");
                 w.Line("/// the layers it reads; a layer read by several layers receives the sum of their deltas.");
                 w.Line("/// </summary>");
-                w.Line("private void Backward(" + ReadOnlySpan + " inputs, int batch" + (layout.BatchTraining ? ", bool training" : "") + ")");
-                w.Open();
                 var body = new SourceWriter();
                 var declared = new HashSet<string>();
                 for (int i = plan.Layers.Count - 1; i >= 0; i--)
@@ -342,6 +343,8 @@ namespace NetGen.Generator
                     Splice(body, code);
                 }
 
+                w.Line("private void Backward(" + (layout.BackwardReadsInputs ? ReadOnlySpan + " inputs, " : "") + "int batch" + (layout.BatchTraining ? ", bool training" : "") + ")");
+                w.Open();
                 DeclareUsed(w, body,
                     (ReadOnlySpan + " p = _parameters;", "p"),
                     (Span + " g = _gradients;", "g"),

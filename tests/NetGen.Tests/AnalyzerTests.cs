@@ -124,11 +124,18 @@ namespace NetGen.Tests
         [Fact]
         public void Every_prefix_of_a_half_typed_declaration_neither_crashes_the_generator_nor_the_analyzer()
         {
-            const string attributes = "[Network(1, 28, 28, Loss = Loss.CrossEntropy)] [Dense(units: 128, act: Act.ReLU, Bias = false)] [Activation(Act.Tanh)] [Dense(10, Act.Softmax)]";
-            for (int i = 0; i <= attributes.Length; i++)
+            string[] declarations =
             {
-                string source = Header + attributes.Substring(0, i) + "\npublic partial class N { }\n" + Footer;
-                TestCompiler.Analyze(source, out _); // throws through its asserts when the generator or the analyzer crashes
+                "[Network(1, 28, 28, Loss = Loss.CrossEntropy)] [Dense(units: 128, act: Act.ReLU, Bias = false)] [Activation(Act.Tanh)] [Dense(10, Act.Softmax)]",
+                "[Network(2, 8, 8)] [Conv(4, k: 3, p: 1, Name = \"stem\")] [Conv(4, 3, p: 1)] [Add(\"stem\", Act.ReLU)] [Conv(2, k: 1, From = \"stem\")] [Concat(\"stem\", \"input\")] [Dense(3, Act.Softmax, Name = \"a\", Output = true, LossWeight = 0.5)] [Dense(1, Act.Sigmoid, From = \"a\")]",
+            };
+            foreach (string attributes in declarations)
+            {
+                for (int i = 0; i <= attributes.Length; i++)
+                {
+                    string source = Header + attributes.Substring(0, i) + "\npublic partial class N { }\n" + Footer;
+                    TestCompiler.Analyze(source, out _); // throws through its asserts when the generator or the analyzer crashes
+                }
             }
         }
 
