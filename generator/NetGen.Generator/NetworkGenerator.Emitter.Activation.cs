@@ -25,9 +25,11 @@ namespace NetGen.Generator
                 }
 
                 /// <summary>s = x, so dL/dx = dL/ds.</summary>
-                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io)
+                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io, bool derivative)
                 {
-                    if (io.InputDeltas[0] != null) w.Line(io.Delta + ".CopyTo(" + io.InputDeltas[0] + ");");
+                    if (io.InputDeltas[0] is null) return;
+                    if (derivative) Derivative(w, layer, io);
+                    w.Line(io.Delta + ".CopyTo(" + io.InputDeltas[0] + ");");
                 }
             }
 

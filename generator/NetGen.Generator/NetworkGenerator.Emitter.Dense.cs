@@ -25,9 +25,10 @@ namespace NetGen.Generator
                 }
 
                 /// <summary>dW += delta^T X, db += sum of delta, and dX = delta W (eq. 4.71, 4.84) for the whole batch.</summary>
-                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io)
+                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io, bool derivative)
                 {
                     var dx = io.InputDeltas[0];
+                    if (derivative) Derivative(w, layer, io);
                     w.Line(Kernels + ".DenseBackwardBatch(" + WeightSlice(layer) + ", " + io.Inputs[0] + ", " + io.Delta + ", " + WeightSlice(layer, "g") + ", " + BiasSlice(layer, "g") + ", "
                         + (dx != null ? dx.Name : "default(" + Span + ")") + ", batch, " + Lit(layer.InSize) + ", " + Lit(layer.OutSize) + ");");
                 }

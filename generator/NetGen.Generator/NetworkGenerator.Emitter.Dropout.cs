@@ -41,10 +41,11 @@ namespace NetGen.Generator
                     w.Line("else " + io.Inputs[0] + ".CopyTo(" + io.Output + ");");
                 }
 
-                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io)
+                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io, bool derivative)
                 {
                     var dx = io.InputDeltas[0];
                     if (dx is null) return;
+                    if (derivative) Derivative(w, layer, io);
                     w.Line("if (training) " + Kernels + ".MaskBackward(" + io.Mask + ", " + io.Delta + ", " + dx + ");");
                     w.Line("else " + io.Delta + ".CopyTo(" + dx + ");");
                 }
@@ -66,9 +67,11 @@ namespace NetGen.Generator
                 protected override string Kernel(LayerPlan layer, string input, string output, string mask)
                     => Kernels + ".GaussianNoise(" + input + ", " + output + ", " + Real(Rate(layer)) + "f, Randomness)";
 
-                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io)
+                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io, bool derivative)
                 {
-                    if (io.InputDeltas[0] != null) w.Line(io.Delta + ".CopyTo(" + io.InputDeltas[0] + ");");
+                    if (io.InputDeltas[0] is null) return;
+                    if (derivative) Derivative(w, layer, io);
+                    w.Line(io.Delta + ".CopyTo(" + io.InputDeltas[0] + ");");
                 }
             }
         }

@@ -148,14 +148,23 @@ namespace NetGen.Generator
                     throw new System.InvalidOperationException(layer.Spec.Kind + " has no one-sample backward pass; its emitter writes the batch's.");
                 }
 
-                /// <summary>Writes the backward pass over a batch from dL/ds: by default sample by sample.</summary>
-                protected virtual void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io)
+                /// <summary>
+                /// Writes the backward pass over a batch from dL/da: the activation's derivative (where <paramref name="derivative"/>
+                /// is set), then the gradients. By default sample by sample, each sample's derivative applied while its delta is in
+                /// cache; a kind that overrides this applies <see cref="Derivative"/> to the whole block first.
+                /// </summary>
+                protected virtual void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io, bool derivative)
                 {
                     w.Line("for (int n = 0; n < batch; n++)");
                     w.Open();
-                    Gradient(w, layer, io.Sample("n"));
+                    var sample = io.Sample("n");
+                    if (derivative) EmitActivationBackward(w, layer.Spec.Act, sample.Output, sample.Delta!);
+                    Gradient(w, layer, sample);
                     w.Close();
                 }
+
+                /// <summary>Writes delta *= f'(s) over the whole block.</summary>
+                protected static void Derivative(SourceWriter w, LayerPlan layer, LayerIo io) => EmitBatchActivationBackward(w, layer.Spec.Act, io.Output, io.Delta!);
 
                 /// <summary>The one-sample forward pass: the layer's function, then its activation.</summary>
                 public void Forward(SourceWriter w, LayerPlan layer, SampleIo io)
@@ -190,8 +199,7 @@ namespace NetGen.Generator
                 /// </summary>
                 public void Backward(SourceWriter w, LayerPlan layer, LayerIo io)
                 {
-                    if (!layer.FusedLoss) EmitBatchActivationBackward(w, layer.Spec.Act, io.Output, io.Delta!);
-                    GradientBatch(w, layer, io);
+                    GradientBatch(w, layer, io, derivative: !layer.FusedLoss && layer.Spec.Act != Act.Identity);
                 }
 
                 /// <summary>", act" for a non-identity activation.</summary>
@@ -243,7 +251,14 @@ namespace NetGen.Generator
                 EmitActivation(w, act, block.Name);
             }
 
-            /// <summary>Writes delta *= f'(s), computed from the activations (eq. 4.71's f'; nothing for identity).</summary>
+            /// <summary>Writes delta *= f'(s) for one sample, computed from its activations (eq. 4.71's f').</summary>
+            private static void EmitActivationBackward(SourceWriter w, Act act, string output, string delta)
+            {
+                if (act == Act.Identity) return;
+                w.Line(Kernels + "." + act + "Backward(" + output + ", " + delta + ");");
+            }
+
+            /// <summary>Writes delta *= f'(s) over a whole block, computed from the activations (eq. 4.71's f'; nothing for identity).</summary>
             private static void EmitBatchActivationBackward(SourceWriter w, Act act, Operand output, Operand delta)
             {
                 if (act == Act.Identity) return;

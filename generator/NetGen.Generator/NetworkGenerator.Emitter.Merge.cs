@@ -27,8 +27,9 @@ namespace NetGen.Generator
                     for (int j = 2; j < inputs.Count; j++) w.Line(Kernels + ".Axpy(1f, " + inputs[j] + ", " + output + ");");
                 }
 
-                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io)
+                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io, bool derivative)
                 {
+                    if (derivative) Derivative(w, layer, io);
                     foreach (var dx in io.InputDeltas)
                     {
                         if (dx != null) w.Line(io.Delta + ".CopyTo(" + dx + ");");
@@ -68,9 +69,9 @@ namespace NetGen.Generator
                     }
                 }
 
-                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io)
+                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io, bool derivative)
                 {
-                    if (io.InputDeltas.Any(d => d != null)) base.GradientBatch(w, layer, io);
+                    if (io.InputDeltas.Any(d => d != null)) base.GradientBatch(w, layer, io, derivative);
                 }
             }
         }

@@ -52,9 +52,10 @@ namespace NetGen.Generator
                         + WeightSlice(layer, "g") + ", " + BiasSlice(layer, "g") + ", " + Channels(layer) + ", " + Spatial(layer) + ", " + Real(Options(layer).Eps) + "f);");
                 }
 
-                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io)
+                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io, bool derivative)
                 {
                     var dx = io.InputDeltas[0];
+                    if (derivative) Derivative(w, layer, io);
                     w.Line("if (training)");
                     w.Open();
                     w.Line(Kernels + ".BatchNormBackward(" + io.Inputs[0] + ", " + io.Delta + ", " + (dx != null ? dx.Name : "default(" + Span + ")") + ", " + WeightSlice(layer) + ", "
@@ -62,7 +63,7 @@ namespace NetGen.Generator
                     w.Close();
                     w.Line("else");
                     w.Open();
-                    base.GradientBatch(w, layer, io);
+                    base.GradientBatch(w, layer, io, derivative: false);
                     w.Close();
                 }
 

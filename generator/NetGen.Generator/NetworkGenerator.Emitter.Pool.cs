@@ -24,9 +24,9 @@ namespace NetGen.Generator
                 }
 
                 /// <summary>No parameters: nothing to do unless a layer below needs the deltas.</summary>
-                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io)
+                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io, bool derivative)
                 {
-                    if (io.InputDeltas[0] != null) base.GradientBatch(w, layer, io);
+                    if (io.InputDeltas[0] != null) base.GradientBatch(w, layer, io, derivative);
                 }
 
                 public override void Fields(SourceWriter w, LayerPlan layer)

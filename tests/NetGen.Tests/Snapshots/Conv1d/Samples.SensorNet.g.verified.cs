@@ -342,9 +342,9 @@ namespace Samples
             // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), im2col, 24x16 columns
             global::System.Span<float> avgpool2Delta = d.Slice(batch * 256, batch * 128);
             global::System.ReadOnlySpan<float> avgpool2Out = a.Slice(batch * 256, batch * 128);
-            global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
             for (int n = 0; n < batch; n++)
             {
+                global::NetGen.Kernels.ReLUBackward(conv3Out.Slice(n * 256, 256), conv3Delta.Slice(n * 256, 256));
                 global::NetGen.Kernels.ConvWeightGradientColumns(in Conv3Geometry, avgpool2Out.Slice(n * 128, 128), conv3Delta.Slice(n * 256, 256), g.Slice(128, 384), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 256, 256), g.Slice(512, 16), 16);
                 global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(128, 384), conv3Delta.Slice(n * 256, 256), avgpool2Delta.Slice(n * 128, 128), columns);
@@ -357,9 +357,9 @@ namespace Samples
             }
             // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32), im2col, 15x32 columns
             global::System.ReadOnlySpan<float> conv1Out = a.Slice(0, batch * 256);
-            global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Delta);
             for (int n = 0; n < batch; n++)
             {
+                global::NetGen.Kernels.ReLUBackward(conv1Out.Slice(n * 256, 256), conv1Delta.Slice(n * 256, 256));
                 global::NetGen.Kernels.ConvWeightGradientColumns(in Conv1Geometry, inputs.Slice(n * 192, 192), conv1Delta.Slice(n * 256, 256), g.Slice(0, 120), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 256, 256), g.Slice(120, 8), 32);
             }

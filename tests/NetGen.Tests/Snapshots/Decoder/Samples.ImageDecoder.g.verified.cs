@@ -290,9 +290,9 @@ namespace Samples
                 global::NetGen.Kernels.ConvForwardColumns(in Convtranspose2Geometry, p.Slice(2056, 72), default(global::System.ReadOnlySpan<float>), convtranspose2Delta.Slice(n * 256, 256), convtranspose1Delta.Slice(n * 512, 512), columns);
             }
             // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8), im2col, 128x16 columns
-            global::NetGen.Kernels.ReLUBackward(convtranspose1Out, convtranspose1Delta);
             for (int n = 0; n < batch; n++)
             {
+                global::NetGen.Kernels.ReLUBackward(convtranspose1Out.Slice(n * 512, 512), convtranspose1Delta.Slice(n * 512, 512));
                 global::NetGen.Kernels.ConvWeightGradientColumns(in Convtranspose1Geometry, convtranspose1Delta.Slice(n * 512, 512), inputs.Slice(n * 256, 256), g.Slice(0, 2048), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(convtranspose1Delta.Slice(n * 512, 512), g.Slice(2048, 8), 64);
             }

@@ -366,9 +366,9 @@ namespace Samples
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), im2col, 150x100 columns
             global::System.Span<float> maxpool2Delta = d.Slice(batch * 4704, batch * 1176);
             global::System.ReadOnlySpan<float> maxpool2Out = a.Slice(batch * 4704, batch * 1176);
-            global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
             for (int n = 0; n < batch; n++)
             {
+                global::NetGen.Kernels.ReLUBackward(conv3Out.Slice(n * 1600, 1600), conv3Delta.Slice(n * 1600, 1600));
                 global::NetGen.Kernels.ConvWeightGradientColumns(in Conv3Geometry, maxpool2Out.Slice(n * 1176, 1176), conv3Delta.Slice(n * 1600, 1600), g.Slice(156, 2400), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 1600, 1600), g.Slice(2556, 16), 100);
                 global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(156, 2400), conv3Delta.Slice(n * 1600, 1600), maxpool2Delta.Slice(n * 1176, 1176), columns);
@@ -381,9 +381,9 @@ namespace Samples
                 global::NetGen.Kernels.MaxPoolBackward(in Maxpool2Geometry, conv1Out.Slice(n * 4704, 4704), maxpool2Delta.Slice(n * 1176, 1176), conv1Delta.Slice(n * 4704, 4704));
             }
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), im2col, 25x784 columns
-            global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Delta);
             for (int n = 0; n < batch; n++)
             {
+                global::NetGen.Kernels.ReLUBackward(conv1Out.Slice(n * 4704, 4704), conv1Delta.Slice(n * 4704, 4704));
                 global::NetGen.Kernels.ConvWeightGradientColumns(in Conv1Geometry, inputs.Slice(n * 784, 784), conv1Delta.Slice(n * 4704, 4704), g.Slice(0, 150), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 4704, 4704), g.Slice(150, 6), 784);
             }

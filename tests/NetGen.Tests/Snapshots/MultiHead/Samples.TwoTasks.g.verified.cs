@@ -454,18 +454,18 @@ namespace Samples
             }
             // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), im2col, 144x1024 columns
             global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 16384); // conv2's share of stem's delta
-            global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
             for (int n = 0; n < batch; n++)
             {
+                global::NetGen.Kernels.ReLUBackward(conv2Out.Slice(n * 16384, 16384), conv2Delta.Slice(n * 16384, 16384));
                 global::NetGen.Kernels.ConvWeightGradientColumns(in Conv2Geometry, stemOut.Slice(n * 16384, 16384), conv2Delta.Slice(n * 16384, 16384), g.Slice(448, 2304), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 16384, 16384), g.Slice(2752, 16), 1024);
                 global::NetGen.Kernels.ConvBackwardInputColumns(in Conv2Geometry, p.Slice(448, 2304), conv2Delta.Slice(n * 16384, 16384), stemDeltaFromConv2.Slice(n * 16384, 16384), columns);
             }
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
             // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), im2col, 27x1024 columns
-            global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
             for (int n = 0; n < batch; n++)
             {
+                global::NetGen.Kernels.ReLUBackward(stemOut.Slice(n * 16384, 16384), stemDelta.Slice(n * 16384, 16384));
                 global::NetGen.Kernels.ConvWeightGradientColumns(in StemGeometry, inputs.Slice(n * 3072, 3072), stemDelta.Slice(n * 16384, 16384), g.Slice(0, 432), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 16384, 16384), g.Slice(432, 16), 1024);
             }
