@@ -122,6 +122,14 @@ namespace NetGen.Tests
         }
 
         [Fact]
+        public void An_unknown_name_lists_the_names_a_layer_can_read()
+        {
+            var diagnostics = TestCompiler.Analyze(Header + "[Network(4)] [Dense(8, Name = \"trunk\")] [Dense(4)] [Add(\"trunc\")] [Dense(2)] public partial class N { }\n" + Footer, out _);
+            string message = Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal("Add layer 3: name = \"trunc\" names no layer; earlier layers with a Name: \"trunk\", \"input\" for the network's input", message);
+        }
+
+        [Fact]
         public void Every_prefix_of_a_half_typed_declaration_neither_crashes_the_generator_nor_the_analyzer()
         {
             string[] declarations =

@@ -66,7 +66,7 @@ namespace NetGen.Tests
         [Fact]
         public void Generated_code_compiles_at_CSharp_7_3_for_nested_and_generic_types()
         {
-            const string source = "using NetGen;\nnamespace Old\n{\n    public partial class Outer<T>\n    {\n        [Network(3)]\n        [Dense(4, Act.Tanh)]\n        [Dense(2, Act.Softmax)]\n        public partial class Inner<U> { }\n    }\n}\n";
+            const string source = "using NetGen;\nnamespace Old\n{\n    public partial class Outer<T>\n    {\n        [Network(3)]\n        [Dense(4, Act.Tanh, Name = \"a\")]\n        [Dense(4, Act.Tanh)]\n        [Add(\"a\")]\n        [Dense(2, Act.Softmax, Output = true)]\n        [Dense(1, Act.Sigmoid, From = \"a\")]\n        public partial class Inner<U> { }\n    }\n}\n";
             var (output, generated) = TestCompiler.Generate(source, LanguageVersion.CSharp7_3);
             Assert.Equal("Old.Outer`1.Inner`1.g.cs", Assert.Single(generated).HintName);
             Assert.DoesNotContain("#nullable", generated[0].SourceText.ToString());

@@ -99,9 +99,22 @@ namespace NetGen.Generator.Model
 
                 string why = later == index ? "is this layer itself; a layer reads only layers declared before it"
                     : later > index ? "is declared later (layer " + Str(later + 1) + "); a layer reads only layers declared before it"
-                    : "names no layer; write the Name of an earlier layer, or \"input\"";
+                    : "names no layer; earlier layers with a Name: " + Available();
                 problems.Add(Make(DiagnosticIds.UnknownLayerName, index, argument, element, layer.AttributeName, Str(index + 1), argument, name, why));
                 return Unresolved;
+            }
+
+            // The names a layer may read: the named layers before it, and "input".
+            string Available()
+            {
+                var written = new List<string>();
+                for (int j = 0; j < index; j++)
+                {
+                    if (spec.Layers[j].Name != null && names[j] == spec.Layers[j].Name) written.Add("\"" + names[j] + "\"");
+                }
+
+                written.Add("\"" + InputName + "\" for the network's input");
+                return string.Join(", ", written);
             }
         }
 
