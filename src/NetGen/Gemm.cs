@@ -1,0 +1,330 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NetGen
+{
+    /// <summary>The vector width the matrix products use: the widest the processor accelerates, or one forced (tests).</summary>
+    public enum VectorPath
+    {
+        /// <summary>The widest accelerated: 512-bit where AVX-512 is there, else 256-bit, else scalar.</summary>
+        Auto,
+
+        /// <summary>Plain scalar loops.</summary>
+        Scalar,
+
+        /// <summary>256-bit vectors: 6x16 register tiles.</summary>
+        Vector256,
+
+        /// <summary>512-bit vectors: 8x32 register tiles.</summary>
+        Vector512,
+    }
+
+    /// <summary>
+    /// Single-precision matrix products C = op(A) op(B), or C += op(A) op(B), on row-major spans: the core the dense and
+    /// convolution kernels share. op(A) is m x k (A[i, p] = a[i lda + p], or a[p lda + i] when <c>transA</c>), op(B) is
+    /// k x n (B[p, j] = b[p ldb + j], or b[j ldb + p] when <c>transB</c>). The product runs in register tiles of MR rows
+    /// by NR columns (two vectors wide) over the whole k: each tile's sums stay in registers, A is read in place (one
+    /// broadcast per row and step), B in place where its rows are contiguous, else from a zero-padded packed panel.
+    /// Every entry of C is a sum over p in increasing order of products, the same for any m, n and tiling, so a row of C
+    /// does not depend on how many rows are computed with it (batch-size independent results).
+    /// </summary>
+    public static class Gemm
+    {
+        /// <summary>
+        /// Forces a vector width on the calling thread (for tests and comparisons); <see cref="VectorPath.Auto"/> by default.
+        /// An unavailable width falls back to the next narrower.
+        /// </summary>
+        public static VectorPath Path
+        {
+            get => t_path;
+            set => t_path = value;
+        }
+
+        [ThreadStatic]
+        private static VectorPath t_path;
+
+        [ThreadStatic]
+        private static float[]? t_panel;
+
+        /// <summary>The width in effect.</summary>
+        public static VectorPath Effective
+        {
+            get
+            {
+                var path = Path;
+                if ((path == VectorPath.Auto || path == VectorPath.Vector512) && Vector512.IsHardwareAccelerated && Avx512F.IsSupported) return VectorPath.Vector512;
+                if ((path == VectorPath.Auto || path == VectorPath.Vector512 || path == VectorPath.Vector256) && Vector256.IsHardwareAccelerated) return VectorPath.Vector256;
+                return VectorPath.Scalar;
+            }
+        }
+
+        /// <summary>C (m x n, row stride ldc) = op(A) op(B), plus C's old values when <paramref name="accumulate"/>.</summary>
+        public static void Multiply(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+        {
+            if (m <= 0 || n <= 0) return;
+            if (k <= 0)
+            {
+                if (!accumulate)
+                {
+                    for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
+                }
+
+                return;
+            }
+
+            CheckLength(a, transA ? (long)(k - 1) * lda + m : (long)(m - 1) * lda + k, "a");
+            CheckLength(b, transB ? (long)(n - 1) * ldb + k : (long)(k - 1) * ldb + n, "b");
+            CheckLength(c, (long)(m - 1) * ldc + n, "c");
+            switch (Effective)
+            {
+                case VectorPath.Vector512:
+                    Tiles(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, mr: 8, nr: 32);
+                    break;
+                case VectorPath.Vector256:
+                    Tiles(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, mr: 6, nr: 16);
+                    break;
+                default:
+                    Scalar(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+                    break;
+            }
+        }
+
+        private static void CheckLength(ReadOnlySpan<float> span, long needed, string name)
+        {
+            if (span.Length < needed) throw new ArgumentException($"Expected {name}.Length >= {needed}, but got {span.Length}.", name);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tiles(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate, int mr, int nr)
+        {
+            nint rowStride = transA ? 1 : lda, stepStride = transA ? lda : 1; // A[i, p] = a[i rowStride + p stepStride]
+            ref float a0 = ref MemoryMarshal.GetReference(a);
+            ref float b0 = ref MemoryMarshal.GetReference(b);
+            ref float c0 = ref MemoryMarshal.GetReference(c);
+            Span<float> tile = stackalloc float[8 * 32];
+            for (int j = 0; j < n; j += nr)
+            {
+                int cols = Math.Min(nr, n - j);
+                ref float panel = ref b0;
+                nint panelStride;
+                if (!transB && cols == nr)
+                {
+                    panel = ref Unsafe.Add(ref b0, j); // B's rows hold the panel's columns contiguously
+                    panelStride = ldb;
+                }
+                else
+                {
+                    var packed = Pack(transB, k, b, ldb, j, cols, nr);
+                    panel = ref MemoryMarshal.GetArrayDataReference(packed);
+                    panelStride = nr;
+                }
+
+                for (int i = 0; i < m; i += mr)
+                {
+                    int rows = Math.Min(mr, m - i);
+                    ref float ai = ref Unsafe.Add(ref a0, i * rowStride);
+                    ref float ci = ref Unsafe.Add(ref c0, (nint)i * ldc + j);
+                    bool whole = rows == mr && cols == nr;
+                    ref float target = ref whole ? ref ci : ref MemoryMarshal.GetReference(tile); // edge tiles go through the scratch tile
+                    if (mr == 8)
+                    {
+                        Kernel8x32(k, ref ai, rowStride, stepStride, rows, ref panel, panelStride, ref target, whole ? ldc : nr, whole && accumulate);
+                    }
+                    else
+                    {
+                        Kernel6x16(k, ref ai, rowStride, stepStride, rows, ref panel, panelStride, ref target, whole ? ldc : nr, whole && accumulate);
+                    }
+
+                    if (whole) continue;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        var source = tile.Slice(r * nr, cols);
+                        var destination = c.Slice((i + r) * ldc + j, cols);
+                        if (accumulate)
+                        {
+                            for (int q = 0; q < cols; q++) destination[q] += source[q];
+                        }
+                        else
+                        {
+                            source.CopyTo(destination);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Copies columns [j, j + cols) of op(B) into a k x nr panel, zero-padded on the right.</summary>
+        private static float[] Pack(bool transB, int k, ReadOnlySpan<float> b, int ldb, int j, int cols, int nr)
+        {
+            int length = k * nr;
+            var panel = t_panel;
+            if (panel is null || panel.Length < length) t_panel = panel = new float[Math.Max(length, 64 * 1024)];
+            for (int p = 0; p < k; p++)
+            {
+                var row = panel.AsSpan(p * nr, nr);
+                if (transB)
+                {
+                    for (int q = 0; q < cols; q++) row[q] = b[(j + q) * ldb + p];
+                }
+                else
+                {
+                    b.Slice(p * ldb + j, cols).CopyTo(row);
+                }
+
+                row.Slice(cols).Clear();
+            }
+
+            return panel;
+        }
+
+        /// <summary>
+        /// An 8 x 32 tile of 512-bit accumulators over all k steps: C[r, 0..32) (+)= sum_p A[r, p] B[p, 0..32). Rows beyond
+        /// <paramref name="rows"/> repeat the last valid row (their results go to the scratch tile and are dropped).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Kernel8x32(int k, ref float a, nint rowStride, nint stepStride, int rows, ref float b, nint bStride, ref float c, nint ldc, bool accumulate)
+        {
+            nint r1 = Math.Min(1, rows - 1) * rowStride, r2 = Math.Min(2, rows - 1) * rowStride, r3 = Math.Min(3, rows - 1) * rowStride;
+            nint r4 = Math.Min(4, rows - 1) * rowStride, r5 = Math.Min(5, rows - 1) * rowStride, r6 = Math.Min(6, rows - 1) * rowStride, r7 = Math.Min(7, rows - 1) * rowStride;
+            Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+            Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+            for (int p = 0; p < k; p++)
+            {
+                ref float bp = ref Unsafe.Add(ref b, p * bStride);
+                var b0 = Vector512.LoadUnsafe(ref bp);
+                var b1 = Vector512.LoadUnsafe(ref bp, 16);
+                ref float ap = ref Unsafe.Add(ref a, p * stepStride);
+                var x = Vector512.Create(ap);
+                c00 = Avx512F.FusedMultiplyAdd(x, b0, c00);
+                c01 = Avx512F.FusedMultiplyAdd(x, b1, c01);
+                x = Vector512.Create(Unsafe.Add(ref ap, r1));
+                c10 = Avx512F.FusedMultiplyAdd(x, b0, c10);
+                c11 = Avx512F.FusedMultiplyAdd(x, b1, c11);
+                x = Vector512.Create(Unsafe.Add(ref ap, r2));
+                c20 = Avx512F.FusedMultiplyAdd(x, b0, c20);
+                c21 = Avx512F.FusedMultiplyAdd(x, b1, c21);
+                x = Vector512.Create(Unsafe.Add(ref ap, r3));
+                c30 = Avx512F.FusedMultiplyAdd(x, b0, c30);
+                c31 = Avx512F.FusedMultiplyAdd(x, b1, c31);
+                x = Vector512.Create(Unsafe.Add(ref ap, r4));
+                c40 = Avx512F.FusedMultiplyAdd(x, b0, c40);
+                c41 = Avx512F.FusedMultiplyAdd(x, b1, c41);
+                x = Vector512.Create(Unsafe.Add(ref ap, r5));
+                c50 = Avx512F.FusedMultiplyAdd(x, b0, c50);
+                c51 = Avx512F.FusedMultiplyAdd(x, b1, c51);
+                x = Vector512.Create(Unsafe.Add(ref ap, r6));
+                c60 = Avx512F.FusedMultiplyAdd(x, b0, c60);
+                c61 = Avx512F.FusedMultiplyAdd(x, b1, c61);
+                x = Vector512.Create(Unsafe.Add(ref ap, r7));
+                c70 = Avx512F.FusedMultiplyAdd(x, b0, c70);
+                c71 = Avx512F.FusedMultiplyAdd(x, b1, c71);
+            }
+
+            Store512(ref c, 0, c00, c01, accumulate);
+            Store512(ref c, ldc, c10, c11, accumulate);
+            Store512(ref c, 2 * ldc, c20, c21, accumulate);
+            Store512(ref c, 3 * ldc, c30, c31, accumulate);
+            Store512(ref c, 4 * ldc, c40, c41, accumulate);
+            Store512(ref c, 5 * ldc, c50, c51, accumulate);
+            Store512(ref c, 6 * ldc, c60, c61, accumulate);
+            Store512(ref c, 7 * ldc, c70, c71, accumulate);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Store512(ref float c, nint offset, Vector512<float> v0, Vector512<float> v1, bool accumulate)
+        {
+            ref float row = ref Unsafe.Add(ref c, offset);
+            if (accumulate)
+            {
+                v0 += Vector512.LoadUnsafe(ref row);
+                v1 += Vector512.LoadUnsafe(ref row, 16);
+            }
+
+            v0.StoreUnsafe(ref row);
+            v1.StoreUnsafe(ref row, 16);
+        }
+
+        /// <summary>A 6 x 16 tile of 256-bit accumulators, as <see cref="Kernel8x32"/> for processors without AVX-512.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Kernel6x16(int k, ref float a, nint rowStride, nint stepStride, int rows, ref float b, nint bStride, ref float c, nint ldc, bool accumulate)
+        {
+            nint r1 = Math.Min(1, rows - 1) * rowStride, r2 = Math.Min(2, rows - 1) * rowStride, r3 = Math.Min(3, rows - 1) * rowStride;
+            nint r4 = Math.Min(4, rows - 1) * rowStride, r5 = Math.Min(5, rows - 1) * rowStride;
+            Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+            Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+            for (int p = 0; p < k; p++)
+            {
+                ref float bp = ref Unsafe.Add(ref b, p * bStride);
+                var b0 = Vector256.LoadUnsafe(ref bp);
+                var b1 = Vector256.LoadUnsafe(ref bp, 8);
+                ref float ap = ref Unsafe.Add(ref a, p * stepStride);
+                var x = Vector256.Create(ap);
+                c00 = MultiplyAdd(x, b0, c00);
+                c01 = MultiplyAdd(x, b1, c01);
+                x = Vector256.Create(Unsafe.Add(ref ap, r1));
+                c10 = MultiplyAdd(x, b0, c10);
+                c11 = MultiplyAdd(x, b1, c11);
+                x = Vector256.Create(Unsafe.Add(ref ap, r2));
+                c20 = MultiplyAdd(x, b0, c20);
+                c21 = MultiplyAdd(x, b1, c21);
+                x = Vector256.Create(Unsafe.Add(ref ap, r3));
+                c30 = MultiplyAdd(x, b0, c30);
+                c31 = MultiplyAdd(x, b1, c31);
+                x = Vector256.Create(Unsafe.Add(ref ap, r4));
+                c40 = MultiplyAdd(x, b0, c40);
+                c41 = MultiplyAdd(x, b1, c41);
+                x = Vector256.Create(Unsafe.Add(ref ap, r5));
+                c50 = MultiplyAdd(x, b0, c50);
+                c51 = MultiplyAdd(x, b1, c51);
+            }
+
+            Store256(ref c, 0, c00, c01, accumulate);
+            Store256(ref c, ldc, c10, c11, accumulate);
+            Store256(ref c, 2 * ldc, c20, c21, accumulate);
+            Store256(ref c, 3 * ldc, c30, c31, accumulate);
+            Store256(ref c, 4 * ldc, c40, c41, accumulate);
+            Store256(ref c, 5 * ldc, c50, c51, accumulate);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> MultiplyAdd(Vector256<float> x, Vector256<float> y, Vector256<float> sum)
+            => Fma.IsSupported ? Fma.MultiplyAdd(x, y, sum) : x * y + sum;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Store256(ref float c, nint offset, Vector256<float> v0, Vector256<float> v1, bool accumulate)
+        {
+            ref float row = ref Unsafe.Add(ref c, offset);
+            if (accumulate)
+            {
+                v0 += Vector256.LoadUnsafe(ref row);
+                v1 += Vector256.LoadUnsafe(ref row, 8);
+            }
+
+            v0.StoreUnsafe(ref row);
+            v1.StoreUnsafe(ref row, 8);
+        }
+
+        /// <summary>Plain loops, one fused multiply-add per step where the processor has it, in the same order as the tiles.</summary>
+        private static void Scalar(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    float sum = 0f;
+                    for (int p = 0; p < k; p++)
+                    {
+                        float x = transA ? a[p * lda + i] : a[i * lda + p];
+                        float y = transB ? b[j * ldb + p] : b[p * ldb + j];
+                        sum = MathF.FusedMultiplyAdd(x, y, sum);
+                    }
+
+                    c[i * ldc + j] = accumulate ? c[i * ldc + j] + sum : sum;
+                }
+            }
+        }
+    }
+}
