@@ -164,7 +164,7 @@ namespace NetGen.Samples
         {
             var (train, validation, test) = Upscale28(BuiltInData.Digits()).Split(0.72, 0.08, seed: 42);
             var net = new LeNet5(seed: 1);
-            var sgd = new Sgd(lr: 0.05f, momentum: 0.9f);
+            var sgd = new Sgd(lr: 0.02f, momentum: 0.9f);
             _output.WriteLine($"LeNet-5 ({NetGen.Samples.LeNet5.ParameterCount:N0} parameters) on the digits at 28x28: {train.Count} training, {test.Count} test images; SGD with momentum.");
             return Classify("LeNet-5", net, sgd, new TrainingOptions { Epochs = Epochs(8), BatchSize = 32, Seed = 1 }, train, validation, test, "lenet-learning-curve.png");
         }

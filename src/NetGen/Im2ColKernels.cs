@@ -88,53 +88,28 @@ namespace NetGen
             }
         }
 
-        /// <summary>Convolution forward by im2col and a matrix product: y[f] = b[f] + sum_t w[f, t] cols[t] (b may be empty).</summary>
+        /// <summary>Convolution forward by im2col and a matrix product: Y[F, P] = b + W[F, T] Cols[T, P] (b may be empty).</summary>
         public static void ConvForwardColumns(in ConvGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, Span<float> y, Span<float> cols)
         {
             int positions = g.OD * g.OH * g.OW, taps = g.C * g.KD * g.KH * g.KW;
             Im2Col(g, x, cols);
-            for (int f = 0; f < g.F; f++)
-            {
-                var yf = y.Slice(f * positions, positions);
-                yf.Fill(b.IsEmpty ? 0f : b[f]);
-                var wf = w.Slice(f * taps, taps);
-                for (int t = 0; t < taps; t++)
-                {
-                    float weight = wf[t];
-                    if (weight != 0f) Axpy(weight, cols.Slice(t * positions, positions), yf);
-                }
-            }
+            for (int f = 0; f < g.F; f++) y.Slice(f * positions, positions).Fill(b.IsEmpty ? 0f : b[f]);
+            Gemm.Multiply(false, false, g.F, positions, taps, w, taps, cols, positions, y, positions, accumulate: true);
         }
 
-        /// <summary>Weight gradient by im2col: dw[f, t] += dot(dy[f], cols[t]).</summary>
+        /// <summary>Weight gradient by im2col: dW[F, T] += dY[F, P] Cols[T, P]^T.</summary>
         public static void ConvWeightGradientColumns(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, Span<float> cols)
         {
             int positions = g.OD * g.OH * g.OW, taps = g.C * g.KD * g.KH * g.KW;
             Im2Col(g, x, cols);
-            for (int f = 0; f < g.F; f++)
-            {
-                var dyf = dy.Slice(f * positions, positions);
-                var dwf = dw.Slice(f * taps, taps);
-                for (int t = 0; t < taps; t++) dwf[t] += Dot(dyf, cols.Slice(t * positions, positions));
-            }
+            Gemm.Multiply(false, true, g.F, taps, positions, dy, positions, cols, positions, dw, taps, accumulate: true);
         }
 
-        /// <summary>Input gradient by columns: dcols[t] = sum_f w[f, t] dy[f], then scattered into dx (overwritten).</summary>
+        /// <summary>Input gradient by columns: dCols[T, P] = W[F, T]^T dY[F, P], then scattered into dx (overwritten).</summary>
         public static void ConvBackwardInputColumns(in ConvGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx, Span<float> cols)
         {
             int positions = g.OD * g.OH * g.OW, taps = g.C * g.KD * g.KH * g.KW;
-            cols = cols.Slice(0, taps * positions);
-            cols.Clear();
-            for (int f = 0; f < g.F; f++)
-            {
-                var dyf = dy.Slice(f * positions, positions);
-                for (int t = 0; t < taps; t++)
-                {
-                    float weight = w[f * taps + t];
-                    if (weight != 0f) Axpy(weight, dyf, cols.Slice(t * positions, positions));
-                }
-            }
-
+            Gemm.Multiply(true, false, taps, positions, g.F, w, taps, dy, positions, cols, positions, accumulate: false);
             dx.Slice(0, g.InputLength).Clear();
             Col2ImAdd(g, cols, dx);
         }

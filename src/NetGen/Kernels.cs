@@ -78,18 +78,6 @@ namespace NetGen
             }
         }
 
-        /// <summary>Dense input deltas for one sample: dx[i] = sum_o w[o, i] delta[o] (eq. 4.71, before the activation's derivative).</summary>
-        public static void DenseBackwardInput(ReadOnlySpan<float> w, ReadOnlySpan<float> delta, Span<float> dx, int inSize, int outSize)
-        {
-            dx = dx.Slice(0, inSize);
-            dx.Clear();
-            for (int o = 0; o < outSize; o++)
-            {
-                float d = delta[o];
-                if (d != 0f) Axpy(d, w.Slice(o * inSize, inSize), dx);
-            }
-        }
-
         // ---- activations (in place on the pre-activations) -------------------------------------
 
         /// <summary>a = 1 / (1 + e^-s).</summary>
