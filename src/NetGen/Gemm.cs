@@ -127,8 +127,8 @@ namespace NetGen
                     int rows = Math.Min(mr, m - i);
                     ref float ai = ref Unsafe.Add(ref a0, i * rowStride);
                     ref float ci = ref Unsafe.Add(ref c0, (nint)i * ldc + j);
-                    bool whole = rows == mr && cols == nr;
-                    ref float target = ref whole ? ref ci : ref MemoryMarshal.GetReference(tile); // edge tiles go through the scratch tile
+                    bool whole = cols == nr; // rows below mr are stored directly; a column tail goes through the scratch tile
+                    ref float target = ref whole ? ref ci : ref MemoryMarshal.GetReference(tile);
                     if (mr == 8)
                     {
                         Kernel8x32(k, ref ai, rowStride, stepStride, rows, ref panel, panelStride, ref target, whole ? ldc : nr, whole && accumulate);
@@ -182,7 +182,7 @@ namespace NetGen
 
         /// <summary>
         /// An 8 x 32 tile of 512-bit accumulators over all k steps: C[r, 0..32) (+)= sum_p A[r, p] B[p, 0..32). Rows beyond
-        /// <paramref name="rows"/> repeat the last valid row (their results go to the scratch tile and are dropped).
+        /// <paramref name="rows"/> repeat the last valid row and are not stored.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Kernel8x32(int k, ref float a, nint rowStride, nint stepStride, int rows, ref float b, nint bStride, ref float c, nint ldc, bool accumulate)
@@ -224,13 +224,13 @@ namespace NetGen
             }
 
             Store512(ref c, 0, c00, c01, accumulate);
-            Store512(ref c, ldc, c10, c11, accumulate);
-            Store512(ref c, 2 * ldc, c20, c21, accumulate);
-            Store512(ref c, 3 * ldc, c30, c31, accumulate);
-            Store512(ref c, 4 * ldc, c40, c41, accumulate);
-            Store512(ref c, 5 * ldc, c50, c51, accumulate);
-            Store512(ref c, 6 * ldc, c60, c61, accumulate);
-            Store512(ref c, 7 * ldc, c70, c71, accumulate);
+            if (rows > 1) Store512(ref c, ldc, c10, c11, accumulate);
+            if (rows > 2) Store512(ref c, 2 * ldc, c20, c21, accumulate);
+            if (rows > 3) Store512(ref c, 3 * ldc, c30, c31, accumulate);
+            if (rows > 4) Store512(ref c, 4 * ldc, c40, c41, accumulate);
+            if (rows > 5) Store512(ref c, 5 * ldc, c50, c51, accumulate);
+            if (rows > 6) Store512(ref c, 6 * ldc, c60, c61, accumulate);
+            if (rows > 7) Store512(ref c, 7 * ldc, c70, c71, accumulate);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -282,11 +282,11 @@ namespace NetGen
             }
 
             Store256(ref c, 0, c00, c01, accumulate);
-            Store256(ref c, ldc, c10, c11, accumulate);
-            Store256(ref c, 2 * ldc, c20, c21, accumulate);
-            Store256(ref c, 3 * ldc, c30, c31, accumulate);
-            Store256(ref c, 4 * ldc, c40, c41, accumulate);
-            Store256(ref c, 5 * ldc, c50, c51, accumulate);
+            if (rows > 1) Store256(ref c, ldc, c10, c11, accumulate);
+            if (rows > 2) Store256(ref c, 2 * ldc, c20, c21, accumulate);
+            if (rows > 3) Store256(ref c, 3 * ldc, c30, c31, accumulate);
+            if (rows > 4) Store256(ref c, 4 * ldc, c40, c41, accumulate);
+            if (rows > 5) Store256(ref c, 5 * ldc, c50, c51, accumulate);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

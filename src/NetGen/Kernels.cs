@@ -158,7 +158,16 @@ namespace NetGen
         /// <summary>delta *= (a &gt; 0 ? 1 : 0).</summary>
         public static void ReLUBackward(ReadOnlySpan<float> a, Span<float> delta)
         {
-            for (int i = 0; i < delta.Length; i++) if (!(a[i] > 0f)) delta[i] = 0f;
+            int i = 0, n = delta.Length;
+            if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+            {
+                var va = MemoryMarshal.Cast<float, Vector<float>>(a.Slice(0, n));
+                var vd = MemoryMarshal.Cast<float, Vector<float>>(delta);
+                for (int j = 0; j < vd.Length; j++) vd[j] = Vector.ConditionalSelect(Vector.GreaterThan(va[j], Vector<float>.Zero), vd[j], Vector<float>.Zero);
+                i = vd.Length * Vector<float>.Count;
+            }
+
+            for (; i < n; i++) if (!(a[i] > 0f)) delta[i] = 0f;
         }
 
         /// <summary>delta *= (a &gt; 0 ? 1 : 0.01).</summary>

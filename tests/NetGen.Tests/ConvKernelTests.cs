@@ -63,5 +63,28 @@ namespace NetGen.Tests
                 Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f * (1 + Math.Abs(expected[i])), $"[{i}]: direct {expected[i]}, im2col {actual[i]}");
             }
         }
+
+        [Theory]
+        [InlineData(3, 8, 8)]
+        [InlineData(2, 5, 7)] // odd sizes: the last row and column are not read
+        public void The_2x2_max_pool_kernel_equals_the_general_one_with_ties_and_NaN(int planes, int h, int w)
+        {
+            var random = new Random(planes * 10 + h);
+            // values from a small set, so windows tie; a few NaN
+            var x = Enumerable.Range(0, planes * h * w).Select(i => i % 17 == 5 ? float.NaN : (float)random.Next(3)).ToArray();
+            var g = new PoolGeometry(planes, (1, h, w), (1, h / 2, w / 2), (1, 2, 2), (1, 2, 2), (0, 0, 0));
+            var general = new float[planes * (h / 2) * (w / 2)];
+            var fast = new float[general.Length];
+            Kernels.MaxPoolForward(g, x, general);
+            Kernels.MaxPool2x2Forward(x, fast, planes, h, w);
+            Assert.Equal(general, fast);
+
+            var dy = Enumerable.Range(0, general.Length).Select(_ => (float)random.NextDouble()).ToArray();
+            var dxGeneral = Enumerable.Repeat(7f, x.Length).ToArray();
+            var dxFast = Enumerable.Repeat(-3f, x.Length).ToArray(); // both overwrite dx
+            Kernels.MaxPoolBackward(g, x, dy, dxGeneral);
+            Kernels.MaxPool2x2Backward(x, dy, dxFast, planes, h, w);
+            Assert.Equal(dxGeneral, dxFast);
+        }
     }
 }

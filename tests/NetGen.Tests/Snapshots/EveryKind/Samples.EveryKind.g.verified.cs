@@ -71,11 +71,6 @@ namespace Samples
             channels: 4, input: (1, 16, 16), output: (1, 8, 8),
             kernel: (1, 2, 2), stride: (1, 2, 2), padding: (0, 0, 0));
 
-        // maxpool7: MaxPool(2), (4, 8, 8) -> (4, 4, 4)
-        private static readonly global::NetGen.PoolGeometry Maxpool7Geometry = new global::NetGen.PoolGeometry(
-            channels: 4, input: (1, 8, 8), output: (1, 4, 4),
-            kernel: (1, 2, 2), stride: (1, 2, 2), padding: (0, 0, 0));
-
         // Inference storage, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
         private static float[]? t_blocks; // batched: every layer's outputs as [batch, size] blocks
@@ -299,9 +294,9 @@ namespace Samples
             // add6: Add("conv"), from avgpool5, conv, (4, 8, 8) -> (4, 8, 8)
             global::System.Span<float> add6Out = h.Slice(2048, 256);
             global::NetGen.Kernels.Sum(avgpool5Out, convOut, add6Out);
-            // maxpool7: MaxPool(2), (4, 8, 8) -> (4, 4, 4)
+            // maxpool7: MaxPool(2), (4, 8, 8) -> (4, 4, 4), 2x2 windows over all channel planes
             global::System.Span<float> maxpool7Out = h.Slice(2304, 64);
-            global::NetGen.Kernels.MaxPoolForward(in Maxpool7Geometry, add6Out, maxpool7Out);
+            global::NetGen.Kernels.MaxPool2x2Forward(add6Out, maxpool7Out, 4, 8, 8);
             // gaussiannoise8: GaussianNoise(0.1), (4, 4, 4) -> (4, 4, 4)
             global::System.Span<float> gaussiannoise8Out = h.Slice(2368, 64);
             if (training) global::NetGen.Kernels.GaussianNoise(maxpool7Out, gaussiannoise8Out, 0.1f, Randomness);
@@ -398,12 +393,9 @@ namespace Samples
             // add6: Add("conv"), from avgpool5, conv, (4, 8, 8) -> (4, 8, 8)
             global::System.Span<float> add6Out = a.Slice(batch * 2048, batch * 256);
             global::NetGen.Kernels.Sum(avgpool5Out, convOut, add6Out);
-            // maxpool7: MaxPool(2), (4, 8, 8) -> (4, 4, 4)
+            // maxpool7: MaxPool(2), (4, 8, 8) -> (4, 4, 4), 2x2 windows over all channel planes
             global::System.Span<float> maxpool7Out = a.Slice(batch * 2304, batch * 64);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.MaxPoolForward(in Maxpool7Geometry, add6Out.Slice(n * 256, 256), maxpool7Out.Slice(n * 64, 64));
-            }
+            global::NetGen.Kernels.MaxPool2x2Forward(add6Out, maxpool7Out, batch * 4, 8, 8);
             // gaussiannoise8: GaussianNoise(0.1), (4, 4, 4) -> (4, 4, 4)
             global::System.Span<float> gaussiannoise8Out = a.Slice(batch * 2368, batch * 64);
             if (training) global::NetGen.Kernels.GaussianNoise(maxpool7Out, gaussiannoise8Out, 0.1f, Randomness);
@@ -514,13 +506,10 @@ namespace Samples
             // gaussiannoise8: GaussianNoise(0.1), (4, 4, 4) -> (4, 4, 4)
             global::System.Span<float> maxpool7Delta = d.Slice(batch * 2304, batch * 64);
             gaussiannoise8Delta.CopyTo(maxpool7Delta);
-            // maxpool7: MaxPool(2), (4, 8, 8) -> (4, 4, 4)
+            // maxpool7: MaxPool(2), (4, 8, 8) -> (4, 4, 4), 2x2 windows over all channel planes
             global::System.Span<float> add6Delta = d.Slice(batch * 2048, batch * 256);
             global::System.ReadOnlySpan<float> add6Out = a.Slice(batch * 2048, batch * 256);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.MaxPoolBackward(in Maxpool7Geometry, add6Out.Slice(n * 256, 256), maxpool7Delta.Slice(n * 64, 64), add6Delta.Slice(n * 256, 256));
-            }
+            global::NetGen.Kernels.MaxPool2x2Backward(add6Out, maxpool7Delta, add6Delta, batch * 4, 8, 8);
             // add6: Add("conv"), from avgpool5, conv, (4, 8, 8) -> (4, 8, 8)
             global::System.Span<float> avgpool5Delta = d.Slice(batch * 1792, batch * 256);
             global::System.Span<float> convDelta = d.Slice(0, batch * 256);

@@ -47,21 +47,11 @@ namespace Samples
             input: (1, 28, 28), output: (1, 28, 28),
             kernel: (1, 5, 5), stride: (1, 1, 1), padding: (0, 2, 2), dilation: (1, 1, 1));
 
-        // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14)
-        private static readonly global::NetGen.PoolGeometry Maxpool2Geometry = new global::NetGen.PoolGeometry(
-            channels: 6, input: (1, 28, 28), output: (1, 14, 14),
-            kernel: (1, 2, 2), stride: (1, 2, 2), padding: (0, 0, 0));
-
         // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10)
         private static readonly global::NetGen.ConvGeometry Conv3Geometry = new global::NetGen.ConvGeometry(
             channels: 6, filters: 16,
             input: (1, 14, 14), output: (1, 10, 10),
             kernel: (1, 5, 5), stride: (1, 1, 1), padding: (0, 0, 0), dilation: (1, 1, 1));
-
-        // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5)
-        private static readonly global::NetGen.PoolGeometry Maxpool4Geometry = new global::NetGen.PoolGeometry(
-            channels: 16, input: (1, 10, 10), output: (1, 5, 5),
-            kernel: (1, 2, 2), stride: (1, 2, 2), padding: (0, 0, 0));
 
         // Inference storage, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
@@ -244,16 +234,16 @@ namespace Samples
             global::System.Span<float> conv1Out = h.Slice(0, 4704);
             global::NetGen.Kernels.ConvForwardColumns(in Conv1Geometry, p.Slice(0, 150), p.Slice(150, 6), x, conv1Out, columns);
             global::NetGen.Kernels.ReLU(conv1Out);
-            // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14)
+            // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
             global::System.Span<float> maxpool2Out = h.Slice(4704, 1176);
-            global::NetGen.Kernels.MaxPoolForward(in Maxpool2Geometry, conv1Out, maxpool2Out);
+            global::NetGen.Kernels.MaxPool2x2Forward(conv1Out, maxpool2Out, 6, 28, 28);
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), im2col, 150x100 columns
             global::System.Span<float> conv3Out = h.Slice(5880, 1600);
             global::NetGen.Kernels.ConvForwardColumns(in Conv3Geometry, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out, conv3Out, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
-            // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5)
+            // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5), 2x2 windows over all channel planes
             global::System.Span<float> maxpool4Out = h.Slice(7480, 400);
-            global::NetGen.Kernels.MaxPoolForward(in Maxpool4Geometry, conv3Out, maxpool4Out);
+            global::NetGen.Kernels.MaxPool2x2Forward(conv3Out, maxpool4Out, 16, 10, 10);
             // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
             global::System.Span<float> dense5Out = h.Slice(7880, 120);
             global::NetGen.Kernels.DenseForward(p.Slice(2572, 48000), p.Slice(50572, 120), maxpool4Out, dense5Out, 400, 120);
@@ -293,12 +283,9 @@ namespace Samples
                 global::NetGen.Kernels.ConvForwardColumns(in Conv1Geometry, p.Slice(0, 150), p.Slice(150, 6), inputs.Slice(n * 784, 784), conv1Out.Slice(n * 4704, 4704), columns);
             }
             global::NetGen.Kernels.ReLU(conv1Out);
-            // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14)
+            // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
             global::System.Span<float> maxpool2Out = a.Slice(batch * 4704, batch * 1176);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.MaxPoolForward(in Maxpool2Geometry, conv1Out.Slice(n * 4704, 4704), maxpool2Out.Slice(n * 1176, 1176));
-            }
+            global::NetGen.Kernels.MaxPool2x2Forward(conv1Out, maxpool2Out, batch * 6, 28, 28);
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), im2col, 150x100 columns
             global::System.Span<float> conv3Out = a.Slice(batch * 5880, batch * 1600);
             for (int n = 0; n < batch; n++)
@@ -306,12 +293,9 @@ namespace Samples
                 global::NetGen.Kernels.ConvForwardColumns(in Conv3Geometry, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out.Slice(n * 1176, 1176), conv3Out.Slice(n * 1600, 1600), columns);
             }
             global::NetGen.Kernels.ReLU(conv3Out);
-            // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5)
+            // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5), 2x2 windows over all channel planes
             global::System.Span<float> maxpool4Out = a.Slice(batch * 7480, batch * 400);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.MaxPoolForward(in Maxpool4Geometry, conv3Out.Slice(n * 1600, 1600), maxpool4Out.Slice(n * 400, 400));
-            }
+            global::NetGen.Kernels.MaxPool2x2Forward(conv3Out, maxpool4Out, batch * 16, 10, 10);
             // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
             global::System.Span<float> dense5Out = a.Slice(batch * 7880, batch * 120);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(2572, 48000), p.Slice(50572, 120), maxpool4Out, dense5Out, batch, 400, 120);
@@ -356,13 +340,10 @@ namespace Samples
             global::System.ReadOnlySpan<float> maxpool4Out = a.Slice(batch * 7480, batch * 400);
             global::NetGen.Kernels.ReLUBackward(dense5Out, dense5Delta);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(2572, 48000), maxpool4Out, dense5Delta, g.Slice(2572, 48000), g.Slice(50572, 120), maxpool4Delta, batch, 400, 120);
-            // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5)
+            // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5), 2x2 windows over all channel planes
             global::System.Span<float> conv3Delta = d.Slice(batch * 5880, batch * 1600);
             global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * 5880, batch * 1600);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.MaxPoolBackward(in Maxpool4Geometry, conv3Out.Slice(n * 1600, 1600), maxpool4Delta.Slice(n * 400, 400), conv3Delta.Slice(n * 1600, 1600));
-            }
+            global::NetGen.Kernels.MaxPool2x2Backward(conv3Out, maxpool4Delta, conv3Delta, batch * 16, 10, 10);
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), im2col, 150x100 columns
             global::System.Span<float> maxpool2Delta = d.Slice(batch * 4704, batch * 1176);
             global::System.ReadOnlySpan<float> maxpool2Out = a.Slice(batch * 4704, batch * 1176);
@@ -373,13 +354,10 @@ namespace Samples
                 global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 1600, 1600), g.Slice(2556, 16), 100);
                 global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(156, 2400), conv3Delta.Slice(n * 1600, 1600), maxpool2Delta.Slice(n * 1176, 1176), columns);
             }
-            // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14)
+            // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
             global::System.Span<float> conv1Delta = d.Slice(0, batch * 4704);
             global::System.ReadOnlySpan<float> conv1Out = a.Slice(0, batch * 4704);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.MaxPoolBackward(in Maxpool2Geometry, conv1Out.Slice(n * 4704, 4704), maxpool2Delta.Slice(n * 1176, 1176), conv1Delta.Slice(n * 4704, 4704));
-            }
+            global::NetGen.Kernels.MaxPool2x2Backward(conv1Out, maxpool2Delta, conv1Delta, batch * 6, 28, 28);
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), im2col, 25x784 columns
             for (int n = 0; n < batch; n++)
             {

@@ -62,21 +62,11 @@ namespace Samples
             input: (1, 32, 32), output: (1, 32, 32),
             kernel: (1, 3, 3), stride: (1, 1, 1), padding: (0, 1, 1), dilation: (1, 1, 1));
 
-        // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16)
-        private static readonly global::NetGen.PoolGeometry TrunkGeometry = new global::NetGen.PoolGeometry(
-            channels: 16, input: (1, 32, 32), output: (1, 16, 16),
-            kernel: (1, 2, 2), stride: (1, 2, 2), padding: (0, 0, 0));
-
         // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32)
         private static readonly global::NetGen.ConvGeometry Conv6Geometry = new global::NetGen.ConvGeometry(
             channels: 16, filters: 8,
             input: (1, 32, 32), output: (1, 32, 32),
             kernel: (1, 1, 1), stride: (1, 1, 1), padding: (0, 0, 0), dilation: (1, 1, 1));
-
-        // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16)
-        private static readonly global::NetGen.PoolGeometry Maxpool7Geometry = new global::NetGen.PoolGeometry(
-            channels: 8, input: (1, 32, 32), output: (1, 16, 16),
-            kernel: (1, 2, 2), stride: (1, 2, 2), padding: (0, 0, 0));
 
         // Inference storage, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
@@ -275,15 +265,15 @@ namespace Samples
             global::System.Span<float> add4Out = h.Slice(49152, 16384);
             global::NetGen.Kernels.Sum(conv3Out, stemOut, add4Out);
             global::NetGen.Kernels.ReLU(add4Out);
-            // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16)
+            // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> trunkOut = h.Slice(65536, 4096);
-            global::NetGen.Kernels.MaxPoolForward(in TrunkGeometry, add4Out, trunkOut);
+            global::NetGen.Kernels.MaxPool2x2Forward(add4Out, trunkOut, 16, 32, 32);
             // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), im2col, 16x1024 columns
             global::System.Span<float> conv6Out = h.Slice(69632, 8192);
             global::NetGen.Kernels.ConvForwardColumns(in Conv6Geometry, p.Slice(5088, 128), p.Slice(5216, 8), stemOut, conv6Out, columns);
-            // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16)
+            // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> maxpool7Out = h.Slice(77824, 2048);
-            global::NetGen.Kernels.MaxPoolForward(in Maxpool7Geometry, conv6Out, maxpool7Out);
+            global::NetGen.Kernels.MaxPool2x2Forward(conv6Out, maxpool7Out, 8, 32, 32);
             // concat8: Concat("trunk"), from maxpool7, trunk, (8, 16, 16) -> (24, 16, 16)
             global::System.Span<float> concat8Out = h.Slice(79872, 6144);
             maxpool7Out.CopyTo(concat8Out.Slice(0, 2048));
@@ -340,24 +330,18 @@ namespace Samples
             global::System.Span<float> add4Out = a.Slice(batch * 49152, batch * 16384);
             global::NetGen.Kernels.Sum(conv3Out, stemOut, add4Out);
             global::NetGen.Kernels.ReLU(add4Out);
-            // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16)
+            // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> trunkOut = a.Slice(batch * 65536, batch * 4096);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.MaxPoolForward(in TrunkGeometry, add4Out.Slice(n * 16384, 16384), trunkOut.Slice(n * 4096, 4096));
-            }
+            global::NetGen.Kernels.MaxPool2x2Forward(add4Out, trunkOut, batch * 16, 32, 32);
             // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), im2col, 16x1024 columns
             global::System.Span<float> conv6Out = a.Slice(batch * 69632, batch * 8192);
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.ConvForwardColumns(in Conv6Geometry, p.Slice(5088, 128), p.Slice(5216, 8), stemOut.Slice(n * 16384, 16384), conv6Out.Slice(n * 8192, 8192), columns);
             }
-            // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16)
+            // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> maxpool7Out = a.Slice(batch * 77824, batch * 2048);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.MaxPoolForward(in Maxpool7Geometry, conv6Out.Slice(n * 8192, 8192), maxpool7Out.Slice(n * 2048, 2048));
-            }
+            global::NetGen.Kernels.MaxPool2x2Forward(conv6Out, maxpool7Out, batch * 8, 32, 32);
             // concat8: Concat("trunk"), from maxpool7, trunk, (8, 16, 16) -> (24, 16, 16)
             global::System.Span<float> concat8Out = a.Slice(batch * 79872, batch * 6144);
             for (int n = 0; n < batch; n++)
@@ -413,13 +397,10 @@ namespace Samples
                 concat8Delta.Slice(n * 6144, 6144).Slice(2048, 4096).CopyTo(trunkDeltaFromConcat8.Slice(n * 4096, 4096));
             }
             global::NetGen.Kernels.Axpy(1f, trunkDeltaFromConcat8, trunkDelta); // trunk is read by several layers: their deltas add up
-            // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16)
+            // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> conv6Delta = d.Slice(batch * 69632, batch * 8192);
             global::System.ReadOnlySpan<float> conv6Out = a.Slice(batch * 69632, batch * 8192);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.MaxPoolBackward(in Maxpool7Geometry, conv6Out.Slice(n * 8192, 8192), maxpool7Delta.Slice(n * 2048, 2048), conv6Delta.Slice(n * 8192, 8192));
-            }
+            global::NetGen.Kernels.MaxPool2x2Backward(conv6Out, maxpool7Delta, conv6Delta, batch * 8, 32, 32);
             // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), im2col, 16x1024 columns
             global::System.Span<float> stemDelta = d.Slice(0, batch * 16384);
             global::System.ReadOnlySpan<float> stemOut = a.Slice(0, batch * 16384);
@@ -429,13 +410,10 @@ namespace Samples
                 global::NetGen.Kernels.ChannelBiasGradient(conv6Delta.Slice(n * 8192, 8192), g.Slice(5216, 8), 1024);
                 global::NetGen.Kernels.ConvBackwardInputColumns(in Conv6Geometry, p.Slice(5088, 128), conv6Delta.Slice(n * 8192, 8192), stemDelta.Slice(n * 16384, 16384), columns);
             }
-            // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16)
+            // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> add4Delta = d.Slice(batch * 49152, batch * 16384);
             global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * 49152, batch * 16384);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.MaxPoolBackward(in TrunkGeometry, add4Out.Slice(n * 16384, 16384), trunkDelta.Slice(n * 4096, 4096), add4Delta.Slice(n * 16384, 16384));
-            }
+            global::NetGen.Kernels.MaxPool2x2Backward(add4Out, trunkDelta, add4Delta, batch * 16, 32, 32);
             // add4: Add("stem", ReLU), from conv3, stem, (16, 32, 32) -> (16, 32, 32)
             global::System.Span<float> conv3Delta = d.Slice(batch * 32768, batch * 16384);
             global::System.Span<float> stemDeltaFromAdd4 = t.Slice(0, batch * 16384); // add4's share of stem's delta

@@ -59,11 +59,6 @@ namespace Samples
             input: (1, 8, 8), output: (1, 8, 8),
             kernel: (1, 3, 3), stride: (1, 1, 1), padding: (0, 1, 1), dilation: (1, 1, 1));
 
-        // maxpool5: MaxPool(2), (8, 8, 8) -> (8, 4, 4)
-        private static readonly global::NetGen.PoolGeometry Maxpool5Geometry = new global::NetGen.PoolGeometry(
-            channels: 8, input: (1, 8, 8), output: (1, 4, 4),
-            kernel: (1, 2, 2), stride: (1, 2, 2), padding: (0, 0, 0));
-
         // Inference storage, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
         private static float[]? t_blocks; // batched: every layer's outputs as [batch, size] blocks
@@ -253,9 +248,9 @@ namespace Samples
             global::System.Span<float> add4Out = h.Slice(1536, 512);
             global::NetGen.Kernels.Sum(conv3Out, stemOut, add4Out);
             global::NetGen.Kernels.ReLU(add4Out);
-            // maxpool5: MaxPool(2), (8, 8, 8) -> (8, 4, 4)
+            // maxpool5: MaxPool(2), (8, 8, 8) -> (8, 4, 4), 2x2 windows over all channel planes
             global::System.Span<float> maxpool5Out = h.Slice(2048, 128);
-            global::NetGen.Kernels.MaxPoolForward(in Maxpool5Geometry, add4Out, maxpool5Out);
+            global::NetGen.Kernels.MaxPool2x2Forward(add4Out, maxpool5Out, 8, 8, 8);
             // dense6: Dense(10, Softmax), (8, 4, 4) -> (10) (output)
             global::System.Span<float> dense6Out = y;
             global::NetGen.Kernels.DenseForward(p.Slice(1248, 1280), p.Slice(2528, 10), maxpool5Out, dense6Out, 128, 10);
@@ -305,12 +300,9 @@ namespace Samples
             global::System.Span<float> add4Out = a.Slice(batch * 1536, batch * 512);
             global::NetGen.Kernels.Sum(conv3Out, stemOut, add4Out);
             global::NetGen.Kernels.ReLU(add4Out);
-            // maxpool5: MaxPool(2), (8, 8, 8) -> (8, 4, 4)
+            // maxpool5: MaxPool(2), (8, 8, 8) -> (8, 4, 4), 2x2 windows over all channel planes
             global::System.Span<float> maxpool5Out = a.Slice(batch * 2048, batch * 128);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.MaxPoolForward(in Maxpool5Geometry, add4Out.Slice(n * 512, 512), maxpool5Out.Slice(n * 128, 128));
-            }
+            global::NetGen.Kernels.MaxPool2x2Forward(add4Out, maxpool5Out, batch * 8, 8, 8);
             // dense6: Dense(10, Softmax), (8, 4, 4) -> (10) (output)
             global::System.Span<float> dense6Out = a.Slice(batch * 2176, batch * 10);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(1248, 1280), p.Slice(2528, 10), maxpool5Out, dense6Out, batch, 128, 10);
@@ -338,13 +330,10 @@ namespace Samples
             global::System.Span<float> dense6Delta = d.Slice(batch * 2176, batch * 10);
             global::System.ReadOnlySpan<float> maxpool5Out = a.Slice(batch * 2048, batch * 128);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(1248, 1280), maxpool5Out, dense6Delta, g.Slice(1248, 1280), g.Slice(2528, 10), maxpool5Delta, batch, 128, 10);
-            // maxpool5: MaxPool(2), (8, 8, 8) -> (8, 4, 4)
+            // maxpool5: MaxPool(2), (8, 8, 8) -> (8, 4, 4), 2x2 windows over all channel planes
             global::System.Span<float> add4Delta = d.Slice(batch * 1536, batch * 512);
             global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * 1536, batch * 512);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.MaxPoolBackward(in Maxpool5Geometry, add4Out.Slice(n * 512, 512), maxpool5Delta.Slice(n * 128, 128), add4Delta.Slice(n * 512, 512));
-            }
+            global::NetGen.Kernels.MaxPool2x2Backward(add4Out, maxpool5Delta, add4Delta, batch * 8, 8, 8);
             // add4: Add("stem", ReLU), from conv3, stem, (8, 8, 8) -> (8, 8, 8)
             global::System.Span<float> conv3Delta = d.Slice(batch * 1024, batch * 512);
             global::System.Span<float> stemDelta = d.Slice(0, batch * 512);
