@@ -6,8 +6,9 @@ namespace NetGen
     {
         // Max pooling with non-overlapping 2x2 windows and no padding, the common case the emitter selects from the
         // constant shapes: whole batches at once (the samples' channels are consecutive H x W planes), without the general
-        // kernel's bounds checks. The same semantics as MaxPoolForward/MaxPoolBackward: the first maximum in scan order
-        // wins ties, and a NaN wins, as PyTorch's max_pool2d.
+        // kernel's bounds checks. The same semantics as MaxPoolForward/MaxPoolBackward, as PyTorch's max_pool2d: a NaN
+        // propagates, and the backward pass sends the delta to the first maximum in scan order. The forward pass takes the
+        // maximum branch-free (MathF.Max), which picks the same value (of two zeros, +0).
 
         /// <summary>y = the maximum of each 2x2 window of <paramref name="planes"/> planes of <paramref name="height"/> x <paramref name="width"/> values (outputs floor(h/2) x floor(w/2)).</summary>
         public static void MaxPool2x2Forward(ReadOnlySpan<float> x, Span<float> y, int planes, int height, int width)
@@ -24,7 +25,7 @@ namespace NetGen
                     var line = output.Slice(r * ow, ow);
                     for (int q = 0; q < ow; q++)
                     {
-                        line[q] = Max(top[2 * q], top[2 * q + 1], bottom[2 * q], bottom[2 * q + 1]);
+                        line[q] = MathF.Max(MathF.Max(top[2 * q], top[2 * q + 1]), MathF.Max(bottom[2 * q], bottom[2 * q + 1]));
                     }
                 }
             }
@@ -76,18 +77,6 @@ namespace NetGen
 
             if (d > max || float.IsNaN(d)) return 3;
             return best;
-        }
-
-        /// <summary>The maximum of a window's four values with <see cref="Window"/>'s rules.</summary>
-        private static float Max(float a, float b, float c, float d)
-        {
-            switch (Window(a, b, c, d))
-            {
-                case 0: return a;
-                case 1: return b;
-                case 2: return c;
-                default: return d;
-            }
         }
     }
 }
