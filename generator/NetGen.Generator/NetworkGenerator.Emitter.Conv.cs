@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using NetGen.Generator.Model;
 
@@ -21,7 +22,34 @@ namespace NetGen.Generator
                 /// <summary>Whether the convolution runs as im2col + matrix products.</summary>
                 protected bool UsesColumns(LayerPlan layer) => ColumnsLength(layer) <= MaxColumns;
 
-                public override long Columns(LayerPlan layer) => UsesColumns(layer) ? ColumnsLength(layer) : 0;
+                public override long Columns(LayerPlan layer) => Math.Max(UsesColumns(layer) ? ColumnsLength(layer) : 0, Implicit(layer) ? ImplicitLength(layer) : 0);
+
+                /// <summary>
+                /// Whether the forward pass runs as one matrix product over shifted rows of the padded input (every stride 1):
+                /// no im2col copy. The runtime's Kernels.ImplicitConvScratchLength computes the same scratch and checks it.
+                /// </summary>
+                protected virtual bool Implicit(LayerPlan layer) => layer.Window!.Stride.All(s => s == 1);
+
+                /// <summary>The padded input (with slack for the last shifted row) and the output on the padded grid.</summary>
+                private static long ImplicitLength(LayerPlan layer)
+                {
+                    var win = layer.Window!;
+                    int rank = win.Kernel.Count;
+                    long plane = 1, extended = 0, lastRow = 0, rowLength = 1;
+                    var padded = new long[rank];
+                    for (int a = rank - 1; a >= 0; a--)
+                    {
+                        padded[a] = layer.InShape[a + 1] + 2L * win.Padding[a];
+                        extended += (layer.OutShape[a + 1] - 1) * rowLength; // the last kept output, on the padded grid
+                        lastRow += (win.Kernel[a] - 1L) * win.Dilation[a] * rowLength;
+                        rowLength *= padded[a];
+                    }
+
+                    plane = rowLength;
+                    extended += 1;
+                    lastRow += (layer.InShape[0] - 1) * plane;
+                    return Math.Max(layer.InShape[0] * plane, lastRow + extended) + layer.OutShape[0] * extended;
+                }
 
                 /// <summary>Whether this emitter transposes: its geometry is that of the convolution from its output back to its input.</summary>
                 protected virtual bool Transposed => false;
@@ -48,9 +76,10 @@ namespace NetGen.Generator
                 /// <summary>"im2col, 25x784 columns" or "direct loops".</summary>
                 public override string Strategy(LayerPlan layer)
                 {
-                    if (!UsesColumns(layer)) return ", direct loops";
+                    string forward = Implicit(layer) ? ", forward: one matrix product over shifted input rows" : "";
+                    if (!UsesColumns(layer)) return forward + ", direct loops";
                     long positions = Positions(layer);
-                    return ", im2col, " + Lit((int)(ColumnsLength(layer) / positions)) + "x" + Lit((int)positions) + " columns";
+                    return forward + ", im2col, " + Lit((int)(ColumnsLength(layer) / positions)) + "x" + Lit((int)positions) + " columns";
                 }
 
                 protected string Suffix(LayerPlan layer) => UsesColumns(layer) ? "Columns" : "";
@@ -61,6 +90,12 @@ namespace NetGen.Generator
 
                 protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io)
                 {
+                    if (Implicit(layer))
+                    {
+                        w.Line(Kernels + ".ConvForwardImplicit(" + Geometry(layer) + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + io.Input + ", " + io.Output + ", columns);");
+                        return;
+                    }
+
                     w.Line(Kernels + ".ConvForward" + Suffix(layer) + "(" + Geometry(layer) + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + io.Input + ", " + io.Output + Scratch(layer) + ");");
                 }
 
@@ -92,6 +127,9 @@ namespace NetGen.Generator
                 public static new readonly ConvTransposeEmitter Instance = new ConvTransposeEmitter();
 
                 protected override bool Transposed => true;
+
+                /// <summary>A transposed convolution's forward pass is a convolution's input gradient: no shifted-rows product.</summary>
+                protected override bool Implicit(LayerPlan layer) => false;
 
                 protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io)
                 {

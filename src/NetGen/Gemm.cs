@@ -78,18 +78,74 @@ namespace NetGen
             CheckLength(a, transA ? (long)(k - 1) * lda + m : (long)(m - 1) * lda + k, "a");
             CheckLength(b, transB ? (long)(n - 1) * ldb + k : (long)(k - 1) * ldb + n, "b");
             CheckLength(c, (long)(m - 1) * ldc + n, "c");
+            if (transB)
+            {
+                Run(transA, true, m, n, k, a, lda, b, ldb, default, c, ldc, accumulate);
+                return;
+            }
+
+            var rows = RowOffsets(k);
+            for (int p = 0; p < k; p++) rows[p] = p * ldb;
+            Run(transA, false, m, n, k, a, lda, b, ldb, rows.AsSpan(0, k), c, ldc, accumulate);
+        }
+
+        /// <summary>
+        /// C (m x n) = op(A) B (+ C), where row p of B starts at b[bRows[p]] and holds its n values contiguously: an
+        /// implicit matrix, such as a convolution's shifted input rows, that is never copied.
+        /// </summary>
+        internal static void MultiplyRows(bool transA, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, ReadOnlySpan<int> bRows, Span<float> c, int ldc, bool accumulate)
+        {
+            if (m <= 0 || n <= 0 || k <= 0) throw new ArgumentException("Expected m, n and k >= 1.");
+            for (int p = 0; p < k; p++)
+            {
+                if (bRows[p] < 0 || bRows[p] + (long)n > b.Length) throw new ArgumentException($"Expected row {p} of b inside b, but it starts at {bRows[p]} of {b.Length}.", nameof(bRows));
+            }
+
+            CheckLength(c, (long)(m - 1) * ldc + n, "c");
+            Run(transA, false, m, n, k, a, lda, b, 0, bRows, c, ldc, accumulate);
+        }
+
+        private static void Run(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> bRows, Span<float> c, int ldc, bool accumulate)
+        {
             switch (Effective)
             {
                 case VectorPath.Vector512:
-                    Tiles(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, mr: 8, nr: 32);
+                    Tiles(transA, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr: 8, nr: 32);
                     break;
                 case VectorPath.Vector256:
-                    Tiles(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, mr: 6, nr: 16);
+                    Tiles(transA, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr: 6, nr: 16);
                     break;
                 default:
-                    Scalar(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+                    Scalar(transA, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate);
                     break;
             }
+        }
+
+        [ThreadStatic]
+        private static int[]? t_rows;
+
+        [ThreadStatic]
+        private static int[]? t_packedRows;
+
+        private static int[] RowOffsets(int k)
+        {
+            var rows = t_rows;
+            if (rows is null || rows.Length < k) t_rows = rows = new int[Math.Max(k, 1024)];
+            return rows;
+        }
+
+        /// <summary>Offsets p * nr of a packed panel's rows.</summary>
+        private static ReadOnlySpan<int> PackedRows(int k, int nr)
+        {
+            var rows = t_packedRows;
+            if (rows is null || rows.Length < k || rows.Length < 2 || rows[1] != nr)
+            {
+                rows = new int[Math.Max(k, rows?.Length ?? 0)];
+                for (int p = 0; p < rows.Length; p++) rows[p] = p * nr;
+                t_packedRows = rows;
+            }
+
+            return rows.AsSpan(0, k);
         }
 
         private static void CheckLength(ReadOnlySpan<float> span, long needed, string name)
@@ -98,7 +154,7 @@ namespace NetGen
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tiles(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate, int mr, int nr)
+        private static void Tiles(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> bRows, Span<float> c, int ldc, bool accumulate, int mr, int nr)
         {
             nint rowStride = transA ? 1 : lda, stepStride = transA ? lda : 1; // A[i, p] = a[i rowStride + p stepStride]
             ref float a0 = ref MemoryMarshal.GetReference(a);
@@ -109,18 +165,20 @@ namespace NetGen
             {
                 int cols = Math.Min(nr, n - j);
                 ref float panel = ref b0;
-                nint panelStride;
+                ReadOnlySpan<int> panelRows;
                 if (!transB && cols == nr)
                 {
                     panel = ref Unsafe.Add(ref b0, j); // B's rows hold the panel's columns contiguously
-                    panelStride = ldb;
+                    panelRows = bRows;
                 }
                 else
                 {
-                    var packed = Pack(transB, k, b, ldb, j, cols, nr);
+                    var packed = Pack(transB, k, b, ldb, bRows, j, cols, nr);
                     panel = ref MemoryMarshal.GetArrayDataReference(packed);
-                    panelStride = nr;
+                    panelRows = PackedRows(k, nr);
                 }
+
+                ref int rowOffsets = ref MemoryMarshal.GetReference(panelRows);
 
                 for (int i = 0; i < m; i += mr)
                 {
@@ -131,11 +189,11 @@ namespace NetGen
                     ref float target = ref whole ? ref ci : ref MemoryMarshal.GetReference(tile);
                     if (mr == 8)
                     {
-                        Kernel8x32(k, ref ai, rowStride, stepStride, rows, ref panel, panelStride, ref target, whole ? ldc : nr, whole && accumulate);
+                        Kernel8x32(k, ref ai, rowStride, stepStride, rows, ref panel, ref rowOffsets, ref target, whole ? ldc : nr, whole && accumulate);
                     }
                     else
                     {
-                        Kernel6x16(k, ref ai, rowStride, stepStride, rows, ref panel, panelStride, ref target, whole ? ldc : nr, whole && accumulate);
+                        Kernel6x16(k, ref ai, rowStride, stepStride, rows, ref panel, ref rowOffsets, ref target, whole ? ldc : nr, whole && accumulate);
                     }
 
                     if (whole) continue;
@@ -157,7 +215,7 @@ namespace NetGen
         }
 
         /// <summary>Copies columns [j, j + cols) of op(B) into a k x nr panel, zero-padded on the right.</summary>
-        private static float[] Pack(bool transB, int k, ReadOnlySpan<float> b, int ldb, int j, int cols, int nr)
+        private static float[] Pack(bool transB, int k, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> bRows, int j, int cols, int nr)
         {
             int length = k * nr;
             var panel = t_panel;
@@ -171,7 +229,7 @@ namespace NetGen
                 }
                 else
                 {
-                    b.Slice(p * ldb + j, cols).CopyTo(row);
+                    b.Slice(bRows[p] + j, cols).CopyTo(row);
                 }
 
                 row.Slice(cols).Clear();
@@ -185,7 +243,7 @@ namespace NetGen
         /// <paramref name="rows"/> repeat the last valid row and are not stored.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Kernel8x32(int k, ref float a, nint rowStride, nint stepStride, int rows, ref float b, nint bStride, ref float c, nint ldc, bool accumulate)
+        private static void Kernel8x32(int k, ref float a, nint rowStride, nint stepStride, int rows, ref float b, ref int bRows, ref float c, nint ldc, bool accumulate)
         {
             nint r1 = Math.Min(1, rows - 1) * rowStride, r2 = Math.Min(2, rows - 1) * rowStride, r3 = Math.Min(3, rows - 1) * rowStride;
             nint r4 = Math.Min(4, rows - 1) * rowStride, r5 = Math.Min(5, rows - 1) * rowStride, r6 = Math.Min(6, rows - 1) * rowStride, r7 = Math.Min(7, rows - 1) * rowStride;
@@ -193,7 +251,7 @@ namespace NetGen
             Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
             for (int p = 0; p < k; p++)
             {
-                ref float bp = ref Unsafe.Add(ref b, p * bStride);
+                ref float bp = ref Unsafe.Add(ref b, Unsafe.Add(ref bRows, p));
                 var b0 = Vector512.LoadUnsafe(ref bp);
                 var b1 = Vector512.LoadUnsafe(ref bp, 16);
                 ref float ap = ref Unsafe.Add(ref a, p * stepStride);
@@ -249,7 +307,7 @@ namespace NetGen
 
         /// <summary>A 6 x 16 tile of 256-bit accumulators, as <see cref="Kernel8x32"/> for processors without AVX-512.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Kernel6x16(int k, ref float a, nint rowStride, nint stepStride, int rows, ref float b, nint bStride, ref float c, nint ldc, bool accumulate)
+        private static void Kernel6x16(int k, ref float a, nint rowStride, nint stepStride, int rows, ref float b, ref int bRows, ref float c, nint ldc, bool accumulate)
         {
             nint r1 = Math.Min(1, rows - 1) * rowStride, r2 = Math.Min(2, rows - 1) * rowStride, r3 = Math.Min(3, rows - 1) * rowStride;
             nint r4 = Math.Min(4, rows - 1) * rowStride, r5 = Math.Min(5, rows - 1) * rowStride;
@@ -257,7 +315,7 @@ namespace NetGen
             Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
             for (int p = 0; p < k; p++)
             {
-                ref float bp = ref Unsafe.Add(ref b, p * bStride);
+                ref float bp = ref Unsafe.Add(ref b, Unsafe.Add(ref bRows, p));
                 var b0 = Vector256.LoadUnsafe(ref bp);
                 var b1 = Vector256.LoadUnsafe(ref bp, 8);
                 ref float ap = ref Unsafe.Add(ref a, p * stepStride);
@@ -308,7 +366,7 @@ namespace NetGen
         }
 
         /// <summary>Plain loops, one fused multiply-add per step where the processor has it, in the same order as the tiles.</summary>
-        private static void Scalar(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+        private static void Scalar(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> bRows, Span<float> c, int ldc, bool accumulate)
         {
             for (int i = 0; i < m; i++)
             {
@@ -318,7 +376,7 @@ namespace NetGen
                     for (int p = 0; p < k; p++)
                     {
                         float x = transA ? a[p * lda + i] : a[i * lda + p];
-                        float y = transB ? b[j * ldb + p] : b[p * ldb + j];
+                        float y = transB ? b[j * ldb + p] : b[bRows[p] + j];
                         sum = MathF.FusedMultiplyAdd(x, y, sum);
                     }
 

@@ -17,6 +17,7 @@ namespace NetGen.Tests
             { 3, 4, 9, 7, 3, 2, 1 },
             { 2, 3, 8, 8, 3, 1, 0 },
             { 2, 2, 10, 6, 2, 3, 1 },
+            { 3, 5, 7, 9, 3, 1, 0 },
         };
 
         [Theory]
@@ -40,6 +41,14 @@ namespace NetGen.Tests
                 Kernels.ConvForward(g, weights, bias, x, y1);
                 Kernels.ConvForwardColumns(g, weights, bias, x, y2, columns);
                 AssertClose(y1, y2);
+                if (s == 1)
+                {
+                    // the shifted-rows product over the padded input, with a scratch of exactly the size it asks for
+                    var y3 = new float[g.OutputLength];
+                    Kernels.ConvForwardImplicit(g, weights, bias, x, y3, new float[Kernels.ImplicitConvScratchLength(g)]);
+                    AssertClose(y1, y3);
+                    Assert.Throws<ArgumentException>(() => Kernels.ConvForwardImplicit(g, weights, bias, x, y3, new float[Kernels.ImplicitConvScratchLength(g) - 1]));
+                }
 
                 var dw1 = new float[weights.Length];
                 var dw2 = new float[weights.Length];

@@ -221,13 +221,13 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), im2col, 27x64 columns
+            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, im2col, 27x64 columns
             global::System.Span<float> wideOut = h.Slice(0, 256);
-            global::NetGen.Kernels.ConvForwardColumns(in WideGeometry, p.Slice(0, 108), p.Slice(108, 4), x, wideOut, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(in WideGeometry, p.Slice(0, 108), p.Slice(108, 4), x, wideOut, columns);
             global::NetGen.Kernels.ReLU(wideOut);
-            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), im2col, 3x64 columns
+            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), forward: one matrix product over shifted input rows, im2col, 3x64 columns
             global::System.Span<float> conv2Out = h.Slice(256, 128);
-            global::NetGen.Kernels.ConvForwardColumns(in Conv2Geometry, p.Slice(112, 6), p.Slice(118, 2), x, conv2Out, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(in Conv2Geometry, p.Slice(112, 6), p.Slice(118, 2), x, conv2Out, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
             // concat3: Concat("wide"), from conv2, wide, (2, 8, 8) -> (6, 8, 8)
             global::System.Span<float> concat3Out = h.Slice(384, 384);
@@ -257,18 +257,18 @@ namespace Samples
         private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), im2col, 27x64 columns
+            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, im2col, 27x64 columns
             global::System.Span<float> wideOut = a.Slice(0, batch * 256);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ConvForwardColumns(in WideGeometry, p.Slice(0, 108), p.Slice(108, 4), inputs.Slice(n * 192, 192), wideOut.Slice(n * 256, 256), columns);
+                global::NetGen.Kernels.ConvForwardImplicit(in WideGeometry, p.Slice(0, 108), p.Slice(108, 4), inputs.Slice(n * 192, 192), wideOut.Slice(n * 256, 256), columns);
             }
             global::NetGen.Kernels.ReLU(wideOut);
-            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), im2col, 3x64 columns
+            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), forward: one matrix product over shifted input rows, im2col, 3x64 columns
             global::System.Span<float> conv2Out = a.Slice(batch * 256, batch * 128);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ConvForwardColumns(in Conv2Geometry, p.Slice(112, 6), p.Slice(118, 2), inputs.Slice(n * 192, 192), conv2Out.Slice(n * 128, 128), columns);
+                global::NetGen.Kernels.ConvForwardImplicit(in Conv2Geometry, p.Slice(112, 6), p.Slice(118, 2), inputs.Slice(n * 192, 192), conv2Out.Slice(n * 128, 128), columns);
             }
             global::NetGen.Kernels.ReLU(conv2Out);
             // concat3: Concat("wide"), from conv2, wide, (2, 8, 8) -> (6, 8, 8)
@@ -312,7 +312,7 @@ namespace Samples
                 concat3Delta.Slice(n * 384, 384).Slice(0, 128).CopyTo(conv2Delta.Slice(n * 128, 128));
                 concat3Delta.Slice(n * 384, 384).Slice(128, 256).CopyTo(wideDelta.Slice(n * 256, 256));
             }
-            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), im2col, 3x64 columns
+            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), forward: one matrix product over shifted input rows, im2col, 3x64 columns
             global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * 256, batch * 128);
             for (int n = 0; n < batch; n++)
             {
@@ -320,7 +320,7 @@ namespace Samples
                 global::NetGen.Kernels.ConvWeightGradientColumns(in Conv2Geometry, inputs.Slice(n * 192, 192), conv2Delta.Slice(n * 128, 128), g.Slice(112, 6), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 128, 128), g.Slice(118, 2), 64);
             }
-            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), im2col, 27x64 columns
+            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, im2col, 27x64 columns
             global::System.ReadOnlySpan<float> wideOut = a.Slice(0, batch * 256);
             for (int n = 0; n < batch; n++)
             {

@@ -274,9 +274,9 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns, bool training)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), im2col, 18x64 columns
+            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, im2col, 18x64 columns
             global::System.Span<float> convOut = h.Slice(0, 256);
-            global::NetGen.Kernels.ConvForwardColumns(in ConvGeometry, p.Slice(0, 72), p.Slice(72, 4), x, convOut, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(in ConvGeometry, p.Slice(0, 72), p.Slice(72, 4), x, convOut, columns);
             // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1), (4, 8, 8) -> (4, 8, 8)
             global::System.Span<float> batchnorm2Out = h.Slice(256, 256);
             global::NetGen.Kernels.BatchNormInference(convOut, batchnorm2Out, p.Slice(76, 4), p.Slice(80, 4), new global::System.Span<float>(_buffers, 0, 8), 4, 64, 1E-05f);
@@ -354,11 +354,11 @@ namespace Samples
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> m = _masks; // written only in training, which runs on the instance's own buffers
-            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), im2col, 18x64 columns
+            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, im2col, 18x64 columns
             global::System.Span<float> convOut = a.Slice(0, batch * 256);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ConvForwardColumns(in ConvGeometry, p.Slice(0, 72), p.Slice(72, 4), inputs.Slice(n * 128, 128), convOut.Slice(n * 256, 256), columns);
+                global::NetGen.Kernels.ConvForwardImplicit(in ConvGeometry, p.Slice(0, 72), p.Slice(72, 4), inputs.Slice(n * 128, 128), convOut.Slice(n * 256, 256), columns);
             }
             // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1), (4, 8, 8) -> (4, 8, 8)
             global::System.Span<float> batchnorm2Out = a.Slice(batch * 256, batch * 256);
@@ -549,7 +549,7 @@ namespace Samples
                 }
             }
             global::NetGen.Kernels.Axpy(1f, convDeltaFromBatchnorm2, convDelta); // conv is read by several layers: their deltas add up
-            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), im2col, 18x64 columns
+            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, im2col, 18x64 columns
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.ConvWeightGradientColumns(in ConvGeometry, inputs.Slice(n * 128, 128), convDelta.Slice(n * 256, 256), g.Slice(0, 72), columns);

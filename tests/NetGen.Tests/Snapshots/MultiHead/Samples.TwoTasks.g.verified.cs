@@ -250,17 +250,17 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), im2col, 27x1024 columns
+            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), forward: one matrix product over shifted input rows, im2col, 27x1024 columns
             global::System.Span<float> stemOut = h.Slice(0, 16384);
-            global::NetGen.Kernels.ConvForwardColumns(in StemGeometry, p.Slice(0, 432), p.Slice(432, 16), x, stemOut, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(in StemGeometry, p.Slice(0, 432), p.Slice(432, 16), x, stemOut, columns);
             global::NetGen.Kernels.ReLU(stemOut);
-            // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), im2col, 144x1024 columns
+            // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), forward: one matrix product over shifted input rows, im2col, 144x1024 columns
             global::System.Span<float> conv2Out = h.Slice(16384, 16384);
-            global::NetGen.Kernels.ConvForwardColumns(in Conv2Geometry, p.Slice(448, 2304), p.Slice(2752, 16), stemOut, conv2Out, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(in Conv2Geometry, p.Slice(448, 2304), p.Slice(2752, 16), stemOut, conv2Out, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
-            // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), im2col, 144x1024 columns
+            // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), forward: one matrix product over shifted input rows, im2col, 144x1024 columns
             global::System.Span<float> conv3Out = h.Slice(32768, 16384);
-            global::NetGen.Kernels.ConvForwardColumns(in Conv3Geometry, p.Slice(2768, 2304), p.Slice(5072, 16), conv2Out, conv3Out, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(in Conv3Geometry, p.Slice(2768, 2304), p.Slice(5072, 16), conv2Out, conv3Out, columns);
             // add4: Add("stem", ReLU), from conv3, stem, (16, 32, 32) -> (16, 32, 32)
             global::System.Span<float> add4Out = h.Slice(49152, 16384);
             global::NetGen.Kernels.Sum(conv3Out, stemOut, add4Out);
@@ -268,9 +268,9 @@ namespace Samples
             // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> trunkOut = h.Slice(65536, 4096);
             global::NetGen.Kernels.MaxPool2x2Forward(add4Out, trunkOut, 16, 32, 32);
-            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), im2col, 16x1024 columns
+            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), forward: one matrix product over shifted input rows, im2col, 16x1024 columns
             global::System.Span<float> conv6Out = h.Slice(69632, 8192);
-            global::NetGen.Kernels.ConvForwardColumns(in Conv6Geometry, p.Slice(5088, 128), p.Slice(5216, 8), stemOut, conv6Out, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(in Conv6Geometry, p.Slice(5088, 128), p.Slice(5216, 8), stemOut, conv6Out, columns);
             // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> maxpool7Out = h.Slice(77824, 2048);
             global::NetGen.Kernels.MaxPool2x2Forward(conv6Out, maxpool7Out, 8, 32, 32);
@@ -306,25 +306,25 @@ namespace Samples
         private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), im2col, 27x1024 columns
+            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), forward: one matrix product over shifted input rows, im2col, 27x1024 columns
             global::System.Span<float> stemOut = a.Slice(0, batch * 16384);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ConvForwardColumns(in StemGeometry, p.Slice(0, 432), p.Slice(432, 16), inputs.Slice(n * 3072, 3072), stemOut.Slice(n * 16384, 16384), columns);
+                global::NetGen.Kernels.ConvForwardImplicit(in StemGeometry, p.Slice(0, 432), p.Slice(432, 16), inputs.Slice(n * 3072, 3072), stemOut.Slice(n * 16384, 16384), columns);
             }
             global::NetGen.Kernels.ReLU(stemOut);
-            // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), im2col, 144x1024 columns
+            // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), forward: one matrix product over shifted input rows, im2col, 144x1024 columns
             global::System.Span<float> conv2Out = a.Slice(batch * 16384, batch * 16384);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ConvForwardColumns(in Conv2Geometry, p.Slice(448, 2304), p.Slice(2752, 16), stemOut.Slice(n * 16384, 16384), conv2Out.Slice(n * 16384, 16384), columns);
+                global::NetGen.Kernels.ConvForwardImplicit(in Conv2Geometry, p.Slice(448, 2304), p.Slice(2752, 16), stemOut.Slice(n * 16384, 16384), conv2Out.Slice(n * 16384, 16384), columns);
             }
             global::NetGen.Kernels.ReLU(conv2Out);
-            // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), im2col, 144x1024 columns
+            // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), forward: one matrix product over shifted input rows, im2col, 144x1024 columns
             global::System.Span<float> conv3Out = a.Slice(batch * 32768, batch * 16384);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ConvForwardColumns(in Conv3Geometry, p.Slice(2768, 2304), p.Slice(5072, 16), conv2Out.Slice(n * 16384, 16384), conv3Out.Slice(n * 16384, 16384), columns);
+                global::NetGen.Kernels.ConvForwardImplicit(in Conv3Geometry, p.Slice(2768, 2304), p.Slice(5072, 16), conv2Out.Slice(n * 16384, 16384), conv3Out.Slice(n * 16384, 16384), columns);
             }
             // add4: Add("stem", ReLU), from conv3, stem, (16, 32, 32) -> (16, 32, 32)
             global::System.Span<float> add4Out = a.Slice(batch * 49152, batch * 16384);
@@ -333,11 +333,11 @@ namespace Samples
             // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> trunkOut = a.Slice(batch * 65536, batch * 4096);
             global::NetGen.Kernels.MaxPool2x2Forward(add4Out, trunkOut, batch * 16, 32, 32);
-            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), im2col, 16x1024 columns
+            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), forward: one matrix product over shifted input rows, im2col, 16x1024 columns
             global::System.Span<float> conv6Out = a.Slice(batch * 69632, batch * 8192);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ConvForwardColumns(in Conv6Geometry, p.Slice(5088, 128), p.Slice(5216, 8), stemOut.Slice(n * 16384, 16384), conv6Out.Slice(n * 8192, 8192), columns);
+                global::NetGen.Kernels.ConvForwardImplicit(in Conv6Geometry, p.Slice(5088, 128), p.Slice(5216, 8), stemOut.Slice(n * 16384, 16384), conv6Out.Slice(n * 8192, 8192), columns);
             }
             // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> maxpool7Out = a.Slice(batch * 77824, batch * 2048);
@@ -401,7 +401,7 @@ namespace Samples
             global::System.Span<float> conv6Delta = d.Slice(batch * 69632, batch * 8192);
             global::System.ReadOnlySpan<float> conv6Out = a.Slice(batch * 69632, batch * 8192);
             global::NetGen.Kernels.MaxPool2x2Backward(conv6Out, maxpool7Delta, conv6Delta, batch * 8, 32, 32);
-            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), im2col, 16x1024 columns
+            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), forward: one matrix product over shifted input rows, im2col, 16x1024 columns
             global::System.Span<float> stemDelta = d.Slice(0, batch * 16384);
             global::System.ReadOnlySpan<float> stemOut = a.Slice(0, batch * 16384);
             for (int n = 0; n < batch; n++)
@@ -421,7 +421,7 @@ namespace Samples
             add4Delta.CopyTo(conv3Delta);
             add4Delta.CopyTo(stemDeltaFromAdd4);
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromAdd4, stemDelta); // stem is read by several layers: their deltas add up
-            // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), im2col, 144x1024 columns
+            // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), forward: one matrix product over shifted input rows, im2col, 144x1024 columns
             global::System.Span<float> conv2Delta = d.Slice(batch * 16384, batch * 16384);
             global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * 16384, batch * 16384);
             for (int n = 0; n < batch; n++)
@@ -430,7 +430,7 @@ namespace Samples
                 global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 16384, 16384), g.Slice(5072, 16), 1024);
                 global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(2768, 2304), conv3Delta.Slice(n * 16384, 16384), conv2Delta.Slice(n * 16384, 16384), columns);
             }
-            // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), im2col, 144x1024 columns
+            // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), forward: one matrix product over shifted input rows, im2col, 144x1024 columns
             global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 16384); // conv2's share of stem's delta
             for (int n = 0; n < batch; n++)
             {
@@ -440,7 +440,7 @@ namespace Samples
                 global::NetGen.Kernels.ConvBackwardInputColumns(in Conv2Geometry, p.Slice(448, 2304), conv2Delta.Slice(n * 16384, 16384), stemDeltaFromConv2.Slice(n * 16384, 16384), columns);
             }
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
-            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), im2col, 27x1024 columns
+            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), forward: one matrix product over shifted input rows, im2col, 27x1024 columns
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.ReLUBackward(stemOut.Slice(n * 16384, 16384), stemDelta.Slice(n * 16384, 16384));
