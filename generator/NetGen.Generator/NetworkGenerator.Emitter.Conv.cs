@@ -48,7 +48,9 @@ namespace NetGen.Generator
                     plane = rowLength;
                     extended += 1;
                     lastRow += (layer.InShape[0] - 1) * plane;
-                    return Math.Max(layer.InShape[0] * plane, lastRow + extended) + layer.OutShape[0] * extended;
+                    long taps = layer.InShape[0];
+                    foreach (int k in win.Kernel) taps *= k;
+                    return Math.Max(layer.InShape[0] * plane, lastRow + extended) + layer.OutShape[0] * extended + taps * layer.OutShape[0];
                 }
 
                 /// <summary>Whether this emitter transposes: its geometry is that of the convolution from its output back to its input.</summary>
@@ -99,6 +101,29 @@ namespace NetGen.Generator
                     w.Line(Kernels + ".ConvForward" + Suffix(layer) + "(" + Geometry(layer) + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + io.Input + ", " + io.Output + Scratch(layer) + ");");
                 }
 
+                /// <summary>
+                /// Stride 1: the weight gradient of the whole batch as one kernel (shifted input rows, summed over the samples,
+                /// added to the gradient once), then the bias gradient and the input deltas sample by sample.
+                /// </summary>
+                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io, bool derivative)
+                {
+                    if (!Implicit(layer))
+                    {
+                        base.GradientBatch(w, layer, io, derivative);
+                        return;
+                    }
+
+                    if (derivative) Derivative(w, layer, io);
+                    w.Line(Kernels + ".ConvWeightGradientImplicit(" + Geometry(layer) + ", " + io.Inputs[0] + ", " + io.Delta + ", " + WeightSlice(layer, "g") + ", batch, columns);");
+                    if (layer.BiasCount == 0 && io.InputDeltas[0] is null) return;
+                    w.Line("for (int n = 0; n < batch; n++)");
+                    w.Open();
+                    var sample = io.Sample("n");
+                    if (layer.BiasCount > 0) w.Line(Kernels + ".ChannelBiasGradient(" + sample.Delta + ", " + BiasSlice(layer, "g") + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
+                    if (sample.InputDelta != null) w.Line(Kernels + ".ConvBackwardInput" + Suffix(layer) + "(" + Geometry(layer) + ", " + WeightSlice(layer) + ", " + sample.Delta + ", " + sample.InputDelta + Scratch(layer) + ");");
+                    w.Close();
+                }
+
                 protected override void Gradient(SourceWriter w, LayerPlan layer, SampleIo io)
                 {
                     w.Line(Kernels + ".ConvWeightGradient" + Suffix(layer) + "(" + Geometry(layer) + ", " + io.Input + ", " + io.Delta + ", " + WeightSlice(layer, "g") + Scratch(layer) + ");");
@@ -135,6 +160,29 @@ namespace NetGen.Generator
                 {
                     w.Line(Kernels + ".ConvBackwardInput" + Suffix(layer) + "(" + Geometry(layer) + ", " + WeightSlice(layer) + ", " + io.Input + ", " + io.Output + Scratch(layer) + ");");
                     if (layer.BiasCount > 0) w.Line(Kernels + ".AddChannelBias(" + BiasSlice(layer) + ", " + io.Output + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
+                }
+
+                /// <summary>
+                /// Stride 1: the weight gradient of the whole batch as one kernel (shifted input rows, summed over the samples,
+                /// added to the gradient once), then the bias gradient and the input deltas sample by sample.
+                /// </summary>
+                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io, bool derivative)
+                {
+                    if (!Implicit(layer))
+                    {
+                        base.GradientBatch(w, layer, io, derivative);
+                        return;
+                    }
+
+                    if (derivative) Derivative(w, layer, io);
+                    w.Line(Kernels + ".ConvWeightGradientImplicit(" + Geometry(layer) + ", " + io.Inputs[0] + ", " + io.Delta + ", " + WeightSlice(layer, "g") + ", batch, columns);");
+                    if (layer.BiasCount == 0 && io.InputDeltas[0] is null) return;
+                    w.Line("for (int n = 0; n < batch; n++)");
+                    w.Open();
+                    var sample = io.Sample("n");
+                    if (layer.BiasCount > 0) w.Line(Kernels + ".ChannelBiasGradient(" + sample.Delta + ", " + BiasSlice(layer, "g") + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
+                    if (sample.InputDelta != null) w.Line(Kernels + ".ConvBackwardInput" + Suffix(layer) + "(" + Geometry(layer) + ", " + WeightSlice(layer) + ", " + sample.Delta + ", " + sample.InputDelta + Scratch(layer) + ");");
+                    w.Close();
                 }
 
                 protected override void Gradient(SourceWriter w, LayerPlan layer, SampleIo io)

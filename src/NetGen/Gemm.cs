@@ -105,18 +105,40 @@ namespace NetGen
             Run(transA, false, m, n, k, a, lda, b, 0, bRows, c, ldc, accumulate);
         }
 
+        /// <summary>
+        /// C (m x n) = A op(B) (+ C), where row i of A starts at a[aRows[i]] and holds its k values contiguously (an implicit
+        /// matrix, such as a convolution's shifted input rows, read in place).
+        /// </summary>
+        internal static void MultiplyRowsA(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<int> aRows, bool transB, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+        {
+            if (m <= 0 || n <= 0 || k <= 0) throw new ArgumentException("Expected m, n and k >= 1.");
+            for (int i = 0; i < m; i++)
+            {
+                if (aRows[i] < 0 || aRows[i] + (long)k > a.Length) throw new ArgumentException($"Expected row {i} of a inside a, but it starts at {aRows[i]} of {a.Length}.", nameof(aRows));
+            }
+
+            CheckLength(b, transB ? (long)(n - 1) * ldb + k : (long)(k - 1) * ldb + n, "b");
+            CheckLength(c, (long)(m - 1) * ldc + n, "c");
+            var rows = RowOffsets(k);
+            for (int p = 0; p < k; p++) rows[p] = p * ldb;
+            Run(false, aRows.Slice(0, m), transB, m, n, k, a, 1, b, ldb, transB ? default : rows.AsSpan(0, k), c, ldc, accumulate);
+        }
+
         private static void Run(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> bRows, Span<float> c, int ldc, bool accumulate)
+            => Run(transA, default, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate);
+
+        private static void Run(bool transA, ReadOnlySpan<int> aRows, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> bRows, Span<float> c, int ldc, bool accumulate)
         {
             switch (Effective)
             {
                 case VectorPath.Vector512:
-                    Tiles(transA, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr: 8, nr: 32);
+                    Tiles(transA, aRows, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr: 8, nr: 32);
                     break;
                 case VectorPath.Vector256:
-                    Tiles(transA, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr: 6, nr: 16);
+                    Tiles(transA, aRows, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr: 6, nr: 16);
                     break;
                 default:
-                    Scalar(transA, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate);
+                    Scalar(transA, aRows, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate);
                     break;
             }
         }
@@ -154,13 +176,14 @@ namespace NetGen
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tiles(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> bRows, Span<float> c, int ldc, bool accumulate, int mr, int nr)
+        private static void Tiles(bool transA, ReadOnlySpan<int> aRows, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> bRows, Span<float> c, int ldc, bool accumulate, int mr, int nr)
         {
             nint rowStride = transA ? 1 : lda, stepStride = transA ? lda : 1; // A[i, p] = a[i rowStride + p stepStride]
             ref float a0 = ref MemoryMarshal.GetReference(a);
             ref float b0 = ref MemoryMarshal.GetReference(b);
             ref float c0 = ref MemoryMarshal.GetReference(c);
             Span<float> tile = stackalloc float[8 * 32];
+            Span<nint> offsets = stackalloc nint[8];
             for (int j = 0; j < n; j += nr)
             {
                 int cols = Math.Min(nr, n - j);
@@ -183,17 +206,25 @@ namespace NetGen
                 for (int i = 0; i < m; i += mr)
                 {
                     int rows = Math.Min(mr, m - i);
-                    ref float ai = ref Unsafe.Add(ref a0, i * rowStride);
+                    // where each of the tile's rows starts relative to its first (rows past the end repeat the last)
+                    nint first = aRows.IsEmpty ? i * rowStride : aRows[i];
+                    for (int r = 0; r < mr; r++)
+                    {
+                        int row = i + Math.Min(r, rows - 1);
+                        offsets[r] = (aRows.IsEmpty ? row * rowStride : aRows[row]) - first;
+                    }
+
+                    ref float ai = ref Unsafe.Add(ref a0, first);
                     ref float ci = ref Unsafe.Add(ref c0, (nint)i * ldc + j);
                     bool whole = cols == nr; // rows below mr are stored directly; a column tail goes through the scratch tile
                     ref float target = ref whole ? ref ci : ref MemoryMarshal.GetReference(tile);
                     if (mr == 8)
                     {
-                        Kernel8x32(k, ref ai, rowStride, stepStride, rows, ref panel, ref rowOffsets, ref target, whole ? ldc : nr, whole && accumulate);
+                        Kernel8x32(k, ref ai, offsets, stepStride, rows, ref panel, ref rowOffsets, ref target, whole ? ldc : nr, whole && accumulate);
                     }
                     else
                     {
-                        Kernel6x16(k, ref ai, rowStride, stepStride, rows, ref panel, ref rowOffsets, ref target, whole ? ldc : nr, whole && accumulate);
+                        Kernel6x16(k, ref ai, offsets, stepStride, rows, ref panel, ref rowOffsets, ref target, whole ? ldc : nr, whole && accumulate);
                     }
 
                     if (whole) continue;
@@ -243,10 +274,9 @@ namespace NetGen
         /// <paramref name="rows"/> repeat the last valid row and are not stored.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Kernel8x32(int k, ref float a, nint rowStride, nint stepStride, int rows, ref float b, ref int bRows, ref float c, nint ldc, bool accumulate)
+        private static void Kernel8x32(int k, ref float a, ReadOnlySpan<nint> rowOffsets, nint stepStride, int rows, ref float b, ref int bRows, ref float c, nint ldc, bool accumulate)
         {
-            nint r1 = Math.Min(1, rows - 1) * rowStride, r2 = Math.Min(2, rows - 1) * rowStride, r3 = Math.Min(3, rows - 1) * rowStride;
-            nint r4 = Math.Min(4, rows - 1) * rowStride, r5 = Math.Min(5, rows - 1) * rowStride, r6 = Math.Min(6, rows - 1) * rowStride, r7 = Math.Min(7, rows - 1) * rowStride;
+            nint r1 = rowOffsets[1], r2 = rowOffsets[2], r3 = rowOffsets[3], r4 = rowOffsets[4], r5 = rowOffsets[5], r6 = rowOffsets[6], r7 = rowOffsets[7];
             Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
             Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
             for (int p = 0; p < k; p++)
@@ -307,10 +337,9 @@ namespace NetGen
 
         /// <summary>A 6 x 16 tile of 256-bit accumulators, as <see cref="Kernel8x32"/> for processors without AVX-512.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Kernel6x16(int k, ref float a, nint rowStride, nint stepStride, int rows, ref float b, ref int bRows, ref float c, nint ldc, bool accumulate)
+        private static void Kernel6x16(int k, ref float a, ReadOnlySpan<nint> rowOffsets, nint stepStride, int rows, ref float b, ref int bRows, ref float c, nint ldc, bool accumulate)
         {
-            nint r1 = Math.Min(1, rows - 1) * rowStride, r2 = Math.Min(2, rows - 1) * rowStride, r3 = Math.Min(3, rows - 1) * rowStride;
-            nint r4 = Math.Min(4, rows - 1) * rowStride, r5 = Math.Min(5, rows - 1) * rowStride;
+            nint r1 = rowOffsets[1], r2 = rowOffsets[2], r3 = rowOffsets[3], r4 = rowOffsets[4], r5 = rowOffsets[5];
             Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
             Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
             for (int p = 0; p < k; p++)
@@ -366,7 +395,7 @@ namespace NetGen
         }
 
         /// <summary>Plain loops, one fused multiply-add per step where the processor has it, in the same order as the tiles.</summary>
-        private static void Scalar(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> bRows, Span<float> c, int ldc, bool accumulate)
+        private static void Scalar(bool transA, ReadOnlySpan<int> aRows, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> bRows, Span<float> c, int ldc, bool accumulate)
         {
             for (int i = 0; i < m; i++)
             {
@@ -375,7 +404,7 @@ namespace NetGen
                     float sum = 0f;
                     for (int p = 0; p < k; p++)
                     {
-                        float x = transA ? a[p * lda + i] : a[i * lda + p];
+                        float x = !aRows.IsEmpty ? a[aRows[i] + p] : transA ? a[p * lda + i] : a[i * lda + p];
                         float y = transB ? b[j * ldb + p] : b[bRows[p] + j];
                         sum = MathF.FusedMultiplyAdd(x, y, sum);
                     }

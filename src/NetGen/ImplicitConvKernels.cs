@@ -16,7 +16,7 @@ namespace NetGen
         public static int ImplicitConvScratchLength(in ConvGeometry g)
         {
             ImplicitLayout(g, out int padded, out int extended);
-            return padded + g.F * extended;
+            return padded + g.F * extended + g.C * g.KD * g.KH * g.KW * g.F; // + the transposed weight gradient of a batch
         }
 
         private static void ImplicitLayout(in ConvGeometry g, out int padded, out int extended)
@@ -40,29 +40,10 @@ namespace NetGen
             var padded = scratch.Slice(0, paddedLength);
             var output = scratch.Slice(paddedLength, g.F * extended);
 
-            // the zero-padded input
             padded.Clear();
-            for (int c = 0; c < g.C; c++)
-            for (int d = 0; d < g.ID; d++)
-            for (int h = 0; h < g.IH; h++)
-            {
-                x.Slice(((c * g.ID + d) * g.IH + h) * g.IW, g.IW).CopyTo(padded.Slice(c * plane + ((d + g.PD) * ihp + h + g.PH) * iwp + g.PW, g.IW));
-            }
-
-            // the shifted rows, one per tap
+            Pad(g, x, padded);
             int taps = g.C * g.KD * g.KH * g.KW;
-            var shifts = t_shifts;
-            if (shifts is null || shifts.Length < taps) t_shifts = shifts = new int[Math.Max(taps, 256)];
-            int t = 0;
-            for (int c = 0; c < g.C; c++)
-            for (int kd = 0; kd < g.KD; kd++)
-            for (int kh = 0; kh < g.KH; kh++)
-            for (int kw = 0; kw < g.KW; kw++)
-            {
-                shifts[t++] = c * plane + kd * g.DD * ihp * iwp + kh * g.DH * iwp + kw * g.DW;
-            }
-
-            Gemm.MultiplyRows(false, g.F, extended, taps, w, taps, padded, shifts.AsSpan(0, taps), output, extended, accumulate: false);
+            Gemm.MultiplyRows(false, g.F, extended, taps, w, taps, padded, Shifts(g), output, extended, accumulate: false);
 
             // the kept outputs, plus the bias
             for (int f = 0; f < g.F; f++)
@@ -76,6 +57,76 @@ namespace NetGen
                     source.CopyTo(target);
                     if (bias != 0f) AddScalar(bias, target);
                 }
+            }
+        }
+
+        /// <summary>Copies one sample into the interior of the zero-padded input (its padding is already zero).</summary>
+        private static void Pad(in ConvGeometry g, ReadOnlySpan<float> x, Span<float> padded)
+        {
+            int ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW, plane = (g.ID + 2 * g.PD) * ihp * iwp;
+            for (int c = 0; c < g.C; c++)
+            for (int d = 0; d < g.ID; d++)
+            for (int h = 0; h < g.IH; h++)
+            {
+                x.Slice(((c * g.ID + d) * g.IH + h) * g.IW, g.IW).CopyTo(padded.Slice(c * plane + ((d + g.PD) * ihp + h + g.PH) * iwp + g.PW, g.IW));
+            }
+        }
+
+        /// <summary>Where each tap's row (c, kd, kh, kw) starts in the padded input.</summary>
+        private static ReadOnlySpan<int> Shifts(in ConvGeometry g)
+        {
+            int ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW, plane = (g.ID + 2 * g.PD) * ihp * iwp;
+            int taps = g.C * g.KD * g.KH * g.KW;
+            var shifts = t_shifts;
+            if (shifts is null || shifts.Length < taps) t_shifts = shifts = new int[Math.Max(taps, 256)];
+            int t = 0;
+            for (int c = 0; c < g.C; c++)
+            for (int kd = 0; kd < g.KD; kd++)
+            for (int kh = 0; kh < g.KH; kh++)
+            for (int kw = 0; kw < g.KW; kw++)
+            {
+                shifts[t++] = c * plane + kd * g.DD * ihp * iwp + kh * g.DH * iwp + kw * g.DW;
+            }
+
+            return shifts.AsSpan(0, taps);
+        }
+
+        /// <summary>
+        /// The weight gradient of a batch (stride 1): dW[f, t] += sum over samples and kept outputs j of dY[f, j] X_shift[t, j],
+        /// computed as dW^T[T, F] = X_shift[T, J] dY_ext^T[J, F] per sample (the shifted rows read in place, the deltas placed
+        /// on the padded grid with zeros between rows), summed over the batch, then added to dW once.
+        /// </summary>
+        public static void ConvWeightGradientImplicit(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, int batch, Span<float> scratch)
+        {
+            if (g.SD != 1 || g.SH != 1 || g.SW != 1) throw new ArgumentException($"Expected stride 1, but got ({g.SD}, {g.SH}, {g.SW}).", nameof(g));
+            ImplicitLayout(g, out int paddedLength, out int extended);
+            int taps = g.C * g.KD * g.KH * g.KW;
+            if (scratch.Length < paddedLength + g.F * extended + taps * g.F) throw new ArgumentException($"Expected scratch.Length >= {paddedLength + g.F * extended + taps * g.F}, but got {scratch.Length}.", nameof(scratch));
+            int ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW;
+            var padded = scratch.Slice(0, paddedLength);
+            var deltas = scratch.Slice(paddedLength, g.F * extended);
+            var transposed = scratch.Slice(paddedLength + g.F * extended, taps * g.F);
+            padded.Clear();
+            deltas.Clear(); // the columns between kept outputs stay zero
+            var shifts = Shifts(g);
+            for (int n = 0; n < batch; n++)
+            {
+                Pad(g, x.Slice(n * g.InputLength, g.InputLength), padded);
+                var sample = dy.Slice(n * g.OutputLength, g.OutputLength);
+                for (int f = 0; f < g.F; f++)
+                for (int d = 0; d < g.OD; d++)
+                for (int h = 0; h < g.OH; h++)
+                {
+                    sample.Slice(((f * g.OD + d) * g.OH + h) * g.OW, g.OW).CopyTo(deltas.Slice(f * extended + (d * ihp + h) * iwp, g.OW));
+                }
+
+                Gemm.MultiplyRowsA(taps, g.F, extended, padded, shifts, true, deltas, extended, transposed, g.F, accumulate: n > 0);
+            }
+
+            for (int f = 0; f < g.F; f++)
+            {
+                var row = dw.Slice(f * taps, taps);
+                for (int t = 0; t < taps; t++) row[t] += transposed[t * g.F + f];
             }
         }
 

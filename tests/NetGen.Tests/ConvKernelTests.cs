@@ -45,9 +45,19 @@ namespace NetGen.Tests
                 {
                     // the shifted-rows product over the padded input, with a scratch of exactly the size it asks for
                     var y3 = new float[g.OutputLength];
-                    Kernels.ConvForwardImplicit(g, weights, bias, x, y3, new float[Kernels.ImplicitConvScratchLength(g)]);
+                    var scratch = new float[Kernels.ImplicitConvScratchLength(g)];
+                    Kernels.ConvForwardImplicit(g, weights, bias, x, y3, scratch);
                     AssertClose(y1, y3);
-                    Assert.Throws<ArgumentException>(() => Kernels.ConvForwardImplicit(g, weights, bias, x, y3, new float[Kernels.ImplicitConvScratchLength(g) - 1]));
+
+                    // the batch's weight gradient at once: three samples, summed, added to what dw held
+                    var xs = Random(3 * g.InputLength);
+                    var dys = Random(3 * g.OutputLength);
+                    var expected = Random(weights.Length);
+                    var actual = expected.ToArray();
+                    for (int n = 0; n < 3; n++) Kernels.ConvWeightGradient(g, xs.AsSpan(n * g.InputLength, g.InputLength), dys.AsSpan(n * g.OutputLength, g.OutputLength), expected);
+                    Kernels.ConvWeightGradientImplicit(g, xs, dys, actual, 3, scratch);
+                    AssertClose(expected, actual);
+                    Assert.Throws<ArgumentException>(() => Kernels.ConvWeightGradientImplicit(g, xs, dys, actual, 3, new float[scratch.Length - 1]));
                 }
 
                 var dw1 = new float[weights.Length];

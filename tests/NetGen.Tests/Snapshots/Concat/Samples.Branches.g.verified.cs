@@ -314,18 +314,18 @@ namespace Samples
             }
             // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), forward: one matrix product over shifted input rows, im2col, 3x64 columns
             global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * 256, batch * 128);
+            global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv2Geometry, inputs, conv2Delta, g.Slice(112, 6), batch, columns);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ReLUBackward(conv2Out.Slice(n * 128, 128), conv2Delta.Slice(n * 128, 128));
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv2Geometry, inputs.Slice(n * 192, 192), conv2Delta.Slice(n * 128, 128), g.Slice(112, 6), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 128, 128), g.Slice(118, 2), 64);
             }
             // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, im2col, 27x64 columns
             global::System.ReadOnlySpan<float> wideOut = a.Slice(0, batch * 256);
+            global::NetGen.Kernels.ReLUBackward(wideOut, wideDelta);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(in WideGeometry, inputs, wideDelta, g.Slice(0, 108), batch, columns);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ReLUBackward(wideOut.Slice(n * 256, 256), wideDelta.Slice(n * 256, 256));
-                global::NetGen.Kernels.ConvWeightGradientColumns(in WideGeometry, inputs.Slice(n * 192, 192), wideDelta.Slice(n * 256, 256), g.Slice(0, 108), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(wideDelta.Slice(n * 256, 256), g.Slice(108, 4), 64);
             }
         }

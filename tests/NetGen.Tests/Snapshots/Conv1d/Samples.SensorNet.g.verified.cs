@@ -38,7 +38,7 @@ namespace Samples
         private float[] _deltas = global::System.Array.Empty<float>();
         private float[] _labelTargets = global::System.Array.Empty<float>(); // one-hot targets of the labels overloads
         private int _capacity;
-        private readonly float[] _trainColumns = new float[480]; // im2col scratch of the largest convolution
+        private readonly float[] _trainColumns = new float[800]; // im2col scratch of the largest convolution
 
         // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32)
         private static readonly global::NetGen.ConvGeometry Conv1Geometry = new global::NetGen.ConvGeometry(
@@ -125,7 +125,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
-            Run(input, t_hidden ?? (t_hidden = new float[768]), output, t_columns ?? (t_columns = new float[480]));
+            Run(input, t_hidden ?? (t_hidden = new float[768]), output, t_columns ?? (t_columns = new float[800]));
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -138,7 +138,7 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
-            global::System.Span<float> columns = t_columns ?? (t_columns = new float[480]);
+            global::System.Span<float> columns = t_columns ?? (t_columns = new float[800]);
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
             if (blocks is null || blocks.Length < (long)batch * 772) t_blocks = blocks = new float[(long)batch * 772];
@@ -342,10 +342,10 @@ namespace Samples
             // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), forward: one matrix product over shifted input rows, im2col, 24x16 columns
             global::System.Span<float> avgpool2Delta = d.Slice(batch * 256, batch * 128);
             global::System.ReadOnlySpan<float> avgpool2Out = a.Slice(batch * 256, batch * 128);
+            global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv3Geometry, avgpool2Out, conv3Delta, g.Slice(128, 384), batch, columns);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ReLUBackward(conv3Out.Slice(n * 256, 256), conv3Delta.Slice(n * 256, 256));
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv3Geometry, avgpool2Out.Slice(n * 128, 128), conv3Delta.Slice(n * 256, 256), g.Slice(128, 384), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 256, 256), g.Slice(512, 16), 16);
                 global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(128, 384), conv3Delta.Slice(n * 256, 256), avgpool2Delta.Slice(n * 128, 128), columns);
             }

@@ -550,9 +550,9 @@ namespace Samples
             }
             global::NetGen.Kernels.Axpy(1f, convDeltaFromBatchnorm2, convDelta); // conv is read by several layers: their deltas add up
             // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, im2col, 18x64 columns
+            global::NetGen.Kernels.ConvWeightGradientImplicit(in ConvGeometry, inputs, convDelta, g.Slice(0, 72), batch, columns);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ConvWeightGradientColumns(in ConvGeometry, inputs.Slice(n * 128, 128), convDelta.Slice(n * 256, 256), g.Slice(0, 72), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(convDelta.Slice(n * 256, 256), g.Slice(72, 4), 64);
             }
         }

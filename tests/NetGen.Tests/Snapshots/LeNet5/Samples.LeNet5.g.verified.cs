@@ -347,10 +347,10 @@ namespace Samples
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), forward: one matrix product over shifted input rows, im2col, 150x100 columns
             global::System.Span<float> maxpool2Delta = d.Slice(batch * 4704, batch * 1176);
             global::System.ReadOnlySpan<float> maxpool2Out = a.Slice(batch * 4704, batch * 1176);
+            global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv3Geometry, maxpool2Out, conv3Delta, g.Slice(156, 2400), batch, columns);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ReLUBackward(conv3Out.Slice(n * 1600, 1600), conv3Delta.Slice(n * 1600, 1600));
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv3Geometry, maxpool2Out.Slice(n * 1176, 1176), conv3Delta.Slice(n * 1600, 1600), g.Slice(156, 2400), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 1600, 1600), g.Slice(2556, 16), 100);
                 global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(156, 2400), conv3Delta.Slice(n * 1600, 1600), maxpool2Delta.Slice(n * 1176, 1176), columns);
             }
@@ -359,10 +359,10 @@ namespace Samples
             global::System.ReadOnlySpan<float> conv1Out = a.Slice(0, batch * 4704);
             global::NetGen.Kernels.MaxPool2x2Backward(conv1Out, maxpool2Delta, conv1Delta, batch * 6, 28, 28);
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), forward: one matrix product over shifted input rows, im2col, 25x784 columns
+            global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Delta);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv1Geometry, inputs, conv1Delta, g.Slice(0, 150), batch, columns);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ReLUBackward(conv1Out.Slice(n * 4704, 4704), conv1Delta.Slice(n * 4704, 4704));
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv1Geometry, inputs.Slice(n * 784, 784), conv1Delta.Slice(n * 4704, 4704), g.Slice(0, 150), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 4704, 4704), g.Slice(150, 6), 784);
             }
         }

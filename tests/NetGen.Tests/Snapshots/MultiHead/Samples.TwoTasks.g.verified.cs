@@ -404,9 +404,9 @@ namespace Samples
             // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), forward: one matrix product over shifted input rows, im2col, 16x1024 columns
             global::System.Span<float> stemDelta = d.Slice(0, batch * 16384);
             global::System.ReadOnlySpan<float> stemOut = a.Slice(0, batch * 16384);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv6Geometry, stemOut, conv6Delta, g.Slice(5088, 128), batch, columns);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv6Geometry, stemOut.Slice(n * 16384, 16384), conv6Delta.Slice(n * 8192, 8192), g.Slice(5088, 128), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(conv6Delta.Slice(n * 8192, 8192), g.Slice(5216, 8), 1024);
                 global::NetGen.Kernels.ConvBackwardInputColumns(in Conv6Geometry, p.Slice(5088, 128), conv6Delta.Slice(n * 8192, 8192), stemDelta.Slice(n * 16384, 16384), columns);
             }
@@ -424,27 +424,27 @@ namespace Samples
             // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), forward: one matrix product over shifted input rows, im2col, 144x1024 columns
             global::System.Span<float> conv2Delta = d.Slice(batch * 16384, batch * 16384);
             global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * 16384, batch * 16384);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv3Geometry, conv2Out, conv3Delta, g.Slice(2768, 2304), batch, columns);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv3Geometry, conv2Out.Slice(n * 16384, 16384), conv3Delta.Slice(n * 16384, 16384), g.Slice(2768, 2304), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 16384, 16384), g.Slice(5072, 16), 1024);
                 global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(2768, 2304), conv3Delta.Slice(n * 16384, 16384), conv2Delta.Slice(n * 16384, 16384), columns);
             }
             // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), forward: one matrix product over shifted input rows, im2col, 144x1024 columns
             global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 16384); // conv2's share of stem's delta
+            global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv2Geometry, stemOut, conv2Delta, g.Slice(448, 2304), batch, columns);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ReLUBackward(conv2Out.Slice(n * 16384, 16384), conv2Delta.Slice(n * 16384, 16384));
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv2Geometry, stemOut.Slice(n * 16384, 16384), conv2Delta.Slice(n * 16384, 16384), g.Slice(448, 2304), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 16384, 16384), g.Slice(2752, 16), 1024);
                 global::NetGen.Kernels.ConvBackwardInputColumns(in Conv2Geometry, p.Slice(448, 2304), conv2Delta.Slice(n * 16384, 16384), stemDeltaFromConv2.Slice(n * 16384, 16384), columns);
             }
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
             // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), forward: one matrix product over shifted input rows, im2col, 27x1024 columns
+            global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(in StemGeometry, inputs, stemDelta, g.Slice(0, 432), batch, columns);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ReLUBackward(stemOut.Slice(n * 16384, 16384), stemDelta.Slice(n * 16384, 16384));
-                global::NetGen.Kernels.ConvWeightGradientColumns(in StemGeometry, inputs.Slice(n * 3072, 3072), stemDelta.Slice(n * 16384, 16384), g.Slice(0, 432), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 16384, 16384), g.Slice(432, 16), 1024);
             }
         }

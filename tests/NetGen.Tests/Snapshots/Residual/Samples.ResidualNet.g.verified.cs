@@ -343,28 +343,28 @@ namespace Samples
             // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), forward: one matrix product over shifted input rows, im2col, 72x64 columns
             global::System.Span<float> conv2Delta = d.Slice(batch * 512, batch * 512);
             global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * 512, batch * 512);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv3Geometry, conv2Out, conv3Delta, g.Slice(664, 576), batch, columns);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv3Geometry, conv2Out.Slice(n * 512, 512), conv3Delta.Slice(n * 512, 512), g.Slice(664, 576), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 512, 512), g.Slice(1240, 8), 64);
                 global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(664, 576), conv3Delta.Slice(n * 512, 512), conv2Delta.Slice(n * 512, 512), columns);
             }
             // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), forward: one matrix product over shifted input rows, im2col, 72x64 columns
             global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 512); // conv2's share of stem's delta
             global::System.ReadOnlySpan<float> stemOut = a.Slice(0, batch * 512);
+            global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv2Geometry, stemOut, conv2Delta, g.Slice(80, 576), batch, columns);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ReLUBackward(conv2Out.Slice(n * 512, 512), conv2Delta.Slice(n * 512, 512));
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv2Geometry, stemOut.Slice(n * 512, 512), conv2Delta.Slice(n * 512, 512), g.Slice(80, 576), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 512, 512), g.Slice(656, 8), 64);
                 global::NetGen.Kernels.ConvBackwardInputColumns(in Conv2Geometry, p.Slice(80, 576), conv2Delta.Slice(n * 512, 512), stemDeltaFromConv2.Slice(n * 512, 512), columns);
             }
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
             // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), forward: one matrix product over shifted input rows, im2col, 9x64 columns
+            global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(in StemGeometry, inputs, stemDelta, g.Slice(0, 72), batch, columns);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ReLUBackward(stemOut.Slice(n * 512, 512), stemDelta.Slice(n * 512, 512));
-                global::NetGen.Kernels.ConvWeightGradientColumns(in StemGeometry, inputs.Slice(n * 64, 64), stemDelta.Slice(n * 512, 512), g.Slice(0, 72), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 512, 512), g.Slice(72, 8), 64);
             }
         }
