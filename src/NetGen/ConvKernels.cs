@@ -116,24 +116,31 @@ namespace NetGen
         /// <summary>y[f, ...] += b[f] over each channel's <paramref name="plane"/> values.</summary>
         public static void AddChannelBias(ReadOnlySpan<float> b, Span<float> y, int plane)
         {
-            for (int f = 0; f < b.Length; f++)
-            {
-                var row = y.Slice(f * plane, plane);
-                float v = b[f];
-                for (int i = 0; i < row.Length; i++) row[i] += v;
-            }
+            for (int f = 0; f < b.Length; f++) AddScalar(b[f], y.Slice(f * plane, plane));
         }
 
         /// <summary>db[f] += sum of dy over channel f's <paramref name="plane"/> values.</summary>
         public static void ChannelBiasGradient(ReadOnlySpan<float> dy, Span<float> db, int plane)
         {
-            for (int f = 0; f < db.Length; f++)
+            for (int f = 0; f < db.Length; f++) db[f] += Total(dy.Slice(f * plane, plane));
+        }
+
+        /// <summary>The sum of <paramref name="x"/>'s values, vectorized (a fixed summation order for a given length).</summary>
+        private static float Total(ReadOnlySpan<float> x)
+        {
+            int i = 0;
+            float sum = 0f;
+            if (System.Numerics.Vector.IsHardwareAccelerated && x.Length >= System.Numerics.Vector<float>.Count)
             {
-                var row = dy.Slice(f * plane, plane);
-                float sum = 0f;
-                for (int i = 0; i < row.Length; i++) sum += row[i];
-                db[f] += sum;
+                var vx = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(x);
+                var acc = System.Numerics.Vector<float>.Zero;
+                for (int j = 0; j < vx.Length; j++) acc += vx[j];
+                sum = System.Numerics.Vector.Sum(acc);
+                i = vx.Length * System.Numerics.Vector<float>.Count;
             }
+
+            for (; i < x.Length; i++) sum += x[i];
+            return sum;
         }
 
         // ---- pooling (section 6.7) --------------------------------------------------------------

@@ -131,9 +131,10 @@ namespace NetGen
         {
             switch (Effective)
             {
-                case VectorPath.Vector512:
+                case VectorPath.Vector512 when n > 16:
                     Tiles(transA, aRows, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr: 8, nr: 32);
                     break;
+                case VectorPath.Vector512: // 16 columns or fewer: the 6x16 tile wastes fewer lanes (the same sums, bit for bit)
                 case VectorPath.Vector256:
                     Tiles(transA, aRows, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr: 6, nr: 16);
                     break;
@@ -251,18 +252,23 @@ namespace NetGen
             int length = k * nr;
             var panel = t_panel;
             if (panel is null || panel.Length < length) t_panel = panel = new float[Math.Max(length, 64 * 1024)];
+            if (transB)
+            {
+                // column by column: each read sequential, the writes strided by nr
+                if (cols < nr) panel.AsSpan(0, length).Clear();
+                for (int q = 0; q < cols; q++)
+                {
+                    var column = b.Slice((j + q) * ldb, k);
+                    for (int p = 0; p < k; p++) panel[p * nr + q] = column[p];
+                }
+
+                return panel;
+            }
+
             for (int p = 0; p < k; p++)
             {
                 var row = panel.AsSpan(p * nr, nr);
-                if (transB)
-                {
-                    for (int q = 0; q < cols; q++) row[q] = b[(j + q) * ldb + p];
-                }
-                else
-                {
-                    b.Slice(bRows[p] + j, cols).CopyTo(row);
-                }
-
+                b.Slice(bRows[p] + j, cols).CopyTo(row);
                 row.Slice(cols).Clear();
             }
 
