@@ -50,7 +50,7 @@ namespace NetGen.Generator
                     lastRow += (layer.InShape[0] - 1) * plane;
                     long taps = layer.InShape[0];
                     foreach (int k in win.Kernel) taps *= k;
-                    return Math.Max(layer.InShape[0] * plane, lastRow + extended) + layer.OutShape[0] * extended + taps * layer.OutShape[0];
+                    return Math.Max(layer.InShape[0] * plane, lastRow + extended) + layer.OutShape[0] * extended + Math.Max(taps * layer.OutShape[0], taps * extended);
                 }
 
                 /// <summary>Whether this emitter transposes: its geometry is that of the convolution from its output back to its input.</summary>
@@ -120,7 +120,7 @@ namespace NetGen.Generator
                     w.Open();
                     var sample = io.Sample("n");
                     if (layer.BiasCount > 0) w.Line(Kernels + ".ChannelBiasGradient(" + sample.Delta + ", " + BiasSlice(layer, "g") + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
-                    if (sample.InputDelta != null) w.Line(Kernels + ".ConvBackwardInput" + Suffix(layer) + "(" + Geometry(layer) + ", " + WeightSlice(layer) + ", " + sample.Delta + ", " + sample.InputDelta + Scratch(layer) + ");");
+                    if (sample.InputDelta != null) w.Line(Kernels + ".ConvBackwardInputImplicit(" + Geometry(layer) + ", " + WeightSlice(layer) + ", " + sample.Delta + ", " + sample.InputDelta + ", columns);");
                     w.Close();
                 }
 
@@ -181,7 +181,7 @@ namespace NetGen.Generator
                     w.Open();
                     var sample = io.Sample("n");
                     if (layer.BiasCount > 0) w.Line(Kernels + ".ChannelBiasGradient(" + sample.Delta + ", " + BiasSlice(layer, "g") + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
-                    if (sample.InputDelta != null) w.Line(Kernels + ".ConvBackwardInput" + Suffix(layer) + "(" + Geometry(layer) + ", " + WeightSlice(layer) + ", " + sample.Delta + ", " + sample.InputDelta + Scratch(layer) + ");");
+                    if (sample.InputDelta != null) w.Line(Kernels + ".ConvBackwardInputImplicit(" + Geometry(layer) + ", " + WeightSlice(layer) + ", " + sample.Delta + ", " + sample.InputDelta + ", columns);");
                     w.Close();
                 }
 

@@ -16,7 +16,10 @@ namespace NetGen
         public static int ImplicitConvScratchLength(in ConvGeometry g)
         {
             ImplicitLayout(g, out int padded, out int extended);
-            return padded + g.F * extended + g.C * g.KD * g.KH * g.KW * g.F; // + the transposed weight gradient of a batch
+            int taps = g.C * g.KD * g.KH * g.KW;
+            // the padded input and the output (or deltas) on its grid, plus the larger of the batch's transposed weight
+            // gradient and the input gradient's columns on that grid
+            return padded + g.F * extended + Math.Max(taps * g.F, taps * extended);
         }
 
         private static void ImplicitLayout(in ConvGeometry g, out int padded, out int extended)
@@ -127,6 +130,41 @@ namespace NetGen
             {
                 var row = dw.Slice(f * taps, taps);
                 for (int t = 0; t < taps; t++) row[t] += transposed[t * g.F + f];
+            }
+        }
+
+        /// <summary>
+        /// The input gradient (stride 1), overwriting dx: dCols[T, J] = W[F, T]^T dY_ext[F, J] on the padded grid (the deltas
+        /// placed with zeros between the kept outputs), then each tap's row added at its shift into the padded input's
+        /// gradient (contiguous rows, so the scatter of im2col's col2im becomes whole-row additions), whose interior is dx.
+        /// </summary>
+        public static void ConvBackwardInputImplicit(in ConvGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+        {
+            if (g.SD != 1 || g.SH != 1 || g.SW != 1) throw new ArgumentException($"Expected stride 1, but got ({g.SD}, {g.SH}, {g.SW}).", nameof(g));
+            ImplicitLayout(g, out int paddedLength, out int extended);
+            int taps = g.C * g.KD * g.KH * g.KW;
+            if (scratch.Length < paddedLength + g.F * extended + taps * extended) throw new ArgumentException($"Expected scratch.Length >= {paddedLength + g.F * extended + taps * extended}, but got {scratch.Length}.", nameof(scratch));
+            int ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW, plane = (g.ID + 2 * g.PD) * ihp * iwp;
+            var padded = scratch.Slice(0, paddedLength);
+            var deltas = scratch.Slice(paddedLength, g.F * extended);
+            var columns = scratch.Slice(paddedLength + g.F * extended, taps * extended);
+            deltas.Clear();
+            for (int f = 0; f < g.F; f++)
+            for (int d = 0; d < g.OD; d++)
+            for (int h = 0; h < g.OH; h++)
+            {
+                dy.Slice(((f * g.OD + d) * g.OH + h) * g.OW, g.OW).CopyTo(deltas.Slice(f * extended + (d * ihp + h) * iwp, g.OW));
+            }
+
+            Gemm.Multiply(true, false, taps, extended, g.F, w, taps, deltas, extended, columns, extended, accumulate: false);
+            padded.Clear();
+            var shifts = Shifts(g);
+            for (int t = 0; t < taps; t++) Axpy(1f, columns.Slice(t * extended, extended), padded.Slice(shifts[t], extended));
+            for (int c = 0; c < g.C; c++)
+            for (int d = 0; d < g.ID; d++)
+            for (int h = 0; h < g.IH; h++)
+            {
+                padded.Slice(c * plane + ((d + g.PD) * ihp + h + g.PH) * iwp + g.PW, g.IW).CopyTo(dx.Slice(((c * g.ID + d) * g.IH + h) * g.IW, g.IW));
             }
         }
 

@@ -57,7 +57,14 @@ namespace NetGen.Tests
                     for (int n = 0; n < 3; n++) Kernels.ConvWeightGradient(g, xs.AsSpan(n * g.InputLength, g.InputLength), dys.AsSpan(n * g.OutputLength, g.OutputLength), expected);
                     Kernels.ConvWeightGradientImplicit(g, xs, dys, actual, 3, scratch);
                     AssertClose(expected, actual);
-                    Assert.Throws<ArgumentException>(() => Kernels.ConvWeightGradientImplicit(g, xs, dys, actual, 3, new float[scratch.Length - 1]));
+                    Assert.Throws<ArgumentException>(() => Kernels.ConvWeightGradientImplicit(g, xs, dys, actual, 3, new float[scratch.Length / 2]));
+
+                    // the input gradient with whole-row additions on the padded grid
+                    var dx3 = Random(g.InputLength);
+                    Kernels.ConvBackwardInputImplicit(g, weights, dy, dx3, scratch);
+                    var dxDirect = new float[g.InputLength];
+                    Kernels.ConvBackwardInput(g, weights, dy, dxDirect);
+                    AssertClose(dxDirect, dx3);
                 }
 
                 var dw1 = new float[weights.Length];

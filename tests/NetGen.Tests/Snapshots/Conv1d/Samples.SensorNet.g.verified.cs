@@ -347,7 +347,7 @@ namespace Samples
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 256, 256), g.Slice(512, 16), 16);
-                global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(128, 384), conv3Delta.Slice(n * 256, 256), avgpool2Delta.Slice(n * 128, 128), columns);
+                global::NetGen.Kernels.ConvBackwardInputImplicit(in Conv3Geometry, p.Slice(128, 384), conv3Delta.Slice(n * 256, 256), avgpool2Delta.Slice(n * 128, 128), columns);
             }
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
             global::System.Span<float> conv1Delta = d.Slice(0, batch * 256);

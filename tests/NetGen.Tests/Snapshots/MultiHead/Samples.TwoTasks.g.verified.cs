@@ -42,7 +42,7 @@ namespace Samples
         private float[] _deltas = global::System.Array.Empty<float>();
         private float[] _scratch = global::System.Array.Empty<float>(); // deltas of layers read by several layers, before they are added up
         private int _capacity;
-        private readonly float[] _trainColumns = new float[147456]; // im2col scratch of the largest convolution
+        private readonly float[] _trainColumns = new float[192256]; // im2col scratch of the largest convolution
 
         // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32)
         private static readonly global::NetGen.ConvGeometry StemGeometry = new global::NetGen.ConvGeometry(
@@ -140,7 +140,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
-            Run(input, t_hidden ?? (t_hidden = new float[86016]), output, t_columns ?? (t_columns = new float[147456]));
+            Run(input, t_hidden ?? (t_hidden = new float[86016]), output, t_columns ?? (t_columns = new float[192256]));
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -153,7 +153,7 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
-            global::System.Span<float> columns = t_columns ?? (t_columns = new float[147456]);
+            global::System.Span<float> columns = t_columns ?? (t_columns = new float[192256]);
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
             if (blocks is null || blocks.Length < (long)batch * 86027) t_blocks = blocks = new float[(long)batch * 86027];
@@ -408,7 +408,7 @@ namespace Samples
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.ChannelBiasGradient(conv6Delta.Slice(n * 8192, 8192), g.Slice(5216, 8), 1024);
-                global::NetGen.Kernels.ConvBackwardInputColumns(in Conv6Geometry, p.Slice(5088, 128), conv6Delta.Slice(n * 8192, 8192), stemDelta.Slice(n * 16384, 16384), columns);
+                global::NetGen.Kernels.ConvBackwardInputImplicit(in Conv6Geometry, p.Slice(5088, 128), conv6Delta.Slice(n * 8192, 8192), stemDelta.Slice(n * 16384, 16384), columns);
             }
             // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> add4Delta = d.Slice(batch * 49152, batch * 16384);
@@ -428,7 +428,7 @@ namespace Samples
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 16384, 16384), g.Slice(5072, 16), 1024);
-                global::NetGen.Kernels.ConvBackwardInputColumns(in Conv3Geometry, p.Slice(2768, 2304), conv3Delta.Slice(n * 16384, 16384), conv2Delta.Slice(n * 16384, 16384), columns);
+                global::NetGen.Kernels.ConvBackwardInputImplicit(in Conv3Geometry, p.Slice(2768, 2304), conv3Delta.Slice(n * 16384, 16384), conv2Delta.Slice(n * 16384, 16384), columns);
             }
             // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), forward: one matrix product over shifted input rows, im2col, 144x1024 columns
             global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 16384); // conv2's share of stem's delta
@@ -437,7 +437,7 @@ namespace Samples
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 16384, 16384), g.Slice(2752, 16), 1024);
-                global::NetGen.Kernels.ConvBackwardInputColumns(in Conv2Geometry, p.Slice(448, 2304), conv2Delta.Slice(n * 16384, 16384), stemDeltaFromConv2.Slice(n * 16384, 16384), columns);
+                global::NetGen.Kernels.ConvBackwardInputImplicit(in Conv2Geometry, p.Slice(448, 2304), conv2Delta.Slice(n * 16384, 16384), stemDeltaFromConv2.Slice(n * 16384, 16384), columns);
             }
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
             // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), forward: one matrix product over shifted input rows, im2col, 27x1024 columns
