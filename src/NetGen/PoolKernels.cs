@@ -1,4 +1,6 @@
 using System;
+using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace NetGen
 {
@@ -43,13 +45,18 @@ namespace NetGen
                 var deltas = dy.Slice(c * oh * ow, oh * ow);
                 for (int r = 0; r < oh; r++)
                 {
-                    int topRow = 2 * r * width, bottomRow = topRow + width;
+                    int topRow = 2 * r * width;
                     for (int q = 0; q < ow; q++)
                     {
-                        int i = topRow + 2 * q, j = bottomRow + 2 * q;
-                        int pick = Window(plane[i], plane[i + 1], plane[j], plane[j + 1]);
-                        int index = pick == 0 ? i : pick == 1 ? i + 1 : pick == 2 ? j : j + 1;
-                        dx[offset + index] += deltas[r * ow + q];
+                        int i = topRow + 2 * q;
+                        float a = plane[i], b = plane[i + 1], c2 = plane[i + width], d = plane[i + width + 1];
+                        float max = MathF.Max(MathF.Max(a, b), MathF.Max(c2, d));
+                        // the first of the window's values equal to its maximum, without data-dependent branches (ties are
+                        // common after a ReLU); no value equals a NaN maximum, and then the first NaN is searched for
+                        uint equal = Vector128.Equals(Vector128.Create(a, b, c2, d), Vector128.Create(max)).ExtractMostSignificantBits();
+                        int pick = equal != 0 ? BitOperations.TrailingZeroCount(equal) : Window(a, b, c2, d);
+
+                        dx[offset + i + (pick & 1) + (pick >> 1) * width] = deltas[r * ow + q]; // windows do not overlap
                     }
                 }
             }
