@@ -134,6 +134,10 @@ namespace NetGen
                 case VectorPath.Vector512 when n > 16:
                     Tiles(transA, aRows, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr: 8, nr: 32);
                     break;
+                case VectorPath.Vector512 when n <= 8:
+                case VectorPath.Vector256 when n <= 8: // 8 columns or fewer (a weight gradient's filters): 12 rows of one 256-bit vector
+                    Tiles(transA, aRows, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr: 12, nr: 8);
+                    break;
                 case VectorPath.Vector512: // 16 columns or fewer: the 6x16 tile wastes fewer lanes (the same sums, bit for bit)
                 case VectorPath.Vector256:
                     Tiles(transA, aRows, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr: 6, nr: 16);
@@ -184,7 +188,7 @@ namespace NetGen
             ref float b0 = ref MemoryMarshal.GetReference(b);
             ref float c0 = ref MemoryMarshal.GetReference(c);
             Span<float> tile = stackalloc float[8 * 32];
-            Span<nint> offsets = stackalloc nint[8];
+            Span<nint> offsets = stackalloc nint[12];
             for (int j = 0; j < n; j += nr)
             {
                 int cols = Math.Min(nr, n - j);
@@ -222,6 +226,10 @@ namespace NetGen
                     if (mr == 8)
                     {
                         Kernel8x32(k, ref ai, offsets, stepStride, rows, ref panel, ref rowOffsets, ref target, whole ? ldc : nr, whole && accumulate);
+                    }
+                    else if (mr == 12)
+                    {
+                        Kernel12x8(k, ref ai, offsets, stepStride, rows, ref panel, ref rowOffsets, ref target, whole ? ldc : nr, whole && accumulate);
                     }
                     else
                     {
@@ -380,6 +388,54 @@ namespace NetGen
             if (rows > 3) Store256(ref c, 3 * ldc, c30, c31, accumulate);
             if (rows > 4) Store256(ref c, 4 * ldc, c40, c41, accumulate);
             if (rows > 5) Store256(ref c, 5 * ldc, c50, c51, accumulate);
+        }
+
+        /// <summary>A 12 x 8 tile of 256-bit accumulators, for products with 8 columns or fewer (one vector wide).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Kernel12x8(int k, ref float a, ReadOnlySpan<nint> rowOffsets, nint stepStride, int rows, ref float b, ref int bRows, ref float c, nint ldc, bool accumulate)
+        {
+            nint r1 = rowOffsets[1], r2 = rowOffsets[2], r3 = rowOffsets[3], r4 = rowOffsets[4], r5 = rowOffsets[5];
+            nint r6 = rowOffsets[6], r7 = rowOffsets[7], r8 = rowOffsets[8], r9 = rowOffsets[9], r10 = rowOffsets[10], r11 = rowOffsets[11];
+            Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+            Vector256<float> c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
+            for (int p = 0; p < k; p++)
+            {
+                var bv = Vector256.LoadUnsafe(ref Unsafe.Add(ref b, Unsafe.Add(ref bRows, p)));
+                ref float ap = ref Unsafe.Add(ref a, p * stepStride);
+                c0 = MultiplyAdd(Vector256.Create(ap), bv, c0);
+                c1 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref ap, r1)), bv, c1);
+                c2 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref ap, r2)), bv, c2);
+                c3 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref ap, r3)), bv, c3);
+                c4 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref ap, r4)), bv, c4);
+                c5 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref ap, r5)), bv, c5);
+                c6 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref ap, r6)), bv, c6);
+                c7 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref ap, r7)), bv, c7);
+                c8 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref ap, r8)), bv, c8);
+                c9 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref ap, r9)), bv, c9);
+                c10 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref ap, r10)), bv, c10);
+                c11 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref ap, r11)), bv, c11);
+            }
+
+            Store8(ref c, 0, c0, accumulate);
+            if (rows > 1) Store8(ref c, ldc, c1, accumulate);
+            if (rows > 2) Store8(ref c, 2 * ldc, c2, accumulate);
+            if (rows > 3) Store8(ref c, 3 * ldc, c3, accumulate);
+            if (rows > 4) Store8(ref c, 4 * ldc, c4, accumulate);
+            if (rows > 5) Store8(ref c, 5 * ldc, c5, accumulate);
+            if (rows > 6) Store8(ref c, 6 * ldc, c6, accumulate);
+            if (rows > 7) Store8(ref c, 7 * ldc, c7, accumulate);
+            if (rows > 8) Store8(ref c, 8 * ldc, c8, accumulate);
+            if (rows > 9) Store8(ref c, 9 * ldc, c9, accumulate);
+            if (rows > 10) Store8(ref c, 10 * ldc, c10, accumulate);
+            if (rows > 11) Store8(ref c, 11 * ldc, c11, accumulate);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Store8(ref float c, nint offset, Vector256<float> v, bool accumulate)
+        {
+            ref float row = ref Unsafe.Add(ref c, offset);
+            if (accumulate) v += Vector256.LoadUnsafe(ref row);
+            v.StoreUnsafe(ref row);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
