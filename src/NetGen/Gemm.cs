@@ -152,7 +152,7 @@ namespace NetGen
         private static int[]? t_rows;
 
         [ThreadStatic]
-        private static int[]? t_packedRows;
+        private static int[]?[]? t_packedRows; // per panel width (8, 16, 32): the offsets p * nr
 
         private static int[] RowOffsets(int k)
         {
@@ -164,12 +164,13 @@ namespace NetGen
         /// <summary>Offsets p * nr of a packed panel's rows.</summary>
         private static ReadOnlySpan<int> PackedRows(int k, int nr)
         {
-            var rows = t_packedRows;
-            if (rows is null || rows.Length < k || rows.Length < 2 || rows[1] != nr)
+            var widths = t_packedRows ??= new int[]?[33];
+            var rows = widths[nr];
+            if (rows is null || rows.Length < k)
             {
-                rows = new int[Math.Max(k, rows?.Length ?? 0)];
+                rows = new int[Math.Max(k, 1024)];
                 for (int p = 0; p < rows.Length; p++) rows[p] = p * nr;
-                t_packedRows = rows;
+                widths[nr] = rows;
             }
 
             return rows.AsSpan(0, k);
