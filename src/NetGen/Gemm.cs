@@ -181,8 +181,101 @@ namespace NetGen
             if (span.Length < needed) throw new ArgumentException($"Expected {name}.Length >= {needed}, but got {span.Length}.", name);
         }
 
+        private static unsafe void Tiles(bool transA, ReadOnlySpan<int> aRows, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> bRows, Span<float> c, int ldc, bool accumulate, int mr, int nr)
+        {
+            // Opt-in: split large products into blocks of whole tiles, one per thread (each output computed by one thread
+            // with the same operations, so the result does not depend on the thread count).
+            int parallel = Parallelism.MaxDegreeOfParallelism;
+            int panels = (n + nr - 1) / nr, rowTiles = (m + mr - 1) / mr;
+            bool byColumns = panels >= rowTiles;
+            int parts = Math.Min(parallel, byColumns ? panels : rowTiles);
+            if (parts > 1 && (long)m * n * k >= 100_000)
+            {
+                var workers = Workers.TryAcquire(parts - 1);
+                if (workers != null)
+                {
+                    try
+                    {
+                        fixed (float* pa = a, pb = b, pc = c)
+                        fixed (int* par = aRows, pbr = bRows)
+                        {
+                            int units = byColumns ? panels : rowTiles;
+                            for (int part = 1; part < parts; part++)
+                            {
+                                var block = Blocks(part - 1);
+                                block.Set(transA, par, aRows.Length, transB, m, n, k, pa, a.Length, lda, pb, b.Length, ldb, pbr, bRows.Length, pc, c.Length, ldc, accumulate, mr, nr);
+                                int from = units * part / parts, to = units * (part + 1) / parts;
+                                if (byColumns) block.Range(0, m, from * nr, Math.Min(n, to * nr));
+                                else block.Range(from * mr, Math.Min(m, to * mr), 0, n);
+                                workers[part - 1].Start(block.Run);
+                            }
+
+                            int end = units / parts;
+                            if (byColumns) Tiles(transA, aRows, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr, nr, 0, m, 0, Math.Min(n, end * nr));
+                            else Tiles(transA, aRows, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr, nr, 0, Math.Min(m, end * mr), 0, n);
+                            for (int part = 1; part < parts; part++) workers[part - 1].Wait();
+                        }
+                    }
+                    finally
+                    {
+                        Workers.Release();
+                    }
+
+                    return;
+                }
+            }
+
+            Tiles(transA, aRows, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr, nr, 0, m, 0, n);
+        }
+
+        private static Block[] s_blocks = Array.Empty<Block>();
+
+        private static Block Blocks(int index)
+        {
+            var blocks = s_blocks;
+            if (blocks.Length <= index)
+            {
+                var grown = new Block[index + 1];
+                Array.Copy(blocks, grown, blocks.Length);
+                for (int i = blocks.Length; i < grown.Length; i++) grown[i] = new Block();
+                s_blocks = blocks = grown;
+            }
+
+            return blocks[index];
+        }
+
+        /// <summary>One block of a product handed to a helper thread: the operands pinned by the caller, which waits for it.</summary>
+        private sealed unsafe class Block
+        {
+            private bool _transA, _transB, _accumulate;
+            private int _m, _n, _k, _lda, _ldb, _ldc, _mr, _nr, _aLength, _bLength, _cLength, _aRowsLength, _bRowsLength, _iFrom, _iTo, _jFrom, _jTo;
+            private float* _a, _b, _c;
+            private int* _aRows, _bRows;
+
+            public Block() => Run = Execute;
+
+            /// <summary>The cached delegate the helper runs (no allocation per product).</summary>
+            public Action Run { get; }
+
+            public void Set(bool transA, int* aRows, int aRowsLength, bool transB, int m, int n, int k, float* a, int aLength, int lda, float* b, int bLength, int ldb, int* bRows, int bRowsLength, float* c, int cLength, int ldc, bool accumulate, int mr, int nr)
+            {
+                _transA = transA; _aRows = aRows; _aRowsLength = aRowsLength; _transB = transB; _m = m; _n = n; _k = k;
+                _a = a; _aLength = aLength; _lda = lda; _b = b; _bLength = bLength; _ldb = ldb; _bRows = bRows; _bRowsLength = bRowsLength;
+                _c = c; _cLength = cLength; _ldc = ldc; _accumulate = accumulate; _mr = mr; _nr = nr;
+            }
+
+            public void Range(int iFrom, int iTo, int jFrom, int jTo)
+            {
+                _iFrom = iFrom; _iTo = iTo; _jFrom = jFrom; _jTo = jTo;
+            }
+
+            private void Execute() => Tiles(_transA, new ReadOnlySpan<int>(_aRows, _aRowsLength), _transB, _m, _n, _k, new ReadOnlySpan<float>(_a, _aLength), _lda,
+                new ReadOnlySpan<float>(_b, _bLength), _ldb, new ReadOnlySpan<int>(_bRows, _bRowsLength), new Span<float>(_c, _cLength), _ldc, _accumulate, _mr, _nr, _iFrom, _iTo, _jFrom, _jTo);
+        }
+
+        /// <summary>The tiles of rows [iFrom, iTo) and columns [jFrom, jTo) (tile-aligned, or the matrix's end).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tiles(bool transA, ReadOnlySpan<int> aRows, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> bRows, Span<float> c, int ldc, bool accumulate, int mr, int nr)
+        private static void Tiles(bool transA, ReadOnlySpan<int> aRows, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> bRows, Span<float> c, int ldc, bool accumulate, int mr, int nr, int iFrom, int iTo, int jFrom, int jTo)
         {
             nint rowStride = transA ? 1 : lda, stepStride = transA ? lda : 1; // A[i, p] = a[i rowStride + p stepStride]
             ref float a0 = ref MemoryMarshal.GetReference(a);
@@ -190,7 +283,7 @@ namespace NetGen
             ref float c0 = ref MemoryMarshal.GetReference(c);
             Span<float> tile = stackalloc float[8 * 32];
             Span<nint> offsets = stackalloc nint[12];
-            for (int j = 0; j < n; j += nr)
+            for (int j = jFrom; j < jTo; j += nr)
             {
                 int cols = Math.Min(nr, n - j);
                 ref float panel = ref b0;
@@ -209,7 +302,7 @@ namespace NetGen
 
                 ref int rowOffsets = ref MemoryMarshal.GetReference(panelRows);
 
-                for (int i = 0; i < m; i += mr)
+                for (int i = iFrom; i < iTo; i += mr)
                 {
                     int rows = Math.Min(mr, m - i);
                     // where each of the tile's rows starts relative to its first (rows past the end repeat the last)

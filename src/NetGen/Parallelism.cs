@@ -1,0 +1,122 @@
+using System;
+using System.Threading;
+
+namespace NetGen
+{
+    /// <summary>
+    /// Opt-in use of several cores by NetGen's kernels (one thread by default). Each matrix product large enough to pay
+    /// for the hand-over is split into fixed blocks of its output; every output value is still computed by one thread
+    /// with the same sequence of operations, so results are bit-identical for any thread count.
+    /// </summary>
+    public static class Parallelism
+    {
+        private static int s_max = 1;
+
+        /// <summary>
+        /// The number of threads a kernel may use, the calling thread included (1, the default: only the calling thread;
+        /// <see cref="Environment.ProcessorCount"/> for every core), as <c>ParallelOptions.MaxDegreeOfParallelism</c>.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+        public static int MaxDegreeOfParallelism
+        {
+            get => Volatile.Read(ref s_max);
+            set
+            {
+                if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), value, $"Expected MaxDegreeOfParallelism >= 1, but got {value}.");
+                Volatile.Write(ref s_max, value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Helper threads for <see cref="Gemm"/>: each spins briefly for its next block after finishing one (kernels come in quick
+    /// succession in a training step), then sleeps. One caller at a time; a second concurrent caller computes alone.
+    /// </summary>
+    internal static class Workers
+    {
+        private static readonly object Gate = new object();
+        private static Worker[] s_workers = Array.Empty<Worker>();
+        private static int s_busy;
+
+        /// <summary>Takes up to <paramref name="wanted"/> helpers for the calling thread, or none when another caller has them.</summary>
+        public static Worker[]? TryAcquire(int wanted)
+        {
+            if (wanted < 1 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0) return null;
+            var workers = s_workers;
+            if (workers.Length < wanted)
+            {
+                lock (Gate)
+                {
+                    workers = s_workers;
+                    if (workers.Length < wanted)
+                    {
+                        var grown = new Worker[wanted];
+                        Array.Copy(workers, grown, workers.Length);
+                        for (int i = workers.Length; i < wanted; i++) grown[i] = new Worker(i);
+                        s_workers = workers = grown;
+                    }
+                }
+            }
+
+            return workers;
+        }
+
+        public static void Release() => Volatile.Write(ref s_busy, 0);
+    }
+
+    /// <summary>One helper thread running <see cref="Gemm"/> blocks handed to it.</summary>
+    internal sealed class Worker
+    {
+        private const int Idle = 0, Pending = 1, Done = 2;
+        private readonly ManualResetEventSlim _wake = new ManualResetEventSlim(false);
+        private int _state = Done;
+        private Action? _work;
+
+        public Worker(int index)
+        {
+            var thread = new Thread(Loop) { IsBackground = true, Name = "NetGen worker " + index };
+            thread.Start();
+        }
+
+        /// <summary>Hands <paramref name="work"/> (a cached delegate: no allocation per call) to the thread.</summary>
+        public void Start(Action work)
+        {
+            _work = work;
+            Volatile.Write(ref _state, Pending);
+            _wake.Set();
+        }
+
+        /// <summary>Waits until the block handed over is done.</summary>
+        public void Wait()
+        {
+            var spinner = new SpinWait();
+            while (Volatile.Read(ref _state) != Done) spinner.SpinOnce(-1);
+        }
+
+        private void Loop()
+        {
+            while (true)
+            {
+                // spin a little for the next block, then sleep
+                var spinner = new SpinWait();
+                for (int i = 0; i < 2000 && Volatile.Read(ref _state) != Pending; i++) spinner.SpinOnce(-1);
+                if (Volatile.Read(ref _state) != Pending)
+                {
+                    _wake.Wait();
+                }
+
+                _wake.Reset();
+                if (Volatile.Read(ref _state) != Pending) continue;
+                Volatile.Write(ref _state, Idle);
+                try
+                {
+                    _work!();
+                }
+                finally
+                {
+                    Volatile.Write(ref _state, Done);
+                }
+            }
+        }
+    }
+}
