@@ -115,13 +115,21 @@ namespace NetGen.Generator
 
                     if (derivative) Derivative(w, layer, io);
                     w.Line(Kernels + ".ConvWeightGradientImplicit(" + Geometry(layer) + ", " + io.Inputs[0] + ", " + io.Delta + ", " + WeightSlice(layer, "g") + ", batch, columns);");
-                    if (layer.BiasCount == 0 && io.InputDeltas[0] is null) return;
-                    w.Line("for (int n = 0; n < batch; n++)");
-                    w.Open();
-                    var sample = io.Sample("n");
-                    if (layer.BiasCount > 0) w.Line(Kernels + ".ChannelBiasGradient(" + sample.Delta + ", " + BiasSlice(layer, "g") + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
-                    if (sample.InputDelta != null) w.Line(Kernels + ".ConvBackwardInputImplicit(" + Geometry(layer) + ", " + WeightSlice(layer) + ", " + sample.Delta + ", " + sample.InputDelta + ", columns);");
-                    w.Close();
+                    if (layer.BiasCount > 0) w.Line("for (int n = 0; n < batch; n++) " + Kernels + ".ChannelBiasGradient(" + io.Delta!.Sample("n") + ", " + BiasSlice(layer, "g") + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
+                    var dx = io.InputDeltas[0];
+                    if (dx != null) w.Line(Kernels + ".ConvImplicitBatch(" + Geometry(layer) + ", inputGradient: true, " + WeightSlice(layer) + ", default(" + ReadOnlySpan + "), " + io.Delta + ", " + dx + ", batch, columns);");
+                }
+
+                /// <summary>Stride 1: the batch's samples through the shifted-rows product (split across threads when enabled).</summary>
+                protected override void ComputeBatch(SourceWriter w, LayerPlan layer, LayerIo io)
+                {
+                    if (!Implicit(layer))
+                    {
+                        base.ComputeBatch(w, layer, io);
+                        return;
+                    }
+
+                    w.Line(Kernels + ".ConvImplicitBatch(" + Geometry(layer) + ", inputGradient: false, " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + io.Inputs[0] + ", " + io.Output + ", batch, columns);");
                 }
 
                 protected override void Gradient(SourceWriter w, LayerPlan layer, SampleIo io)
@@ -176,13 +184,21 @@ namespace NetGen.Generator
 
                     if (derivative) Derivative(w, layer, io);
                     w.Line(Kernels + ".ConvWeightGradientImplicit(" + Geometry(layer) + ", " + io.Inputs[0] + ", " + io.Delta + ", " + WeightSlice(layer, "g") + ", batch, columns);");
-                    if (layer.BiasCount == 0 && io.InputDeltas[0] is null) return;
-                    w.Line("for (int n = 0; n < batch; n++)");
-                    w.Open();
-                    var sample = io.Sample("n");
-                    if (layer.BiasCount > 0) w.Line(Kernels + ".ChannelBiasGradient(" + sample.Delta + ", " + BiasSlice(layer, "g") + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
-                    if (sample.InputDelta != null) w.Line(Kernels + ".ConvBackwardInputImplicit(" + Geometry(layer) + ", " + WeightSlice(layer) + ", " + sample.Delta + ", " + sample.InputDelta + ", columns);");
-                    w.Close();
+                    if (layer.BiasCount > 0) w.Line("for (int n = 0; n < batch; n++) " + Kernels + ".ChannelBiasGradient(" + io.Delta!.Sample("n") + ", " + BiasSlice(layer, "g") + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
+                    var dx = io.InputDeltas[0];
+                    if (dx != null) w.Line(Kernels + ".ConvImplicitBatch(" + Geometry(layer) + ", inputGradient: true, " + WeightSlice(layer) + ", default(" + ReadOnlySpan + "), " + io.Delta + ", " + dx + ", batch, columns);");
+                }
+
+                /// <summary>Stride 1: the batch's samples through the shifted-rows product (split across threads when enabled).</summary>
+                protected override void ComputeBatch(SourceWriter w, LayerPlan layer, LayerIo io)
+                {
+                    if (!Implicit(layer))
+                    {
+                        base.ComputeBatch(w, layer, io);
+                        return;
+                    }
+
+                    w.Line(Kernels + ".ConvImplicitBatch(" + Geometry(layer) + ", inputGradient: false, " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + io.Inputs[0] + ", " + io.Output + ", batch, columns);");
                 }
 
                 protected override void Gradient(SourceWriter w, LayerPlan layer, SampleIo io)

@@ -168,6 +168,101 @@ namespace NetGen
             }
         }
 
+        /// <summary>
+        /// <see cref="ConvForwardImplicit"/> (<paramref name="inputGradient"/> false: x to y) or <see cref="ConvBackwardInputImplicit"/>
+        /// (true: dY to dX) for each of <paramref name="batch"/> samples. With <see cref="Parallelism.MaxDegreeOfParallelism"/>
+        /// above 1 the samples are split into fixed blocks across threads (each sample computed as on one thread).
+        /// </summary>
+        public static unsafe void ConvImplicitBatch(in ConvGeometry g, bool inputGradient, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> source, Span<float> target, int batch, Span<float> scratch)
+        {
+            int parts = Math.Min(Parallelism.MaxDegreeOfParallelism, batch);
+            var workers = parts > 1 ? Workers.TryAcquire(parts - 1) : null;
+            if (workers is null)
+            {
+                ConvSamples(g, inputGradient, w, b, source, target, 0, batch, scratch);
+                return;
+            }
+
+            try
+            {
+                fixed (float* pw = w, pb = b, ps = source, pt = target)
+                {
+                    for (int part = 1; part < parts; part++)
+                    {
+                        var block = ConvBlock.For(part - 1);
+                        block.Set(g, inputGradient, pw, w.Length, pb, b.Length, ps, source.Length, pt, target.Length, batch * part / parts, batch * (part + 1) / parts);
+                        workers[part - 1].Start(block.Run);
+                    }
+
+                    ConvSamples(g, inputGradient, w, b, source, target, 0, batch / parts, scratch);
+                    for (int part = 1; part < parts; part++) workers[part - 1].Wait();
+                }
+            }
+            finally
+            {
+                Workers.Release();
+            }
+        }
+
+        private static void ConvSamples(in ConvGeometry g, bool inputGradient, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> source, Span<float> target, int from, int to, Span<float> scratch)
+        {
+            int sourceLength = inputGradient ? g.OutputLength : g.InputLength, targetLength = inputGradient ? g.InputLength : g.OutputLength;
+            for (int n = from; n < to; n++)
+            {
+                var x = source.Slice(n * sourceLength, sourceLength);
+                var y = target.Slice(n * targetLength, targetLength);
+                if (inputGradient) ConvBackwardInputImplicit(g, w, x, y, scratch);
+                else ConvForwardImplicit(g, w, b, x, y, scratch);
+            }
+        }
+
+        /// <summary>A block of samples handed to a helper thread, which uses a scratch of its own.</summary>
+        private sealed unsafe class ConvBlock
+        {
+            private static ConvBlock[] s_blocks = Array.Empty<ConvBlock>();
+
+            [ThreadStatic]
+            private static float[]? t_scratch;
+
+            private ConvGeometry _g;
+            private bool _inputGradient;
+            private float* _w, _b, _source, _target;
+            private int _wLength, _bLength, _sourceLength, _targetLength, _from, _to;
+
+            private ConvBlock() => Run = Execute;
+
+            public Action Run { get; }
+
+            public static ConvBlock For(int index)
+            {
+                var blocks = s_blocks;
+                if (blocks.Length <= index)
+                {
+                    var grown = new ConvBlock[index + 1];
+                    Array.Copy(blocks, grown, blocks.Length);
+                    for (int i = blocks.Length; i < grown.Length; i++) grown[i] = new ConvBlock();
+                    s_blocks = blocks = grown;
+                }
+
+                return blocks[index];
+            }
+
+            public void Set(in ConvGeometry g, bool inputGradient, float* w, int wLength, float* b, int bLength, float* source, int sourceLength, float* target, int targetLength, int from, int to)
+            {
+                _g = g; _inputGradient = inputGradient; _w = w; _wLength = wLength; _b = b; _bLength = bLength;
+                _source = source; _sourceLength = sourceLength; _target = target; _targetLength = targetLength; _from = from; _to = to;
+            }
+
+            private void Execute()
+            {
+                int length = ImplicitConvScratchLength(_g);
+                var scratch = t_scratch;
+                if (scratch is null || scratch.Length < length) t_scratch = scratch = new float[length];
+                ConvSamples(_g, _inputGradient, new ReadOnlySpan<float>(_w, _wLength), new ReadOnlySpan<float>(_b, _bLength), new ReadOnlySpan<float>(_source, _sourceLength),
+                    new Span<float>(_target, _targetLength), _from, _to, scratch);
+            }
+        }
+
         /// <summary>y[i] += value.</summary>
         private static void AddScalar(float value, Span<float> y)
         {

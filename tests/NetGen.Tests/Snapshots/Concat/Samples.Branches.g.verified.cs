@@ -259,17 +259,11 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, im2col, 27x64 columns
             global::System.Span<float> wideOut = a.Slice(0, batch * 256);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.ConvForwardImplicit(in WideGeometry, p.Slice(0, 108), p.Slice(108, 4), inputs.Slice(n * 192, 192), wideOut.Slice(n * 256, 256), columns);
-            }
+            global::NetGen.Kernels.ConvImplicitBatch(in WideGeometry, inputGradient: false, p.Slice(0, 108), p.Slice(108, 4), inputs, wideOut, batch, columns);
             global::NetGen.Kernels.ReLU(wideOut);
             // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), forward: one matrix product over shifted input rows, im2col, 3x64 columns
             global::System.Span<float> conv2Out = a.Slice(batch * 256, batch * 128);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.ConvForwardImplicit(in Conv2Geometry, p.Slice(112, 6), p.Slice(118, 2), inputs.Slice(n * 192, 192), conv2Out.Slice(n * 128, 128), columns);
-            }
+            global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: false, p.Slice(112, 6), p.Slice(118, 2), inputs, conv2Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
             // concat3: Concat("wide"), from conv2, wide, (2, 8, 8) -> (6, 8, 8)
             global::System.Span<float> concat3Out = a.Slice(batch * 384, batch * 384);
@@ -316,18 +310,12 @@ namespace Samples
             global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * 256, batch * 128);
             global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv2Geometry, inputs, conv2Delta, g.Slice(112, 6), batch, columns);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 128, 128), g.Slice(118, 2), 64);
-            }
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 128, 128), g.Slice(118, 2), 64);
             // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, im2col, 27x64 columns
             global::System.ReadOnlySpan<float> wideOut = a.Slice(0, batch * 256);
             global::NetGen.Kernels.ReLUBackward(wideOut, wideDelta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in WideGeometry, inputs, wideDelta, g.Slice(0, 108), batch, columns);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.ChannelBiasGradient(wideDelta.Slice(n * 256, 256), g.Slice(108, 4), 64);
-            }
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(wideDelta.Slice(n * 256, 256), g.Slice(108, 4), 64);
         }
     }
 }

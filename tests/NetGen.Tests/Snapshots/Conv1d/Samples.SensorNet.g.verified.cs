@@ -289,10 +289,7 @@ namespace Samples
             }
             // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), forward: one matrix product over shifted input rows, im2col, 24x16 columns
             global::System.Span<float> conv3Out = a.Slice(batch * 384, batch * 256);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.ConvForwardImplicit(in Conv3Geometry, p.Slice(128, 384), p.Slice(512, 16), avgpool2Out.Slice(n * 128, 128), conv3Out.Slice(n * 256, 256), columns);
-            }
+            global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
             // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
             global::System.Span<float> maxpool4Out = a.Slice(batch * 640, batch * 64);
@@ -344,11 +341,8 @@ namespace Samples
             global::System.ReadOnlySpan<float> avgpool2Out = a.Slice(batch * 256, batch * 128);
             global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv3Geometry, avgpool2Out, conv3Delta, g.Slice(128, 384), batch, columns);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 256, 256), g.Slice(512, 16), 16);
-                global::NetGen.Kernels.ConvBackwardInputImplicit(in Conv3Geometry, p.Slice(128, 384), conv3Delta.Slice(n * 256, 256), avgpool2Delta.Slice(n * 128, 128), columns);
-            }
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 256, 256), g.Slice(512, 16), 16);
+            global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: true, p.Slice(128, 384), default(global::System.ReadOnlySpan<float>), conv3Delta, avgpool2Delta, batch, columns);
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
             global::System.Span<float> conv1Delta = d.Slice(0, batch * 256);
             for (int n = 0; n < batch; n++)

@@ -356,10 +356,7 @@ namespace Samples
             global::System.Span<float> m = _masks; // written only in training, which runs on the instance's own buffers
             // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, im2col, 18x64 columns
             global::System.Span<float> convOut = a.Slice(0, batch * 256);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.ConvForwardImplicit(in ConvGeometry, p.Slice(0, 72), p.Slice(72, 4), inputs.Slice(n * 128, 128), convOut.Slice(n * 256, 256), columns);
-            }
+            global::NetGen.Kernels.ConvImplicitBatch(in ConvGeometry, inputGradient: false, p.Slice(0, 72), p.Slice(72, 4), inputs, convOut, batch, columns);
             // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1), (4, 8, 8) -> (4, 8, 8)
             global::System.Span<float> batchnorm2Out = a.Slice(batch * 256, batch * 256);
             if (training)
@@ -551,10 +548,7 @@ namespace Samples
             global::NetGen.Kernels.Axpy(1f, convDeltaFromBatchnorm2, convDelta); // conv is read by several layers: their deltas add up
             // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, im2col, 18x64 columns
             global::NetGen.Kernels.ConvWeightGradientImplicit(in ConvGeometry, inputs, convDelta, g.Slice(0, 72), batch, columns);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.ChannelBiasGradient(convDelta.Slice(n * 256, 256), g.Slice(72, 4), 64);
-            }
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(convDelta.Slice(n * 256, 256), g.Slice(72, 4), 64);
         }
     }
 }

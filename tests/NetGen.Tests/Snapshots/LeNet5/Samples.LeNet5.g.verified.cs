@@ -278,20 +278,14 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), forward: one matrix product over shifted input rows, im2col, 25x784 columns
             global::System.Span<float> conv1Out = a.Slice(0, batch * 4704);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.ConvForwardImplicit(in Conv1Geometry, p.Slice(0, 150), p.Slice(150, 6), inputs.Slice(n * 784, 784), conv1Out.Slice(n * 4704, 4704), columns);
-            }
+            global::NetGen.Kernels.ConvImplicitBatch(in Conv1Geometry, inputGradient: false, p.Slice(0, 150), p.Slice(150, 6), inputs, conv1Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv1Out);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
             global::System.Span<float> maxpool2Out = a.Slice(batch * 4704, batch * 1176);
             global::NetGen.Kernels.MaxPool2x2Forward(conv1Out, maxpool2Out, batch * 6, 28, 28);
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), forward: one matrix product over shifted input rows, im2col, 150x100 columns
             global::System.Span<float> conv3Out = a.Slice(batch * 5880, batch * 1600);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.ConvForwardImplicit(in Conv3Geometry, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out.Slice(n * 1176, 1176), conv3Out.Slice(n * 1600, 1600), columns);
-            }
+            global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out, conv3Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
             // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5), 2x2 windows over all channel planes
             global::System.Span<float> maxpool4Out = a.Slice(batch * 7480, batch * 400);
@@ -349,11 +343,8 @@ namespace Samples
             global::System.ReadOnlySpan<float> maxpool2Out = a.Slice(batch * 4704, batch * 1176);
             global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv3Geometry, maxpool2Out, conv3Delta, g.Slice(156, 2400), batch, columns);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 1600, 1600), g.Slice(2556, 16), 100);
-                global::NetGen.Kernels.ConvBackwardInputImplicit(in Conv3Geometry, p.Slice(156, 2400), conv3Delta.Slice(n * 1600, 1600), maxpool2Delta.Slice(n * 1176, 1176), columns);
-            }
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 1600, 1600), g.Slice(2556, 16), 100);
+            global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: true, p.Slice(156, 2400), default(global::System.ReadOnlySpan<float>), conv3Delta, maxpool2Delta, batch, columns);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
             global::System.Span<float> conv1Delta = d.Slice(0, batch * 4704);
             global::System.ReadOnlySpan<float> conv1Out = a.Slice(0, batch * 4704);
@@ -361,10 +352,7 @@ namespace Samples
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), forward: one matrix product over shifted input rows, im2col, 25x784 columns
             global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv1Geometry, inputs, conv1Delta, g.Slice(0, 150), batch, columns);
-            for (int n = 0; n < batch; n++)
-            {
-                global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 4704, 4704), g.Slice(150, 6), 784);
-            }
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 4704, 4704), g.Slice(150, 6), 784);
         }
     }
 }
