@@ -99,19 +99,62 @@ namespace NetGen
         /// computed as dW^T[T, F] = X_shift[T, J] dY_ext^T[J, F] per sample (the shifted rows read in place, the deltas placed
         /// on the padded grid with zeros between rows), summed over the batch, then added to dW once.
         /// </summary>
-        public static void ConvWeightGradientImplicit(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, int batch, Span<float> scratch)
+        public static unsafe void ConvWeightGradientImplicit(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, int batch, Span<float> scratch)
         {
             if (g.SD != 1 || g.SH != 1 || g.SW != 1) throw new ArgumentException($"Expected stride 1, but got ({g.SD}, {g.SH}, {g.SW}).", nameof(g));
             ImplicitLayout(g, out int paddedLength, out int extended);
             int taps = g.C * g.KD * g.KH * g.KW;
             if (scratch.Length < paddedLength + g.F * extended + taps * g.F) throw new ArgumentException($"Expected scratch.Length >= {paddedLength + g.F * extended + taps * g.F}, but got {scratch.Length}.", nameof(scratch));
-            int ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW;
-            var padded = scratch.Slice(0, paddedLength);
-            var deltas = scratch.Slice(paddedLength, g.F * extended);
             var transposed = scratch.Slice(paddedLength + g.F * extended, taps * g.F);
+
+            // With several threads, each takes a fixed block of taps (rows of dW^T) over all samples: every gradient is
+            // summed by one thread in sample order, the same bits for any thread count.
+            int parts = Math.Min(Parallelism.MaxDegreeOfParallelism, taps / 8);
+            var workers = parts > 1 ? Workers.TryAcquire(parts - 1) : null;
+            if (workers is null)
+            {
+                WeightGradientTaps(g, x, dy, batch, 0, taps, scratch.Slice(0, paddedLength + g.F * extended), transposed);
+            }
+            else
+            {
+                try
+                {
+                    fixed (float* px = x, pdy = dy, pt = transposed)
+                    {
+                        for (int part = 1; part < parts; part++)
+                        {
+                            var block = TapBlock.For(part - 1);
+                            block.Set(g, px, x.Length, pdy, dy.Length, pt, transposed.Length, batch, taps * part / parts, taps * (part + 1) / parts);
+                            workers[part - 1].Start(block.Run);
+                        }
+
+                        WeightGradientTaps(g, x, dy, batch, 0, taps / parts, scratch.Slice(0, paddedLength + g.F * extended), transposed);
+                        for (int part = 1; part < parts; part++) workers[part - 1].Wait();
+                    }
+                }
+                finally
+                {
+                    Workers.Release();
+                }
+            }
+
+            for (int f = 0; f < g.F; f++)
+            {
+                var row = dw.Slice(f * taps, taps);
+                for (int t = 0; t < taps; t++) row[t] += transposed[t * g.F + f];
+            }
+        }
+
+        /// <summary>Rows [from, to) of dW^T summed over the batch, in <paramref name="work"/> (padded input and deltas) of the calling thread.</summary>
+        private static void WeightGradientTaps(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int from, int to, Span<float> work, Span<float> transposed)
+        {
+            ImplicitLayout(g, out int paddedLength, out int extended);
+            int ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW;
+            var padded = work.Slice(0, paddedLength);
+            var deltas = work.Slice(paddedLength, g.F * extended);
             padded.Clear();
             deltas.Clear(); // the columns between kept outputs stay zero
-            var shifts = Shifts(g);
+            var shifts = Shifts(g).Slice(from, to - from);
             for (int n = 0; n < batch; n++)
             {
                 Pad(g, x.Slice(n * g.InputLength, g.InputLength), padded);
@@ -123,13 +166,53 @@ namespace NetGen
                     sample.Slice(((f * g.OD + d) * g.OH + h) * g.OW, g.OW).CopyTo(deltas.Slice(f * extended + (d * ihp + h) * iwp, g.OW));
                 }
 
-                Gemm.MultiplyRowsA(taps, g.F, extended, padded, shifts, true, deltas, extended, transposed, g.F, accumulate: n > 0);
+                Gemm.MultiplyRowsA(to - from, g.F, extended, padded, shifts, true, deltas, extended, transposed.Slice(from * g.F), g.F, accumulate: n > 0);
+            }
+        }
+
+        /// <summary>A block of taps of a weight gradient handed to a helper thread, which uses a scratch of its own.</summary>
+        private sealed unsafe class TapBlock
+        {
+            private static TapBlock[] s_blocks = Array.Empty<TapBlock>();
+
+            [ThreadStatic]
+            private static float[]? t_work;
+
+            private ConvGeometry _g;
+            private float* _x, _dy, _transposed;
+            private int _xLength, _dyLength, _transposedLength, _batch, _from, _to;
+
+            private TapBlock() => Run = Execute;
+
+            public Action Run { get; }
+
+            public static TapBlock For(int index)
+            {
+                var blocks = s_blocks;
+                if (blocks.Length <= index)
+                {
+                    var grown = new TapBlock[index + 1];
+                    Array.Copy(blocks, grown, blocks.Length);
+                    for (int i = blocks.Length; i < grown.Length; i++) grown[i] = new TapBlock();
+                    s_blocks = blocks = grown;
+                }
+
+                return blocks[index];
             }
 
-            for (int f = 0; f < g.F; f++)
+            public void Set(in ConvGeometry g, float* x, int xLength, float* dy, int dyLength, float* transposed, int transposedLength, int batch, int from, int to)
             {
-                var row = dw.Slice(f * taps, taps);
-                for (int t = 0; t < taps; t++) row[t] += transposed[t * g.F + f];
+                _g = g; _x = x; _xLength = xLength; _dy = dy; _dyLength = dyLength; _transposed = transposed; _transposedLength = transposedLength;
+                _batch = batch; _from = from; _to = to;
+            }
+
+            private void Execute()
+            {
+                ImplicitLayout(_g, out int paddedLength, out int extended);
+                int length = paddedLength + _g.F * extended;
+                var work = t_work;
+                if (work is null || work.Length < length) t_work = work = new float[length];
+                WeightGradientTaps(_g, new ReadOnlySpan<float>(_x, _xLength), new ReadOnlySpan<float>(_dy, _dyLength), _batch, _from, _to, work.AsSpan(0, length), new Span<float>(_transposed, _transposedLength));
             }
         }
 

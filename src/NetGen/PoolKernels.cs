@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace NetGen
@@ -15,8 +16,14 @@ namespace NetGen
         /// <summary>y = the maximum of each 2x2 window of <paramref name="planes"/> planes of <paramref name="height"/> x <paramref name="width"/> values (outputs floor(h/2) x floor(w/2)).</summary>
         public static void MaxPool2x2Forward(ReadOnlySpan<float> x, Span<float> y, int planes, int height, int width)
         {
+            if (SplitPlanes(false, x, y, default, planes, height, width)) return;
+            MaxPool2x2ForwardPlanes(x, y, 0, planes, height, width);
+        }
+
+        private static void MaxPool2x2ForwardPlanes(ReadOnlySpan<float> x, Span<float> y, int from, int planes, int height, int width)
+        {
             int oh = height / 2, ow = width / 2;
-            for (int c = 0; c < planes; c++)
+            for (int c = from; c < planes; c++)
             {
                 var plane = x.Slice(c * height * width, height * width);
                 var output = y.Slice(c * oh * ow, oh * ow);
@@ -36,9 +43,15 @@ namespace NetGen
         /// <summary>dx = 0, then each window's maximum (as <see cref="MaxPool2x2Forward"/> picks it) receives its output's delta.</summary>
         public static void MaxPool2x2Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int planes, int height, int width)
         {
+            if (SplitPlanes(true, x, dy, dx, planes, height, width)) return;
+            MaxPool2x2BackwardPlanes(x, dy, dx, 0, planes, height, width);
+        }
+
+        private static void MaxPool2x2BackwardPlanes(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int from, int planes, int height, int width)
+        {
             int oh = height / 2, ow = width / 2;
-            dx.Slice(0, planes * height * width).Clear();
-            for (int c = 0; c < planes; c++)
+            dx.Slice(from * height * width, (planes - from) * height * width).Clear();
+            for (int c = from; c < planes; c++)
             {
                 int offset = c * height * width;
                 var plane = x.Slice(offset, height * width);
@@ -59,6 +72,80 @@ namespace NetGen
                         dx[offset + i + (pick & 1) + (pick >> 1) * width] = deltas[r * ow + q]; // windows do not overlap
                     }
                 }
+            }
+        }
+
+        /// <summary>
+        /// With several threads, runs the planes in fixed blocks across threads (planes are independent: the same bits for any
+        /// thread count); false when one thread does it all.
+        /// </summary>
+        private static unsafe bool SplitPlanes(bool backward, ReadOnlySpan<float> x, ReadOnlySpan<float> yOrDy, Span<float> dx, int planes, int height, int width)
+        {
+            int parts = Math.Min(Parallelism.MaxDegreeOfParallelism, planes / 16);
+            if (parts < 2 || planes * height * width < 32 * 1024) return false;
+            var workers = Workers.TryAcquire(parts - 1);
+            if (workers is null) return false;
+            try
+            {
+                fixed (float* px = x, py = yOrDy, pdx = dx)
+                {
+                    for (int part = 1; part < parts; part++)
+                    {
+                        var block = PlaneBlock.For(part - 1);
+                        block.Set(backward, px, x.Length, py, yOrDy.Length, pdx, dx.Length, planes * part / parts, planes * (part + 1) / parts, height, width);
+                        workers[part - 1].Start(block.Run);
+                    }
+
+                    int end = planes / parts;
+                    if (backward) MaxPool2x2BackwardPlanes(x, yOrDy, dx, 0, end, height, width);
+                    else MaxPool2x2ForwardPlanes(x, MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(yOrDy), yOrDy.Length), 0, end, height, width);
+                    for (int part = 1; part < parts; part++) workers[part - 1].Wait();
+                }
+            }
+            finally
+            {
+                Workers.Release();
+            }
+
+            return true;
+        }
+
+        /// <summary>A block of pooling planes handed to a helper thread.</summary>
+        private sealed unsafe class PlaneBlock
+        {
+            private static PlaneBlock[] s_blocks = Array.Empty<PlaneBlock>();
+            private bool _backward;
+            private float* _x, _y, _dx;
+            private int _xLength, _yLength, _dxLength, _from, _to, _height, _width;
+
+            private PlaneBlock() => Run = Execute;
+
+            public Action Run { get; }
+
+            public static PlaneBlock For(int index)
+            {
+                var blocks = s_blocks;
+                if (blocks.Length <= index)
+                {
+                    var grown = new PlaneBlock[index + 1];
+                    Array.Copy(blocks, grown, blocks.Length);
+                    for (int i = blocks.Length; i < grown.Length; i++) grown[i] = new PlaneBlock();
+                    s_blocks = blocks = grown;
+                }
+
+                return blocks[index];
+            }
+
+            public void Set(bool backward, float* x, int xLength, float* y, int yLength, float* dx, int dxLength, int from, int to, int height, int width)
+            {
+                _backward = backward; _x = x; _xLength = xLength; _y = y; _yLength = yLength; _dx = dx; _dxLength = dxLength;
+                _from = from; _to = to; _height = height; _width = width;
+            }
+
+            private void Execute()
+            {
+                if (_backward) MaxPool2x2BackwardPlanes(new ReadOnlySpan<float>(_x, _xLength), new ReadOnlySpan<float>(_y, _yLength), new Span<float>(_dx, _dxLength), _from, _to, _height, _width);
+                else MaxPool2x2ForwardPlanes(new ReadOnlySpan<float>(_x, _xLength), new Span<float>(_y, _yLength), _from, _to, _height, _width);
             }
         }
 
