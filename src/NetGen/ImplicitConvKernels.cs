@@ -46,20 +46,16 @@ namespace NetGen
             padded.Clear();
             Pad(g, x, padded);
             int taps = g.C * g.KD * g.KH * g.KW;
-            Gemm.MultiplyRows(false, g.F, extended, taps, w, taps, padded, Shifts(g), output, extended, accumulate: false);
+            // the bias first, then the sums added to it (as the im2col kernel does: the same bits)
+            for (int f = 0; f < g.F; f++) output.Slice(f * extended, extended).Fill(b.IsEmpty ? 0f : b[f]);
+            Gemm.MultiplyRows(false, g.F, extended, taps, w, taps, padded, Shifts(g), output, extended, accumulate: true);
 
-            // the kept outputs, plus the bias
+            // the kept outputs
             for (int f = 0; f < g.F; f++)
+            for (int d = 0; d < g.OD; d++)
+            for (int h = 0; h < g.OH; h++)
             {
-                float bias = b.IsEmpty ? 0f : b[f];
-                for (int d = 0; d < g.OD; d++)
-                for (int h = 0; h < g.OH; h++)
-                {
-                    var source = output.Slice(f * extended + (d * ihp + h) * iwp, g.OW);
-                    var target = y.Slice(((f * g.OD + d) * g.OH + h) * g.OW, g.OW);
-                    source.CopyTo(target);
-                    if (bias != 0f) AddScalar(bias, target);
-                }
+                output.Slice(f * extended + (d * ihp + h) * iwp, g.OW).CopyTo(y.Slice(((f * g.OD + d) * g.OH + h) * g.OW, g.OW));
             }
         }
 
