@@ -36,9 +36,14 @@ namespace NetGen.Benchmarks
         private float[] _outputs = Array.Empty<float>();
         private int[] _labels = Array.Empty<int>();
 
+        /// <summary>Parallelism.MaxDegreeOfParallelism: one thread, or both cores of the project's machine.</summary>
+        [Params(1, 2)]
+        public int Threads { get; set; }
+
         [GlobalSetup]
         public void Setup()
         {
+            Parallelism.MaxDegreeOfParallelism = Threads;
             var rng = new Rng(3);
             _inputs = new float[64 * _net.InputLength];
             for (int i = 0; i < _inputs.Length; i++) _inputs[i] = (float)rng.NextDouble();

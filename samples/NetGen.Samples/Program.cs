@@ -27,6 +27,20 @@ namespace NetGen.Samples
             }
 
             var samples = new Samples(options, output);
+            int threads = Parallelism.MaxDegreeOfParallelism;
+            Parallelism.MaxDegreeOfParallelism = options.Threads;
+            try
+            {
+                return Dispatch(samples, options, output);
+            }
+            finally
+            {
+                Parallelism.MaxDegreeOfParallelism = threads;
+            }
+        }
+
+        private static int Dispatch(Samples samples, SampleOptions options, TextWriter output)
+        {
             switch (options.Command)
             {
                 case "digits": return samples.DigitsCnn();
@@ -50,7 +64,7 @@ namespace NetGen.Samples
         {
             writer.WriteLine("NetGen samples: networks declared as attributes, compiled by the NetGen source generator.");
             writer.WriteLine();
-            writer.WriteLine("usage: dotnet run --project samples/NetGen.Samples -c Release -- [command] [--epochs N] [--out DIR] [--no-progress]");
+            writer.WriteLine("usage: dotnet run --project samples/NetGen.Samples -c Release -- [command] [--epochs N] [--threads N] [--out DIR] [--no-progress]");
             writer.WriteLine();
             writer.WriteLine("commands:");
             writer.WriteLine("  digits         (default) a small CNN on the built-in 8x8 digits: test accuracy, confusion matrix, learning-curve PNG");
@@ -67,6 +81,7 @@ namespace NetGen.Samples
             writer.WriteLine("options:");
             writer.WriteLine("  --epochs N     epochs to train (each sample has its own default)");
             writer.WriteLine("  --out DIR      where learning-curve PNGs go (default: the current folder)");
+            writer.WriteLine("  --threads N    threads the kernels may use (Parallelism.MaxDegreeOfParallelism; default 1, results identical for any N)");
             writer.WriteLine("  --no-progress  one line per epoch instead of a live progress bar");
             writer.WriteLine("  --help         this text");
         }
@@ -77,6 +92,7 @@ namespace NetGen.Samples
     {
         public string Command { get; private set; } = "digits";
         public int? Epochs { get; private set; }
+        public int Threads { get; private set; } = 1;
         public string OutputFolder { get; private set; } = ".";
         public bool NoProgress { get; private set; }
         public bool Help { get; private set; }
@@ -105,6 +121,16 @@ namespace NetGen.Samples
                         }
 
                         options.Epochs = epochs;
+                        i++;
+                        break;
+                    case "--threads":
+                        if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int threads) || threads < 1)
+                        {
+                            output.WriteLine("--threads needs a positive number.");
+                            return null;
+                        }
+
+                        options.Threads = threads;
                         i++;
                         break;
                     case "--out":
