@@ -17,9 +17,9 @@ namespace NetGen
         {
             ImplicitLayout(g, out int padded, out int extended);
             int taps = g.C * g.KD * g.KH * g.KW;
-            // the padded input and the output (or deltas) on its grid, plus the larger of the batch's transposed weight
-            // gradient and the input gradient's columns on that grid
-            return padded + g.F * extended + Math.Max(taps * g.F, taps * extended);
+            // the padded input and the output (or deltas) on its grid, plus the larger of the batch's partial (transposed)
+            // weight gradients and the input gradient's columns on that grid
+            return padded + g.F * extended + Math.Max(GradientChunks * taps * g.F, taps * extended);
         }
 
         private static void ImplicitLayout(in ConvGeometry g, out int padded, out int extended)
@@ -99,32 +99,32 @@ namespace NetGen
         {
             if (g.SD != 1 || g.SH != 1 || g.SW != 1) throw new ArgumentException($"Expected stride 1, but got ({g.SD}, {g.SH}, {g.SW}).", nameof(g));
             ImplicitLayout(g, out int paddedLength, out int extended);
-            int taps = g.C * g.KD * g.KH * g.KW;
-            if (scratch.Length < paddedLength + g.F * extended + taps * g.F) throw new ArgumentException($"Expected scratch.Length >= {paddedLength + g.F * extended + taps * g.F}, but got {scratch.Length}.", nameof(scratch));
-            var transposed = scratch.Slice(paddedLength + g.F * extended, taps * g.F);
+            int taps = g.C * g.KD * g.KH * g.KW, block = taps * g.F;
+            if (scratch.Length < paddedLength + g.F * extended + GradientChunks * block) throw new ArgumentException($"Expected scratch.Length >= {paddedLength + g.F * extended + GradientChunks * block}, but got {scratch.Length}.", nameof(scratch));
+            var partials = scratch.Slice(paddedLength + g.F * extended, GradientChunks * block);
 
-            // With several threads, each takes a fixed block of taps (rows of dW^T) over all samples: every gradient is
-            // summed by one thread in sample order, the same bits for any thread count.
-            int parts = Math.Min(Parallelism.MaxDegreeOfParallelism, taps / 8);
+            // The batch in a fixed number of chunks of samples, each summed on its own (by whichever thread), the chunks then
+            // added in order: the same bits for any thread count.
+            int parts = Math.Min(Math.Min(Parallelism.MaxDegreeOfParallelism, GradientChunks), batch);
             var workers = parts > 1 ? Workers.TryAcquire(parts - 1) : null;
             if (workers is null)
             {
-                WeightGradientTaps(g, x, dy, batch, 0, taps, scratch.Slice(0, paddedLength + g.F * extended), transposed);
+                WeightGradientChunks(g, x, dy, batch, 0, GradientChunks, scratch.Slice(0, paddedLength + g.F * extended), partials);
             }
             else
             {
                 try
                 {
-                    fixed (float* px = x, pdy = dy, pt = transposed)
+                    fixed (float* px = x, pdy = dy, pp = partials)
                     {
                         for (int part = 1; part < parts; part++)
                         {
-                            var block = TapBlock.For(part - 1);
-                            block.Set(g, px, x.Length, pdy, dy.Length, pt, transposed.Length, batch, taps * part / parts, taps * (part + 1) / parts);
-                            workers[part - 1].Start(block.Run);
+                            var chunkBlock = ChunkBlock.For(part - 1);
+                            chunkBlock.Set(g, px, x.Length, pdy, dy.Length, pp, partials.Length, batch, GradientChunks * part / parts, GradientChunks * (part + 1) / parts);
+                            workers[part - 1].Start(chunkBlock.Run);
                         }
 
-                        WeightGradientTaps(g, x, dy, batch, 0, taps / parts, scratch.Slice(0, paddedLength + g.F * extended), transposed);
+                        WeightGradientChunks(g, x, dy, batch, 0, GradientChunks / parts, scratch.Slice(0, paddedLength + g.F * extended), partials);
                         for (int part = 1; part < parts; part++) workers[part - 1].Wait();
                     }
                 }
@@ -137,59 +137,73 @@ namespace NetGen
             for (int f = 0; f < g.F; f++)
             {
                 var row = dw.Slice(f * taps, taps);
-                for (int t = 0; t < taps; t++) row[t] += transposed[t * g.F + f];
+                for (int t = 0; t < taps; t++)
+                {
+                    float sum = partials[t * g.F + f];
+                    for (int chunk = 1; chunk < GradientChunks; chunk++) sum += partials[chunk * block + t * g.F + f];
+                    row[t] += sum;
+                }
             }
         }
 
-        /// <summary>Rows [from, to) of dW^T summed over the batch, in <paramref name="work"/> (padded input and deltas) of the calling thread.</summary>
-        private static void WeightGradientTaps(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int from, int to, Span<float> work, Span<float> transposed)
+        /// <summary>How many partial sums a batch's weight gradient is split into (at most this many threads share it).</summary>
+        private const int GradientChunks = 4;
+
+        /// <summary>The partial dW^T of chunks [first, last): each over its samples, in <paramref name="work"/> (padded input and deltas).</summary>
+        private static void WeightGradientChunks(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int first, int last, Span<float> work, Span<float> partials)
         {
             ImplicitLayout(g, out int paddedLength, out int extended);
-            int ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW;
+            int ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW, taps = g.C * g.KD * g.KH * g.KW, block = taps * g.F;
             var padded = work.Slice(0, paddedLength);
             var deltas = work.Slice(paddedLength, g.F * extended);
             padded.Clear();
             deltas.Clear(); // the columns between kept outputs stay zero
-            var shifts = Shifts(g).Slice(from, to - from);
-            for (int n = 0; n < batch; n++)
+            var shifts = Shifts(g);
+            for (int chunk = first; chunk < last; chunk++)
             {
-                Pad(g, x.Slice(n * g.InputLength, g.InputLength), padded);
-                var sample = dy.Slice(n * g.OutputLength, g.OutputLength);
-                for (int f = 0; f < g.F; f++)
-                for (int d = 0; d < g.OD; d++)
-                for (int h = 0; h < g.OH; h++)
+                var partial = partials.Slice(chunk * block, block);
+                int from = batch * chunk / GradientChunks, to = batch * (chunk + 1) / GradientChunks;
+                if (from == to) partial.Clear();
+                for (int n = from; n < to; n++)
                 {
-                    sample.Slice(((f * g.OD + d) * g.OH + h) * g.OW, g.OW).CopyTo(deltas.Slice(f * extended + (d * ihp + h) * iwp, g.OW));
-                }
+                    Pad(g, x.Slice(n * g.InputLength, g.InputLength), padded);
+                    var sample = dy.Slice(n * g.OutputLength, g.OutputLength);
+                    for (int f = 0; f < g.F; f++)
+                    for (int d = 0; d < g.OD; d++)
+                    for (int h = 0; h < g.OH; h++)
+                    {
+                        sample.Slice(((f * g.OD + d) * g.OH + h) * g.OW, g.OW).CopyTo(deltas.Slice(f * extended + (d * ihp + h) * iwp, g.OW));
+                    }
 
-                Gemm.MultiplyRowsA(to - from, g.F, extended, padded, shifts, true, deltas, extended, transposed.Slice(from * g.F), g.F, accumulate: n > 0);
+                    Gemm.MultiplyRowsA(taps, g.F, extended, padded, shifts, true, deltas, extended, partial, g.F, accumulate: n > from);
+                }
             }
         }
 
-        /// <summary>A block of taps of a weight gradient handed to a helper thread, which uses a scratch of its own.</summary>
-        private sealed unsafe class TapBlock
+        /// <summary>Chunks of a weight gradient handed to a helper thread, which uses a scratch of its own.</summary>
+        private sealed unsafe class ChunkBlock
         {
-            private static TapBlock[] s_blocks = Array.Empty<TapBlock>();
+            private static ChunkBlock[] s_blocks = Array.Empty<ChunkBlock>();
 
             [ThreadStatic]
             private static float[]? t_work;
 
             private ConvGeometry _g;
-            private float* _x, _dy, _transposed;
-            private int _xLength, _dyLength, _transposedLength, _batch, _from, _to;
+            private float* _x, _dy, _partials;
+            private int _xLength, _dyLength, _partialsLength, _batch, _from, _to;
 
-            private TapBlock() => Run = Execute;
+            private ChunkBlock() => Run = Execute;
 
             public Action Run { get; }
 
-            public static TapBlock For(int index)
+            public static ChunkBlock For(int index)
             {
                 var blocks = s_blocks;
                 if (blocks.Length <= index)
                 {
-                    var grown = new TapBlock[index + 1];
+                    var grown = new ChunkBlock[index + 1];
                     Array.Copy(blocks, grown, blocks.Length);
-                    for (int i = blocks.Length; i < grown.Length; i++) grown[i] = new TapBlock();
+                    for (int i = blocks.Length; i < grown.Length; i++) grown[i] = new ChunkBlock();
                     s_blocks = blocks = grown;
                 }
 
@@ -198,7 +212,7 @@ namespace NetGen
 
             public void Set(in ConvGeometry g, float* x, int xLength, float* dy, int dyLength, float* transposed, int transposedLength, int batch, int from, int to)
             {
-                _g = g; _x = x; _xLength = xLength; _dy = dy; _dyLength = dyLength; _transposed = transposed; _transposedLength = transposedLength;
+                _g = g; _x = x; _xLength = xLength; _dy = dy; _dyLength = dyLength; _partials = transposed; _partialsLength = transposedLength;
                 _batch = batch; _from = from; _to = to;
             }
 
@@ -208,7 +222,7 @@ namespace NetGen
                 int length = paddedLength + _g.F * extended;
                 var work = t_work;
                 if (work is null || work.Length < length) t_work = work = new float[length];
-                WeightGradientTaps(_g, new ReadOnlySpan<float>(_x, _xLength), new ReadOnlySpan<float>(_dy, _dyLength), _batch, _from, _to, work.AsSpan(0, length), new Span<float>(_transposed, _transposedLength));
+                WeightGradientChunks(_g, new ReadOnlySpan<float>(_x, _xLength), new ReadOnlySpan<float>(_dy, _dyLength), _batch, _from, _to, work.AsSpan(0, length), new Span<float>(_partials, _partialsLength));
             }
         }
 
