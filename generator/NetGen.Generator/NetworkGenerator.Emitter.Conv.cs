@@ -102,8 +102,8 @@ namespace NetGen.Generator
                 }
 
                 /// <summary>
-                /// Stride 1: the weight gradient of the whole batch as one kernel (shifted input rows, summed over the samples,
-                /// added to the gradient once), then the bias gradient and the input deltas sample by sample.
+                /// Stride 1: the weight gradient of the whole batch as one kernel (shifted input rows, summed in fixed chunks of
+                /// samples), the bias gradient sample by sample, and the input deltas as one batch call.
                 /// </summary>
                 protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io, bool derivative)
                 {
@@ -168,37 +168,6 @@ namespace NetGen.Generator
                 {
                     w.Line(Kernels + ".ConvBackwardInput" + Suffix(layer) + "(" + Geometry(layer) + ", " + WeightSlice(layer) + ", " + io.Input + ", " + io.Output + Scratch(layer) + ");");
                     if (layer.BiasCount > 0) w.Line(Kernels + ".AddChannelBias(" + BiasSlice(layer) + ", " + io.Output + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
-                }
-
-                /// <summary>
-                /// Stride 1: the weight gradient of the whole batch as one kernel (shifted input rows, summed over the samples,
-                /// added to the gradient once), then the bias gradient and the input deltas sample by sample.
-                /// </summary>
-                protected override void GradientBatch(SourceWriter w, LayerPlan layer, LayerIo io, bool derivative)
-                {
-                    if (!Implicit(layer))
-                    {
-                        base.GradientBatch(w, layer, io, derivative);
-                        return;
-                    }
-
-                    if (derivative) Derivative(w, layer, io);
-                    w.Line(Kernels + ".ConvWeightGradientImplicit(" + Geometry(layer) + ", " + io.Inputs[0] + ", " + io.Delta + ", " + WeightSlice(layer, "g") + ", batch, columns);");
-                    if (layer.BiasCount > 0) w.Line("for (int n = 0; n < batch; n++) " + Kernels + ".ChannelBiasGradient(" + io.Delta!.Sample("n") + ", " + BiasSlice(layer, "g") + ", " + Lit(layer.OutSize / layer.OutShape[0]) + ");");
-                    var dx = io.InputDeltas[0];
-                    if (dx != null) w.Line(Kernels + ".ConvImplicitBatch(" + Geometry(layer) + ", inputGradient: true, " + WeightSlice(layer) + ", default(" + ReadOnlySpan + "), " + io.Delta + ", " + dx + ", batch, columns);");
-                }
-
-                /// <summary>Stride 1: the batch's samples through the shifted-rows product (split across threads when enabled).</summary>
-                protected override void ComputeBatch(SourceWriter w, LayerPlan layer, LayerIo io)
-                {
-                    if (!Implicit(layer))
-                    {
-                        base.ComputeBatch(w, layer, io);
-                        return;
-                    }
-
-                    w.Line(Kernels + ".ConvImplicitBatch(" + Geometry(layer) + ", inputGradient: false, " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", " + io.Inputs[0] + ", " + io.Output + ", batch, columns);");
                 }
 
                 protected override void Gradient(SourceWriter w, LayerPlan layer, SampleIo io)

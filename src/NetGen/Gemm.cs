@@ -202,7 +202,7 @@ namespace NetGen
                             int units = byColumns ? panels : rowTiles;
                             for (int part = 1; part < parts; part++)
                             {
-                                var block = Blocks(part - 1);
+                                var block = Workers.Slot(ref s_blocks, part - 1);
                                 block.Set(transA, par, aRows.Length, transB, m, n, k, pa, a.Length, lda, pb, b.Length, ldb, pbr, bRows.Length, pc, c.Length, ldc, accumulate, mr, nr);
                                 int from = units * part / parts, to = units * (part + 1) / parts;
                                 if (byColumns) block.Range(0, m, from * nr, Math.Min(n, to * nr));
@@ -229,20 +229,6 @@ namespace NetGen
         }
 
         private static Block[] s_blocks = Array.Empty<Block>();
-
-        private static Block Blocks(int index)
-        {
-            var blocks = s_blocks;
-            if (blocks.Length <= index)
-            {
-                var grown = new Block[index + 1];
-                Array.Copy(blocks, grown, blocks.Length);
-                for (int i = blocks.Length; i < grown.Length; i++) grown[i] = new Block();
-                s_blocks = blocks = grown;
-            }
-
-            return blocks[index];
-        }
 
         /// <summary>One block of a product handed to a helper thread: the operands pinned by the caller, which waits for it.</summary>
         private sealed unsafe class Block

@@ -119,7 +119,7 @@ namespace NetGen
                     {
                         for (int part = 1; part < parts; part++)
                         {
-                            var chunkBlock = ChunkBlock.For(part - 1);
+                            var chunkBlock = Workers.Slot(ref ChunkBlock.s_blocks, part - 1);
                             chunkBlock.Set(g, px, x.Length, pdy, dy.Length, pp, partials.Length, batch, GradientChunks * part / parts, GradientChunks * (part + 1) / parts);
                             workers[part - 1].Start(chunkBlock.Run);
                         }
@@ -183,7 +183,7 @@ namespace NetGen
         /// <summary>Chunks of a weight gradient handed to a helper thread, which uses a scratch of its own.</summary>
         private sealed unsafe class ChunkBlock
         {
-            private static ChunkBlock[] s_blocks = Array.Empty<ChunkBlock>();
+            internal static ChunkBlock[] s_blocks = Array.Empty<ChunkBlock>();
 
             [ThreadStatic]
             private static float[]? t_work;
@@ -192,23 +192,9 @@ namespace NetGen
             private float* _x, _dy, _partials;
             private int _xLength, _dyLength, _partialsLength, _batch, _from, _to;
 
-            private ChunkBlock() => Run = Execute;
+            public ChunkBlock() => Run = Execute;
 
             public Action Run { get; }
-
-            public static ChunkBlock For(int index)
-            {
-                var blocks = s_blocks;
-                if (blocks.Length <= index)
-                {
-                    var grown = new ChunkBlock[index + 1];
-                    Array.Copy(blocks, grown, blocks.Length);
-                    for (int i = blocks.Length; i < grown.Length; i++) grown[i] = new ChunkBlock();
-                    s_blocks = blocks = grown;
-                }
-
-                return blocks[index];
-            }
 
             public void Set(in ConvGeometry g, float* x, int xLength, float* dy, int dyLength, float* transposed, int transposedLength, int batch, int from, int to)
             {
@@ -282,7 +268,7 @@ namespace NetGen
                 {
                     for (int part = 1; part < parts; part++)
                     {
-                        var block = ConvBlock.For(part - 1);
+                        var block = Workers.Slot(ref ConvBlock.s_blocks, part - 1);
                         block.Set(g, inputGradient, pw, w.Length, pb, b.Length, ps, source.Length, pt, target.Length, batch * part / parts, batch * (part + 1) / parts);
                         workers[part - 1].Start(block.Run);
                     }
@@ -312,7 +298,7 @@ namespace NetGen
         /// <summary>A block of samples handed to a helper thread, which uses a scratch of its own.</summary>
         private sealed unsafe class ConvBlock
         {
-            private static ConvBlock[] s_blocks = Array.Empty<ConvBlock>();
+            internal static ConvBlock[] s_blocks = Array.Empty<ConvBlock>();
 
             [ThreadStatic]
             private static float[]? t_scratch;
@@ -322,23 +308,9 @@ namespace NetGen
             private float* _w, _b, _source, _target;
             private int _wLength, _bLength, _sourceLength, _targetLength, _from, _to;
 
-            private ConvBlock() => Run = Execute;
+            public ConvBlock() => Run = Execute;
 
             public Action Run { get; }
-
-            public static ConvBlock For(int index)
-            {
-                var blocks = s_blocks;
-                if (blocks.Length <= index)
-                {
-                    var grown = new ConvBlock[index + 1];
-                    Array.Copy(blocks, grown, blocks.Length);
-                    for (int i = blocks.Length; i < grown.Length; i++) grown[i] = new ConvBlock();
-                    s_blocks = blocks = grown;
-                }
-
-                return blocks[index];
-            }
 
             public void Set(in ConvGeometry g, bool inputGradient, float* w, int wLength, float* b, int bLength, float* source, int sourceLength, float* target, int targetLength, int from, int to)
             {

@@ -62,6 +62,24 @@ namespace NetGen
         }
 
         public static void Release() => Volatile.Write(ref s_busy, 0);
+
+        /// <summary>
+        /// The reusable block object for helper <paramref name="index"/> of one kernel (grown on first use; used only by the
+        /// caller holding the helpers, so no allocation after the first products).
+        /// </summary>
+        public static T Slot<T>(ref T[] slots, int index) where T : class, new()
+        {
+            var current = slots;
+            if (current.Length <= index)
+            {
+                var grown = new T[index + 1];
+                Array.Copy(current, grown, current.Length);
+                for (int i = current.Length; i < grown.Length; i++) grown[i] = new T();
+                slots = current = grown;
+            }
+
+            return current[index];
+        }
     }
 
     /// <summary>One helper thread running <see cref="Gemm"/> blocks handed to it.</summary>

@@ -91,7 +91,7 @@ namespace NetGen
                 {
                     for (int part = 1; part < parts; part++)
                     {
-                        var block = PlaneBlock.For(part - 1);
+                        var block = Workers.Slot(ref PlaneBlock.s_blocks, part - 1);
                         block.Set(backward, px, x.Length, py, yOrDy.Length, pdx, dx.Length, planes * part / parts, planes * (part + 1) / parts, height, width);
                         workers[part - 1].Start(block.Run);
                     }
@@ -113,28 +113,14 @@ namespace NetGen
         /// <summary>A block of pooling planes handed to a helper thread.</summary>
         private sealed unsafe class PlaneBlock
         {
-            private static PlaneBlock[] s_blocks = Array.Empty<PlaneBlock>();
+            internal static PlaneBlock[] s_blocks = Array.Empty<PlaneBlock>();
             private bool _backward;
             private float* _x, _y, _dx;
             private int _xLength, _yLength, _dxLength, _from, _to, _height, _width;
 
-            private PlaneBlock() => Run = Execute;
+            public PlaneBlock() => Run = Execute;
 
             public Action Run { get; }
-
-            public static PlaneBlock For(int index)
-            {
-                var blocks = s_blocks;
-                if (blocks.Length <= index)
-                {
-                    var grown = new PlaneBlock[index + 1];
-                    Array.Copy(blocks, grown, blocks.Length);
-                    for (int i = blocks.Length; i < grown.Length; i++) grown[i] = new PlaneBlock();
-                    s_blocks = blocks = grown;
-                }
-
-                return blocks[index];
-            }
 
             public void Set(bool backward, float* x, int xLength, float* y, int yLength, float* dx, int dxLength, int from, int to, int height, int width)
             {
