@@ -25,6 +25,7 @@ namespace NetGen.Tests
             Assert.Equal(new[] { 6, 1, 5, 5 }, tensors[0].Shape.ToArray());
             Assert.Equal(new[] { 120, 400 }, tensors[4].Shape.ToArray());
             Assert.Equal(new[] { 0, 150, 156, 2556, 2572, 50572, 50692, 60772, 60856, 61696 }, tensors.Select(t => t.Offset));
+            Assert.Equal("HeNormal", tensors[0].Initializer); // ReLU layers: He normal (section 9.3.2)
         }
 
         [Fact]
@@ -34,6 +35,9 @@ namespace NetGen.Tests
             Assert.Equal(new[] { "trunk.weight", "trunk.bias", "cls.weight", "cls.bias", "dense3.weight_g", "dense3.weight_v", "dense3.bias", "batchnorm4.weight", "batchnorm4.bias" },
                 plan.Layers.SelectMany(l => l.Tensors).Select(t => t.Name));
             Assert.Equal(new[] { 2, 1 }, plan.Layers[2].Tensors[0].Shape.ToArray()); // weight_g keeps the weight's rank, as weight_norm does
+            // how each starts: chapter 9's default per activation, zero biases, g = ||v||, gamma 1 and beta 0
+            Assert.Equal(new[] { "GlorotUniform", "Constant 0", "GlorotUniform", "Constant 0", "RowNorms of weight_v", "GlorotUniform", "Constant 0", "Constant 1", "Constant 0" },
+                plan.Layers.SelectMany(l => l.Tensors).Select(t => t.Initializer));
         }
 
         [Fact]

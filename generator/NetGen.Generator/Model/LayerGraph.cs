@@ -283,20 +283,26 @@ namespace NetGen.Generator.Model
             var tensors = new List<TensorPlan>();
             if (layer.WeightCount == 0) return EquatableArray<TensorPlan>.Empty;
             var weight = WeightShape(layer);
+            var spec = layer.Spec.Weights;
+            // normalization layers start at gamma 1, beta 0; other weights by their initializer (chapter 9)
+            string weightInit = spec is null ? "Constant 1"
+                : layer.Init <= Init.TruncatedNormal ? layer.Init + " " + Real(spec.InitScale)
+                : layer.Init + (spec.Gain != LayerDefaults.Gain ? " gain " + Real(spec.Gain) : "");
+            string biasInit = "Constant " + (spec is null ? "0" : Real(spec.BiasInit));
             if (layer.NormCount > 0)
             {
                 var g = new int[weight.Length];
                 g[0] = weight[0];
                 for (int a = 1; a < g.Length; a++) g[a] = 1;
-                tensors.Add(new TensorPlan(prefix + ".weight_g", layer.NormOffset, new EquatableArray<int>(g)));
-                tensors.Add(new TensorPlan(prefix + ".weight_v", layer.WeightOffset, new EquatableArray<int>(weight)));
+                tensors.Add(new TensorPlan(prefix + ".weight_g", layer.NormOffset, new EquatableArray<int>(g), "RowNorms of weight_v"));
+                tensors.Add(new TensorPlan(prefix + ".weight_v", layer.WeightOffset, new EquatableArray<int>(weight), weightInit));
             }
             else
             {
-                tensors.Add(new TensorPlan(prefix + ".weight", layer.WeightOffset, new EquatableArray<int>(weight)));
+                tensors.Add(new TensorPlan(prefix + ".weight", layer.WeightOffset, new EquatableArray<int>(weight), weightInit));
             }
 
-            if (layer.BiasCount > 0) tensors.Add(new TensorPlan(prefix + ".bias", layer.BiasOffset, new EquatableArray<int>(new[] { layer.BiasCount })));
+            if (layer.BiasCount > 0) tensors.Add(new TensorPlan(prefix + ".bias", layer.BiasOffset, new EquatableArray<int>(new[] { layer.BiasCount }), biasInit));
             return new EquatableArray<TensorPlan>(tensors);
         }
 

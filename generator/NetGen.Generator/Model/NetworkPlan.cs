@@ -25,8 +25,11 @@ namespace NetGen.Generator.Model
     /// </summary>
     internal sealed record WindowPlan(EquatableArray<int> Kernel, EquatableArray<int> Stride, EquatableArray<int> Padding, EquatableArray<int> Dilation, int OutputPadding);
 
-    /// <summary>One parameter tensor: its PyTorch name (<c>stem.weight</c>, <c>0.bias</c>), where it starts in the parameters, its shape.</summary>
-    internal sealed record TensorPlan(string Name, int Offset, EquatableArray<int> Shape);
+    /// <summary>
+    /// One parameter tensor: its PyTorch name (<c>stem.weight</c>, <c>0.bias</c>), where it starts in the parameters, its
+    /// shape, and how it is initialized (<c>HeNormal</c>, <c>Constant 0</c>, <c>RowNorms</c> for weight normalization's g).
+    /// </summary>
+    internal sealed record TensorPlan(string Name, int Offset, EquatableArray<int> Shape, string Initializer);
 
     /// <summary>One layer with its shapes and its place in the parameter buffer and the per-sample activations.</summary>
     internal sealed record LayerPlan(
