@@ -11,6 +11,13 @@ namespace NetGen
         public static void DenseForwardBatch(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, Span<float> y, int batch, int inSize, int outSize)
         {
             y = y.Slice(0, batch * outSize);
+            if (batch < 4)
+            {
+                // a product would copy all of W^T into panels for one to three rows: dot products per sample read W once
+                for (int n = 0; n < batch; n++) DenseForward(w, b, x.Slice(n * inSize, inSize), y.Slice(n * outSize, outSize), inSize, outSize);
+                return;
+            }
+
             if (b.IsEmpty)
             {
                 Gemm.Multiply(false, true, batch, outSize, inSize, x, inSize, w, inSize, y, outSize, accumulate: false);

@@ -28,7 +28,28 @@ namespace NetGen
             int n = a.Length;
             int i = 0;
             float sum = 0f;
-            if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+            if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && n >= 32)
+            {
+                // two 512-bit accumulators of fused multiply-adds
+                ref float ra = ref MemoryMarshal.GetReference(a);
+                ref float rb = ref MemoryMarshal.GetReference(b.Slice(0, n));
+                var acc0 = System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var acc1 = System.Runtime.Intrinsics.Vector512<float>.Zero;
+                for (; i + 32 <= n; i += 32)
+                {
+                    acc0 = System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref ra, (nuint)i), System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)i), acc0);
+                    acc1 = System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref ra, (nuint)(i + 16)), System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)(i + 16)), acc1);
+                }
+
+                if (i + 16 <= n)
+                {
+                    acc0 = System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref ra, (nuint)i), System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rb, (nuint)i), acc0);
+                    i += 16;
+                }
+
+                sum = System.Runtime.Intrinsics.Vector512.Sum(acc0 + acc1);
+            }
+            else if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
             {
                 var va = MemoryMarshal.Cast<float, Vector<float>>(a);
                 var vb = MemoryMarshal.Cast<float, Vector<float>>(b.Slice(0, n));
