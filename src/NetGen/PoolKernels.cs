@@ -32,7 +32,22 @@ namespace NetGen
                     var top = plane.Slice(2 * r * width, width);
                     var bottom = plane.Slice((2 * r + 1) * width, width);
                     var line = output.Slice(r * ow, ow);
-                    for (int q = 0; q < ow; q++)
+                    int q = 0;
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        // 8 outputs from 16 columns of two rows: the rows' maximum, then each pair's
+                        var even = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+                        for (; q + 8 <= ow; q += 8)
+                        {
+                            var v0 = Maximum(Vector256.Create(top.Slice(2 * q, 8)), Vector256.Create(bottom.Slice(2 * q, 8)));
+                            var v1 = Maximum(Vector256.Create(top.Slice(2 * q + 8, 8)), Vector256.Create(bottom.Slice(2 * q + 8, 8)));
+                            var s0 = Vector256.Shuffle(v0, even);
+                            var s1 = Vector256.Shuffle(v1, even);
+                            Maximum(Vector256.Create(s0.GetLower(), s1.GetLower()), Vector256.Create(s0.GetUpper(), s1.GetUpper())).CopyTo(line.Slice(q, 8));
+                        }
+                    }
+
+                    for (; q < ow; q++)
                     {
                         line[q] = MathF.Max(MathF.Max(top[2 * q], top[2 * q + 1]), MathF.Max(bottom[2 * q], bottom[2 * q + 1]));
                     }
@@ -133,6 +148,13 @@ namespace NetGen
                 if (_backward) MaxPool2x2BackwardPlanes(new ReadOnlySpan<float>(_x, _xLength), new ReadOnlySpan<float>(_y, _yLength), new Span<float>(_dx, _dxLength), _from, _to, _height, _width);
                 else MaxPool2x2ForwardPlanes(new ReadOnlySpan<float>(_x, _xLength), new Span<float>(_y, _yLength), _from, _to, _height, _width);
             }
+        }
+
+        /// <summary>The elementwise maximum, a NaN in either operand giving NaN (as MathF.Max; of two zeros either may come out).</summary>
+        private static Vector256<float> Maximum(Vector256<float> a, Vector256<float> b)
+        {
+            var nan = ~(Vector256.Equals(a, a) & Vector256.Equals(b, b));
+            return Vector256.ConditionalSelect(nan, a + b, Vector256.Max(a, b));
         }
 
         /// <summary>Which of a window's four values (scan order) is its maximum: the first of equal ones, the first NaN.</summary>
