@@ -307,6 +307,10 @@ namespace NetGen
                     {
                         Kernel8x32(k, ref ai, offsets, stepStride, rows, ref panel, ref rowOffsets, ref target, whole ? ldc : nr, whole && accumulate);
                     }
+                    else if (mr == 12 && rows <= 4)
+                    {
+                        Kernel4x8(k, ref ai, offsets, stepStride, rows, ref panel, ref rowOffsets, ref target, whole ? ldc : nr, whole && accumulate); // a short last tile
+                    }
                     else if (mr == 12)
                     {
                         Kernel12x8(k, ref ai, offsets, stepStride, rows, ref panel, ref rowOffsets, ref target, whole ? ldc : nr, whole && accumulate);
@@ -508,6 +512,28 @@ namespace NetGen
             if (rows > 9) Store8(ref c, 9 * ldc, c9, accumulate);
             if (rows > 10) Store8(ref c, 10 * ldc, c10, accumulate);
             if (rows > 11) Store8(ref c, 11 * ldc, c11, accumulate);
+        }
+
+        /// <summary>Up to 4 rows of one 256-bit vector: the last tile of a 12x8 product when few rows remain.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Kernel4x8(int k, ref float a, ReadOnlySpan<nint> rowOffsets, nint stepStride, int rows, ref float b, ref int bRows, ref float c, nint ldc, bool accumulate)
+        {
+            nint r1 = rowOffsets[1], r2 = rowOffsets[2], r3 = rowOffsets[3];
+            Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default;
+            for (int p = 0; p < k; p++)
+            {
+                var bv = Vector256.LoadUnsafe(ref Unsafe.Add(ref b, Unsafe.Add(ref bRows, p)));
+                ref float ap = ref Unsafe.Add(ref a, p * stepStride);
+                c0 = MultiplyAdd(Vector256.Create(ap), bv, c0);
+                c1 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref ap, r1)), bv, c1);
+                c2 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref ap, r2)), bv, c2);
+                c3 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref ap, r3)), bv, c3);
+            }
+
+            Store8(ref c, 0, c0, accumulate);
+            if (rows > 1) Store8(ref c, ldc, c1, accumulate);
+            if (rows > 2) Store8(ref c, 2 * ldc, c2, accumulate);
+            if (rows > 3) Store8(ref c, 3 * ldc, c3, accumulate);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
