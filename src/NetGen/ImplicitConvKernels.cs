@@ -15,19 +15,24 @@ namespace NetGen
         /// </summary>
         public static int ImplicitConvScratchLength(in ConvGeometry g)
         {
-            ImplicitLayout(g, out int padded, out int extended);
+            ImplicitLayout(g, out int padded, out _, out int width);
             int taps = g.C * g.KD * g.KH * g.KW;
             // the padded input and the output (or deltas) on its grid, plus the larger of the batch's partial (transposed)
             // weight gradients and the input gradient's columns on that grid
-            return padded + g.F * extended + Math.Max(GradientChunks * taps * g.F, taps * extended);
+            return padded + g.F * width + Math.Max(GradientChunks * taps * g.F, taps * width);
         }
 
-        private static void ImplicitLayout(in ConvGeometry g, out int padded, out int extended)
+        /// <summary>
+        /// The padded input's length (with slack for the last shifted row), the extent of the kept outputs on the padded
+        /// grid, and that extent rounded up to whole 32-column panels: products over it read B in place, with no packed edge.
+        /// </summary>
+        private static void ImplicitLayout(in ConvGeometry g, out int padded, out int extended, out int width)
         {
             int idp = g.ID + 2 * g.PD, ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW, plane = idp * ihp * iwp;
             extended = ((g.OD - 1) * ihp + (g.OH - 1)) * iwp + g.OW;
+            width = (extended + 31) / 32 * 32;
             int lastRow = (g.C - 1) * plane + (g.KD - 1) * g.DD * ihp * iwp + (g.KH - 1) * g.DH * iwp + (g.KW - 1) * g.DW;
-            padded = Math.Max(g.C * plane, lastRow + extended);
+            padded = Math.Max(g.C * plane, lastRow + width);
         }
 
         [ThreadStatic]
@@ -37,25 +42,25 @@ namespace NetGen
         public static void ConvForwardImplicit(in ConvGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, Span<float> y, Span<float> scratch)
         {
             if (g.SD != 1 || g.SH != 1 || g.SW != 1) throw new ArgumentException($"Expected stride 1, but got ({g.SD}, {g.SH}, {g.SW}).", nameof(g));
-            ImplicitLayout(g, out int paddedLength, out int extended);
-            if (scratch.Length < paddedLength + g.F * extended) throw new ArgumentException($"Expected scratch.Length >= {paddedLength + g.F * extended}, but got {scratch.Length}.", nameof(scratch));
+            ImplicitLayout(g, out int paddedLength, out _, out int width);
+            if (scratch.Length < paddedLength + g.F * width) throw new ArgumentException($"Expected scratch.Length >= {paddedLength + g.F * width}, but got {scratch.Length}.", nameof(scratch));
             int idp = g.ID + 2 * g.PD, ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW, plane = idp * ihp * iwp;
             var padded = scratch.Slice(0, paddedLength);
-            var output = scratch.Slice(paddedLength, g.F * extended);
+            var output = scratch.Slice(paddedLength, g.F * width);
 
             padded.Clear();
             Pad(g, x, padded);
             int taps = g.C * g.KD * g.KH * g.KW;
             // the bias first, then the sums added to it (as the im2col kernel does: the same bits)
-            for (int f = 0; f < g.F; f++) output.Slice(f * extended, extended).Fill(b.IsEmpty ? 0f : b[f]);
-            Gemm.MultiplyRows(false, g.F, extended, taps, w, taps, padded, Shifts(g), output, extended, accumulate: true);
+            for (int f = 0; f < g.F; f++) output.Slice(f * width, width).Fill(b.IsEmpty ? 0f : b[f]);
+            Gemm.MultiplyRows(false, g.F, width, taps, w, taps, padded, Shifts(g), output, width, accumulate: true);
 
             // the kept outputs
             for (int f = 0; f < g.F; f++)
             for (int d = 0; d < g.OD; d++)
             for (int h = 0; h < g.OH; h++)
             {
-                output.Slice(f * extended + (d * ihp + h) * iwp, g.OW).CopyTo(y.Slice(((f * g.OD + d) * g.OH + h) * g.OW, g.OW));
+                output.Slice(f * width + (d * ihp + h) * iwp, g.OW).CopyTo(y.Slice(((f * g.OD + d) * g.OH + h) * g.OW, g.OW));
             }
         }
 
@@ -98,7 +103,7 @@ namespace NetGen
         public static unsafe void ConvWeightGradientImplicit(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, int batch, Span<float> scratch)
         {
             if (g.SD != 1 || g.SH != 1 || g.SW != 1) throw new ArgumentException($"Expected stride 1, but got ({g.SD}, {g.SH}, {g.SW}).", nameof(g));
-            ImplicitLayout(g, out int paddedLength, out int extended);
+            ImplicitLayout(g, out int paddedLength, out int extended, out _);
             int taps = g.C * g.KD * g.KH * g.KW, block = taps * g.F;
             if (scratch.Length < paddedLength + g.F * extended + GradientChunks * block) throw new ArgumentException($"Expected scratch.Length >= {paddedLength + g.F * extended + GradientChunks * block}, but got {scratch.Length}.", nameof(scratch));
             var partials = scratch.Slice(paddedLength + g.F * extended, GradientChunks * block);
@@ -152,7 +157,7 @@ namespace NetGen
         /// <summary>The partial dW^T of chunks [first, last): each over its samples, in <paramref name="work"/> (padded input and deltas).</summary>
         private static void WeightGradientChunks(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int first, int last, Span<float> work, Span<float> partials)
         {
-            ImplicitLayout(g, out int paddedLength, out int extended);
+            ImplicitLayout(g, out int paddedLength, out int extended, out _);
             int ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW, taps = g.C * g.KD * g.KH * g.KW, block = taps * g.F;
             var padded = work.Slice(0, paddedLength);
             var deltas = work.Slice(paddedLength, g.F * extended);
@@ -204,7 +209,7 @@ namespace NetGen
 
             private void Execute()
             {
-                ImplicitLayout(_g, out int paddedLength, out int extended);
+                ImplicitLayout(_g, out int paddedLength, out int extended, out _);
                 int length = paddedLength + _g.F * extended;
                 var work = t_work;
                 if (work is null || work.Length < length) t_work = work = new float[length];
@@ -220,25 +225,25 @@ namespace NetGen
         public static void ConvBackwardInputImplicit(in ConvGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
         {
             if (g.SD != 1 || g.SH != 1 || g.SW != 1) throw new ArgumentException($"Expected stride 1, but got ({g.SD}, {g.SH}, {g.SW}).", nameof(g));
-            ImplicitLayout(g, out int paddedLength, out int extended);
+            ImplicitLayout(g, out int paddedLength, out _, out int width);
             int taps = g.C * g.KD * g.KH * g.KW;
-            if (scratch.Length < paddedLength + g.F * extended + taps * extended) throw new ArgumentException($"Expected scratch.Length >= {paddedLength + g.F * extended + taps * extended}, but got {scratch.Length}.", nameof(scratch));
+            if (scratch.Length < paddedLength + g.F * width + taps * width) throw new ArgumentException($"Expected scratch.Length >= {paddedLength + g.F * width + taps * width}, but got {scratch.Length}.", nameof(scratch));
             int ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW, plane = (g.ID + 2 * g.PD) * ihp * iwp;
             var padded = scratch.Slice(0, paddedLength);
-            var deltas = scratch.Slice(paddedLength, g.F * extended);
-            var columns = scratch.Slice(paddedLength + g.F * extended, taps * extended);
+            var deltas = scratch.Slice(paddedLength, g.F * width);
+            var columns = scratch.Slice(paddedLength + g.F * width, taps * width);
             deltas.Clear();
             for (int f = 0; f < g.F; f++)
             for (int d = 0; d < g.OD; d++)
             for (int h = 0; h < g.OH; h++)
             {
-                dy.Slice(((f * g.OD + d) * g.OH + h) * g.OW, g.OW).CopyTo(deltas.Slice(f * extended + (d * ihp + h) * iwp, g.OW));
+                dy.Slice(((f * g.OD + d) * g.OH + h) * g.OW, g.OW).CopyTo(deltas.Slice(f * width + (d * ihp + h) * iwp, g.OW));
             }
 
-            Gemm.Multiply(true, false, taps, extended, g.F, w, taps, deltas, extended, columns, extended, accumulate: false);
+            Gemm.Multiply(true, false, taps, width, g.F, w, taps, deltas, width, columns, width, accumulate: false);
             padded.Clear();
             var shifts = Shifts(g);
-            for (int t = 0; t < taps; t++) Axpy(1f, columns.Slice(t * extended, extended), padded.Slice(shifts[t], extended));
+            for (int t = 0; t < taps; t++) Axpy(1f, columns.Slice(t * width, width), padded.Slice(shifts[t], width));
             for (int c = 0; c < g.C; c++)
             for (int d = 0; d < g.ID; d++)
             for (int h = 0; h < g.IH; h++)

@@ -36,7 +36,7 @@ namespace Samples
         private float[] _deltas = global::System.Array.Empty<float>();
         private float[] _labelTargets = global::System.Array.Empty<float>(); // one-hot targets of the labels overloads
         private int _capacity;
-        private readonly float[] _trainColumns = new float[2718]; // im2col scratch of the largest convolution
+        private readonly float[] _trainColumns = new float[3294]; // im2col scratch of the largest convolution
 
         // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8)
         private static readonly global::NetGen.ConvGeometry WideGeometry = new global::NetGen.ConvGeometry(
@@ -113,7 +113,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
-            Run(input, t_hidden ?? (t_hidden = new float[768]), output, t_columns ?? (t_columns = new float[2718]));
+            Run(input, t_hidden ?? (t_hidden = new float[768]), output, t_columns ?? (t_columns = new float[3294]));
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -126,7 +126,7 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
-            global::System.Span<float> columns = t_columns ?? (t_columns = new float[2718]);
+            global::System.Span<float> columns = t_columns ?? (t_columns = new float[3294]);
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
             if (blocks is null || blocks.Length < (long)batch * 769) t_blocks = blocks = new float[(long)batch * 769];

@@ -51,7 +51,7 @@ namespace Samples
         private float[] _masks = global::System.Array.Empty<float>(); // dropout masks, laid out as the activations
         private float[] _labelTargets = global::System.Array.Empty<float>(); // one-hot targets of the labels overloads
         private int _capacity;
-        private readonly float[] _trainColumns = new float[1916]; // im2col scratch of the largest convolution
+        private readonly float[] _trainColumns = new float[2330]; // im2col scratch of the largest convolution
         private readonly float[] _saved = new float[8]; // batch normalization: the batch's mean and 1/sigma per channel
 
         // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8)
@@ -152,7 +152,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
-            Run(input, t_hidden ?? (t_hidden = new float[2680]), output, t_columns ?? (t_columns = new float[1916]), Mode == global::NetGen.NetworkMode.Training);
+            Run(input, t_hidden ?? (t_hidden = new float[2680]), output, t_columns ?? (t_columns = new float[2330]), Mode == global::NetGen.NetworkMode.Training);
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -166,7 +166,7 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
             bool training = Mode == global::NetGen.NetworkMode.Training;
-            global::System.Span<float> columns = t_columns ?? (t_columns = new float[1916]);
+            global::System.Span<float> columns = t_columns ?? (t_columns = new float[2330]);
             if (training)
             {
                 // Monte-Carlo passes: sample by sample, so no batch storage holds masks

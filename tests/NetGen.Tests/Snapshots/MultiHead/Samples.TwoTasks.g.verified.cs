@@ -42,7 +42,7 @@ namespace Samples
         private float[] _deltas = global::System.Array.Empty<float>();
         private float[] _scratch = global::System.Array.Empty<float>(); // deltas of layers read by several layers, before they are added up
         private int _capacity;
-        private readonly float[] _trainColumns = new float[192256]; // im2col scratch of the largest convolution
+        private readonly float[] _trainColumns = new float[192578]; // im2col scratch of the largest convolution
 
         // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32)
         private static readonly global::NetGen.ConvGeometry StemGeometry = new global::NetGen.ConvGeometry(
@@ -140,7 +140,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
-            Run(input, t_hidden ?? (t_hidden = new float[86016]), output, t_columns ?? (t_columns = new float[192256]));
+            Run(input, t_hidden ?? (t_hidden = new float[86016]), output, t_columns ?? (t_columns = new float[192578]));
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -153,7 +153,7 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
-            global::System.Span<float> columns = t_columns ?? (t_columns = new float[192256]);
+            global::System.Span<float> columns = t_columns ?? (t_columns = new float[192578]);
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
             if (blocks is null || blocks.Length < (long)batch * 86027) t_blocks = blocks = new float[(long)batch * 86027];
