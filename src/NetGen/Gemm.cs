@@ -189,7 +189,7 @@ namespace NetGen
             int panels = (n + nr - 1) / nr, rowTiles = (m + mr - 1) / mr;
             bool byColumns = panels >= rowTiles;
             int parts = Math.Min(parallel, byColumns ? panels : rowTiles);
-            if (parts > 1 && (long)m * n * k >= 100_000)
+            if (parts > 1 && (long)m * n * k >= 1_000_000) // smaller products finish before a hand-over pays
             {
                 var workers = Workers.TryAcquire(parts - 1);
                 if (workers != null)

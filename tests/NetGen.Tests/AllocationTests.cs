@@ -7,6 +7,7 @@ namespace NetGen.Tests
     /// After the first call (which sizes the per-thread and per-instance storage), Forward, ComputeGradients and TrainStep
     /// allocate nothing, whichever kernels the emitter chose (im2col, shifted rows, matrix-product tiles of every width).
     /// </summary>
+    [Collection(ParallelismTests.Collection)]
     public class AllocationTests
     {
         [Theory]

@@ -4,8 +4,12 @@ using Xunit;
 namespace NetGen.Tests
 {
     /// <summary>Several threads give the same bits as one: every output of a split product is computed by one thread.</summary>
+    [Collection(ParallelismTests.Collection)]
     public class ParallelismTests
     {
+        /// <summary>The tests that change, or must not see changing, the process-wide Parallelism setting run one at a time.</summary>
+        public const string Collection = "Parallelism setting";
+
         [Theory]
         [InlineData(typeof(NetGen.Tests.Parity.LeNet5))]
         [InlineData(typeof(NetGen.Tests.Parity.ResidualCnn))]
