@@ -23,6 +23,7 @@ namespace NetGen.Generator
                     Heads = plan.Outputs.ToList();
                     int count = plan.Layers.Count;
                     NeedsDelta = new bool[count];
+                    Routes = new int[count][];
                     foreach (var layer in plan.Layers)
                     {
                         NeedsDelta[layer.Index] = layer.ParameterCount > 0 || layer.Inputs.Any(i => i != LayerPlan.NetworkInput && NeedsDelta[i]);
@@ -74,7 +75,7 @@ namespace NetGen.Generator
                 public bool[] NeedsDelta { get; }
 
                 /// <summary>Per layer and input: <see cref="NoDelta"/>, <see cref="DeltaBlock"/> (write the input's delta block), or the offset per sample in the scratch (write there, then add).</summary>
-                public Dictionary<int, int[]> Routes { get; } = new Dictionary<int, int[]>();
+                public int[][] Routes { get; }
 
                 /// <summary>Scratch values per sample for the deltas that are added up.</summary>
                 public int ScratchLength { get; }

@@ -80,13 +80,13 @@ namespace NetGen
             CheckLength(c, (long)(m - 1) * ldc + n, "c");
             if (transB)
             {
-                Run(transA, true, m, n, k, a, lda, b, ldb, default, c, ldc, accumulate);
+                Run(transA, default, true, m, n, k, a, lda, b, ldb, default, c, ldc, accumulate);
                 return;
             }
 
             var rows = RowOffsets(k);
             for (int p = 0; p < k; p++) rows[p] = p * ldb;
-            Run(transA, false, m, n, k, a, lda, b, ldb, rows.AsSpan(0, k), c, ldc, accumulate);
+            Run(transA, default, false, m, n, k, a, lda, b, ldb, rows.AsSpan(0, k), c, ldc, accumulate);
         }
 
         /// <summary>
@@ -102,7 +102,7 @@ namespace NetGen
             }
 
             CheckLength(c, (long)(m - 1) * ldc + n, "c");
-            Run(transA, false, m, n, k, a, lda, b, 0, bRows, c, ldc, accumulate);
+            Run(transA, default, false, m, n, k, a, lda, b, 0, bRows, c, ldc, accumulate);
         }
 
         /// <summary>
@@ -123,9 +123,6 @@ namespace NetGen
             for (int p = 0; p < k; p++) rows[p] = p * ldb;
             Run(false, aRows.Slice(0, m), transB, m, n, k, a, 1, b, ldb, transB ? default : rows.AsSpan(0, k), c, ldc, accumulate);
         }
-
-        private static void Run(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> bRows, Span<float> c, int ldc, bool accumulate)
-            => Run(transA, default, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate);
 
         private static void Run(bool transA, ReadOnlySpan<int> aRows, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> bRows, Span<float> c, int ldc, bool accumulate)
         {

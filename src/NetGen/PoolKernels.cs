@@ -20,10 +20,10 @@ namespace NetGen
             MaxPool2x2ForwardPlanes(x, y, 0, planes, height, width);
         }
 
-        private static void MaxPool2x2ForwardPlanes(ReadOnlySpan<float> x, Span<float> y, int from, int planes, int height, int width)
+        private static void MaxPool2x2ForwardPlanes(ReadOnlySpan<float> x, Span<float> y, int from, int to, int height, int width)
         {
             int oh = height / 2, ow = width / 2;
-            for (int c = from; c < planes; c++)
+            for (int c = from; c < to; c++)
             {
                 var plane = x.Slice(c * height * width, height * width);
                 var output = y.Slice(c * oh * ow, oh * ow);
@@ -62,11 +62,11 @@ namespace NetGen
             MaxPool2x2BackwardPlanes(x, dy, dx, 0, planes, height, width);
         }
 
-        private static void MaxPool2x2BackwardPlanes(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int from, int planes, int height, int width)
+        private static void MaxPool2x2BackwardPlanes(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int from, int to, int height, int width)
         {
             int oh = height / 2, ow = width / 2;
-            dx.Slice(from * height * width, (planes - from) * height * width).Clear();
-            for (int c = from; c < planes; c++)
+            dx.Slice(from * height * width, (to - from) * height * width).Clear();
+            for (int c = from; c < to; c++)
             {
                 int offset = c * height * width;
                 var plane = x.Slice(offset, height * width);
