@@ -25,6 +25,7 @@ namespace NetGen.Generator
                     int channels = layer.BufferCount / 2;
                     w.Line("global::System.Array.Clear(_buffers, " + Lit(layer.BufferOffset) + ", " + Lit(channels) + "); // running mean 0");
                     w.Line("global::System.Array.Fill(_buffers, 1f, " + Lit(layer.BufferOffset + channels) + ", " + Lit(channels) + "); // running variance 1");
+                    w.Line("_counters[" + Lit(layer.CounterIndex) + "] = 0; // num_batches_tracked");
                 }
 
                 protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io)
@@ -38,6 +39,7 @@ namespace NetGen.Generator
                     w.Open();
                     w.Line(Kernels + ".BatchNormTrain(" + io.Inputs[0] + ", " + io.Output + ", " + WeightSlice(layer) + ", " + BiasSlice(layer) + ", "
                         + Running(layer) + ", " + Saved(layer) + ", batch, " + Channels(layer) + ", " + Spatial(layer) + ", " + Real(Options(layer).Eps) + "f, " + Real(Options(layer).Momentum) + "f);");
+                    w.Line("_counters[" + Lit(layer.CounterIndex) + "]++; // num_batches_tracked");
                     w.Close();
                     w.Line("else");
                     w.Open();

@@ -74,6 +74,7 @@ namespace NetGen.Generator
                 w.Line("private readonly float[] _parameters = new float[" + Lit(plan.ParameterCount) + "];");
                 w.Line("private readonly float[] _gradients = new float[" + Lit(plan.ParameterCount) + "];");
                 if (plan.BufferLength > 0) w.Line("private readonly float[] _buffers = new float[" + Lit(plan.BufferLength) + "];");
+                if (plan.CounterLength > 0) w.Line("private readonly long[] _counters = new long[" + Lit(plan.CounterLength) + "]; // batch normalization: num_batches_tracked per layer");
                 if (plan.EffectiveLength > 0)
                 {
                     w.Line("private readonly float[] _effective = new float[" + Lit(plan.EffectiveLength) + "]; // effective weights (weight normalization, weight noise) for training");
@@ -165,6 +166,18 @@ namespace NetGen.Generator
                     w.Line("public " + Span + " Buffers => " + Span + ".Empty;");
                 }
                 w.Line();
+                if (plan.CounterLength > 0)
+                {
+                    w.Line("/// <summary>num_batches_tracked of each batch normalization layer: the training batches it has normalized.</summary>");
+                    w.Line("public global::System.Span<long> Counters => _counters;");
+                }
+                else
+                {
+                    w.Line("/// <summary>Integer model state: none in this network (only batch normalization counts its batches).</summary>");
+                    w.Line("public global::System.Span<long> Counters => global::System.Span<long>.Empty;");
+                }
+
+                w.Line();
                 w.Line("/// <summary>Auto (the default): Forward infers and ComputeGradients trains; Training or Inference makes both do that.</summary>");
                 w.Line("public global::NetGen.NetworkMode Mode { get; set; }");
                 w.Line();
@@ -185,6 +198,7 @@ namespace NetGen.Generator
                 EmitForwardMembers(w, layout, nullable);
                 EmitTrainingMembers(w, layout);
                 EmitRun(w, layout);
+                EmitPersistence(w, plan);
                 EmitEffectiveWeights(w, plan);
                 EmitReserve(w, layout);
                 EmitBatchForward(w, layout);
@@ -445,6 +459,7 @@ namespace NetGen.Generator
                 w.Line("public float TrainStep(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " targets, int batch, global::NetGen.IOptimizer optimizer) { " + fail + " }");
                 w.Line("/// <summary>Throws: the network has errors.</summary>");
                 w.Line("public float TrainStep(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, int batch, global::NetGen.IOptimizer optimizer) { " + fail + " }");
+                EmitFailingPersistence(w, fail);
                 w.Close();
             }
 
@@ -467,7 +482,7 @@ namespace NetGen.Generator
                 {
                     string parameters = layer.ParameterCount == 0
                         ? "none"
-                        : Lit(layer.ParameterCount, true) + " (" + (layer.NormCount > 0 ? "weight-normalized: g " + Lit(layer.NormCount) + ", v " : "weight ") + string.Join("x", LayerGraph.WeightShape(layer).Select(v => Lit(v))) + (layer.BiasCount > 0 ? ", bias " + Lit(layer.BiasCount) : ", no bias") + ", from index " + Lit(layer.NormCount > 0 ? layer.NormOffset : layer.WeightOffset, true) + ")";
+                        : Lit(layer.ParameterCount, true) + " (" + string.Join(", ", layer.Tensors.Select(t => t.Name + (t.Shape.Count == 0 ? "" : " " + string.Join("x", t.Shape.Select(v => Lit(v)))))) + (layer.BiasCount > 0 ? "" : ", no bias") + "; parameters from index " + Lit(layer.NormCount > 0 ? layer.NormOffset : layer.WeightOffset, true) + ")";
                     string output = layer.IsOutput ? "; output" + (heads.Count > 1 ? " " + Lit(heads.IndexOf(layer) + 1) + " of " + Lit(heads.Count) + ", " + LossName(layer.Loss) + (layer.LossWeight != 1.0 ? ", weight " + Real(layer.LossWeight) : "") : "") : "";
                     w.Line("/// <item><term>" + layer.Name + ": " + For(layer.Spec.Kind).Signature(layer) + "</term><description>from " + InputNames(plan, layer) + "; " + Shape(layer.OutShape) + "; " + parameters + output + "</description></item>");
                 }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
 
 namespace NetGen
 {
@@ -26,6 +28,12 @@ namespace NetGen
         /// <summary>Model state that is not trained by gradients: the running statistics of batch normalization layers (empty without them).</summary>
         Span<float> Buffers { get; }
 
+        /// <summary>Integer model state: each batch normalization layer's <c>num_batches_tracked</c> (empty without them).</summary>
+        Span<long> Counters { get; }
+
+        /// <summary>The tensors of <see cref="Parameters"/>, <see cref="Buffers"/> and <see cref="Counters"/> as PyTorch's <c>state_dict()</c> names and orders them.</summary>
+        IReadOnlyList<TensorInfo> Tensors { get; }
+
         /// <summary>Whether Forward and ComputeGradients compute as in training or inference (see <see cref="NetworkMode"/>).</summary>
         NetworkMode Mode { get; set; }
 
@@ -46,6 +54,18 @@ namespace NetGen
 
         /// <summary><see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{int}, int)"/>, then one optimizer step; returns the mean loss.</summary>
         float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch, IOptimizer optimizer);
+
+        /// <summary>Writes <see cref="Tensors"/> as a safetensors file (see <see cref="SafeTensors.Save(INetwork, Stream)"/>).</summary>
+        void Save(Stream stream);
+
+        /// <summary>Writes <see cref="Tensors"/> as a safetensors file, atomically (see <see cref="SafeTensors.Save(INetwork, string)"/>).</summary>
+        void Save(string path);
+
+        /// <summary>Reads a safetensors file, validating all of it before writing anything (see <see cref="SafeTensors.Load(INetwork, Stream, TensorMatching)"/>).</summary>
+        void Load(Stream stream, TensorMatching matching = TensorMatching.ByName);
+
+        /// <summary>Reads a safetensors file, validating all of it before writing anything (see <see cref="SafeTensors.Load(INetwork, string, TensorMatching)"/>).</summary>
+        void Load(string path, TensorMatching matching = TensorMatching.ByName);
     }
 
     /// <summary>Updates parameters from their gradients (lecture notes, chapter 7).</summary>

@@ -32,11 +32,15 @@ namespace NetGen.Tests
         public void A_graph_names_its_tensors_after_its_layers()
         {
             var plan = Plan("[Network(4)] [Dense(8, Act.Tanh, Name = \"trunk\")] [Dense(3, Act.Softmax, Name = \"cls\", Output = true)] [Dense(2, From = \"trunk\", WeightNorm = true)] [BatchNorm]");
-            Assert.Equal(new[] { "trunk.weight", "trunk.bias", "cls.weight", "cls.bias", "dense3.weight_g", "dense3.weight_v", "dense3.bias", "batchnorm4.weight", "batchnorm4.bias" },
+            // state_dict() order: weight_norm re-registers the weight after the bias; batch norm's buffers follow its parameters
+            Assert.Equal(new[] { "trunk.weight", "trunk.bias", "cls.weight", "cls.bias", "dense3.bias", "dense3.weight_g", "dense3.weight_v", "batchnorm4.weight", "batchnorm4.bias", "batchnorm4.running_mean", "batchnorm4.running_var", "batchnorm4.num_batches_tracked" },
                 plan.Layers.SelectMany(l => l.Tensors).Select(t => t.Name));
-            Assert.Equal(new[] { 2, 1 }, plan.Layers[2].Tensors[0].Shape.ToArray()); // weight_g keeps the weight's rank, as weight_norm does
-            // how each starts: chapter 9's default per activation, zero biases, g = ||v||, gamma 1 and beta 0
-            Assert.Equal(new[] { "GlorotUniform", "Constant 0", "GlorotUniform", "Constant 0", "RowNorms of weight_v", "GlorotUniform", "Constant 0", "Constant 1", "Constant 0" },
+            Assert.Equal(new[] { 2, 1 }, plan.Layers[2].Tensors[1].Shape.ToArray()); // weight_g keeps the weight's rank, as weight_norm does
+            Assert.Empty(plan.Layers[3].Tensors[4].Shape); // num_batches_tracked is a scalar
+            Assert.Equal(new[] { NetGen.Generator.Model.TensorStore.Buffers, NetGen.Generator.Model.TensorStore.Buffers, NetGen.Generator.Model.TensorStore.Counters }, plan.Layers[3].Tensors.Skip(2).Select(t => t.Store));
+            Assert.Equal(new[] { 0, 2, 0 }, plan.Layers[3].Tensors.Skip(2).Select(t => t.Offset)); // mean, then variance, in the buffers; counter 0
+            // how each starts: chapter 9's default per activation, zero biases, g = ||v||, gamma 1 and beta 0, running mean 0 and variance 1
+            Assert.Equal(new[] { "GlorotUniform", "Constant 0", "GlorotUniform", "Constant 0", "Constant 0", "RowNorms of weight_v", "GlorotUniform", "Constant 1", "Constant 0", "Constant 0", "Constant 1", "Constant 0" },
                 plan.Layers.SelectMany(l => l.Tensors).Select(t => t.Initializer));
         }
 

@@ -21,7 +21,13 @@ namespace NetGen.Tests
             public Span<float> Parameters => _p;
             public Span<float> Gradients => _p;
             public Span<float> Buffers => Span<float>.Empty;
+            public Span<long> Counters => Span<long>.Empty;
+            public IReadOnlyList<TensorInfo> Tensors { get; } = new[] { new TensorInfo("p", TensorStore.Parameters, 0, 1) };
             public NetworkMode Mode { get; set; }
+            public void Save(Stream stream) => SafeTensors.Save(this, stream);
+            public void Save(string path) => SafeTensors.Save(this, path);
+            public void Load(Stream stream, TensorMatching matching = TensorMatching.ByName) => SafeTensors.Load(this, stream, matching);
+            public void Load(string path, TensorMatching matching = TensorMatching.ByName) => SafeTensors.Load(this, path, matching);
             public void Forward(ReadOnlySpan<float> input, Span<float> output) => output.Clear();
             public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batch) => outputs.Clear();
             public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch) => 1f;

@@ -277,7 +277,11 @@ namespace NetGen.Generator.Model
             return true;
         }
 
-        /// <summary>The layer's tensors in parameter order: weight normalization's g and v, else the weight; then the bias.</summary>
+        /// <summary>
+        /// The layer's tensors in <c>state_dict()</c> order: weight and bias (weight normalization: bias, weight_g, weight_v, as
+        /// <c>torch.nn.utils.weight_norm</c> re-registers them), then batch normalization's running_mean, running_var and
+        /// num_batches_tracked.
+        /// </summary>
         private static EquatableArray<TensorPlan> Tensors(LayerPlan layer, string prefix)
         {
             var tensors = new List<TensorPlan>();
@@ -289,20 +293,30 @@ namespace NetGen.Generator.Model
                 : layer.Init <= Init.TruncatedNormal ? layer.Init + " " + Real(spec.InitScale)
                 : layer.Init + (spec.Gain != LayerDefaults.Gain ? " gain " + Real(spec.Gain) : "");
             string biasInit = "Constant " + (spec is null ? "0" : Real(spec.BiasInit));
+            var bias = layer.BiasCount > 0 ? new TensorPlan(prefix + ".bias", layer.BiasOffset, new EquatableArray<int>(new[] { layer.BiasCount }), biasInit) : null;
             if (layer.NormCount > 0)
             {
                 var g = new int[weight.Length];
                 g[0] = weight[0];
                 for (int a = 1; a < g.Length; a++) g[a] = 1;
+                if (bias != null) tensors.Add(bias);
                 tensors.Add(new TensorPlan(prefix + ".weight_g", layer.NormOffset, new EquatableArray<int>(g), "RowNorms of weight_v"));
                 tensors.Add(new TensorPlan(prefix + ".weight_v", layer.WeightOffset, new EquatableArray<int>(weight), weightInit));
             }
             else
             {
                 tensors.Add(new TensorPlan(prefix + ".weight", layer.WeightOffset, new EquatableArray<int>(weight), weightInit));
+                if (bias != null) tensors.Add(bias);
             }
 
-            if (layer.BiasCount > 0) tensors.Add(new TensorPlan(prefix + ".bias", layer.BiasOffset, new EquatableArray<int>(new[] { layer.BiasCount }), biasInit));
+            if (layer.BufferCount > 0)
+            {
+                var channels = new EquatableArray<int>(new[] { layer.BufferCount / 2 });
+                tensors.Add(new TensorPlan(prefix + ".running_mean", layer.BufferOffset, channels, "Constant 0") { Store = TensorStore.Buffers });
+                tensors.Add(new TensorPlan(prefix + ".running_var", layer.BufferOffset + layer.BufferCount / 2, channels, "Constant 1") { Store = TensorStore.Buffers });
+                tensors.Add(new TensorPlan(prefix + ".num_batches_tracked", layer.CounterIndex, EquatableArray<int>.Empty, "Constant 0") { Store = TensorStore.Counters });
+            }
+
             return new EquatableArray<TensorPlan>(tensors);
         }
 

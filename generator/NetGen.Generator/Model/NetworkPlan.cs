@@ -29,7 +29,19 @@ namespace NetGen.Generator.Model
     /// One parameter tensor: its PyTorch name (<c>stem.weight</c>, <c>0.bias</c>), where it starts in the parameters, its
     /// shape, and how it is initialized (<c>HeNormal</c>, <c>Constant 0</c>, <c>RowNorms</c> for weight normalization's g).
     /// </summary>
-    internal sealed record TensorPlan(string Name, int Offset, EquatableArray<int> Shape, string Initializer);
+    internal sealed record TensorPlan(string Name, int Offset, EquatableArray<int> Shape, string Initializer)
+    {
+        /// <summary>Which state holds the tensor: the parameters, the buffers (running statistics) or the counters (num_batches_tracked).</summary>
+        public TensorStore Store { get; init; }
+    }
+
+    /// <summary>Where a tensor lives in a generated network; the runtime's <c>NetGen.TensorStore</c> has the same members.</summary>
+    internal enum TensorStore
+    {
+        Parameters,
+        Buffers,
+        Counters,
+    }
 
     /// <summary>One layer with its shapes and its place in the parameter buffer and the per-sample activations.</summary>
     internal sealed record LayerPlan(
@@ -55,6 +67,9 @@ namespace NetGen.Generator.Model
 
         /// <summary>Batch normalization: 2 x channels; 0 for other layers.</summary>
         public int BufferCount { get; init; }
+
+        /// <summary>Batch normalization: the index of its num_batches_tracked among the network's counters.</summary>
+        public int CounterIndex { get; init; }
 
         /// <summary>Weight normalization: where g (one per row of the weight) starts in the parameters; v is at <see cref="WeightOffset"/>.</summary>
         public int NormOffset { get; init; }
@@ -126,6 +141,9 @@ namespace NetGen.Generator.Model
 
         /// <summary>Length of the buffers (batch normalization running statistics).</summary>
         public int BufferLength { get; init; }
+
+        /// <summary>Number of integer counters (one num_batches_tracked per batch normalization layer).</summary>
+        public int CounterLength { get; init; }
 
         /// <summary>Length of the effective weights of the weight-normalized layers.</summary>
         public int EffectiveLength { get; init; }

@@ -48,6 +48,7 @@ namespace NetGen.Generator.Model
             long parameters = 0;
             long activations = 0;
             int buffers = 0;
+            int counters = 0;
             int effective = 0;
             bool shapesKnown = inputLength > 0;
             var names = LayerGraph.Names(spec, problems);
@@ -215,6 +216,7 @@ namespace NetGen.Generator.Model
                 {
                     BufferOffset = buffers,
                     BufferCount = bufferCount,
+                    CounterIndex = layer.Kind == LayerKind.BatchNorm ? counters : 0,
                     NormOffset = (int)parameters,
                     NormCount = normCount,
                     EffectiveOffset = effective,
@@ -224,6 +226,7 @@ namespace NetGen.Generator.Model
                     LossWeight = layer.LossWeight,
                 });
                 buffers += bufferCount;
+                if (layer.Kind == LayerKind.BatchNorm) counters++;
                 if (normCount > 0 || (weightSpec != null && weightSpec.WeightNoise > 0 && weights > 0)) effective += (int)weights;
                 parameters += normCount;
                 parameters += weights + biases;
@@ -256,7 +259,7 @@ namespace NetGen.Generator.Model
                 inputLength > 0 ? (int)inputLength : 0,
                 outputLength,
                 (int)parameters,
-                hiddenLength) { BufferLength = buffers, EffectiveLength = effective, ActivationLength = complete ? (int)activations : 0 };
+                hiddenLength) { BufferLength = buffers, CounterLength = counters, EffectiveLength = effective, ActivationLength = complete ? (int)activations : 0 };
         }
 
         /// <summary>The default initializer from the layer's activation (chapter 9): He for the ReLU family, LeCun normal for SELU (10.4), Glorot uniform otherwise.</summary>

@@ -10,10 +10,10 @@ namespace Samples
     /// <list type="table">
     /// <listheader><term>layer</term><description>input; output shape; parameters</description></listheader>
     /// <item><term>input</term><description>(3, 8, 8)</description></item>
-    /// <item><term>wide: Conv(4, k: 3, p: 1, ReLU)</term><description>from input; (4, 8, 8); 112 (weight 4x3x3x3, bias 4, from index 0)</description></item>
-    /// <item><term>conv2: Conv(2, k: 1, ReLU)</term><description>from input; (2, 8, 8); 8 (weight 2x3x1x1, bias 2, from index 112)</description></item>
+    /// <item><term>wide: Conv(4, k: 3, p: 1, ReLU)</term><description>from input; (4, 8, 8); 112 (wide.weight 4x3x3x3, wide.bias 4; parameters from index 0)</description></item>
+    /// <item><term>conv2: Conv(2, k: 1, ReLU)</term><description>from input; (2, 8, 8); 8 (conv2.weight 2x3x1x1, conv2.bias 2; parameters from index 112)</description></item>
     /// <item><term>concat3: Concat("wide")</term><description>from conv2, wide; (6, 8, 8); none</description></item>
-    /// <item><term>dense4: Dense(1, Sigmoid)</term><description>from concat3; (1); 385 (weight 1x384, bias 1, from index 120); output</description></item>
+    /// <item><term>dense4: Dense(1, Sigmoid)</term><description>from concat3; (1); 385 (dense4.weight 1x384, dense4.bias 1; parameters from index 120); output</description></item>
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "%VERSION%")]
@@ -95,6 +95,9 @@ namespace Samples
 
         /// <summary>Model state that is not trained by gradients: none in this network (only batch normalization keeps running statistics).</summary>
         public global::System.Span<float> Buffers => global::System.Span<float>.Empty;
+
+        /// <summary>Integer model state: none in this network (only batch normalization counts its batches).</summary>
+        public global::System.Span<long> Counters => global::System.Span<long>.Empty;
 
         /// <summary>Auto (the default): Forward infers and ComputeGradients trains; Training or Inference makes both do that.</summary>
         public global::NetGen.NetworkMode Mode { get; set; }
@@ -238,6 +241,39 @@ namespace Samples
             global::NetGen.Kernels.DenseForward(p.Slice(120, 384), p.Slice(504, 1), concat3Out, dense4Out, 384, 1);
             global::NetGen.Kernels.Sigmoid(dense4Out);
         }
+
+        /// <summary>The parameter and buffer tensors as PyTorch's state_dict() names and orders them, with their shapes: what <see cref="Save(string)"/> writes and <see cref="Load(string, global::NetGen.TensorMatching)"/> reads.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.TensorInfo> Tensors => s_tensors;
+
+        private static readonly global::NetGen.TensorInfo[] s_tensors =
+        {
+            new global::NetGen.TensorInfo("wide.weight", global::NetGen.TensorStore.Parameters, 0, 4, 3, 3, 3),
+            new global::NetGen.TensorInfo("wide.bias", global::NetGen.TensorStore.Parameters, 108, 4),
+            new global::NetGen.TensorInfo("conv2.weight", global::NetGen.TensorStore.Parameters, 112, 2, 3, 1, 1),
+            new global::NetGen.TensorInfo("conv2.bias", global::NetGen.TensorStore.Parameters, 118, 2),
+            new global::NetGen.TensorInfo("dense4.weight", global::NetGen.TensorStore.Parameters, 120, 1, 384),
+            new global::NetGen.TensorInfo("dense4.bias", global::NetGen.TensorStore.Parameters, 504, 1),
+        };
+
+        /// <summary>Writes <see cref="Tensors"/> to <paramref name="stream"/> in the safetensors format (float32; num_batches_tracked int64).</summary>
+        /// <param name="stream">Receives the file's bytes.</param>
+        public void Save(global::System.IO.Stream stream) => global::NetGen.SafeTensors.Save(this, stream);
+
+        /// <summary>Writes <see cref="Tensors"/> to a safetensors file, atomically: a temporary file in the same folder replaces <paramref name="path"/> once complete.</summary>
+        /// <param name="path">The file to write; PyTorch reads it with <c>model.load_state_dict(safetensors.torch.load_file(path))</c>.</param>
+        public void Save(string path) => global::NetGen.SafeTensors.Save(this, path);
+
+        /// <summary>Reads a safetensors file (e.g. from <c>safetensors.torch.save_file(model.state_dict(), path)</c>); everything is validated before anything is written.</summary>
+        /// <param name="stream">The file's bytes.</param>
+        /// <param name="matching">By name (the default, as <c>load_state_dict(strict=True)</c>), or by order and shape for modules named otherwise.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
+        public void Load(global::System.IO.Stream stream, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, stream, matching);
+
+        /// <summary>Reads a safetensors file (e.g. from <c>safetensors.torch.save_file(model.state_dict(), path)</c>); everything is validated before anything is written.</summary>
+        /// <param name="path">The file to read.</param>
+        /// <param name="matching">By name (the default, as <c>load_state_dict(strict=True)</c>), or by order and shape for modules named otherwise.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
+        public void Load(string path, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, path, matching);
 
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (769 outputs and as many deltas each).</summary>
         private void Reserve(int batch)

@@ -10,12 +10,12 @@ namespace Samples
     /// <list type="table">
     /// <listheader><term>layer</term><description>input; output shape; parameters</description></listheader>
     /// <item><term>input</term><description>(3, 64)</description></item>
-    /// <item><term>conv1: Conv(8, k: 5, s: 2, p: 2, ReLU)</term><description>from input; (8, 32); 128 (weight 8x3x5, bias 8, from index 0)</description></item>
+    /// <item><term>conv1: Conv(8, k: 5, s: 2, p: 2, ReLU)</term><description>from input; (8, 32); 128 (0.weight 8x3x5, 0.bias 8; parameters from index 0)</description></item>
     /// <item><term>avgpool2: AvgPool(2)</term><description>from conv1; (8, 16); none</description></item>
-    /// <item><term>conv3: Conv(16, k: 3, p: 2, d: 2, ReLU)</term><description>from avgpool2; (16, 16); 400 (weight 16x8x3, bias 16, from index 128)</description></item>
+    /// <item><term>conv3: Conv(16, k: 3, p: 2, d: 2, ReLU)</term><description>from avgpool2; (16, 16); 400 (3.weight 16x8x3, 3.bias 16; parameters from index 128)</description></item>
     /// <item><term>maxpool4: MaxPool(4)</term><description>from conv3; (16, 4); none</description></item>
     /// <item><term>flatten5: Flatten</term><description>from maxpool4; (64); none</description></item>
-    /// <item><term>dense6: Dense(4, Softmax)</term><description>from flatten5; (4); 260 (weight 4x64, bias 4, from index 528); output</description></item>
+    /// <item><term>dense6: Dense(4, Softmax)</term><description>from flatten5; (4); 260 (7.weight 4x64, 7.bias 4; parameters from index 528); output</description></item>
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "%VERSION%")]
@@ -107,6 +107,9 @@ namespace Samples
 
         /// <summary>Model state that is not trained by gradients: none in this network (only batch normalization keeps running statistics).</summary>
         public global::System.Span<float> Buffers => global::System.Span<float>.Empty;
+
+        /// <summary>Integer model state: none in this network (only batch normalization counts its batches).</summary>
+        public global::System.Span<long> Counters => global::System.Span<long>.Empty;
 
         /// <summary>Auto (the default): Forward infers and ComputeGradients trains; Training or Inference makes both do that.</summary>
         public global::NetGen.NetworkMode Mode { get; set; }
@@ -255,6 +258,39 @@ namespace Samples
             global::NetGen.Kernels.DenseForward(p.Slice(528, 256), p.Slice(784, 4), flatten5Out, dense6Out, 64, 4);
             global::NetGen.Kernels.Softmax(dense6Out);
         }
+
+        /// <summary>The parameter and buffer tensors as PyTorch's state_dict() names and orders them, with their shapes: what <see cref="Save(string)"/> writes and <see cref="Load(string, global::NetGen.TensorMatching)"/> reads.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.TensorInfo> Tensors => s_tensors;
+
+        private static readonly global::NetGen.TensorInfo[] s_tensors =
+        {
+            new global::NetGen.TensorInfo("0.weight", global::NetGen.TensorStore.Parameters, 0, 8, 3, 5),
+            new global::NetGen.TensorInfo("0.bias", global::NetGen.TensorStore.Parameters, 120, 8),
+            new global::NetGen.TensorInfo("3.weight", global::NetGen.TensorStore.Parameters, 128, 16, 8, 3),
+            new global::NetGen.TensorInfo("3.bias", global::NetGen.TensorStore.Parameters, 512, 16),
+            new global::NetGen.TensorInfo("7.weight", global::NetGen.TensorStore.Parameters, 528, 4, 64),
+            new global::NetGen.TensorInfo("7.bias", global::NetGen.TensorStore.Parameters, 784, 4),
+        };
+
+        /// <summary>Writes <see cref="Tensors"/> to <paramref name="stream"/> in the safetensors format (float32; num_batches_tracked int64).</summary>
+        /// <param name="stream">Receives the file's bytes.</param>
+        public void Save(global::System.IO.Stream stream) => global::NetGen.SafeTensors.Save(this, stream);
+
+        /// <summary>Writes <see cref="Tensors"/> to a safetensors file, atomically: a temporary file in the same folder replaces <paramref name="path"/> once complete.</summary>
+        /// <param name="path">The file to write; PyTorch reads it with <c>model.load_state_dict(safetensors.torch.load_file(path))</c>.</param>
+        public void Save(string path) => global::NetGen.SafeTensors.Save(this, path);
+
+        /// <summary>Reads a safetensors file (e.g. from <c>safetensors.torch.save_file(model.state_dict(), path)</c>); everything is validated before anything is written.</summary>
+        /// <param name="stream">The file's bytes.</param>
+        /// <param name="matching">By name (the default, as <c>load_state_dict(strict=True)</c>), or by order and shape for modules named otherwise.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
+        public void Load(global::System.IO.Stream stream, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, stream, matching);
+
+        /// <summary>Reads a safetensors file (e.g. from <c>safetensors.torch.save_file(model.state_dict(), path)</c>); everything is validated before anything is written.</summary>
+        /// <param name="path">The file to read.</param>
+        /// <param name="matching">By name (the default, as <c>load_state_dict(strict=True)</c>), or by order and shape for modules named otherwise.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
+        public void Load(string path, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, path, matching);
 
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (772 outputs and as many deltas each).</summary>
         private void Reserve(int batch)

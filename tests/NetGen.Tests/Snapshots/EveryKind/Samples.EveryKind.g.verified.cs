@@ -10,22 +10,22 @@ namespace Samples
     /// <list type="table">
     /// <listheader><term>layer</term><description>input; output shape; parameters</description></listheader>
     /// <item><term>input</term><description>(2, 8, 8)</description></item>
-    /// <item><term>conv: Conv(4, k: 3, p: 1)</term><description>from input; (4, 8, 8); 76 (weight 4x2x3x3, bias 4, from index 0)</description></item>
-    /// <item><term>batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1)</term><description>from conv; (4, 8, 8); 8 (weight 4, bias 4, from index 76)</description></item>
+    /// <item><term>conv: Conv(4, k: 3, p: 1)</term><description>from input; (4, 8, 8); 76 (conv.weight 4x2x3x3, conv.bias 4; parameters from index 0)</description></item>
+    /// <item><term>batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1)</term><description>from conv; (4, 8, 8); 8 (batchnorm2.weight 4, batchnorm2.bias 4, batchnorm2.running_mean 4, batchnorm2.running_var 4, batchnorm2.num_batches_tracked; parameters from index 76)</description></item>
     /// <item><term>activation3: Activation(ReLU)</term><description>from batchnorm2; (4, 8, 8); none</description></item>
-    /// <item><term>convtranspose4: ConvTranspose(4, k: 2, s: 2)</term><description>from activation3; (4, 16, 16); 68 (weight 4x4x2x2, bias 4, from index 84)</description></item>
+    /// <item><term>convtranspose4: ConvTranspose(4, k: 2, s: 2)</term><description>from activation3; (4, 16, 16); 68 (convtranspose4.weight 4x4x2x2, convtranspose4.bias 4; parameters from index 84)</description></item>
     /// <item><term>avgpool5: AvgPool(2)</term><description>from convtranspose4; (4, 8, 8); none</description></item>
     /// <item><term>add6: Add("conv")</term><description>from avgpool5, conv; (4, 8, 8); none</description></item>
     /// <item><term>maxpool7: MaxPool(2)</term><description>from add6; (4, 4, 4); none</description></item>
     /// <item><term>gaussiannoise8: GaussianNoise(0.1)</term><description>from maxpool7; (4, 4, 4); none</description></item>
     /// <item><term>flat: Flatten</term><description>from gaussiannoise8; (64); none</description></item>
-    /// <item><term>layernorm10: LayerNorm(eps: 1E-05)</term><description>from flat; (64); 128 (weight 64, bias 64, from index 152)</description></item>
-    /// <item><term>dense11: Dense(16, SELU)</term><description>from layernorm10; (16); 1,040 (weight 16x64, bias 16, from index 280)</description></item>
+    /// <item><term>layernorm10: LayerNorm(eps: 1E-05)</term><description>from flat; (64); 128 (layernorm10.weight 64, layernorm10.bias 64; parameters from index 152)</description></item>
+    /// <item><term>dense11: Dense(16, SELU)</term><description>from layernorm10; (16); 1,040 (dense11.weight 16x64, dense11.bias 16; parameters from index 280)</description></item>
     /// <item><term>alphadropout12: AlphaDropout(0.1)</term><description>from dense11; (16); none</description></item>
-    /// <item><term>dense13: Dense(8, Tanh)</term><description>from alphadropout12; (8); 136 (weight 8x16, bias 8, from index 1,320)</description></item>
+    /// <item><term>dense13: Dense(8, Tanh)</term><description>from alphadropout12; (8); 136 (dense13.weight 8x16, dense13.bias 8; parameters from index 1,320)</description></item>
     /// <item><term>dropout14: Dropout(0.2)</term><description>from dense13; (8); none</description></item>
     /// <item><term>concat15: Concat("flat")</term><description>from dropout14, flat; (72); none</description></item>
-    /// <item><term>dense16: Dense(3, Softmax)</term><description>from concat15; (3); 219 (weight 3x72, bias 3, from index 1,456); output</description></item>
+    /// <item><term>dense16: Dense(3, Softmax)</term><description>from concat15; (3); 219 (dense16.weight 3x72, dense16.bias 3; parameters from index 1,456); output</description></item>
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "%VERSION%")]
@@ -43,6 +43,7 @@ namespace Samples
         private readonly float[] _parameters = new float[1675];
         private readonly float[] _gradients = new float[1675];
         private readonly float[] _buffers = new float[8];
+        private readonly long[] _counters = new long[1]; // batch normalization: num_batches_tracked per layer
 
         // Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.
         private float[] _activations = global::System.Array.Empty<float>();
@@ -105,6 +106,7 @@ namespace Samples
             p.Slice(80, 4).Clear(); // beta
             global::System.Array.Clear(_buffers, 0, 4); // running mean 0
             global::System.Array.Fill(_buffers, 1f, 4, 4); // running variance 1
+            _counters[0] = 0; // num_batches_tracked
             // convtranspose4: ConvTranspose(4, k: 2, s: 2), (4, 8, 8) -> (4, 16, 16)
             global::NetGen.Initializers.Initialize(p.Slice(84, 64), init: global::NetGen.Init.GlorotUniform, fanIn: 16, fanOut: 16, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 4));
             p.Slice(148, 4).Clear();
@@ -131,6 +133,9 @@ namespace Samples
 
         /// <summary>The running statistics of the batch normalization layers (8 values): model state saved with the parameters, not trained by gradients.</summary>
         public global::System.Span<float> Buffers => _buffers;
+
+        /// <summary>num_batches_tracked of each batch normalization layer: the training batches it has normalized.</summary>
+        public global::System.Span<long> Counters => _counters;
 
         /// <summary>Auto (the default): Forward infers and ComputeGradients trains; Training or Inference makes both do that.</summary>
         public global::NetGen.NetworkMode Mode { get; set; }
@@ -333,6 +338,50 @@ namespace Samples
             global::NetGen.Kernels.Softmax(dense16Out);
         }
 
+        /// <summary>The parameter and buffer tensors as PyTorch's state_dict() names and orders them, with their shapes: what <see cref="Save(string)"/> writes and <see cref="Load(string, global::NetGen.TensorMatching)"/> reads.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.TensorInfo> Tensors => s_tensors;
+
+        private static readonly global::NetGen.TensorInfo[] s_tensors =
+        {
+            new global::NetGen.TensorInfo("conv.weight", global::NetGen.TensorStore.Parameters, 0, 4, 2, 3, 3),
+            new global::NetGen.TensorInfo("conv.bias", global::NetGen.TensorStore.Parameters, 72, 4),
+            new global::NetGen.TensorInfo("batchnorm2.weight", global::NetGen.TensorStore.Parameters, 76, 4),
+            new global::NetGen.TensorInfo("batchnorm2.bias", global::NetGen.TensorStore.Parameters, 80, 4),
+            new global::NetGen.TensorInfo("batchnorm2.running_mean", global::NetGen.TensorStore.Buffers, 0, 4),
+            new global::NetGen.TensorInfo("batchnorm2.running_var", global::NetGen.TensorStore.Buffers, 4, 4),
+            new global::NetGen.TensorInfo("batchnorm2.num_batches_tracked", global::NetGen.TensorStore.Counters, 0),
+            new global::NetGen.TensorInfo("convtranspose4.weight", global::NetGen.TensorStore.Parameters, 84, 4, 4, 2, 2),
+            new global::NetGen.TensorInfo("convtranspose4.bias", global::NetGen.TensorStore.Parameters, 148, 4),
+            new global::NetGen.TensorInfo("layernorm10.weight", global::NetGen.TensorStore.Parameters, 152, 64),
+            new global::NetGen.TensorInfo("layernorm10.bias", global::NetGen.TensorStore.Parameters, 216, 64),
+            new global::NetGen.TensorInfo("dense11.weight", global::NetGen.TensorStore.Parameters, 280, 16, 64),
+            new global::NetGen.TensorInfo("dense11.bias", global::NetGen.TensorStore.Parameters, 1304, 16),
+            new global::NetGen.TensorInfo("dense13.weight", global::NetGen.TensorStore.Parameters, 1320, 8, 16),
+            new global::NetGen.TensorInfo("dense13.bias", global::NetGen.TensorStore.Parameters, 1448, 8),
+            new global::NetGen.TensorInfo("dense16.weight", global::NetGen.TensorStore.Parameters, 1456, 3, 72),
+            new global::NetGen.TensorInfo("dense16.bias", global::NetGen.TensorStore.Parameters, 1672, 3),
+        };
+
+        /// <summary>Writes <see cref="Tensors"/> to <paramref name="stream"/> in the safetensors format (float32; num_batches_tracked int64).</summary>
+        /// <param name="stream">Receives the file's bytes.</param>
+        public void Save(global::System.IO.Stream stream) => global::NetGen.SafeTensors.Save(this, stream);
+
+        /// <summary>Writes <see cref="Tensors"/> to a safetensors file, atomically: a temporary file in the same folder replaces <paramref name="path"/> once complete.</summary>
+        /// <param name="path">The file to write; PyTorch reads it with <c>model.load_state_dict(safetensors.torch.load_file(path))</c>.</param>
+        public void Save(string path) => global::NetGen.SafeTensors.Save(this, path);
+
+        /// <summary>Reads a safetensors file (e.g. from <c>safetensors.torch.save_file(model.state_dict(), path)</c>); everything is validated before anything is written.</summary>
+        /// <param name="stream">The file's bytes.</param>
+        /// <param name="matching">By name (the default, as <c>load_state_dict(strict=True)</c>), or by order and shape for modules named otherwise.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
+        public void Load(global::System.IO.Stream stream, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, stream, matching);
+
+        /// <summary>Reads a safetensors file (e.g. from <c>safetensors.torch.save_file(model.state_dict(), path)</c>); everything is validated before anything is written.</summary>
+        /// <param name="path">The file to read.</param>
+        /// <param name="matching">By name (the default, as <c>load_state_dict(strict=True)</c>), or by order and shape for modules named otherwise.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
+        public void Load(string path, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, path, matching);
+
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (2683 outputs and as many deltas each).</summary>
         private void Reserve(int batch)
         {
@@ -362,6 +411,7 @@ namespace Samples
             if (training)
             {
                 global::NetGen.Kernels.BatchNormTrain(convOut, batchnorm2Out, p.Slice(76, 4), p.Slice(80, 4), new global::System.Span<float>(_buffers, 0, 8), new global::System.Span<float>(_saved, 0, 8), batch, 4, 64, 1E-05f, 0.1f);
+                _counters[0]++; // num_batches_tracked
             }
             else
             {

@@ -10,13 +10,13 @@ namespace Samples
     /// <list type="table">
     /// <listheader><term>layer</term><description>input; output shape; parameters</description></listheader>
     /// <item><term>input</term><description>(1, 28, 28)</description></item>
-    /// <item><term>conv1: Conv(6, k: 5, p: 2, ReLU)</term><description>from input; (6, 28, 28); 156 (weight 6x1x5x5, bias 6, from index 0)</description></item>
+    /// <item><term>conv1: Conv(6, k: 5, p: 2, ReLU)</term><description>from input; (6, 28, 28); 156 (0.weight 6x1x5x5, 0.bias 6; parameters from index 0)</description></item>
     /// <item><term>maxpool2: MaxPool(2)</term><description>from conv1; (6, 14, 14); none</description></item>
-    /// <item><term>conv3: Conv(16, k: 5, ReLU)</term><description>from maxpool2; (16, 10, 10); 2,416 (weight 16x6x5x5, bias 16, from index 156)</description></item>
+    /// <item><term>conv3: Conv(16, k: 5, ReLU)</term><description>from maxpool2; (16, 10, 10); 2,416 (3.weight 16x6x5x5, 3.bias 16; parameters from index 156)</description></item>
     /// <item><term>maxpool4: MaxPool(2)</term><description>from conv3; (16, 5, 5); none</description></item>
-    /// <item><term>dense5: Dense(120, ReLU)</term><description>from maxpool4; (120); 48,120 (weight 120x400, bias 120, from index 2,572)</description></item>
-    /// <item><term>dense6: Dense(84, ReLU)</term><description>from dense5; (84); 10,164 (weight 84x120, bias 84, from index 50,692)</description></item>
-    /// <item><term>dense7: Dense(10, Softmax)</term><description>from dense6; (10); 850 (weight 10x84, bias 10, from index 60,856); output</description></item>
+    /// <item><term>dense5: Dense(120, ReLU)</term><description>from maxpool4; (120); 48,120 (7.weight 120x400, 7.bias 120; parameters from index 2,572)</description></item>
+    /// <item><term>dense6: Dense(84, ReLU)</term><description>from dense5; (84); 10,164 (9.weight 84x120, 9.bias 84; parameters from index 50,692)</description></item>
+    /// <item><term>dense7: Dense(10, Softmax)</term><description>from dense6; (10); 850 (11.weight 10x84, 11.bias 10; parameters from index 60,856); output</description></item>
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "%VERSION%")]
@@ -104,6 +104,9 @@ namespace Samples
 
         /// <summary>Model state that is not trained by gradients: none in this network (only batch normalization keeps running statistics).</summary>
         public global::System.Span<float> Buffers => global::System.Span<float>.Empty;
+
+        /// <summary>Integer model state: none in this network (only batch normalization counts its batches).</summary>
+        public global::System.Span<long> Counters => global::System.Span<long>.Empty;
 
         /// <summary>Auto (the default): Forward infers and ComputeGradients trains; Training or Inference makes both do that.</summary>
         public global::NetGen.NetworkMode Mode { get; set; }
@@ -257,6 +260,43 @@ namespace Samples
             global::NetGen.Kernels.DenseForward(p.Slice(60856, 840), p.Slice(61696, 10), dense6Out, dense7Out, 84, 10);
             global::NetGen.Kernels.Softmax(dense7Out);
         }
+
+        /// <summary>The parameter and buffer tensors as PyTorch's state_dict() names and orders them, with their shapes: what <see cref="Save(string)"/> writes and <see cref="Load(string, global::NetGen.TensorMatching)"/> reads.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.TensorInfo> Tensors => s_tensors;
+
+        private static readonly global::NetGen.TensorInfo[] s_tensors =
+        {
+            new global::NetGen.TensorInfo("0.weight", global::NetGen.TensorStore.Parameters, 0, 6, 1, 5, 5),
+            new global::NetGen.TensorInfo("0.bias", global::NetGen.TensorStore.Parameters, 150, 6),
+            new global::NetGen.TensorInfo("3.weight", global::NetGen.TensorStore.Parameters, 156, 16, 6, 5, 5),
+            new global::NetGen.TensorInfo("3.bias", global::NetGen.TensorStore.Parameters, 2556, 16),
+            new global::NetGen.TensorInfo("7.weight", global::NetGen.TensorStore.Parameters, 2572, 120, 400),
+            new global::NetGen.TensorInfo("7.bias", global::NetGen.TensorStore.Parameters, 50572, 120),
+            new global::NetGen.TensorInfo("9.weight", global::NetGen.TensorStore.Parameters, 50692, 84, 120),
+            new global::NetGen.TensorInfo("9.bias", global::NetGen.TensorStore.Parameters, 60772, 84),
+            new global::NetGen.TensorInfo("11.weight", global::NetGen.TensorStore.Parameters, 60856, 10, 84),
+            new global::NetGen.TensorInfo("11.bias", global::NetGen.TensorStore.Parameters, 61696, 10),
+        };
+
+        /// <summary>Writes <see cref="Tensors"/> to <paramref name="stream"/> in the safetensors format (float32; num_batches_tracked int64).</summary>
+        /// <param name="stream">Receives the file's bytes.</param>
+        public void Save(global::System.IO.Stream stream) => global::NetGen.SafeTensors.Save(this, stream);
+
+        /// <summary>Writes <see cref="Tensors"/> to a safetensors file, atomically: a temporary file in the same folder replaces <paramref name="path"/> once complete.</summary>
+        /// <param name="path">The file to write; PyTorch reads it with <c>model.load_state_dict(safetensors.torch.load_file(path))</c>.</param>
+        public void Save(string path) => global::NetGen.SafeTensors.Save(this, path);
+
+        /// <summary>Reads a safetensors file (e.g. from <c>safetensors.torch.save_file(model.state_dict(), path)</c>); everything is validated before anything is written.</summary>
+        /// <param name="stream">The file's bytes.</param>
+        /// <param name="matching">By name (the default, as <c>load_state_dict(strict=True)</c>), or by order and shape for modules named otherwise.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
+        public void Load(global::System.IO.Stream stream, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, stream, matching);
+
+        /// <summary>Reads a safetensors file (e.g. from <c>safetensors.torch.save_file(model.state_dict(), path)</c>); everything is validated before anything is written.</summary>
+        /// <param name="path">The file to read.</param>
+        /// <param name="matching">By name (the default, as <c>load_state_dict(strict=True)</c>), or by order and shape for modules named otherwise.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
+        public void Load(string path, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, path, matching);
 
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (8094 outputs and as many deltas each).</summary>
         private void Reserve(int batch)

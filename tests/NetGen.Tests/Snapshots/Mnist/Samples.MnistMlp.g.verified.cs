@@ -10,9 +10,9 @@ namespace Samples
     /// <list type="table">
     /// <listheader><term>layer</term><description>input; output shape; parameters</description></listheader>
     /// <item><term>input</term><description>(1, 28, 28)</description></item>
-    /// <item><term>dense1: Dense(128, ReLU)</term><description>from input; (128); 100,480 (weight 128x784, bias 128, from index 0)</description></item>
-    /// <item><term>dense2: Dense(64, ReLU)</term><description>from dense1; (64); 8,256 (weight 64x128, bias 64, from index 100,480)</description></item>
-    /// <item><term>dense3: Dense(10, Softmax)</term><description>from dense2; (10); 650 (weight 10x64, bias 10, from index 108,736); output</description></item>
+    /// <item><term>dense1: Dense(128, ReLU)</term><description>from input; (128); 100,480 (1.weight 128x784, 1.bias 128; parameters from index 0)</description></item>
+    /// <item><term>dense2: Dense(64, ReLU)</term><description>from dense1; (64); 8,256 (3.weight 64x128, 3.bias 64; parameters from index 100,480)</description></item>
+    /// <item><term>dense3: Dense(10, Softmax)</term><description>from dense2; (10); 650 (5.weight 10x64, 5.bias 10; parameters from index 108,736); output</description></item>
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "%VERSION%")]
@@ -79,6 +79,9 @@ namespace Samples
 
         /// <summary>Model state that is not trained by gradients: none in this network (only batch normalization keeps running statistics).</summary>
         public global::System.Span<float> Buffers => global::System.Span<float>.Empty;
+
+        /// <summary>Integer model state: none in this network (only batch normalization counts its batches).</summary>
+        public global::System.Span<long> Counters => global::System.Span<long>.Empty;
 
         /// <summary>Auto (the default): Forward infers and ComputeGradients trains; Training or Inference makes both do that.</summary>
         public global::NetGen.NetworkMode Mode { get; set; }
@@ -217,6 +220,39 @@ namespace Samples
             global::NetGen.Kernels.DenseForward(p.Slice(108736, 640), p.Slice(109376, 10), dense2Out, dense3Out, 64, 10);
             global::NetGen.Kernels.Softmax(dense3Out);
         }
+
+        /// <summary>The parameter and buffer tensors as PyTorch's state_dict() names and orders them, with their shapes: what <see cref="Save(string)"/> writes and <see cref="Load(string, global::NetGen.TensorMatching)"/> reads.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.TensorInfo> Tensors => s_tensors;
+
+        private static readonly global::NetGen.TensorInfo[] s_tensors =
+        {
+            new global::NetGen.TensorInfo("1.weight", global::NetGen.TensorStore.Parameters, 0, 128, 784),
+            new global::NetGen.TensorInfo("1.bias", global::NetGen.TensorStore.Parameters, 100352, 128),
+            new global::NetGen.TensorInfo("3.weight", global::NetGen.TensorStore.Parameters, 100480, 64, 128),
+            new global::NetGen.TensorInfo("3.bias", global::NetGen.TensorStore.Parameters, 108672, 64),
+            new global::NetGen.TensorInfo("5.weight", global::NetGen.TensorStore.Parameters, 108736, 10, 64),
+            new global::NetGen.TensorInfo("5.bias", global::NetGen.TensorStore.Parameters, 109376, 10),
+        };
+
+        /// <summary>Writes <see cref="Tensors"/> to <paramref name="stream"/> in the safetensors format (float32; num_batches_tracked int64).</summary>
+        /// <param name="stream">Receives the file's bytes.</param>
+        public void Save(global::System.IO.Stream stream) => global::NetGen.SafeTensors.Save(this, stream);
+
+        /// <summary>Writes <see cref="Tensors"/> to a safetensors file, atomically: a temporary file in the same folder replaces <paramref name="path"/> once complete.</summary>
+        /// <param name="path">The file to write; PyTorch reads it with <c>model.load_state_dict(safetensors.torch.load_file(path))</c>.</param>
+        public void Save(string path) => global::NetGen.SafeTensors.Save(this, path);
+
+        /// <summary>Reads a safetensors file (e.g. from <c>safetensors.torch.save_file(model.state_dict(), path)</c>); everything is validated before anything is written.</summary>
+        /// <param name="stream">The file's bytes.</param>
+        /// <param name="matching">By name (the default, as <c>load_state_dict(strict=True)</c>), or by order and shape for modules named otherwise.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
+        public void Load(global::System.IO.Stream stream, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, stream, matching);
+
+        /// <summary>Reads a safetensors file (e.g. from <c>safetensors.torch.save_file(model.state_dict(), path)</c>); everything is validated before anything is written.</summary>
+        /// <param name="path">The file to read.</param>
+        /// <param name="matching">By name (the default, as <c>load_state_dict(strict=True)</c>), or by order and shape for modules named otherwise.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
+        public void Load(string path, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, path, matching);
 
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (202 outputs and as many deltas each).</summary>
         private void Reserve(int batch)

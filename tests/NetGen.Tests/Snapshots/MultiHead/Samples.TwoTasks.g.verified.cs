@@ -10,16 +10,16 @@ namespace Samples
     /// <list type="table">
     /// <listheader><term>layer</term><description>input; output shape; parameters</description></listheader>
     /// <item><term>input</term><description>(3, 32, 32)</description></item>
-    /// <item><term>stem: Conv(16, k: 3, p: 1, ReLU)</term><description>from input; (16, 32, 32); 448 (weight 16x3x3x3, bias 16, from index 0)</description></item>
-    /// <item><term>conv2: Conv(16, k: 3, p: 1, ReLU)</term><description>from stem; (16, 32, 32); 2,320 (weight 16x16x3x3, bias 16, from index 448)</description></item>
-    /// <item><term>conv3: Conv(16, k: 3, p: 1)</term><description>from conv2; (16, 32, 32); 2,320 (weight 16x16x3x3, bias 16, from index 2,768)</description></item>
+    /// <item><term>stem: Conv(16, k: 3, p: 1, ReLU)</term><description>from input; (16, 32, 32); 448 (stem.weight 16x3x3x3, stem.bias 16; parameters from index 0)</description></item>
+    /// <item><term>conv2: Conv(16, k: 3, p: 1, ReLU)</term><description>from stem; (16, 32, 32); 2,320 (conv2.weight 16x16x3x3, conv2.bias 16; parameters from index 448)</description></item>
+    /// <item><term>conv3: Conv(16, k: 3, p: 1)</term><description>from conv2; (16, 32, 32); 2,320 (conv3.weight 16x16x3x3, conv3.bias 16; parameters from index 2,768)</description></item>
     /// <item><term>add4: Add("stem", ReLU)</term><description>from conv3, stem; (16, 32, 32); none</description></item>
     /// <item><term>trunk: MaxPool(2)</term><description>from add4; (16, 16, 16); none</description></item>
-    /// <item><term>conv6: Conv(8, k: 1)</term><description>from stem; (8, 32, 32); 136 (weight 8x16x1x1, bias 8, from index 5,088)</description></item>
+    /// <item><term>conv6: Conv(8, k: 1)</term><description>from stem; (8, 32, 32); 136 (conv6.weight 8x16x1x1, conv6.bias 8; parameters from index 5,088)</description></item>
     /// <item><term>maxpool7: MaxPool(2)</term><description>from conv6; (8, 16, 16); none</description></item>
     /// <item><term>concat8: Concat("trunk")</term><description>from maxpool7, trunk; (24, 16, 16); none</description></item>
-    /// <item><term>digit: Dense(10, Softmax)</term><description>from concat8; (10); 61,450 (weight 10x6144, bias 10, from index 5,224); output 1 of 2, cross-entropy</description></item>
-    /// <item><term>dense10: Dense(1, Sigmoid)</term><description>from trunk; (1); 4,097 (weight 1x4096, bias 1, from index 66,674); output 2 of 2, binary cross-entropy, weight 0.5</description></item>
+    /// <item><term>digit: Dense(10, Softmax)</term><description>from concat8; (10); 61,450 (digit.weight 10x6144, digit.bias 10; parameters from index 5,224); output 1 of 2, cross-entropy</description></item>
+    /// <item><term>dense10: Dense(1, Sigmoid)</term><description>from trunk; (1); 4,097 (dense10.weight 1x4096, dense10.bias 1; parameters from index 66,674); output 2 of 2, binary cross-entropy, weight 0.5</description></item>
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "%VERSION%")]
@@ -122,6 +122,9 @@ namespace Samples
 
         /// <summary>Model state that is not trained by gradients: none in this network (only batch normalization keeps running statistics).</summary>
         public global::System.Span<float> Buffers => global::System.Span<float>.Empty;
+
+        /// <summary>Integer model state: none in this network (only batch normalization counts its batches).</summary>
+        public global::System.Span<long> Counters => global::System.Span<long>.Empty;
 
         /// <summary>Auto (the default): Forward infers and ComputeGradients trains; Training or Inference makes both do that.</summary>
         public global::NetGen.NetworkMode Mode { get; set; }
@@ -287,6 +290,45 @@ namespace Samples
             global::NetGen.Kernels.DenseForward(p.Slice(66674, 4096), p.Slice(70770, 1), trunkOut, dense10Out, 4096, 1);
             global::NetGen.Kernels.Sigmoid(dense10Out);
         }
+
+        /// <summary>The parameter and buffer tensors as PyTorch's state_dict() names and orders them, with their shapes: what <see cref="Save(string)"/> writes and <see cref="Load(string, global::NetGen.TensorMatching)"/> reads.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.TensorInfo> Tensors => s_tensors;
+
+        private static readonly global::NetGen.TensorInfo[] s_tensors =
+        {
+            new global::NetGen.TensorInfo("stem.weight", global::NetGen.TensorStore.Parameters, 0, 16, 3, 3, 3),
+            new global::NetGen.TensorInfo("stem.bias", global::NetGen.TensorStore.Parameters, 432, 16),
+            new global::NetGen.TensorInfo("conv2.weight", global::NetGen.TensorStore.Parameters, 448, 16, 16, 3, 3),
+            new global::NetGen.TensorInfo("conv2.bias", global::NetGen.TensorStore.Parameters, 2752, 16),
+            new global::NetGen.TensorInfo("conv3.weight", global::NetGen.TensorStore.Parameters, 2768, 16, 16, 3, 3),
+            new global::NetGen.TensorInfo("conv3.bias", global::NetGen.TensorStore.Parameters, 5072, 16),
+            new global::NetGen.TensorInfo("conv6.weight", global::NetGen.TensorStore.Parameters, 5088, 8, 16, 1, 1),
+            new global::NetGen.TensorInfo("conv6.bias", global::NetGen.TensorStore.Parameters, 5216, 8),
+            new global::NetGen.TensorInfo("digit.weight", global::NetGen.TensorStore.Parameters, 5224, 10, 6144),
+            new global::NetGen.TensorInfo("digit.bias", global::NetGen.TensorStore.Parameters, 66664, 10),
+            new global::NetGen.TensorInfo("dense10.weight", global::NetGen.TensorStore.Parameters, 66674, 1, 4096),
+            new global::NetGen.TensorInfo("dense10.bias", global::NetGen.TensorStore.Parameters, 70770, 1),
+        };
+
+        /// <summary>Writes <see cref="Tensors"/> to <paramref name="stream"/> in the safetensors format (float32; num_batches_tracked int64).</summary>
+        /// <param name="stream">Receives the file's bytes.</param>
+        public void Save(global::System.IO.Stream stream) => global::NetGen.SafeTensors.Save(this, stream);
+
+        /// <summary>Writes <see cref="Tensors"/> to a safetensors file, atomically: a temporary file in the same folder replaces <paramref name="path"/> once complete.</summary>
+        /// <param name="path">The file to write; PyTorch reads it with <c>model.load_state_dict(safetensors.torch.load_file(path))</c>.</param>
+        public void Save(string path) => global::NetGen.SafeTensors.Save(this, path);
+
+        /// <summary>Reads a safetensors file (e.g. from <c>safetensors.torch.save_file(model.state_dict(), path)</c>); everything is validated before anything is written.</summary>
+        /// <param name="stream">The file's bytes.</param>
+        /// <param name="matching">By name (the default, as <c>load_state_dict(strict=True)</c>), or by order and shape for modules named otherwise.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
+        public void Load(global::System.IO.Stream stream, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, stream, matching);
+
+        /// <summary>Reads a safetensors file (e.g. from <c>safetensors.torch.save_file(model.state_dict(), path)</c>); everything is validated before anything is written.</summary>
+        /// <param name="path">The file to read.</param>
+        /// <param name="matching">By name (the default, as <c>load_state_dict(strict=True)</c>), or by order and shape for modules named otherwise.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
+        public void Load(string path, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, path, matching);
 
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (86027 outputs and as many deltas each).</summary>
         private void Reserve(int batch)

@@ -10,8 +10,8 @@ namespace Samples
     /// <list type="table">
     /// <listheader><term>layer</term><description>input; output shape; parameters</description></listheader>
     /// <item><term>input</term><description>(13)</description></item>
-    /// <item><term>dense1: Dense(32, Tanh)</term><description>from input; (32); 448 (weight 32x13, bias 32, from index 0)</description></item>
-    /// <item><term>dense2: Dense(1)</term><description>from dense1; (1); 33 (weight 1x32, bias 1, from index 448); output</description></item>
+    /// <item><term>dense1: Dense(32, Tanh)</term><description>from input; (32); 448 (0.weight 32x13, 0.bias 32; parameters from index 0)</description></item>
+    /// <item><term>dense2: Dense(1)</term><description>from dense1; (1); 33 (2.weight 1x32, 2.bias 1; parameters from index 448); output</description></item>
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "%VERSION%")]
@@ -75,6 +75,9 @@ namespace Samples
 
         /// <summary>Model state that is not trained by gradients: none in this network (only batch normalization keeps running statistics).</summary>
         public global::System.Span<float> Buffers => global::System.Span<float>.Empty;
+
+        /// <summary>Integer model state: none in this network (only batch normalization counts its batches).</summary>
+        public global::System.Span<long> Counters => global::System.Span<long>.Empty;
 
         /// <summary>Auto (the default): Forward infers and ComputeGradients trains; Training or Inference makes both do that.</summary>
         public global::NetGen.NetworkMode Mode { get; set; }
@@ -208,6 +211,37 @@ namespace Samples
             global::System.Span<float> dense2Out = y;
             global::NetGen.Kernels.DenseForward(p.Slice(448, 32), p.Slice(480, 1), dense1Out, dense2Out, 32, 1);
         }
+
+        /// <summary>The parameter and buffer tensors as PyTorch's state_dict() names and orders them, with their shapes: what <see cref="Save(string)"/> writes and <see cref="Load(string, global::NetGen.TensorMatching)"/> reads.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.TensorInfo> Tensors => s_tensors;
+
+        private static readonly global::NetGen.TensorInfo[] s_tensors =
+        {
+            new global::NetGen.TensorInfo("0.weight", global::NetGen.TensorStore.Parameters, 0, 32, 13),
+            new global::NetGen.TensorInfo("0.bias", global::NetGen.TensorStore.Parameters, 416, 32),
+            new global::NetGen.TensorInfo("2.weight", global::NetGen.TensorStore.Parameters, 448, 1, 32),
+            new global::NetGen.TensorInfo("2.bias", global::NetGen.TensorStore.Parameters, 480, 1),
+        };
+
+        /// <summary>Writes <see cref="Tensors"/> to <paramref name="stream"/> in the safetensors format (float32; num_batches_tracked int64).</summary>
+        /// <param name="stream">Receives the file's bytes.</param>
+        public void Save(global::System.IO.Stream stream) => global::NetGen.SafeTensors.Save(this, stream);
+
+        /// <summary>Writes <see cref="Tensors"/> to a safetensors file, atomically: a temporary file in the same folder replaces <paramref name="path"/> once complete.</summary>
+        /// <param name="path">The file to write; PyTorch reads it with <c>model.load_state_dict(safetensors.torch.load_file(path))</c>.</param>
+        public void Save(string path) => global::NetGen.SafeTensors.Save(this, path);
+
+        /// <summary>Reads a safetensors file (e.g. from <c>safetensors.torch.save_file(model.state_dict(), path)</c>); everything is validated before anything is written.</summary>
+        /// <param name="stream">The file's bytes.</param>
+        /// <param name="matching">By name (the default, as <c>load_state_dict(strict=True)</c>), or by order and shape for modules named otherwise.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
+        public void Load(global::System.IO.Stream stream, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, stream, matching);
+
+        /// <summary>Reads a safetensors file (e.g. from <c>safetensors.torch.save_file(model.state_dict(), path)</c>); everything is validated before anything is written.</summary>
+        /// <param name="path">The file to read.</param>
+        /// <param name="matching">By name (the default, as <c>load_state_dict(strict=True)</c>), or by order and shape for modules named otherwise.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
+        public void Load(string path, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, path, matching);
 
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (33 outputs and as many deltas each).</summary>
         private void Reserve(int batch)

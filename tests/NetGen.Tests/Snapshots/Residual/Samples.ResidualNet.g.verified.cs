@@ -10,12 +10,12 @@ namespace Samples
     /// <list type="table">
     /// <listheader><term>layer</term><description>input; output shape; parameters</description></listheader>
     /// <item><term>input</term><description>(1, 8, 8)</description></item>
-    /// <item><term>stem: Conv(8, k: 3, p: 1, ReLU)</term><description>from input; (8, 8, 8); 80 (weight 8x1x3x3, bias 8, from index 0)</description></item>
-    /// <item><term>conv2: Conv(8, k: 3, p: 1, ReLU)</term><description>from stem; (8, 8, 8); 584 (weight 8x8x3x3, bias 8, from index 80)</description></item>
-    /// <item><term>conv3: Conv(8, k: 3, p: 1)</term><description>from conv2; (8, 8, 8); 584 (weight 8x8x3x3, bias 8, from index 664)</description></item>
+    /// <item><term>stem: Conv(8, k: 3, p: 1, ReLU)</term><description>from input; (8, 8, 8); 80 (stem.weight 8x1x3x3, stem.bias 8; parameters from index 0)</description></item>
+    /// <item><term>conv2: Conv(8, k: 3, p: 1, ReLU)</term><description>from stem; (8, 8, 8); 584 (conv2.weight 8x8x3x3, conv2.bias 8; parameters from index 80)</description></item>
+    /// <item><term>conv3: Conv(8, k: 3, p: 1)</term><description>from conv2; (8, 8, 8); 584 (conv3.weight 8x8x3x3, conv3.bias 8; parameters from index 664)</description></item>
     /// <item><term>add4: Add("stem", ReLU)</term><description>from conv3, stem; (8, 8, 8); none</description></item>
     /// <item><term>maxpool5: MaxPool(2)</term><description>from add4; (8, 4, 4); none</description></item>
-    /// <item><term>dense6: Dense(10, Softmax)</term><description>from maxpool5; (10); 1,290 (weight 10x128, bias 10, from index 1,248); output</description></item>
+    /// <item><term>dense6: Dense(10, Softmax)</term><description>from maxpool5; (10); 1,290 (dense6.weight 10x128, dense6.bias 10; parameters from index 1,248); output</description></item>
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "%VERSION%")]
@@ -107,6 +107,9 @@ namespace Samples
 
         /// <summary>Model state that is not trained by gradients: none in this network (only batch normalization keeps running statistics).</summary>
         public global::System.Span<float> Buffers => global::System.Span<float>.Empty;
+
+        /// <summary>Integer model state: none in this network (only batch normalization counts its batches).</summary>
+        public global::System.Span<long> Counters => global::System.Span<long>.Empty;
 
         /// <summary>Auto (the default): Forward infers and ComputeGradients trains; Training or Inference makes both do that.</summary>
         public global::NetGen.NetworkMode Mode { get; set; }
@@ -256,6 +259,41 @@ namespace Samples
             global::NetGen.Kernels.DenseForward(p.Slice(1248, 1280), p.Slice(2528, 10), maxpool5Out, dense6Out, 128, 10);
             global::NetGen.Kernels.Softmax(dense6Out);
         }
+
+        /// <summary>The parameter and buffer tensors as PyTorch's state_dict() names and orders them, with their shapes: what <see cref="Save(string)"/> writes and <see cref="Load(string, global::NetGen.TensorMatching)"/> reads.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.TensorInfo> Tensors => s_tensors;
+
+        private static readonly global::NetGen.TensorInfo[] s_tensors =
+        {
+            new global::NetGen.TensorInfo("stem.weight", global::NetGen.TensorStore.Parameters, 0, 8, 1, 3, 3),
+            new global::NetGen.TensorInfo("stem.bias", global::NetGen.TensorStore.Parameters, 72, 8),
+            new global::NetGen.TensorInfo("conv2.weight", global::NetGen.TensorStore.Parameters, 80, 8, 8, 3, 3),
+            new global::NetGen.TensorInfo("conv2.bias", global::NetGen.TensorStore.Parameters, 656, 8),
+            new global::NetGen.TensorInfo("conv3.weight", global::NetGen.TensorStore.Parameters, 664, 8, 8, 3, 3),
+            new global::NetGen.TensorInfo("conv3.bias", global::NetGen.TensorStore.Parameters, 1240, 8),
+            new global::NetGen.TensorInfo("dense6.weight", global::NetGen.TensorStore.Parameters, 1248, 10, 128),
+            new global::NetGen.TensorInfo("dense6.bias", global::NetGen.TensorStore.Parameters, 2528, 10),
+        };
+
+        /// <summary>Writes <see cref="Tensors"/> to <paramref name="stream"/> in the safetensors format (float32; num_batches_tracked int64).</summary>
+        /// <param name="stream">Receives the file's bytes.</param>
+        public void Save(global::System.IO.Stream stream) => global::NetGen.SafeTensors.Save(this, stream);
+
+        /// <summary>Writes <see cref="Tensors"/> to a safetensors file, atomically: a temporary file in the same folder replaces <paramref name="path"/> once complete.</summary>
+        /// <param name="path">The file to write; PyTorch reads it with <c>model.load_state_dict(safetensors.torch.load_file(path))</c>.</param>
+        public void Save(string path) => global::NetGen.SafeTensors.Save(this, path);
+
+        /// <summary>Reads a safetensors file (e.g. from <c>safetensors.torch.save_file(model.state_dict(), path)</c>); everything is validated before anything is written.</summary>
+        /// <param name="stream">The file's bytes.</param>
+        /// <param name="matching">By name (the default, as <c>load_state_dict(strict=True)</c>), or by order and shape for modules named otherwise.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
+        public void Load(global::System.IO.Stream stream, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, stream, matching);
+
+        /// <summary>Reads a safetensors file (e.g. from <c>safetensors.torch.save_file(model.state_dict(), path)</c>); everything is validated before anything is written.</summary>
+        /// <param name="path">The file to read.</param>
+        /// <param name="matching">By name (the default, as <c>load_state_dict(strict=True)</c>), or by order and shape for modules named otherwise.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
+        public void Load(string path, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, path, matching);
 
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (2186 outputs and as many deltas each).</summary>
         private void Reserve(int batch)

@@ -1,0 +1,453 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+
+namespace NetGen
+{
+    /// <summary>
+    /// Weight files in the safetensors format, with PyTorch's <c>state_dict()</c> names: an 8-byte little-endian header
+    /// length, a JSON header giving each tensor's dtype, shape and byte range, then the raw little-endian data. Files
+    /// written here load in PyTorch with <c>model.load_state_dict(safetensors.torch.load_file(path))</c>; files written by
+    /// <c>safetensors.torch.save_file(model.state_dict(), path)</c> load here. Generated networks call these from their
+    /// <c>Save</c> and <c>Load</c> members.
+    /// </summary>
+    public static class SafeTensors
+    {
+        /// <summary>The largest header read, in bytes (the format's own reader refuses larger ones too).</summary>
+        public const int MaxHeaderLength = 100_000_000;
+
+        /// <summary>Writes the network's tensors (float32; counters int64) to <paramref name="stream"/>.</summary>
+        public static void Save(INetwork network, Stream stream)
+        {
+            Guard.NotNull(network, nameof(network));
+            Guard.NotNull(stream, nameof(stream));
+            var tensors = network.Tensors;
+            var header = new ArrayBufferWriter<byte>();
+            using (var json = new Utf8JsonWriter(header))
+            {
+                json.WriteStartObject();
+                json.WriteStartObject("__metadata__");
+                json.WriteString("format", "pt");
+                json.WriteEndObject();
+                long offset = 0;
+                foreach (var t in tensors)
+                {
+                    long bytes = (long)t.Length * Size(t.Store == TensorStore.Counters ? "I64" : "F32");
+                    json.WriteStartObject(t.Name);
+                    json.WriteString("dtype", t.Store == TensorStore.Counters ? "I64" : "F32");
+                    json.WriteStartArray("shape");
+                    foreach (int d in t.Shape) json.WriteNumberValue(d);
+                    json.WriteEndArray();
+                    json.WriteStartArray("data_offsets");
+                    json.WriteNumberValue(offset);
+                    json.WriteNumberValue(offset + bytes);
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                    offset += bytes;
+                }
+
+                json.WriteEndObject();
+            }
+
+            // the header padded with spaces to a multiple of 8 bytes, so the data starts aligned
+            int padded = (header.WrittenCount + 7) / 8 * 8;
+            var prefix = new byte[8 + padded];
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)padded);
+            header.WrittenSpan.CopyTo(prefix.AsSpan(8));
+            prefix.AsSpan(8 + header.WrittenCount).Fill((byte)' ');
+            stream.Write(prefix, 0, prefix.Length);
+
+            var chunk = new byte[ChunkBytes];
+            foreach (var t in tensors)
+            {
+                if (t.Store == TensorStore.Counters)
+                {
+                    var counters = network.Counters.Slice(t.Offset, t.Length);
+                    for (int i = 0; i < counters.Length; i++)
+                    {
+                        BinaryPrimitives.WriteInt64LittleEndian(chunk, counters[i]);
+                        stream.Write(chunk, 0, 8);
+                    }
+
+                    continue;
+                }
+
+                var values = Values(network, t.Store).Slice(t.Offset, t.Length);
+                for (int start = 0; start < values.Length; start += ChunkBytes / 4)
+                {
+                    int count = Math.Min(ChunkBytes / 4, values.Length - start);
+                    for (int i = 0; i < count; i++) BinaryPrimitives.WriteSingleLittleEndian(chunk.AsSpan(4 * i), values[start + i]);
+                    stream.Write(chunk, 0, 4 * count);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Writes the network's tensors to <paramref name="path"/> atomically: into a temporary file in the same folder,
+        /// which then replaces <paramref name="path"/>, so a failure leaves any earlier file as it was.
+        /// </summary>
+        public static void Save(INetwork network, string path)
+        {
+            Guard.NotNull(network, nameof(network));
+            string full = FullPath(path);
+            string temporary = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+            try
+            {
+                using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                    Save(network, file);
+                    file.Flush(flushToDisk: true);
+                }
+
+                File.Move(temporary, full, overwrite: true);
+            }
+            catch
+            {
+                try
+                {
+                    File.Delete(temporary);
+                }
+                catch (IOException)
+                {
+                    // the original error matters more than a temporary file left behind
+                }
+
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// Reads a safetensors file into the network. Everything is checked before anything is written: the header, every
+        /// tensor's dtype, shape and byte range, the names (or, with <see cref="TensorMatching.ByOrder"/>, order and shapes)
+        /// against <see cref="INetwork.Tensors"/>, and that the data is all there. float16, bfloat16 and float64 convert to
+        /// float32; counters accept int64 and int32.
+        /// </summary>
+        /// <exception cref="InvalidDataException">The file is malformed or does not fit the network; the message lists every problem, and the network is unchanged.</exception>
+        public static void Load(INetwork network, Stream stream, TensorMatching matching = TensorMatching.ByName)
+        {
+            Guard.NotNull(network, nameof(network));
+            Guard.NotNull(stream, nameof(stream));
+            long available = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
+            var lengthBytes = new byte[8];
+            int read = ReadAtMost(stream, lengthBytes, 8);
+            if (read < 8) throw new InvalidDataException($"The file is truncated: expected an 8-byte header length, but it has {read} bytes.");
+            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+            if (headerLength < 2) throw new InvalidDataException($"The header length is {headerLength} bytes; a JSON object needs at least 2.");
+            if (headerLength > MaxHeaderLength) throw new InvalidDataException($"The header length is {headerLength} bytes; expected at most {MaxHeaderLength}.");
+            if ((long)headerLength > available - 8) throw new InvalidDataException($"The header length is {headerLength} bytes, beyond the file's end ({available - 8} bytes follow it).");
+            var header = ReadHeader(stream, (int)headerLength);
+            var entries = ParseHeader(header);
+            long dataLength = CheckOffsets(entries);
+            if (dataLength > available - 8 - (long)headerLength)
+                throw new InvalidDataException($"The tensors' data ends at byte {dataLength} of the data, beyond the file's end ({available - 8 - (long)headerLength} bytes of data).");
+            if (stream.CanSeek && dataLength < available - 8 - (long)headerLength)
+                throw new InvalidDataException($"The file has {available - 8 - (long)headerLength - dataLength} bytes after the last tensor's data; expected the tensors to cover the data exactly.");
+
+            var pairs = Match(network, entries, matching);
+
+            // Read into staging sized by the network (never by the file's claims), then write the network at once.
+            var parameters = new float[network.Parameters.Length];
+            var buffers = new float[network.Buffers.Length];
+            var counters = new long[network.Counters.Length];
+            network.Parameters.CopyTo(parameters);
+            network.Buffers.CopyTo(buffers);
+            network.Counters.CopyTo(counters);
+            long position = 0;
+            var chunk = new byte[ChunkBytes];
+            foreach (var (entry, tensor) in pairs.OrderBy(p => p.Entry.Begin))
+            {
+                Skip(stream, entry.Begin - position, chunk);
+                int size = Size(entry.DType);
+                long index = 0;
+                while (index < tensor.Length)
+                {
+                    int count = (int)Math.Min(ChunkBytes / size, tensor.Length - index);
+                    if (ReadAtMost(stream, chunk, count * size) < count * size)
+                        throw new InvalidDataException($"The file is truncated: {entry.Name}'s data ({entry.End - entry.Begin} bytes from data byte {entry.Begin}) is incomplete.");
+                    for (int i = 0; i < count; i++)
+                    {
+                        int at = tensor.Offset + (int)index + i;
+                        var bytes = chunk.AsSpan(i * size, size);
+                        if (tensor.Store == TensorStore.Counters) counters[at] = ReadInteger(entry.DType, bytes);
+                        else (tensor.Store == TensorStore.Parameters ? parameters : buffers)[at] = ReadReal(entry.DType, bytes);
+                    }
+
+                    index += count;
+                }
+
+                position = entry.End;
+            }
+
+            parameters.CopyTo(network.Parameters);
+            buffers.CopyTo(network.Buffers);
+            counters.CopyTo(network.Counters);
+        }
+
+        /// <summary>Reads the safetensors file at <paramref name="path"/> into the network; see <see cref="Load(INetwork, Stream, TensorMatching)"/>.</summary>
+        /// <exception cref="InvalidDataException">The file is malformed or does not fit the network; the network is unchanged.</exception>
+        public static void Load(INetwork network, string path, TensorMatching matching = TensorMatching.ByName)
+        {
+            Guard.NotNull(network, nameof(network));
+            using var file = new FileStream(FullPath(path), FileMode.Open, FileAccess.Read, FileShare.Read);
+            Load(network, file, matching);
+        }
+
+        /// <summary>One tensor as the header describes it: byte range relative to the data's start.</summary>
+        private readonly record struct Entry(string Name, string DType, long[] Shape, long Count, long Begin, long End)
+        {
+            public string ShapeText => "[" + string.Join(", ", Shape) + "]";
+        }
+
+        private const int ChunkBytes = 1 << 16;
+
+        private static string FullPath(string path)
+        {
+            Guard.NotNull(path, nameof(path));
+            if (path.Length == 0) throw new ArgumentException("Expected a file path, but got an empty string.", nameof(path));
+            return Path.GetFullPath(path);
+        }
+
+        private static Span<float> Values(INetwork network, TensorStore store) => store == TensorStore.Parameters ? network.Parameters : network.Buffers;
+
+        /// <summary>Reads the header, growing the buffer only as bytes arrive (a stream that cannot seek may be shorter than claimed).</summary>
+        private static byte[] ReadHeader(Stream stream, int length)
+        {
+            var header = new byte[Math.Min(length, ChunkBytes)];
+            int filled = 0;
+            while (filled < length)
+            {
+                if (filled == header.Length) Array.Resize(ref header, (int)Math.Min(length, 2L * header.Length));
+                int n = stream.Read(header, filled, header.Length - filled);
+                if (n == 0) throw new InvalidDataException($"The file is truncated: the header should have {length} bytes, but only {filled} follow the length.");
+                filled += n;
+            }
+
+            return header;
+        }
+
+        private static List<Entry> ParseHeader(byte[] header)
+        {
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(header);
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"The header is not valid JSON: {e.Message}", e);
+            }
+
+            using (document)
+            {
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"Expected the header to be a JSON object, but it is {Kind(root)}.");
+                var entries = new List<Entry>();
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var property in root.EnumerateObject())
+                {
+                    if (!names.Add(property.Name)) throw new InvalidDataException($"The header names '{property.Name}' twice.");
+                    if (property.Name == "__metadata__")
+                    {
+                        if (property.Value.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"Expected __metadata__ to be an object of strings, but it is {Kind(property.Value)}.");
+                        foreach (var m in property.Value.EnumerateObject())
+                        {
+                            if (m.Value.ValueKind != JsonValueKind.String) throw new InvalidDataException($"Expected __metadata__ to hold only strings, but '{m.Name}' is {Kind(m.Value)}.");
+                        }
+
+                        continue;
+                    }
+
+                    entries.Add(ParseEntry(property.Name, property.Value));
+                }
+
+                return entries;
+            }
+        }
+
+        private static Entry ParseEntry(string name, JsonElement value)
+        {
+            if (value.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"Expected '{name}' to be an object with dtype, shape and data_offsets, but it is {Kind(value)}.");
+            if (!value.TryGetProperty("dtype", out var dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String) throw new InvalidDataException($"'{name}' has no dtype string.");
+            string dtype = dtypeElement.GetString()!;
+            if (Size(dtype) == 0) throw new InvalidDataException($"'{name}' has the unknown dtype '{dtype}'; expected one of {string.Join(", ", Sizes.Keys)}.");
+            if (!value.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array) throw new InvalidDataException($"'{name}' has no shape array.");
+            var shape = new List<long>();
+            long count = 1;
+            bool overflow = false;
+            foreach (var d in shapeElement.EnumerateArray())
+            {
+                if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long dim) || dim < 0) throw new InvalidDataException($"'{name}' has a shape entry {d.GetRawText()}; expected integers >= 0.");
+                if (shape.Count >= 64) throw new InvalidDataException($"'{name}' has more than 64 dimensions.");
+                shape.Add(dim);
+                if (dim != 0 && count > long.MaxValue / 16 / dim) overflow = true;
+                else count *= dim;
+            }
+
+            if (overflow && !shape.Contains(0)) throw new InvalidDataException($"'{name}' has the shape [{string.Join(", ", shape)}], whose element count overflows 64 bits.");
+            if (overflow) count = 0;
+            if (!value.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2) throw new InvalidDataException($"'{name}' has no data_offsets [begin, end].");
+            if (!offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < 0)
+                throw new InvalidDataException($"'{name}' has the data_offsets {offsets.GetRawText()}; expected two integers >= 0.");
+            if (end < begin) throw new InvalidDataException($"'{name}' has the data_offsets [{begin}, {end}], out of order (end before begin).");
+            long bytes = count * Size(dtype);
+            if (end - begin != bytes) throw new InvalidDataException($"'{name}' ({dtype}, [{string.Join(", ", shape)}]) needs {bytes} bytes, but its data_offsets [{begin}, {end}] span {end - begin}.");
+            return new Entry(name, dtype, shape.ToArray(), count, begin, end);
+        }
+
+        /// <summary>Checks that the byte ranges tile the data from 0 without gaps or overlaps; returns the data's length.</summary>
+        private static long CheckOffsets(List<Entry> entries)
+        {
+            long end = 0;
+            string? previous = null;
+            foreach (var e in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
+            {
+                if (e.Begin < end) throw new InvalidDataException($"'{e.Name}' (bytes {e.Begin} to {e.End}) overlaps '{previous}' (which ends at {end}).");
+                if (e.Begin > end) throw new InvalidDataException($"The data has a gap: bytes {end} to {e.Begin} belong to no tensor (before '{e.Name}').");
+                end = e.End;
+                previous = e.Name;
+            }
+
+            return end;
+        }
+
+        /// <summary>Pairs the file's tensors with the network's, or throws listing every mismatch.</summary>
+        private static List<(Entry Entry, TensorInfo Tensor)> Match(INetwork network, List<Entry> entries, TensorMatching matching)
+        {
+            var problems = new List<string>();
+            var pairs = new List<(Entry Entry, TensorInfo Tensor)>();
+            var used = new HashSet<string>(StringComparer.Ordinal);
+            if (matching == TensorMatching.ByName)
+            {
+                var byName = entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
+                foreach (var t in network.Tensors)
+                {
+                    if (!byName.TryGetValue(t.Name, out var e))
+                    {
+                        problems.Add($"missing tensor '{t.Name}' {t.ShapeText}");
+                        continue;
+                    }
+
+                    used.Add(e.Name);
+                    if (Check(t, e, problems)) pairs.Add((e, t));
+                }
+            }
+            else
+            {
+                var ordered = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
+                foreach (var t in network.Tensors)
+                {
+                    int index = ordered.FindIndex(e => !used.Contains(e.Name) && SameShape(t, e));
+                    if (index < 0)
+                    {
+                        problems.Add($"no unused tensor of shape {t.ShapeText} for '{t.Name}'");
+                        continue;
+                    }
+
+                    var e = ordered[index];
+                    used.Add(e.Name);
+                    if (Check(t, e, problems)) pairs.Add((e, t));
+                }
+            }
+
+            foreach (var e in entries)
+            {
+                if (!used.Contains(e.Name)) problems.Add($"unexpected tensor '{e.Name}' {e.ShapeText}");
+            }
+
+            if (problems.Count > 0)
+            {
+                throw new InvalidDataException($"The file does not fit {network.GetType().Name} ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}; nothing was loaded):"
+                    + string.Concat(problems.Select(p => Environment.NewLine + "  " + p)));
+            }
+
+            return pairs;
+        }
+
+        private static bool Check(TensorInfo t, Entry e, List<string> problems)
+        {
+            bool fits = true;
+            if (!SameShape(t, e))
+            {
+                problems.Add($"'{t.Name}': expected shape {t.ShapeText}, but the file has {e.ShapeText}");
+                fits = false;
+            }
+
+            bool integer = t.Store == TensorStore.Counters;
+            if (integer ? e.DType is not ("I64" or "I32") : e.DType is not ("F32" or "F64" or "F16" or "BF16"))
+            {
+                problems.Add($"'{t.Name}': expected {(integer ? "I64 or I32" : "F32, F64, F16 or BF16")}, but the file has {e.DType}");
+                fits = false;
+            }
+
+            return fits;
+        }
+
+        private static bool SameShape(TensorInfo t, Entry e)
+        {
+            if (t.Shape.Count != e.Shape.Length) return false;
+            for (int i = 0; i < e.Shape.Length; i++)
+            {
+                if (t.Shape[i] != e.Shape[i]) return false;
+            }
+
+            return true;
+        }
+
+        private static float ReadReal(string dtype, ReadOnlySpan<byte> bytes) => dtype switch
+        {
+            "F32" => BinaryPrimitives.ReadSingleLittleEndian(bytes),
+            "F64" => (float)BinaryPrimitives.ReadDoubleLittleEndian(bytes),
+            "F16" => (float)BinaryPrimitives.ReadHalfLittleEndian(bytes),
+            _ => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes) << 16), // BF16: the upper half of a float32
+        };
+
+        private static long ReadInteger(string dtype, ReadOnlySpan<byte> bytes) =>
+            dtype == "I64" ? BinaryPrimitives.ReadInt64LittleEndian(bytes) : BinaryPrimitives.ReadInt32LittleEndian(bytes);
+
+        /// <summary>The format's dtypes and their sizes in bytes (0: unknown).</summary>
+        private static readonly Dictionary<string, int> Sizes = new Dictionary<string, int>(StringComparer.Ordinal)
+        {
+            ["BOOL"] = 1, ["U8"] = 1, ["I8"] = 1, ["F8_E4M3"] = 1, ["F8_E5M2"] = 1, ["I16"] = 2, ["U16"] = 2, ["F16"] = 2, ["BF16"] = 2,
+            ["I32"] = 4, ["U32"] = 4, ["F32"] = 4, ["I64"] = 8, ["U64"] = 8, ["F64"] = 8,
+        };
+
+        private static int Size(string dtype) => Sizes.TryGetValue(dtype, out int size) ? size : 0;
+
+        private static string Kind(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Array => "an array",
+            JsonValueKind.String => "a string",
+            JsonValueKind.Number => "a number",
+            JsonValueKind.Object => "an object",
+            _ => e.ValueKind.ToString().ToLowerInvariant(),
+        };
+
+        private static int ReadAtMost(Stream stream, byte[] buffer, int count)
+        {
+            int filled = 0;
+            while (filled < count)
+            {
+                int n = stream.Read(buffer, filled, count - filled);
+                if (n == 0) break;
+                filled += n;
+            }
+
+            return filled;
+        }
+
+        private static void Skip(Stream stream, long count, byte[] chunk)
+        {
+            while (count > 0)
+            {
+                int n = ReadAtMost(stream, chunk, (int)Math.Min(count, chunk.Length));
+                if (n == 0) throw new InvalidDataException("The file is truncated inside the tensors' data.");
+                count -= n;
+            }
+        }
+    }
+}
