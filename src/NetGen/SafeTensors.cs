@@ -205,6 +205,8 @@ namespace NetGen
 
         private const int ChunkBytes = 1 << 16;
 
+        private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
         private static string FullPath(string path)
         {
             Guard.NotNull(path, nameof(path));
@@ -233,6 +235,15 @@ namespace NetGen
         private static List<Entry> ParseHeader(byte[] header)
         {
             JsonDocument document;
+            try
+            {
+                StrictUtf8.GetCharCount(header);
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw new InvalidDataException($"The header is not valid UTF-8 (byte {e.Index} of it).", e);
+            }
+
             try
             {
                 document = JsonDocument.Parse(header);
