@@ -13,6 +13,9 @@ namespace NetGen.Generator
 
                 public override string Signature(LayerPlan layer) => "Activation(" + layer.Spec.Act + ")";
 
+                /// <summary>The activation itself is added after every layer's export: nothing before it.</summary>
+                public override string Export(LayerPlan layer, ExportIo io) => io.Inputs[0];
+
                 protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io)
                 {
                     w.Line(io.Input + ".CopyTo(" + io.Output + ");");
@@ -39,6 +42,8 @@ namespace NetGen.Generator
                 public static new readonly FlattenEmitter Instance = new FlattenEmitter();
 
                 public override string Signature(LayerPlan layer) => "Flatten";
+
+                public override string Export(LayerPlan layer, ExportIo io) => "onnx.Flatten(\"" + layer.Name + "\", " + io.Inputs[0] + ")";
             }
         }
     }

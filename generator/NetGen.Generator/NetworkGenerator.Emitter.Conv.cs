@@ -74,6 +74,14 @@ namespace NetGen.Generator
                     return positions;
                 }
 
+                public override string Export(LayerPlan layer, ExportIo io)
+                {
+                    var window = layer.Window!;
+                    return "onnx." + (Transposed ? "ConvTranspose" : "Conv") + "(\"" + layer.Name + "\", " + io.Inputs[0] + ", weight: " + io.Weight(layer) + ", bias: " + io.Bias(layer)
+                        + ", kernel: " + IntArray(window.Kernel) + ", strides: " + IntArray(window.Stride) + ", padding: " + IntArray(window.Padding) + ", dilations: " + IntArray(window.Dilation)
+                        + (Transposed ? ", outputPadding: " + Lit(window.OutputPadding) : "") + ")";
+                }
+
                 public override string Signature(LayerPlan layer) => WindowSignature(layer, true) + ActSuffix(layer) + BiasSuffix(layer) + ")";
 
                 /// <summary>"im2col, 25x784 columns" or "direct loops".</summary>

@@ -11,6 +11,9 @@ namespace NetGen.Generator
             {
                 public static readonly DenseEmitter Instance = new DenseEmitter();
 
+                public override string Export(LayerPlan layer, ExportIo io) =>
+                    "onnx.Dense(\"" + layer.Name + "\", " + io.Inputs[0] + ", inputRank: " + Lit(layer.InShape.Count) + ", weight: " + io.Weight(layer) + ", bias: " + io.Bias(layer) + ")";
+
                 public override string Signature(LayerPlan layer) => "Dense(" + Lit(((DenseOptions)layer.Spec.Options).Units) + ActSuffix(layer) + BiasSuffix(layer) + ")";
 
                 protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io)

@@ -26,6 +26,9 @@ namespace NetGen.Generator
 
                 public override string Signature(LayerPlan layer) => layer.Spec.AttributeName + "(" + Real(Rate(layer)) + ")";
 
+                /// <summary>An identity in inference: no node.</summary>
+                public override string Export(LayerPlan layer, ExportIo io) => io.Inputs[0];
+
                 protected virtual string Kernel(LayerPlan layer, string input, string output, string mask)
                     => Kernels + "." + layer.Spec.Kind + "(" + input + ", " + output + ", " + mask + ", " + Real(Rate(layer)) + "f, Randomness)";
 

@@ -130,6 +130,12 @@ namespace NetGen.Generator
                     EmitInitializer(w, layer);
                 }
 
+                /// <summary>
+                /// The layer in the exported ONNX graph, before its activation: a call on the graph builder <c>onnx</c> that
+                /// returns the value's name, or an input's value where the layer is an identity in inference.
+                /// </summary>
+                public abstract string Export(LayerPlan layer, ExportIo io);
+
                 /// <summary>Writes s = the layer's function of its inputs for one sample, into the output (before the activation).</summary>
                 protected abstract void Compute(SourceWriter w, LayerPlan layer, SampleIo io);
 

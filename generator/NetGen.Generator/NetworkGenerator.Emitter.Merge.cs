@@ -15,6 +15,8 @@ namespace NetGen.Generator
             {
                 public static readonly AddEmitter Instance = new AddEmitter();
 
+                public override string Export(LayerPlan layer, ExportIo io) => "onnx.Add(\"" + layer.Name + "\", " + string.Join(", ", io.Inputs) + ")";
+
                 public override string Signature(LayerPlan layer) => "Add(" + string.Join(", ", ((MergeOptions)layer.Spec.Options).Names.Select(n => "\"" + n + "\"")) + ActSuffix(layer) + ")";
 
                 protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io) => Sum(w, io.Inputs, io.Output);
@@ -44,6 +46,8 @@ namespace NetGen.Generator
             private sealed class ConcatEmitter : LayerEmitter
             {
                 public static readonly ConcatEmitter Instance = new ConcatEmitter();
+
+                public override string Export(LayerPlan layer, ExportIo io) => "onnx.Concat(\"" + layer.Name + "\", " + string.Join(", ", io.Inputs) + ")";
 
                 public override string Signature(LayerPlan layer) => "Concat(" + string.Join(", ", ((MergeOptions)layer.Spec.Options).Names.Select(n => "\"" + n + "\"")) + ")";
 

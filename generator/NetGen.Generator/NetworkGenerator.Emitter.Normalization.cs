@@ -17,6 +17,10 @@ namespace NetGen.Generator
 
                 public override bool BatchReadsTraining => true;
 
+                public override string Export(LayerPlan layer, ExportIo io) =>
+                    "onnx.BatchNorm(\"" + layer.Name + "\", " + io.Inputs[0] + ", scale: " + io.Initializer(layer, ".weight") + ", bias: " + io.Initializer(layer, ".bias") + ", mean: " + io.Initializer(layer, ".running_mean") + ", "
+                    + "variance: " + io.Initializer(layer, ".running_var") + ", eps: " + Real(Options(layer).Eps) + ")";
+
                 public override string Signature(LayerPlan layer) => "BatchNorm(eps: " + Real(Options(layer).Eps) + ", momentum: " + Real(Options(layer).Momentum) + ")";
 
                 public override void Initialize(SourceWriter w, LayerPlan layer)
@@ -95,6 +99,9 @@ namespace NetGen.Generator
                 public override void Initialize(SourceWriter w, LayerPlan layer) => EmitNormInitializer(w, layer);
 
                 private static NormOptions Options(LayerPlan layer) => (NormOptions)layer.Spec.Options;
+
+                public override string Export(LayerPlan layer, ExportIo io) =>
+                    "onnx.LayerNorm(\"" + layer.Name + "\", " + io.Inputs[0] + ", scale: " + io.Initializer(layer, ".weight") + ", bias: " + io.Initializer(layer, ".bias") + ", eps: " + Real(Options(layer).Eps) + ")";
 
                 public override string Signature(LayerPlan layer) => "LayerNorm(eps: " + Real(Options(layer).Eps) + ")";
 

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using NetGen.Generator.Model;
 
@@ -58,6 +59,81 @@ namespace NetGen.Generator
                 w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>");
                 w.Line("public void Load(string path, " + Matching + " matching = " + Matching + ".ByName) => global::NetGen.SafeTensors.Load(this, path, matching);");
                 w.Line();
+                EmitOnnx(w, plan, tensors);
+            }
+
+            /// <summary>
+            /// ExportOnnx: each layer's export call in declaration order (its kind's <see cref="LayerEmitter.Export"/>), its
+            /// activation, and an output per head.
+            /// </summary>
+            private static void EmitOnnx(SourceWriter w, NetworkPlan plan, List<TensorPlan> tensors)
+            {
+                var index = new Dictionary<string, int>();
+                for (int i = 0; i < tensors.Count; i++) index[tensors[i].Name] = i;
+                w.Line("/// <summary>Writes the inference graph as an ONNX model (opset 17): input \"input\" of shape [batch, " + string.Join(", ", plan.Spec.InputShape.Select(d => Lit(d))) + "], " + (plan.Outputs.Count() == 1 ? "output" : "outputs") + " " + string.Join(", ", plan.Outputs.Select(h => "\"" + h.Name + "\"")) + ", the weights as initializers named as in <see cref=\"Tensors\"/>.</summary>");
+                w.Line("/// <param name=\"stream\">Receives the model's bytes.</param>");
+                w.Line("public void ExportOnnx(" + Stream + " stream) => BuildOnnx().Write(stream);");
+                w.Line();
+                w.Line("/// <summary>Writes the inference graph as an ONNX model file (opset 17), atomically: a temporary file in the same folder replaces <paramref name=\"path\"/> once complete.</summary>");
+                w.Line("/// <param name=\"path\">The file to write, e.g. model.onnx.</param>");
+                w.Line("public void ExportOnnx(string path) => BuildOnnx().Write(path);");
+                w.Line();
+                w.Line("/// <summary>The inference graph, layer by layer in declaration order: dropout and noise are identities, batch normalization uses its running statistics.</summary>");
+                w.Line("private global::NetGen.OnnxGraph BuildOnnx()");
+                w.Open();
+                w.Line("var onnx = new global::NetGen.OnnxGraph(this, \"" + plan.Spec.Type.Name + "\", " + string.Join(", ", plan.Spec.InputShape.Select(d => Lit(d))) + ");");
+                foreach (var layer in plan.Layers)
+                {
+                    var inputs = layer.Inputs.Select(i => i == LayerPlan.NetworkInput ? "onnx.Input" : Value(plan.Layers[i])).ToList();
+                    w.Line("// " + layer.Name + ": " + For(layer.Spec.Kind).Signature(layer));
+                    w.Line("string " + Value(layer) + " = " + For(layer.Spec.Kind).Export(layer, new ExportIo(inputs, index)) + ";");
+                    if (layer.Spec.Act != Act.Identity)
+                    {
+                        w.Line(Value(layer) + " = onnx.Activation(\"" + layer.Name + "\", " + Value(layer) + ", global::NetGen.Act." + layer.Spec.Act + string.Concat(layer.OutShape.Select(d => ", " + Lit(d))) + ");");
+                    }
+                }
+
+                foreach (var head in plan.Outputs)
+                {
+                    w.Line("onnx.Output(" + Value(head) + ", \"" + head.Name + "\"" + string.Concat(head.OutShape.Select(d => ", " + Lit(d))) + ");");
+                }
+
+                w.Line("return onnx;");
+                w.Close();
+                w.Line();
+            }
+
+            private static string Value(LayerPlan layer) => layer.Name + "Value";
+
+            /// <summary>"new[] { 5, 5 }".</summary>
+            private static string IntArray(IEnumerable<int> values) => "new[] { " + string.Join(", ", values.Select(v => Lit(v))) + " }";
+
+            /// <summary>What a layer's export reads: its inputs' values, and its tensors as initializers.</summary>
+            internal sealed class ExportIo
+            {
+                private readonly Dictionary<string, int> _index;
+
+                public ExportIo(IReadOnlyList<string> inputs, Dictionary<string, int> index)
+                {
+                    Inputs = inputs;
+                    _index = index;
+                }
+
+                /// <summary>The values (C# expressions) of the layers this one reads.</summary>
+                public IReadOnlyList<string> Inputs { get; }
+
+                /// <summary>The layer's tensor whose name ends in <paramref name="suffix"/> (".weight") as an initializer.</summary>
+                public string Initializer(LayerPlan layer, string suffix) => "onnx.Initializer(" + Tensor(layer, suffix) + ")";
+
+                /// <summary>The weight the layer computes with in inference: weight normalization's g v / ||v||, else the weight.</summary>
+                public string Weight(LayerPlan layer) => layer.NormCount > 0
+                    ? "onnx.NormalizedWeight(\"" + layer.Name + "\", " + Tensor(layer, ".weight_g") + ", " + Tensor(layer, ".weight_v") + ")"
+                    : Initializer(layer, ".weight");
+
+                /// <summary>The bias as an initializer, or null.</summary>
+                public string Bias(LayerPlan layer) => layer.BiasCount > 0 ? Initializer(layer, ".bias") : "null";
+
+                private string Tensor(LayerPlan layer, string suffix) => "s_tensors[" + Lit(_index[layer.Tensors.Single(t => t.Name.EndsWith(suffix, System.StringComparison.Ordinal)).Name]) + "]";
             }
 
             /// <summary>The same members on a network with errors: they throw.</summary>
@@ -75,6 +151,10 @@ namespace NetGen.Generator
                 w.Line("public void Load(" + Stream + " stream, " + Matching + " matching = " + Matching + ".ByName) { " + fail + " }");
                 w.Line("/// <summary>Throws: the network has errors.</summary>");
                 w.Line("public void Load(string path, " + Matching + " matching = " + Matching + ".ByName) { " + fail + " }");
+                w.Line("/// <summary>Throws: the network has errors.</summary>");
+                w.Line("public void ExportOnnx(" + Stream + " stream) { " + fail + " }");
+                w.Line("/// <summary>Throws: the network has errors.</summary>");
+                w.Line("public void ExportOnnx(string path) { " + fail + " }");
             }
         }
     }

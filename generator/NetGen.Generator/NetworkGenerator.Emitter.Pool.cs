@@ -14,6 +14,12 @@ namespace NetGen.Generator
 
                 public override string Signature(LayerPlan layer) => WindowSignature(layer, false) + ")";
 
+                public override string Export(LayerPlan layer, ExportIo io)
+                {
+                    var window = layer.Window!;
+                    return "onnx.MaxPool(\"" + layer.Name + "\", " + io.Inputs[0] + ", kernel: " + IntArray(window.Kernel) + ", strides: " + IntArray(window.Stride) + ", padding: " + IntArray(window.Padding) + ", dilations: " + IntArray(window.Dilation) + ")";
+                }
+
                 /// <summary>
                 /// The emitter's choice from the constant shapes: non-overlapping 2x2 windows without padding on a 2-D map run as
                 /// one kernel over all the batch's channel planes, without bounds checks; other windows use the general kernel.
@@ -80,6 +86,12 @@ namespace NetGen.Generator
                 protected override bool TwoByTwo(LayerPlan layer) => false;
 
                 public override string Signature(LayerPlan layer) => WindowSignature(layer, false) + (((PoolOptions)layer.Spec.Options).Window.CountIncludePad ? "" : ", padding not counted") + ")";
+
+                public override string Export(LayerPlan layer, ExportIo io)
+                {
+                    var window = layer.Window!;
+                    return "onnx.AveragePool(\"" + layer.Name + "\", " + io.Inputs[0] + ", kernel: " + IntArray(window.Kernel) + ", strides: " + IntArray(window.Stride) + ", padding: " + IntArray(window.Padding) + ", " + CountIncludePad(layer) + ")";
+                }
 
                 protected override void Compute(SourceWriter w, LayerPlan layer, SampleIo io)
                 {

@@ -66,6 +66,12 @@ namespace NetGen
 
         /// <summary>Reads a safetensors file, validating all of it before writing anything (see <see cref="SafeTensors.Load(INetwork, string, TensorMatching)"/>).</summary>
         void Load(string path, TensorMatching matching = TensorMatching.ByName);
+
+        /// <summary>Writes the inference graph as an ONNX model (opset 17) with the weights as initializers.</summary>
+        void ExportOnnx(Stream stream);
+
+        /// <summary>Writes the inference graph as an ONNX model file, atomically.</summary>
+        void ExportOnnx(string path);
     }
 
     /// <summary>Updates parameters from their gradients (lecture notes, chapter 7).</summary>

@@ -94,31 +94,7 @@ namespace NetGen
         public static void Save(INetwork network, string path)
         {
             Guard.NotNull(network, nameof(network));
-            string full = FullPath(path);
-            string temporary = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-            try
-            {
-                using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                {
-                    Save(network, file);
-                    file.Flush(flushToDisk: true);
-                }
-
-                File.Move(temporary, full, overwrite: true);
-            }
-            catch
-            {
-                try
-                {
-                    File.Delete(temporary);
-                }
-                catch (IOException)
-                {
-                    // the original error matters more than a temporary file left behind
-                }
-
-                throw;
-            }
+            AtomicFile.Write(path, stream => Save(network, stream));
         }
 
         /// <summary>
@@ -193,7 +169,7 @@ namespace NetGen
         public static void Load(INetwork network, string path, TensorMatching matching = TensorMatching.ByName)
         {
             Guard.NotNull(network, nameof(network));
-            using var file = new FileStream(FullPath(path), FileMode.Open, FileAccess.Read, FileShare.Read);
+            using var file = new FileStream(AtomicFile.FullPath(path), FileMode.Open, FileAccess.Read, FileShare.Read);
             Load(network, file, matching);
         }
 
@@ -206,13 +182,6 @@ namespace NetGen
         private const int ChunkBytes = 1 << 16;
 
         private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-        private static string FullPath(string path)
-        {
-            Guard.NotNull(path, nameof(path));
-            if (path.Length == 0) throw new ArgumentException("Expected a file path, but got an empty string.", nameof(path));
-            return Path.GetFullPath(path);
-        }
 
         private static Span<float> Values(INetwork network, TensorStore store) => store == TensorStore.Parameters ? network.Parameters : network.Buffers;
 

@@ -53,6 +53,7 @@ namespace NetGen.Tests
             new object[] { "weights_weightnorm_conv_f16" },
             new object[] { "weights_residual_cnn_bf16" },
             new object[] { "weights_two_heads" },
+            new object[] { "weights_layernorm_conv" },
         };
 
         [Theory]

@@ -28,6 +28,8 @@ namespace NetGen.Tests
             public void Save(string path) => SafeTensors.Save(this, path);
             public void Load(Stream stream, TensorMatching matching = TensorMatching.ByName) => SafeTensors.Load(this, stream, matching);
             public void Load(string path, TensorMatching matching = TensorMatching.ByName) => SafeTensors.Load(this, path, matching);
+            public void ExportOnnx(Stream stream) => throw new NotSupportedException();
+            public void ExportOnnx(string path) => throw new NotSupportedException();
             public void Forward(ReadOnlySpan<float> input, Span<float> output) => output.Clear();
             public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batch) => outputs.Clear();
             public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch) => 1f;

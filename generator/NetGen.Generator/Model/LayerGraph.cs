@@ -293,7 +293,9 @@ namespace NetGen.Generator.Model
                 : layer.Init <= Init.TruncatedNormal ? layer.Init + " " + Real(spec.InitScale)
                 : layer.Init + (spec.Gain != LayerDefaults.Gain ? " gain " + Real(spec.Gain) : "");
             string biasInit = "Constant " + (spec is null ? "0" : Real(spec.BiasInit));
-            var bias = layer.BiasCount > 0 ? new TensorPlan(prefix + ".bias", layer.BiasOffset, new EquatableArray<int>(new[] { layer.BiasCount }), biasInit) : null;
+            // a bias has one value per output unit; layer normalization's beta has the normalized shape, as its gamma
+            var biasShape = layer.Spec.Kind == LayerKind.LayerNorm ? weight : new[] { layer.BiasCount };
+            var bias = layer.BiasCount > 0 ? new TensorPlan(prefix + ".bias", layer.BiasOffset, new EquatableArray<int>(biasShape), biasInit) : null;
             if (layer.NormCount > 0)
             {
                 var g = new int[weight.Length];

@@ -275,6 +275,33 @@ namespace Samples
         /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
         public void Load(string path, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, path, matching);
 
+        /// <summary>Writes the inference graph as an ONNX model (opset 17): input "input" of shape [batch, 3, 8, 8], output "dense4", the weights as initializers named as in <see cref="Tensors"/>.</summary>
+        /// <param name="stream">Receives the model's bytes.</param>
+        public void ExportOnnx(global::System.IO.Stream stream) => BuildOnnx().Write(stream);
+
+        /// <summary>Writes the inference graph as an ONNX model file (opset 17), atomically: a temporary file in the same folder replaces <paramref name="path"/> once complete.</summary>
+        /// <param name="path">The file to write, e.g. model.onnx.</param>
+        public void ExportOnnx(string path) => BuildOnnx().Write(path);
+
+        /// <summary>The inference graph, layer by layer in declaration order: dropout and noise are identities, batch normalization uses its running statistics.</summary>
+        private global::NetGen.OnnxGraph BuildOnnx()
+        {
+            var onnx = new global::NetGen.OnnxGraph(this, "Branches", 3, 8, 8);
+            // wide: Conv(4, k: 3, p: 1, ReLU)
+            string wideValue = onnx.Conv("wide", onnx.Input, weight: onnx.Initializer(s_tensors[0]), bias: onnx.Initializer(s_tensors[1]), kernel: new[] { 3, 3 }, strides: new[] { 1, 1 }, padding: new[] { 1, 1 }, dilations: new[] { 1, 1 });
+            wideValue = onnx.Activation("wide", wideValue, global::NetGen.Act.ReLU, 4, 8, 8);
+            // conv2: Conv(2, k: 1, ReLU)
+            string conv2Value = onnx.Conv("conv2", onnx.Input, weight: onnx.Initializer(s_tensors[2]), bias: onnx.Initializer(s_tensors[3]), kernel: new[] { 1, 1 }, strides: new[] { 1, 1 }, padding: new[] { 0, 0 }, dilations: new[] { 1, 1 });
+            conv2Value = onnx.Activation("conv2", conv2Value, global::NetGen.Act.ReLU, 2, 8, 8);
+            // concat3: Concat("wide")
+            string concat3Value = onnx.Concat("concat3", conv2Value, wideValue);
+            // dense4: Dense(1, Sigmoid)
+            string dense4Value = onnx.Dense("dense4", concat3Value, inputRank: 3, weight: onnx.Initializer(s_tensors[4]), bias: onnx.Initializer(s_tensors[5]));
+            dense4Value = onnx.Activation("dense4", dense4Value, global::NetGen.Act.Sigmoid, 1);
+            onnx.Output(dense4Value, "dense4", 1);
+            return onnx;
+        }
+
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (769 outputs and as many deltas each).</summary>
         private void Reserve(int batch)
         {

@@ -262,6 +262,28 @@ namespace Samples
         /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
         public void Load(string path, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, path, matching);
 
+        /// <summary>Writes the inference graph as an ONNX model (opset 17): input "input" of shape [batch, 16, 4, 4], output "convtranspose2", the weights as initializers named as in <see cref="Tensors"/>.</summary>
+        /// <param name="stream">Receives the model's bytes.</param>
+        public void ExportOnnx(global::System.IO.Stream stream) => BuildOnnx().Write(stream);
+
+        /// <summary>Writes the inference graph as an ONNX model file (opset 17), atomically: a temporary file in the same folder replaces <paramref name="path"/> once complete.</summary>
+        /// <param name="path">The file to write, e.g. model.onnx.</param>
+        public void ExportOnnx(string path) => BuildOnnx().Write(path);
+
+        /// <summary>The inference graph, layer by layer in declaration order: dropout and noise are identities, batch normalization uses its running statistics.</summary>
+        private global::NetGen.OnnxGraph BuildOnnx()
+        {
+            var onnx = new global::NetGen.OnnxGraph(this, "ImageDecoder", 16, 4, 4);
+            // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU)
+            string convtranspose1Value = onnx.ConvTranspose("convtranspose1", onnx.Input, weight: onnx.Initializer(s_tensors[0]), bias: onnx.Initializer(s_tensors[1]), kernel: new[] { 4, 4 }, strides: new[] { 2, 2 }, padding: new[] { 1, 1 }, dilations: new[] { 1, 1 }, outputPadding: 0);
+            convtranspose1Value = onnx.Activation("convtranspose1", convtranspose1Value, global::NetGen.Act.ReLU, 8, 8, 8);
+            // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid)
+            string convtranspose2Value = onnx.ConvTranspose("convtranspose2", convtranspose1Value, weight: onnx.Initializer(s_tensors[2]), bias: onnx.Initializer(s_tensors[3]), kernel: new[] { 3, 3 }, strides: new[] { 2, 2 }, padding: new[] { 1, 1 }, dilations: new[] { 1, 1 }, outputPadding: 1);
+            convtranspose2Value = onnx.Activation("convtranspose2", convtranspose2Value, global::NetGen.Act.Sigmoid, 1, 16, 16);
+            onnx.Output(convtranspose2Value, "convtranspose2", 1, 16, 16);
+            return onnx;
+        }
+
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (768 outputs and as many deltas each).</summary>
         private void Reserve(int batch)
         {

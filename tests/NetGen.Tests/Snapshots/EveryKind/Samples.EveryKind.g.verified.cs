@@ -382,6 +382,58 @@ namespace Samples
         /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
         public void Load(string path, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, path, matching);
 
+        /// <summary>Writes the inference graph as an ONNX model (opset 17): input "input" of shape [batch, 2, 8, 8], output "dense16", the weights as initializers named as in <see cref="Tensors"/>.</summary>
+        /// <param name="stream">Receives the model's bytes.</param>
+        public void ExportOnnx(global::System.IO.Stream stream) => BuildOnnx().Write(stream);
+
+        /// <summary>Writes the inference graph as an ONNX model file (opset 17), atomically: a temporary file in the same folder replaces <paramref name="path"/> once complete.</summary>
+        /// <param name="path">The file to write, e.g. model.onnx.</param>
+        public void ExportOnnx(string path) => BuildOnnx().Write(path);
+
+        /// <summary>The inference graph, layer by layer in declaration order: dropout and noise are identities, batch normalization uses its running statistics.</summary>
+        private global::NetGen.OnnxGraph BuildOnnx()
+        {
+            var onnx = new global::NetGen.OnnxGraph(this, "EveryKind", 2, 8, 8);
+            // conv: Conv(4, k: 3, p: 1)
+            string convValue = onnx.Conv("conv", onnx.Input, weight: onnx.Initializer(s_tensors[0]), bias: onnx.Initializer(s_tensors[1]), kernel: new[] { 3, 3 }, strides: new[] { 1, 1 }, padding: new[] { 1, 1 }, dilations: new[] { 1, 1 });
+            // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1)
+            string batchnorm2Value = onnx.BatchNorm("batchnorm2", convValue, scale: onnx.Initializer(s_tensors[2]), bias: onnx.Initializer(s_tensors[3]), mean: onnx.Initializer(s_tensors[4]), variance: onnx.Initializer(s_tensors[5]), eps: 1E-05);
+            // activation3: Activation(ReLU)
+            string activation3Value = batchnorm2Value;
+            activation3Value = onnx.Activation("activation3", activation3Value, global::NetGen.Act.ReLU, 4, 8, 8);
+            // convtranspose4: ConvTranspose(4, k: 2, s: 2)
+            string convtranspose4Value = onnx.ConvTranspose("convtranspose4", activation3Value, weight: onnx.Initializer(s_tensors[7]), bias: onnx.Initializer(s_tensors[8]), kernel: new[] { 2, 2 }, strides: new[] { 2, 2 }, padding: new[] { 0, 0 }, dilations: new[] { 1, 1 }, outputPadding: 0);
+            // avgpool5: AvgPool(2)
+            string avgpool5Value = onnx.AveragePool("avgpool5", convtranspose4Value, kernel: new[] { 2, 2 }, strides: new[] { 2, 2 }, padding: new[] { 0, 0 }, countIncludePad: true);
+            // add6: Add("conv")
+            string add6Value = onnx.Add("add6", avgpool5Value, convValue);
+            // maxpool7: MaxPool(2)
+            string maxpool7Value = onnx.MaxPool("maxpool7", add6Value, kernel: new[] { 2, 2 }, strides: new[] { 2, 2 }, padding: new[] { 0, 0 }, dilations: new[] { 1, 1 });
+            // gaussiannoise8: GaussianNoise(0.1)
+            string gaussiannoise8Value = maxpool7Value;
+            // flat: Flatten
+            string flatValue = onnx.Flatten("flat", gaussiannoise8Value);
+            // layernorm10: LayerNorm(eps: 1E-05)
+            string layernorm10Value = onnx.LayerNorm("layernorm10", flatValue, scale: onnx.Initializer(s_tensors[9]), bias: onnx.Initializer(s_tensors[10]), eps: 1E-05);
+            // dense11: Dense(16, SELU)
+            string dense11Value = onnx.Dense("dense11", layernorm10Value, inputRank: 1, weight: onnx.Initializer(s_tensors[11]), bias: onnx.Initializer(s_tensors[12]));
+            dense11Value = onnx.Activation("dense11", dense11Value, global::NetGen.Act.SELU, 16);
+            // alphadropout12: AlphaDropout(0.1)
+            string alphadropout12Value = dense11Value;
+            // dense13: Dense(8, Tanh)
+            string dense13Value = onnx.Dense("dense13", alphadropout12Value, inputRank: 1, weight: onnx.Initializer(s_tensors[13]), bias: onnx.Initializer(s_tensors[14]));
+            dense13Value = onnx.Activation("dense13", dense13Value, global::NetGen.Act.Tanh, 8);
+            // dropout14: Dropout(0.2)
+            string dropout14Value = dense13Value;
+            // concat15: Concat("flat")
+            string concat15Value = onnx.Concat("concat15", dropout14Value, flatValue);
+            // dense16: Dense(3, Softmax)
+            string dense16Value = onnx.Dense("dense16", concat15Value, inputRank: 1, weight: onnx.Initializer(s_tensors[15]), bias: onnx.Initializer(s_tensors[16]));
+            dense16Value = onnx.Activation("dense16", dense16Value, global::NetGen.Act.Softmax, 3);
+            onnx.Output(dense16Value, "dense16", 3);
+            return onnx;
+        }
+
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (2683 outputs and as many deltas each).</summary>
         private void Reserve(int batch)
         {

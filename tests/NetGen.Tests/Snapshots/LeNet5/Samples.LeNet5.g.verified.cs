@@ -298,6 +298,41 @@ namespace Samples
         /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
         public void Load(string path, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, path, matching);
 
+        /// <summary>Writes the inference graph as an ONNX model (opset 17): input "input" of shape [batch, 1, 28, 28], output "dense7", the weights as initializers named as in <see cref="Tensors"/>.</summary>
+        /// <param name="stream">Receives the model's bytes.</param>
+        public void ExportOnnx(global::System.IO.Stream stream) => BuildOnnx().Write(stream);
+
+        /// <summary>Writes the inference graph as an ONNX model file (opset 17), atomically: a temporary file in the same folder replaces <paramref name="path"/> once complete.</summary>
+        /// <param name="path">The file to write, e.g. model.onnx.</param>
+        public void ExportOnnx(string path) => BuildOnnx().Write(path);
+
+        /// <summary>The inference graph, layer by layer in declaration order: dropout and noise are identities, batch normalization uses its running statistics.</summary>
+        private global::NetGen.OnnxGraph BuildOnnx()
+        {
+            var onnx = new global::NetGen.OnnxGraph(this, "LeNet5", 1, 28, 28);
+            // conv1: Conv(6, k: 5, p: 2, ReLU)
+            string conv1Value = onnx.Conv("conv1", onnx.Input, weight: onnx.Initializer(s_tensors[0]), bias: onnx.Initializer(s_tensors[1]), kernel: new[] { 5, 5 }, strides: new[] { 1, 1 }, padding: new[] { 2, 2 }, dilations: new[] { 1, 1 });
+            conv1Value = onnx.Activation("conv1", conv1Value, global::NetGen.Act.ReLU, 6, 28, 28);
+            // maxpool2: MaxPool(2)
+            string maxpool2Value = onnx.MaxPool("maxpool2", conv1Value, kernel: new[] { 2, 2 }, strides: new[] { 2, 2 }, padding: new[] { 0, 0 }, dilations: new[] { 1, 1 });
+            // conv3: Conv(16, k: 5, ReLU)
+            string conv3Value = onnx.Conv("conv3", maxpool2Value, weight: onnx.Initializer(s_tensors[2]), bias: onnx.Initializer(s_tensors[3]), kernel: new[] { 5, 5 }, strides: new[] { 1, 1 }, padding: new[] { 0, 0 }, dilations: new[] { 1, 1 });
+            conv3Value = onnx.Activation("conv3", conv3Value, global::NetGen.Act.ReLU, 16, 10, 10);
+            // maxpool4: MaxPool(2)
+            string maxpool4Value = onnx.MaxPool("maxpool4", conv3Value, kernel: new[] { 2, 2 }, strides: new[] { 2, 2 }, padding: new[] { 0, 0 }, dilations: new[] { 1, 1 });
+            // dense5: Dense(120, ReLU)
+            string dense5Value = onnx.Dense("dense5", maxpool4Value, inputRank: 3, weight: onnx.Initializer(s_tensors[4]), bias: onnx.Initializer(s_tensors[5]));
+            dense5Value = onnx.Activation("dense5", dense5Value, global::NetGen.Act.ReLU, 120);
+            // dense6: Dense(84, ReLU)
+            string dense6Value = onnx.Dense("dense6", dense5Value, inputRank: 1, weight: onnx.Initializer(s_tensors[6]), bias: onnx.Initializer(s_tensors[7]));
+            dense6Value = onnx.Activation("dense6", dense6Value, global::NetGen.Act.ReLU, 84);
+            // dense7: Dense(10, Softmax)
+            string dense7Value = onnx.Dense("dense7", dense6Value, inputRank: 1, weight: onnx.Initializer(s_tensors[8]), bias: onnx.Initializer(s_tensors[9]));
+            dense7Value = onnx.Activation("dense7", dense7Value, global::NetGen.Act.Softmax, 10);
+            onnx.Output(dense7Value, "dense7", 10);
+            return onnx;
+        }
+
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (8094 outputs and as many deltas each).</summary>
         private void Reserve(int batch)
         {

@@ -254,6 +254,31 @@ namespace Samples
         /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
         public void Load(string path, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, path, matching);
 
+        /// <summary>Writes the inference graph as an ONNX model (opset 17): input "input" of shape [batch, 1, 28, 28], output "dense3", the weights as initializers named as in <see cref="Tensors"/>.</summary>
+        /// <param name="stream">Receives the model's bytes.</param>
+        public void ExportOnnx(global::System.IO.Stream stream) => BuildOnnx().Write(stream);
+
+        /// <summary>Writes the inference graph as an ONNX model file (opset 17), atomically: a temporary file in the same folder replaces <paramref name="path"/> once complete.</summary>
+        /// <param name="path">The file to write, e.g. model.onnx.</param>
+        public void ExportOnnx(string path) => BuildOnnx().Write(path);
+
+        /// <summary>The inference graph, layer by layer in declaration order: dropout and noise are identities, batch normalization uses its running statistics.</summary>
+        private global::NetGen.OnnxGraph BuildOnnx()
+        {
+            var onnx = new global::NetGen.OnnxGraph(this, "MnistMlp", 1, 28, 28);
+            // dense1: Dense(128, ReLU)
+            string dense1Value = onnx.Dense("dense1", onnx.Input, inputRank: 3, weight: onnx.Initializer(s_tensors[0]), bias: onnx.Initializer(s_tensors[1]));
+            dense1Value = onnx.Activation("dense1", dense1Value, global::NetGen.Act.ReLU, 128);
+            // dense2: Dense(64, ReLU)
+            string dense2Value = onnx.Dense("dense2", dense1Value, inputRank: 1, weight: onnx.Initializer(s_tensors[2]), bias: onnx.Initializer(s_tensors[3]));
+            dense2Value = onnx.Activation("dense2", dense2Value, global::NetGen.Act.ReLU, 64);
+            // dense3: Dense(10, Softmax)
+            string dense3Value = onnx.Dense("dense3", dense2Value, inputRank: 1, weight: onnx.Initializer(s_tensors[4]), bias: onnx.Initializer(s_tensors[5]));
+            dense3Value = onnx.Activation("dense3", dense3Value, global::NetGen.Act.Softmax, 10);
+            onnx.Output(dense3Value, "dense3", 10);
+            return onnx;
+        }
+
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (202 outputs and as many deltas each).</summary>
         private void Reserve(int batch)
         {

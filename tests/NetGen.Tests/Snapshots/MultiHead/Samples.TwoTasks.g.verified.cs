@@ -330,6 +330,48 @@ namespace Samples
         /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
         public void Load(string path, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, path, matching);
 
+        /// <summary>Writes the inference graph as an ONNX model (opset 17): input "input" of shape [batch, 3, 32, 32], outputs "digit", "dense10", the weights as initializers named as in <see cref="Tensors"/>.</summary>
+        /// <param name="stream">Receives the model's bytes.</param>
+        public void ExportOnnx(global::System.IO.Stream stream) => BuildOnnx().Write(stream);
+
+        /// <summary>Writes the inference graph as an ONNX model file (opset 17), atomically: a temporary file in the same folder replaces <paramref name="path"/> once complete.</summary>
+        /// <param name="path">The file to write, e.g. model.onnx.</param>
+        public void ExportOnnx(string path) => BuildOnnx().Write(path);
+
+        /// <summary>The inference graph, layer by layer in declaration order: dropout and noise are identities, batch normalization uses its running statistics.</summary>
+        private global::NetGen.OnnxGraph BuildOnnx()
+        {
+            var onnx = new global::NetGen.OnnxGraph(this, "TwoTasks", 3, 32, 32);
+            // stem: Conv(16, k: 3, p: 1, ReLU)
+            string stemValue = onnx.Conv("stem", onnx.Input, weight: onnx.Initializer(s_tensors[0]), bias: onnx.Initializer(s_tensors[1]), kernel: new[] { 3, 3 }, strides: new[] { 1, 1 }, padding: new[] { 1, 1 }, dilations: new[] { 1, 1 });
+            stemValue = onnx.Activation("stem", stemValue, global::NetGen.Act.ReLU, 16, 32, 32);
+            // conv2: Conv(16, k: 3, p: 1, ReLU)
+            string conv2Value = onnx.Conv("conv2", stemValue, weight: onnx.Initializer(s_tensors[2]), bias: onnx.Initializer(s_tensors[3]), kernel: new[] { 3, 3 }, strides: new[] { 1, 1 }, padding: new[] { 1, 1 }, dilations: new[] { 1, 1 });
+            conv2Value = onnx.Activation("conv2", conv2Value, global::NetGen.Act.ReLU, 16, 32, 32);
+            // conv3: Conv(16, k: 3, p: 1)
+            string conv3Value = onnx.Conv("conv3", conv2Value, weight: onnx.Initializer(s_tensors[4]), bias: onnx.Initializer(s_tensors[5]), kernel: new[] { 3, 3 }, strides: new[] { 1, 1 }, padding: new[] { 1, 1 }, dilations: new[] { 1, 1 });
+            // add4: Add("stem", ReLU)
+            string add4Value = onnx.Add("add4", conv3Value, stemValue);
+            add4Value = onnx.Activation("add4", add4Value, global::NetGen.Act.ReLU, 16, 32, 32);
+            // trunk: MaxPool(2)
+            string trunkValue = onnx.MaxPool("trunk", add4Value, kernel: new[] { 2, 2 }, strides: new[] { 2, 2 }, padding: new[] { 0, 0 }, dilations: new[] { 1, 1 });
+            // conv6: Conv(8, k: 1)
+            string conv6Value = onnx.Conv("conv6", stemValue, weight: onnx.Initializer(s_tensors[6]), bias: onnx.Initializer(s_tensors[7]), kernel: new[] { 1, 1 }, strides: new[] { 1, 1 }, padding: new[] { 0, 0 }, dilations: new[] { 1, 1 });
+            // maxpool7: MaxPool(2)
+            string maxpool7Value = onnx.MaxPool("maxpool7", conv6Value, kernel: new[] { 2, 2 }, strides: new[] { 2, 2 }, padding: new[] { 0, 0 }, dilations: new[] { 1, 1 });
+            // concat8: Concat("trunk")
+            string concat8Value = onnx.Concat("concat8", maxpool7Value, trunkValue);
+            // digit: Dense(10, Softmax)
+            string digitValue = onnx.Dense("digit", concat8Value, inputRank: 3, weight: onnx.Initializer(s_tensors[8]), bias: onnx.Initializer(s_tensors[9]));
+            digitValue = onnx.Activation("digit", digitValue, global::NetGen.Act.Softmax, 10);
+            // dense10: Dense(1, Sigmoid)
+            string dense10Value = onnx.Dense("dense10", trunkValue, inputRank: 3, weight: onnx.Initializer(s_tensors[10]), bias: onnx.Initializer(s_tensors[11]));
+            dense10Value = onnx.Activation("dense10", dense10Value, global::NetGen.Act.Sigmoid, 1);
+            onnx.Output(digitValue, "digit", 10);
+            onnx.Output(dense10Value, "dense10", 1);
+            return onnx;
+        }
+
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (86027 outputs and as many deltas each).</summary>
         private void Reserve(int batch)
         {

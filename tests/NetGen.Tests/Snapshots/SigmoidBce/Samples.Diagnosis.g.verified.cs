@@ -242,6 +242,28 @@ namespace Samples
         /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
         public void Load(string path, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, path, matching);
 
+        /// <summary>Writes the inference graph as an ONNX model (opset 17): input "input" of shape [batch, 30], output "dense2", the weights as initializers named as in <see cref="Tensors"/>.</summary>
+        /// <param name="stream">Receives the model's bytes.</param>
+        public void ExportOnnx(global::System.IO.Stream stream) => BuildOnnx().Write(stream);
+
+        /// <summary>Writes the inference graph as an ONNX model file (opset 17), atomically: a temporary file in the same folder replaces <paramref name="path"/> once complete.</summary>
+        /// <param name="path">The file to write, e.g. model.onnx.</param>
+        public void ExportOnnx(string path) => BuildOnnx().Write(path);
+
+        /// <summary>The inference graph, layer by layer in declaration order: dropout and noise are identities, batch normalization uses its running statistics.</summary>
+        private global::NetGen.OnnxGraph BuildOnnx()
+        {
+            var onnx = new global::NetGen.OnnxGraph(this, "Diagnosis", 30);
+            // dense1: Dense(16, SELU, no bias)
+            string dense1Value = onnx.Dense("dense1", onnx.Input, inputRank: 1, weight: onnx.Initializer(s_tensors[0]), bias: null);
+            dense1Value = onnx.Activation("dense1", dense1Value, global::NetGen.Act.SELU, 16);
+            // dense2: Dense(1, Sigmoid)
+            string dense2Value = onnx.Dense("dense2", dense1Value, inputRank: 1, weight: onnx.Initializer(s_tensors[1]), bias: onnx.Initializer(s_tensors[2]));
+            dense2Value = onnx.Activation("dense2", dense2Value, global::NetGen.Act.Sigmoid, 1);
+            onnx.Output(dense2Value, "dense2", 1);
+            return onnx;
+        }
+
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (17 outputs and as many deltas each).</summary>
         private void Reserve(int batch)
         {
