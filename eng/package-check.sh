@@ -16,10 +16,11 @@ package=$(ls "$feed"/*.nupkg)
 case "$(basename "$package")" in NetGen.*.nupkg) ;; *) echo "unexpected package $(basename "$package")"; exit 1;; esac
 version=$(basename "$package" .nupkg); version=${version#NetGen.}
 contents=$(python3 -m zipfile -l "$package")
-for entry in lib/net8.0/NetGen.dll analyzers/dotnet/cs/NetGen.Generator.dll analyzers/dotnet/cs/NetGen.Analyzers.dll analyzers/dotnet/cs/NetGen.CodeFixes.dll; do
+for entry in lib/net8.0/NetGen.dll lib/net8.0/NetGen.xml README.md analyzers/dotnet/cs/NetGen.Generator.dll analyzers/dotnet/cs/NetGen.Analyzers.dll analyzers/dotnet/cs/NetGen.CodeFixes.dll; do
   grep -q "$entry" <<<"$contents" || { echo "package lacks $entry"; echo "$contents"; exit 1; }
 done
-echo "package $(basename "$package") holds the library and the generator and analyzers"
+python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("NetGen.nuspec").decode())' "$package" | grep -q "<license type=\"expression\">MIT</license>" || { echo "package lacks its license expression"; exit 1; }
+echo "package $(basename "$package") holds the library (with XML docs), the README, the license expression, and the generator and analyzers"
 
 consumer="$work/consumer"
 mkdir -p "$consumer"
