@@ -146,6 +146,14 @@ namespace NetGen.Tests
             var bytes = truncated.ToArray().AsSpan(0, (int)truncated.Length - 3).ToArray();
             Assert.Throws<InvalidDataException>(() => adam.LoadState(new MemoryStream(bytes)));
             Assert.Equal(1, adam.Steps);
+            // a damaged length (int.MaxValue values) is refused as truncated, without allocating what it claims
+            var damaged = truncated.ToArray();
+            int at = damaged.Length - 2 * (4 + 3 * 4) + 0; // the first state buffer's length field
+            BitConverter.GetBytes(int.MaxValue).CopyTo(damaged, at);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Assert.Throws<InvalidDataException>(() => adam.LoadState(new MemoryStream(damaged)));
+            Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 10_000_000);
+            Assert.Equal(1, adam.Steps);
         }
     }
 }

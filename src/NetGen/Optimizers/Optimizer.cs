@@ -91,8 +91,15 @@ namespace NetGen
                 {
                     int length = reader.ReadInt32();
                     if (length < 0 || (i > 0 && length != state[0].Length)) throw new InvalidDataException($"State buffer {i} has length {length}.");
-                    state[i] = new float[length];
-                    for (int j = 0; j < length; j++) state[i][j] = reader.ReadSingle();
+                    // grown as values arrive, so a damaged length cannot claim more memory than the stream holds
+                    var values = new float[Math.Min(length, 1 << 16)];
+                    for (int j = 0; j < length; j++)
+                    {
+                        if (j == values.Length) Array.Resize(ref values, (int)Math.Min(length, 2L * values.Length));
+                        values[j] = reader.ReadSingle();
+                    }
+
+                    state[i] = values;
                 }
 
                 Steps = steps;
