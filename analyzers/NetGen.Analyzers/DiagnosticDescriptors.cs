@@ -3,16 +3,16 @@ using NetGen.Generator.Model;
 
 namespace NetGen.Analyzers
 {
-    /// <summary>Every NetGen diagnostic: one category, IDs from <see cref="DiagnosticIds"/>, help links into the README's diagnostics table.</summary>
+    /// <summary>Every NetGen diagnostic: one category, IDs from <see cref="DiagnosticIds"/>, no help link (the README's diagnostics table explains each ID; the project has no published address to link to).</summary>
     internal static class DiagnosticDescriptors
     {
         private const string Category = "NetGen";
 
-        private static string Help(string id) => "https://github.com/netgen/netgen/blob/main/README.md#" + id.ToLowerInvariant();
-
         /// <summary>A descriptor whose severity is <see cref="DiagnosticIds.IsError"/>'s: declared once, for the generator and the analyzers.</summary>
         private static DiagnosticDescriptor Create(string id, string title, string message)
-            => new DiagnosticDescriptor(id, title, message, Category, DiagnosticIds.IsError(id) ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: Help(id));
+            => new DiagnosticDescriptor(id, title, message, Category, DiagnosticIds.IsError(id) ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        // No help link: the project has no published documentation address, and a guessed one would send IDE users to
+        // somebody else's page. The README's "Diagnostics" table explains every ID.
 
         public static readonly DiagnosticDescriptor OutputSizeNotPositive = Create(
             DiagnosticIds.OutputSizeNotPositive,

@@ -11,7 +11,7 @@ namespace NetGen.Benchmarks
     [Dense(10, Act.Softmax)]
     public partial class Mlp512 { }
 
-    /// <summary>LeNet-5 exactly as DESIGN.md declares it (section 6.9).</summary>
+    /// <summary>LeNet-5 exactly as the README declares it (section 6.9).</summary>
     [Network(1, 28, 28)]
     [Conv(6, k: 5, p: 2, act: Act.ReLU)] [MaxPool(2)]
     [Conv(16, k: 5, act: Act.ReLU)] [MaxPool(2)]

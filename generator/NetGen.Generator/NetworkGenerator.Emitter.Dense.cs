@@ -6,7 +6,7 @@ namespace NetGen.Generator
     {
         internal static partial class Emitter
         {
-            /// <summary>Dense layers: s = W x + b, a = f(s) (eq. 4.66); W is [out, in] as PyTorch's nn.Linear; a feature map is read flattened.</summary>
+            /// <summary>Dense layers: s = W x + b, a = f(s) (a layer of the feed-forward network, eqs. 4.61-4.62); W is [out, in] as PyTorch's nn.Linear; a feature map is read flattened.</summary>
             private sealed class DenseEmitter : LayerEmitter
             {
                 public static readonly DenseEmitter Instance = new DenseEmitter();

@@ -60,7 +60,7 @@ namespace NetGen.Generator
                 public static new readonly AlphaDropoutEmitter Instance = new AlphaDropoutEmitter();
             }
 
-            /// <summary>Gaussian noise on the activations in training (eq. 8.2): y = x + N(0, std^2); the gradient passes through unchanged.</summary>
+            /// <summary>Gaussian noise on the activations in training (section 8.2): y = x + N(0, std^2); the gradient passes through unchanged.</summary>
             private sealed class GaussianNoiseEmitter : DropoutEmitter
             {
                 public static new readonly GaussianNoiseEmitter Instance = new GaussianNoiseEmitter();

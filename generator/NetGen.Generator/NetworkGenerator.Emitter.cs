@@ -8,8 +8,8 @@ namespace NetGen.Generator
     public sealed partial class NetworkGenerator
     {
         /// <summary>
-        /// Writes the generated half of a network class from its <see cref="NetworkPlan"/>: the members of the contract in
-        /// DESIGN.md, every size a literal. This part orders the layers (declaration order is topological), lays out their
+        /// Writes the generated half of a network class from its <see cref="NetworkPlan"/>: the members of the contract the
+        /// README's "The generated class" lists, every size a literal. This part orders the layers (declaration order is topological), lays out their
         /// storage and calls each layer kind's <see cref="LayerEmitter"/> (one file per kind) for the code of that layer.
         /// </summary>
         internal static partial class Emitter
@@ -534,7 +534,7 @@ namespace NetGen.Generator
             private static void EmitEffectiveWeights(SourceWriter w, NetworkPlan plan)
             {
                 if (plan.EffectiveLength == 0) return;
-                w.Line("/// <summary>The weights the layers compute with: w = g v / ||v|| per row for weight normalization (eq. 10.16), plus Gaussian noise in training where a layer asks for it (eq. 8.2).</summary>");
+                w.Line("/// <summary>The weights the layers compute with: w = g v / ||v|| per row for weight normalization (eq. 10.16), plus Gaussian noise in training where a layer asks for it (section 8.2).</summary>");
                 w.Line("private void EffectiveWeights(" + Span + " e, bool training)");
                 w.Open();
                 w.Line(ReadOnlySpan + " p = _parameters;");

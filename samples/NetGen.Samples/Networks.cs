@@ -10,7 +10,7 @@ namespace NetGen.Samples
     [Dense(10, Act.Softmax)]
     public partial class DigitsCnn { }
 
-    /// <summary>LeNet-5 (section 6.9) as DESIGN.md declares it: 61,706 parameters, for 28x28 images.</summary>
+    /// <summary>LeNet-5 (section 6.9) as the README declares it: 61,706 parameters, for 28x28 images.</summary>
     [Network(1, 28, 28)]
     [Conv(6, k: 5, p: 2, act: Act.ReLU)] [MaxPool(2)]
     [Conv(16, k: 5, act: Act.ReLU)] [MaxPool(2)]

@@ -92,7 +92,7 @@ namespace NetGen
         public string[] Names { get; }
     }
 
-    /// <summary>A fully connected layer: s = W x + b, a = f(s) (eq. 4.66); a feature-map input is flattened implicitly.</summary>
+    /// <summary>A fully connected layer: s = W x + b, a = f(s) (a layer of the feed-forward network, eqs. 4.61-4.62); a feature-map input is flattened implicitly.</summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
     public sealed class DenseAttribute : LayerAttribute
     {
@@ -139,7 +139,7 @@ namespace NetGen
         /// <summary>Weight normalization (eq. 10.16-10.17): the weight is learned as g v / ||v|| per output (PyTorch's weight_norm, dim 0); the parameters hold g, then v, then the bias.</summary>
         public bool WeightNorm { get; set; }
 
-        /// <summary>Deviation of Gaussian noise added to the weights in each training pass (eq. 8.2); 0 by default.</summary>
+        /// <summary>Deviation of Gaussian noise added to the weights in each training pass (section 8.2); 0 by default.</summary>
         public double WeightNoise { get; set; }
     }
 
@@ -230,7 +230,7 @@ namespace NetGen
         /// <summary>Weight normalization (eq. 10.16-10.17): the weight is learned as g v / ||v|| per output (PyTorch's weight_norm, dim 0); the parameters hold g, then v, then the bias.</summary>
         public bool WeightNorm { get; set; }
 
-        /// <summary>Deviation of Gaussian noise added to the weights in each training pass (eq. 8.2); 0 by default.</summary>
+        /// <summary>Deviation of Gaussian noise added to the weights in each training pass (section 8.2); 0 by default.</summary>
         public double WeightNoise { get; set; }
     }
 
@@ -301,7 +301,7 @@ namespace NetGen
         /// <summary>Weight normalization (eq. 10.16-10.17): the weight is learned as g v / ||v|| per output (PyTorch's weight_norm, dim 0); the parameters hold g, then v, then the bias.</summary>
         public bool WeightNorm { get; set; }
 
-        /// <summary>Deviation of Gaussian noise added to the weights in each training pass (eq. 8.2); 0 by default.</summary>
+        /// <summary>Deviation of Gaussian noise added to the weights in each training pass (section 8.2); 0 by default.</summary>
         public double WeightNoise { get; set; }
     }
 
@@ -395,7 +395,7 @@ namespace NetGen
         public double Rate { get; }
     }
 
-    /// <summary>Gaussian noise on the activations in training (eq. 8.2): y = x + N(0, std^2); identity in inference.</summary>
+    /// <summary>Gaussian noise on the activations in training (section 8.2): y = x + N(0, std^2); identity in inference.</summary>
     [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
     public sealed class GaussianNoiseAttribute : LayerAttribute
     {

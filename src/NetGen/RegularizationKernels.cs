@@ -54,13 +54,13 @@ namespace NetGen
             for (int i = 0; i < dy.Length; i++) dx[i] = dy[i] * mask[i];
         }
 
-        /// <summary>Gaussian noise in place (eq. 8.2, on weights): w += N(0, std^2).</summary>
+        /// <summary>Gaussian noise in place (section 8.2, on weights): w += N(0, std^2).</summary>
         public static void AddNoise(Span<float> w, float std, Rng rng)
         {
             for (int i = 0; i < w.Length; i++) w[i] += (float)(std * rng.NextNormal());
         }
 
-        /// <summary>Gaussian noise on activations (eq. 8.2): y = x + N(0, std^2).</summary>
+        /// <summary>Gaussian noise on activations (section 8.2): y = x + N(0, std^2).</summary>
         public static void GaussianNoise(ReadOnlySpan<float> x, Span<float> y, float std, Rng rng)
         {
             for (int i = 0; i < x.Length; i++) y[i] = x[i] + (float)(std * rng.NextNormal());

@@ -29,7 +29,7 @@ namespace NetGen.Tests.Parity
 
 namespace NetGen.Tests.Parity
 {
-    /// <summary>LeNet-5 exactly as DESIGN.md declares it (section 6.9).</summary>
+    /// <summary>LeNet-5 exactly as the README declares it (section 6.9).</summary>
     [Network(1, 28, 28)]
     [Conv(6, k: 5, p: 2, act: Act.ReLU)]
     [MaxPool(2)]

@@ -17,7 +17,7 @@ namespace NetGen.Tests
             // Regression with an identity output: mean squared error.
             { "Regression", "using NetGen;\nnamespace Samples\n{\n    [Network(13)]\n    [Dense(32, Act.Tanh)]\n    [Dense(1)]\n    internal partial class HousePrice { }\n}\n" },
             // Binary classifier: sigmoid output, binary cross-entropy, a layer without bias, an explicit loss.
-            // LeNet-5 as DESIGN.md declares it (section 6.9): 61,706 parameters.
+            // LeNet-5 as the README declares it (section 6.9): 61,706 parameters.
             { "LeNet5", "using NetGen;\nnamespace Samples\n{\n    [Network(1, 28, 28)]\n    [Conv(6, k: 5, p: 2, act: Act.ReLU)] [MaxPool(2)]\n    [Conv(16, k: 5, act: Act.ReLU)] [MaxPool(2)]\n    [Dense(120, Act.ReLU)] [Dense(84, Act.ReLU)] [Dense(10, Act.Softmax)]\n    public partial class LeNet5 { }\n}\n" },
             // A 1-D convolutional net over 3 channels of 64 steps: strided and dilated convolutions, average pooling.
             { "Conv1d", "using NetGen;\nnamespace Samples\n{\n    [Network(3, 64)]\n    [Conv(8, k: 5, s: 2, p: 2, act: Act.ReLU)]\n    [AvgPool(2)]\n    [Conv(16, k: 3, d: 2, act: Act.ReLU, Padding = Padding.Same)]\n    [MaxPool(4)]\n    [Flatten]\n    [Dense(4, Act.Softmax)]\n    public partial class SensorNet { }\n}\n" },
@@ -27,7 +27,7 @@ namespace NetGen.Tests
             { "Residual", "using NetGen;\nnamespace Samples\n{\n    [Network(1, 8, 8)]\n    [Conv(8, k: 3, p: 1, act: Act.ReLU, Name = \"stem\")]\n    [Conv(8, k: 3, p: 1, act: Act.ReLU)]\n    [Conv(8, k: 3, p: 1)]\n    [Add(\"stem\", Act.ReLU)]\n    [MaxPool(2)]\n    [Dense(10, Act.Softmax)]\n    public partial class ResidualNet { }\n}\n" },
             // Two branches from the input concatenated along the channels (as in Inception).
             { "Concat", "using NetGen;\nnamespace Samples\n{\n    [Network(3, 8, 8)]\n    [Conv(4, k: 3, p: 1, act: Act.ReLU, Name = \"wide\")]\n    [Conv(2, k: 1, act: Act.ReLU, From = \"input\")]\n    [Concat(\"wide\")]\n    [Dense(1, Act.Sigmoid)]\n    public partial class Branches { }\n}\n" },
-            // DESIGN.md's multi-task network (section 8.5): a shared trunk, a shortcut, a concat, two heads with a loss weight.
+            // the multi-task network of the design (section 8.5): a shared trunk, a shortcut, a concat, two heads with a loss weight.
             { "MultiHead", "using NetGen;\nnamespace Samples\n{\n    [Network(3, 32, 32)]\n    [Conv(16, k: 3, p: 1, act: Act.ReLU, Name = \"stem\")]\n    [Conv(16, k: 3, p: 1, act: Act.ReLU)]\n    [Conv(16, k: 3, p: 1)]\n    [Add(\"stem\", Act.ReLU)]\n    [MaxPool(2, Name = \"trunk\")]\n    [Conv(8, k: 1, From = \"stem\")]\n    [MaxPool(2)]\n    [Concat(\"trunk\")]\n    [Dense(10, Act.Softmax, Name = \"digit\", Output = true)]\n    [Dense(1, Act.Sigmoid, From = \"trunk\", LossWeight = 0.5)]\n    public partial class TwoTasks { }\n}\n" },
             // Every layer kind once, so each kind's emitter shows in one file.
             { "EveryKind", "using NetGen;\nnamespace Samples\n{\n    [Network(2, 8, 8)]\n    [Conv(4, k: 3, p: 1, Name = \"conv\")]\n    [BatchNorm]\n    [Activation(Act.ReLU)]\n    [ConvTranspose(4, k: 2, s: 2)]\n    [AvgPool(2)]\n    [Add(\"conv\")]\n    [MaxPool(2)]\n    [GaussianNoise(0.1)]\n    [Flatten(Name = \"flat\")]\n    [LayerNorm]\n    [Dense(16, Act.SELU)]\n    [AlphaDropout(0.1)]\n    [Dense(8, Act.Tanh)]\n    [Dropout(0.2)]\n    [Concat(\"flat\")]\n    [Dense(3, Act.Softmax)]\n    public partial class EveryKind { }\n}\n" },

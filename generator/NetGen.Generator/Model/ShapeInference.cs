@@ -185,10 +185,16 @@ namespace NetGen.Generator.Model
                 }
 
                 bool weightNorm = weightSpec != null && weightSpec.WeightNorm && weights > 0;
-                if (parameters + weights + biases + (weightNorm ? rows : 0) > int.MaxValue || activations + outSize > int.MaxValue)
+                long layerParameters = weights + biases + (weightNorm ? rows : 0);
+                if (parameters + layerParameters > int.MaxValue || activations + outSize > int.MaxValue)
                 {
-                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, layer.Kind == LayerKind.Dense ? LayerArguments.Units : null, -1, layer.AttributeName, Str(number), "size", Str(weights + biases),
-                        "a network of at most 2147483647 parameters and activation values per sample"));
+                    // name the size that overflows: the network's parameters, or the activation values of one sample
+                    string? argument = layer.Kind == LayerKind.Dense ? LayerArguments.Units : layer.Kind is LayerKind.Conv or LayerKind.ConvTranspose ? LayerArguments.Filters : null;
+                    problems.Add(parameters + layerParameters > int.MaxValue
+                        ? Make(DiagnosticIds.ArgumentOutOfRange, i, argument, -1, layer.AttributeName, Str(number), "parameters of the network up to this layer", Str(parameters + layerParameters),
+                            "at most 2147483647; this layer alone has " + Str(layerParameters))
+                        : Make(DiagnosticIds.ArgumentOutOfRange, i, argument, -1, layer.AttributeName, Str(number), "activation values per sample up to this layer", Str(activations + outSize),
+                            "at most 2147483647; this layer's output alone has " + Str(outSize) + " " + WindowArithmetic.Shape(outShape)));
                     shapesKnown = false;
                     continue;
                 }

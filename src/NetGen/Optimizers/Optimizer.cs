@@ -39,13 +39,19 @@ namespace NetGen
                 for (int i = 0; i < _stateCount; i++) _state[i] = new float[parameters.Length];
                 InitializeState(parameters.Length);
             }
-            else if (_stateCount > 0)
+            else if (_stateCount > 0 && _state[0].Length != parameters.Length)
             {
-                Guard.Length(nameof(parameters), _state[0].Length, parameters.Length);
+                throw new ArgumentException($"Expected parameters.Length == {_state[0].Length} (this {GetType().Name}'s state was built for {_state[0].Length} parameters on its first step), but got {parameters.Length}; use one optimizer per parameter buffer.", nameof(parameters));
             }
 
             Steps++;
             Update(parameters, gradients, Steps);
+        }
+
+        /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> for <paramref name="name"/> unless <paramref name="valid"/> (NaN fails every check).</summary>
+        protected static void Require(bool valid, string name, float value, string expected)
+        {
+            if (!valid) throw new ArgumentOutOfRangeException(name, value, $"Expected {expected}, but got {name} = {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
         }
 
         /// <summary>Sets the state's initial values (zero unless overridden).</summary>

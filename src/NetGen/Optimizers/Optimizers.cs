@@ -7,7 +7,8 @@ namespace NetGen
     /// <summary>
     /// Stochastic gradient descent, step for step as <c>torch.optim.SGD</c>: g += weightDecay w;
     /// b = momentum b + (1 - dampening) g (b = g on the first step); g = nesterov ? g + momentum b : b; w -= lr g.
-    /// The notes' momentum (eq. 7.14) is this with dampening = momentum and lr scaled by 1 / (1 - momentum).
+    /// The notes' momentum (eq. 7.14: m = mu m + (1 - mu) g, w -= eta m, m0 = 0) is exactly this with dampening 0 and
+    /// lr = eta (1 - mu): both buffers are sums of mu^(t-k) g_k, the notes' scaled by (1 - mu).
     /// </summary>
     public sealed class Sgd : Optimizer
     {
@@ -159,6 +160,10 @@ namespace NetGen
         public AdaGrad(float lr = 1e-2f, float lrDecay = 0f, float weightDecay = 0f, float initialAccumulatorValue = 0f, float eps = 1e-10f)
             : base(lr, 1)
         {
+            Require(lrDecay >= 0f, nameof(lrDecay), lrDecay, "lrDecay >= 0");
+            Require(weightDecay >= 0f, nameof(weightDecay), weightDecay, "weightDecay >= 0");
+            Require(initialAccumulatorValue >= 0f, nameof(initialAccumulatorValue), initialAccumulatorValue, "initialAccumulatorValue >= 0");
+            Require(eps > 0f, nameof(eps), eps, "eps > 0 (with eps = 0 a parameter whose gradients are all 0 divides 0 by 0)");
             LrDecay = lrDecay;
             WeightDecay = weightDecay;
             InitialAccumulatorValue = initialAccumulatorValue;
@@ -211,6 +216,10 @@ namespace NetGen
         public RmsProp(float lr = 1e-2f, float alpha = 0.99f, float eps = 1e-8f, float weightDecay = 0f, float momentum = 0f, bool centered = false)
             : base(lr, 3)
         {
+            Require(alpha >= 0f && alpha <= 1f, nameof(alpha), alpha, "0 <= alpha <= 1 (the weight of the running average)");
+            Require(eps > 0f, nameof(eps), eps, "eps > 0 (with eps = 0 a parameter whose gradients are all 0 divides 0 by 0)");
+            Require(weightDecay >= 0f, nameof(weightDecay), weightDecay, "weightDecay >= 0");
+            Require(momentum >= 0f, nameof(momentum), momentum, "momentum >= 0");
             Alpha = alpha;
             Eps = eps;
             WeightDecay = weightDecay;
@@ -283,6 +292,9 @@ namespace NetGen
         public AdaDelta(float lr = 1f, float rho = 0.9f, float eps = 1e-6f, float weightDecay = 0f)
             : base(lr, 2)
         {
+            Require(rho >= 0f && rho <= 1f, nameof(rho), rho, "0 <= rho <= 1 (the weight of the running averages)");
+            Require(eps > 0f, nameof(eps), eps, "eps > 0 (AdaDelta's first steps are sqrt(eps) / sqrt(s + eps) g)");
+            Require(weightDecay >= 0f, nameof(weightDecay), weightDecay, "weightDecay >= 0");
             Rho = rho;
             Eps = eps;
             WeightDecay = weightDecay;

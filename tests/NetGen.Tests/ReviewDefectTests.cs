@@ -1,0 +1,118 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using NetGen.Analyzers;
+using Xunit;
+
+namespace NetGen.Tests
+{
+    /// <summary>The defects a review of the code found, each with the test that failed before its fix.</summary>
+    public class ReviewDefectTests
+    {
+        private const string Header = "using NetGen;\nnamespace Demo\n{\n";
+        private const string Footer = "}\n";
+
+        [Fact]
+        public void No_diagnostic_links_to_an_address_the_project_does_not_have()
+        {
+            var diagnostics = TestCompiler.Analyze(Header + "[Network(4)] [Dense(0)] [Conv(2, k: 3)] public partial class N { }\n" + Footer, out _);
+            Assert.NotEmpty(diagnostics);
+            Assert.All(diagnostics, d => Assert.Equal("", d.Descriptor.HelpLinkUri));
+            Assert.All(new NetworkAnalyzer().SupportedDiagnostics, d => Assert.Equal("", d.HelpLinkUri));
+        }
+
+        [Fact]
+        public void An_overflow_names_the_size_that_overflows()
+        {
+            // 512 x 4096 x 4096 activation values per sample: the parameters (14,336) are fine
+            var diagnostics = TestCompiler.Analyze(Header + "[Network(3, 4096, 4096)] [Conv(512, k: 3, p: 1)] [Dense(10)] public partial class N { }\n" + Footer, out _);
+            string message = Assert.Single(diagnostics).GetMessage(CultureInfo.InvariantCulture);
+            Assert.Equal("Conv layer 1: activation values per sample up to this layer = 8589934592; expected at most 2147483647; this layer's output alone has 8589934592 (512, 4096, 4096)", message);
+
+            // 50,000 x 50,000 weights: the parameters overflow
+            diagnostics = TestCompiler.Analyze(Header + "[Network(50000)] [Dense(50000)] public partial class N { }\n" + Footer, out _);
+            message = Assert.Single(diagnostics).GetMessage(CultureInfo.InvariantCulture);
+            Assert.Equal("Dense layer 1: parameters of the network up to this layer = 2500050000; expected at most 2147483647; this layer alone has 2500050000", message);
+        }
+    
+        [Fact]
+        public void The_notes_momentum_is_PyTorchs_with_dampening_0_and_lr_eta_times_1_minus_mu()
+        {
+            const float eta = 0.1f, mu = 0.9f;
+            var gradients = Enumerable.Range(0, 12).Select(t => new[] { (float)Math.Sin(t), (float)Math.Cos(2 * t) - 0.3f }).ToArray();
+            // eq. 7.14 as the notes write it, in double: m = mu m + (1 - mu) g; w -= eta m; m0 = 0
+            double[] w = { 1, -1 }, m = { 0, 0 };
+            var exact = new float[] { 1, -1 };
+            var mapped = new float[] { 1, -1 };
+            var claimedBefore = new float[] { 1, -1 };
+            var sgd = new Sgd(lr: eta * (1 - mu), momentum: mu, dampening: 0f);
+            var old = new Sgd(lr: eta / (1 - mu), momentum: mu, dampening: mu); // what the documentation claimed before
+            foreach (var g in gradients)
+            {
+                for (int i = 0; i < 2; i++)
+                {
+                    m[i] = mu * m[i] + (1 - mu) * g[i];
+                    w[i] -= eta * m[i];
+                }
+
+                sgd.Step(mapped, g);
+                old.Step(claimedBefore, g);
+                for (int i = 0; i < 2; i++) Assert.Equal(w[i], mapped[i], 5);
+            }
+
+            Assert.True(Math.Abs(claimedBefore[0] - w[0]) > 0.01, "the old mapping should not match: " + claimedBefore[0] + " vs " + w[0]);
+        }
+
+        [Theory]
+        [InlineData("AdaGrad lr", "lr")]
+        [InlineData("AdaGrad eps", "eps")]
+        [InlineData("AdaGrad lrDecay", "lrDecay")]
+        [InlineData("AdaGrad weightDecay", "weightDecay")]
+        [InlineData("AdaGrad initialAccumulatorValue", "initialAccumulatorValue")]
+        [InlineData("RmsProp alpha", "alpha")]
+        [InlineData("RmsProp eps", "eps")]
+        [InlineData("RmsProp momentum", "momentum")]
+        [InlineData("RmsProp weightDecay", "weightDecay")]
+        [InlineData("RmsProp lr", "lr")]
+        [InlineData("AdaDelta rho", "rho")]
+        [InlineData("AdaDelta eps", "eps")]
+        [InlineData("AdaDelta weightDecay", "weightDecay")]
+        [InlineData("AdaDelta lr", "lr")]
+        public void Adaptive_optimizers_refuse_arguments_torch_optim_refuses(string which, string parameter)
+        {
+            Func<Optimizer> create = which switch
+            {
+                "AdaGrad lr" => () => new AdaGrad(lr: -0.1f),
+                "AdaGrad eps" => () => new AdaGrad(eps: 0f),
+                "AdaGrad lrDecay" => () => new AdaGrad(lrDecay: -1f),
+                "AdaGrad weightDecay" => () => new AdaGrad(weightDecay: -1f),
+                "AdaGrad initialAccumulatorValue" => () => new AdaGrad(initialAccumulatorValue: -1f),
+                "RmsProp alpha" => () => new RmsProp(alpha: 1.5f),
+                "RmsProp eps" => () => new RmsProp(eps: 0f),
+                "RmsProp momentum" => () => new RmsProp(momentum: -0.5f),
+                "RmsProp weightDecay" => () => new RmsProp(weightDecay: float.NaN),
+                "RmsProp lr" => () => new RmsProp(lr: -1f),
+                "AdaDelta rho" => () => new AdaDelta(rho: 1.1f),
+                "AdaDelta eps" => () => new AdaDelta(eps: 0f),
+                "AdaDelta weightDecay" => () => new AdaDelta(weightDecay: -0.1f),
+                _ => () => new AdaDelta(lr: -2f),
+            };
+            var e = Assert.Throws<ArgumentOutOfRangeException>(create);
+            Assert.Equal(parameter, e.ParamName);
+            Assert.StartsWith("Expected ", e.Message);
+        }
+
+        [Fact]
+        public void An_optimizer_stepped_with_another_parameter_count_names_both()
+        {
+            foreach (var optimizer in new Optimizer[] { new AdaGrad(), new RmsProp(), new AdaDelta(), new Adam(), new Sgd(0.1f, momentum: 0.9f) })
+            {
+                optimizer.Step(new float[10], new float[10]);
+                var e = Assert.Throws<ArgumentException>(() => optimizer.Step(new float[12], new float[12]));
+                Assert.Contains("Expected parameters.Length == 10", e.Message);
+                Assert.Contains("but got 12", e.Message);
+                Assert.Contains("state was built for 10 parameters", e.Message);
+            }
+        }
+    }
+}
