@@ -10,7 +10,7 @@ namespace NetGen.Samples
         {
             double[] epochs = history.Select(e => (double)e.Epoch).ToArray();
             var plot = new ScottPlot.Plot();
-            plot.Title($"{title}: learning curves");
+            plot.Title(title + ": learning curves");
             plot.XLabel("epoch");
             plot.YLabel("loss");
             plot.Axes.Right.Label.Text = "accuracy";

@@ -1,4 +1,5 @@
 using System;
+using static System.FormattableString;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -17,7 +18,6 @@ namespace NetGen.Samples
         /// <summary>Runs a sample, writing to <paramref name="output"/>; returns the exit code.</summary>
         public static int Run(string[] args, TextWriter output)
         {
-            CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
             var options = SampleOptions.Parse(args, output);
             if (options is null) return 2;
             if (options.Help)
@@ -54,7 +54,7 @@ namespace NetGen.Samples
                 case "fashion-mnist": return samples.FashionMnist(FashionMnistFolder);
                 case "cv": return samples.CrossValidated();
                 default:
-                    output.WriteLine($"Unknown command '{options.Command}'.");
+                    output.WriteLine(Invariant($"Unknown command '{options.Command}'."));
                     Help(output);
                     return 2;
             }
@@ -145,7 +145,7 @@ namespace NetGen.Samples
                     default:
                         if (args[i].StartsWith("-", StringComparison.Ordinal) || commandSeen)
                         {
-                            output.WriteLine($"Unknown argument '{args[i]}'.");
+                            output.WriteLine(Invariant($"Unknown argument '{args[i]}'."));
                             Program.Help(output);
                             return null;
                         }
@@ -181,7 +181,7 @@ namespace NetGen.Samples
             var net = new DigitsCnn(seed: 1);
             var adam = new Adam(lr: 2e-3f);
             var options = new TrainingOptions { Epochs = Epochs(15), BatchSize = 32, Seed = 1, Schedule = new CosineAnnealing(adam, Epochs(15), 1e-4f) };
-            _output.WriteLine($"Digits (8x8, built in): {train.Count} training, {validation.Count} validation, {test.Count} test images; CNN with {NetGen.Samples.DigitsCnn.ParameterCount:N0} parameters, Adam.");
+            _output.WriteLine(Invariant($"Digits (8x8, built in): {train.Count} training, {validation.Count} validation, {test.Count} test images; CNN with {NetGen.Samples.DigitsCnn.ParameterCount:N0} parameters, Adam."));
             return Classify("digits CNN", net, adam, options, train, validation, test, "digits-learning-curve.png");
         }
 
@@ -191,7 +191,7 @@ namespace NetGen.Samples
             var (train, validation, test) = Upscale28(BuiltInData.Digits()).Split(0.72, 0.08, seed: 42);
             var net = new LeNet5(seed: 1);
             var sgd = new Sgd(lr: 0.02f, momentum: 0.9f);
-            _output.WriteLine($"LeNet-5 ({NetGen.Samples.LeNet5.ParameterCount:N0} parameters) on the digits at 28x28: {train.Count} training, {test.Count} test images; SGD with momentum.");
+            _output.WriteLine(Invariant($"LeNet-5 ({NetGen.Samples.LeNet5.ParameterCount:N0} parameters) on the digits at 28x28: {train.Count} training, {test.Count} test images; SGD with momentum."));
             return Classify("LeNet-5", net, sgd, new TrainingOptions { Epochs = Epochs(8), BatchSize = 32, Seed = 1 }, train, validation, test, "lenet-learning-curve.png");
         }
 
@@ -202,7 +202,7 @@ namespace NetGen.Samples
             var net = new ResidualDigits(seed: 1);
             var adam = new Adam(lr: 2e-3f);
             var options = new TrainingOptions { Epochs = Epochs(15), BatchSize = 32, Seed = 1, Schedule = new CosineAnnealing(adam, Epochs(15), 1e-4f) };
-            _output.WriteLine($"Digits (8x8, built in): {train.Count} training, {validation.Count} validation, {test.Count} test images; residual CNN with {ResidualDigits.ParameterCount:N0} parameters (two shortcut connections), Adam.");
+            _output.WriteLine(Invariant($"Digits (8x8, built in): {train.Count} training, {validation.Count} validation, {test.Count} test images; residual CNN with {ResidualDigits.ParameterCount:N0} parameters (two shortcut connections), Adam."));
             return Classify("residual CNN", net, adam, options, train, validation, test, "residual-learning-curve.png");
         }
 
@@ -236,10 +236,10 @@ namespace NetGen.Samples
             var options = new TrainingOptions { Epochs = epochs, BatchSize = 32, Seed = 1, Schedule = new CosineAnnealing(adam, epochs, 1e-4f) };
             options.Progress = new Reporter(p =>
             {
-                if (p.EpochEnd is { } e) _output.WriteLine($"epoch {e.Epoch,3}: loss {e.TrainLoss:F4}; validation loss {e.ValidationLoss:F4} ({e.Seconds:F1} s)");
+                if (p.EpochEnd is { } e) _output.WriteLine(Invariant($"epoch {e.Epoch,3}: loss {e.TrainLoss:F4}; validation loss {e.ValidationLoss:F4} ({e.Seconds:F1} s)"));
             });
-            _output.WriteLine($"Digits (8x8, built in): {train.Count} training images (class labels for {(train.Count + 1) / 2} of them, parity for all), {validation.Count} validation, {test.Count} test; "
-                + $"a CNN trunk with two heads, {DigitAndParity.ParameterCount:N0} parameters; loss = digit cross-entropy + 0.5 x parity binary cross-entropy (eq. 8.21).");
+            _output.WriteLine(Invariant($"Digits (8x8, built in): {train.Count} training images (class labels for {(train.Count + 1) / 2} of them, parity for all), {validation.Count} validation, {test.Count} test; ")
+                + Invariant($"a CNN trunk with two heads, {DigitAndParity.ParameterCount:N0} parameters; loss = digit cross-entropy + 0.5 x parity binary cross-entropy (eq. 8.21)."));
             var history = new Trainer(net, adam, options).Fit(Targets(train, hideHalf: true), Targets(validation, hideHalf: false));
 
             var outputs = new float[test.Count * DigitAndParity.OutputLength];
@@ -253,7 +253,7 @@ namespace NetGen.Samples
                 if ((row[10] > 0.5f) == (label % 2 == 0)) parities++;
             }
 
-            _output.WriteLine($"Test accuracy, digit head: {(double)digits / test.Count:P1}; parity head: {(double)parities / test.Count:P1} ({test.Count} samples, {history.Sum(e => e.Seconds):F1} s of training)");
+            _output.WriteLine(Invariant($"Test accuracy, digit head: {(double)digits / test.Count:P1}; parity head: {(double)parities / test.Count:P1} ({test.Count} samples, {history.Sum(e => e.Seconds):F1} s of training)"));
             return 0;
         }
 
@@ -262,7 +262,7 @@ namespace NetGen.Samples
             string[] files = { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz" };
             if (!files.All(f => File.Exists(Path.Combine(folder, f))))
             {
-                _output.WriteLine($"Fashion-MNIST is not installed: it is expected in {folder}. Install it with");
+                _output.WriteLine(Invariant($"Fashion-MNIST is not installed: it is expected in {folder}. Install it with"));
                 _output.WriteLine("    sudo apt-get install dataset-fashion-mnist");
                 return 2;
             }
@@ -273,7 +273,7 @@ namespace NetGen.Samples
             var net = new LeNet5(seed: 1);
             var adam = new Adam(lr: 1e-3f);
             var options = new TrainingOptions { Epochs = Epochs(10), BatchSize = 64, Seed = 1, Schedule = new CosineAnnealing(adam, Epochs(10)), TrainingEvaluationLimit = 5000 };
-            _output.WriteLine($"Fashion-MNIST: {train.Count} training, {validation.Count} validation, {test.Count} test images; LeNet-5, Adam with cosine annealing.");
+            _output.WriteLine(Invariant($"Fashion-MNIST: {train.Count} training, {validation.Count} validation, {test.Count} test images; LeNet-5, Adam with cosine annealing."));
             return Classify("LeNet-5 on Fashion-MNIST", net, adam, options, train, validation, test, "fashion-mnist-learning-curve.png");
         }
 
@@ -284,7 +284,7 @@ namespace NetGen.Samples
             var standardizer = Standardizer.Fit(train);
             var net = new IrisSoftmaxRegression(seed: 1);
             var sgd = new Sgd(lr: 0.1f, momentum: 0.9f);
-            _output.WriteLine($"Iris: {train.Count} training, {validation.Count} validation, {test.Count} test flowers; softmax regression ({IrisSoftmaxRegression.ParameterCount} parameters).");
+            _output.WriteLine(Invariant($"Iris: {train.Count} training, {validation.Count} validation, {test.Count} test flowers; softmax regression ({IrisSoftmaxRegression.ParameterCount} parameters)."));
             return Classify("softmax regression", net, sgd, new TrainingOptions { Epochs = Epochs(60), BatchSize = 16, Seed = 1 },
                 standardizer.Transform(train), standardizer.Transform(validation), standardizer.Transform(test), "iris-learning-curve.png");
         }
@@ -296,7 +296,7 @@ namespace NetGen.Samples
             var standardizer = Standardizer.Fit(train);
             var net = new BreastCancerLogistic(seed: 1);
             var sgd = new Sgd(lr: 0.05f, momentum: 0.9f);
-            _output.WriteLine($"Breast cancer: {train.Count} training, {validation.Count} validation, {test.Count} test samples; logistic regression ({BreastCancerLogistic.ParameterCount} parameters).");
+            _output.WriteLine(Invariant($"Breast cancer: {train.Count} training, {validation.Count} validation, {test.Count} test samples; logistic regression ({BreastCancerLogistic.ParameterCount} parameters)."));
             return Classify("logistic regression", net, sgd, new TrainingOptions { Epochs = Epochs(40), BatchSize = 16, Seed = 1 },
                 standardizer.Transform(train), standardizer.Transform(validation), standardizer.Transform(test), "breast-cancer-learning-curve.png");
         }
@@ -308,7 +308,7 @@ namespace NetGen.Samples
             var standardizer = Standardizer.Fit(train);
             var net = new SelfNormalizingNet(seed: 1);
             var sgd = new Sgd(lr: 0.01f, momentum: 0.9f);
-            _output.WriteLine($"Self-normalizing network (SELU, LeCun normal, alpha dropout; {SelfNormalizingNet.ParameterCount:N0} parameters) on the digits.");
+            _output.WriteLine(Invariant($"Self-normalizing network (SELU, LeCun normal, alpha dropout; {SelfNormalizingNet.ParameterCount:N0} parameters) on the digits."));
             return Classify("SNN", net, sgd, new TrainingOptions { Epochs = Epochs(15), BatchSize = 32, Seed = 1 },
                 standardizer.Transform(train), standardizer.Transform(validation), standardizer.Transform(test), "snn-learning-curve.png");
         }
@@ -327,7 +327,7 @@ namespace NetGen.Samples
                 var outputs = new float[4];
                 net.Forward(inputs, outputs, 4);
                 int errors = Enumerable.Range(0, 4).Count(i => (outputs[i] > 0.5f) != (targets[i] > 0.5f));
-                _output.WriteLine($"seed {seed,2}: loss {loss:F5}, outputs [{string.Join(", ", outputs.Select(o => o.ToString("F3")))}], errors {errors}");
+                _output.WriteLine(Invariant($"seed {seed,2}: loss {loss:F5}, outputs [{string.Join(", ", outputs.Select(o => o.ToString("F3", CultureInfo.InvariantCulture)))}], errors {errors}"));
                 if (errors == 0)
                 {
                     _output.WriteLine("Solved. (Two ReLU units often end in a bad local minimum, section 4.5; other seeds are tried until one solves it.)");
@@ -344,10 +344,10 @@ namespace NetGen.Samples
         {
             var data = BuiltInData.Digits();
             int epochs = Epochs(6);
-            _output.WriteLine($"5-fold cross-validation of the digits CNN on all {data.Count} images, {epochs} epochs per fold ...");
+            _output.WriteLine(Invariant($"5-fold cross-validation of the digits CNN on all {data.Count} images, {epochs} epochs per fold ..."));
             var (error, folds) = CrossValidation.ErrorRate(data, 5, () => new DigitsCnn(seed: 1), () => new Adam(lr: 2e-3f), new TrainingOptions { Epochs = epochs, BatchSize = 32, Seed = 1 }, seed: 42);
-            for (int f = 0; f < folds.Length; f++) _output.WriteLine($"fold {f + 1}: error {folds[f]:P2}");
-            _output.WriteLine($"Cross-validated error: {error:P2} (accuracy {1 - error:P2})");
+            for (int f = 0; f < folds.Length; f++) _output.WriteLine(Invariant($"fold {f + 1}: error {folds[f]:P2}"));
+            _output.WriteLine(Invariant($"Cross-validated error: {error:P2} (accuracy {1 - error:P2})"));
             return 0;
         }
 
@@ -366,7 +366,7 @@ namespace NetGen.Samples
                         options.Progress = new Reporter(p =>
                         {
                             task.Value = p.Epoch - 1 + (double)p.Update / p.UpdatesPerEpoch;
-                            task.Description = $"{title}: epoch {p.Epoch}/{p.Epochs}, loss {p.Loss:F4}, {p.SamplesPerSecond:N0} samples/s";
+                            task.Description = Invariant($"{title}: epoch {p.Epoch}/{p.Epochs}, loss {p.Loss:F4}, {p.SamplesPerSecond:N0} samples/s");
                             if (p.EpochEnd != null) ctx.Refresh();
                         });
                         var result = new Trainer(net, optimizer, options).Fit(train, validation);
@@ -382,26 +382,26 @@ namespace NetGen.Samples
             }
 
             var evaluation = Trainer.Evaluate(net, test);
-            _output.WriteLine($"Test accuracy: {evaluation.Accuracy:P1} ({test.Count} samples, {history.Sum(e => e.Seconds):F1} s of training)");
+            _output.WriteLine(Invariant($"Test accuracy: {evaluation.Accuracy:P1} ({test.Count} samples, {history.Sum(e => e.Seconds):F1} s of training)"));
             WriteConfusion(evaluation.Confusion);
             Directory.CreateDirectory(_options.OutputFolder);
             string path = Path.GetFullPath(Path.Combine(_options.OutputFolder, picture));
             LearningCurve.Save(history, path, title);
-            _output.WriteLine($"Learning curves: {path}");
+            _output.WriteLine(Invariant($"Learning curves: {path}"));
             return 0;
         }
 
         private static string EpochLine(EpochRecord e)
-            => $"epoch {e.Epoch,3}: loss {e.TrainLoss:F4}, accuracy {e.TrainAccuracy:P1}; validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:P1} ({e.Seconds:F1} s)";
+            => Invariant($"epoch {e.Epoch,3}: loss {e.TrainLoss:F4}, accuracy {e.TrainAccuracy:P1}; validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:P1} ({e.Seconds:F1} s)");
 
         private void WriteConfusion(int[,] confusion)
         {
             int k = confusion.GetLength(0);
             _output.WriteLine("Confusion matrix (rows: true class, columns: predicted):");
-            _output.WriteLine("      " + string.Concat(Enumerable.Range(0, k).Select(c => $"{c,5}")));
+            _output.WriteLine("      " + string.Concat(Enumerable.Range(0, k).Select(c => Invariant($"{c,5}"))));
             for (int r = 0; r < k; r++)
             {
-                _output.WriteLine($"{r,5} " + string.Concat(Enumerable.Range(0, k).Select(c => $"{confusion[r, c],5}")));
+                _output.WriteLine(Invariant($"{r,5} ") + string.Concat(Enumerable.Range(0, k).Select(c => Invariant($"{confusion[r, c],5}"))));
             }
         }
 

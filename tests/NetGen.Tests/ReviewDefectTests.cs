@@ -114,5 +114,25 @@ namespace NetGen.Tests
                 Assert.Contains("state was built for 10 parameters", e.Message);
             }
         }
+    
+        [Fact]
+        public void A_sample_formats_invariantly_and_leaves_the_callers_culture_alone()
+        {
+            var previous = CultureInfo.CurrentCulture;
+            try
+            {
+                CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+                var writer = new System.IO.StringWriter();
+                int code = NetGen.Samples.Program.Run(new[] { "iris", "--epochs", "2", "--no-progress" }, writer);
+                Assert.Equal(0, code);
+                Assert.Equal("de-DE", CultureInfo.CurrentCulture.Name); // the caller's culture, as before the call
+                string line = writer.ToString().Split('\n').Single(l => l.StartsWith("Test accuracy: ", StringComparison.Ordinal));
+                Assert.Matches(@"^Test accuracy: \d+\.\d %", line); // a decimal point, not de-DE's comma
+            }
+            finally
+            {
+                CultureInfo.CurrentCulture = previous;
+            }
+        }
     }
 }
