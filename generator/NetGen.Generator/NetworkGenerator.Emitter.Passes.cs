@@ -213,12 +213,16 @@ namespace NetGen.Generator
             private static void EmitTrain(SourceWriter w, Layout layout)
             {
                 var plan = layout.Plan;
-                w.Line("/// <summary>The training pass both ComputeGradients overloads share, after their argument checks: targets are laid out as the outputs.</summary>");
-                w.Line("private float Train(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " targets, int batch)");
+                w.Line("/// <summary>");
+                w.Line("/// The pass ComputeGradients and ComputeLoss share, after their argument checks (targets laid out as the outputs): the");
+                w.Line("/// forward pass and each output's loss; with <paramref name=\"gradients\"/>, in training unless Mode is Inference, the backward");
+                w.Line("/// pass and the weight penalties; without, in inference unless Mode is Training, and nothing else is written.");
+                w.Line("/// </summary>");
+                w.Line("private float Train(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " targets, int batch, bool gradients)");
                 w.Open();
                 w.Line("Reserve(batch);");
-                w.Line("global::System.Array.Clear(_gradients, 0, ParameterCount);");
-                if (layout.BatchTraining || plan.EffectiveLength > 0) w.Line("bool training = Mode != global::NetGen.NetworkMode.Inference;");
+                w.Line("if (gradients) global::System.Array.Clear(_gradients, 0, ParameterCount);");
+                if (layout.BatchTraining || plan.EffectiveLength > 0) w.Line("bool training = gradients ? Mode != global::NetGen.NetworkMode.Inference : Mode == global::NetGen.NetworkMode.Training;");
                 if (plan.EffectiveLength > 0)
                 {
                     w.Line("EffectiveWeights(_effective, training);");
@@ -231,6 +235,7 @@ namespace NetGen.Generator
                 w.Line("double loss = 0;");
                 foreach (var head in layout.Heads) EmitHeadLoss(w, layout, head);
                 w.Line();
+                w.Line("if (!gradients) return (float)loss;");
                 w.Line("Backward(" + (layout.BackwardReadsInputs ? "inputs, " : "") + "batch" + (layout.BatchTraining ? ", training" : "") + ");");
                 if (plan.EffectiveLength > 0) w.Line("EffectiveBackward();");
                 EmitPenalties(w, plan);

@@ -294,34 +294,51 @@ namespace NetGen.Generator
 
             private static void EmitTrainingMembers(SourceWriter w, Layout layout)
             {
+                EmitPassMembers(w, layout, gradients: true);
+                EmitPassMembers(w, layout, gradients: false);
+                EmitTrainStep(w, ReadOnlySpan + " targets", "targets", "targets");
+                EmitTrainStep(w, "global::System.ReadOnlySpan<int> labels", "labels", "labels");
+                EmitTrain(w, layout);
+            }
+
+            /// <summary>
+            /// ComputeGradients (forward, loss, backward: <paramref name="gradients"/>) or ComputeLoss (forward and the data loss
+            /// only), each with targets and with labels, over the shared <c>Train</c> body.
+            /// </summary>
+            private static void EmitPassMembers(SourceWriter w, Layout layout, bool gradients)
+            {
                 var plan = layout.Plan;
+                string member = gradients ? "ComputeGradients" : "ComputeLoss";
+                string call = "return Train(inputs, targets, batch, gradients: " + (gradients ? "true" : "false") + ");";
                 string lossText = layout.Heads.Count == 1
                     ? LossName(layout.Heads[0].Loss)
                     : "sum over the outputs of each output's loss weight times its mean loss (eq. 8.21)";
-                w.Line("/// <summary>Training-mode forward and backward pass: writes <see cref=\"Gradients\"/> = d(loss)/d(parameters) and returns the " + (layout.Heads.Count == 1 ? "mean " : "") + lossText + ".</summary>");
+                w.Line(gradients
+                    ? "/// <summary>Training-mode forward and backward pass: writes <see cref=\"Gradients\"/> = d(loss)/d(parameters) and returns the " + (layout.Heads.Count == 1 ? "mean " : "") + lossText + ", plus the weight penalties.</summary>"
+                    : "/// <summary>The " + (layout.Heads.Count == 1 ? "mean " : "") + lossText + " of a batch without gradients: a forward pass and the data loss (no weight penalties), in inference unless <see cref=\"Mode\"/> is Training; <see cref=\"Gradients\"/> and the running statistics are left alone.</summary>");
                 w.Line("/// <param name=\"inputs\">batch * " + Lit(plan.InputLength) + " values.</param>");
                 w.Line("/// <param name=\"targets\">batch * " + Lit(plan.OutputLength) + " target values" + (layout.Heads.Count > 1 ? ", laid out as the outputs" : "") + "; NaN marks a missing label.</param>");
                 w.Line("/// <param name=\"batch\">The number of samples.</param>");
                 w.Line("/// <returns>The loss: each output's mean over its labels present, as PyTorch's default reduction" + (layout.Heads.Count > 1 ? ", weighted and summed" : "") + ".</returns>");
                 w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or batch is not positive.</exception>");
-                w.Line("public float ComputeGradients(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " targets, int batch)");
+                w.Line("public float " + member + "(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " targets, int batch)");
                 w.Open();
                 w.Line(Guard + ".Batch(batch);");
                 w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
                 w.Line(Guard + ".BatchLength(\"targets\", batch, OutputLength, targets.Length);");
-                w.Line("return Train(inputs, targets, batch);");
+                w.Line(call);
                 w.Close();
                 w.Line();
 
                 if (layout.Labels)
                 {
-                    w.Line("/// <summary>As <see cref=\"ComputeGradients(" + DocSpan + ", " + DocSpan + ", int)\"/> with class labels: one-hot targets" + (plan.OutputLength == 1 ? " (this network has one output: the label 0 or 1 is its target)" : "") + ".</summary>");
+                    w.Line("/// <summary>As <see cref=\"" + member + "(" + DocSpan + ", " + DocSpan + ", int)\"/> with class labels: one-hot targets" + (plan.OutputLength == 1 ? " (this network has one output: the label 0 or 1 is its target)" : "") + ".</summary>");
                     w.Line("/// <param name=\"inputs\">batch * " + Lit(plan.InputLength) + " values.</param>");
                     w.Line("/// <param name=\"labels\">batch labels in [0, " + Lit(plan.OutputLength == 1 ? 1 : plan.OutputLength - 1) + "].</param>");
                     w.Line("/// <param name=\"batch\">The number of samples.</param>");
                     w.Line("/// <returns>The mean loss.</returns>");
                     w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, a label is out of range, or batch is not positive.</exception>");
-                    w.Line("public float ComputeGradients(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, int batch)");
+                    w.Line("public float " + member + "(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, int batch)");
                     w.Open();
                     w.Line(Guard + ".Batch(batch);");
                     w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
@@ -330,14 +347,14 @@ namespace NetGen.Generator
                     w.Line("Reserve(batch);");
                     w.Line(Span + " targets = new " + Span + "(_labelTargets, 0, batch * OutputLength);");
                     w.Line("for (int n = 0; n < batch; n++) " + Kernels + ".LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));");
-                    w.Line("return Train(inputs, targets, batch);");
+                    w.Line(call);
                     w.Close();
                 }
                 else
                 {
                     w.Line("/// <summary>Not available: class labels fit a network with one output; this one has " + Lit(layout.Heads.Count) + ", so pass targets.</summary>");
                     w.Line("/// <exception cref=\"global::System.NotSupportedException\">Always.</exception>");
-                    w.Line("public float ComputeGradients(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, int batch)");
+                    w.Line("public float " + member + "(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, int batch)");
                     w.Open();
                     string why = plan.Spec.Type.Name + " has " + Lit(layout.Heads.Count) + " outputs (" + string.Join(", ", layout.Heads.Select(h => h.Name)) + "): pass targets, the outputs' targets one after the other per sample, NaN where a label is missing.";
                     w.Line("throw new global::System.NotSupportedException(\"" + why + "\");");
@@ -345,9 +362,6 @@ namespace NetGen.Generator
                 }
 
                 w.Line();
-                EmitTrainStep(w, ReadOnlySpan + " targets", "targets", "targets");
-                EmitTrainStep(w, "global::System.ReadOnlySpan<int> labels", "labels", "labels");
-                EmitTrain(w, layout);
             }
 
             private static void EmitTrainStep(SourceWriter w, string parameter, string name, string what)
@@ -455,6 +469,10 @@ namespace NetGen.Generator
                 w.Line("public float ComputeGradients(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " targets, int batch) { " + fail + " }");
                 w.Line("/// <summary>Throws: the network has errors.</summary>");
                 w.Line("public float ComputeGradients(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, int batch) { " + fail + " }");
+                w.Line("/// <summary>Throws: the network has errors.</summary>");
+                w.Line("public float ComputeLoss(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " targets, int batch) { " + fail + " }");
+                w.Line("/// <summary>Throws: the network has errors.</summary>");
+                w.Line("public float ComputeLoss(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, int batch) { " + fail + " }");
                 w.Line("/// <summary>Throws: the network has errors.</summary>");
                 w.Line("public float TrainStep(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " targets, int batch, global::NetGen.IOptimizer optimizer) { " + fail + " }");
                 w.Line("/// <summary>Throws: the network has errors.</summary>");

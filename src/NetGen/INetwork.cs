@@ -49,6 +49,12 @@ namespace NetGen
         /// <summary>As the overload with targets, with class labels (one-hot targets; a single output takes the label 0 or 1 as its target).</summary>
         float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch);
 
+        /// <summary>The mean loss of a batch without gradients: forward pass and data loss (no weight penalties), in inference unless <see cref="Mode"/> is Training; nothing else is written.</summary>
+        float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch);
+
+        /// <summary>As the overload with targets, with class labels.</summary>
+        float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch);
+
         /// <summary><see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/>, then one optimizer step; returns the mean loss.</summary>
         float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, IOptimizer optimizer);
 

@@ -134,5 +134,41 @@ namespace NetGen.Tests
                 CultureInfo.CurrentCulture = previous;
             }
         }
+    
+        [Fact]
+        public void Evaluating_computes_no_gradients_and_reports_the_data_loss_without_penalties()
+        {
+            var net = new Penalized(1); // L2, L1 and weight elimination on its first layer; squared error
+            var rng = new Random(3);
+            var x = Enumerable.Range(0, 6 * 4).Select(_ => (float)rng.NextDouble()).ToArray();
+            var y = Enumerable.Range(0, 6 * 2).Select(_ => (float)rng.NextDouble()).ToArray();
+            float training = net.ComputeGradients(x, y, 6);
+            var gradients = net.Gradients.ToArray();
+
+            var evaluation = Trainer.Evaluate(net, new Dataset(x, y, 4, 2));
+            Assert.Equal(gradients, net.Gradients.ToArray()); // evaluating wrote no gradient
+
+            // the data loss from the outputs, independently: mean squared error over every output (nn.MSELoss)
+            var outputs = new float[6 * 2];
+            net.Forward(x, outputs, 6);
+            double mse = outputs.Zip(y, (a, t) => (double)(a - t) * (a - t)).Average();
+            Assert.Equal(mse, evaluation.Loss, 6);
+            Assert.True(training > evaluation.Loss + 1e-3, "the training loss carries the penalties: " + training + " vs " + evaluation.Loss);
+            Assert.Equal((float)mse, net.ComputeLoss(x, y, 6), 6);
+        }
+
+        [Fact]
+        public void ComputeLoss_leaves_batch_normalizations_running_statistics_alone()
+        {
+            var net = new Parity.BatchNormConv(1);
+            var x = Enumerable.Range(0, 3 * Parity.BatchNormConv.InputLength).Select(i => (float)Math.Sin(i)).ToArray();
+            var buffers = net.Buffers.ToArray();
+            net.ComputeLoss(x, new[] { 0, 1, 2 }, 3);
+            Assert.Equal(buffers, net.Buffers.ToArray());
+            Assert.Equal(0, net.Counters[0]);
+            net.ComputeGradients(x, new[] { 0, 1, 2 }, 3); // training does update them
+            Assert.NotEqual(buffers, net.Buffers.ToArray());
+            Assert.Equal(1, net.Counters[0]);
+        }
     }
 }

@@ -34,6 +34,8 @@ namespace NetGen.Tests
             public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batch) => outputs.Clear();
             public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch) => 1f;
             public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch) => 1f;
+            public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch) => 1f;
+            public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch) => 1f;
             public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, IOptimizer optimizer) => 1f;
 
             public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch, IOptimizer optimizer)

@@ -111,8 +111,10 @@ namespace NetGen
         }
 
         /// <summary>
-        /// Loss (in inference mode: no dropout, running batch-norm statistics), accuracy (arg max, or 0.5 for a single output)
-        /// and confusion matrix on <paramref name="data"/>. The network's gradients are overwritten.
+        /// The data loss (in inference mode: no dropout, running batch-norm statistics; without weight penalties, as the notes'
+        /// empirical risk, eq. 5.13), accuracy (arg max, or 0.5 for a single output) and confusion matrix on
+        /// <paramref name="data"/>, through <see cref="INetwork.ComputeLoss(ReadOnlySpan{float}, ReadOnlySpan{int}, int)"/>: no
+        /// backward pass, the network's gradients left as they were.
         /// </summary>
         public static Evaluation Evaluate(INetwork network, Dataset data, int batchSize = 256)
         {
@@ -133,8 +135,8 @@ namespace NetGen
                     int n = Math.Min(batchSize, data.Count - start);
                     var inputs = data.Inputs.AsSpan(start * data.InputLength, n * data.InputLength);
                     loss += n * (data.Labels != null
-                        ? network.ComputeGradients(inputs, data.Labels.AsSpan(start, n), n)
-                        : network.ComputeGradients(inputs, data.Targets.AsSpan(start * data.TargetLength, n * data.TargetLength), n));
+                        ? network.ComputeLoss(inputs, data.Labels.AsSpan(start, n), n)
+                        : network.ComputeLoss(inputs, data.Targets.AsSpan(start * data.TargetLength, n * data.TargetLength), n));
                     if (data.Labels == null) continue;
                     network.Forward(inputs, outputs.AsSpan(0, n * network.OutputLength), n);
                     for (int i = 0; i < n; i++)

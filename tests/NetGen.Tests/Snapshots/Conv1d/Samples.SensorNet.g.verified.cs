@@ -149,7 +149,7 @@ namespace Samples
             new global::System.ReadOnlySpan<float>(blocks, batch * 768, batch * 4).CopyTo(outputs);
         }
 
-        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy.</summary>
+        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy, plus the weight penalties.</summary>
         /// <param name="inputs">batch * 192 values.</param>
         /// <param name="targets">batch * 4 target values; NaN marks a missing label.</param>
         /// <param name="batch">The number of samples.</param>
@@ -160,7 +160,7 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
-            return Train(inputs, targets, batch);
+            return Train(inputs, targets, batch, gradients: true);
         }
 
         /// <summary>As <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int)"/> with class labels: one-hot targets.</summary>
@@ -178,7 +178,39 @@ namespace Samples
             Reserve(batch);
             global::System.Span<float> targets = new global::System.Span<float>(_labelTargets, 0, batch * OutputLength);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));
-            return Train(inputs, targets, batch);
+            return Train(inputs, targets, batch, gradients: true);
+        }
+
+        /// <summary>The mean cross-entropy of a batch without gradients: a forward pass and the data loss (no weight penalties), in inference unless <see cref="Mode"/> is Training; <see cref="Gradients"/> and the running statistics are left alone.</summary>
+        /// <param name="inputs">batch * 192 values.</param>
+        /// <param name="targets">batch * 4 target values; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <returns>The loss: each output's mean over its labels present, as PyTorch's default reduction.</returns>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            return Train(inputs, targets, batch, gradients: false);
+        }
+
+        /// <summary>As <see cref="ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int)"/> with class labels: one-hot targets.</summary>
+        /// <param name="inputs">batch * 192 values.</param>
+        /// <param name="labels">batch labels in [0, 3].</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <returns>The mean loss.</returns>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, a label is out of range, or batch is not positive.</exception>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            Reserve(batch);
+            global::System.Span<float> targets = new global::System.Span<float>(_labelTargets, 0, batch * OutputLength);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));
+            return Train(inputs, targets, batch, gradients: false);
         }
 
         /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
@@ -209,11 +241,15 @@ namespace Samples
             return loss;
         }
 
-        /// <summary>The training pass both ComputeGradients overloads share, after their argument checks: targets are laid out as the outputs.</summary>
-        private float Train(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch)
+        /// <summary>
+        /// The pass ComputeGradients and ComputeLoss share, after their argument checks (targets laid out as the outputs): the
+        /// forward pass and each output's loss; with <paramref name="gradients"/>, in training unless Mode is Inference, the backward
+        /// pass and the weight penalties; without, in inference unless Mode is Training, and nothing else is written.
+        /// </summary>
+        private float Train(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, bool gradients)
         {
             Reserve(batch);
-            global::System.Array.Clear(_gradients, 0, ParameterCount);
+            if (gradients) global::System.Array.Clear(_gradients, 0, ParameterCount);
             BatchForward(inputs, batch, false, _activations, _trainColumns);
             global::System.Span<float> a = _activations;
             global::System.Span<float> d = _deltas;
@@ -228,6 +264,7 @@ namespace Samples
             for (int n = 0; n < batch; n++) dense6Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense6Out.Slice(n * 4, 4), targets.Slice(n * OutputLength, 4), dense6Delta.Slice(n * 4, 4), dense6Scale);
             if (dense6Labels > 0) loss += dense6Loss / dense6Labels;
 
+            if (!gradients) return (float)loss;
             Backward(inputs, batch);
             return (float)loss;
         }

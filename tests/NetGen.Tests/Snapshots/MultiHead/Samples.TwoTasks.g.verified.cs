@@ -168,7 +168,7 @@ namespace Samples
             }
         }
 
-        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the sum over the outputs of each output's loss weight times its mean loss (eq. 8.21).</summary>
+        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the sum over the outputs of each output's loss weight times its mean loss (eq. 8.21), plus the weight penalties.</summary>
         /// <param name="inputs">batch * 3072 values.</param>
         /// <param name="targets">batch * 11 target values, laid out as the outputs; NaN marks a missing label.</param>
         /// <param name="batch">The number of samples.</param>
@@ -179,12 +179,33 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
-            return Train(inputs, targets, batch);
+            return Train(inputs, targets, batch, gradients: true);
         }
 
         /// <summary>Not available: class labels fit a network with one output; this one has 2, so pass targets.</summary>
         /// <exception cref="global::System.NotSupportedException">Always.</exception>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch)
+        {
+            throw new global::System.NotSupportedException("TwoTasks has 2 outputs (digit, dense10): pass targets, the outputs' targets one after the other per sample, NaN where a label is missing.");
+        }
+
+        /// <summary>The sum over the outputs of each output's loss weight times its mean loss (eq. 8.21) of a batch without gradients: a forward pass and the data loss (no weight penalties), in inference unless <see cref="Mode"/> is Training; <see cref="Gradients"/> and the running statistics are left alone.</summary>
+        /// <param name="inputs">batch * 3072 values.</param>
+        /// <param name="targets">batch * 11 target values, laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <returns>The loss: each output's mean over its labels present, as PyTorch's default reduction, weighted and summed.</returns>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            return Train(inputs, targets, batch, gradients: false);
+        }
+
+        /// <summary>Not available: class labels fit a network with one output; this one has 2, so pass targets.</summary>
+        /// <exception cref="global::System.NotSupportedException">Always.</exception>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch)
         {
             throw new global::System.NotSupportedException("TwoTasks has 2 outputs (digit, dense10): pass targets, the outputs' targets one after the other per sample, NaN where a label is missing.");
         }
@@ -217,11 +238,15 @@ namespace Samples
             return loss;
         }
 
-        /// <summary>The training pass both ComputeGradients overloads share, after their argument checks: targets are laid out as the outputs.</summary>
-        private float Train(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch)
+        /// <summary>
+        /// The pass ComputeGradients and ComputeLoss share, after their argument checks (targets laid out as the outputs): the
+        /// forward pass and each output's loss; with <paramref name="gradients"/>, in training unless Mode is Inference, the backward
+        /// pass and the weight penalties; without, in inference unless Mode is Training, and nothing else is written.
+        /// </summary>
+        private float Train(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, bool gradients)
         {
             Reserve(batch);
-            global::System.Array.Clear(_gradients, 0, ParameterCount);
+            if (gradients) global::System.Array.Clear(_gradients, 0, ParameterCount);
             BatchForward(inputs, batch, false, _activations, _trainColumns);
             global::System.Span<float> a = _activations;
             global::System.Span<float> d = _deltas;
@@ -245,6 +270,7 @@ namespace Samples
             for (int n = 0; n < batch; n++) dense10Loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(dense10Out.Slice(n * 1, 1), targets.Slice(n * OutputLength + 10, 1), dense10Delta.Slice(n * 1, 1), dense10Scale);
             if (dense10Labels > 0) loss += 0.5 * dense10Loss / dense10Labels;
 
+            if (!gradients) return (float)loss;
             Backward(inputs, batch);
             return (float)loss;
         }
