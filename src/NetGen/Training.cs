@@ -53,7 +53,8 @@ namespace NetGen
     /// </summary>
     public sealed class EarlyStopping
     {
-        private float[]? _best;
+        private float[]? _best, _bestBuffers;
+        private long[]? _bestCounters;
 
         /// <summary>Stops after <paramref name="patience"/> epochs without an improvement larger than <paramref name="minDelta"/>; lower is better unless <paramref name="higherIsBetter"/>.</summary>
         public EarlyStopping(int patience, double minDelta = 0, bool higherIsBetter = false)
@@ -102,6 +103,40 @@ namespace NetGen
 
             return ShouldStop;
         }
+
+        /// <summary>
+        /// Reports an epoch's validation metric; keeps a copy of the network's whole state (parameters, batch normalization's
+        /// running statistics and counters) when it is the best. Returns <see cref="ShouldStop"/>.
+        /// </summary>
+        public bool Report(double metric, INetwork network)
+        {
+            Guard.NotNull(network, nameof(network));
+            int before = BestEpoch;
+            bool stop = Report(metric, network.Parameters);
+            if (BestEpoch != before)
+            {
+                if (_bestBuffers is null || _bestBuffers.Length != network.Buffers.Length) _bestBuffers = new float[network.Buffers.Length];
+                if (_bestCounters is null || _bestCounters.Length != network.Counters.Length) _bestCounters = new long[network.Counters.Length];
+                network.Buffers.CopyTo(_bestBuffers);
+                network.Counters.CopyTo(_bestCounters);
+            }
+
+            return stop;
+        }
+
+        /// <summary>Restores the state <see cref="Report(double, INetwork)"/> kept at the best epoch: parameters, running statistics, counters.</summary>
+        public void RestoreBest(INetwork network)
+        {
+            Guard.NotNull(network, nameof(network));
+            RestoreBest(network.Parameters);
+            if (_bestBuffers is null || _bestCounters is null) throw new InvalidOperationException("The best epoch was reported with parameters only; report the network to keep its running statistics too.");
+            Guard.Length("network.Buffers", _bestBuffers.Length, network.Buffers.Length);
+            _bestBuffers.CopyTo(network.Buffers);
+            _bestCounters.CopyTo(network.Counters);
+        }
+
+        /// <summary>A new instance with the same settings and no epochs reported (for another training run).</summary>
+        public EarlyStopping Fresh() => new EarlyStopping(Patience, MinDelta, HigherIsBetter);
 
         /// <summary>Copies the best parameters back into <paramref name="parameters"/>.</summary>
         public void RestoreBest(Span<float> parameters)

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Collections.Generic;
 using System.Linq;
 using NetGen.Analyzers;
 using Xunit;
@@ -169,6 +170,86 @@ namespace NetGen.Tests
             net.ComputeGradients(x, new[] { 0, 1, 2 }, 3); // training does update them
             Assert.NotEqual(buffers, net.Buffers.ToArray());
             Assert.Equal(1, net.Counters[0]);
+        }
+    
+        [Fact]
+        public void Early_stopping_restores_the_running_statistics_of_the_best_epoch()
+        {
+            var net = new Parity.BatchNormConv(2);
+            var rng = new Random(4);
+            var x = Enumerable.Range(0, 8 * Parity.BatchNormConv.InputLength).Select(_ => (float)rng.NextDouble()).ToArray();
+            var data = new Dataset(x, Enumerable.Range(0, 8).Select(i => i % 3).ToArray(), Parity.BatchNormConv.InputLength, 3);
+            var stop = new EarlyStopping(patience: 2, minDelta: 1e6); // only the first epoch counts as an improvement
+            new Trainer(net, new Sgd(0.05f), new TrainingOptions { Epochs = 5, BatchSize = 4, EarlyStopping = stop }).Fit(data, data);
+            Assert.Equal(1, stop.BestEpoch);
+
+            // the same first epoch again, by hand: the state early stopping must have restored
+            var reference = new Parity.BatchNormConv(2);
+            new Trainer(reference, new Sgd(0.05f), new TrainingOptions { Epochs = 1, BatchSize = 4 }).Fit(data, data);
+            Assert.Equal(reference.Parameters.ToArray(), net.Parameters.ToArray());
+            Assert.Equal(reference.Buffers.ToArray(), net.Buffers.ToArray());
+            Assert.Equal(reference.Counters.ToArray(), net.Counters.ToArray()); // 2 batches, not 6
+        }
+
+        [Fact]
+        public void Cross_validation_starts_every_fold_from_fresh_early_stopping()
+        {
+            var data = BuiltInData.Iris();
+            var stop = new EarlyStopping(patience: 1, minDelta: 1e6);
+            int folds = 0;
+            var first = CrossValidation.ErrorRate(data, 3, () => new Parity.TanhSoftmax(folds++), () => new Sgd(0.05f), new TrainingOptions { Epochs = 4, EarlyStopping = stop }, seed: 1);
+            Assert.Equal(0, stop.Epoch); // the caller's instance is never reported to, so never carried into a later fold
+
+            // each fold as a run of its own with a fresh EarlyStopping: the same errors
+            var expected = new List<double>();
+            int index = 0;
+            foreach (var (train, validation) in data.Folds(3, 1))
+            {
+                var net = new Parity.TanhSoftmax(index++);
+                new Trainer(net, new Sgd(0.05f), new TrainingOptions { Epochs = 4, EarlyStopping = new EarlyStopping(patience: 1, minDelta: 1e6) }).Fit(train);
+                expected.Add(1 - Trainer.Evaluate(net, validation).Accuracy);
+            }
+
+            Assert.Equal(expected, first.FoldErrors);
+        }
+
+        [Fact]
+        public void Cross_validation_builds_schedules_per_fold_and_refuses_a_shared_one()
+        {
+            var data = BuiltInData.Iris();
+            var shared = new Sgd(0.1f);
+            var e = Assert.Throws<ArgumentException>(() => CrossValidation.ErrorRate(data, 3, () => new Parity.TanhSoftmax(1), () => new Sgd(0.1f), new TrainingOptions { Epochs = 2, Schedule = new StepDecay(shared, 1) }));
+            Assert.Contains("without a Schedule", e.Message);
+
+            var optimizers = new List<Sgd>();
+            CrossValidation.ErrorRate(data, 3, () => new Parity.TanhSoftmax(1), () => { var o = new Sgd(0.1f); optimizers.Add(o); return o; },
+                optimizer => new TrainingOptions { Epochs = 3, Schedule = new StepDecay((Optimizer)optimizer, 1, gamma: 0.5f) });
+            Assert.Equal(3, optimizers.Count);
+            Assert.All(optimizers, o => Assert.Equal(0.1f * 0.5f * 0.5f * 0.5f, o.Lr, 6)); // each fold's own schedule stepped its own optimizer 3 times
+        }
+
+        [Fact]
+        public void Cross_validation_of_regression_data_reports_the_mean_squared_error()
+        {
+            var rng = new Random(9);
+            var x = Enumerable.Range(0, 30 * 5).Select(_ => (float)rng.NextDouble()).ToArray();
+            var y = Enumerable.Range(0, 30 * 2).Select(_ => (float)rng.NextDouble()).ToArray();
+            var data = new Dataset(x, y, 5, 2);
+            var (error, foldErrors) = CrossValidation.ErrorRate(data, 3, () => new Parity.InputShortcut(1), () => new Sgd(0.01f), new TrainingOptions { Epochs = 2 }, seed: 2);
+            Assert.False(double.IsNaN(error));
+
+            // eq. 5.14 by hand: each fold's squared errors over its samples and outputs
+            double sum = 0;
+            foreach (var (train, validation) in data.Folds(3, 2))
+            {
+                var net = new Parity.InputShortcut(1);
+                new Trainer(net, new Sgd(0.01f), new TrainingOptions { Epochs = 2 }).Fit(train);
+                var outputs = new float[validation.Count * 2];
+                net.Forward(validation.Inputs, outputs, validation.Count);
+                sum += outputs.Zip(validation.Targets!, (a, t) => (double)(a - t) * (a - t)).Sum() / 2;
+            }
+
+            Assert.Equal(sum / data.Count, error, 5);
         }
     }
 }

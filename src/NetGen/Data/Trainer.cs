@@ -103,10 +103,10 @@ namespace NetGen
                 history.Add(record);
                 _options.Progress?.Report(new TrainingProgress(epoch, _options.Epochs, updates, updates, record.TrainLoss, train.Count / Math.Max(1e-9, seconds), record));
                 _options.Schedule?.Step();
-                if (_options.EarlyStopping != null && _options.EarlyStopping.Report(validationEvaluation?.Loss ?? record.TrainLoss, _network.Parameters)) break;
+                if (_options.EarlyStopping != null && _options.EarlyStopping.Report(validationEvaluation?.Loss ?? record.TrainLoss, _network)) break;
             }
 
-            if (_options.EarlyStopping != null && _options.EarlyStopping.Epoch > 0) _options.EarlyStopping.RestoreBest(_network.Parameters);
+            if (_options.EarlyStopping != null && _options.EarlyStopping.Epoch > 0) _options.EarlyStopping.RestoreBest(_network);
             return history;
         }
 
@@ -176,26 +176,77 @@ namespace NetGen
     public static class CrossValidation
     {
         /// <summary>
-        /// Trains a fresh network on all folds but one and measures its error rate on that fold, for each fold; returns the mean
-        /// error rate (the misclassification loss of eq. 5.14) and the rate of every fold.
+        /// Trains a fresh network with a fresh optimizer on all folds but one and measures its error on that fold, for each
+        /// fold; returns the cross-validated error (eq. 5.14: the folds' losses summed over all N samples, divided by N) and
+        /// each fold's error. With class labels the loss is the misclassification (the error rate); with targets it is the
+        /// squared error, averaged over the outputs (as nn.MSELoss). Each fold gets its own copy of
+        /// <paramref name="options"/>' early stopping; a schedule is bound to one optimizer, so pass one through the overload
+        /// that builds the options per fold.
         /// </summary>
+        /// <exception cref="ArgumentException"><paramref name="options"/> has a schedule.</exception>
         public static (double Error, double[] FoldErrors) ErrorRate(Dataset data, int folds, Func<INetwork> createNetwork, Func<IOptimizer> createOptimizer, TrainingOptions options, int seed = 0)
+        {
+            Guard.NotNull(options, nameof(options));
+            if (options.Schedule != null)
+                throw new ArgumentException("Expected options without a Schedule (a schedule steps the optimizer it was built for, not each fold's new one), but got one; build it per fold with the overload taking createOptions: optimizer => new TrainingOptions { Schedule = new CosineAnnealing((Optimizer)optimizer, ...) }.", nameof(options));
+            return ErrorRate(data, folds, createNetwork, createOptimizer, _ => new TrainingOptions
+            {
+                Epochs = options.Epochs,
+                BatchSize = options.BatchSize,
+                Seed = options.Seed,
+                EarlyStopping = options.EarlyStopping?.Fresh(),
+                Progress = options.Progress,
+                TrainingEvaluationLimit = options.TrainingEvaluationLimit,
+            }, seed);
+        }
+
+        /// <summary>
+        /// As the other overload, with the training options built per fold from that fold's optimizer
+        /// (<paramref name="createOptions"/>), so schedules and early stopping start fresh in every fold.
+        /// </summary>
+        public static (double Error, double[] FoldErrors) ErrorRate(Dataset data, int folds, Func<INetwork> createNetwork, Func<IOptimizer> createOptimizer, Func<IOptimizer, TrainingOptions> createOptions, int seed = 0)
         {
             Guard.NotNull(data, nameof(data));
             Guard.NotNull(createNetwork, nameof(createNetwork));
             Guard.NotNull(createOptimizer, nameof(createOptimizer));
+            Guard.NotNull(createOptions, nameof(createOptions));
             var errors = new List<double>();
             double weighted = 0;
             foreach (var (train, validation) in data.Folds(folds, seed))
             {
                 var network = createNetwork();
-                new Trainer(network, createOptimizer(), options).Fit(train);
-                double error = 1 - Trainer.Evaluate(network, validation).Accuracy;
+                var optimizer = createOptimizer();
+                new Trainer(network, optimizer, createOptions(optimizer)).Fit(train);
+                double error = validation.Labels != null ? 1 - Trainer.Evaluate(network, validation).Accuracy : MeanSquaredError(network, validation);
                 errors.Add(error);
                 weighted += error * validation.Count;
             }
 
             return (weighted / data.Count, errors.ToArray());
+        }
+
+        /// <summary>The mean over samples and outputs of (output - target)^2, in inference.</summary>
+        private static double MeanSquaredError(INetwork network, Dataset data)
+        {
+            var output = new float[network.OutputLength];
+            var mode = network.Mode;
+            double sum = 0;
+            try
+            {
+                network.Mode = NetworkMode.Inference;
+                for (int n = 0; n < data.Count; n++)
+                {
+                    network.Forward(data.Input(n), output);
+                    var target = data.Targets.AsSpan(n * data.TargetLength, data.TargetLength);
+                    for (int k = 0; k < output.Length; k++) sum += (double)(output[k] - target[k]) * (output[k] - target[k]);
+                }
+            }
+            finally
+            {
+                network.Mode = mode;
+            }
+
+            return sum / ((double)data.Count * network.OutputLength);
         }
     }
 }
