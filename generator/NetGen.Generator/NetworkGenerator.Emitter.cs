@@ -90,6 +90,7 @@ namespace NetGen.Generator
                 if (layout.Masks) w.Line("private float[] _masks = " + none + "; // dropout masks, laid out as the activations");
                 if (layout.Labels) w.Line("private float[] _labelTargets = " + none + "; // one-hot targets of the labels overloads");
                 w.Line("private int _capacity;");
+                w.Line("private global::NetGen.TrainingLock _training; // detects training from two threads at once");
                 if (layout.Columns > 0) w.Line("private readonly float[] _trainColumns = new float[" + Lit(layout.Columns) + "]; // im2col scratch of the largest convolution");
                 if (plan.BufferLength > 0) w.Line("private readonly float[] _saved = new float[" + Lit(plan.BufferLength) + "]; // batch normalization: the batch's mean and 1/sigma per channel");
                 w.Line();
@@ -296,8 +297,8 @@ namespace NetGen.Generator
             {
                 EmitPassMembers(w, layout, gradients: true);
                 EmitPassMembers(w, layout, gradients: false);
-                EmitTrainStep(w, ReadOnlySpan + " targets", "targets", "targets");
-                EmitTrainStep(w, "global::System.ReadOnlySpan<int> labels", "labels", "labels");
+                EmitTrainStep(w, layout.Plan, ReadOnlySpan + " targets", "targets", "targets");
+                EmitTrainStep(w, layout.Plan, "global::System.ReadOnlySpan<int> labels", "labels", "labels");
                 EmitTrain(w, layout);
             }
 
@@ -326,7 +327,7 @@ namespace NetGen.Generator
                 w.Line(Guard + ".Batch(batch);");
                 w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
                 w.Line(Guard + ".BatchLength(\"targets\", batch, OutputLength, targets.Length);");
-                w.Line(call);
+                Exclusive(w, plan, call);
                 w.Close();
                 w.Line();
 
@@ -344,10 +345,11 @@ namespace NetGen.Generator
                     w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
                     w.Line(Guard + ".Length(\"labels\", batch, labels.Length);");
                     w.Line(Guard + ".Labels(labels, OutputLength);");
-                    w.Line("Reserve(batch);");
-                    w.Line(Span + " targets = new " + Span + "(_labelTargets, 0, batch * OutputLength);");
-                    w.Line("for (int n = 0; n < batch; n++) " + Kernels + ".LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));");
-                    w.Line(call);
+                    Exclusive(w, plan,
+                        "Reserve(batch);",
+                        Span + " targets = new " + Span + "(_labelTargets, 0, batch * OutputLength);",
+                        "for (int n = 0; n < batch; n++) " + Kernels + ".LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));",
+                        call);
                     w.Close();
                 }
                 else
@@ -364,7 +366,7 @@ namespace NetGen.Generator
                 w.Line();
             }
 
-            private static void EmitTrainStep(SourceWriter w, string parameter, string name, string what)
+            private static void EmitTrainStep(SourceWriter w, NetworkPlan plan, string parameter, string name, string what)
             {
                 w.Line("/// <summary>ComputeGradients, then one step of <paramref name=\"optimizer\"/> on the parameters; returns the loss.</summary>");
                 w.Line("/// <param name=\"inputs\">batch * InputLength values.</param>");
@@ -375,11 +377,26 @@ namespace NetGen.Generator
                 w.Line("public float TrainStep(" + ReadOnlySpan + " inputs, " + parameter + ", int batch, global::NetGen.IOptimizer optimizer)");
                 w.Open();
                 w.Line(Guard + ".NotNull(optimizer, \"optimizer\");");
-                w.Line("float loss = ComputeGradients(inputs, " + name + ", batch);");
-                w.Line("optimizer.Step(_parameters, _gradients);");
-                w.Line("return loss;");
+                Exclusive(w, plan,
+                    "float loss = ComputeGradients(inputs, " + name + ", batch);",
+                    "optimizer.Step(_parameters, _gradients);",
+                    "return loss;");
                 w.Close();
                 w.Line();
+            }
+
+            /// <summary>Statements run while this thread holds the instance's training lock (see NetGen.TrainingLock).</summary>
+            private static void Exclusive(SourceWriter w, NetworkPlan plan, params string[] statements)
+            {
+                w.Line("bool owner = _training.Enter(\"" + plan.Spec.Type.Name + "\"); // one thread trains an instance at a time");
+                w.Line("try");
+                w.Open();
+                foreach (var statement in statements) w.Line(statement);
+                w.Close();
+                w.Line("finally");
+                w.Open();
+                w.Line("_training.Exit(owner);");
+                w.Close();
             }
 
             private static void EmitInitialize(SourceWriter w, Layout layout)

@@ -17,6 +17,14 @@ namespace NetGen.Samples
     [Dense(120, Act.ReLU)] [Dense(84, Act.ReLU)] [Dense(10, Act.Softmax)]
     public partial class LeNet5 { }
 
+    /// <summary>LeNet-5 with dropout before its dense layers: the network of the reproducibility check (<c>reproduce</c>).</summary>
+    [Network(1, 28, 28)]
+    [Conv(6, k: 5, p: 2, act: Act.ReLU)] [MaxPool(2)]
+    [Conv(16, k: 5, act: Act.ReLU)] [MaxPool(2)]
+    [Dropout(0.25)]
+    [Dense(120, Act.ReLU)] [Dropout(0.25)] [Dense(84, Act.ReLU)] [Dense(10, Act.Softmax)]
+    public partial class LeNet5Dropout { }
+
     /// <summary>Softmax regression (section 4.4): one dense layer from the 4 Iris measurements to 3 species.</summary>
     [Network(4)]
     [Dense(3, Act.Softmax)]

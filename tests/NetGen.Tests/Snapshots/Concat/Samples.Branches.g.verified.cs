@@ -36,6 +36,7 @@ namespace Samples
         private float[] _deltas = global::System.Array.Empty<float>();
         private float[] _labelTargets = global::System.Array.Empty<float>(); // one-hot targets of the labels overloads
         private int _capacity;
+        private global::NetGen.TrainingLock _training; // detects training from two threads at once
         private readonly float[] _trainColumns = new float[3294]; // im2col scratch of the largest convolution
 
         // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8)
@@ -148,7 +149,15 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
-            return Train(inputs, targets, batch, gradients: true);
+            bool owner = _training.Enter("Branches"); // one thread trains an instance at a time
+            try
+            {
+                return Train(inputs, targets, batch, gradients: true);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
         }
 
         /// <summary>As <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int)"/> with class labels: one-hot targets (this network has one output: the label 0 or 1 is its target).</summary>
@@ -163,10 +172,18 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
-            Reserve(batch);
-            global::System.Span<float> targets = new global::System.Span<float>(_labelTargets, 0, batch * OutputLength);
-            for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));
-            return Train(inputs, targets, batch, gradients: true);
+            bool owner = _training.Enter("Branches"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.Span<float> targets = new global::System.Span<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));
+                return Train(inputs, targets, batch, gradients: true);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
         }
 
         /// <summary>The mean binary cross-entropy of a batch without gradients: a forward pass and the data loss (no weight penalties), in inference unless <see cref="Mode"/> is Training; <see cref="Gradients"/> and the running statistics are left alone.</summary>
@@ -180,7 +197,15 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
-            return Train(inputs, targets, batch, gradients: false);
+            bool owner = _training.Enter("Branches"); // one thread trains an instance at a time
+            try
+            {
+                return Train(inputs, targets, batch, gradients: false);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
         }
 
         /// <summary>As <see cref="ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int)"/> with class labels: one-hot targets (this network has one output: the label 0 or 1 is its target).</summary>
@@ -195,10 +220,18 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
-            Reserve(batch);
-            global::System.Span<float> targets = new global::System.Span<float>(_labelTargets, 0, batch * OutputLength);
-            for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));
-            return Train(inputs, targets, batch, gradients: false);
+            bool owner = _training.Enter("Branches"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.Span<float> targets = new global::System.Span<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));
+                return Train(inputs, targets, batch, gradients: false);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
         }
 
         /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
@@ -210,9 +243,17 @@ namespace Samples
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::NetGen.IOptimizer optimizer)
         {
             global::NetGen.Guard.NotNull(optimizer, "optimizer");
-            float loss = ComputeGradients(inputs, targets, batch);
-            optimizer.Step(_parameters, _gradients);
-            return loss;
+            bool owner = _training.Enter("Branches"); // one thread trains an instance at a time
+            try
+            {
+                float loss = ComputeGradients(inputs, targets, batch);
+                optimizer.Step(_parameters, _gradients);
+                return loss;
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
         }
 
         /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
@@ -224,9 +265,17 @@ namespace Samples
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::NetGen.IOptimizer optimizer)
         {
             global::NetGen.Guard.NotNull(optimizer, "optimizer");
-            float loss = ComputeGradients(inputs, labels, batch);
-            optimizer.Step(_parameters, _gradients);
-            return loss;
+            bool owner = _training.Enter("Branches"); // one thread trains an instance at a time
+            try
+            {
+                float loss = ComputeGradients(inputs, labels, batch);
+                optimizer.Step(_parameters, _gradients);
+                return loss;
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
         }
 
         /// <summary>

@@ -38,6 +38,7 @@ namespace Samples
         private float[] _deltas = global::System.Array.Empty<float>();
         private float[] _labelTargets = global::System.Array.Empty<float>(); // one-hot targets of the labels overloads
         private int _capacity;
+        private global::NetGen.TrainingLock _training; // detects training from two threads at once
         private readonly float[] _trainColumns = new float[2224]; // im2col scratch of the largest convolution
 
         // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32)
@@ -160,7 +161,15 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
-            return Train(inputs, targets, batch, gradients: true);
+            bool owner = _training.Enter("SensorNet"); // one thread trains an instance at a time
+            try
+            {
+                return Train(inputs, targets, batch, gradients: true);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
         }
 
         /// <summary>As <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int)"/> with class labels: one-hot targets.</summary>
@@ -175,10 +184,18 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
-            Reserve(batch);
-            global::System.Span<float> targets = new global::System.Span<float>(_labelTargets, 0, batch * OutputLength);
-            for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));
-            return Train(inputs, targets, batch, gradients: true);
+            bool owner = _training.Enter("SensorNet"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.Span<float> targets = new global::System.Span<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));
+                return Train(inputs, targets, batch, gradients: true);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
         }
 
         /// <summary>The mean cross-entropy of a batch without gradients: a forward pass and the data loss (no weight penalties), in inference unless <see cref="Mode"/> is Training; <see cref="Gradients"/> and the running statistics are left alone.</summary>
@@ -192,7 +209,15 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
-            return Train(inputs, targets, batch, gradients: false);
+            bool owner = _training.Enter("SensorNet"); // one thread trains an instance at a time
+            try
+            {
+                return Train(inputs, targets, batch, gradients: false);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
         }
 
         /// <summary>As <see cref="ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int)"/> with class labels: one-hot targets.</summary>
@@ -207,10 +232,18 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
-            Reserve(batch);
-            global::System.Span<float> targets = new global::System.Span<float>(_labelTargets, 0, batch * OutputLength);
-            for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));
-            return Train(inputs, targets, batch, gradients: false);
+            bool owner = _training.Enter("SensorNet"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.Span<float> targets = new global::System.Span<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));
+                return Train(inputs, targets, batch, gradients: false);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
         }
 
         /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
@@ -222,9 +255,17 @@ namespace Samples
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::NetGen.IOptimizer optimizer)
         {
             global::NetGen.Guard.NotNull(optimizer, "optimizer");
-            float loss = ComputeGradients(inputs, targets, batch);
-            optimizer.Step(_parameters, _gradients);
-            return loss;
+            bool owner = _training.Enter("SensorNet"); // one thread trains an instance at a time
+            try
+            {
+                float loss = ComputeGradients(inputs, targets, batch);
+                optimizer.Step(_parameters, _gradients);
+                return loss;
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
         }
 
         /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
@@ -236,9 +277,17 @@ namespace Samples
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::NetGen.IOptimizer optimizer)
         {
             global::NetGen.Guard.NotNull(optimizer, "optimizer");
-            float loss = ComputeGradients(inputs, labels, batch);
-            optimizer.Step(_parameters, _gradients);
-            return loss;
+            bool owner = _training.Enter("SensorNet"); // one thread trains an instance at a time
+            try
+            {
+                float loss = ComputeGradients(inputs, labels, batch);
+                optimizer.Step(_parameters, _gradients);
+                return loss;
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
         }
 
         /// <summary>

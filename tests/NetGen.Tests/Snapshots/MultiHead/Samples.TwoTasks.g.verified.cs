@@ -42,6 +42,7 @@ namespace Samples
         private float[] _deltas = global::System.Array.Empty<float>();
         private float[] _scratch = global::System.Array.Empty<float>(); // deltas of layers read by several layers, before they are added up
         private int _capacity;
+        private global::NetGen.TrainingLock _training; // detects training from two threads at once
         private readonly float[] _trainColumns = new float[192578]; // im2col scratch of the largest convolution
 
         // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32)
@@ -179,7 +180,15 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
-            return Train(inputs, targets, batch, gradients: true);
+            bool owner = _training.Enter("TwoTasks"); // one thread trains an instance at a time
+            try
+            {
+                return Train(inputs, targets, batch, gradients: true);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
         }
 
         /// <summary>Not available: class labels fit a network with one output; this one has 2, so pass targets.</summary>
@@ -200,7 +209,15 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
-            return Train(inputs, targets, batch, gradients: false);
+            bool owner = _training.Enter("TwoTasks"); // one thread trains an instance at a time
+            try
+            {
+                return Train(inputs, targets, batch, gradients: false);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
         }
 
         /// <summary>Not available: class labels fit a network with one output; this one has 2, so pass targets.</summary>
@@ -219,9 +236,17 @@ namespace Samples
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::NetGen.IOptimizer optimizer)
         {
             global::NetGen.Guard.NotNull(optimizer, "optimizer");
-            float loss = ComputeGradients(inputs, targets, batch);
-            optimizer.Step(_parameters, _gradients);
-            return loss;
+            bool owner = _training.Enter("TwoTasks"); // one thread trains an instance at a time
+            try
+            {
+                float loss = ComputeGradients(inputs, targets, batch);
+                optimizer.Step(_parameters, _gradients);
+                return loss;
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
         }
 
         /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
@@ -233,9 +258,17 @@ namespace Samples
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::NetGen.IOptimizer optimizer)
         {
             global::NetGen.Guard.NotNull(optimizer, "optimizer");
-            float loss = ComputeGradients(inputs, labels, batch);
-            optimizer.Step(_parameters, _gradients);
-            return loss;
+            bool owner = _training.Enter("TwoTasks"); // one thread trains an instance at a time
+            try
+            {
+                float loss = ComputeGradients(inputs, labels, batch);
+                optimizer.Step(_parameters, _gradients);
+                return loss;
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
         }
 
         /// <summary>
