@@ -230,16 +230,59 @@ namespace NetGen.Generator
                 }
 
                 w.Line("BatchForward(" + BatchForwardArguments(layout, "false", "training", "_activations", "_trainColumns", "_effective") + ");");
+                w.Line("bool anomalies = global::NetGen.NumericChecks.Anomalies;");
+                w.Line("if (anomalies) CheckAnomalies(batch, backward: false);");
                 w.Line(Span + " a = _activations;");
                 w.Line(Span + " d = _deltas;");
                 w.Line("double loss = 0;");
                 foreach (var head in layout.Heads) EmitHeadLoss(w, layout, head);
                 w.Line();
+                w.Line("if (anomalies) global::NetGen.NumericChecks.FiniteLoss(loss);");
                 w.Line("if (!gradients) return (float)loss;");
                 w.Line("Backward(" + (layout.BackwardReadsInputs ? "inputs, " : "") + "batch" + (layout.BatchTraining ? ", training" : "") + ");");
                 if (plan.EffectiveLength > 0) w.Line("EffectiveBackward();");
                 EmitPenalties(w, plan);
+                w.Line("if (anomalies) CheckAnomalies(batch, backward: true);");
                 w.Line("return (float)loss;");
+                w.Close();
+                w.Line();
+                EmitCheckAnomalies(w, layout);
+            }
+
+            /// <summary>
+            /// Anomaly mode (NetGen.NumericChecks.Anomalies): forward, each layer's outputs in declaration order; backward, in
+            /// reverse order, the deltas of each layer's output and the gradients of its parameters; the first holding NaN or
+            /// infinity is named.
+            /// </summary>
+            private static void EmitCheckAnomalies(SourceWriter w, Layout layout)
+            {
+                var plan = layout.Plan;
+                w.Line("/// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>");
+                w.Line("private void CheckAnomalies(int batch, bool backward)");
+                w.Open();
+                w.Line("const string Forward = \"in the forward pass\", Backward = \"in the backward pass\";");
+                w.Line("if (!backward)");
+                w.Open();
+                foreach (var layer in plan.Layers)
+                {
+                    w.Line("global::NetGen.NumericChecks.Finite(new " + ReadOnlySpan + "(_activations, " + Offset(layer) + ", batch * " + Lit(layer.OutSize) + "), batch, \"" + layer.Name + "\", \"the output" + (layer.FusedLoss ? " (logits)" : "") + "\", Forward);");
+                }
+
+                w.Line("return;");
+                w.Close();
+                w.Line();
+                for (int i = plan.Layers.Count - 1; i >= 0; i--)
+                {
+                    var layer = plan.Layers[i];
+                    if (!layer.Live) continue;
+                    string from = layer.IsOutput && layer.Consumers.Count == 0 ? "the loss" : string.Join(", ", layer.Consumers.Distinct().Select(c => plan.Layers[c].Name));
+                    w.Line("global::NetGen.NumericChecks.Finite(new " + ReadOnlySpan + "(_deltas, " + Offset(layer) + ", batch * " + Lit(layer.OutSize) + "), batch, \"" + layer.Name + "\", \"d(loss)/d(output) (from " + from + ")\", Backward);");
+                    foreach (var t in layer.Tensors.Where(t => t.Store == TensorStore.Parameters))
+                    {
+                        w.Line("global::NetGen.NumericChecks.Finite(new " + ReadOnlySpan + "(_gradients, " + Lit(t.Offset) + ", " + Lit(t.Shape.Aggregate(1, (p, d) => p * d)) + "), 1, \"" + layer.Name + "\", \"the gradient of " + t.Name + "\", Backward);");
+                    }
+                }
+
                 w.Close();
                 w.Line();
             }

@@ -221,6 +221,7 @@ namespace NetGen.Generator
                 w.Open();
                 w.Line(Guard + ".Length(\"input\", InputLength, input.Length);");
                 w.Line(Guard + ".Length(\"output\", OutputLength, output.Length);");
+                w.Line("if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(input, InputLength, \"input\"); // opt-in");
                 if (plan.EffectiveLength > 0)
                 {
                     w.Line(Span + " e = t_effective ?? (t_effective = new float[" + Lit(plan.EffectiveLength) + "]);");
@@ -241,6 +242,7 @@ namespace NetGen.Generator
                 w.Line(Guard + ".Batch(batch);");
                 w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
                 w.Line(Guard + ".BatchLength(\"outputs\", batch, OutputLength, outputs.Length);");
+                w.Line("if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, \"inputs\"); // opt-in");
                 if (layout.Stochastic || plan.EffectiveLength > 0) w.Line("bool training = Mode == global::NetGen.NetworkMode.Training;");
                 if (plan.EffectiveLength > 0)
                 {
@@ -327,6 +329,11 @@ namespace NetGen.Generator
                 w.Line(Guard + ".Batch(batch);");
                 w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
                 w.Line(Guard + ".BatchLength(\"targets\", batch, OutputLength, targets.Length);");
+                w.Line("if (global::NetGen.NumericChecks.Inputs) // opt-in");
+                w.Open();
+                w.Line("global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, \"inputs\");");
+                w.Line("global::NetGen.NumericChecks.NoInfinity(targets, OutputLength, \"targets\");");
+                w.Close();
                 Exclusive(w, plan, call);
                 w.Close();
                 w.Line();
@@ -345,6 +352,7 @@ namespace NetGen.Generator
                     w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
                     w.Line(Guard + ".Length(\"labels\", batch, labels.Length);");
                     w.Line(Guard + ".Labels(labels, OutputLength);");
+                    w.Line("if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, \"inputs\"); // opt-in");
                     Exclusive(w, plan,
                         "Reserve(batch);",
                         Span + " targets = new " + Span + "(_labelTargets, 0, batch * OutputLength);",

@@ -128,5 +128,83 @@ namespace NetGen.Tests
                 Parallelism.MaxDegreeOfParallelism = threads;
             }
         }
+    
+        [Fact]
+        public void Opt_in_input_checks_name_the_first_non_finite_value_and_change_nothing()
+        {
+            var net = new Parity.TanhSoftmax(1);
+            var x = new float[3 * 4];
+            x[6] = float.PositiveInfinity;
+            var y = new float[3 * 3];
+            var adam = new Adam();
+            var before = net.Parameters.ToArray();
+            bool previous = NumericChecks.Inputs;
+            try
+            {
+                NumericChecks.Inputs = false;
+                net.Forward(x, new float[9], 3); // off by default: no check, no exception
+
+                NumericChecks.Inputs = true;
+                var e = Assert.Throws<ArgumentException>(() => net.TrainStep(x, y, 3, adam));
+                Assert.Equal("Expected finite inputs, but inputs[6] (sample 1, value 2) is +infinity. (Parameter 'inputs')", e.Message);
+                x[6] = float.NaN;
+                Assert.Contains("inputs[6] (sample 1, value 2) is NaN", Assert.Throws<ArgumentException>(() => net.Forward(x, new float[9], 3)).Message);
+                Assert.Contains("input[2] (sample 0, value 2) is NaN", Assert.Throws<ArgumentException>(() => net.Forward(x.AsSpan(4, 4).ToArray(), new float[3])).Message);
+                x[6] = 0;
+                y[4] = float.NaN; // a missing label: allowed
+                net.ComputeGradients(x, y, 3);
+                y[5] = float.NegativeInfinity;
+                Assert.Contains("targets[5] (sample 1, value 2) is -infinity", Assert.Throws<ArgumentException>(() => net.TrainStep(x, y, 3, adam)).Message);
+                Assert.Equal(before, net.Parameters.ToArray());
+                Assert.Equal(0, adam.Steps);
+            }
+            finally
+            {
+                NumericChecks.Inputs = previous;
+            }
+        }
+
+        [Fact]
+        public void Anomaly_mode_names_the_first_layer_producing_NaN_or_infinity()
+        {
+            bool previous = NumericChecks.Anomalies;
+            var x = Enumerable.Range(0, 2 * Parity.LeNet5.InputLength).Select(i => (float)Math.Sin(i)).ToArray();
+            var labels = new[] { 1, 2 };
+            try
+            {
+                // forward: a NaN weight in the second convolution
+                var net = new Parity.LeNet5(1);
+                net.Parameters[200] = float.NaN; // 3.weight (the layer named conv3)
+                var sgd = new Sgd(0.1f, momentum: 0.9f);
+                NumericChecks.Anomalies = false;
+                net.ComputeGradients(x, labels, 2); // off: the NaN flows through silently
+                NumericChecks.Anomalies = true;
+                var before = net.Parameters.ToArray();
+                var e = Assert.Throws<ArithmeticException>(() => net.TrainStep(x, labels, 2, sgd));
+                Assert.StartsWith("Anomaly: NaN in the output of layer conv3 (sample 0, value ", e.Message);
+                Assert.Contains("in the forward pass", e.Message);
+                Assert.Equal(before.Select(BitConverter.SingleToInt32Bits), net.Parameters.ToArray().Select(BitConverter.SingleToInt32Bits));
+                Assert.Equal(0, sgd.Steps);
+
+                // backward: the forward pass is finite (dense1's outputs are all 1e-30, so dense2's huge weights give 4.8e9), but
+                // d(loss)/d(output of dense1) = W2^T delta overflows
+                var mlp = new Parity.ReluEluSigmoid(1);
+                var p = mlp.Parameters;
+                p.Slice(0, 80).Clear(); // dense1 weights 0 ...
+                p.Slice(80, 16).Fill(1e-30f); // ... and biases 1e-30: ReLU outputs 1e-30
+                p.Slice(96, 128).Fill(3e38f); // dense2 weights
+                p.Slice(224, 8).Fill(1f); // dense2 biases: ELU in its linear part
+                p.Slice(232, 8).Fill(100f); // dense3 weights
+                var inputs = new float[2 * 5];
+                e = Assert.Throws<ArithmeticException>(() => mlp.ComputeGradients(inputs, new float[] { 0, 1 }, 2));
+                Assert.StartsWith("Anomaly: ", e.Message);
+                Assert.Contains("infinity in d(loss)/d(output) (from dense2) of layer dense1", e.Message);
+                Assert.Contains("in the backward pass", e.Message);
+            }
+            finally
+            {
+                NumericChecks.Anomalies = previous;
+            }
+        }
     }
 }

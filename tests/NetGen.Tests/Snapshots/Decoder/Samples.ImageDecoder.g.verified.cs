@@ -112,6 +112,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(input, InputLength, "input"); // opt-in
             Run(input, t_hidden ?? (t_hidden = new float[512]), output, t_columns ?? (t_columns = new float[2048]));
         }
 
@@ -125,6 +126,7 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
             global::System.Span<float> columns = t_columns ?? (t_columns = new float[2048]);
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
@@ -144,6 +146,11 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            if (global::NetGen.NumericChecks.Inputs) // opt-in
+            {
+                global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs");
+                global::NetGen.NumericChecks.NoInfinity(targets, OutputLength, "targets");
+            }
             bool owner = _training.Enter("ImageDecoder"); // one thread trains an instance at a time
             try
             {
@@ -167,6 +174,7 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
             bool owner = _training.Enter("ImageDecoder"); // one thread trains an instance at a time
             try
             {
@@ -192,6 +200,11 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            if (global::NetGen.NumericChecks.Inputs) // opt-in
+            {
+                global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs");
+                global::NetGen.NumericChecks.NoInfinity(targets, OutputLength, "targets");
+            }
             bool owner = _training.Enter("ImageDecoder"); // one thread trains an instance at a time
             try
             {
@@ -215,6 +228,7 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
             bool owner = _training.Enter("ImageDecoder"); // one thread trains an instance at a time
             try
             {
@@ -283,6 +297,8 @@ namespace Samples
             Reserve(batch);
             if (gradients) global::System.Array.Clear(_gradients, 0, ParameterCount);
             BatchForward(inputs, batch, false, _activations, _trainColumns);
+            bool anomalies = global::NetGen.NumericChecks.Anomalies;
+            if (anomalies) CheckAnomalies(batch, backward: false);
             global::System.Span<float> a = _activations;
             global::System.Span<float> d = _deltas;
             double loss = 0;
@@ -296,9 +312,30 @@ namespace Samples
             for (int n = 0; n < batch; n++) convtranspose2Loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(convtranspose2Out.Slice(n * 256, 256), targets.Slice(n * OutputLength, 256), convtranspose2Delta.Slice(n * 256, 256), convtranspose2Scale);
             if (convtranspose2Labels > 0) loss += convtranspose2Loss / convtranspose2Labels;
 
+            if (anomalies) global::NetGen.NumericChecks.FiniteLoss(loss);
             if (!gradients) return (float)loss;
             Backward(inputs, batch);
+            if (anomalies) CheckAnomalies(batch, backward: true);
             return (float)loss;
+        }
+
+        /// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>
+        private void CheckAnomalies(int batch, bool backward)
+        {
+            const string Forward = "in the forward pass", Backward = "in the backward pass";
+            if (!backward)
+            {
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 512), batch, "convtranspose1", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 512, batch * 256), batch, "convtranspose2", "the output (logits)", Forward);
+                return;
+            }
+
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 512, batch * 256), batch, "convtranspose2", "d(loss)/d(output) (from the loss)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 2056, 72), 1, "convtranspose2", "the gradient of 2.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 2128, 1), 1, "convtranspose2", "the gradient of 2.bias", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, 0, batch * 512), batch, "convtranspose1", "d(loss)/d(output) (from convtranspose2)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 0, 2048), 1, "convtranspose1", "the gradient of 0.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 2048, 8), 1, "convtranspose1", "the gradient of 0.bias", Backward);
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (512 values), the outputs' to <paramref name="y"/>.</summary>

@@ -158,6 +158,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(input, InputLength, "input"); // opt-in
             Run(input, t_hidden ?? (t_hidden = new float[2680]), output, t_columns ?? (t_columns = new float[2330]), Mode == global::NetGen.NetworkMode.Training);
         }
 
@@ -171,6 +172,7 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
             bool training = Mode == global::NetGen.NetworkMode.Training;
             global::System.Span<float> columns = t_columns ?? (t_columns = new float[2330]);
             if (training)
@@ -203,6 +205,11 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            if (global::NetGen.NumericChecks.Inputs) // opt-in
+            {
+                global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs");
+                global::NetGen.NumericChecks.NoInfinity(targets, OutputLength, "targets");
+            }
             bool owner = _training.Enter("EveryKind"); // one thread trains an instance at a time
             try
             {
@@ -226,6 +233,7 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
             bool owner = _training.Enter("EveryKind"); // one thread trains an instance at a time
             try
             {
@@ -251,6 +259,11 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            if (global::NetGen.NumericChecks.Inputs) // opt-in
+            {
+                global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs");
+                global::NetGen.NumericChecks.NoInfinity(targets, OutputLength, "targets");
+            }
             bool owner = _training.Enter("EveryKind"); // one thread trains an instance at a time
             try
             {
@@ -274,6 +287,7 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
             bool owner = _training.Enter("EveryKind"); // one thread trains an instance at a time
             try
             {
@@ -343,6 +357,8 @@ namespace Samples
             if (gradients) global::System.Array.Clear(_gradients, 0, ParameterCount);
             bool training = gradients ? Mode != global::NetGen.NetworkMode.Inference : Mode == global::NetGen.NetworkMode.Training;
             BatchForward(inputs, batch, false, training, _activations, _trainColumns);
+            bool anomalies = global::NetGen.NumericChecks.Anomalies;
+            if (anomalies) CheckAnomalies(batch, backward: false);
             global::System.Span<float> a = _activations;
             global::System.Span<float> d = _deltas;
             double loss = 0;
@@ -356,9 +372,68 @@ namespace Samples
             for (int n = 0; n < batch; n++) dense16Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense16Out.Slice(n * 3, 3), targets.Slice(n * OutputLength, 3), dense16Delta.Slice(n * 3, 3), dense16Scale);
             if (dense16Labels > 0) loss += dense16Loss / dense16Labels;
 
+            if (anomalies) global::NetGen.NumericChecks.FiniteLoss(loss);
             if (!gradients) return (float)loss;
             Backward(inputs, batch, training);
+            if (anomalies) CheckAnomalies(batch, backward: true);
             return (float)loss;
+        }
+
+        /// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>
+        private void CheckAnomalies(int batch, bool backward)
+        {
+            const string Forward = "in the forward pass", Backward = "in the backward pass";
+            if (!backward)
+            {
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 256), batch, "conv", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 256, batch * 256), batch, "batchnorm2", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 512, batch * 256), batch, "activation3", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 768, batch * 1024), batch, "convtranspose4", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 1792, batch * 256), batch, "avgpool5", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2048, batch * 256), batch, "add6", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2304, batch * 64), batch, "maxpool7", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2368, batch * 64), batch, "gaussiannoise8", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2432, batch * 64), batch, "flat", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2496, batch * 64), batch, "layernorm10", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2560, batch * 16), batch, "dense11", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2576, batch * 16), batch, "alphadropout12", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2592, batch * 8), batch, "dense13", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2600, batch * 8), batch, "dropout14", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2608, batch * 72), batch, "concat15", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2680, batch * 3), batch, "dense16", "the output (logits)", Forward);
+                return;
+            }
+
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2680, batch * 3), batch, "dense16", "d(loss)/d(output) (from the loss)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 1456, 216), 1, "dense16", "the gradient of dense16.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 1672, 3), 1, "dense16", "the gradient of dense16.bias", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2608, batch * 72), batch, "concat15", "d(loss)/d(output) (from dense16)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2600, batch * 8), batch, "dropout14", "d(loss)/d(output) (from concat15)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2592, batch * 8), batch, "dense13", "d(loss)/d(output) (from dropout14)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 1320, 128), 1, "dense13", "the gradient of dense13.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 1448, 8), 1, "dense13", "the gradient of dense13.bias", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2576, batch * 16), batch, "alphadropout12", "d(loss)/d(output) (from dense13)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2560, batch * 16), batch, "dense11", "d(loss)/d(output) (from alphadropout12)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 280, 1024), 1, "dense11", "the gradient of dense11.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 1304, 16), 1, "dense11", "the gradient of dense11.bias", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2496, batch * 64), batch, "layernorm10", "d(loss)/d(output) (from dense11)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 152, 64), 1, "layernorm10", "the gradient of layernorm10.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 216, 64), 1, "layernorm10", "the gradient of layernorm10.bias", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2432, batch * 64), batch, "flat", "d(loss)/d(output) (from layernorm10, concat15)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2368, batch * 64), batch, "gaussiannoise8", "d(loss)/d(output) (from flat)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2304, batch * 64), batch, "maxpool7", "d(loss)/d(output) (from gaussiannoise8)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2048, batch * 256), batch, "add6", "d(loss)/d(output) (from maxpool7)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 1792, batch * 256), batch, "avgpool5", "d(loss)/d(output) (from add6)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 768, batch * 1024), batch, "convtranspose4", "d(loss)/d(output) (from avgpool5)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 84, 64), 1, "convtranspose4", "the gradient of convtranspose4.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 148, 4), 1, "convtranspose4", "the gradient of convtranspose4.bias", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 512, batch * 256), batch, "activation3", "d(loss)/d(output) (from convtranspose4)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 256, batch * 256), batch, "batchnorm2", "d(loss)/d(output) (from activation3)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 76, 4), 1, "batchnorm2", "the gradient of batchnorm2.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 80, 4), 1, "batchnorm2", "the gradient of batchnorm2.bias", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, 0, batch * 256), batch, "conv", "d(loss)/d(output) (from batchnorm2, add6)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 0, 72), 1, "conv", "the gradient of conv.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 72, 4), 1, "conv", "the gradient of conv.bias", Backward);
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (2680 values), the outputs' to <paramref name="y"/>.</summary>

@@ -126,6 +126,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(input, InputLength, "input"); // opt-in
             Run(input, t_hidden ?? (t_hidden = new float[8084]), output, t_columns ?? (t_columns = new float[28804]));
         }
 
@@ -139,6 +140,7 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
             global::System.Span<float> columns = t_columns ?? (t_columns = new float[28804]);
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
@@ -158,6 +160,11 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            if (global::NetGen.NumericChecks.Inputs) // opt-in
+            {
+                global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs");
+                global::NetGen.NumericChecks.NoInfinity(targets, OutputLength, "targets");
+            }
             bool owner = _training.Enter("LeNet5"); // one thread trains an instance at a time
             try
             {
@@ -181,6 +188,7 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
             bool owner = _training.Enter("LeNet5"); // one thread trains an instance at a time
             try
             {
@@ -206,6 +214,11 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            if (global::NetGen.NumericChecks.Inputs) // opt-in
+            {
+                global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs");
+                global::NetGen.NumericChecks.NoInfinity(targets, OutputLength, "targets");
+            }
             bool owner = _training.Enter("LeNet5"); // one thread trains an instance at a time
             try
             {
@@ -229,6 +242,7 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
             bool owner = _training.Enter("LeNet5"); // one thread trains an instance at a time
             try
             {
@@ -297,6 +311,8 @@ namespace Samples
             Reserve(batch);
             if (gradients) global::System.Array.Clear(_gradients, 0, ParameterCount);
             BatchForward(inputs, batch, false, _activations, _trainColumns);
+            bool anomalies = global::NetGen.NumericChecks.Anomalies;
+            if (anomalies) CheckAnomalies(batch, backward: false);
             global::System.Span<float> a = _activations;
             global::System.Span<float> d = _deltas;
             double loss = 0;
@@ -310,9 +326,46 @@ namespace Samples
             for (int n = 0; n < batch; n++) dense7Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense7Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense7Delta.Slice(n * 10, 10), dense7Scale);
             if (dense7Labels > 0) loss += dense7Loss / dense7Labels;
 
+            if (anomalies) global::NetGen.NumericChecks.FiniteLoss(loss);
             if (!gradients) return (float)loss;
             Backward(inputs, batch);
+            if (anomalies) CheckAnomalies(batch, backward: true);
             return (float)loss;
+        }
+
+        /// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>
+        private void CheckAnomalies(int batch, bool backward)
+        {
+            const string Forward = "in the forward pass", Backward = "in the backward pass";
+            if (!backward)
+            {
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 4704), batch, "conv1", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 4704, batch * 1176), batch, "maxpool2", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 5880, batch * 1600), batch, "conv3", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 7480, batch * 400), batch, "maxpool4", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 7880, batch * 120), batch, "dense5", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 8000, batch * 84), batch, "dense6", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 8084, batch * 10), batch, "dense7", "the output (logits)", Forward);
+                return;
+            }
+
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 8084, batch * 10), batch, "dense7", "d(loss)/d(output) (from the loss)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 60856, 840), 1, "dense7", "the gradient of 11.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 61696, 10), 1, "dense7", "the gradient of 11.bias", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 8000, batch * 84), batch, "dense6", "d(loss)/d(output) (from dense7)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 50692, 10080), 1, "dense6", "the gradient of 9.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 60772, 84), 1, "dense6", "the gradient of 9.bias", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 7880, batch * 120), batch, "dense5", "d(loss)/d(output) (from dense6)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 2572, 48000), 1, "dense5", "the gradient of 7.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 50572, 120), 1, "dense5", "the gradient of 7.bias", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 7480, batch * 400), batch, "maxpool4", "d(loss)/d(output) (from dense5)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 5880, batch * 1600), batch, "conv3", "d(loss)/d(output) (from maxpool4)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 156, 2400), 1, "conv3", "the gradient of 3.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 2556, 16), 1, "conv3", "the gradient of 3.bias", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 4704, batch * 1176), batch, "maxpool2", "d(loss)/d(output) (from conv3)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, 0, batch * 4704), batch, "conv1", "d(loss)/d(output) (from maxpool2)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 0, 150), 1, "conv1", "the gradient of 0.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 150, 6), 1, "conv1", "the gradient of 0.bias", Backward);
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (8084 values), the outputs' to <paramref name="y"/>.</summary>

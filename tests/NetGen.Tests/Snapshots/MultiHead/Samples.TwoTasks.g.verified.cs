@@ -144,6 +144,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(input, InputLength, "input"); // opt-in
             Run(input, t_hidden ?? (t_hidden = new float[86016]), output, t_columns ?? (t_columns = new float[192578]));
         }
 
@@ -157,6 +158,7 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
             global::System.Span<float> columns = t_columns ?? (t_columns = new float[192578]);
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
@@ -180,6 +182,11 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            if (global::NetGen.NumericChecks.Inputs) // opt-in
+            {
+                global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs");
+                global::NetGen.NumericChecks.NoInfinity(targets, OutputLength, "targets");
+            }
             bool owner = _training.Enter("TwoTasks"); // one thread trains an instance at a time
             try
             {
@@ -209,6 +216,11 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            if (global::NetGen.NumericChecks.Inputs) // opt-in
+            {
+                global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs");
+                global::NetGen.NumericChecks.NoInfinity(targets, OutputLength, "targets");
+            }
             bool owner = _training.Enter("TwoTasks"); // one thread trains an instance at a time
             try
             {
@@ -281,6 +293,8 @@ namespace Samples
             Reserve(batch);
             if (gradients) global::System.Array.Clear(_gradients, 0, ParameterCount);
             BatchForward(inputs, batch, false, _activations, _trainColumns);
+            bool anomalies = global::NetGen.NumericChecks.Anomalies;
+            if (anomalies) CheckAnomalies(batch, backward: false);
             global::System.Span<float> a = _activations;
             global::System.Span<float> d = _deltas;
             double loss = 0;
@@ -303,9 +317,54 @@ namespace Samples
             for (int n = 0; n < batch; n++) dense10Loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(dense10Out.Slice(n * 1, 1), targets.Slice(n * OutputLength + 10, 1), dense10Delta.Slice(n * 1, 1), dense10Scale);
             if (dense10Labels > 0) loss += 0.5 * dense10Loss / dense10Labels;
 
+            if (anomalies) global::NetGen.NumericChecks.FiniteLoss(loss);
             if (!gradients) return (float)loss;
             Backward(inputs, batch);
+            if (anomalies) CheckAnomalies(batch, backward: true);
             return (float)loss;
+        }
+
+        /// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>
+        private void CheckAnomalies(int batch, bool backward)
+        {
+            const string Forward = "in the forward pass", Backward = "in the backward pass";
+            if (!backward)
+            {
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 16384), batch, "stem", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 16384, batch * 16384), batch, "conv2", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 32768, batch * 16384), batch, "conv3", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 49152, batch * 16384), batch, "add4", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 65536, batch * 4096), batch, "trunk", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 69632, batch * 8192), batch, "conv6", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 77824, batch * 2048), batch, "maxpool7", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 79872, batch * 6144), batch, "concat8", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 86016, batch * 10), batch, "digit", "the output (logits)", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 86026, batch * 1), batch, "dense10", "the output (logits)", Forward);
+                return;
+            }
+
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 86026, batch * 1), batch, "dense10", "d(loss)/d(output) (from the loss)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 66674, 4096), 1, "dense10", "the gradient of dense10.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 70770, 1), 1, "dense10", "the gradient of dense10.bias", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 86016, batch * 10), batch, "digit", "d(loss)/d(output) (from the loss)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 5224, 61440), 1, "digit", "the gradient of digit.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 66664, 10), 1, "digit", "the gradient of digit.bias", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 79872, batch * 6144), batch, "concat8", "d(loss)/d(output) (from digit)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 77824, batch * 2048), batch, "maxpool7", "d(loss)/d(output) (from concat8)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 69632, batch * 8192), batch, "conv6", "d(loss)/d(output) (from maxpool7)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 5088, 128), 1, "conv6", "the gradient of conv6.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 5216, 8), 1, "conv6", "the gradient of conv6.bias", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 65536, batch * 4096), batch, "trunk", "d(loss)/d(output) (from concat8, dense10)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 49152, batch * 16384), batch, "add4", "d(loss)/d(output) (from trunk)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 32768, batch * 16384), batch, "conv3", "d(loss)/d(output) (from add4)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 2768, 2304), 1, "conv3", "the gradient of conv3.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 5072, 16), 1, "conv3", "the gradient of conv3.bias", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 16384, batch * 16384), batch, "conv2", "d(loss)/d(output) (from conv3)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 448, 2304), 1, "conv2", "the gradient of conv2.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 2752, 16), 1, "conv2", "the gradient of conv2.bias", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, 0, batch * 16384), batch, "stem", "d(loss)/d(output) (from conv2, add4, conv6)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 0, 432), 1, "stem", "the gradient of stem.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 432, 16), 1, "stem", "the gradient of stem.bias", Backward);
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (86016 values), the outputs' to <paramref name="y"/>.</summary>

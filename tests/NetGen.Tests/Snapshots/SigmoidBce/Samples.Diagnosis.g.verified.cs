@@ -96,6 +96,7 @@ namespace Samples
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(input, InputLength, "input"); // opt-in
             Run(input, t_hidden ?? (t_hidden = new float[16]), output);
         }
 
@@ -109,6 +110,7 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
             if (blocks is null || blocks.Length < (long)batch * 17) t_blocks = blocks = new float[(long)batch * 17];
@@ -127,6 +129,11 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            if (global::NetGen.NumericChecks.Inputs) // opt-in
+            {
+                global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs");
+                global::NetGen.NumericChecks.NoInfinity(targets, OutputLength, "targets");
+            }
             bool owner = _training.Enter("Diagnosis"); // one thread trains an instance at a time
             try
             {
@@ -150,6 +157,7 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
             bool owner = _training.Enter("Diagnosis"); // one thread trains an instance at a time
             try
             {
@@ -175,6 +183,11 @@ namespace Samples
             global::NetGen.Guard.Batch(batch);
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            if (global::NetGen.NumericChecks.Inputs) // opt-in
+            {
+                global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs");
+                global::NetGen.NumericChecks.NoInfinity(targets, OutputLength, "targets");
+            }
             bool owner = _training.Enter("Diagnosis"); // one thread trains an instance at a time
             try
             {
@@ -198,6 +211,7 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.Length("labels", batch, labels.Length);
             global::NetGen.Guard.Labels(labels, OutputLength);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
             bool owner = _training.Enter("Diagnosis"); // one thread trains an instance at a time
             try
             {
@@ -266,6 +280,8 @@ namespace Samples
             Reserve(batch);
             if (gradients) global::System.Array.Clear(_gradients, 0, ParameterCount);
             BatchForward(inputs, batch, false, _activations);
+            bool anomalies = global::NetGen.NumericChecks.Anomalies;
+            if (anomalies) CheckAnomalies(batch, backward: false);
             global::System.Span<float> a = _activations;
             global::System.Span<float> d = _deltas;
             double loss = 0;
@@ -279,9 +295,29 @@ namespace Samples
             for (int n = 0; n < batch; n++) dense2Loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(dense2Out.Slice(n * 1, 1), targets.Slice(n * OutputLength, 1), dense2Delta.Slice(n * 1, 1), dense2Scale);
             if (dense2Labels > 0) loss += dense2Loss / dense2Labels;
 
+            if (anomalies) global::NetGen.NumericChecks.FiniteLoss(loss);
             if (!gradients) return (float)loss;
             Backward(inputs, batch);
+            if (anomalies) CheckAnomalies(batch, backward: true);
             return (float)loss;
+        }
+
+        /// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>
+        private void CheckAnomalies(int batch, bool backward)
+        {
+            const string Forward = "in the forward pass", Backward = "in the backward pass";
+            if (!backward)
+            {
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 16), batch, "dense1", "the output", Forward);
+                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 16, batch * 1), batch, "dense2", "the output (logits)", Forward);
+                return;
+            }
+
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 16, batch * 1), batch, "dense2", "d(loss)/d(output) (from the loss)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 480, 16), 1, "dense2", "the gradient of 2.weight", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 496, 1), 1, "dense2", "the gradient of 2.bias", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, 0, batch * 16), batch, "dense1", "d(loss)/d(output) (from dense2)", Backward);
+            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 0, 480), 1, "dense1", "the gradient of 0.weight", Backward);
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (16 values), the outputs' to <paramref name="y"/>.</summary>
