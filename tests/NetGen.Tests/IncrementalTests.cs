@@ -18,9 +18,9 @@ namespace NetGen.Tests
 
         private static readonly string[] Steps = { NetworkGenerator.TrackingNames.Parse, NetworkGenerator.TrackingNames.Infer };
 
-        private static GeneratorRunResult Rerun(Func<Compilation, Compilation> edit)
+        private static GeneratorRunResult Rerun(Func<Compilation, Compilation> edit, string source = Source)
         {
-            var compilation = TestCompiler.Compilation(Source);
+            var compilation = TestCompiler.Compilation(source);
             var driver = TestCompiler.Driver(trackSteps: true).RunGenerators(compilation);
             driver = driver.RunGenerators(edit(compilation));
             return driver.GetRunResult().Results.Single();
@@ -42,6 +42,22 @@ namespace NetGen.Tests
             foreach (var step in Steps)
             {
                 Assert.All(Reasons(result, step), r => Assert.True(r == IncrementalStepRunReason.Cached || r == IncrementalStepRunReason.Unchanged, step + ": " + r));
+            }
+
+            Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        }
+
+        public static IEnumerable<object[]> SnapshotSources => SnapshotTests.Cases.Select(c => new[] { c[0], c[1] });
+
+        /// <summary>Every snapshot network (EveryKind holds every layer kind and weight option): an unrelated file re-runs nothing.</summary>
+        [Theory]
+        [MemberData(nameof(SnapshotSources))]
+        public void An_unrelated_edit_reruns_nothing_for_any_layer_kind(string caseName, string source)
+        {
+            var result = Rerun(c => c.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class Unrelated { int x; }", TestCompiler.ParseOptions())), source);
+            foreach (var step in Steps)
+            {
+                Assert.All(Reasons(result, step), r => Assert.True(r == IncrementalStepRunReason.Cached || r == IncrementalStepRunReason.Unchanged, caseName + ", " + step + ": " + r));
             }
 
             Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
