@@ -367,7 +367,9 @@ namespace NetGen.Generator
                             continue;
                         }
 
-                        var part = new Operand(sum.Name + "From" + char.ToUpperInvariant(layer.Name[0]) + layer.Name.Substring(1), source.OutSize);
+                        // a layer that reads the same input in several slots (Concat("a") after a, Add("a", "a")) has a scratch part per slot
+                        string slot = layer.Inputs.Count(k => k == layer.Inputs[j]) > 1 ? "Slot" + Lit(j + 1) : "";
+                        var part = new Operand(sum.Name + "From" + char.ToUpperInvariant(layer.Name[0]) + layer.Name.Substring(1) + slot, source.OutSize);
                         declarations.Add((Span + " " + part.Name + " = t.Slice(" + (routes[j] == 0 ? "0" : "batch * " + Lit(routes[j])) + ", batch * " + Lit(source.OutSize) + "); // " + layer.Name + "'s share of " + source.Name + "'s delta", part.Name));
                         inputDeltas[j] = part;
                         adds.Add((part, sum));

@@ -113,13 +113,16 @@ namespace NetGen.Tests
         }
 
         /// <summary>Runs the generator and the analyzers; fails on any exception inside either.</summary>
-        private static (ImmutableArray<Diagnostic> Ng, List<Diagnostic> CSharpErrors) Run(string[] sources)
+        private static (ImmutableArray<Diagnostic> Ng, List<Diagnostic> CSharpErrors) Run(string[] sources) => Run(sources, out _);
+
+        private static (ImmutableArray<Diagnostic> Ng, List<Diagnostic> CSharpErrors) Run(string[] sources, out bool refused)
         {
             var compilation = TestCompiler.Compilation(sources);
             var driver = TestCompiler.Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
             var result = driver.GetRunResult().Results.Single();
             Assert.True(result.Exception is null, "The generator threw: " + result.Exception);
             Assert.DoesNotContain(generatorDiagnostics, d => d.Id is "CS8785" or "CS8784");
+            refused = result.GeneratedSources.Any(g => g.SourceText.ToString().Contains("Throws: the network has errors.", StringComparison.Ordinal));
             var crashes = new List<string>();
             var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
                 (e, a, d) => { lock (crashes) crashes.Add(e.ToString()); }, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
@@ -135,8 +138,10 @@ namespace NetGen.Tests
             Gen.Int[0, 1000].Array[0, 40].Sample(values =>
             {
                 var (sources, csharpError) = Declaration(values);
-                var (ng, errors) = Run(sources);
-                if (csharpError) return; // the user's own C# error; standing is all that is asked
+                var (ng, errors) = Run(sources, out bool refused);
+                if (csharpError) return; // the user's own C# error, which the compiler reports; standing is all that is asked
+                // a network the generator refuses (its members throw) always carries an NG error to say why
+                Assert.True(!refused || ng.Any(d => d.Severity == DiagnosticSeverity.Error), "refused without an NG error:\n" + string.Join("\n", sources));
                 // a refused network is reported by NetGen alone; an accepted one compiles
                 Assert.True(errors.Count == 0, "C# errors beside " + (ng.Any(d => d.Severity == DiagnosticSeverity.Error) ? "NetGen's diagnostics" : "no NetGen error") + ":\n" + string.Join("\n", errors.Take(5)) + "\n" + string.Join("\n", sources));
             }, iter: Iterations(150), threads: 1, print: values => string.Join("\n---\n", Declaration(values).Sources));
@@ -237,6 +242,34 @@ namespace NetGen.Tests
                 double numeric = (plus - minus) / (2 * h);
                 Assert.True(Math.Abs(numeric - analytic[j]) <= 2e-3 + 3e-2 * Math.Abs(numeric), $"parameter {j}: finite difference {numeric:R}, backpropagation {analytic[j]:R}\n{declaration}");
             }
+        }
+    
+        // ---- failures the properties found, shrunk, kept as regular tests ----
+
+        [Fact]
+        public void Shrunk_a_network_without_an_input_shape_before_batch_normalization_is_reported_not_thrown()
+        {
+            var (ng, errors) = Run(new[] { "using NetGen;\nnamespace Demo;\n[Network] [BatchNorm] [Dense(1)]\npublic partial class N { }\n" });
+            Assert.Contains(ng, d => d.Severity == DiagnosticSeverity.Error && d.Id.StartsWith("NG", StringComparison.Ordinal));
+            Assert.Empty(errors);
+        }
+
+        [Fact]
+        public void Shrunk_a_layer_reading_one_input_twice_after_another_reader_gets_both_deltas()
+        {
+            // l1 is read by l2 in both slots and by l3: l2's two shares of l1's delta went to one scratch slice
+            const string declaration = "[Network(3)] [Dense(5, Act.Identity, Name = \"l1\")] [Concat(\"l1\", Name = \"l2\")] [Concat(\"l1\", Name = \"l3\")] [Dense(3, Act.Softmax)]";
+            var assembly = TestCompiler.CompileAndLoad("using NetGen;\nnamespace Props\n{\n    " + declaration + "\n    public partial class Twice { }\n}\n");
+            CheckNetwork(TestCompiler.Create(assembly, "Props.Twice", seed: 1), declaration);
+        }
+    
+        [Fact]
+        public void Shrunk_a_deviation_beyond_float_is_reported_not_emitted_as_a_literal_that_fails()
+        {
+            var (ng, errors) = Run(new[] { "using NetGen;\n[Network(4)] [GaussianNoise(1e300)] [Dense(2, L2 = 1e39)]\npublic partial class N { }\n" });
+            Assert.Empty(errors);
+            Assert.Equal(new[] { "Dense layer 2: L2 = 1E+39; expected a value a float holds (at most 3.4028235E+38 in magnitude)", "GaussianNoise layer 1: std = 1E+300; expected a value a float holds (at most 3.4028235E+38 in magnitude)" },
+                ng.Select(d => d.GetMessage(CultureInfo.InvariantCulture)).OrderBy(m => m, StringComparer.Ordinal));
         }
     }
 }

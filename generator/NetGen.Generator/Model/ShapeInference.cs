@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -96,6 +97,7 @@ namespace NetGen.Generator.Model
                 WindowPlan? window = null;
                 var weightSpec = layer.Weights;
                 int rows = 0; // the weight's first dimension: units or filters (for ConvTranspose its input channels)
+                CheckFloats(layer, i, problems);
                 switch (layer.Options)
                 {
                     case DenseOptions dense:
@@ -160,7 +162,7 @@ namespace NetGen.Generator.Model
                         outSize = inSize;
                         outShape = shape;
                         // gamma and beta: per channel (batch norm; a vector's units are its channels) or per unit (layer norm)
-                        weights = biases = layer.Kind == LayerKind.BatchNorm ? shape[0] : inSize;
+                        weights = biases = layer.Kind == LayerKind.BatchNorm ? (shape.Count > 0 ? shape[0] : 0) : inSize; // no shape: the input shape is already reported
                         init = Init.Constant;
                         break;
                     case MergeOptions _:
@@ -311,6 +313,39 @@ namespace NetGen.Generator.Model
             }
 
             return weight.Init;
+        }
+
+        /// <summary>
+        /// The real-valued arguments the generated code computes with in float (rates, deviations, penalties, eps, momentum,
+        /// bias values): each must be a value a float holds, or the emitted literal would not compile.
+        /// </summary>
+        private static void CheckFloats(LayerSpec layer, int index, List<Problem> problems)
+        {
+            var values = new List<(string Argument, double Value)>();
+            if (layer.Options is RateOptions rate) values.Add((layer.Kind == LayerKind.GaussianNoise ? LayerArguments.Std : LayerArguments.Rate, rate.Rate));
+            if (layer.Options is NormOptions norm)
+            {
+                values.Add((LayerArguments.Eps, norm.Eps));
+                values.Add((LayerArguments.Momentum, norm.Momentum));
+            }
+
+            if (layer.Weights is { } w)
+            {
+                values.Add((LayerArguments.BiasInit, w.BiasInit));
+                values.Add((LayerArguments.L2, w.L2));
+                values.Add((LayerArguments.L1, w.L1));
+                values.Add((LayerArguments.WeightElimination, w.WeightElimination));
+                values.Add((LayerArguments.W0, w.W0));
+                values.Add((LayerArguments.WeightNoise, w.WeightNoise));
+            }
+
+            foreach (var (argument, value) in values)
+            {
+                if (Math.Abs(value) > float.MaxValue)
+                {
+                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, argument, -1, layer.AttributeName, Str(index + 1), argument, Real(value), "a value a float holds (at most 3.4028235E+38 in magnitude)"));
+                }
+            }
         }
 
         private static void CheckWeightNoise(LayerSpec layer, WeightSpec weight, int index, List<Problem> problems)
