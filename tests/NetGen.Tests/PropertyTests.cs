@@ -228,22 +228,35 @@ namespace NetGen.Tests
             net.Mode = NetworkMode.Inference; // deterministic: batch normalization's running statistics
             net.ComputeGradients(x, y, batch);
             var analytic = net.Gradients.ToArray();
-            var p = net.Parameters;
-            for (int check = 0; check < 6; check++)
+            int count = net.Parameters.Length;
+            double Difference(int j, float h)
             {
-                int j = rng.Next(p.Length);
+                var p = net.Parameters;
                 float saved = p[j];
-                const float h = 1e-2f;
                 p[j] = saved + h;
                 double plus = net.ComputeLoss(x, y, batch);
-                p[j] = saved - h;
+                net.Parameters[j] = saved - h;
                 double minus = net.ComputeLoss(x, y, batch);
-                p[j] = saved;
-                double numeric = (plus - minus) / (2 * h);
+                net.Parameters[j] = saved;
+                return (plus - minus) / (2 * h);
+            }
+
+            // Six parameters where central differences at h and h/2 agree (elsewhere the loss is too curved for float
+            // differences to mean anything: layer normalization of two nearly equal values, for one), compared with
+            // backpropagation.
+            int checkedCount = 0;
+            for (int attempt = 0; attempt < 30 && checkedCount < 6; attempt++)
+            {
+                int j = rng.Next(count);
+                double coarse = Difference(j, 1e-2f), numeric = Difference(j, 5e-3f);
+                if (Math.Abs(coarse - numeric) > 1e-3 + 1e-2 * Math.Abs(numeric)) continue;
+                checkedCount++;
                 Assert.True(Math.Abs(numeric - analytic[j]) <= 2e-3 + 3e-2 * Math.Abs(numeric), $"parameter {j}: finite difference {numeric:R}, backpropagation {analytic[j]:R}\n{declaration}");
             }
+
+            Assert.True(checkedCount >= 3, "too few parameters where the loss is smooth enough to check: " + declaration);
         }
-    
+
         // ---- failures the properties found, shrunk, kept as regular tests ----
 
         [Fact]
