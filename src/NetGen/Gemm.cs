@@ -542,7 +542,7 @@ namespace NetGen
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> MultiplyAdd(Vector256<float> x, Vector256<float> y, Vector256<float> sum)
+        internal static Vector256<float> MultiplyAdd(Vector256<float> x, Vector256<float> y, Vector256<float> sum)
             => Fma.IsSupported ? Fma.MultiplyAdd(x, y, sum) : x * y + sum;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

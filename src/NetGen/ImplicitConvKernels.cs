@@ -17,9 +17,9 @@ namespace NetGen
         {
             ImplicitLayout(g, out int padded, out _, out int width);
             int taps = g.C * g.KD * g.KH * g.KW;
-            // the padded input and the output (or deltas) on its grid, plus the larger of the batch's partial (transposed)
-            // weight gradients and the input gradient's columns on that grid
-            return padded + g.F * width + Math.Max(GradientChunks * taps * g.F, taps * width);
+            // the padded input and the output (or deltas) on its grid, plus the larger of the weight gradient's lane sums and
+            // partial sums (16 + GradientChunks per weight) and the input gradient's columns on that grid
+            return padded + g.F * width + Math.Max((16 + GradientChunks) * taps * g.F, taps * width);
         }
 
         /// <summary>
@@ -103,10 +103,9 @@ namespace NetGen
         public static unsafe void ConvWeightGradientImplicit(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, int batch, Span<float> scratch)
         {
             if (g.SD != 1 || g.SH != 1 || g.SW != 1) throw new ArgumentException($"Expected stride 1, but got ({g.SD}, {g.SH}, {g.SW}).", nameof(g));
-            ImplicitLayout(g, out int paddedLength, out int extended, out _);
-            int taps = g.C * g.KD * g.KH * g.KW, block = taps * g.F;
-            if (scratch.Length < paddedLength + g.F * extended + GradientChunks * block) throw new ArgumentException($"Expected scratch.Length >= {paddedLength + g.F * extended + GradientChunks * block}, but got {scratch.Length}.", nameof(scratch));
-            var partials = scratch.Slice(paddedLength + g.F * extended, GradientChunks * block);
+            int taps = g.C * g.KD * g.KH * g.KW, block = taps * g.F, work = WeightGradientWork(g);
+            if (scratch.Length < work + GradientChunks * block) throw new ArgumentException($"Expected scratch.Length >= {work + GradientChunks * block}, but got {scratch.Length}.", nameof(scratch));
+            var partials = scratch.Slice(work, GradientChunks * block);
 
             // The batch in a fixed number of chunks of samples, each summed on its own (by whichever thread), the chunks then
             // added in order: the same bits for any thread count.
@@ -114,7 +113,7 @@ namespace NetGen
             var workers = parts > 1 ? Workers.TryAcquire(parts - 1) : null;
             if (workers is null)
             {
-                WeightGradientChunks(g, x, dy, batch, 0, GradientChunks, scratch.Slice(0, paddedLength + g.F * extended), partials);
+                WeightGradientChunks(g, x, dy, batch, 0, GradientChunks, scratch.Slice(0, work), partials);
             }
             else
             {
@@ -129,7 +128,7 @@ namespace NetGen
                             workers[part - 1].Start(chunkBlock.Run);
                         }
 
-                        WeightGradientChunks(g, x, dy, batch, 0, GradientChunks / parts, scratch.Slice(0, paddedLength + g.F * extended), partials);
+                        WeightGradientChunks(g, x, dy, batch, 0, GradientChunks / parts, scratch.Slice(0, work), partials);
                         for (int part = 1; part < parts; part++) workers[part - 1].Wait();
                     }
                 }
@@ -154,34 +153,84 @@ namespace NetGen
         /// <summary>How many partial sums a batch's weight gradient is split into (at most this many threads share it).</summary>
         private const int GradientChunks = 4;
 
-        /// <summary>The partial dW^T of chunks [first, last): each over its samples, in <paramref name="work"/> (padded input and deltas).</summary>
-        private static void WeightGradientChunks(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int first, int last, Span<float> work, Span<float> partials)
+        /// <summary>A weight gradient's working memory per thread: the padded input, the deltas on its grid, the lane sums.</summary>
+        private static int WeightGradientWork(in ConvGeometry g)
         {
-            ImplicitLayout(g, out int paddedLength, out int extended, out _);
-            int ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW, taps = g.C * g.KD * g.KH * g.KW, block = taps * g.F;
+            ImplicitLayout(g, out int paddedLength, out _, out int width);
+            return paddedLength + g.F * width + 16 * g.C * g.KD * g.KH * g.KW * g.F;
+        }
+
+        /// <summary>
+        /// The partial dW^T of chunks [first, last), each over its samples: per sample the padded input and the deltas on its
+        /// grid (zeros between rows), then every (tap, filter) dot product of the shifted input row with the deltas row as
+        /// 16 lane sums carried across the chunk's samples (<see cref="Dots"/>), summed in a fixed tree at the chunk's end.
+        /// </summary>
+        private static unsafe void WeightGradientChunks(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int first, int last, Span<float> work, Span<float> partials)
+        {
+            ImplicitLayout(g, out int paddedLength, out int extended, out int width);
+            int taps = g.C * g.KD * g.KH * g.KW, block = taps * g.F;
+            int length = (extended + 15) / 16 * 16; // whole 16-lane steps; the deltas are zero beyond the kept outputs
             var padded = work.Slice(0, paddedLength);
-            var deltas = work.Slice(paddedLength, g.F * extended);
+            var deltas = work.Slice(paddedLength, g.F * width);
+            var lanes = work.Slice(paddedLength + g.F * width, 16 * block);
             padded.Clear();
             deltas.Clear(); // the columns between kept outputs stay zero
             var shifts = Shifts(g);
-            for (int chunk = first; chunk < last; chunk++)
+            if (length < DotsMinimumLength)
             {
-                var partial = partials.Slice(chunk * block, block);
-                int from = batch * chunk / GradientChunks, to = batch * (chunk + 1) / GradientChunks;
-                if (from == to) partial.Clear();
-                for (int n = from; n < to; n++)
+                // short rows (few outputs per sample): one matrix product per sample, dW^T[T, F] += X_shift[T, J] dY^T[J, F]
+                for (int chunk = first; chunk < last; chunk++)
                 {
-                    Pad(g, x.Slice(n * g.InputLength, g.InputLength), padded);
-                    var sample = dy.Slice(n * g.OutputLength, g.OutputLength);
-                    for (int f = 0; f < g.F; f++)
-                    for (int d = 0; d < g.OD; d++)
-                    for (int h = 0; h < g.OH; h++)
+                    var partial = partials.Slice(chunk * block, block);
+                    int from = batch * chunk / GradientChunks, to = batch * (chunk + 1) / GradientChunks;
+                    if (from == to) partial.Clear();
+                    for (int n = from; n < to; n++)
                     {
-                        sample.Slice(((f * g.OD + d) * g.OH + h) * g.OW, g.OW).CopyTo(deltas.Slice(f * extended + (d * ihp + h) * iwp, g.OW));
+                        PlaceSample(g, x, dy, n, padded, deltas, width);
+                        Gemm.MultiplyRowsA(taps, g.F, extended, padded, shifts, true, deltas, width, partial, g.F, accumulate: n > from);
+                    }
+                }
+
+                return;
+            }
+
+            fixed (float* pp = padded, pd = deltas, pl = lanes)
+            {
+                for (int chunk = first; chunk < last; chunk++)
+                {
+                    var partial = partials.Slice(chunk * block, block);
+                    int from = batch * chunk / GradientChunks, to = batch * (chunk + 1) / GradientChunks;
+                    lanes.Clear();
+                    for (int n = from; n < to; n++)
+                    {
+                        PlaceSample(g, x, dy, n, padded, deltas, width);
+                        Dots.Accumulate(pp, shifts, pd, width, g.F, length, pl);
                     }
 
-                    Gemm.MultiplyRowsA(taps, g.F, extended, padded, shifts, true, deltas, extended, partial, g.F, accumulate: n > from);
+                    // partial is dW^T: [tap, filter]
+                    for (int i = 0; i < block; i++) partial[i] = Dots.Reduce(pl + 16 * i);
                 }
+            }
+        }
+
+        /// <summary>
+        /// Below this many values per row (outputs on the padded grid, in whole 16-lane steps) the lane sums' per-sample
+        /// overhead outweighs their gain and a weight gradient runs as matrix products instead (a choice by shape alone, so
+        /// every machine computes the same sums).
+        /// </summary>
+        private const int DotsMinimumLength = 256;
+
+        /// <summary>Sample n's input into the padded grid and its deltas onto the grid's rows of <paramref name="width"/> (zeros between).</summary>
+        private static void PlaceSample(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int n, Span<float> padded, Span<float> deltas, int width)
+        {
+            int ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW;
+            Pad(g, x.Slice(n * g.InputLength, g.InputLength), padded);
+            var sample = dy.Slice(n * g.OutputLength, g.OutputLength);
+            for (int f = 0; f < g.F; f++)
+            for (int d = 0; d < g.OD; d++)
+            for (int h = 0; h < g.OH; h++)
+            {
+                sample.Slice(((f * g.OD + d) * g.OH + h) * g.OW, g.OW).CopyTo(deltas.Slice(f * width + (d * ihp + h) * iwp, g.OW));
             }
         }
 
@@ -209,8 +258,7 @@ namespace NetGen
 
             private void Execute()
             {
-                ImplicitLayout(_g, out int paddedLength, out int extended, out _);
-                int length = paddedLength + _g.F * extended;
+                int length = WeightGradientWork(_g);
                 var work = t_work;
                 if (work is null || work.Length < length) t_work = work = new float[length];
                 WeightGradientChunks(_g, new ReadOnlySpan<float>(_x, _xLength), new ReadOnlySpan<float>(_dy, _dyLength), _batch, _from, _to, work.AsSpan(0, length), new Span<float>(_partials, _partialsLength));

@@ -81,12 +81,55 @@ namespace NetGen.Tests
             }
         }
 
-        private static void AssertClose(float[] expected, float[] actual)
+        /// <summary>
+        /// Long rows (a 28x28 map, LeNet-5's first layer; maps of 20x20 and 18x18 with several channels, filters and taps that
+        /// do not fill the 4x6 and 2x3 blocks) take the weight gradient's lane-sum kernel: every vector width gives the same
+        /// bits, and the sums agree with the direct loops.
+        /// </summary>
+        [Theory]
+        [InlineData(1, 6, 28, 5, 2)]
+        [InlineData(3, 4, 20, 3, 1)]
+        [InlineData(2, 7, 18, 3, 0)]
+        public void The_lane_sum_weight_gradient_gives_the_same_bits_on_every_vector_path(int c, int f, int size, int k, int p)
+        {
+            int o = size + 2 * p - k + 1;
+            var g = new ConvGeometry(c, f, (1, size, size), (1, o, o), (1, k, k), (1, 1, 1), (0, p, p), (1, 1, 1));
+            var random = new Random(size);
+            float[] Random(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            const int batch = 9; // chunks of 2, 2, 2 and 3 samples
+            var xs = Random(batch * g.InputLength);
+            var dys = Random(batch * g.OutputLength);
+            var start = Random(f * c * k * k);
+            var expected = start.ToArray();
+            for (int n = 0; n < batch; n++) Kernels.ConvWeightGradient(g, xs.AsSpan(n * g.InputLength, g.InputLength), dys.AsSpan(n * g.OutputLength, g.OutputLength), expected);
+
+            float[]? first = null;
+            var saved = Gemm.Path;
+            try
+            {
+                foreach (var path in new[] { VectorPath.Vector512, VectorPath.Vector256, VectorPath.Scalar })
+                {
+                    Gemm.Path = path;
+                    var actual = start.ToArray();
+                    Kernels.ConvWeightGradientImplicit(g, xs, dys, actual, batch, new float[Kernels.ImplicitConvScratchLength(g)]);
+                    AssertClose(expected, actual, tolerance: 1e-4f); // sums of thousands of products in another order
+
+                    if (first is null) first = actual;
+                    else Assert.Equal(first.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+                }
+            }
+            finally
+            {
+                Gemm.Path = saved;
+            }
+        }
+
+        private static void AssertClose(float[] expected, float[] actual, float tolerance = 1e-5f)
         {
             Assert.Equal(expected.Length, actual.Length);
             for (int i = 0; i < expected.Length; i++)
             {
-                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f * (1 + Math.Abs(expected[i])), $"[{i}]: direct {expected[i]}, im2col {actual[i]}");
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * (1 + Math.Abs(expected[i])), $"[{i}]: direct {expected[i]}, im2col {actual[i]}");
             }
         }
 
