@@ -97,8 +97,10 @@ namespace NetGen
 
         /// <summary>
         /// The weight gradient of a batch (stride 1): dW[f, t] += sum over samples and kept outputs j of dY[f, j] X_shift[t, j],
-        /// computed as dW^T[T, F] = X_shift[T, J] dY_ext^T[J, F] per sample (the shifted rows read in place, the deltas placed
-        /// on the padded grid with zeros between rows), summed over the batch, then added to dW once.
+        /// with the shifted rows read in place and the deltas placed on the padded grid (zeros between rows). Long rows (at
+        /// least <see cref="DotsMinimumLength"/> values) run as 16-lane sums over each chunk of samples (<see cref="Dots"/>);
+        /// short ones as one product dW^T[T, F] = X_shift[T, J] dY_ext^T[J, F] per sample. The batch's chunks are summed in a
+        /// fixed order, then added to dW once.
         /// </summary>
         public static unsafe void ConvWeightGradientImplicit(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, int batch, Span<float> scratch)
         {
