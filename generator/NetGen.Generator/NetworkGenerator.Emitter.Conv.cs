@@ -51,7 +51,7 @@ namespace NetGen.Generator
                     lastRow += (layer.InShape[0] - 1) * plane;
                     long taps = layer.InShape[0];
                     foreach (int k in win.Kernel) taps *= k;
-                    return Math.Max(layer.InShape[0] * plane, lastRow + width) + layer.OutShape[0] * width + Math.Max((16 + 4) * taps * layer.OutShape[0], taps * width); // 16 + 4: the runtime's lane sums and partial sums of a weight gradient
+                    return Math.Max(layer.InShape[0] * plane, lastRow + width) + layer.OutShape[0] * width + Math.Max(4 * taps * layer.OutShape[0], taps * width); // 4: the runtime's partial sums of a weight gradient
                 }
 
                 /// <summary>Whether this emitter transposes: its geometry is that of the convolution from its output back to its input.</summary>

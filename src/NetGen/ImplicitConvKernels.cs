@@ -19,7 +19,7 @@ namespace NetGen
             int taps = g.C * g.KD * g.KH * g.KW;
             // the padded input and the output (or deltas) on its grid, plus the larger of the weight gradient's lane sums and
             // partial sums (16 + GradientChunks per weight) and the input gradient's columns on that grid
-            return padded + g.F * width + Math.Max((16 + GradientChunks) * taps * g.F, taps * width);
+            return padded + g.F * width + Math.Max(GradientChunks * taps * g.F, taps * width);
         }
 
         /// <summary>
@@ -155,11 +155,11 @@ namespace NetGen
         /// <summary>How many partial sums a batch's weight gradient is split into (at most this many threads share it).</summary>
         private const int GradientChunks = 4;
 
-        /// <summary>A weight gradient's working memory per thread: the padded input, the deltas on its grid, the lane sums.</summary>
+        /// <summary>A weight gradient's working memory per thread (per-sample products): the padded input and the deltas on its grid.</summary>
         private static int WeightGradientWork(in ConvGeometry g)
         {
             ImplicitLayout(g, out int paddedLength, out _, out int width);
-            return paddedLength + g.F * width + 16 * g.C * g.KD * g.KH * g.KW * g.F;
+            return paddedLength + g.F * width;
         }
 
         /// <summary>
@@ -171,42 +171,102 @@ namespace NetGen
         {
             ImplicitLayout(g, out int paddedLength, out int extended, out int width);
             int taps = g.C * g.KD * g.KH * g.KW, block = taps * g.F;
-            int length = (extended + 15) / 16 * 16; // whole 16-lane steps; the deltas are zero beyond the kept outputs
-            var padded = work.Slice(0, paddedLength);
-            var deltas = work.Slice(paddedLength, g.F * width);
-            var lanes = work.Slice(paddedLength + g.F * width, 16 * block);
-            padded.Clear();
-            deltas.Clear(); // the columns between kept outputs stay zero
-            var shifts = Shifts(g);
-            if (length < DotsMinimumLength)
+            if (UsesLanes(extended))
             {
-                // short rows (few outputs per sample): one matrix product per sample, dW^T[T, F] += X_shift[T, J] dY^T[J, F]
-                for (int chunk = first; chunk < last; chunk++)
-                {
-                    var partial = partials.Slice(chunk * block, block);
-                    int from = batch * chunk / GradientChunks, to = batch * (chunk + 1) / GradientChunks;
-                    if (from == to) partial.Clear();
-                    for (int n = from; n < to; n++)
-                    {
-                        PlaceSample(g, x, dy, n, padded, deltas, width);
-                        Gemm.MultiplyRowsA(taps, g.F, extended, padded, shifts, true, deltas, width, partial, g.F, accumulate: n > from);
-                    }
-                }
-
+                LaneChunks(g, x, dy, batch, first, last, partials);
                 return;
             }
 
-            fixed (float* pp = padded, pd = deltas, pl = lanes)
+            // short rows (few outputs per sample): one matrix product per sample, dW^T[T, F] += X_shift[T, J] dY^T[J, F]
+            var padded = work.Slice(0, paddedLength);
+            var deltas = work.Slice(paddedLength, g.F * width);
+            padded.Clear();
+            deltas.Clear(); // the columns between kept outputs stay zero
+            var shifts = Shifts(g);
+            for (int chunk = first; chunk < last; chunk++)
+            {
+                var partial = partials.Slice(chunk * block, block);
+                int from = batch * chunk / GradientChunks, to = batch * (chunk + 1) / GradientChunks;
+                if (from == to) partial.Clear();
+                for (int n = from; n < to; n++)
+                {
+                    PlaceSample(g, x, dy, n, padded, deltas, width);
+                    Gemm.MultiplyRowsA(taps, g.F, extended, padded, shifts, true, deltas, width, partial, g.F, accumulate: n > from);
+                }
+            }
+        }
+
+        [ThreadStatic]
+        private static float[]? t_lanes;
+
+        [ThreadStatic]
+        private static int[]? t_laneRows;
+
+        /// <summary>
+        /// Lane sums over a pass of several samples at once: per channel, the samples' padded planes one after the other (so a
+        /// tap's shifted row runs through all of them), each filter's deltas laid out the same way (zeros off the kept
+        /// outputs, so what a shifted row reads across a plane's end is multiplied by 0), and every (tap, filter) dot
+        /// product as 16 lane sums carried across the chunk (<see cref="Dots"/>), summed in a fixed tree at its end.
+        /// </summary>
+        private static unsafe void LaneChunks(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int first, int last, Span<float> partials)
+        {
+            int idp = g.ID + 2 * g.PD, ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW, plane = idp * ihp * iwp;
+            int taps = g.C * g.KD * g.KH * g.KW, block = taps * g.F;
+            int samples = PassSamples(plane), full = (samples * plane + 15) / 16 * 16;
+            int within = (g.KD - 1) * g.DD * ihp * iwp + (g.KH - 1) * g.DH * iwp + (g.KW - 1) * g.DW;
+            int region = (full + within + 15) / 16 * 16; // one channel's planes plus the slack its last shifted row reads
+            long needed = (long)g.C * region + (long)g.F * full + 16L * block;
+            var work = t_lanes;
+            if (work is null || work.Length < needed) t_lanes = work = new float[needed];
+            var rows = t_laneRows;
+            if (rows is null || rows.Length < taps) t_laneRows = rows = new int[taps];
+            int t = 0;
+            for (int c = 0; c < g.C; c++)
+            for (int kd = 0; kd < g.KD; kd++)
+            for (int kh = 0; kh < g.KH; kh++)
+            for (int kw = 0; kw < g.KW; kw++)
+            {
+                rows[t++] = c * region + kd * g.DD * ihp * iwp + kh * g.DH * iwp + kw * g.DW;
+            }
+
+            var inputs = work.AsSpan(0, g.C * region);
+            var deltas = work.AsSpan(g.C * region, g.F * full);
+            var lanes = work.AsSpan(g.C * region + g.F * full, 16 * block);
+            inputs.Clear();
+            deltas.Clear();
+            fixed (float* pi = inputs, pd = deltas, pl = lanes)
             {
                 for (int chunk = first; chunk < last; chunk++)
                 {
                     var partial = partials.Slice(chunk * block, block);
                     int from = batch * chunk / GradientChunks, to = batch * (chunk + 1) / GradientChunks;
                     lanes.Clear();
-                    for (int n = from; n < to; n++)
+                    for (int n0 = from; n0 < to; n0 += samples)
                     {
-                        PlaceSample(g, x, dy, n, padded, deltas, width);
-                        Dots.Accumulate(pp, shifts, pd, width, g.F, length, pl);
+                        int count = Math.Min(samples, to - n0);
+                        for (int i = 0; i < samples; i++)
+                        {
+                            int n = n0 + i;
+                            for (int f = 0; f < g.F; f++)
+                            for (int d = 0; d < g.OD; d++)
+                            for (int h = 0; h < g.OH; h++)
+                            {
+                                var target = deltas.Slice(f * full + i * plane + (d * ihp + h) * iwp, g.OW);
+                                if (i < count) dy.Slice(n * g.OutputLength + ((f * g.OD + d) * g.OH + h) * g.OW, g.OW).CopyTo(target);
+                                else target.Clear(); // a short last pass: the slots it leaves contribute nothing
+                            }
+
+                            if (i >= count) continue;
+                            for (int c = 0; c < g.C; c++)
+                            for (int d = 0; d < g.ID; d++)
+                            for (int h = 0; h < g.IH; h++)
+                            {
+                                x.Slice(n * g.InputLength + ((c * g.ID + d) * g.IH + h) * g.IW, g.IW)
+                                    .CopyTo(inputs.Slice(c * region + i * plane + ((d + g.PD) * ihp + h + g.PH) * iwp + g.PW, g.IW));
+                            }
+                        }
+
+                        Dots.Accumulate(pi, rows.AsSpan(0, taps), pd, full, g.F, (count * plane + 15) / 16 * 16, pl);
                     }
 
                     // partial is dW^T: [tap, filter]
@@ -214,6 +274,16 @@ namespace NetGen
                 }
             }
         }
+
+        /// <summary>Samples per pass of the lane sums: rows of at least 4,096 values.</summary>
+        private static int PassSamples(int plane) => Math.Max(1, (4096 + plane - 1) / plane);
+
+        /// <summary>
+        /// Whether the weight gradient runs as lane sums (<see cref="LaneChunks"/>) rather than one product per sample, from the
+        /// length of a sample's kept outputs on the padded grid: a choice by shape alone, so every machine and thread count
+        /// computes the same sums.
+        /// </summary>
+        private static bool UsesLanes(int extended) => extended >= DotsMinimumLength;
 
         /// <summary>
         /// Below this many values per row (outputs on the padded grid, in whole 16-lane steps) the lane sums' per-sample

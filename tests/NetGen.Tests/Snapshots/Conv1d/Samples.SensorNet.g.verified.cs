@@ -39,7 +39,7 @@ namespace Samples
         private float[] _labelTargets = global::System.Array.Empty<float>(); // one-hot targets of the labels overloads
         private int _capacity;
         private global::NetGen.TrainingLock _training; // detects training from two threads at once
-        private readonly float[] _trainColumns = new float[8368]; // im2col scratch of the largest convolution
+        private readonly float[] _trainColumns = new float[2224]; // im2col scratch of the largest convolution
 
         // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32)
         private static readonly global::NetGen.ConvGeometry Conv1Geometry = new global::NetGen.ConvGeometry(
@@ -130,7 +130,7 @@ namespace Samples
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
             if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(input, InputLength, "input"); // opt-in
-            Run(input, t_hidden ?? (t_hidden = new float[768]), output, t_columns ?? (t_columns = new float[8368]));
+            Run(input, t_hidden ?? (t_hidden = new float[768]), output, t_columns ?? (t_columns = new float[2224]));
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -144,7 +144,7 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
             if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
-            global::System.Span<float> columns = t_columns ?? (t_columns = new float[8368]);
+            global::System.Span<float> columns = t_columns ?? (t_columns = new float[2224]);
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
             if (blocks is null || blocks.Length < (long)batch * 772) t_blocks = blocks = new float[(long)batch * 772];

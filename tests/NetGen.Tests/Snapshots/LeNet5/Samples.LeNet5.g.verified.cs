@@ -40,7 +40,7 @@ namespace Samples
         private float[] _labelTargets = global::System.Array.Empty<float>(); // one-hot targets of the labels overloads
         private int _capacity;
         private global::NetGen.TrainingLock _training; // detects training from two threads at once
-        private readonly float[] _trainColumns = new float[51760]; // im2col scratch of the largest convolution
+        private readonly float[] _trainColumns = new float[28804]; // im2col scratch of the largest convolution
 
         // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28)
         private static readonly global::NetGen.ConvGeometry Conv1Geometry = new global::NetGen.ConvGeometry(
@@ -127,7 +127,7 @@ namespace Samples
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
             if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(input, InputLength, "input"); // opt-in
-            Run(input, t_hidden ?? (t_hidden = new float[8084]), output, t_columns ?? (t_columns = new float[51760]));
+            Run(input, t_hidden ?? (t_hidden = new float[8084]), output, t_columns ?? (t_columns = new float[28804]));
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -141,7 +141,7 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
             if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
-            global::System.Span<float> columns = t_columns ?? (t_columns = new float[51760]);
+            global::System.Span<float> columns = t_columns ?? (t_columns = new float[28804]);
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
             if (blocks is null || blocks.Length < (long)batch * 8094) t_blocks = blocks = new float[(long)batch * 8094];

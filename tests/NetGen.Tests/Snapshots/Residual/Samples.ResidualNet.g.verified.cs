@@ -40,7 +40,7 @@ namespace Samples
         private float[] _labelTargets = global::System.Array.Empty<float>(); // one-hot targets of the labels overloads
         private int _capacity;
         private global::NetGen.TrainingLock _training; // detects training from two threads at once
-        private readonly float[] _trainColumns = new float[13106]; // im2col scratch of the largest convolution
+        private readonly float[] _trainColumns = new float[8498]; // im2col scratch of the largest convolution
 
         // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8)
         private static readonly global::NetGen.ConvGeometry StemGeometry = new global::NetGen.ConvGeometry(
@@ -130,7 +130,7 @@ namespace Samples
             global::NetGen.Guard.Length("input", InputLength, input.Length);
             global::NetGen.Guard.Length("output", OutputLength, output.Length);
             if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(input, InputLength, "input"); // opt-in
-            Run(input, t_hidden ?? (t_hidden = new float[2176]), output, t_columns ?? (t_columns = new float[13106]));
+            Run(input, t_hidden ?? (t_hidden = new float[2176]), output, t_columns ?? (t_columns = new float[8498]));
         }
 
         /// <summary>Inference for <paramref name="batch"/> samples laid out one after the other; safe to call from several threads at once.</summary>
@@ -144,7 +144,7 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
             if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
-            global::System.Span<float> columns = t_columns ?? (t_columns = new float[13106]);
+            global::System.Span<float> columns = t_columns ?? (t_columns = new float[8498]);
             // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
             float[]? blocks = t_blocks;
             if (blocks is null || blocks.Length < (long)batch * 2186) t_blocks = blocks = new float[(long)batch * 2186];
