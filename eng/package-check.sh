@@ -19,7 +19,8 @@ contents=$(python3 -m zipfile -l "$package")
 for entry in lib/net8.0/NetGen.dll lib/net8.0/NetGen.xml README.md analyzers/dotnet/cs/NetGen.Generator.dll analyzers/dotnet/cs/NetGen.Analyzers.dll analyzers/dotnet/cs/NetGen.CodeFixes.dll; do
   grep -q "$entry" <<<"$contents" || { echo "package lacks $entry"; echo "$contents"; exit 1; }
 done
-python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("NetGen.nuspec").decode())' "$package" | grep -q "<license type=\"expression\">MIT</license>" || { echo "package lacks its license expression"; exit 1; }
+nuspec=$(python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("NetGen.nuspec").decode())' "$package")
+grep -q "<license type=\"expression\">MIT</license>" <<<"$nuspec" || { echo "package lacks its license expression"; echo "$nuspec"; exit 1; }
 echo "package $(basename "$package") holds the library (with XML docs), the README, the license expression, and the generator and analyzers"
 
 consumer="$work/consumer"
