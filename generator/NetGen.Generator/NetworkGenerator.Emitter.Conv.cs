@@ -34,24 +34,40 @@ namespace NetGen.Generator
                 private static long ImplicitLength(LayerPlan layer)
                 {
                     var win = layer.Window!;
-                    int rank = win.Kernel.Count;
-                    long plane = 1, extended = 0, lastRow = 0, rowLength = 1;
-                    var padded = new long[rank];
-                    for (int a = rank - 1; a >= 0; a--)
+                    long plane = PaddedPlane(layer), extended = Extended(layer), lastRow = 0, rowLength = 1;
+                    for (int a = win.Kernel.Count - 1; a >= 0; a--)
                     {
-                        padded[a] = layer.InShape[a + 1] + 2L * win.Padding[a];
-                        extended += (layer.OutShape[a + 1] - 1) * rowLength; // the last kept output, on the padded grid
                         lastRow += (win.Kernel[a] - 1L) * win.Dilation[a] * rowLength;
-                        rowLength *= padded[a];
+                        rowLength *= layer.InShape[a + 1] + 2L * win.Padding[a];
                     }
 
-                    plane = rowLength;
-                    extended += 1;
                     long width = (extended + 31) / 32 * 32; // whole 32-column panels
                     lastRow += (layer.InShape[0] - 1) * plane;
                     long taps = layer.InShape[0];
                     foreach (int k in win.Kernel) taps *= k;
-                    return Math.Max(layer.InShape[0] * plane, lastRow + width) + layer.OutShape[0] * width + Math.Max(4 * taps * layer.OutShape[0], taps * width); // 4: the runtime's partial sums of a weight gradient
+                    return Math.Max(layer.InShape[0] * plane, lastRow + width) + layer.OutShape[0] * width + Math.Max(KernelChoices.GradientChunks * taps * layer.OutShape[0], taps * width); // the weight gradient's partial sums
+                }
+
+                /// <summary>One channel's zero-padded input plane.</summary>
+                private static long PaddedPlane(LayerPlan layer)
+                {
+                    long plane = 1;
+                    for (int a = 0; a < layer.Window!.Kernel.Count; a++) plane *= layer.InShape[a + 1] + 2L * layer.Window.Padding[a];
+                    return plane;
+                }
+
+                /// <summary>How far a sample's kept outputs span on the padded input's grid (the last one's index plus 1).</summary>
+                private static long Extended(LayerPlan layer)
+                {
+                    var win = layer.Window!;
+                    long extended = 1, rowLength = 1;
+                    for (int a = win.Kernel.Count - 1; a >= 0; a--)
+                    {
+                        extended += (layer.OutShape[a + 1] - 1) * rowLength;
+                        rowLength *= layer.InShape[a + 1] + 2L * win.Padding[a];
+                    }
+
+                    return extended;
                 }
 
                 /// <summary>Whether this emitter transposes: its geometry is that of the convolution from its output back to its input.</summary>
@@ -87,7 +103,9 @@ namespace NetGen.Generator
                 /// <summary>"im2col, 25x784 columns" or "direct loops".</summary>
                 public override string Strategy(LayerPlan layer)
                 {
-                    string forward = Implicit(layer) ? ", forward: one matrix product over shifted input rows" : "";
+                    string forward = !Implicit(layer) ? ""
+                        : ", forward: one matrix product over shifted input rows, weight gradient: "
+                          + (Extended(layer) >= KernelChoices.LaneSumMinimumRow ? "16-lane dot products over the batch" : "one product per sample");
                     if (!UsesColumns(layer)) return forward + ", direct loops";
                     long positions = Positions(layer);
                     return forward + ", im2col, " + Lit((int)(ColumnsLength(layer) / positions)) + "x" + Lit((int)positions) + " columns";

@@ -152,8 +152,7 @@ namespace NetGen
             }
         }
 
-        /// <summary>How many partial sums a batch's weight gradient is split into (at most this many threads share it).</summary>
-        private const int GradientChunks = 4;
+        private const int GradientChunks = KernelChoices.GradientChunks;
 
         /// <summary>A weight gradient's working memory per thread (per-sample products): the padded input and the deltas on its grid.</summary>
         private static int WeightGradientWork(in ConvGeometry g)
@@ -285,12 +284,8 @@ namespace NetGen
         /// </summary>
         private static bool UsesLanes(int extended) => extended >= DotsMinimumLength;
 
-        /// <summary>
-        /// Below this many values per row (outputs on the padded grid, in whole 16-lane steps) the lane sums' per-sample
-        /// overhead outweighs their gain and a weight gradient runs as matrix products instead (a choice by shape alone, so
-        /// every machine computes the same sums).
-        /// </summary>
-        private const int DotsMinimumLength = 256;
+        /// <summary>Rows shorter than this (a sample's kept outputs on the padded grid) run as per-sample products instead of lane sums.</summary>
+        private const int DotsMinimumLength = KernelChoices.LaneSumMinimumRow;
 
         /// <summary>Sample n's input into the padded grid and its deltas onto the grid's rows of <paramref name="width"/> (zeros between).</summary>
         private static void PlaceSample(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int n, Span<float> padded, Span<float> deltas, int width)

@@ -376,7 +376,7 @@ namespace Samples
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
             global::System.Span<float> avgpool2Out = h.Slice(256, 128);
             global::NetGen.Kernels.AvgPoolForward(in Avgpool2Geometry, countIncludePad: true, conv1Out, avgpool2Out);
-            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), forward: one matrix product over shifted input rows, im2col, 24x16 columns
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 24x16 columns
             global::System.Span<float> conv3Out = h.Slice(384, 256);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv3Geometry, p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
@@ -487,7 +487,7 @@ namespace Samples
             {
                 global::NetGen.Kernels.AvgPoolForward(in Avgpool2Geometry, countIncludePad: true, conv1Out.Slice(n * 256, 256), avgpool2Out.Slice(n * 128, 128));
             }
-            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), forward: one matrix product over shifted input rows, im2col, 24x16 columns
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 24x16 columns
             global::System.Span<float> conv3Out = a.Slice(batch * 384, batch * 256);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
@@ -536,7 +536,7 @@ namespace Samples
             {
                 global::NetGen.Kernels.MaxPoolBackward(in Maxpool4Geometry, conv3Out.Slice(n * 256, 256), maxpool4Delta.Slice(n * 64, 64), conv3Delta.Slice(n * 256, 256));
             }
-            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), forward: one matrix product over shifted input rows, im2col, 24x16 columns
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 24x16 columns
             global::System.Span<float> avgpool2Delta = d.Slice(batch * 256, batch * 128);
             global::System.ReadOnlySpan<float> avgpool2Out = a.Slice(batch * 256, batch * 128);
             global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);

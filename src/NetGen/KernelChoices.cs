@@ -1,0 +1,21 @@
+// This file is compiled into the runtime library and linked into the generator, so the kernel choices the runtime makes
+// from a layer's shape and the generator names in its comments (and sizes scratch for) have one home.
+#if NETGEN_ROSLYN
+namespace NetGen.Generator.Model
+#else
+namespace NetGen
+#endif
+{
+    /// <summary>Shape thresholds and fixed splits of the runtime's kernels.</summary>
+    internal static class KernelChoices
+    {
+        /// <summary>
+        /// A stride-1 convolution's weight gradient runs as 16-lane dot products over the batch when a sample's kept outputs
+        /// span at least this many values on the padded grid; below, as one matrix product per sample.
+        /// </summary>
+        public const int LaneSumMinimumRow = 256;
+
+        /// <summary>How many partial sums a batch's weight gradient is split into (at most this many threads share it).</summary>
+        public const int GradientChunks = 4;
+    }
+}
