@@ -219,14 +219,10 @@ namespace NetGen
             if (work is null || work.Length < needed) t_lanes = work = new float[needed];
             var rows = t_laneRows;
             if (rows is null || rows.Length < taps) t_laneRows = rows = new int[taps];
-            int t = 0;
-            for (int c = 0; c < g.C; c++)
-            for (int kd = 0; kd < g.KD; kd++)
-            for (int kh = 0; kh < g.KH; kh++)
-            for (int kw = 0; kw < g.KW; kw++)
-            {
-                rows[t++] = c * region + kd * g.DD * ihp * iwp + kh * g.DH * iwp + kw * g.DW;
-            }
+            // the taps' shifts in one sample's padded input, with each channel's planes now a region apart
+            var shifts = Shifts(g);
+            int perChannel = g.KD * g.KH * g.KW;
+            for (int t = 0; t < taps; t++) rows[t] = shifts[t] + t / perChannel * (region - plane);
 
             var inputs = work.AsSpan(0, g.C * region);
             var deltas = work.AsSpan(g.C * region, g.F * full);
