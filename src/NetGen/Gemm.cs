@@ -135,8 +135,10 @@ namespace NetGen
                 case VectorPath.Vector256 when n <= 8: // 8 columns or fewer (a weight gradient's filters): 12 rows of one 256-bit vector
                     Tiles(transA, aRows, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr: 12, nr: 8);
                     break;
-                case VectorPath.Vector512: // 16 columns or fewer: the 6x16 tile wastes fewer lanes (the same sums, bit for bit)
-                case VectorPath.Vector256:
+                case VectorPath.Vector512: // 9 to 16 columns (a weight gradient's filters): 12 rows of one 512-bit vector
+                    Tiles(transA, aRows, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr: 12, nr: 16);
+                    break;
+                case VectorPath.Vector256: // 16 columns or fewer: the 6x16 tile wastes fewer lanes (the same sums, bit for bit)
                     Tiles(transA, aRows, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr: 6, nr: 16);
                     break;
                 default:
@@ -304,6 +306,10 @@ namespace NetGen
                     {
                         Kernel8x32(k, ref ai, offsets, stepStride, rows, ref panel, ref rowOffsets, ref target, whole ? ldc : nr, whole && accumulate);
                     }
+                    else if (mr == 12 && nr == 16)
+                    {
+                        Kernel12x16(k, ref ai, offsets, stepStride, rows, ref panel, ref rowOffsets, ref target, whole ? ldc : nr, whole && accumulate);
+                    }
                     else if (mr == 12 && rows <= 4)
                     {
                         Kernel4x8(k, ref ai, offsets, stepStride, rows, ref panel, ref rowOffsets, ref target, whole ? ldc : nr, whole && accumulate); // a short last tile
@@ -469,6 +475,54 @@ namespace NetGen
             if (rows > 3) Store256(ref c, 3 * ldc, c30, c31, accumulate);
             if (rows > 4) Store256(ref c, 4 * ldc, c40, c41, accumulate);
             if (rows > 5) Store256(ref c, 5 * ldc, c50, c51, accumulate);
+        }
+
+        /// <summary>A 12 x 16 tile of 512-bit accumulators, for products with 9 to 16 columns (one 512-bit vector wide).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Kernel12x16(int k, ref float a, ReadOnlySpan<nint> rowOffsets, nint stepStride, int rows, ref float b, ref int bRows, ref float c, nint ldc, bool accumulate)
+        {
+            nint r1 = rowOffsets[1], r2 = rowOffsets[2], r3 = rowOffsets[3], r4 = rowOffsets[4], r5 = rowOffsets[5];
+            nint r6 = rowOffsets[6], r7 = rowOffsets[7], r8 = rowOffsets[8], r9 = rowOffsets[9], r10 = rowOffsets[10], r11 = rowOffsets[11];
+            Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+            Vector512<float> c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
+            for (int p = 0; p < k; p++)
+            {
+                var bv = Vector512.LoadUnsafe(ref Unsafe.Add(ref b, Unsafe.Add(ref bRows, p)));
+                ref float ap = ref Unsafe.Add(ref a, p * stepStride);
+                c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(ap), bv, c0);
+                c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ap, r1)), bv, c1);
+                c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ap, r2)), bv, c2);
+                c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ap, r3)), bv, c3);
+                c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ap, r4)), bv, c4);
+                c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ap, r5)), bv, c5);
+                c6 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ap, r6)), bv, c6);
+                c7 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ap, r7)), bv, c7);
+                c8 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ap, r8)), bv, c8);
+                c9 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ap, r9)), bv, c9);
+                c10 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ap, r10)), bv, c10);
+                c11 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref ap, r11)), bv, c11);
+            }
+
+            Store16(ref c, 0, c0, accumulate);
+            if (rows > 1) Store16(ref c, 1 * ldc, c1, accumulate);
+            if (rows > 2) Store16(ref c, 2 * ldc, c2, accumulate);
+            if (rows > 3) Store16(ref c, 3 * ldc, c3, accumulate);
+            if (rows > 4) Store16(ref c, 4 * ldc, c4, accumulate);
+            if (rows > 5) Store16(ref c, 5 * ldc, c5, accumulate);
+            if (rows > 6) Store16(ref c, 6 * ldc, c6, accumulate);
+            if (rows > 7) Store16(ref c, 7 * ldc, c7, accumulate);
+            if (rows > 8) Store16(ref c, 8 * ldc, c8, accumulate);
+            if (rows > 9) Store16(ref c, 9 * ldc, c9, accumulate);
+            if (rows > 10) Store16(ref c, 10 * ldc, c10, accumulate);
+            if (rows > 11) Store16(ref c, 11 * ldc, c11, accumulate);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Store16(ref float c, nint offset, Vector512<float> v, bool accumulate)
+        {
+            ref float row = ref Unsafe.Add(ref c, offset);
+            if (accumulate) v += Vector512.LoadUnsafe(ref row);
+            v.StoreUnsafe(ref row);
         }
 
         /// <summary>A 12 x 8 tile of 256-bit accumulators, for products with 8 columns or fewer (one vector wide).</summary>
