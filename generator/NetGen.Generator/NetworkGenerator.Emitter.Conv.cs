@@ -22,7 +22,8 @@ namespace NetGen.Generator
                 /// <summary>Whether the convolution runs as im2col + matrix products.</summary>
                 protected bool UsesColumns(LayerPlan layer) => ColumnsLength(layer) <= MaxColumns;
 
-                public override long Columns(LayerPlan layer) => Math.Max(UsesColumns(layer) ? ColumnsLength(layer) : 0, Implicit(layer) ? ImplicitLength(layer) : 0);
+                /// <summary>Stride 1: the shifted-rows scratch (no im2col anywhere); otherwise the im2col matrix where it is small enough.</summary>
+                public override long Columns(LayerPlan layer) => Implicit(layer) ? ImplicitLength(layer) : UsesColumns(layer) ? ColumnsLength(layer) : 0;
 
                 /// <summary>
                 /// Whether the forward pass runs as one matrix product over shifted rows of the padded input (every stride 1):
@@ -100,15 +101,18 @@ namespace NetGen.Generator
 
                 public override string Signature(LayerPlan layer) => WindowSignature(layer, true) + ActSuffix(layer) + BiasSuffix(layer) + ")";
 
-                /// <summary>"im2col, 25x784 columns" or "direct loops".</summary>
+                /// <summary>Stride 1: the shifted-rows product and the weight-gradient kernel; otherwise "im2col, 25x784 columns" or "direct loops".</summary>
                 public override string Strategy(LayerPlan layer)
                 {
-                    string forward = !Implicit(layer) ? ""
-                        : ", forward: one matrix product over shifted input rows, weight gradient: "
-                          + (Extended(layer) >= KernelChoices.LaneSumMinimumRow ? "16-lane dot products over the batch" : "one product per sample");
-                    if (!UsesColumns(layer)) return forward + ", direct loops";
+                    if (Implicit(layer))
+                    {
+                        return ", one matrix product over shifted rows of the padded input (no im2col), weight gradient: "
+                            + (Extended(layer) >= KernelChoices.LaneSumMinimumRow ? "16-lane dot products over the batch" : "one product per sample");
+                    }
+
+                    if (!UsesColumns(layer)) return ", direct loops";
                     long positions = Positions(layer);
-                    return forward + ", im2col, " + Lit((int)(ColumnsLength(layer) / positions)) + "x" + Lit((int)positions) + " columns";
+                    return ", im2col, " + Lit((int)(ColumnsLength(layer) / positions)) + "x" + Lit((int)positions) + " columns";
                 }
 
                 protected string Suffix(LayerPlan layer) => UsesColumns(layer) ? "Columns" : "";

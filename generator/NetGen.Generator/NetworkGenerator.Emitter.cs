@@ -91,7 +91,7 @@ namespace NetGen.Generator
                 if (layout.Labels) w.Line("private float[] _labelTargets = " + none + "; // one-hot targets of the labels overloads");
                 w.Line("private int _capacity;");
                 w.Line("private global::NetGen.TrainingLock _training; // detects training from two threads at once");
-                if (layout.Columns > 0) w.Line("private readonly float[] _trainColumns = new float[" + Lit(layout.Columns) + "]; // im2col scratch of the largest convolution");
+                if (layout.Columns > 0) w.Line("private readonly float[] _trainColumns = new float[" + Lit(layout.Columns) + "]; // the largest convolution's scratch (shifted rows or im2col)");
                 if (plan.BufferLength > 0) w.Line("private readonly float[] _saved = new float[" + Lit(plan.BufferLength) + "]; // batch normalization: the batch's mean and 1/sigma per channel");
                 w.Line();
 
@@ -118,7 +118,7 @@ namespace NetGen.Generator
                 if (layout.Columns > 0)
                 {
                     w.Line("[global::System.ThreadStatic]");
-                    w.Line("private static float[]" + q + " t_columns; // im2col scratch");
+                    w.Line("private static float[]" + q + " t_columns; // convolution scratch (shifted rows or im2col)");
                 }
 
                 if (plan.EffectiveLength > 0)

@@ -27,8 +27,10 @@ namespace NetGen.Samples
             }
 
             var samples = new Samples(options, output);
+            if (options.Threads is not int wanted) return Dispatch(samples, options, output); // the process-wide setting stays as the caller has it
+
             int threads = Parallelism.MaxDegreeOfParallelism;
-            Parallelism.MaxDegreeOfParallelism = options.Threads;
+            Parallelism.MaxDegreeOfParallelism = wanted;
             try
             {
                 return Dispatch(samples, options, output);
@@ -94,7 +96,7 @@ namespace NetGen.Samples
     {
         public string Command { get; private set; } = "digits";
         public int? Epochs { get; private set; }
-        public int Threads { get; private set; } = 1;
+        public int? Threads { get; private set; }
         public string OutputFolder { get; private set; } = ".";
         public bool NoProgress { get; private set; }
         public bool Help { get; private set; }

@@ -37,7 +37,7 @@ namespace Samples
         private float[] _labelTargets = global::System.Array.Empty<float>(); // one-hot targets of the labels overloads
         private int _capacity;
         private global::NetGen.TrainingLock _training; // detects training from two threads at once
-        private readonly float[] _trainColumns = new float[3294]; // im2col scratch of the largest convolution
+        private readonly float[] _trainColumns = new float[3294]; // the largest convolution's scratch (shifted rows or im2col)
 
         // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8)
         private static readonly global::NetGen.ConvGeometry WideGeometry = new global::NetGen.ConvGeometry(
@@ -57,7 +57,7 @@ namespace Samples
         [global::System.ThreadStatic]
         private static float[]? t_hidden; // one sample: the hidden layers' outputs
         [global::System.ThreadStatic]
-        private static float[]? t_columns; // im2col scratch
+        private static float[]? t_columns; // convolution scratch (shifted rows or im2col)
 
         /// <summary>Creates the network with parameters initialized from seed 0.</summary>
         public Branches()
@@ -353,11 +353,11 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 27x64 columns
+            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> wideOut = h.Slice(0, 256);
             global::NetGen.Kernels.ConvForwardImplicit(in WideGeometry, p.Slice(0, 108), p.Slice(108, 4), x, wideOut, columns);
             global::NetGen.Kernels.ReLU(wideOut);
-            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 3x64 columns
+            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> conv2Out = h.Slice(256, 128);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv2Geometry, p.Slice(112, 6), p.Slice(118, 2), x, conv2Out, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
@@ -449,11 +449,11 @@ namespace Samples
         private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 27x64 columns
+            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> wideOut = a.Slice(0, batch * 256);
             global::NetGen.Kernels.ConvImplicitBatch(in WideGeometry, inputGradient: false, p.Slice(0, 108), p.Slice(108, 4), inputs, wideOut, batch, columns);
             global::NetGen.Kernels.ReLU(wideOut);
-            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 3x64 columns
+            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> conv2Out = a.Slice(batch * 256, batch * 128);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: false, p.Slice(112, 6), p.Slice(118, 2), inputs, conv2Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
@@ -498,12 +498,12 @@ namespace Samples
                 concat3Delta.Slice(n * 384, 384).Slice(0, 128).CopyTo(conv2Delta.Slice(n * 128, 128));
                 concat3Delta.Slice(n * 384, 384).Slice(128, 256).CopyTo(wideDelta.Slice(n * 256, 256));
             }
-            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 3x64 columns
+            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * 256, batch * 128);
             global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv2Geometry, inputs, conv2Delta, g.Slice(112, 6), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 128, 128), g.Slice(118, 2), 64);
-            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 27x64 columns
+            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.ReadOnlySpan<float> wideOut = a.Slice(0, batch * 256);
             global::NetGen.Kernels.ReLUBackward(wideOut, wideDelta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in WideGeometry, inputs, wideDelta, g.Slice(0, 108), batch, columns);

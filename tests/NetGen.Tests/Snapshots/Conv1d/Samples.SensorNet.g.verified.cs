@@ -39,7 +39,7 @@ namespace Samples
         private float[] _labelTargets = global::System.Array.Empty<float>(); // one-hot targets of the labels overloads
         private int _capacity;
         private global::NetGen.TrainingLock _training; // detects training from two threads at once
-        private readonly float[] _trainColumns = new float[2224]; // im2col scratch of the largest convolution
+        private readonly float[] _trainColumns = new float[2224]; // the largest convolution's scratch (shifted rows or im2col)
 
         // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32)
         private static readonly global::NetGen.ConvGeometry Conv1Geometry = new global::NetGen.ConvGeometry(
@@ -69,7 +69,7 @@ namespace Samples
         [global::System.ThreadStatic]
         private static float[]? t_hidden; // one sample: the hidden layers' outputs
         [global::System.ThreadStatic]
-        private static float[]? t_columns; // im2col scratch
+        private static float[]? t_columns; // convolution scratch (shifted rows or im2col)
 
         /// <summary>Creates the network with parameters initialized from seed 0.</summary>
         public SensorNet()
@@ -376,7 +376,7 @@ namespace Samples
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
             global::System.Span<float> avgpool2Out = h.Slice(256, 128);
             global::NetGen.Kernels.AvgPoolForward(in Avgpool2Geometry, countIncludePad: true, conv1Out, avgpool2Out);
-            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 24x16 columns
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> conv3Out = h.Slice(384, 256);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv3Geometry, p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
@@ -487,7 +487,7 @@ namespace Samples
             {
                 global::NetGen.Kernels.AvgPoolForward(in Avgpool2Geometry, countIncludePad: true, conv1Out.Slice(n * 256, 256), avgpool2Out.Slice(n * 128, 128));
             }
-            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 24x16 columns
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> conv3Out = a.Slice(batch * 384, batch * 256);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
@@ -536,7 +536,7 @@ namespace Samples
             {
                 global::NetGen.Kernels.MaxPoolBackward(in Maxpool4Geometry, conv3Out.Slice(n * 256, 256), maxpool4Delta.Slice(n * 64, 64), conv3Delta.Slice(n * 256, 256));
             }
-            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 24x16 columns
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> avgpool2Delta = d.Slice(batch * 256, batch * 128);
             global::System.ReadOnlySpan<float> avgpool2Out = a.Slice(batch * 256, batch * 128);
             global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);

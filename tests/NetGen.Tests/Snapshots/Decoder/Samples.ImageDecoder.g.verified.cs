@@ -35,7 +35,7 @@ namespace Samples
         private float[] _labelTargets = global::System.Array.Empty<float>(); // one-hot targets of the labels overloads
         private int _capacity;
         private global::NetGen.TrainingLock _training; // detects training from two threads at once
-        private readonly float[] _trainColumns = new float[2048]; // im2col scratch of the largest convolution
+        private readonly float[] _trainColumns = new float[2048]; // the largest convolution's scratch (shifted rows or im2col)
 
         // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8)
         private static readonly global::NetGen.ConvGeometry Convtranspose1Geometry = new global::NetGen.ConvGeometry(
@@ -55,7 +55,7 @@ namespace Samples
         [global::System.ThreadStatic]
         private static float[]? t_hidden; // one sample: the hidden layers' outputs
         [global::System.ThreadStatic]
-        private static float[]? t_columns; // im2col scratch
+        private static float[]? t_columns; // convolution scratch (shifted rows or im2col)
 
         /// <summary>Creates the network with parameters initialized from seed 0.</summary>
         public ImageDecoder()

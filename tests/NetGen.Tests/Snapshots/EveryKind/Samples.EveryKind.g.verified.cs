@@ -53,7 +53,7 @@ namespace Samples
         private float[] _labelTargets = global::System.Array.Empty<float>(); // one-hot targets of the labels overloads
         private int _capacity;
         private global::NetGen.TrainingLock _training; // detects training from two threads at once
-        private readonly float[] _trainColumns = new float[2330]; // im2col scratch of the largest convolution
+        private readonly float[] _trainColumns = new float[2330]; // the largest convolution's scratch (shifted rows or im2col)
         private readonly float[] _saved = new float[8]; // batch normalization: the batch's mean and 1/sigma per channel
 
         // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8)
@@ -79,7 +79,7 @@ namespace Samples
         [global::System.ThreadStatic]
         private static float[]? t_hidden; // one sample: the hidden layers' outputs
         [global::System.ThreadStatic]
-        private static float[]? t_columns; // im2col scratch
+        private static float[]? t_columns; // convolution scratch (shifted rows or im2col)
 
         /// <summary>Creates the network with parameters initialized from seed 0.</summary>
         public EveryKind()
@@ -440,7 +440,7 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns, bool training)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 18x64 columns
+            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> convOut = h.Slice(0, 256);
             global::NetGen.Kernels.ConvForwardImplicit(in ConvGeometry, p.Slice(0, 72), p.Slice(72, 4), x, convOut, columns);
             // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1), (4, 8, 8) -> (4, 8, 8)
@@ -616,7 +616,7 @@ namespace Samples
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> m = _masks; // written only in training, which runs on the instance's own buffers
-            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 18x64 columns
+            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> convOut = a.Slice(0, batch * 256);
             global::NetGen.Kernels.ConvImplicitBatch(in ConvGeometry, inputGradient: false, p.Slice(0, 72), p.Slice(72, 4), inputs, convOut, batch, columns);
             // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1), (4, 8, 8) -> (4, 8, 8)
@@ -809,7 +809,7 @@ namespace Samples
                 }
             }
             global::NetGen.Kernels.Axpy(1f, convDeltaFromBatchnorm2, convDelta); // conv is read by several layers: their deltas add up
-            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 18x64 columns
+            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::NetGen.Kernels.ConvWeightGradientImplicit(in ConvGeometry, inputs, convDelta, g.Slice(0, 72), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(convDelta.Slice(n * 256, 256), g.Slice(72, 4), 64);
         }

@@ -40,7 +40,7 @@ namespace Samples
         private float[] _labelTargets = global::System.Array.Empty<float>(); // one-hot targets of the labels overloads
         private int _capacity;
         private global::NetGen.TrainingLock _training; // detects training from two threads at once
-        private readonly float[] _trainColumns = new float[28804]; // im2col scratch of the largest convolution
+        private readonly float[] _trainColumns = new float[28804]; // the largest convolution's scratch (shifted rows or im2col)
 
         // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28)
         private static readonly global::NetGen.ConvGeometry Conv1Geometry = new global::NetGen.ConvGeometry(
@@ -60,7 +60,7 @@ namespace Samples
         [global::System.ThreadStatic]
         private static float[]? t_hidden; // one sample: the hidden layers' outputs
         [global::System.ThreadStatic]
-        private static float[]? t_columns; // im2col scratch
+        private static float[]? t_columns; // convolution scratch (shifted rows or im2col)
 
         /// <summary>Creates the network with parameters initialized from seed 0.</summary>
         public LeNet5()
@@ -372,14 +372,14 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), forward: one matrix product over shifted input rows, weight gradient: 16-lane dot products over the batch, im2col, 25x784 columns
+            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
             global::System.Span<float> conv1Out = h.Slice(0, 4704);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv1Geometry, p.Slice(0, 150), p.Slice(150, 6), x, conv1Out, columns);
             global::NetGen.Kernels.ReLU(conv1Out);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
             global::System.Span<float> maxpool2Out = h.Slice(4704, 1176);
             global::NetGen.Kernels.MaxPool2x2Forward(conv1Out, maxpool2Out, 6, 28, 28);
-            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 150x100 columns
+            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> conv3Out = h.Slice(5880, 1600);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv3Geometry, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out, conv3Out, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
@@ -490,14 +490,14 @@ namespace Samples
         private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), forward: one matrix product over shifted input rows, weight gradient: 16-lane dot products over the batch, im2col, 25x784 columns
+            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
             global::System.Span<float> conv1Out = a.Slice(0, batch * 4704);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv1Geometry, inputGradient: false, p.Slice(0, 150), p.Slice(150, 6), inputs, conv1Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv1Out);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
             global::System.Span<float> maxpool2Out = a.Slice(batch * 4704, batch * 1176);
             global::NetGen.Kernels.MaxPool2x2Forward(conv1Out, maxpool2Out, batch * 6, 28, 28);
-            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 150x100 columns
+            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> conv3Out = a.Slice(batch * 5880, batch * 1600);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out, conv3Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
@@ -552,7 +552,7 @@ namespace Samples
             global::System.Span<float> conv3Delta = d.Slice(batch * 5880, batch * 1600);
             global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * 5880, batch * 1600);
             global::NetGen.Kernels.MaxPool2x2Backward(conv3Out, maxpool4Delta, conv3Delta, batch * 16, 10, 10);
-            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 150x100 columns
+            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> maxpool2Delta = d.Slice(batch * 4704, batch * 1176);
             global::System.ReadOnlySpan<float> maxpool2Out = a.Slice(batch * 4704, batch * 1176);
             global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
@@ -563,7 +563,7 @@ namespace Samples
             global::System.Span<float> conv1Delta = d.Slice(0, batch * 4704);
             global::System.ReadOnlySpan<float> conv1Out = a.Slice(0, batch * 4704);
             global::NetGen.Kernels.MaxPool2x2Backward(conv1Out, maxpool2Delta, conv1Delta, batch * 6, 28, 28);
-            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), forward: one matrix product over shifted input rows, weight gradient: 16-lane dot products over the batch, im2col, 25x784 columns
+            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
             global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv1Geometry, inputs, conv1Delta, g.Slice(0, 150), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 4704, 4704), g.Slice(150, 6), 784);

@@ -40,7 +40,7 @@ namespace Samples
         private float[] _labelTargets = global::System.Array.Empty<float>(); // one-hot targets of the labels overloads
         private int _capacity;
         private global::NetGen.TrainingLock _training; // detects training from two threads at once
-        private readonly float[] _trainColumns = new float[8498]; // im2col scratch of the largest convolution
+        private readonly float[] _trainColumns = new float[8498]; // the largest convolution's scratch (shifted rows or im2col)
 
         // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8)
         private static readonly global::NetGen.ConvGeometry StemGeometry = new global::NetGen.ConvGeometry(
@@ -66,7 +66,7 @@ namespace Samples
         [global::System.ThreadStatic]
         private static float[]? t_hidden; // one sample: the hidden layers' outputs
         [global::System.ThreadStatic]
-        private static float[]? t_columns; // im2col scratch
+        private static float[]? t_columns; // convolution scratch (shifted rows or im2col)
 
         /// <summary>Creates the network with parameters initialized from seed 0.</summary>
         public ResidualNet()
@@ -371,15 +371,15 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 9x64 columns
+            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> stemOut = h.Slice(0, 512);
             global::NetGen.Kernels.ConvForwardImplicit(in StemGeometry, p.Slice(0, 72), p.Slice(72, 8), x, stemOut, columns);
             global::NetGen.Kernels.ReLU(stemOut);
-            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 72x64 columns
+            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> conv2Out = h.Slice(512, 512);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv2Geometry, p.Slice(80, 576), p.Slice(656, 8), stemOut, conv2Out, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
-            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 72x64 columns
+            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> conv3Out = h.Slice(1024, 512);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv3Geometry, p.Slice(664, 576), p.Slice(1240, 8), conv2Out, conv3Out, columns);
             // add4: Add("stem", ReLU), from conv3, stem, (8, 8, 8) -> (8, 8, 8)
@@ -481,15 +481,15 @@ namespace Samples
         private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 9x64 columns
+            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> stemOut = a.Slice(0, batch * 512);
             global::NetGen.Kernels.ConvImplicitBatch(in StemGeometry, inputGradient: false, p.Slice(0, 72), p.Slice(72, 8), inputs, stemOut, batch, columns);
             global::NetGen.Kernels.ReLU(stemOut);
-            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 72x64 columns
+            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> conv2Out = a.Slice(batch * 512, batch * 512);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: false, p.Slice(80, 576), p.Slice(656, 8), stemOut, conv2Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
-            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 72x64 columns
+            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> conv3Out = a.Slice(batch * 1024, batch * 512);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(664, 576), p.Slice(1240, 8), conv2Out, conv3Out, batch, columns);
             // add4: Add("stem", ReLU), from conv3, stem, (8, 8, 8) -> (8, 8, 8)
@@ -536,13 +536,13 @@ namespace Samples
             global::NetGen.Kernels.ReLUBackward(add4Out, add4Delta);
             add4Delta.CopyTo(conv3Delta);
             add4Delta.CopyTo(stemDelta);
-            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 72x64 columns
+            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> conv2Delta = d.Slice(batch * 512, batch * 512);
             global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * 512, batch * 512);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv3Geometry, conv2Out, conv3Delta, g.Slice(664, 576), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 512, 512), g.Slice(1240, 8), 64);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: true, p.Slice(664, 576), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
-            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 72x64 columns
+            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 512); // conv2's share of stem's delta
             global::System.ReadOnlySpan<float> stemOut = a.Slice(0, batch * 512);
             global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
@@ -550,7 +550,7 @@ namespace Samples
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 512, 512), g.Slice(656, 8), 64);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: true, p.Slice(80, 576), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
-            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), forward: one matrix product over shifted input rows, weight gradient: one product per sample, im2col, 9x64 columns
+            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
             global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in StemGeometry, inputs, stemDelta, g.Slice(0, 72), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 512, 512), g.Slice(72, 8), 64);
