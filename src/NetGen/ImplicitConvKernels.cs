@@ -162,11 +162,11 @@ namespace NetGen
         }
 
         /// <summary>
-        /// The partial dW^T of chunks [first, last), each over its samples: per sample the padded input and the deltas on its
-        /// grid (zeros between rows), then every (tap, filter) dot product of the shifted input row with the deltas row as
-        /// 16 lane sums carried across the chunk's samples (<see cref="Dots"/>), summed in a fixed tree at the chunk's end.
+        /// The partial dW^T of chunks [first, last), each over its samples: as lane sums (<see cref="LaneChunks"/>) where rows
+        /// are long, else per sample the padded input and the deltas on its grid (zeros between rows, in
+        /// <paramref name="work"/>) and one matrix product.
         /// </summary>
-        private static unsafe void WeightGradientChunks(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int first, int last, Span<float> work, Span<float> partials)
+        private static void WeightGradientChunks(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int first, int last, Span<float> work, Span<float> partials)
         {
             ImplicitLayout(g, out int paddedLength, out int extended, out int width);
             int taps = g.C * g.KD * g.KH * g.KW, block = taps * g.F;

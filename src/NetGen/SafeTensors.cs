@@ -37,9 +37,10 @@ namespace NetGen
                 long offset = 0;
                 foreach (var t in tensors)
                 {
-                    long bytes = (long)t.Length * Size(t.Store == TensorStore.Counters ? "I64" : "F32");
+                    string dtype = t.Store == TensorStore.Counters ? "I64" : "F32";
+                    long bytes = (long)t.Length * Size(dtype);
                     json.WriteStartObject(t.Name);
-                    json.WriteString("dtype", t.Store == TensorStore.Counters ? "I64" : "F32");
+                    json.WriteString("dtype", dtype);
                     json.WriteStartArray("shape");
                     foreach (int d in t.Shape) json.WriteNumberValue(d);
                     json.WriteEndArray();
@@ -133,11 +134,10 @@ namespace NetGen
             network.Parameters.CopyTo(parameters);
             network.Buffers.CopyTo(buffers);
             network.Counters.CopyTo(counters);
-            long position = 0;
+            // the byte ranges tile the data (CheckOffsets) and every one is paired (Match): read them in order, back to back
             var chunk = new byte[ChunkBytes];
             foreach (var (entry, tensor) in pairs.OrderBy(p => p.Entry.Begin))
             {
-                Skip(stream, entry.Begin - position, chunk);
                 int size = Size(entry.DType);
                 long index = 0;
                 while (index < tensor.Length)
@@ -155,8 +155,6 @@ namespace NetGen
 
                     index += count;
                 }
-
-                position = entry.End;
             }
 
             parameters.CopyTo(network.Parameters);
@@ -174,7 +172,7 @@ namespace NetGen
         }
 
         /// <summary>One tensor as the header describes it: byte range relative to the data's start.</summary>
-        private readonly record struct Entry(string Name, string DType, long[] Shape, long Count, long Begin, long End)
+        private readonly record struct Entry(string Name, string DType, long[] Shape, long Begin, long End)
         {
             public string ShapeText => "[" + string.Join(", ", Shape) + "]";
         }
@@ -276,7 +274,7 @@ namespace NetGen
             if (end < begin) throw new InvalidDataException($"'{name}' has the data_offsets [{begin}, {end}], out of order (end before begin).");
             long bytes = count * Size(dtype);
             if (end - begin != bytes) throw new InvalidDataException($"'{name}' ({dtype}, [{string.Join(", ", shape)}]) needs {bytes} bytes, but its data_offsets [{begin}, {end}] span {end - begin}.");
-            return new Entry(name, dtype, shape.ToArray(), count, begin, end);
+            return new Entry(name, dtype, shape.ToArray(), begin, end);
         }
 
         /// <summary>Checks that the byte ranges tile the data from 0 without gaps or overlaps; returns the data's length.</summary>
@@ -418,16 +416,6 @@ namespace NetGen
             }
 
             return filled;
-        }
-
-        private static void Skip(Stream stream, long count, byte[] chunk)
-        {
-            while (count > 0)
-            {
-                int n = ReadAtMost(stream, chunk, (int)Math.Min(count, chunk.Length));
-                if (n == 0) throw new InvalidDataException("The file is truncated inside the tensors' data.");
-                count -= n;
-            }
         }
     }
 }
