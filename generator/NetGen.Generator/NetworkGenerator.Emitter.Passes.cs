@@ -116,9 +116,9 @@ namespace NetGen.Generator
                 return string.Join(", ", args);
             }
 
-            private static string BatchForwardArguments(Layout layout, string outputActivation, string training, string blocks, string columns, string effective)
+            private static string BatchForwardArguments(Layout layout, string inputs, string batch, string outputActivation, string training, string blocks, string columns, string effective)
             {
-                var args = new List<string> { "inputs", "batch" };
+                var args = new List<string> { inputs, batch };
                 if (layout.OutputActivation) args.Add(outputActivation);
                 if (layout.BatchTraining) args.Add(training);
                 args.Add(blocks);
@@ -199,7 +199,7 @@ namespace NetGen.Generator
                     var io = Io(plan, layer);
                     var part = new SourceWriter();
                     For(layer.Spec.Kind).BatchForward(part, layer, io);
-                    DeclareUsed(body, part, (Span + " " + MaskName(layer) + " = " + Block("m", layer) + ";", MaskName(layer)));
+                    DeclareUsed(body, part, (Span + " " + MaskName(layer) + " = training ? " + Block("m", layer) + " : default; // inference reads no mask", MaskName(layer)));
                     Splice(body, part);
                 }
 
@@ -229,7 +229,7 @@ namespace NetGen.Generator
                     w.Line("global::System.Array.Clear(_effectiveGradients, 0, " + Lit(plan.EffectiveLength) + ");");
                 }
 
-                w.Line("BatchForward(" + BatchForwardArguments(layout, "false", "training", "_activations", "_trainColumns", "_effective") + ");");
+                w.Line("BatchForward(" + BatchForwardArguments(layout, "inputs", "batch", "false", "training", "_activations", "_trainColumns", "_effective") + ");");
                 w.Line("bool anomalies = global::NetGen.NumericChecks.Anomalies;");
                 w.Line("if (anomalies) CheckAnomalies(batch, backward: false);");
                 w.Line(Span + " a = _activations;");

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -267,33 +268,45 @@ namespace NetGen.Generator
                     w.Line();
                 }
 
-                w.Line("// Layer by layer over the batch, in this thread's storage (grown for a larger batch).");
+                int chunk = InferenceChunk(plan);
+                w.Line("// Layer by layer over chunks of at most " + Lit(chunk) + " samples, in this thread's storage: " + Lit(chunk) + " * " + Lit(plan.ActivationLength) + " values, whatever the batch.");
+                w.Line("int chunk = batch < " + Lit(chunk) + " ? batch : " + Lit(chunk) + ";");
                 w.Line("float[]" + (nullable ? "?" : "") + " blocks = t_blocks;");
-                w.Line("if (blocks is null || blocks.Length < (long)batch * " + Lit(plan.ActivationLength) + ") t_blocks = blocks = new float[(long)batch * " + Lit(plan.ActivationLength) + "];");
-                w.Line("BatchForward(" + BatchForwardArguments(layout, "true", "false", "blocks", "columns", "e") + ");" + (plan.BufferLength > 0 ? " // batch normalization: running statistics" : ""));
+                w.Line("if (blocks is null || blocks.Length < chunk * " + Lit(plan.ActivationLength) + ") t_blocks = blocks = new float[chunk * " + Lit(plan.ActivationLength) + "];");
+                w.Line("for (int first = 0; first < batch; first += chunk)");
+                w.Open();
+                w.Line("int count = batch - first < chunk ? batch - first : chunk;");
+                w.Line("BatchForward(" + BatchForwardArguments(layout, "inputs.Slice(first * InputLength, count * InputLength)", "count", "true", "false", "blocks", "columns", "e") + ");" + (plan.BufferLength > 0 ? " // batch normalization: running statistics" : ""));
                 if (layout.Heads.Count == 1)
                 {
                     var head = layout.Heads[0];
-                    w.Line("new " + ReadOnlySpan + "(blocks, " + Offset(head) + ", batch * " + Lit(head.OutSize) + ").CopyTo(outputs);");
+                    w.Line("new " + ReadOnlySpan + "(blocks, " + Offset(head, "count") + ", count * " + Lit(head.OutSize) + ").CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));");
                 }
                 else
                 {
-                    w.Line("for (int n = 0; n < batch; n++)");
+                    w.Line("for (int n = 0; n < count; n++)");
                     w.Open();
                     foreach (var head in layout.Heads)
                     {
-                        w.Line("new " + ReadOnlySpan + "(blocks, " + Offset(head) + " + n * " + Lit(head.OutSize) + ", " + Lit(head.OutSize) + ").CopyTo(outputs.Slice(n * OutputLength + " + Lit(head.OutputOffset) + ", " + Lit(head.OutSize) + ")); // " + head.Name);
+                        w.Line("new " + ReadOnlySpan + "(blocks, " + Offset(head, "count") + " + n * " + Lit(head.OutSize) + ", " + Lit(head.OutSize) + ").CopyTo(outputs.Slice((first + n) * OutputLength + " + Lit(head.OutputOffset) + ", " + Lit(head.OutSize) + ")); // " + head.Name);
                     }
 
                     w.Close();
                 }
 
                 w.Close();
+                w.Close();
                 w.Line();
             }
 
             /// <summary>"batch * 8084" (or "0"): where a layer's block starts in the batch storage.</summary>
-            private static string Offset(LayerPlan layer) => layer.ActivationOffset == 0 ? "0" : "batch * " + Lit(layer.ActivationOffset);
+            private static string Offset(LayerPlan layer, string batch = "batch") => layer.ActivationOffset == 0 ? "0" : batch + " * " + Lit(layer.ActivationOffset);
+
+            /// <summary>
+            /// How many samples batched inference runs at once: as many as fit in <see cref="KernelChoices.InferenceBlockValues"/>
+            /// activations (at least one), so a thread's inference storage is bounded whatever the batch.
+            /// </summary>
+            private static int InferenceChunk(NetworkPlan plan) => Math.Max(1, KernelChoices.InferenceBlockValues / Math.Max(1, plan.ActivationLength));
 
             private static void EmitTrainingMembers(SourceWriter w, Layout layout)
             {

@@ -17,5 +17,11 @@ namespace NetGen
 
         /// <summary>How many partial sums a batch's weight gradient is split into (at most this many threads share it).</summary>
         public const int GradientChunks = 4;
+
+        /// <summary>
+        /// Batched inference runs over chunks of samples whose activations take at most this many values (4 MiB; one sample's
+        /// when that is larger), so the per-thread storage stays bounded whatever the batch.
+        /// </summary>
+        public const int InferenceBlockValues = 1 << 20;
     }
 }

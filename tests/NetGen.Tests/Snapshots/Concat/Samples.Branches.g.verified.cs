@@ -133,11 +133,16 @@ namespace Samples
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
             if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
             global::System.Span<float> columns = t_columns ?? (t_columns = new float[3294]);
-            // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
+            // Layer by layer over chunks of at most 1363 samples, in this thread's storage: 1363 * 769 values, whatever the batch.
+            int chunk = batch < 1363 ? batch : 1363;
             float[]? blocks = t_blocks;
-            if (blocks is null || blocks.Length < (long)batch * 769) t_blocks = blocks = new float[(long)batch * 769];
-            BatchForward(inputs, batch, true, blocks, columns);
-            new global::System.ReadOnlySpan<float>(blocks, batch * 768, batch * 1).CopyTo(outputs);
+            if (blocks is null || blocks.Length < chunk * 769) t_blocks = blocks = new float[chunk * 769];
+            for (int first = 0; first < batch; first += chunk)
+            {
+                int count = batch - first < chunk ? batch - first : chunk;
+                BatchForward(inputs.Slice(first * InputLength, count * InputLength), count, true, blocks, columns);
+                new global::System.ReadOnlySpan<float>(blocks, count * 768, count * 1).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
+            }
         }
 
         /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean binary cross-entropy, plus the weight penalties.</summary>

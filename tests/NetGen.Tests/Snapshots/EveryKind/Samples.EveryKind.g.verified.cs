@@ -187,11 +187,16 @@ namespace Samples
                 return;
             }
 
-            // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
+            // Layer by layer over chunks of at most 390 samples, in this thread's storage: 390 * 2683 values, whatever the batch.
+            int chunk = batch < 390 ? batch : 390;
             float[]? blocks = t_blocks;
-            if (blocks is null || blocks.Length < (long)batch * 2683) t_blocks = blocks = new float[(long)batch * 2683];
-            BatchForward(inputs, batch, true, false, blocks, columns); // batch normalization: running statistics
-            new global::System.ReadOnlySpan<float>(blocks, batch * 2680, batch * 3).CopyTo(outputs);
+            if (blocks is null || blocks.Length < chunk * 2683) t_blocks = blocks = new float[chunk * 2683];
+            for (int first = 0; first < batch; first += chunk)
+            {
+                int count = batch - first < chunk ? batch - first : chunk;
+                BatchForward(inputs.Slice(first * InputLength, count * InputLength), count, true, false, blocks, columns); // batch normalization: running statistics
+                new global::System.ReadOnlySpan<float>(blocks, count * 2680, count * 3).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
+            }
         }
 
         /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy, plus the weight penalties.</summary>
@@ -675,7 +680,7 @@ namespace Samples
             global::NetGen.Kernels.SELU(dense11Out);
             // alphadropout12: AlphaDropout(0.1), (16) -> (16)
             global::System.Span<float> alphadropout12Out = a.Slice(batch * 2576, batch * 16);
-            global::System.Span<float> alphadropout12Mask = m.Slice(batch * 2576, batch * 16);
+            global::System.Span<float> alphadropout12Mask = training ? m.Slice(batch * 2576, batch * 16) : default; // inference reads no mask
             if (training) global::NetGen.Kernels.AlphaDropout(dense11Out, alphadropout12Out, alphadropout12Mask, 0.1f, Randomness);
             else dense11Out.CopyTo(alphadropout12Out);
             // dense13: Dense(8, Tanh), (16) -> (8)
@@ -684,7 +689,7 @@ namespace Samples
             global::NetGen.Kernels.Tanh(dense13Out);
             // dropout14: Dropout(0.2), (8) -> (8)
             global::System.Span<float> dropout14Out = a.Slice(batch * 2600, batch * 8);
-            global::System.Span<float> dropout14Mask = m.Slice(batch * 2600, batch * 8);
+            global::System.Span<float> dropout14Mask = training ? m.Slice(batch * 2600, batch * 8) : default; // inference reads no mask
             if (training) global::NetGen.Kernels.Dropout(dense13Out, dropout14Out, dropout14Mask, 0.2f, Randomness);
             else dense13Out.CopyTo(dropout14Out);
             // concat15: Concat("flat"), from dropout14, flat, (8) -> (72)

@@ -142,11 +142,16 @@ namespace Samples
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
             if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
             global::System.Span<float> columns = t_columns ?? (t_columns = new float[28804]);
-            // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
+            // Layer by layer over chunks of at most 129 samples, in this thread's storage: 129 * 8094 values, whatever the batch.
+            int chunk = batch < 129 ? batch : 129;
             float[]? blocks = t_blocks;
-            if (blocks is null || blocks.Length < (long)batch * 8094) t_blocks = blocks = new float[(long)batch * 8094];
-            BatchForward(inputs, batch, true, blocks, columns);
-            new global::System.ReadOnlySpan<float>(blocks, batch * 8084, batch * 10).CopyTo(outputs);
+            if (blocks is null || blocks.Length < chunk * 8094) t_blocks = blocks = new float[chunk * 8094];
+            for (int first = 0; first < batch; first += chunk)
+            {
+                int count = batch - first < chunk ? batch - first : chunk;
+                BatchForward(inputs.Slice(first * InputLength, count * InputLength), count, true, blocks, columns);
+                new global::System.ReadOnlySpan<float>(blocks, count * 8084, count * 10).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
+            }
         }
 
         /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy, plus the weight penalties.</summary>

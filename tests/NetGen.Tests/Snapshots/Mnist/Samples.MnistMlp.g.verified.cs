@@ -116,11 +116,16 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
             if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
-            // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
+            // Layer by layer over chunks of at most 5190 samples, in this thread's storage: 5190 * 202 values, whatever the batch.
+            int chunk = batch < 5190 ? batch : 5190;
             float[]? blocks = t_blocks;
-            if (blocks is null || blocks.Length < (long)batch * 202) t_blocks = blocks = new float[(long)batch * 202];
-            BatchForward(inputs, batch, true, blocks);
-            new global::System.ReadOnlySpan<float>(blocks, batch * 192, batch * 10).CopyTo(outputs);
+            if (blocks is null || blocks.Length < chunk * 202) t_blocks = blocks = new float[chunk * 202];
+            for (int first = 0; first < batch; first += chunk)
+            {
+                int count = batch - first < chunk ? batch - first : chunk;
+                BatchForward(inputs.Slice(first * InputLength, count * InputLength), count, true, blocks);
+                new global::System.ReadOnlySpan<float>(blocks, count * 192, count * 10).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
+            }
         }
 
         /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy, plus the weight penalties.</summary>

@@ -160,14 +160,19 @@ namespace Samples
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
             if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
             global::System.Span<float> columns = t_columns ?? (t_columns = new float[192578]);
-            // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
+            // Layer by layer over chunks of at most 12 samples, in this thread's storage: 12 * 86027 values, whatever the batch.
+            int chunk = batch < 12 ? batch : 12;
             float[]? blocks = t_blocks;
-            if (blocks is null || blocks.Length < (long)batch * 86027) t_blocks = blocks = new float[(long)batch * 86027];
-            BatchForward(inputs, batch, true, blocks, columns);
-            for (int n = 0; n < batch; n++)
+            if (blocks is null || blocks.Length < chunk * 86027) t_blocks = blocks = new float[chunk * 86027];
+            for (int first = 0; first < batch; first += chunk)
             {
-                new global::System.ReadOnlySpan<float>(blocks, batch * 86016 + n * 10, 10).CopyTo(outputs.Slice(n * OutputLength + 0, 10)); // digit
-                new global::System.ReadOnlySpan<float>(blocks, batch * 86026 + n * 1, 1).CopyTo(outputs.Slice(n * OutputLength + 10, 1)); // dense10
+                int count = batch - first < chunk ? batch - first : chunk;
+                BatchForward(inputs.Slice(first * InputLength, count * InputLength), count, true, blocks, columns);
+                for (int n = 0; n < count; n++)
+                {
+                    new global::System.ReadOnlySpan<float>(blocks, count * 86016 + n * 10, 10).CopyTo(outputs.Slice((first + n) * OutputLength + 0, 10)); // digit
+                    new global::System.ReadOnlySpan<float>(blocks, count * 86026 + n * 1, 1).CopyTo(outputs.Slice((first + n) * OutputLength + 10, 1)); // dense10
+                }
             }
         }
 

@@ -112,11 +112,16 @@ namespace Samples
             global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
             global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
             if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
-            // Layer by layer over the batch, in this thread's storage (grown for a larger batch).
+            // Layer by layer over chunks of at most 349525 samples, in this thread's storage: 349525 * 3 values, whatever the batch.
+            int chunk = batch < 349525 ? batch : 349525;
             float[]? blocks = t_blocks;
-            if (blocks is null || blocks.Length < (long)batch * 3) t_blocks = blocks = new float[(long)batch * 3];
-            BatchForward(inputs, batch, blocks);
-            new global::System.ReadOnlySpan<float>(blocks, batch * 2, batch * 1).CopyTo(outputs);
+            if (blocks is null || blocks.Length < chunk * 3) t_blocks = blocks = new float[chunk * 3];
+            for (int first = 0; first < batch; first += chunk)
+            {
+                int count = batch - first < chunk ? batch - first : chunk;
+                BatchForward(inputs.Slice(first * InputLength, count * InputLength), count, blocks);
+                new global::System.ReadOnlySpan<float>(blocks, count * 2, count * 1).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
+            }
         }
 
         /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean mean squared error, plus the weight penalties.</summary>
