@@ -8,9 +8,10 @@ namespace NetGen.Analyzers
     {
         private const string Category = "NetGen";
 
-        /// <summary>A descriptor whose severity is <see cref="DiagnosticIds.IsError"/>'s: declared once, for the generator and the analyzers.</summary>
+        /// <summary>A descriptor whose severity is <see cref="DiagnosticIds"/>'s: declared once, for the generator and the analyzers.</summary>
         private static DiagnosticDescriptor Create(string id, string title, string message)
-            => new DiagnosticDescriptor(id, title, message, Category, DiagnosticIds.IsError(id) ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, isEnabledByDefault: true);
+            => new DiagnosticDescriptor(id, title, message, Category,
+                DiagnosticIds.IsError(id) ? DiagnosticSeverity.Error : DiagnosticIds.IsInfo(id) ? DiagnosticSeverity.Info : DiagnosticSeverity.Warning, isEnabledByDefault: true);
         // No help link: the project has no published documentation address, and a guessed one would send IDE users to
         // somebody else's page. The README's "Diagnostics" table explains every ID.
 
@@ -21,8 +22,13 @@ namespace NetGen.Analyzers
 
         public static readonly DiagnosticDescriptor StrideLeavesInputUnused = Create(
             DiagnosticIds.StrideLeavesInputUnused,
-            "Stride leaves input unused",
+            "Input past the last window is never read",
             "{0} layer {1} leaves input unused (figure E.13): {2}; {3}");
+
+        public static readonly DiagnosticDescriptor SubsamplingSkipsInput = Create(
+            DiagnosticIds.SubsamplingSkipsInput,
+            "Stride larger than the window skips input",
+            "{0} layer {1} subsamples its input: {2}");
 
         public static readonly DiagnosticDescriptor SameNeedsOddKernelAndStrideOne = Create(
             DiagnosticIds.SameNeedsOddKernelAndStrideOne,
@@ -126,6 +132,7 @@ namespace NetGen.Analyzers
             {
                 case DiagnosticIds.OutputSizeNotPositive: return OutputSizeNotPositive;
                 case DiagnosticIds.StrideLeavesInputUnused: return StrideLeavesInputUnused;
+                case DiagnosticIds.SubsamplingSkipsInput: return SubsamplingSkipsInput;
                 case DiagnosticIds.SameNeedsOddKernelAndStrideOne: return SameNeedsOddKernelAndStrideOne;
                 case DiagnosticIds.NoSpatialAxes: return NoSpatialAxes;
                 case DiagnosticIds.PaddingOnlyZeros: return PaddingOnlyZeros;

@@ -24,6 +24,7 @@ namespace NetGen.Analyzers
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             DiagnosticDescriptors.OutputSizeNotPositive,
             DiagnosticDescriptors.StrideLeavesInputUnused,
+            DiagnosticDescriptors.SubsamplingSkipsInput,
             DiagnosticDescriptors.SameNeedsOddKernelAndStrideOne,
             DiagnosticDescriptors.NoSpatialAxes,
             DiagnosticDescriptors.PaddingOnlyZeros,

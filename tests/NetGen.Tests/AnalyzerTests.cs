@@ -75,8 +75,11 @@ namespace NetGen.Tests
             { "[Network(1, 5, 5)] [MaxPool(3, 1, {|NG0002:2|})] [Dense(2)] public partial class N { }", "[Network(1, 5, 5)] [MaxPool(3, 1, 1)] [Dense(2)] public partial class N { }" },
             { "[Network(1, 3, 3)] [ConvTranspose(2, k: 3, s: 2, {|NG0002:a: 2|})] [Dense(2)] public partial class N { }", "[Network(1, 3, 3)] [ConvTranspose(2, k: 3, s: 2, a: 1)] [Dense(2)] public partial class N { }" },
             { "[Network(1, 5, 5)] [Conv(4, k: 3, {|NG0002:KernelSize = new[] { 3, 3, 3 }|})] [Dense(2)] public partial class N { }", "[Network(1, 5, 5)] [Conv(4, k: 3, KernelSize = new[] { 3, 3 })] [Dense(2)] public partial class N { }" },
-            // NG0003: the stride leaves input unused (warning), at the stride, or at the whole pooling attribute when its stride is the window.
-            { "[Network(1, 6, 6)] [Conv(4, k: 3, {|NG0003:s: 2|}, p: 1)] [Dense(2)] public partial class N { }", "[Network(1, 5, 5)] [Conv(4, k: 3, s: 2, p: 1)] [Dense(2)] public partial class N { }" },
+            // NG0003: input rows past the last window are lost while the windows touch or overlap (warning), at the stride, or at
+            // the whole pooling attribute when its stride is the window; unused padding alone is no diagnostic.
+            { "[Network(1, 10, 10)] [Conv(4, k: 3, {|NG0003:s: 3|})] [Dense(2)] public partial class N { }", "[Network(1, 32, 32)] [Conv(32, k: 3, s: 2, p: 1)] [Dense(2)] public partial class N { }" },
+            // NG0022: subsampling (stride larger than the window) skips rows by design: info, at the stride.
+            { "[Network(1, 32, 32)] [Conv(4, k: 1, {|NG0022:s: 2|})] [Dense(2)] public partial class N { }", "[Network(1, 32, 32)] [Conv(4, k: 2, s: 2)] [Dense(2)] public partial class N { }" },
             { "[Network(1, 5, 5)] [{|NG0003:MaxPool(2)|}] [Dense(2)] public partial class N { }", "[Network(1, 4, 4)] [MaxPool(2)] [Dense(2)] public partial class N { }" },
             // NG0011: Same padding with an even kernel or a stride.
             { "[Network(1, 5, 5)] [Conv(4, k: 4, {|NG0011:Padding = Padding.Same|})] [Dense(2)] public partial class N { }", "[Network(1, 5, 5)] [Conv(4, k: 3, Padding = Padding.Same)] [Dense(2)] public partial class N { }" },
@@ -119,6 +122,25 @@ namespace NetGen.Tests
             Assert.Contains("CrossEntropy needs a Softmax output", message);
             Assert.Contains("Loss.BinaryCrossEntropy", message);
             Assert.Equal(DiagnosticSeverity.Error, diagnostics[0].Severity);
+        }
+
+        [Fact]
+        public void Lost_and_skipped_rows_are_counted_as_the_issue_states()
+        {
+            var diagnostic = Assert.Single(TestCompiler.Analyze(Header + "[Network(1, 10, 10)] [Conv(4, k: 3, s: 3)] [Dense(2)] public partial class N { }\n" + Footer, out _));
+            Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+            Assert.Equal("Conv layer 1 leaves input unused (figure E.13): height: the last of o = floor((10 + 2*0 - 3) / 3) + 1 = 3 windows ends at padded row (o - 1)s + ke - 1 = 8, "
+                + "the input's last is p + i - 1 = 9, so its last 1 row at the bottom is never read; width: the last of o = floor((10 + 2*0 - 3) / 3) + 1 = 3 windows ends at padded column "
+                + "(o - 1)s + ke - 1 = 8, the input's last is p + i - 1 = 9, so its last 1 column on the right is never read; p: 1 or s: 1 would cover the input exactly",
+                diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+            diagnostic = Assert.Single(TestCompiler.Analyze(Header + "[Network(1, 32, 32)] [Conv(4, k: 1, s: 2)] [Dense(2)] public partial class N { }\n" + Footer, out _));
+            Assert.Equal(DiagnosticSeverity.Info, diagnostic.Severity);
+            Assert.Equal("Conv layer 1 subsamples its input: stride 2 > window 1: 16 of 32 rows and 16 of 32 columns are never read", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+            // a 1-D pooling window of 1 with stride 3 over 10 positions reads 0, 3, 6, 9
+            diagnostic = Assert.Single(TestCompiler.Analyze(Header + "[Network(1, 10)] [MaxPool(1, 3)] [Dense(2)] public partial class N { }\n" + Footer, out _));
+            Assert.Equal("MaxPool layer 1 subsamples its input: stride 3 > window 1: 6 of 10 positions are never read", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         [Fact]

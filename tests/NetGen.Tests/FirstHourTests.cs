@@ -28,8 +28,10 @@ namespace NetGen.Tests
 {
     /// <summary>
     /// The defects a new user met in the first hour (issue 15): batched inference must not depend on what was trained
-    /// before, and a thread's inference storage stays bounded whatever the batch.
+    /// before, and a thread's inference storage stays bounded whatever the batch. In the Parallelism collection: large
+    /// batches keep the shared helper threads busy, which would make another test's caller run (and size) the work itself.
     /// </summary>
+    [Collection(ParallelismTests.Collection)]
     public class FirstHourTests
     {
         public static IEnumerable<object[]> Networks => new[]

@@ -55,9 +55,16 @@ namespace NetGen.Tests
             ("rel. 5: Padding.Valid ignores p", 5, Conv(3, p: 4, padding: GenPadding.Valid), 3, ""),
             ("rel. 5, fig. E.11: s=2, p=0", 5, Conv(3, s: 2), 2, ""),
             ("rel. 6, fig. E.12: s=2, p=1", 5, Conv(3, s: 2, p: 1), 3, ""),
-            ("rel. 6, fig. E.13: last row uncovered", 6, Conv(3, s: 2, p: 1), 3, "NG0003"),
+            ("rel. 6, fig. E.13: only padding past the last window, no diagnostic", 6, Conv(3, s: 2, p: 1), 3, ""),
+            ("the standard downsampling convolution k3 s2 p1 on 32: nothing", 32, Conv(3, s: 2, p: 1), 16, ""),
+            ("subsampling k1 s2 on 32: the info diagnostic, no warning", 32, Conv(1, s: 2), 16, "NG0022"),
+            ("k3 s3 on 10: the last row is lost", 10, Conv(3, s: 3), 3, "NG0003"),
+            ("dilated windows that overlap and lose the last row: k2 d3 s2 on 7", 7, Conv(2, s: 2, d: 3), 2, "NG0003"),
+            ("dilated windows that reach the end: k2 d3 s2 on 8", 8, Conv(2, s: 2, d: 3), 3, ""),
             ("rel. 7: pooling", 5, Pool(3, 1), 3, ""),
             ("rel. 7: 2x2/2 pooling over 5 leaves the last row", 5, Pool(2, 2), 2, "NG0003"),
+            ("rel. 7: 2x2/2 pooling over 5 with padding 1 reads every row", 5, Pool(2, 2, 1), 3, ""),
+            ("pooling 1/2 subsamples: info", 6, Pool(1, 2), 3, "NG0022"),
             ("rel. 7: padded average pooling", 7, Pool(3, 2, 1, LayerKind.AvgPool), 4, ""),
             ("rel. 8, fig. E.15: transpose of E.7", 2, Transposed(3), 4, ""),
             ("rel. 9, fig. E.16: transpose of E.8", 6, Transposed(4, p: 2), 5, ""),
@@ -164,11 +171,13 @@ namespace NetGen.Tests
             Assert.Equal("k", problem.Argument);
 
             var unused = Infer(new[] { 1, 5, 5 }, Pool(2, 2)).Problems.Single();
-            Assert.Contains("height: (i + 2p - d(k - 1) - 1) mod s = (5 + 2*0 - 1*(2 - 1) - 1) mod 2 = 1, so the last 1 row of the padded input at the bottom is never read (1 of input)", unused.Args[2]);
+            // R = (p + i - 1) - ((o - 1)s + ke - 1) = 4 - ((2 - 1)*2 + 2 - 1) = 1
+            Assert.Contains("height: the last of o = floor((5 + 2*0 - 2) / 2) + 1 = 2 windows ends at padded row (o - 1)s + ke - 1 = 3, the input's last is p + i - 1 = 4, so its last 1 row at the bottom is never read", unused.Args[2]);
             Assert.Contains("width:", unused.Args[2]);
-            Assert.Equal(new[] { "s=1" }, unused.Fixes.ToArray()); // no padding up to k/2 covers 5 with 2x2/2 windows
+            // p = 1 (at most k/2): o = 3 windows end at padded row 5 = p + i - 1; s = 1: o = 4 windows end at row 4
+            Assert.Equal(new[] { "p=1", "s=1" }, unused.Fixes.ToArray());
 
-            // i = 7, k = 3, s = 3: (7 - 3) mod 3 = 1; p = 1 gives (7 + 2 - 3) mod 3 = 0, s = 2 gives 4 mod 2 = 0.
+            // i = 7, k = 3, s = 3: R = 6 - 5 = 1; p = 1: o = 3 windows end at 8 >= 7 = p + i - 1; s = 2: o = 3 windows end at 6 = 6.
             Assert.Equal(new[] { "p=1", "s=2" }, Infer(new[] { 1, 7, 7 }, Conv(3, s: 3)).Problems.Single().Fixes.ToArray());
         }
     }

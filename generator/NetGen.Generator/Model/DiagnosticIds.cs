@@ -9,7 +9,7 @@ namespace NetGen.Generator.Model
         /// <summary>A layer argument is out of its range (Dense(0), an undefined activation, ...).</summary>
         public const string ArgumentOutOfRange = "NG0002";
 
-        /// <summary>The stride leaves input rows or columns unused.</summary>
+        /// <summary>Real input rows or columns past the last window are never read while the windows touch or overlap (warning).</summary>
         public const string StrideLeavesInputUnused = "NG0003";
 
         /// <summary>The network class, or a type containing it, is not partial.</summary>
@@ -66,6 +66,9 @@ namespace NetGen.Generator.Model
         /// <summary>A layer whose output no layer reads and that is not an output (warning: a dead branch).</summary>
         public const string DeadBranch = "NG0021";
 
+        /// <summary>A stride larger than the window skips input rows between windows by design (info: subsampling, e.g. a 1x1 stride-2 shortcut).</summary>
+        public const string SubsamplingSkipsInput = "NG0022";
+
         /// <summary>A problem the C# compiler already reports (an attribute with errors); no NetGen diagnostic, but no code either.</summary>
         public const string CompilerReported = "";
 
@@ -75,7 +78,13 @@ namespace NetGen.Generator.Model
             StrideLeavesInputUnused, SoftmaxOnHiddenLayer, LayersWithoutNetwork, PaddingOnlyZeros, InitGainDoesNotFit, DropoutInSeluNetwork, SoftmaxWithSquaredError, DeadBranch,
         };
 
+        /// <summary>The diagnostics that only inform: nothing is wrong, the user may want to know. The one place that is declared.</summary>
+        private static readonly string[] Infos = { SubsamplingSkipsInput };
+
+        /// <summary>Whether a problem with this ID only informs.</summary>
+        public static bool IsInfo(string id) => System.Array.IndexOf(Infos, id) >= 0;
+
         /// <summary>Whether a problem with this ID prevents code generation.</summary>
-        public static bool IsError(string id) => System.Array.IndexOf(Warnings, id) < 0;
+        public static bool IsError(string id) => System.Array.IndexOf(Warnings, id) < 0 && !IsInfo(id);
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using static NetGen.Generator.Model.ShapeInference;
@@ -17,9 +18,6 @@ namespace NetGen.Generator.Model
 
         /// <summary>Floor division (toward minus infinity, also for negative numerators).</summary>
         public static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
-
-        /// <summary>Non-negative remainder.</summary>
-        public static int Mod(int a, int b) => ((a % b) + b) % b;
 
         /// <summary>Output size of a convolution or pooling along one axis (relationship 15).</summary>
         public static int ConvOutput(int i, int k, int s, int p, int d) => FloorDiv(i + 2 * p - d * (k - 1) - 1, s) + 1;
@@ -126,6 +124,7 @@ namespace NetGen.Generator.Model
             var output = new int[rank + 1];
             output[0] = pool ? shape[0] : filters;
             var unused = new List<string>();
+            var subsampled = new List<(int Window, string Text)>();
             var tooSmall = new List<(string Axis, string Formula)>();
             bool zerosOnly = false;
             for (int a = 0; a < rank; a++)
@@ -157,13 +156,23 @@ namespace NetGen.Generator.Model
                 }
 
                 output[a + 1] = size;
-                int r = Mod(numerator, s);
-                if (r != 0)
+                string unit = UnitNames[rank - 1][a];
+                if (keff >= s)
                 {
-                    string unit = UnitNames[rank - 1][a] + (r == 1 ? "" : "s");
-                    unused.Add(axis + ": (i + 2p - d(k - 1) - 1) mod s = (" + Str(i) + " + 2*" + Str(p) + " - " + Str(d) + "*(" + Str(k) + " - 1) - 1) mod " + Str(s) + " = " + Str(r)
-                        + ", so the last " + Str(r) + " " + unit + " of the padded input " + Sides[rank - 1][a] + " " + (r == 1 ? "is" : "are") + " never read"
-                        + (r > p ? " (" + Str(r - p) + " of input)" : " (padding only)"));
+                    // The windows touch or overlap, so every row up to the last window's end is read: what lies past it is lost.
+                    int lastRead = (size - 1) * s + keff - 1, lost = LostRows(i, keff, s, p, d);
+                    if (lost > 0)
+                    {
+                        unused.Add(axis + ": the last of o = floor((" + Str(i) + " + 2*" + Str(p) + " - " + Str(keff) + ") / " + Str(s) + ") + 1 = " + Str(size)
+                            + " windows ends at padded " + unit + " (o - 1)s + ke - 1 = " + Str(lastRead) + ", the input's last is p + i - 1 = " + Str(p + i - 1)
+                            + ", so its last " + Plural(lost, unit) + " " + Sides[rank - 1][a] + " " + (lost == 1 ? "is" : "are") + " never read");
+                    }
+                }
+                else
+                {
+                    // Subsampling: the stride skips the rows between windows by design.
+                    int skipped = i - ReadRows(i, k, s, p, d);
+                    if (skipped > 0) subsampled.Add((keff, Str(skipped) + " of " + Plural(i, unit)));
                 }
 
                 if (conv && p >= keff && !zerosOnly)
@@ -188,6 +197,13 @@ namespace NetGen.Generator.Model
                 problems.Add(Make(DiagnosticIds.StrideLeavesInputUnused, index, LayerArguments.Stride, -1, name, number, string.Join("; ", unused), hint) with { Fixes = new EquatableArray<string>(fixes) });
             }
 
+            if (subsampled.Count > 0)
+            {
+                var windows = subsampled.Select(t => t.Window).Distinct().ToList();
+                string stride = "stride " + Str(spec.S) + " > " + (windows.Count == 1 ? "window " + Str(windows[0]) : "windows " + string.Join(", ", windows.Select(Str)));
+                problems.Add(Make(DiagnosticIds.SubsamplingSkipsInput, index, LayerArguments.Stride, -1, name, number, stride + ": " + string.Join(" and ", subsampled.Select(t => t.Text)) + " are never read"));
+            }
+
             outShape = new EquatableArray<int>(output);
             window = new WindowPlan(
                 new EquatableArray<int>(kernel),
@@ -198,6 +214,34 @@ namespace NetGen.Generator.Model
             return true;
         }
 
+        /// <summary>
+        /// R = (p + i - 1) - ((o - 1)s + ke - 1): the real input rows past the end of the last window, with ke = d(k - 1) + 1 the
+        /// effective window and o its count (relationship 15); zero or less when the last window reaches the input's end.
+        /// </summary>
+        public static int LostRows(int i, int keff, int s, int p, int d)
+        {
+            int o = FloorDiv(i + 2 * p - keff, s) + 1;
+            return p + i - 1 - ((o - 1) * s + keff - 1);
+        }
+
+        /// <summary>How many of the <paramref name="i"/> real rows the taps of some window read, for windows that do not overlap (ke &lt; s).</summary>
+        public static int ReadRows(int i, int k, int s, int p, int d)
+        {
+            int o = ConvOutput(i, k, s, p, d), read = 0;
+            for (int j = 0; j < o; j++)
+            {
+                // taps j*s + t*d for t in [0, k): those in the real rows [p, p + i - 1]
+                int first = Math.Max(0, CeilDiv(p - j * s, d)), last = Math.Min(k - 1, FloorDiv(p + i - 1 - j * s, d));
+                if (last >= first) read += last - first + 1;
+            }
+
+            return read;
+        }
+
+        private static int CeilDiv(int a, int b) => -FloorDiv(-a, b);
+
+        private static string Plural(int count, string unit) => Str(count) + " " + unit + (count == 1 ? "" : "s");
+
         /// <summary>The smallest larger padding and the largest smaller stride with which every axis is covered exactly.</summary>
         private static List<string> CoveringFixes(WindowSpec spec, bool conv, int rank, EquatableArray<int> shape, int[] kernel, int[] padding, int d)
         {
@@ -207,8 +251,8 @@ namespace NetGen.Generator.Model
                 for (int a = 0; a < rank; a++)
                 {
                     int p = explicitPad ?? padding[a];
-                    if (Mod(shape[a + 1] + 2 * p - d * (kernel[a] - 1) - 1, s) != 0) return false;
                     if (ConvOutput(shape[a + 1], kernel[a], s, p, d) < 1) return false;
+                    if (d * (kernel[a] - 1) + 1 >= s && LostRows(shape[a + 1], d * (kernel[a] - 1) + 1, s, p, d) > 0) return false;
                 }
 
                 return true;
