@@ -277,26 +277,35 @@ namespace NetGen.Generator
                 w.Open();
                 w.Line("int count = batch - first < chunk ? batch - first : chunk;");
                 w.Line("BatchForward(" + BatchForwardArguments(layout, "inputs.Slice(first * InputLength, count * InputLength)", "count", "true", "false", "blocks", "columns", "e") + ");" + (plan.BufferLength > 0 ? " // batch normalization: running statistics" : ""));
-                if (layout.Heads.Count == 1)
-                {
-                    var head = layout.Heads[0];
-                    w.Line("new " + ReadOnlySpan + "(blocks, " + Offset(head, "count") + ", count * " + Lit(head.OutSize) + ").CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));");
-                }
-                else
-                {
-                    w.Line("for (int n = 0; n < count; n++)");
-                    w.Open();
-                    foreach (var head in layout.Heads)
-                    {
-                        w.Line("new " + ReadOnlySpan + "(blocks, " + Offset(head, "count") + " + n * " + Lit(head.OutSize) + ", " + Lit(head.OutSize) + ").CopyTo(outputs.Slice((first + n) * OutputLength + " + Lit(head.OutputOffset) + ", " + Lit(head.OutSize) + ")); // " + head.Name);
-                    }
-
-                    w.Close();
-                }
-
+                EmitCopyOutputs(w, layout, "blocks", "count", "first");
                 w.Close();
                 w.Close();
                 w.Line();
+            }
+
+            /// <summary>
+            /// Copies the output layers' blocks of <paramref name="count"/> samples in <paramref name="blocks"/> into
+            /// <c>outputs</c>, from sample <paramref name="first"/> on (or 0 when null): the heads one after the other per sample.
+            /// </summary>
+            private static void EmitCopyOutputs(SourceWriter w, Layout layout, string blocks, string count, string? first)
+            {
+                string At(string n) => first is null ? n : "(" + first + " + " + n + ")";
+                if (layout.Heads.Count == 1)
+                {
+                    var head = layout.Heads[0];
+                    string target = first is null ? "outputs" : "outputs.Slice(" + first + " * OutputLength, " + count + " * OutputLength)";
+                    w.Line("new " + ReadOnlySpan + "(" + blocks + ", " + Offset(head, count) + ", " + count + " * " + Lit(head.OutSize) + ").CopyTo(" + target + ");");
+                    return;
+                }
+
+                w.Line("for (int n = 0; n < " + count + "; n++)");
+                w.Open();
+                foreach (var head in layout.Heads)
+                {
+                    w.Line("new " + ReadOnlySpan + "(" + blocks + ", " + Offset(head, count) + " + n * " + Lit(head.OutSize) + ", " + Lit(head.OutSize) + ").CopyTo(outputs.Slice(" + At("n") + " * OutputLength + " + Lit(head.OutputOffset) + ", " + Lit(head.OutSize) + ")); // " + head.Name);
+                }
+
+                w.Close();
             }
 
             /// <summary>"batch * 8084" (or "0"): where a layer's block starts in the batch storage.</summary>
@@ -312,6 +321,7 @@ namespace NetGen.Generator
             {
                 EmitPassMembers(w, layout, gradients: true);
                 EmitPassMembers(w, layout, gradients: false);
+                EmitPassMembers(w, layout, gradients: false, outputs: true);
                 EmitTrainStep(w, layout.Plan, ReadOnlySpan + " targets", "targets", "targets");
                 EmitTrainStep(w, layout.Plan, "global::System.ReadOnlySpan<int> labels", "labels", "labels");
                 EmitTrain(w, layout);
@@ -319,29 +329,38 @@ namespace NetGen.Generator
 
             /// <summary>
             /// ComputeGradients (forward, loss, backward: <paramref name="gradients"/>) or ComputeLoss (forward and the data loss
-            /// only), each with targets and with labels, over the shared <c>Train</c> body.
+            /// only; with <paramref name="outputs"/>, also the outputs that pass computed), each with targets and with labels,
+            /// over the shared <c>Train</c> body.
             /// </summary>
-            private static void EmitPassMembers(SourceWriter w, Layout layout, bool gradients)
+            private static void EmitPassMembers(SourceWriter w, Layout layout, bool gradients, bool outputs = false)
             {
                 var plan = layout.Plan;
                 string member = gradients ? "ComputeGradients" : "ComputeLoss";
-                string call = "return Train(inputs, targets, batch, gradients: " + (gradients ? "true" : "false") + ");";
+                string outputParameter = outputs ? ", " + Span + " outputs" : "";
+                var call = outputs
+                    ? new[] { "float loss = Train(inputs, targets, batch, gradients: false);", "CopyOutputs(batch, outputs);", "return loss;" }
+                    : new[] { "return Train(inputs, targets, batch, gradients: " + (gradients ? "true" : "false") + ");" };
                 string lossText = layout.Heads.Count == 1
                     ? LossName(layout.Heads[0].Loss)
                     : "sum over the outputs of each output's loss weight times its mean loss (eq. 8.21)";
-                w.Line(gradients
-                    ? "/// <summary>Training-mode forward and backward pass: writes <see cref=\"Gradients\"/> = d(loss)/d(parameters) and returns the " + (layout.Heads.Count == 1 ? "mean " : "") + lossText + ", plus the weight penalties.</summary>"
-                    : "/// <summary>The " + (layout.Heads.Count == 1 ? "mean " : "") + lossText + " of a batch without gradients: a forward pass and the data loss (no weight penalties), in inference unless <see cref=\"Mode\"/> is Training; <see cref=\"Gradients\"/> and the running statistics are left alone.</summary>");
+                if (gradients)
+                    w.Line("/// <summary>Training-mode forward and backward pass: writes <see cref=\"Gradients\"/> = d(loss)/d(parameters) and returns the " + (layout.Heads.Count == 1 ? "mean " : "") + lossText + ", plus the weight penalties.</summary>");
+                else if (!outputs)
+                    w.Line("/// <summary>The " + (layout.Heads.Count == 1 ? "mean " : "") + lossText + " of a batch without gradients: a forward pass and the data loss (no weight penalties), in inference unless <see cref=\"Mode\"/> is Training; <see cref=\"Gradients\"/> and the running statistics are left alone.</summary>");
+                else
+                    w.Line("/// <summary>As <see cref=\"ComputeLoss(" + DocSpan + ", " + DocSpan + ", int)\"/>, and writes the outputs that one forward pass gave (what Forward gives in the same mode): loss and predictions in one pass.</summary>");
                 w.Line("/// <param name=\"inputs\">batch * " + Lit(plan.InputLength) + " values.</param>");
                 w.Line("/// <param name=\"targets\">batch * " + Lit(plan.OutputLength) + " target values" + (layout.Heads.Count > 1 ? ", laid out as the outputs" : "") + "; NaN marks a missing label.</param>");
                 w.Line("/// <param name=\"batch\">The number of samples.</param>");
+                if (outputs) w.Line("/// <param name=\"outputs\">Receives batch * " + Lit(plan.OutputLength) + " output values.</param>");
                 w.Line("/// <returns>The loss: each output's mean over its labels present, as PyTorch's default reduction" + (layout.Heads.Count > 1 ? ", weighted and summed" : "") + ".</returns>");
                 w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or batch is not positive.</exception>");
-                w.Line("public float " + member + "(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " targets, int batch)");
+                w.Line("public float " + member + "(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " targets, int batch" + outputParameter + ")");
                 w.Open();
                 w.Line(Guard + ".Batch(batch);");
                 w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
                 w.Line(Guard + ".BatchLength(\"targets\", batch, OutputLength, targets.Length);");
+                if (outputs) w.Line(Guard + ".BatchLength(\"outputs\", batch, OutputLength, outputs.Length);");
                 w.Line("if (global::NetGen.NumericChecks.Inputs) // opt-in");
                 w.Open();
                 w.Line("global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, \"inputs\");");
@@ -351,39 +370,52 @@ namespace NetGen.Generator
                 w.Close();
                 w.Line();
 
+                string labelsSignature = "public float " + member + "(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, int batch" + outputParameter + ")";
                 if (layout.Labels)
                 {
-                    w.Line("/// <summary>As <see cref=\"" + member + "(" + DocSpan + ", " + DocSpan + ", int)\"/> with class labels: one-hot targets" + (plan.OutputLength == 1 ? " (this network has one output: the label 0 or 1 is its target)" : "") + ".</summary>");
+                    w.Line("/// <summary>As <see cref=\"" + member + "(" + DocSpan + ", " + DocSpan + ", int" + (outputs ? ", global::System.Span{float}" : "") + ")\"/> with class labels: one-hot targets" + (plan.OutputLength == 1 ? " (this network has one output: the label 0 or 1 is its target)" : "") + ".</summary>");
                     w.Line("/// <param name=\"inputs\">batch * " + Lit(plan.InputLength) + " values.</param>");
                     w.Line("/// <param name=\"labels\">batch labels in [0, " + Lit(plan.OutputLength == 1 ? 1 : plan.OutputLength - 1) + "].</param>");
                     w.Line("/// <param name=\"batch\">The number of samples.</param>");
+                    if (outputs) w.Line("/// <param name=\"outputs\">Receives batch * " + Lit(plan.OutputLength) + " output values.</param>");
                     w.Line("/// <returns>The mean loss.</returns>");
                     w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, a label is out of range, or batch is not positive.</exception>");
-                    w.Line("public float " + member + "(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, int batch)");
+                    w.Line(labelsSignature);
                     w.Open();
                     w.Line(Guard + ".Batch(batch);");
                     w.Line(Guard + ".BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
                     w.Line(Guard + ".Length(\"labels\", batch, labels.Length);");
+                    if (outputs) w.Line(Guard + ".BatchLength(\"outputs\", batch, OutputLength, outputs.Length);");
                     w.Line(Guard + ".Labels(labels, OutputLength);");
                     w.Line("if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, \"inputs\"); // opt-in");
-                    Exclusive(w, plan,
+                    var statements = new List<string>
+                    {
                         "Reserve(batch);",
                         Span + " targets = new " + Span + "(_labelTargets, 0, batch * OutputLength);",
                         "for (int n = 0; n < batch; n++) " + Kernels + ".LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));",
-                        call);
+                    };
+                    statements.AddRange(call);
+                    Exclusive(w, plan, statements.ToArray());
                     w.Close();
                 }
                 else
                 {
                     w.Line("/// <summary>Not available: class labels fit a network with one output; this one has " + Lit(layout.Heads.Count) + ", so pass targets.</summary>");
                     w.Line("/// <exception cref=\"global::System.NotSupportedException\">Always.</exception>");
-                    w.Line("public float " + member + "(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, int batch)");
+                    w.Line(labelsSignature);
                     w.Open();
                     string why = plan.Spec.Type.Name + " has " + Lit(layout.Heads.Count) + " outputs (" + string.Join(", ", layout.Heads.Select(h => h.Name)) + "): pass targets, the outputs' targets one after the other per sample, NaN where a label is missing.";
                     w.Line("throw new global::System.NotSupportedException(\"" + why + "\");");
                     w.Close();
                 }
 
+                w.Line();
+                if (!outputs) return;
+                w.Line("/// <summary>The outputs of the last training-storage pass (after each loss turned its logits into the output activation), for " + Lit(plan.OutputLength) + " values per sample.</summary>");
+                w.Line("private void CopyOutputs(int batch, " + Span + " outputs)");
+                w.Open();
+                EmitCopyOutputs(w, layout, "_activations", "batch", null);
+                w.Close();
                 w.Line();
             }
 
@@ -400,7 +432,8 @@ namespace NetGen.Generator
                 w.Line(Guard + ".NotNull(optimizer, \"optimizer\");");
                 Exclusive(w, plan,
                     "float loss = ComputeGradients(inputs, " + name + ", batch);",
-                    "optimizer.Step(_parameters, _gradients);",
+                    "if (global::NetGen.NumericChecks.Anomalies) global::NetGen.NumericChecks.Step(this, optimizer); // checks every parameter after the step",
+                    "else optimizer.Step(_parameters, _gradients);",
                     "return loss;");
                 w.Close();
                 w.Line();
@@ -511,6 +544,10 @@ namespace NetGen.Generator
                 w.Line("public float ComputeLoss(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " targets, int batch) { " + fail + " }");
                 w.Line("/// <summary>Throws: the network has errors.</summary>");
                 w.Line("public float ComputeLoss(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, int batch) { " + fail + " }");
+                w.Line("/// <summary>Throws: the network has errors.</summary>");
+                w.Line("public float ComputeLoss(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " targets, int batch, " + Span + " outputs) { " + fail + " }");
+                w.Line("/// <summary>Throws: the network has errors.</summary>");
+                w.Line("public float ComputeLoss(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, int batch, " + Span + " outputs) { " + fail + " }");
                 w.Line("/// <summary>Throws: the network has errors.</summary>");
                 w.Line("public float TrainStep(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " targets, int batch, global::NetGen.IOptimizer optimizer) { " + fail + " }");
                 w.Line("/// <summary>Throws: the network has errors.</summary>");

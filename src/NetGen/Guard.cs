@@ -11,7 +11,7 @@ namespace NetGen
         public static void Batch(int batch)
         {
             if (batch <= 0)
-                throw new ArgumentOutOfRangeException(nameof(batch), batch, $"Expected batch >= 1, but got {batch}.");
+                throw new ArgumentOutOfRangeException(nameof(batch), $"Expected batch >= 1, but got {batch}.");
         }
 
         /// <summary>Throws unless <paramref name="actual"/> equals <paramref name="expected"/>.</summary>
@@ -36,7 +36,7 @@ namespace NetGen
             for (int i = 0; i < labels.Length; i++)
             {
                 if ((uint)labels[i] >= (uint)classes)
-                    throw new ArgumentOutOfRangeException("labels", labels[i], $"Expected labels[{i}] in [0, {classes - 1}], but got {labels[i]}.");
+                    throw new ArgumentOutOfRangeException("labels", $"Expected labels[{i}] in [0, {classes - 1}], but got {labels[i]}.");
             }
         }
 

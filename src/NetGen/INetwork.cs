@@ -55,6 +55,15 @@ namespace NetGen
         /// <summary>As the overload with targets, with class labels.</summary>
         float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch);
 
+        /// <summary>
+        /// <see cref="ComputeLoss(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/> that also writes the outputs its forward
+        /// pass gave (batch * OutputLength values, as Forward gives them in the same mode): loss and predictions in one pass.
+        /// </summary>
+        float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, Span<float> outputs);
+
+        /// <summary>As the overload with targets, with class labels.</summary>
+        float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch, Span<float> outputs);
+
         /// <summary><see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/>, then one optimizer step; returns the mean loss.</summary>
         float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, IOptimizer optimizer);
 

@@ -1,4 +1,6 @@
 using System;
+using System.ComponentModel;
+using System.Globalization;
 
 namespace NetGen
 {
@@ -57,10 +59,39 @@ namespace NetGen
             throw new ArithmeticException($"Anomaly: {Describe(values[bad])} in {what} of layer {layer} ({where}), {pass}; it is the first layer to produce NaN or infinity. Nothing was stepped.");
         }
 
-        /// <summary>Anomaly mode: throws if the loss is NaN or infinite.</summary>
+        /// <summary>Anomaly mode: throws if the loss is NaN or infinite, also where only its float value (the one returned) overflows.</summary>
         public static void FiniteLoss(double loss)
         {
-            if (!double.IsFinite(loss)) throw new ArithmeticException($"Anomaly: the loss is {Describe((float)loss)} while every layer's outputs are finite (a target far out of range, or a probability of exactly 0 or 1 under cross-entropy). Nothing was stepped.");
+            if (!double.IsFinite(loss))
+                throw new ArithmeticException($"Anomaly: the loss is {Describe((float)loss)} while every layer's outputs are finite (a target far out of range, or a probability of exactly 0 or 1 under cross-entropy). Nothing was stepped.");
+            if (!float.IsFinite((float)loss))
+                throw new ArithmeticException($"Anomaly: the loss is {loss.ToString("G4", CultureInfo.InvariantCulture)}, beyond float's range (it would be returned as {Describe((float)loss)}); the outputs are far from the targets, often after too large a learning rate. Nothing was stepped.");
+        }
+
+        /// <summary>
+        /// Anomaly mode: <paramref name="optimizer"/>'s step on <paramref name="network"/>'s parameters, then a check of every
+        /// parameter tensor; if the step made a value NaN or infinite, the parameters are put back as they were before it and
+        /// an <see cref="ArithmeticException"/> names the tensor and the index (the optimizer's own state, such as momentum,
+        /// has taken the step). Generated TrainStep calls this instead of the plain step when <see cref="Anomalies"/> is on.
+        /// </summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public static void Step(INetwork network, IOptimizer optimizer)
+        {
+            var parameters = network.Parameters;
+            var before = parameters.ToArray();
+            optimizer.Step(parameters, network.Gradients);
+            foreach (var tensor in network.Tensors)
+            {
+                if (tensor.Store != TensorStore.Parameters) continue;
+                var values = parameters.Slice(tensor.Offset, tensor.Length);
+                int bad = FirstNonFinite(values, allowNaN: false);
+                if (bad < 0) continue;
+                float gradient = network.Gradients[tensor.Offset + bad], was = before[tensor.Offset + bad];
+                before.CopyTo(parameters);
+                throw new ArithmeticException(
+                    $"Anomaly: the optimizer step made {tensor.Name}[{bad}] {Describe(values[bad])} (it was {was.ToString("G6", CultureInfo.InvariantCulture)}, its gradient {gradient.ToString("G6", CultureInfo.InvariantCulture)}); " +
+                    "the parameters are back as they were before the step (the optimizer's own state has taken it). A smaller learning rate, or gradient clipping, keeps the step finite.");
+            }
         }
 
         private static int FirstNonFinite(ReadOnlySpan<float> values, bool allowNaN)

@@ -22,7 +22,7 @@ namespace NetGen
             get => Volatile.Read(ref s_max);
             set
             {
-                if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), value, $"Expected MaxDegreeOfParallelism >= 1, but got {value}.");
+                if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), $"Expected MaxDegreeOfParallelism >= 1, but got {value}.");
                 Volatile.Write(ref s_max, value);
             }
         }

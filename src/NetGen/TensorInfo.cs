@@ -45,7 +45,7 @@ namespace NetGen
         {
             Name = Guard.NotNull(name, nameof(name));
             Guard.NotNull(shape, nameof(shape));
-            if (offset < 0) throw new ArgumentOutOfRangeException(nameof(offset), offset, $"Expected offset >= 0, but got {offset}.");
+            if (offset < 0) throw new ArgumentOutOfRangeException(nameof(offset), $"Expected offset >= 0, but got {offset}.");
             long length = 1;
             foreach (int d in shape)
             {

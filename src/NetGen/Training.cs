@@ -12,7 +12,7 @@ namespace NetGen
         public static void Predict(INetwork network, ReadOnlySpan<float> input, Span<float> mean, Span<float> std, int passes)
         {
             Guard.NotNull(network, nameof(network));
-            if (passes < 2) throw new ArgumentOutOfRangeException(nameof(passes), passes, $"Expected passes >= 2, but got {passes}.");
+            if (passes < 2) throw new ArgumentOutOfRangeException(nameof(passes), $"Expected passes >= 2, but got {passes}.");
             Guard.Length(nameof(input), network.InputLength, input.Length);
             Guard.Length(nameof(mean), network.OutputLength, mean.Length);
             Guard.Length(nameof(std), network.OutputLength, std.Length);
@@ -59,8 +59,8 @@ namespace NetGen
         /// <summary>Stops after <paramref name="patience"/> epochs without an improvement larger than <paramref name="minDelta"/>; lower is better unless <paramref name="higherIsBetter"/>.</summary>
         public EarlyStopping(int patience, double minDelta = 0, bool higherIsBetter = false)
         {
-            if (patience < 1) throw new ArgumentOutOfRangeException(nameof(patience), patience, $"Expected patience >= 1, but got {patience}.");
-            if (!(minDelta >= 0)) throw new ArgumentOutOfRangeException(nameof(minDelta), minDelta, $"Expected minDelta >= 0, but got {minDelta}.");
+            if (patience < 1) throw new ArgumentOutOfRangeException(nameof(patience), $"Expected patience >= 1, but got {patience}.");
+            if (!(minDelta >= 0)) throw new ArgumentOutOfRangeException(nameof(minDelta), $"Expected minDelta >= 0, but got {minDelta}.");
             Patience = patience;
             MinDelta = minDelta;
             HigherIsBetter = higherIsBetter;

@@ -134,7 +134,7 @@ namespace NetGen.Tests
         [Fact]
         public void A_dataset_rejects_inconsistent_arrays()
         {
-            Assert.Contains("Expected inputs.Length == batch * 3 = 2 * 3 = 6, but got 5", Assert.Throws<ArgumentException>(() => new Dataset(new float[5], new int[2], 3, 2)).Message);
+            Assert.Contains("Expected inputs.Length == samples * inputLength = 2 * 3 = 6 (one input of 3 values per label), but got 5", Assert.Throws<ArgumentException>(() => new Dataset(new float[5], new int[2], 3, 2)).Message);
             Assert.Throws<ArgumentOutOfRangeException>(() => new Dataset(new float[2], new[] { 0, 5 }, 1, 3));
         }
     }

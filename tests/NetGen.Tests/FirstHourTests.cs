@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using Xunit;
 
@@ -15,6 +16,10 @@ namespace NetGen.Tests.FirstHour
     [Conv(4, k: 3, p: 1, act: Act.ELU)] [AlphaDropout(0.1)] [AvgPool(2)] [Conv(4, k: 3, act: Act.ReLU)] [MaxPool(2)]
     [Dropout(0.3)] [GaussianNoise(0.2)] [Dense(3, Act.Sigmoid)]
     public partial class Conv1dDrop { }
+
+    /// <summary>A regression network a too-large learning rate drives to overflow.</summary>
+    [Network(4)] [Dense(16, Act.ReLU)] [Dense(16, Act.ReLU)] [Dense(2)]
+    public partial class Diverging { }
 
     /// <summary>Two heads after dropout: the chunked copy writes every head of every sample.</summary>
     [Network(6)]
@@ -117,6 +122,154 @@ namespace NetGen.Tests
                 net.Forward(inputs.AsSpan(n * Parity.LeNet5.InputLength, Parity.LeNet5.InputLength), single);
                 ParityTests.AssertClose(single, outputs.AsSpan(n * Parity.LeNet5.OutputLength, Parity.LeNet5.OutputLength).ToArray(), "sample " + n, 1e-5);
             }
+        }
+
+        /// <summary>
+        /// SGD with lr = 10 diverges. Run once without checks to find the first step whose returned loss is not finite or
+        /// after which a parameter is not finite; anomaly mode must stop exactly there (not steps later, once activations
+        /// overflow), name what overflowed, and leave the parameters as they were before that step.
+        /// </summary>
+        [Theory]
+        [InlineData(10f)]
+        [InlineData(3f)]
+        public void Anomaly_mode_stops_at_the_first_infinite_loss_or_parameter(float lr)
+        {
+            var inputs = Random(8 * 4, 1);
+            var targets = Random(8 * 2, 2);
+            const int Steps = 200;
+            var reference = new FirstHour.Diverging(1);
+            var sgd = new Sgd(lr);
+            int first = -1;
+            bool parameterFirst = false;
+            for (int step = 0; step < Steps && first < 0; step++)
+            {
+                float loss = reference.TrainStep(inputs, targets, 8, sgd);
+                if (!float.IsFinite(loss)) first = step;
+                else if (!reference.Parameters.ToArray().All(float.IsFinite)) (first, parameterFirst) = (step, true);
+            }
+
+            Assert.True(first >= 0, "the reference run did not diverge");
+            bool previous = NumericChecks.Anomalies;
+            try
+            {
+                NumericChecks.Anomalies = true;
+                var net = new FirstHour.Diverging(1);
+                sgd = new Sgd(lr);
+                for (int step = 0; step < first; step++) net.TrainStep(inputs, targets, 8, sgd);
+                var before = net.Parameters.ToArray();
+                var e = Assert.Throws<ArithmeticException>(() => net.TrainStep(inputs, targets, 8, sgd));
+                Assert.StartsWith("Anomaly: ", e.Message);
+                if (parameterFirst) Assert.Contains("the optimizer step made ", e.Message);
+                else Assert.True(e.Message.Contains("the loss is ") || e.Message.Contains("in the output of layer dense3"), e.Message);
+                Assert.Equal(before, net.Parameters.ToArray());
+
+                // finite outputs of 1e20 against targets of 0: the squared error 1e40 is finite in double, infinite as the float returned
+                var far = new FirstHour.Diverging(1);
+                far.Parameters.Slice(far.Parameters.Length - 2).Fill(1e20f); // the output layer's biases
+                far.Parameters.Slice(far.Parameters.Length - 2 - 32, 32).Clear(); // and no weights: outputs exactly 1e20
+                e = Assert.Throws<ArithmeticException>(() => far.TrainStep(inputs, new float[8 * 2], 8, new Sgd(0.1f)));
+                Assert.StartsWith("Anomaly: the loss is 1E+40, beyond float's range", e.Message);
+            }
+            finally
+            {
+                NumericChecks.Anomalies = previous;
+            }
+        }
+
+        /// <summary>Fit on an empty dataset threw DivideByZeroException after shuffling; now an ArgumentException naming it, before anything changes.</summary>
+        [Fact]
+        public void Fitting_an_empty_dataset_is_refused_before_anything_changes()
+        {
+            var net = new FirstHour.Diverging(1);
+            var before = net.Parameters.ToArray();
+            var trainer = new Trainer(net, new Sgd(0.1f));
+            var empty = new Dataset(new float[0], new float[0], 4, 2);
+            var e = Assert.Throws<ArgumentException>(() => trainer.Fit(empty));
+            Assert.Equal("train", e.ParamName);
+            Assert.Contains("has no samples", e.Message);
+            var some = new Dataset(Random(3 * 4, 1), Random(3 * 2, 2), 4, 2);
+            e = Assert.Throws<ArgumentException>(() => trainer.Fit(some, empty));
+            Assert.Equal("validation", e.ParamName);
+            Assert.Equal(before, net.Parameters.ToArray());
+            Assert.Throws<ArgumentException>(() => Trainer.Evaluate(net, empty));
+        }
+
+        /// <summary>The mismatch messages speak of samples and features, not of spans.</summary>
+        [Fact]
+        public void Dataset_mismatches_name_features_and_samples()
+        {
+            var net = new FirstHour.Diverging(1);
+            var data = new Dataset(Random(3 * 5, 1), Random(3 * 2, 2), 5, 2);
+            var e = Assert.Throws<ArgumentException>(() => new Trainer(net, new Sgd(0.1f)).Fit(data));
+            Assert.StartsWith("The dataset 'train' has 5 input values per sample, but the network expects 4.", e.Message);
+            e = Assert.Throws<ArgumentException>(() => Trainer.Evaluate(net, new Dataset(Random(3 * 4, 1), Random(3 * 3, 2), 4, 3)));
+            Assert.StartsWith("The dataset 'data' has 3 targets per sample, but the network has 2 outputs.", e.Message);
+            e = Assert.Throws<ArgumentException>(() => new Dataset(new float[14], new int[3], 5, 2));
+            Assert.StartsWith("Expected inputs.Length == samples * inputLength = 3 * 5 = 15 (one input of 5 values per label), but got 14.", e.Message);
+            var range = Assert.Throws<ArgumentOutOfRangeException>(() => new Dataset(new float[15], new[] { 0, 3, 1 }, 5, 2));
+            Assert.Equal("Expected labels[1] in [0, 1], but got 3. (Parameter 'labels')", range.Message); // no second "Actual value was 3."
+        }
+
+        /// <summary>Evaluate runs one forward pass per batch (it ran ComputeLoss, then Forward) and gives the accuracy of the per-sample outputs.</summary>
+        [Fact]
+        public void Evaluation_runs_one_pass_per_batch()
+        {
+            var net = new Counting(new Parity.LeNet5(2));
+            var random = new Random(3);
+            int count = 300;
+            var data = new Dataset(Random(count * net.InputLength, 4), Enumerable.Range(0, count).Select(_ => random.Next(10)).ToArray(), net.InputLength, 10);
+            var evaluation = Trainer.Evaluate(net, data, batchSize: 128);
+            Assert.Equal(3, net.Passes); // 128 + 128 + 44
+            int correct = 0;
+            var output = new float[net.OutputLength];
+            for (int n = 0; n < count; n++)
+            {
+                net.Inner.Forward(data.Input(n), output);
+                if (Trainer.Predict(output) == data.Labels![n]) correct++;
+            }
+
+            Assert.Equal((double)correct / count, evaluation.Accuracy);
+
+            // the epoch record reports training and evaluation time apart
+            var history = new Trainer(net.Inner, new Sgd(0.01f), new TrainingOptions { Epochs = 1, BatchSize = 64 }).Fit(data, data);
+            Assert.True(history[0].EvaluationSeconds > 0);
+            Assert.Equal(history[0].Seconds + history[0].EvaluationSeconds, history[0].TotalSeconds);
+        }
+
+        /// <summary>A network that counts its forward passes (Forward and ComputeLoss calls), delegating everything.</summary>
+        private sealed class Counting : INetwork
+        {
+            public Counting(INetwork inner) => Inner = inner;
+
+            public INetwork Inner { get; }
+
+            public int Passes { get; private set; }
+
+            public int InputLength => Inner.InputLength;
+            public int OutputLength => Inner.OutputLength;
+            public int ParameterCount => Inner.ParameterCount;
+            public Span<float> Parameters => Inner.Parameters;
+            public Span<float> Gradients => Inner.Gradients;
+            public Span<float> Buffers => Inner.Buffers;
+            public Span<long> Counters => Inner.Counters;
+            public IReadOnlyList<TensorInfo> Tensors => Inner.Tensors;
+            public NetworkMode Mode { get => Inner.Mode; set => Inner.Mode = value; }
+            public void Forward(ReadOnlySpan<float> input, Span<float> output) { Passes++; Inner.Forward(input, output); }
+            public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batch) { Passes++; Inner.Forward(inputs, outputs, batch); }
+            public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch) => Inner.ComputeGradients(inputs, targets, batch);
+            public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch) => Inner.ComputeGradients(inputs, labels, batch);
+            public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch) { Passes++; return Inner.ComputeLoss(inputs, targets, batch); }
+            public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch) { Passes++; return Inner.ComputeLoss(inputs, labels, batch); }
+            public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, Span<float> outputs) { Passes++; return Inner.ComputeLoss(inputs, targets, batch, outputs); }
+            public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch, Span<float> outputs) { Passes++; return Inner.ComputeLoss(inputs, labels, batch, outputs); }
+            public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, IOptimizer optimizer) => Inner.TrainStep(inputs, targets, batch, optimizer);
+            public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch, IOptimizer optimizer) => Inner.TrainStep(inputs, labels, batch, optimizer);
+            public void Save(Stream stream) => Inner.Save(stream);
+            public void Save(string path) => Inner.Save(path);
+            public void Load(Stream stream, TensorMatching matching = TensorMatching.ByName) => Inner.Load(stream, matching);
+            public void Load(string path, TensorMatching matching = TensorMatching.ByName) => Inner.Load(path, matching);
+            public void ExportOnnx(Stream stream) => Inner.ExportOnnx(stream);
+            public void ExportOnnx(string path) => Inner.ExportOnnx(path);
         }
     }
 }

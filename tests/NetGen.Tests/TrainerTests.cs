@@ -36,6 +36,8 @@ namespace NetGen.Tests
             public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch) => 1f;
             public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch) => 1f;
             public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch) => 1f;
+            public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, Span<float> outputs) { outputs.Clear(); return 1f; }
+            public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch, Span<float> outputs) { outputs.Clear(); return 1f; }
             public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, IOptimizer optimizer) => 1f;
 
             public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch, IOptimizer optimizer)

@@ -14,12 +14,13 @@ namespace NetGen
         {
             Inputs = Guard.NotNull(inputs, nameof(inputs));
             Labels = Guard.NotNull(labels, nameof(labels));
-            if (inputLength < 1) throw new ArgumentOutOfRangeException(nameof(inputLength), inputLength, $"Expected inputLength >= 1, but got {inputLength}.");
-            if (classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), classes, $"Expected classes >= 2, but got {classes}.");
-            Guard.BatchLength(nameof(inputs), labels.Length, inputLength, inputs.Length);
+            if (inputLength < 1) throw new ArgumentOutOfRangeException(nameof(inputLength), $"Expected inputLength >= 1, but got {inputLength}.");
+            if (classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), $"Expected classes >= 2, but got {classes}.");
+            if (inputs.Length != (long)labels.Length * inputLength)
+                throw new ArgumentException($"Expected inputs.Length == samples * inputLength = {labels.Length} * {inputLength} = {(long)labels.Length * inputLength} (one input of {inputLength} values per label), but got {inputs.Length}.", nameof(inputs));
             for (int i = 0; i < labels.Length; i++)
             {
-                if ((uint)labels[i] >= (uint)classes) throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"Expected labels[{i}] in [0, {classes - 1}], but got {labels[i]}.");
+                if ((uint)labels[i] >= (uint)classes) throw new ArgumentOutOfRangeException(nameof(labels), $"Expected labels[{i}] in [0, {classes - 1}], but got {labels[i]}.");
             }
 
             InputLength = inputLength;
@@ -32,11 +33,12 @@ namespace NetGen
         {
             Inputs = Guard.NotNull(inputs, nameof(inputs));
             Targets = Guard.NotNull(targets, nameof(targets));
-            if (inputLength < 1) throw new ArgumentOutOfRangeException(nameof(inputLength), inputLength, $"Expected inputLength >= 1, but got {inputLength}.");
-            if (targetLength < 1) throw new ArgumentOutOfRangeException(nameof(targetLength), targetLength, $"Expected targetLength >= 1, but got {targetLength}.");
+            if (inputLength < 1) throw new ArgumentOutOfRangeException(nameof(inputLength), $"Expected inputLength >= 1, but got {inputLength}.");
+            if (targetLength < 1) throw new ArgumentOutOfRangeException(nameof(targetLength), $"Expected targetLength >= 1, but got {targetLength}.");
             if (inputs.Length % inputLength != 0) throw new ArgumentException($"Expected inputs.Length to be a multiple of {inputLength}, but got {inputs.Length}.", nameof(inputs));
             Count = inputs.Length / inputLength;
-            Guard.BatchLength(nameof(targets), Count, targetLength, targets.Length);
+            if (targets.Length != (long)Count * targetLength)
+                throw new ArgumentException($"Expected targets.Length == samples * targetLength = {Count} * {targetLength} = {(long)Count * targetLength} ({Count} samples of {inputLength} input values), but got {targets.Length}.", nameof(targets));
             InputLength = inputLength;
             TargetLength = targetLength;
         }
@@ -99,7 +101,7 @@ namespace NetGen
         /// <summary>Shuffles (seeded) and splits into a training part of <paramref name="trainFraction"/> and the rest.</summary>
         public (Dataset Train, Dataset Test) Split(double trainFraction, int seed)
         {
-            if (!(trainFraction > 0 && trainFraction < 1)) throw new ArgumentOutOfRangeException(nameof(trainFraction), trainFraction, $"Expected 0 < trainFraction < 1, but got {trainFraction}.");
+            if (!(trainFraction > 0 && trainFraction < 1)) throw new ArgumentOutOfRangeException(nameof(trainFraction), $"Expected 0 < trainFraction < 1, but got {trainFraction}.");
             var order = Permutation(new Rng(seed));
             int train = (int)Math.Round(Count * trainFraction);
             return (Subset(new ArraySegment<int>(order, 0, train)), Subset(new ArraySegment<int>(order, train, Count - train)));
@@ -120,7 +122,7 @@ namespace NetGen
         /// <summary>The L folds of L-fold cross-validation (eq. 5.14): each fold once as validation, the rest as training.</summary>
         public IEnumerable<(Dataset Train, Dataset Validation)> Folds(int folds, int seed)
         {
-            if (folds < 2 || folds > Count) throw new ArgumentOutOfRangeException(nameof(folds), folds, $"Expected 2 <= folds <= {Count}, but got {folds}.");
+            if (folds < 2 || folds > Count) throw new ArgumentOutOfRangeException(nameof(folds), $"Expected 2 <= folds <= {Count}, but got {folds}.");
             var order = Permutation(new Rng(seed));
             for (int f = 0; f < folds; f++)
             {

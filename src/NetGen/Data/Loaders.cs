@@ -112,7 +112,7 @@ namespace NetGen
                 if (cells.Length != columns) throw new InvalidDataException($"{source} line {lineNumber}: expected {columns} columns, but got {cells.Length}.");
                 if (columns < 2) throw new InvalidDataException($"{source} line {lineNumber}: expected at least one feature and a label, but got {columns} column.");
                 int label = labelColumn < 0 ? columns + labelColumn : labelColumn;
-                if (label < 0 || label >= columns) throw new ArgumentOutOfRangeException(nameof(labelColumn), labelColumn, $"Expected a label column within the {columns} columns.");
+                if (label < 0 || label >= columns) throw new ArgumentOutOfRangeException(nameof(labelColumn), $"Expected a label column in [-{columns}, {columns - 1}] (negative counts from the end), but got {labelColumn}.");
                 for (int c = 0; c < columns; c++)
                 {
                     string cell = cells[c].Trim();

@@ -32,8 +32,15 @@ namespace NetGen
     /// <summary>A report during training: after an update (<see cref="Epoch"/> ends null) or at an epoch's end.</summary>
     public sealed record TrainingProgress(int Epoch, int Epochs, int Update, int UpdatesPerEpoch, double Loss, double SamplesPerSecond, EpochRecord? EpochEnd);
 
-    /// <summary>One epoch's learning-curve point.</summary>
-    public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccuracy, double ValidationLoss, double ValidationAccuracy, double Seconds, double LearningRate);
+    /// <summary>
+    /// One epoch's learning-curve point. <see cref="Seconds"/> is the training (the updates) alone;
+    /// <see cref="EvaluationSeconds"/> the end-of-epoch evaluation of the training accuracy and the validation set.
+    /// </summary>
+    public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccuracy, double ValidationLoss, double ValidationAccuracy, double Seconds, double LearningRate, double EvaluationSeconds = 0)
+    {
+        /// <summary>The epoch's wall time: training and evaluation.</summary>
+        public double TotalSeconds => Seconds + EvaluationSeconds;
+    }
 
     /// <summary>A network's loss, accuracy and confusion matrix (rows: true class, columns: predicted) on a dataset.</summary>
     public sealed record Evaluation(double Loss, double Accuracy, int[,] Confusion);
@@ -54,16 +61,16 @@ namespace NetGen
             _network = Guard.NotNull(network, nameof(network));
             _optimizer = Guard.NotNull(optimizer, nameof(optimizer));
             _options = options ?? new TrainingOptions();
-            if (_options.Epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.Epochs, $"Expected Epochs >= 1, but got {_options.Epochs}.");
-            if (_options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.BatchSize, $"Expected BatchSize >= 1, but got {_options.BatchSize}.");
+            if (_options.Epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), $"Expected Epochs >= 1, but got {_options.Epochs}.");
+            if (_options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), $"Expected BatchSize >= 1, but got {_options.BatchSize}.");
         }
 
         /// <summary>Trains on <paramref name="train"/>, evaluating on <paramref name="validation"/> (if any) after each epoch.</summary>
         public IReadOnlyList<EpochRecord> Fit(Dataset train, Dataset? validation = null)
         {
             Guard.NotNull(train, nameof(train));
-            Check(train);
-            if (validation != null) Check(validation);
+            Check(_network, train, nameof(train));
+            if (validation != null) Check(_network, validation, nameof(validation));
             var history = new List<EpochRecord>();
             var rng = new Rng(_options.Seed, 7);
             int batch = Math.Min(_options.BatchSize, train.Count);
@@ -96,10 +103,12 @@ namespace NetGen
                 }
 
                 double seconds = watch.Elapsed.TotalSeconds;
+                watch.Restart();
                 var trainEvaluation = Evaluate(_network, evaluationSet);
                 var validationEvaluation = validation != null ? Evaluate(_network, validation) : null;
+                double evaluationSeconds = watch.Elapsed.TotalSeconds;
                 double lr = _optimizer is Optimizer o ? o.Lr : double.NaN;
-                var record = new EpochRecord(epoch, lossSum / train.Count, trainEvaluation.Accuracy, validationEvaluation?.Loss ?? double.NaN, validationEvaluation?.Accuracy ?? double.NaN, seconds, lr);
+                var record = new EpochRecord(epoch, lossSum / train.Count, trainEvaluation.Accuracy, validationEvaluation?.Loss ?? double.NaN, validationEvaluation?.Accuracy ?? double.NaN, seconds, lr, evaluationSeconds);
                 history.Add(record);
                 _options.Progress?.Report(new TrainingProgress(epoch, _options.Epochs, updates, updates, record.TrainLoss, train.Count / Math.Max(1e-9, seconds), record));
                 _options.Schedule?.Step();
@@ -113,17 +122,19 @@ namespace NetGen
         /// <summary>
         /// The data loss (in inference mode: no dropout, running batch-norm statistics; without weight penalties, as the notes'
         /// empirical risk, eq. 5.13), accuracy (arg max, or 0.5 for a single output) and confusion matrix on
-        /// <paramref name="data"/>, through <see cref="INetwork.ComputeLoss(ReadOnlySpan{float}, ReadOnlySpan{int}, int)"/>: no
-        /// backward pass, the network's gradients left as they were.
+        /// <paramref name="data"/>, through <see cref="INetwork.ComputeLoss(ReadOnlySpan{float}, ReadOnlySpan{int}, int, Span{float})"/>:
+        /// one forward pass per batch gives both the loss and the predictions; no backward pass, the network's gradients left
+        /// as they were.
         /// </summary>
         public static Evaluation Evaluate(INetwork network, Dataset data, int batchSize = 256)
         {
             Guard.NotNull(network, nameof(network));
             Guard.NotNull(data, nameof(data));
-            Guard.Length("data.InputLength", network.InputLength, data.InputLength);
+            Check(network, data, nameof(data));
+            if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), $"Expected batchSize >= 1, but got {batchSize}.");
             int classes = data.Labels != null ? Math.Max(data.Classes, network.OutputLength) : network.OutputLength;
             var confusion = new int[classes, classes];
-            var outputs = new float[batchSize * network.OutputLength];
+            var outputs = data.Labels != null ? new float[Math.Min(batchSize, data.Count) * network.OutputLength] : Array.Empty<float>();
             var mode = network.Mode;
             double loss = 0;
             int correct = 0;
@@ -134,11 +145,13 @@ namespace NetGen
                 {
                     int n = Math.Min(batchSize, data.Count - start);
                     var inputs = data.Inputs.AsSpan(start * data.InputLength, n * data.InputLength);
-                    loss += n * (data.Labels != null
-                        ? network.ComputeLoss(inputs, data.Labels.AsSpan(start, n), n)
-                        : network.ComputeLoss(inputs, data.Targets.AsSpan(start * data.TargetLength, n * data.TargetLength), n));
-                    if (data.Labels == null) continue;
-                    network.Forward(inputs, outputs.AsSpan(0, n * network.OutputLength), n);
+                    if (data.Labels == null)
+                    {
+                        loss += n * network.ComputeLoss(inputs, data.Targets.AsSpan(start * data.TargetLength, n * data.TargetLength), n);
+                        continue;
+                    }
+
+                    loss += n * network.ComputeLoss(inputs, data.Labels.AsSpan(start, n), n, outputs.AsSpan(0, n * network.OutputLength));
                     for (int i = 0; i < n; i++)
                     {
                         int predicted = Predict(outputs.AsSpan(i * network.OutputLength, network.OutputLength));
@@ -165,10 +178,16 @@ namespace NetGen
             return best;
         }
 
-        private void Check(Dataset data)
+        /// <summary>Throws unless <paramref name="data"/> has samples that fit <paramref name="network"/>, naming both sides.</summary>
+        private static void Check(INetwork network, Dataset data, string name)
         {
-            Guard.Length("data.InputLength", _network.InputLength, data.InputLength);
-            if (data.Targets != null) Guard.Length("data.TargetLength", _network.OutputLength, data.TargetLength);
+            if (data.Count == 0) throw new ArgumentException($"The dataset '{name}' has no samples; expected at least one.", name);
+            if (data.InputLength != network.InputLength)
+                throw new ArgumentException($"The dataset '{name}' has {data.InputLength} input values per sample, but the network expects {network.InputLength}.", name);
+            if (data.Targets != null && data.TargetLength != network.OutputLength)
+                throw new ArgumentException($"The dataset '{name}' has {data.TargetLength} targets per sample, but the network has {network.OutputLength} outputs.", name);
+            if (data.Labels != null && data.Classes > Math.Max(2, network.OutputLength))
+                throw new ArgumentException($"The dataset '{name}' has {data.Classes} classes, but the network has {network.OutputLength} output{(network.OutputLength == 1 ? "" : "s")} ({(network.OutputLength == 1 ? "2 classes" : network.OutputLength + " classes")} at most).", name);
         }
     }
 

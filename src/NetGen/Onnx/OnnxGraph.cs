@@ -145,7 +145,7 @@ namespace NetGen
                     AddInitializer(target, new long[] { -1 }.Concat(shape.Select(d => (long)d)).ToArray());
                     return Node("Reshape", name + "/Reshape", new[] { soft, target });
                 default:
-                    throw new ArgumentOutOfRangeException(nameof(act), act, $"Expected an activation ONNX has, but got {act}.");
+                    throw new ArgumentOutOfRangeException(nameof(act), $"Expected an activation ONNX has, but got {act}.");
             }
         }
 

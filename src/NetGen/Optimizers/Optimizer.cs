@@ -15,7 +15,7 @@ namespace NetGen
         /// <summary>An optimizer keeping <paramref name="stateCount"/> values per parameter.</summary>
         protected Optimizer(float lr, int stateCount)
         {
-            if (!(lr >= 0f)) throw new ArgumentOutOfRangeException(nameof(lr), lr, $"Expected lr >= 0, but got {lr}.");
+            if (!(lr >= 0f)) throw new ArgumentOutOfRangeException(nameof(lr), $"Expected lr >= 0, but got {lr}.");
             Lr = lr;
             _stateCount = stateCount;
         }
@@ -51,7 +51,7 @@ namespace NetGen
         /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> for <paramref name="name"/> unless <paramref name="valid"/> (NaN fails every check).</summary>
         protected static void Require(bool valid, string name, float value, string expected)
         {
-            if (!valid) throw new ArgumentOutOfRangeException(name, value, $"Expected {expected}, but got {name} = {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+            if (!valid) throw new ArgumentOutOfRangeException(name, $"Expected {expected}, but got {name} = {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
         }
 
         /// <summary>Sets the state's initial values (zero unless overridden).</summary>

@@ -16,8 +16,8 @@ namespace NetGen
         public Sgd(float lr, float momentum = 0f, float dampening = 0f, float weightDecay = 0f, bool nesterov = false)
             : base(lr, momentum != 0f ? 1 : 0)
         {
-            if (!(momentum >= 0f)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"Expected momentum >= 0, but got {momentum}.");
-            if (!(weightDecay >= 0f)) throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, $"Expected weightDecay >= 0, but got {weightDecay}.");
+            if (!(momentum >= 0f)) throw new ArgumentOutOfRangeException(nameof(momentum), $"Expected momentum >= 0, but got {momentum}.");
+            if (!(weightDecay >= 0f)) throw new ArgumentOutOfRangeException(nameof(weightDecay), $"Expected weightDecay >= 0, but got {weightDecay}.");
             if (nesterov && (momentum <= 0f || dampening != 0f))
                 throw new ArgumentException($"Nesterov momentum requires momentum > 0 and dampening == 0, but got momentum = {momentum}, dampening = {dampening}.", nameof(nesterov));
             Momentum = momentum;
@@ -80,10 +80,10 @@ namespace NetGen
         public Adam(float lr = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f, float weightDecay = 0f)
             : base(lr, 2)
         {
-            if (!(beta1 >= 0f && beta1 < 1f)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, $"Expected 0 <= beta1 < 1, but got {beta1}.");
-            if (!(beta2 >= 0f && beta2 < 1f)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, $"Expected 0 <= beta2 < 1, but got {beta2}.");
-            if (!(eps >= 0f)) throw new ArgumentOutOfRangeException(nameof(eps), eps, $"Expected eps >= 0, but got {eps}.");
-            if (!(weightDecay >= 0f)) throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, $"Expected weightDecay >= 0, but got {weightDecay}.");
+            if (!(beta1 >= 0f && beta1 < 1f)) throw new ArgumentOutOfRangeException(nameof(beta1), $"Expected 0 <= beta1 < 1, but got {beta1}.");
+            if (!(beta2 >= 0f && beta2 < 1f)) throw new ArgumentOutOfRangeException(nameof(beta2), $"Expected 0 <= beta2 < 1, but got {beta2}.");
+            if (!(eps >= 0f)) throw new ArgumentOutOfRangeException(nameof(eps), $"Expected eps >= 0, but got {eps}.");
+            if (!(weightDecay >= 0f)) throw new ArgumentOutOfRangeException(nameof(weightDecay), $"Expected weightDecay >= 0, but got {weightDecay}.");
             Beta1 = beta1;
             Beta2 = beta2;
             Eps = eps;
@@ -404,9 +404,9 @@ namespace NetGen
         public DeltaBarDelta(float lr = 1e-2f, float kappa = 1e-3f, float phi = 0.1f, float theta = 0.7f)
             : base(lr, 2)
         {
-            if (!(kappa > 0f)) throw new ArgumentOutOfRangeException(nameof(kappa), kappa, $"Expected kappa > 0, but got {kappa}.");
-            if (!(phi > 0f && phi < 1f)) throw new ArgumentOutOfRangeException(nameof(phi), phi, $"Expected 0 < phi < 1, but got {phi}.");
-            if (!(theta > 0f && theta < 1f)) throw new ArgumentOutOfRangeException(nameof(theta), theta, $"Expected 0 < theta < 1, but got {theta}.");
+            if (!(kappa > 0f)) throw new ArgumentOutOfRangeException(nameof(kappa), $"Expected kappa > 0, but got {kappa}.");
+            if (!(phi > 0f && phi < 1f)) throw new ArgumentOutOfRangeException(nameof(phi), $"Expected 0 < phi < 1, but got {phi}.");
+            if (!(theta > 0f && theta < 1f)) throw new ArgumentOutOfRangeException(nameof(theta), $"Expected 0 < theta < 1, but got {theta}.");
             Kappa = kappa;
             Phi = phi;
             Theta = theta;
@@ -458,7 +458,7 @@ namespace NetGen
         public Quickprop(float lr = 1e-2f, float maxGrowth = 1.75f)
             : base(lr, 2)
         {
-            if (!(maxGrowth > 0f)) throw new ArgumentOutOfRangeException(nameof(maxGrowth), maxGrowth, $"Expected maxGrowth > 0, but got {maxGrowth}.");
+            if (!(maxGrowth > 0f)) throw new ArgumentOutOfRangeException(nameof(maxGrowth), $"Expected maxGrowth > 0, but got {maxGrowth}.");
             MaxGrowth = maxGrowth;
         }
 

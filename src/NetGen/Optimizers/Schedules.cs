@@ -70,7 +70,7 @@ namespace NetGen
         public StepDecay(Optimizer optimizer, int stepSize, float gamma = 0.1f)
             : base(optimizer)
         {
-            if (stepSize < 1) throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, $"Expected stepSize >= 1, but got {stepSize}.");
+            if (stepSize < 1) throw new ArgumentOutOfRangeException(nameof(stepSize), $"Expected stepSize >= 1, but got {stepSize}.");
             StepSize = stepSize;
             Gamma = gamma;
         }
@@ -92,7 +92,7 @@ namespace NetGen
         public CosineAnnealing(Optimizer optimizer, int tMax, float etaMin = 0f)
             : base(optimizer)
         {
-            if (tMax < 1) throw new ArgumentOutOfRangeException(nameof(tMax), tMax, $"Expected tMax >= 1, but got {tMax}.");
+            if (tMax < 1) throw new ArgumentOutOfRangeException(nameof(tMax), $"Expected tMax >= 1, but got {tMax}.");
             TMax = tMax;
             EtaMin = etaMin;
         }

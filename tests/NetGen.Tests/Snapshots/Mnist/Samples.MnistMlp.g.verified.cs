@@ -236,6 +236,74 @@ namespace Samples
             }
         }
 
+        /// <summary>As <see cref="ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int)"/>, and writes the outputs that one forward pass gave (what Forward gives in the same mode): loss and predictions in one pass.</summary>
+        /// <param name="inputs">batch * 784 values.</param>
+        /// <param name="targets">batch * 10 target values; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="outputs">Receives batch * 10 output values.</param>
+        /// <returns>The loss: each output's mean over its labels present, as PyTorch's default reduction.</returns>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> outputs)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
+            if (global::NetGen.NumericChecks.Inputs) // opt-in
+            {
+                global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs");
+                global::NetGen.NumericChecks.NoInfinity(targets, OutputLength, "targets");
+            }
+            bool owner = _training.Enter("MnistMlp"); // one thread trains an instance at a time
+            try
+            {
+                float loss = Train(inputs, targets, batch, gradients: false);
+                CopyOutputs(batch, outputs);
+                return loss;
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels: one-hot targets.</summary>
+        /// <param name="inputs">batch * 784 values.</param>
+        /// <param name="labels">batch labels in [0, 9].</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="outputs">Receives batch * 10 output values.</param>
+        /// <returns>The mean loss.</returns>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, a label is out of range, or batch is not positive.</exception>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> outputs)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            if (global::NetGen.NumericChecks.Inputs) global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs"); // opt-in
+            bool owner = _training.Enter("MnistMlp"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.Span<float> targets = new global::System.Span<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));
+                float loss = Train(inputs, targets, batch, gradients: false);
+                CopyOutputs(batch, outputs);
+                return loss;
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>The outputs of the last training-storage pass (after each loss turned its logits into the output activation), for 10 values per sample.</summary>
+        private void CopyOutputs(int batch, global::System.Span<float> outputs)
+        {
+            new global::System.ReadOnlySpan<float>(_activations, batch * 192, batch * 10).CopyTo(outputs);
+        }
+
         /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
         /// <param name="inputs">batch * InputLength values.</param>
         /// <param name="targets">The targets of the samples.</param>
@@ -249,7 +317,8 @@ namespace Samples
             try
             {
                 float loss = ComputeGradients(inputs, targets, batch);
-                optimizer.Step(_parameters, _gradients);
+                if (global::NetGen.NumericChecks.Anomalies) global::NetGen.NumericChecks.Step(this, optimizer); // checks every parameter after the step
+                else optimizer.Step(_parameters, _gradients);
                 return loss;
             }
             finally
@@ -271,7 +340,8 @@ namespace Samples
             try
             {
                 float loss = ComputeGradients(inputs, labels, batch);
-                optimizer.Step(_parameters, _gradients);
+                if (global::NetGen.NumericChecks.Anomalies) global::NetGen.NumericChecks.Step(this, optimizer); // checks every parameter after the step
+                else optimizer.Step(_parameters, _gradients);
                 return loss;
             }
             finally

@@ -244,6 +244,54 @@ namespace Samples
             throw new global::System.NotSupportedException("TwoTasks has 2 outputs (digit, dense10): pass targets, the outputs' targets one after the other per sample, NaN where a label is missing.");
         }
 
+        /// <summary>As <see cref="ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int)"/>, and writes the outputs that one forward pass gave (what Forward gives in the same mode): loss and predictions in one pass.</summary>
+        /// <param name="inputs">batch * 3072 values.</param>
+        /// <param name="targets">batch * 11 target values, laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="outputs">Receives batch * 11 output values.</param>
+        /// <returns>The loss: each output's mean over its labels present, as PyTorch's default reduction, weighted and summed.</returns>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> outputs)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            global::NetGen.Guard.BatchLength("outputs", batch, OutputLength, outputs.Length);
+            if (global::NetGen.NumericChecks.Inputs) // opt-in
+            {
+                global::NetGen.NumericChecks.FiniteInputs(inputs, InputLength, "inputs");
+                global::NetGen.NumericChecks.NoInfinity(targets, OutputLength, "targets");
+            }
+            bool owner = _training.Enter("TwoTasks"); // one thread trains an instance at a time
+            try
+            {
+                float loss = Train(inputs, targets, batch, gradients: false);
+                CopyOutputs(batch, outputs);
+                return loss;
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>Not available: class labels fit a network with one output; this one has 2, so pass targets.</summary>
+        /// <exception cref="global::System.NotSupportedException">Always.</exception>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> outputs)
+        {
+            throw new global::System.NotSupportedException("TwoTasks has 2 outputs (digit, dense10): pass targets, the outputs' targets one after the other per sample, NaN where a label is missing.");
+        }
+
+        /// <summary>The outputs of the last training-storage pass (after each loss turned its logits into the output activation), for 11 values per sample.</summary>
+        private void CopyOutputs(int batch, global::System.Span<float> outputs)
+        {
+            for (int n = 0; n < batch; n++)
+            {
+                new global::System.ReadOnlySpan<float>(_activations, batch * 86016 + n * 10, 10).CopyTo(outputs.Slice(n * OutputLength + 0, 10)); // digit
+                new global::System.ReadOnlySpan<float>(_activations, batch * 86026 + n * 1, 1).CopyTo(outputs.Slice(n * OutputLength + 10, 1)); // dense10
+            }
+        }
+
         /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
         /// <param name="inputs">batch * InputLength values.</param>
         /// <param name="targets">The targets of the samples.</param>
@@ -257,7 +305,8 @@ namespace Samples
             try
             {
                 float loss = ComputeGradients(inputs, targets, batch);
-                optimizer.Step(_parameters, _gradients);
+                if (global::NetGen.NumericChecks.Anomalies) global::NetGen.NumericChecks.Step(this, optimizer); // checks every parameter after the step
+                else optimizer.Step(_parameters, _gradients);
                 return loss;
             }
             finally
@@ -279,7 +328,8 @@ namespace Samples
             try
             {
                 float loss = ComputeGradients(inputs, labels, batch);
-                optimizer.Step(_parameters, _gradients);
+                if (global::NetGen.NumericChecks.Anomalies) global::NetGen.NumericChecks.Step(this, optimizer); // checks every parameter after the step
+                else optimizer.Step(_parameters, _gradients);
                 return loss;
             }
             finally
