@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -18,6 +19,21 @@ namespace NetGen
     /// </summary>
     public static class SafeTensors
     {
+        /// <summary>
+        /// "The file is not a safetensors file (...)": what a safetensors file starts with, what this one starts with, and
+        /// what it looks like when its first bytes say (a zip archive such as torch.save's, an ONNX model).
+        /// </summary>
+        private static string NotSafeTensors(byte[] first, string why)
+        {
+            string bytes = string.Join(" ", Array.ConvertAll(first, b => b.ToString("x2", CultureInfo.InvariantCulture)));
+            var text = new StringBuilder();
+            foreach (byte b in first) text.Append(b >= 0x20 && b < 0x7f ? (char)b : '.');
+            string guess = first[0] == (byte)'P' && first[1] == (byte)'K' ? " It is a zip archive, as torch.save writes (.pt, .pth): save with safetensors.torch.save_file instead."
+                : first[0] == 0x08 && first[1] < 0x20 ? " It looks like an ONNX model (a protobuf starting with ir_version); NetGen reads weights from safetensors files (safetensors.torch.save_file)."
+                : "";
+            return $"The file is not a safetensors file, which starts with an 8-byte little-endian header length and a JSON header: {why}. Its first 8 bytes are {bytes} (\"{text}\").{guess}";
+        }
+
         /// <summary>The largest header read, in bytes (the format's own reader refuses larger ones too).</summary>
         public const int MaxHeaderLength = 100_000_000;
 
@@ -114,9 +130,9 @@ namespace NetGen
             int read = ReadAtMost(stream, lengthBytes, 8);
             if (read < 8) throw new InvalidDataException($"The file is truncated: expected an 8-byte header length, but it has {read} bytes.");
             ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
-            if (headerLength < 2) throw new InvalidDataException($"The header length is {headerLength} bytes; a JSON object needs at least 2.");
-            if (headerLength > MaxHeaderLength) throw new InvalidDataException($"The header length is {headerLength} bytes; expected at most {MaxHeaderLength}.");
-            if ((long)headerLength > available - 8) throw new InvalidDataException($"The header length is {headerLength} bytes, beyond the file's end ({available - 8} bytes follow it).");
+            if (headerLength < 2) throw new InvalidDataException(NotSafeTensors(lengthBytes, $"the header length is {headerLength} bytes; a JSON object needs at least 2"));
+            if (headerLength > MaxHeaderLength) throw new InvalidDataException(NotSafeTensors(lengthBytes, $"the header length would be {headerLength} bytes; expected at most {MaxHeaderLength}"));
+            if ((long)headerLength > available - 8) throw new InvalidDataException(NotSafeTensors(lengthBytes, $"the header length would be {headerLength} bytes, beyond the file's end ({available - 8} bytes follow it)"));
             var header = ReadHeader(stream, (int)headerLength);
             var entries = ParseHeader(header);
             long dataLength = CheckOffsets(entries);

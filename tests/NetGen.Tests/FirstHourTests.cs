@@ -271,5 +271,67 @@ namespace NetGen.Tests
             public void ExportOnnx(Stream stream) => Inner.ExportOnnx(stream);
             public void ExportOnnx(string path) => Inner.ExportOnnx(path);
         }
+
+        /// <summary>A crash during Save left hidden temporaries beside the file; the next Save of that path removes its own stale ones, and nothing else.</summary>
+        [Fact]
+        public void Saving_removes_the_stale_temporaries_of_that_path_only()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "netgen-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(folder);
+            try
+            {
+                string path = Path.Combine(folder, "net.safetensors");
+                string stale = Path.Combine(folder, ".net.safetensors." + Guid.NewGuid().ToString("N") + ".tmp");
+                string otherFile = Path.Combine(folder, ".other.safetensors." + Guid.NewGuid().ToString("N") + ".tmp");
+                string notOurs = Path.Combine(folder, ".net.safetensors.backup.tmp");
+                foreach (var file in new[] { stale, otherFile, notOurs }) File.WriteAllText(file, "partial");
+                new FirstHour.Diverging(1).Save(path);
+                Assert.False(File.Exists(stale));
+                Assert.True(File.Exists(otherFile));
+                Assert.True(File.Exists(notOurs));
+                Assert.Equal(new[] { ".net.safetensors.backup.tmp", ".other.safetensors." }, Directory.GetFiles(folder, ".*").Select(f => Path.GetFileName(f)!).Select(f => f.StartsWith(".other") ? f.Substring(0, 19) : f).OrderBy(f => f, StringComparer.Ordinal));
+
+                // a temporary another writer holds open is left alone
+                string held = Path.Combine(folder, ".net.safetensors." + Guid.NewGuid().ToString("N") + ".tmp");
+                using (new FileStream(held, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                    new FirstHour.Diverging(1).Save(path);
+                    Assert.True(File.Exists(held));
+                }
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
+        /// <summary>Messages a user could act on: a missing folder, a file that is not safetensors, channels-last input shapes.</summary>
+        [Fact]
+        public void Messages_name_what_the_user_wrote()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "netgen-missing-" + Guid.NewGuid().ToString("N"));
+            string path = Path.Combine(folder, "net.safetensors");
+            var e = Assert.Throws<DirectoryNotFoundException>(() => new FirstHour.Diverging(1).Save(path));
+            Assert.Equal("Cannot write '" + path + "': the folder '" + folder + "' does not exist.", e.Message);
+
+            var net = new FirstHour.Diverging(1);
+            using (var onnx = new MemoryStream())
+            {
+                net.ExportOnnx(onnx);
+                onnx.Position = 0;
+                var bad = Assert.Throws<InvalidDataException>(() => net.Load(onnx));
+                Assert.StartsWith("The file is not a safetensors file, which starts with an 8-byte little-endian header length and a JSON header: the header length would be ", bad.Message);
+                Assert.Contains("It looks like an ONNX model", bad.Message);
+            }
+
+            var zip = new MemoryStream(new byte[] { 0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0 });
+            Assert.Contains("\"PK......\"). It is a zip archive, as torch.save writes", Assert.Throws<InvalidDataException>(() => net.Load(zip)).Message);
+
+            const string Header = "using NetGen;\nnamespace Demo\n{\n";
+            var diagnostics = TestCompiler.Analyze(Header + "[Network(28, 28, 1)] [Conv(6, k: 5)] [Dense(10, Act.Softmax)] public partial class N { }\n}\n", out _);
+            var message = Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.EndsWith("kernel 5 exceeds padded input 1; NetGen's shapes are (C, H, W), channels first: did you mean [Network(1, 28, 28)]?", message);
+            Assert.DoesNotContain("did you mean", Assert.Single(TestCompiler.Analyze(Header + "[Network(3, 4, 4)] [Conv(6, k: 5)] [Dense(2)] public partial class N { }\n}\n", out _)).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 }

@@ -121,8 +121,10 @@ namespace NetGen.Generator.Model
                     case ConvOptions _:
                     case PoolOptions _:
                         if (!shapesKnown) continue;
+                        int before = problems.Count;
                         if (!WindowArithmetic.Infer(layer, i, shape, problems, out outShape, out window))
                         {
+                            WindowArithmetic.HintChannelsLast(spec.InputShape, problems, before);
                             shapesKnown = false;
                             continue;
                         }

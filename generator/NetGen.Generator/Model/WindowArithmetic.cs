@@ -215,6 +215,32 @@ namespace NetGen.Generator.Model
         }
 
         /// <summary>
+        /// Appends to the NG0001 problems added from <paramref name="first"/> on a hint for the channels-last habit: when the
+        /// network input's last dimension is 1, 3 or 4 and smaller than the others, "[Network(28, 28, 1)]" was likely meant
+        /// as "[Network(1, 28, 28)]".
+        /// </summary>
+        public static void HintChannelsLast(EquatableArray<int> input, List<Problem> problems, int first)
+        {
+            int rank = input.Count;
+            if (rank < 2) return;
+            int last = input[rank - 1];
+            if (last != 1 && last != 3 && last != 4) return;
+            for (int a = 0; a < rank - 1; a++) if (input[a] <= last) return;
+            var meant = new int[rank];
+            meant[0] = last;
+            for (int a = 0; a < rank - 1; a++) meant[a + 1] = input[a];
+            string layout = rank == 2 ? "(C, L)" : rank == 3 ? "(C, H, W)" : "(C, D, H, W)";
+            string hint = "; NetGen's shapes are " + layout + ", channels first: did you mean [Network(" + string.Join(", ", meant.Select(Str)) + ")]?";
+            for (int p = first; p < problems.Count; p++)
+            {
+                if (problems[p].Id != DiagnosticIds.OutputSizeNotPositive) continue;
+                var args = problems[p].Args.ToArray();
+                args[args.Length - 1] += hint;
+                problems[p] = problems[p] with { Args = new EquatableArray<string>(args) };
+            }
+        }
+
+        /// <summary>
         /// R = (p + i - 1) - ((o - 1)s + ke - 1): the real input rows past the end of the last window, with ke = d(k - 1) + 1 the
         /// effective window and o its count (relationship 15); zero or less when the last window reaches the input's end.
         /// </summary>
