@@ -293,7 +293,7 @@ namespace NetGen.Tests
         {
             var data = new byte[160];
             yield return new object[] { "too short", new byte[] { 1, 2, 3 }, "expected an 8-byte header length" };
-            yield return new object[] { "header length absurd", File("{}", claimed: 1UL << 40), "header length is 1099511627776 bytes; expected at most" };
+            yield return new object[] { "header length absurd", File("{}", claimed: 1UL << 40), "not a safetensors file, which starts with an 8-byte little-endian header length and a JSON header: the header length would be 1099511627776 bytes; expected at most" };
             yield return new object[] { "header beyond the end", File("{}", claimed: 500), "beyond the file's end" };
             yield return new object[] { "header not JSON", File("{\"0.weight\":"), "not valid JSON" };
             yield return new object[] { "header not an object", File("[1,2,3]"), "header to be a JSON object, but it is an array" };
