@@ -253,7 +253,7 @@ namespace NetGen.Samples
             {
                 var row = outputs.AsSpan(n * DigitAndParity.OutputLength, DigitAndParity.OutputLength);
                 int label = test.Labels![n];
-                if (Trainer.Predict(row.Slice(0, 10)) == label) digits++;
+                if (Trainer.ClassOf(row.Slice(0, 10)) == label) digits++;
                 if ((row[10] > 0.5f) == (label % 2 == 0)) parities++;
             }
 

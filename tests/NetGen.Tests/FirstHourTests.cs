@@ -225,7 +225,7 @@ namespace NetGen.Tests
             for (int n = 0; n < count; n++)
             {
                 net.Inner.Forward(data.Input(n), output);
-                if (Trainer.Predict(output) == data.Labels![n]) correct++;
+                if (Trainer.ClassOf(output) == data.Labels![n]) correct++;
             }
 
             Assert.Equal((double)correct / count, evaluation.Accuracy);
@@ -332,6 +332,67 @@ namespace NetGen.Tests
             var message = Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture);
             Assert.EndsWith("kernel 5 exceeds padded input 1; NetGen's shapes are (C, H, W), channels first: did you mean [Network(1, 28, 28)]?", message);
             Assert.DoesNotContain("did you mean", Assert.Single(TestCompiler.Analyze(Header + "[Network(3, 4, 4)] [Conv(6, k: 5)] [Dense(2)] public partial class N { }\n}\n", out _)).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        /// <summary>Csv reads regression files with one or more target columns (the last ones).</summary>
+        [Fact]
+        public void Csv_reads_regression_targets()
+        {
+            var data = Csv.ReadRegression(new StringReader("x1,x2,y1,y2\n1,2,3.5,-4\n5,6,7,8e-1\n"), targetColumns: 2, header: true);
+            Assert.Equal(2, data.Count);
+            Assert.Equal(2, data.InputLength);
+            Assert.Equal(2, data.TargetLength);
+            Assert.Null(data.Labels);
+            Assert.Equal(new float[] { 1, 2, 5, 6 }, data.Inputs);
+            Assert.Equal(new float[] { 3.5f, -4, 7, 0.8f }, data.Targets);
+            var e = Assert.Throws<InvalidDataException>(() => Csv.ReadRegression(new StringReader("1,2\n3,x\n")));
+            Assert.Equal("CSV line 2, column 2: expected a number, but got 'x'.", e.Message);
+            Assert.Throws<InvalidDataException>(() => Csv.ReadRegression(new StringReader("1,2\n"), targetColumns: 2));
+        }
+
+        /// <summary>A standardizer saved with the model loads back bit for bit, and standardizes single samples as the dataset transform does.</summary>
+        [Fact]
+        public void A_standardizer_travels_with_the_model_and_applies_to_one_sample()
+        {
+            var data = new Dataset(new float[] { 1, 10, 3, 30, 5, 20, 7, 70 }, new[] { 0, 1, 0, 1 }, 2, 2);
+            var standardizer = Standardizer.Fit(data);
+            Assert.Equal(new float[] { 4, 32.5f }, standardizer.Mean); // means of (1, 3, 5, 7) and (10, 30, 20, 70)
+            using var file = new MemoryStream();
+            standardizer.Save(file);
+            file.Position = 0;
+            var loaded = Standardizer.Load(file);
+            Assert.Equal(standardizer.Mean, loaded.Mean);
+            Assert.Equal(standardizer.Std, loaded.Std);
+
+            var sample = new float[] { 5, 20 };
+            var standardized = new float[2];
+            loaded.Transform(sample, standardized);
+            var expected = standardizer.Transform(data).Inputs.AsSpan(4, 2).ToArray();
+            Assert.Equal(expected, standardized);
+            Assert.Equal((5 - 4) / standardizer.Std[0], standardized[0]);
+            Assert.Throws<ArgumentException>(() => loaded.Transform(new float[3], new float[3]));
+
+            var bad = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("{\"mean\": [1, 2], \"std\": [1, 0]}"));
+            Assert.Equal("Expected positive deviations, but std[1] is 0.", Assert.Throws<InvalidDataException>(() => Standardizer.Load(bad)).Message);
+        }
+
+        /// <summary>Trainer.Predict takes inputs, as scikit-learn's predict; ClassOf reads one output vector.</summary>
+        [Fact]
+        public void Predict_takes_inputs_and_returns_classes()
+        {
+            INetwork net = new Parity.LeNet5(3);
+            var inputs = Random(5 * net.InputLength, 9);
+            var classes = Trainer.Predict(net, inputs);
+            var output = new float[Parity.LeNet5.OutputLength];
+            for (int n = 0; n < 5; n++)
+            {
+                net.Forward(inputs.AsSpan(n * net.InputLength, net.InputLength), output);
+                int best = 0;
+                for (int k = 1; k < output.Length; k++) if (output[k] > output[best]) best = k;
+                Assert.Equal(best, classes[n]);
+            }
+
+            Assert.Throws<ArgumentException>(() => Trainer.Predict(net, new float[net.InputLength + 1]));
         }
     }
 }

@@ -1,5 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text.Json;
 
 namespace NetGen
 {
@@ -185,17 +188,95 @@ namespace NetGen
         public Dataset Transform(Dataset data)
         {
             Guard.NotNull(data, nameof(data));
-            Guard.Length("data.InputLength", Mean.Length, data.InputLength);
-            var inputs = (float[])data.Inputs.Clone();
-            for (int i = 0; i < inputs.Length; i++)
-            {
-                int j = i % Mean.Length;
-                inputs[i] = (inputs[i] - Mean[j]) / Std[j];
-            }
-
+            if (data.InputLength != Mean.Length)
+                throw new ArgumentException($"The dataset has {data.InputLength} input values per sample, but the standardizer was fitted on {Mean.Length}.", nameof(data));
+            var inputs = new float[data.Inputs.Length];
+            Transform(data.Inputs, inputs);
             return data.Labels != null
                 ? new Dataset(inputs, (int[])data.Labels.Clone(), data.InputLength, data.Classes)
                 : new Dataset(inputs, (float[])data.Targets!.Clone(), data.InputLength, data.TargetLength);
+        }
+
+        /// <summary>
+        /// Standardizes samples as they come, for inference: <paramref name="inputs"/> holds one or more samples of
+        /// <see cref="Mean"/>.Length values each; <paramref name="outputs"/> (the same length; may be the same memory) receives
+        /// (x - mean) / std per value.
+        /// </summary>
+        /// <exception cref="ArgumentException">The lengths differ, or are not a multiple of the sample length.</exception>
+        public void Transform(ReadOnlySpan<float> inputs, Span<float> outputs)
+        {
+            int width = Mean.Length;
+            if (inputs.Length % width != 0)
+                throw new ArgumentException($"Expected inputs.Length to be a multiple of the {width} values per sample the standardizer was fitted on, but got {inputs.Length}.", nameof(inputs));
+            Guard.Length(nameof(outputs), inputs.Length, outputs.Length);
+            for (int start = 0; start < inputs.Length; start += width)
+            {
+                for (int j = 0; j < width; j++) outputs[start + j] = (inputs[start + j] - Mean[j]) / Std[j];
+            }
+        }
+
+        /// <summary>Writes the means and deviations as a small JSON file (atomically), so what a model was trained on travels with it.</summary>
+        public void Save(string path) => AtomicFile.Write(path, Save);
+
+        /// <summary>Writes <c>{"mean": [...], "std": [...]}</c> to <paramref name="stream"/> (floats round-trip exactly).</summary>
+        public void Save(Stream stream)
+        {
+            Guard.NotNull(stream, nameof(stream));
+            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+            json.WriteStartObject();
+            json.WriteStartArray("mean");
+            foreach (float m in Mean) json.WriteNumberValue(m);
+            json.WriteEndArray();
+            json.WriteStartArray("std");
+            foreach (float s in Std) json.WriteNumberValue(s);
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        /// <summary>Reads a file written by <see cref="Save(string)"/>.</summary>
+        /// <exception cref="InvalidDataException">The file is not such a file: not JSON, arrays missing or of different lengths, a value not finite, a deviation not positive.</exception>
+        public static Standardizer Load(string path)
+        {
+            using var stream = File.OpenRead(AtomicFile.FullPath(path));
+            return Load(stream);
+        }
+
+        /// <summary>Reads what <see cref="Save(Stream)"/> wrote, validating everything.</summary>
+        /// <exception cref="InvalidDataException">See <see cref="Load(string)"/>.</exception>
+        public static Standardizer Load(Stream stream)
+        {
+            Guard.NotNull(stream, nameof(stream));
+            try
+            {
+                using var document = JsonDocument.Parse(stream);
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"Expected a JSON object with \"mean\" and \"std\", but got a {root.ValueKind}.");
+                float[] Read(string name)
+                {
+                    if (!root.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array) throw new InvalidDataException($"Expected an array \"{name}\", but the file has none.");
+                    var values = new float[array.GetArrayLength()];
+                    int i = 0;
+                    foreach (var item in array.EnumerateArray())
+                    {
+                        if (item.ValueKind != JsonValueKind.Number || !item.TryGetSingle(out float value) || !float.IsFinite(value))
+                            throw new InvalidDataException($"Expected finite numbers in \"{name}\", but {name}[{i}] is {item.GetRawText()}.");
+                        values[i++] = value;
+                    }
+
+                    return values;
+                }
+
+                var mean = Read("mean");
+                var std = Read("std");
+                if (mean.Length == 0 || mean.Length != std.Length) throw new InvalidDataException($"Expected \"mean\" and \"std\" of one length above 0, but got {mean.Length} and {std.Length}.");
+                int bad = Array.FindIndex(std, v => !(v > 0));
+                if (bad >= 0) throw new InvalidDataException($"Expected positive deviations, but std[{bad}] is {std[bad].ToString(CultureInfo.InvariantCulture)}.");
+                return new Standardizer(mean, std);
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException("The file is not a standardizer's JSON: " + e.Message, e);
+            }
         }
     }
 }

@@ -82,7 +82,10 @@ namespace NetGen
         private static int BigEndian(byte[] data, int offset) => (data[offset] << 24) | (data[offset + 1] << 16) | (data[offset + 2] << 8) | data[offset + 3];
     }
 
-    /// <summary>Reads CSV files of numeric features and an integer class label (invariant culture; errors name the line and column).</summary>
+    /// <summary>
+    /// Reads CSV files of numeric features and an integer class label (<see cref="Read(TextReader, int, bool, string)"/>), or
+    /// numeric targets (<see cref="ReadRegression(TextReader, int, bool, string)"/>); invariant culture, errors name the line and column.
+    /// </summary>
     public static class Csv
     {
         /// <summary>
@@ -142,6 +145,54 @@ namespace NetGen
         {
             using var reader = new StreamReader(path);
             return Read(reader, labelColumn, header, path);
+        }
+
+        /// <summary>
+        /// Reads a regression file from <paramref name="reader"/>: every row numbers, the last <paramref name="targetColumns"/>
+        /// columns the targets (one or more outputs), the columns before them the features. With <paramref name="header"/>
+        /// the first line is skipped.
+        /// </summary>
+        /// <exception cref="InvalidDataException">A value is not a number, a row has another number of columns, or a row has no feature.</exception>
+        public static Dataset ReadRegression(TextReader reader, int targetColumns = 1, bool header = false, string source = "CSV")
+        {
+            Guard.NotNull(reader, nameof(reader));
+            if (targetColumns < 1) throw new ArgumentOutOfRangeException(nameof(targetColumns), $"Expected targetColumns >= 1, but got {targetColumns}.");
+            var inputs = new List<float>();
+            var targets = new List<float>();
+            int columns = -1, lineNumber = 0;
+            string? line;
+            if (header)
+            {
+                reader.ReadLine();
+                lineNumber++;
+            }
+
+            while ((line = reader.ReadLine()) != null)
+            {
+                lineNumber++;
+                if (line.Trim().Length == 0) continue;
+                var cells = line.Split(',');
+                if (columns < 0) columns = cells.Length;
+                if (cells.Length != columns) throw new InvalidDataException($"{source} line {lineNumber}: expected {columns} columns, but got {cells.Length}.");
+                if (columns <= targetColumns) throw new InvalidDataException($"{source} line {lineNumber}: expected at least one feature and {targetColumns} target column{(targetColumns == 1 ? "" : "s")}, but got {columns} column{(columns == 1 ? "" : "s")}.");
+                for (int c = 0; c < columns; c++)
+                {
+                    string cell = cells[c].Trim();
+                    if (!float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out float value))
+                        throw new InvalidDataException($"{source} line {lineNumber}, column {c + 1}: expected a number, but got '{cell}'.");
+                    (c < columns - targetColumns ? inputs : targets).Add(value);
+                }
+            }
+
+            if (targets.Count == 0) throw new InvalidDataException($"{source} holds no rows.");
+            return new Dataset(inputs.ToArray(), targets.ToArray(), columns - targetColumns, targetColumns);
+        }
+
+        /// <summary>Reads the regression file at <paramref name="path"/> (see <see cref="ReadRegression(TextReader, int, bool, string)"/>).</summary>
+        public static Dataset ReadRegression(string path, int targetColumns = 1, bool header = false)
+        {
+            using var reader = new StreamReader(path);
+            return ReadRegression(reader, targetColumns, header, path);
         }
     }
 

@@ -154,7 +154,7 @@ namespace NetGen
                     loss += n * network.ComputeLoss(inputs, data.Labels.AsSpan(start, n), n, outputs.AsSpan(0, n * network.OutputLength));
                     for (int i = 0; i < n; i++)
                     {
-                        int predicted = Predict(outputs.AsSpan(i * network.OutputLength, network.OutputLength));
+                        int predicted = ClassOf(outputs.AsSpan(i * network.OutputLength, network.OutputLength));
                         int truth = data.Labels[start + i];
                         confusion[truth, predicted]++;
                         if (predicted == truth) correct++;
@@ -169,8 +169,27 @@ namespace NetGen
             return new Evaluation(loss / data.Count, data.Labels != null ? (double)correct / data.Count : double.NaN, confusion);
         }
 
-        /// <summary>The predicted class: arg max, or output > 0.5 for a single (sigmoid) output.</summary>
-        public static int Predict(ReadOnlySpan<float> output)
+        /// <summary>
+        /// The predicted class of each sample of <paramref name="inputs"/> (batch * InputLength values), as scikit-learn's
+        /// predict: a batched inference pass, then <see cref="ClassOf"/> of each output.
+        /// </summary>
+        /// <exception cref="ArgumentException">The length of <paramref name="inputs"/> is not a multiple of the network's input length.</exception>
+        public static int[] Predict(INetwork network, ReadOnlySpan<float> inputs)
+        {
+            Guard.NotNull(network, nameof(network));
+            if (inputs.Length % network.InputLength != 0)
+                throw new ArgumentException($"Expected inputs.Length to be a multiple of the network's {network.InputLength} input values per sample, but got {inputs.Length}.", nameof(inputs));
+            int batch = inputs.Length / network.InputLength;
+            var classes = new int[batch];
+            if (batch == 0) return classes;
+            var outputs = new float[batch * network.OutputLength];
+            network.Forward(inputs, outputs, batch);
+            for (int n = 0; n < batch; n++) classes[n] = ClassOf(outputs.AsSpan(n * network.OutputLength, network.OutputLength));
+            return classes;
+        }
+
+        /// <summary>The class one output vector predicts: arg max, or output > 0.5 for a single (sigmoid) output.</summary>
+        public static int ClassOf(ReadOnlySpan<float> output)
         {
             if (output.Length == 1) return output[0] > 0.5f ? 1 : 0;
             int best = 0;
