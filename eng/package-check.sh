@@ -16,12 +16,15 @@ package=$(ls "$feed"/*.nupkg)
 case "$(basename "$package")" in NetGen.*.nupkg) ;; *) echo "unexpected package $(basename "$package")"; exit 1;; esac
 version=$(basename "$package" .nupkg); version=${version#NetGen.}
 contents=$(python3 -m zipfile -l "$package")
-for entry in lib/net8.0/NetGen.dll lib/net8.0/NetGen.xml README.md analyzers/dotnet/cs/NetGen.Generator.dll analyzers/dotnet/cs/NetGen.Analyzers.dll analyzers/dotnet/cs/NetGen.CodeFixes.dll; do
+for entry in lib/net8.0/NetGen.dll lib/net8.0/NetGen.xml README.md LICENSE analyzers/dotnet/cs/NetGen.Generator.dll analyzers/dotnet/cs/NetGen.Analyzers.dll analyzers/dotnet/cs/NetGen.CodeFixes.dll; do
   grep -q "$entry" <<<"$contents" || { echo "package lacks $entry"; echo "$contents"; exit 1; }
 done
 nuspec=$(python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("NetGen.nuspec").decode())' "$package")
 grep -q "<license type=\"expression\">MIT</license>" <<<"$nuspec" || { echo "package lacks its license expression"; echo "$nuspec"; exit 1; }
-echo "package $(basename "$package") holds the library (with XML docs), the README, the license expression, and the generator and analyzers"
+readme=$(python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("README.md").decode())' "$package")
+grep -q "dotnet add package NetGen" <<<"$readme" || { echo "the package's README does not say how to add the package"; exit 1; }
+if grep -qE 'NetGen\.sln|\]\((docs|samples|tests)/' <<<"$readme"; then echo "the package's README carries repository-only commands or relative links"; exit 1; fi
+echo "package $(basename "$package") holds the library (with XML docs), its own README, the license file and expression, and the generator and analyzers"
 
 consumer="$work/consumer"
 mkdir -p "$consumer"
@@ -79,6 +82,19 @@ CS
 export NUGET_PACKAGES="$work/packages"
 echo "== consumer: valid network"
 (cd "$consumer" && dotnet run -c Release -nologo)
+
+echo "== consumer: the package README's first program, as a new user pastes it"
+cp "$consumer/Program.cs" "$work/Program.cs.keep"
+python3 - "$package" "$consumer/Program.cs" <<'PY'
+import re, sys, zipfile
+readme = zipfile.ZipFile(sys.argv[1]).read("README.md").decode()
+blocks = re.findall(r"```csharp\n(.*?)```", readme, re.S)
+program = next(b for b in blocks if "Main" not in b and "new IrisNet" in b)
+open(sys.argv[2], "w").write(program)
+PY
+(cd "$consumer" && dotnet run -c Release -nologo) | tee "$work/readme.out"
+grep -q "test accuracy" "$work/readme.out" || { echo "the README's program printed no accuracy"; exit 1; }
+cp "$work/Program.cs.keep" "$consumer/Program.cs"
 
 echo "== consumer: invalid network"
 sed -i 's/\[Dense(4, Act.Tanh)\]/[Dense(0, Act.Tanh)]/' "$consumer/Program.cs"

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -7,6 +8,7 @@ using System.Runtime.Intrinsics.X86;
 namespace NetGen
 {
     /// <summary>The vector width the matrix products use: the widest the processor accelerates, or one forced (tests).</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public enum VectorPath
     {
         /// <summary>The widest accelerated: 512-bit where AVX-512 is there, else 256-bit, else scalar.</summary>
@@ -31,6 +33,7 @@ namespace NetGen
     /// Every entry of C is a sum over p in increasing order of products, the same for any m, n and tiling, so a row of C
     /// does not depend on how many rows are computed with it (batch-size independent results).
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class Gemm
     {
         /// <summary>

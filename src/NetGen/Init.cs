@@ -1,8 +1,10 @@
 using System;
+using System.ComponentModel;
 
 namespace NetGen
 {
     /// <summary>Weight initializers of chapter 9; the generated <c>Initialize</c> calls <see cref="Initialize"/> with each layer's fans.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class Initializers
     {
         /// <summary>

@@ -27,7 +27,9 @@ namespace NetGen
         /// <summary>
         /// Anomaly mode: ComputeGradients and TrainStep check every layer's outputs in declaration order, the loss, then the
         /// deltas and gradients in backward order, and throw an <see cref="ArithmeticException"/> naming the first layer
-        /// that produced NaN or infinity; TrainStep then leaves the parameters and the optimizer untouched.
+        /// that produced NaN or infinity (or the loss, also when only its float value overflows); TrainStep then leaves the
+        /// parameters and the optimizer untouched. After its optimizer step, TrainStep checks every parameter tensor and
+        /// names the first value the step made non-finite, with the parameters put back (see <see cref="Step"/>).
         /// </summary>
         public static bool Anomalies
         {
