@@ -240,7 +240,7 @@ namespace NetGen.Samples
             var options = new TrainingOptions { Epochs = epochs, BatchSize = 32, Seed = 1, Schedule = new CosineAnnealing(adam, epochs, 1e-4f) };
             options.Progress = new Reporter(p =>
             {
-                if (p.EpochEnd is { } e) _output.WriteLine(Invariant($"epoch {e.Epoch,3}: loss {e.TrainLoss:F4}; validation loss {e.ValidationLoss:F4} ({e.Seconds:F1} s)"));
+                if (p.EpochEnd is { } e) _output.WriteLine(Invariant($"epoch {e.Epoch,3}: loss {e.TrainLoss:F4}; validation loss {e.ValidationLoss:F4} ({e.Seconds:F1} s training, {e.EvaluationSeconds:F1} s evaluation)"));
             });
             _output.WriteLine(Invariant($"Digits (8x8, built in): {train.Count} training images (class labels for {(train.Count + 1) / 2} of them, parity for all), {validation.Count} validation, {test.Count} test; ")
                 + Invariant($"a CNN trunk with two heads, {DigitAndParity.ParameterCount:N0} parameters; loss = digit cross-entropy + 0.5 x parity binary cross-entropy (eq. 8.21)."));
@@ -408,7 +408,7 @@ namespace NetGen.Samples
         }
 
         private static string EpochLine(EpochRecord e)
-            => Invariant($"epoch {e.Epoch,3}: loss {e.TrainLoss:F4}, accuracy {e.TrainAccuracy:P1}; validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:P1} ({e.Seconds:F1} s)");
+            => Invariant($"epoch {e.Epoch,3}: loss {e.TrainLoss:F4}, accuracy {e.TrainAccuracy:P1}; validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:P1} ({e.Seconds:F1} s training, {e.EvaluationSeconds:F1} s evaluation)");
 
         private void WriteConfusion(int[,] confusion)
         {

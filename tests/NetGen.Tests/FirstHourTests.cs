@@ -394,5 +394,17 @@ namespace NetGen.Tests
 
             Assert.Throws<ArgumentException>(() => Trainer.Predict(net, new float[net.InputLength + 1]));
         }
+
+        /// <summary>The public types only generated code calls are hidden from IntelliSense; the API a user writes against is not.</summary>
+        [Fact]
+        public void Plumbing_is_hidden_from_IntelliSense()
+        {
+            static bool Hidden(Type type) => type.GetCustomAttributes(typeof(System.ComponentModel.EditorBrowsableAttribute), false)
+                .Cast<System.ComponentModel.EditorBrowsableAttribute>().Any(a => a.State == System.ComponentModel.EditorBrowsableState.Never);
+            var plumbing = new[] { "Kernels", "Guard", "Gemm", "VectorPath", "Initializers", "ConvGeometry", "PoolGeometry", "OnnxGraph", "TrainingLock" };
+            var types = typeof(INetwork).Assembly.GetExportedTypes().ToDictionary(t => t.Name);
+            foreach (var name in plumbing) Assert.True(Hidden(types[name]), name + " shows in IntelliSense");
+            foreach (var name in new[] { "INetwork", "Trainer", "Dataset", "Sgd", "SafeTensors", "NumericChecks", "Parallelism" }) Assert.False(Hidden(types[name]), name + " is hidden");
+        }
     }
 }
