@@ -160,7 +160,7 @@ namespace NetGen.Generator.Model
                 if (keff >= s)
                 {
                     // The windows touch or overlap, so every row up to the last window's end is read: what lies past it is lost.
-                    int lastRead = (size - 1) * s + keff - 1, lost = LostRows(i, keff, s, p, d);
+                    int lost = LostRows(i, keff, s, p), lastRead = p + i - 1 - lost;
                     if (lost > 0)
                     {
                         unused.Add(axis + ": the last of o = floor((" + Str(i) + " + 2*" + Str(p) + " - " + Str(keff) + ") / " + Str(s) + ") + 1 = " + Str(size)
@@ -244,7 +244,7 @@ namespace NetGen.Generator.Model
         /// R = (p + i - 1) - ((o - 1)s + ke - 1): the real input rows past the end of the last window, with ke = d(k - 1) + 1 the
         /// effective window and o its count (relationship 15); zero or less when the last window reaches the input's end.
         /// </summary>
-        public static int LostRows(int i, int keff, int s, int p, int d)
+        public static int LostRows(int i, int keff, int s, int p)
         {
             int o = FloorDiv(i + 2 * p - keff, s) + 1;
             return p + i - 1 - ((o - 1) * s + keff - 1);
@@ -268,7 +268,7 @@ namespace NetGen.Generator.Model
 
         private static string Plural(int count, string unit) => Str(count) + " " + unit + (count == 1 ? "" : "s");
 
-        /// <summary>The smallest larger padding and the largest smaller stride with which every axis is covered exactly.</summary>
+        /// <summary>The smallest larger padding and the largest smaller stride with which no axis loses input past its last window (NG0003's rule).</summary>
         private static List<string> CoveringFixes(WindowSpec spec, bool conv, int rank, EquatableArray<int> shape, int[] kernel, int[] padding, int d)
         {
             var fixes = new List<string>();
@@ -278,7 +278,8 @@ namespace NetGen.Generator.Model
                 {
                     int p = explicitPad ?? padding[a];
                     if (ConvOutput(shape[a + 1], kernel[a], s, p, d) < 1) return false;
-                    if (d * (kernel[a] - 1) + 1 >= s && LostRows(shape[a + 1], d * (kernel[a] - 1) + 1, s, p, d) > 0) return false;
+                    int keff = d * (kernel[a] - 1) + 1;
+                    if (keff >= s && LostRows(shape[a + 1], keff, s, p) > 0) return false;
                 }
 
                 return true;
