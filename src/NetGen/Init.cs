@@ -10,9 +10,9 @@ namespace NetGen
         /// <summary>
         /// Fills <paramref name="weights"/> by <paramref name="init"/> (see <see cref="Init"/> for each rule); <paramref name="scale"/> is
         /// the constant, the uniform bound or the normal deviation of the plain rules, <paramref name="gain"/> the variance factor
-        /// of eq. 9.13 for the fan-based rules.
+        /// of eq. 9.13 for the fan-based rules; each takes the attributes' default where its rule does not read it.
         /// </summary>
-        public static void Initialize(Span<float> weights, Init init, int fanIn, int fanOut, double scale, double gain, Rng rng)
+        public static void Initialize(Span<float> weights, Init init, int fanIn, int fanOut, Rng rng, double scale = LayerDefaults.InitScale, double gain = LayerDefaults.Gain)
         {
             if (rng is null) throw new ArgumentNullException(nameof(rng));
             switch (init)
@@ -32,13 +32,13 @@ namespace NetGen
         }
 
         /// <summary>Glorot/Xavier uniform (eq. 9.7): U(-sqrt(6/(J+I)), sqrt(6/(J+I))).</summary>
-        public static void GlorotUniform(Span<float> weights, int fanIn, int fanOut, Rng rng) => Initialize(weights, Init.GlorotUniform, fanIn, fanOut, 0, 1, rng);
+        public static void GlorotUniform(Span<float> weights, int fanIn, int fanOut, Rng rng) => Initialize(weights, Init.GlorotUniform, fanIn, fanOut, rng);
 
         /// <summary>He/Kaiming normal (eq. 9.12): N(0, 2/J).</summary>
-        public static void HeNormal(Span<float> weights, int fanIn, Rng rng) => Initialize(weights, Init.HeNormal, fanIn, 0, 0, 1, rng);
+        public static void HeNormal(Span<float> weights, int fanIn, Rng rng) => Initialize(weights, Init.HeNormal, fanIn, 0, rng);
 
         /// <summary>LeCun normal (eq. 9.5): N(0, 1/J), the initialization of self-normalizing networks (section 10.4).</summary>
-        public static void LeCunNormal(Span<float> weights, int fanIn, Rng rng) => Initialize(weights, Init.LeCunNormal, fanIn, 0, 0, 1, rng);
+        public static void LeCunNormal(Span<float> weights, int fanIn, Rng rng) => Initialize(weights, Init.LeCunNormal, fanIn, 0, rng);
 
         /// <summary>U(low, high) for every element.</summary>
         public static void Uniform(Span<float> values, double low, double high, Rng rng)

@@ -11,7 +11,7 @@ namespace NetGen
     internal static class LayerArguments
     {
         public const string Units = "units", Filters = "filters", Kernel = "k", Stride = "s", Padding = "p", Dilation = "d", OutputPadding = "a";
-        public const string Activation = "act", Rate = "rate", Std = "std", Eps = "eps", Momentum = "momentum", Name = "name", Names = "names";
+        public const string Act = "act", Rate = "rate", Std = "std", Eps = "eps", Momentum = "momentum", Name = "name", Names = "names";
         public const string Bias = "Bias", PaddingMode = "Padding", KernelSize = "KernelSize", CountIncludePad = "CountIncludePad";
         public const string Init = "Init", InitScale = "InitScale", Gain = "Gain", BiasInit = "BiasInit";
         public const string L2 = "L2", L1 = "L1", WeightElimination = "WeightElimination", W0 = "W0", WeightNorm = "WeightNorm", WeightNoise = "WeightNoise";

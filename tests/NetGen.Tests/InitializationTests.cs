@@ -87,7 +87,7 @@ namespace NetGen.Tests
         public void Every_initializer_has_the_variance_of_its_formula(Init init, double variance)
         {
             var w = new float[400_000];
-            Initializers.Initialize(w, init, 300, 100, 0.2, 1.5, new Rng((int)init));
+            Initializers.Initialize(w, init, 300, 100, new Rng((int)init), scale: 0.2, gain: 1.5);
             AssertMoments(w, 0, variance);
             if (init == Init.TruncatedNormal) Assert.All(w, v => Assert.InRange(v, -0.4f, 0.4f));
             if (init == Init.HeUniform) Assert.All(w, v => Assert.InRange(v, -Math.Sqrt(9.0 / 300), Math.Sqrt(9.0 / 300)));

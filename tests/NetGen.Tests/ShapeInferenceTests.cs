@@ -1,4 +1,5 @@
 using System.Linq;
+using NetGen.Generator.Layers;
 using NetGen.Generator.Model;
 using Xunit;
 using GenAct = NetGen.Generator.Model.Act;
@@ -31,16 +32,16 @@ namespace NetGen.Tests
             => new WindowSpec(k, kernelSize is null ? EquatableArray<int>.Empty : new EquatableArray<int>(kernelSize), s, p, d, a, padding, true);
 
         private static LayerSpec Conv(int k, int s = 1, int p = 0, int d = 1, GenPadding padding = GenPadding.Explicit, int filters = 1, int[]? kernelSize = null)
-            => new LayerSpec(LayerKind.Conv, "Conv", GenAct.Identity, 0, new ConvOptions(filters, Window(k, s, p, d, padding: padding, kernelSize: kernelSize), Weights));
+            => new LayerSpec(ConvLayer.Instance, "Conv", GenAct.Identity, 0, new ConvOptions(filters, Window(k, s, p, d, padding: padding, kernelSize: kernelSize), Weights));
 
         private static LayerSpec Transposed(int k, int s = 1, int p = 0, int a = 0)
-            => new LayerSpec(LayerKind.ConvTranspose, "ConvTranspose", GenAct.Identity, 0, new ConvOptions(1, Window(k, s, p, a: a), Weights));
+            => new LayerSpec(ConvTransposeLayer.Instance, "ConvTranspose", GenAct.Identity, 0, new ConvOptions(1, Window(k, s, p, a: a), Weights));
 
-        private static LayerSpec Pool(int k, int s, int p = 0, LayerKind kind = LayerKind.MaxPool)
-            => new LayerSpec(kind, kind == LayerKind.MaxPool ? "MaxPool" : "AvgPool", GenAct.Identity, 0, new PoolOptions(Window(k, s, p)));
+        private static LayerSpec Pool(int k, int s, int p = 0, bool average = false)
+            => new LayerSpec(average ? AvgPoolLayer.Instance : MaxPoolLayer.Instance, average ? "AvgPool" : "MaxPool", GenAct.Identity, 0, new PoolOptions(Window(k, s, p)));
 
         private static LayerSpec Dense(int units, GenAct act)
-            => new LayerSpec(LayerKind.Dense, "Dense", act, 0, new DenseOptions(units, Weights));
+            => new LayerSpec(DenseLayer.Instance, "Dense", act, 0, new DenseOptions(units, Weights));
 
         private static readonly (string What, int I, LayerSpec Layer, int O, string Diagnostics)[] Rows =
         {
@@ -65,7 +66,7 @@ namespace NetGen.Tests
             ("rel. 7: 2x2/2 pooling over 5 leaves the last row", 5, Pool(2, 2), 2, "NG0003"),
             ("rel. 7: 2x2/2 pooling over 5 with padding 1 reads every row", 5, Pool(2, 2, 1), 3, ""),
             ("pooling 1/2 subsamples: info", 6, Pool(1, 2), 3, "NG0022"),
-            ("rel. 7: padded average pooling", 7, Pool(3, 2, 1, LayerKind.AvgPool), 4, ""),
+            ("rel. 7: padded average pooling", 7, Pool(3, 2, 1, average: true), 4, ""),
             ("rel. 8, fig. E.15: transpose of E.7", 2, Transposed(3), 4, ""),
             ("rel. 9, fig. E.16: transpose of E.8", 6, Transposed(4, p: 2), 5, ""),
             ("rel. 10, fig. E.17: transpose of E.9", 5, Transposed(3, p: 1), 5, ""),

@@ -23,7 +23,7 @@ namespace NetGen.Tests
             System.IO.Directory.CreateDirectory(folder);
             foreach (var stale in System.IO.Directory.GetFiles(folder, "*.received.cs")) File.Delete(stale);
 
-            string version = NetGen.Generator.NetworkGenerator.Emitter.Version;
+            string version = NetGen.Generator.Emission.Emitter.Version;
             var failures = new System.Collections.Generic.List<string>();
             foreach (var (hint, text) in generated)
             {

@@ -1,17 +1,15 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis.CSharp;
-using static NetGen.Generator.Model.ShapeInference;
-using static NetGen.Generator.Model.WindowArithmetic;
+using static NetGen.Generator.Model.Problems;
 
 namespace NetGen.Generator.Model
 {
     /// <summary>
     /// The network as a directed acyclic graph: layer names, each layer's inputs (the previous layer, <c>From</c>, the
-    /// layers an Add or Concat merges), the merge shape rules, the consumers of each output, which layers reach an output,
-    /// the output heads and their losses (section 8.5), and the PyTorch names of the parameter tensors. Part of
-    /// <see cref="ShapeInference"/>, the one home of the shape rules; declaration order is a topological order, because a
-    /// layer reads only layers declared before it.
+    /// layers its kind names besides), the consumers of each output, which layers reach an output, the output heads and
+    /// their losses (section 8.5), and the PyTorch names of the parameter tensors. Declaration order is a topological
+    /// order, because a layer reads only layers declared before it.
     /// </summary>
     internal static class LayerGraph
     {
@@ -57,30 +55,19 @@ namespace NetGen.Generator.Model
 
         /// <summary>
         /// The inputs of layer <paramref name="index"/>: <c>From</c> or the previous layer (the network input for the first),
-        /// then the layers an Add or Concat names. Reports names that are unknown or declared later (NG0017).
+        /// then the layers its kind names. Reports names that are unknown or declared later (NG0017).
         /// </summary>
         public static List<int> Inputs(NetworkSpec spec, int index, string[] names, List<Problem> problems, out bool known)
         {
             var layer = spec.Layers[index];
             var inputs = new List<int>();
-            known = true;
             inputs.Add(layer.From is null ? index - 1 : Lookup(layer.From, LayerArguments.From, -1));
-            if (layer.Options is MergeOptions merge)
+            if (layer.Kind != null)
             {
-                bool single = merge.Argument == LayerArguments.Name;
-                for (int e = 0; e < merge.Names.Count; e++)
-                {
-                    inputs.Add(Lookup(merge.Names[e], merge.Argument, single ? -1 : e));
-                }
-
-                if (merge.Names.Count == 0)
-                {
-                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, null, -1, layer.AttributeName, Str(index + 1), LayerArguments.Names, "none", "at least one layer name"));
-                    known = false;
-                }
+                foreach (var named in layer.Kind.ExtraInputs(layer.Options)) inputs.Add(Lookup(named.Name, named.Argument, named.Element));
             }
 
-            if (inputs.Contains(Unresolved)) known = false;
+            known = !inputs.Contains(Unresolved);
             return inputs;
 
             int Lookup(string name, string argument, int element)
@@ -119,47 +106,6 @@ namespace NetGen.Generator.Model
         }
 
         private const int Unresolved = -2;
-
-        /// <summary>
-        /// The output shape of an Add (all inputs of equal shape, NG0019) or a Concat (channels joined, equal spatial sizes,
-        /// NG0020; vectors end to end).
-        /// </summary>
-        public static bool Merge(NetworkSpec spec, int index, List<int> inputs, string[] names, EquatableArray<int> inputShape, List<EquatableArray<int>> outShapes, List<Problem> problems, out EquatableArray<int> outShape)
-        {
-            var layer = spec.Layers[index];
-            EquatableArray<int> ShapeOf(int input) => input == LayerPlan.NetworkInput ? inputShape : outShapes[input];
-            string NameOf(int input) => input == LayerPlan.NetworkInput ? InputName : names[input];
-            var first = ShapeOf(inputs[0]);
-            bool ok = true;
-            int channels = first[0];
-            for (int e = 1; e < inputs.Count; e++)
-            {
-                var other = ShapeOf(inputs[e]);
-                bool fits = layer.Kind == LayerKind.Add
-                    ? other.Equals(first)
-                    : other.Count == first.Count && other.Skip(1).SequenceEqual(first.Skip(1));
-                channels += other[0];
-                if (fits) continue;
-                string argument = ((MergeOptions)layer.Options).Argument;
-                int element = argument == LayerArguments.Name ? -1 : e - 1;
-                problems.Add(Make(layer.Kind == LayerKind.Add ? DiagnosticIds.AddShapesDiffer : DiagnosticIds.ConcatSizesDiffer, index, argument, element,
-                    Str(index + 1), NameOf(inputs[0]), Shape(first), NameOf(inputs[e]), Shape(other)));
-                ok = false;
-            }
-
-            outShape = EquatableArray<int>.Empty;
-            if (!ok) return false;
-            if (layer.Kind == LayerKind.Add)
-            {
-                outShape = first;
-                return true;
-            }
-
-            var joined = first.ToArray();
-            joined[0] = channels;
-            outShape = new EquatableArray<int>(joined);
-            return true;
-        }
 
         /// <summary>Checks what belongs to outputs: LossWeight and Loss only there, the loss fitting the activation (table 4.1, NG0007, NG0016).</summary>
         public static void CheckHead(NetworkSpec spec, int index, bool output, List<Problem> problems)
@@ -243,9 +189,9 @@ namespace NetGen.Generator.Model
                 var written = spec.Layers[i];
                 // PyTorch's names: an nn.Sequential for a chain (a module per layer, per activation, and a Flatten before a
                 // dense layer on a feature map), else a module per layer named after it.
-                if (chain && written.Kind == LayerKind.Dense && layer.InShape.Count > 1) module++;
+                if (chain && layer.Kind.FlattensFeatureMaps && layer.InShape.Count > 1) module++;
                 string prefix = chain && written.Name is null ? Str(module) : layer.Name;
-                module += 1 + (written.Act != Act.Identity && written.Kind != LayerKind.Activation ? 1 : 0);
+                module += 1 + (written.Act != Act.Identity && layer.Kind.ActivationIsOwnModule ? 1 : 0);
                 Loss loss = written.HeadLoss != Loss.Auto ? written.HeadLoss
                     : i == count - 1 && spec.Loss != Loss.Auto ? spec.Loss
                     : Fitting(written.Act);
@@ -286,16 +232,14 @@ namespace NetGen.Generator.Model
         {
             var tensors = new List<TensorPlan>();
             if (layer.WeightCount == 0) return EquatableArray<TensorPlan>.Empty;
-            var weight = WeightShape(layer);
+            var weight = layer.WeightShape.ToArray();
             var spec = layer.Spec.Weights;
             // normalization layers start at gamma 1, beta 0; other weights by their initializer (chapter 9)
             string weightInit = spec is null ? "Constant 1"
                 : layer.Init <= Init.TruncatedNormal ? layer.Init + " " + Real(spec.InitScale)
                 : layer.Init + (spec.Gain != LayerDefaults.Gain ? " gain " + Real(spec.Gain) : "");
             string biasInit = "Constant " + (spec is null ? "0" : Real(spec.BiasInit));
-            // a bias has one value per output unit; layer normalization's beta has the normalized shape, as its gamma
-            var biasShape = layer.Spec.Kind == LayerKind.LayerNorm ? weight : new[] { layer.BiasCount };
-            var bias = layer.BiasCount > 0 ? new TensorPlan(prefix + ".bias", layer.BiasOffset, new EquatableArray<int>(biasShape), biasInit) : null;
+            var bias = layer.BiasCount > 0 ? new TensorPlan(prefix + ".bias", layer.BiasOffset, layer.BiasShape, biasInit) : null;
             if (layer.NormCount > 0)
             {
                 var g = new int[weight.Length];
@@ -313,31 +257,15 @@ namespace NetGen.Generator.Model
 
             if (layer.BufferCount > 0)
             {
+                // running statistics, as PyTorch's normalization modules name them
                 var channels = new EquatableArray<int>(new[] { layer.BufferCount / 2 });
                 tensors.Add(new TensorPlan(prefix + ".running_mean", layer.BufferOffset, channels, "Constant 0") { Store = TensorStore.Buffers });
                 tensors.Add(new TensorPlan(prefix + ".running_var", layer.BufferOffset + layer.BufferCount / 2, channels, "Constant 1") { Store = TensorStore.Buffers });
-                tensors.Add(new TensorPlan(prefix + ".num_batches_tracked", layer.CounterIndex, EquatableArray<int>.Empty, "Constant 0") { Store = TensorStore.Counters });
             }
+
+            if (layer.HasCounter) tensors.Add(new TensorPlan(prefix + ".num_batches_tracked", layer.CounterIndex, EquatableArray<int>.Empty, "Constant 0") { Store = TensorStore.Counters });
 
             return new EquatableArray<TensorPlan>(tensors);
-        }
-
-        /// <summary>The weight's dimensions in PyTorch's layout: dense [out, in], conv [F, C, k...], transposed conv [C, F, k...], batch norm [C], layer norm the input's shape.</summary>
-        public static int[] WeightShape(LayerPlan layer)
-        {
-            switch (layer.Spec.Kind)
-            {
-                case LayerKind.Dense:
-                    return new[] { layer.OutSize, layer.InSize };
-                case LayerKind.Conv:
-                    return new[] { layer.OutShape[0], layer.InShape[0] }.Concat(layer.Window!.Kernel).ToArray();
-                case LayerKind.ConvTranspose:
-                    return new[] { layer.InShape[0], layer.OutShape[0] }.Concat(layer.Window!.Kernel).ToArray();
-                case LayerKind.BatchNorm:
-                    return new[] { layer.WeightCount };
-                default:
-                    return layer.InShape.ToArray();
-            }
         }
 
         private static bool IsIdentifier(string name) => SyntaxFacts.IsValidIdentifier(name) && SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None;

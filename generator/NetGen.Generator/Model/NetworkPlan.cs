@@ -8,7 +8,7 @@ namespace NetGen.Generator.Model
     }
 
     /// <summary>
-    /// Something that cannot work in a network, found by <see cref="ShapeInference"/>. <see cref="Argument"/> names the
+    /// Something that cannot work in a network, found by the shape inference. <see cref="Argument"/> names the
     /// constructor parameter or property at fault (null: the whole attribute); <see cref="Element"/> picks one element of a
     /// params array (-1: all of it). The analyzers turn it into a diagnostic at that argument.
     /// </summary>
@@ -62,14 +62,26 @@ namespace NetGen.Generator.Model
         int FanOut,
         WindowPlan? Window)
     {
-        /// <summary>Batch normalization: where its running mean and variance (2 x channels) start in the buffers.</summary>
+        /// <summary>The layer's kind.</summary>
+        public LayerKind Kind => Spec.Kind!;
+
+        /// <summary>Where the layer's buffers (running statistics) start in the network's buffers.</summary>
         public int BufferOffset { get; init; }
 
-        /// <summary>Batch normalization: 2 x channels; 0 for other layers.</summary>
+        /// <summary>The layer's buffer values (running mean and variance: 2 x channels); 0 for layers without.</summary>
         public int BufferCount { get; init; }
 
-        /// <summary>Batch normalization: the index of its num_batches_tracked among the network's counters.</summary>
+        /// <summary>Whether the layer keeps a counter (num_batches_tracked).</summary>
+        public bool HasCounter { get; init; }
+
+        /// <summary>The index of the layer's counter among the network's counters.</summary>
         public int CounterIndex { get; init; }
+
+        /// <summary>The weight's dimensions in PyTorch's layout (empty without a weight).</summary>
+        public EquatableArray<int> WeightShape { get; init; } = EquatableArray<int>.Empty;
+
+        /// <summary>The bias's dimensions in PyTorch's layout.</summary>
+        public EquatableArray<int> BiasShape { get; init; } = EquatableArray<int>.Empty;
 
         /// <summary>Weight normalization: where g (one per row of the weight) starts in the parameters; v is at <see cref="WeightOffset"/>.</summary>
         public int NormOffset { get; init; }

@@ -1,26 +1,5 @@
 namespace NetGen.Generator.Model
 {
-    /// <summary>The kinds of layer attribute NetGen knows.</summary>
-    internal enum LayerKind
-    {
-        /// <summary>An attribute that could not be read (it has compile errors, or is a layer kind this generator does not know).</summary>
-        Unknown,
-        Dense,
-        Activation,
-        Conv,
-        ConvTranspose,
-        MaxPool,
-        AvgPool,
-        Flatten,
-        Dropout,
-        AlphaDropout,
-        GaussianNoise,
-        BatchNorm,
-        LayerNorm,
-        Add,
-        Concat,
-    }
-
     /// <summary>A partial type declaration that encloses or is the network: its keyword, name and type parameter list.</summary>
     internal sealed record TypeDeclarationSpec(string Keyword, string Name, string TypeParameters, bool IsPartial);
 
@@ -29,12 +8,12 @@ namespace NetGen.Generator.Model
     /// own arguments in <see cref="Options"/>. Values only: no symbols, syntax or locations, so that two parses of
     /// equivalent source compare equal and the pipeline caches.
     /// </summary>
-    /// <param name="Kind">The layer kind.</param>
+    /// <param name="Kind">The layer kind (null: an attribute that could not be read, or a kind this generator does not know).</param>
     /// <param name="AttributeName">The attribute's name without the suffix, for messages ("Dense").</param>
     /// <param name="Act">The activation (Identity for kinds without one).</param>
     /// <param name="Declaration">Which partial declaration of the class carries the attribute (0 = the first).</param>
     /// <param name="Options">The arguments of this kind.</param>
-    internal sealed record LayerSpec(LayerKind Kind, string AttributeName, Act Act, int Declaration, LayerOptions Options)
+    internal sealed record LayerSpec(LayerKind? Kind, string AttributeName, Act Act, int Declaration, LayerOptions Options)
     {
         /// <summary>The layer's Name as written (null: not named).</summary>
         public string? Name { get; init; }
@@ -51,7 +30,7 @@ namespace NetGen.Generator.Model
         /// <summary>An output's loss as written on the layer (Auto: the network's, or from the activation).</summary>
         public Loss HeadLoss { get; init; }
 
-        /// <summary>The weight arguments of a layer with a weight matrix or kernel (Dense, Conv, ConvTranspose), else null.</summary>
+        /// <summary>The weight arguments of a layer with a weight matrix or kernel, else null.</summary>
         public WeightSpec? Weights => Options.Weights;
     }
 
@@ -62,7 +41,7 @@ namespace NetGen.Generator.Model
         public virtual WeightSpec? Weights => null;
     }
 
-    /// <summary>Kinds without arguments of their own: Activation, Flatten, and attributes that could not be read.</summary>
+    /// <summary>Kinds without arguments of their own, and attributes that could not be read.</summary>
     internal sealed record NoOptions : LayerOptions
     {
         public static readonly NoOptions Instance = new NoOptions();
@@ -70,7 +49,7 @@ namespace NetGen.Generator.Model
 
     /// <summary>
     /// How a weight is initialized (chapter 9), penalized (chapter 8) and reparameterized (eq. 10.16), and whether the
-    /// layer has a bias: the properties Dense, Conv and ConvTranspose share.
+    /// layer has a bias: the properties every kind with a weight matrix or kernel shares.
     /// </summary>
     internal sealed record WeightSpec(
         bool Bias,
@@ -85,35 +64,11 @@ namespace NetGen.Generator.Model
         bool WeightNorm,
         double WeightNoise);
 
-    /// <summary>Dense: its units and weight.</summary>
-    internal sealed record DenseOptions(int Units, WeightSpec Weight) : LayerOptions
-    {
-        public override WeightSpec? Weights => Weight;
-    }
-
     /// <summary>
-    /// A window as written, for convolutions and pooling: kernel size on every axis (or per axis in KernelSize), stride,
-    /// padding, dilation, padding mode, the transposed convolution's output padding and average pooling's divisor rule.
+    /// A window as written, for the kinds that slide one (convolutions, pooling): kernel size on every axis (or per axis
+    /// in KernelSize), stride, padding, dilation, padding mode, output padding and the divisor rule.
     /// </summary>
     internal sealed record WindowSpec(int K, EquatableArray<int> KernelSize, int S, int P, int D, int A, Padding Padding, bool CountIncludePad);
-
-    /// <summary>Conv and ConvTranspose: filters, window and weight.</summary>
-    internal sealed record ConvOptions(int Filters, WindowSpec Window, WeightSpec Weight) : LayerOptions
-    {
-        public override WeightSpec? Weights => Weight;
-    }
-
-    /// <summary>MaxPool and AvgPool: the window.</summary>
-    internal sealed record PoolOptions(WindowSpec Window) : LayerOptions;
-
-    /// <summary>Dropout and AlphaDropout: the drop probability; GaussianNoise: the noise's deviation.</summary>
-    internal sealed record RateOptions(double Rate) : LayerOptions;
-
-    /// <summary>BatchNorm and LayerNorm: eps, and batch normalization's momentum.</summary>
-    internal sealed record NormOptions(double Eps, double Momentum) : LayerOptions;
-
-    /// <summary>Add and Concat: the names of the layers merged with the previous output, and the parameter that carries them ("name" or "names").</summary>
-    internal sealed record MergeOptions(EquatableArray<string> Names, string Argument) : LayerOptions;
 
     /// <summary>
     /// The whole network as declared: the root of the generator's model. Keep it a sealed record of

@@ -1,22 +1,32 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
+using static NetGen.Generator.Model.Problems;
 
 namespace NetGen.Generator.Model
 {
     /// <summary>
-    /// The one home of NetGen's shape arithmetic and network validation: a pure function from the declared
-    /// <see cref="NetworkSpec"/> to a <see cref="NetworkPlan"/> with every size resolved, or to the problems that
-    /// stop it. The generator and the analyzers both call it (the analyzers link this file), so they never disagree.
+    /// Network validation and storage layout: a pure function from the declared <see cref="NetworkSpec"/> to a
+    /// <see cref="NetworkPlan"/> with every size resolved, or to the problems that stop it. Each layer's shape rule is its
+    /// kind's (<see cref="LayerKind.InferShape"/>); the graph is <see cref="LayerGraph"/>'s. The generator and the
+    /// analyzers both call it (the analyzers link this file), so they never disagree.
     /// </summary>
     internal static class ShapeInference
     {
         public static NetworkPlan Infer(NetworkSpec spec)
         {
             var problems = new List<Problem>();
-            var layers = new List<LayerPlan>();
+            CheckDeclarations(spec, problems);
+            long inputLength = CheckInputShape(spec, problems);
+            var inference = new Inference(spec, problems, inputLength);
+            for (int i = 0; i < spec.Layers.Count; i++) inference.Layer(i);
+            for (int i = 0; i < spec.Layers.Count; i++) spec.Layers[i].Kind?.CheckNetwork(spec, i, problems);
+            return inference.Finish();
+        }
 
+        /// <summary>The type and its declarations: partial (NG0004), with layers (NG0009) on one declaration (NG0006).</summary>
+        private static void CheckDeclarations(NetworkSpec spec, List<Problem> problems)
+        {
             if (!spec.Type.IsPartial)
             {
                 problems.Add(Make(DiagnosticIds.NotPartial, ProblemTarget.TypeName, null, -1, spec.Type.Name, spec.Type.Keyword, "its"));
@@ -30,9 +40,6 @@ namespace NetGen.Generator.Model
                 }
             }
 
-            long inputLength = CheckInputShape(spec, problems);
-            var shape = spec.InputShape;
-
             if (spec.Layers.Count == 0)
             {
                 problems.Add(Make(DiagnosticIds.NoLayers, ProblemTarget.NetworkAttribute, null, -1, spec.Type.Name));
@@ -45,316 +52,168 @@ namespace NetGen.Generator.Model
                 while (spec.Layers[first].Declaration == spec.Layers[0].Declaration) first++;
                 problems.Add(Make(DiagnosticIds.LayersSplitAcrossDeclarations, first, null, -1, spec.Type.Name, Str(declarations)));
             }
+        }
 
-            long parameters = 0;
-            long activations = 0;
-            int buffers = 0;
-            int counters = 0;
-            int effective = 0;
-            bool shapesKnown = inputLength > 0;
-            var names = LayerGraph.Names(spec, problems);
-            var inputsOf = new List<int>[spec.Layers.Count];
-            var outShapes = new List<EquatableArray<int>>();
-            for (int i = 0; i < spec.Layers.Count; i++)
+        /// <summary>
+        /// The layers in declaration order: each layer's inputs, its checks that need no shape, its kind's shape rule, and
+        /// its place in the storage (parameters, activations, buffers, counters, effective weights).
+        /// </summary>
+        private sealed class Inference
+        {
+            private readonly NetworkSpec _spec;
+            private readonly List<Problem> _problems;
+            private readonly long _inputLength;
+            private readonly string[] _names;
+            private readonly List<int>[] _inputsOf;
+            private readonly List<EquatableArray<int>> _outShapes = new List<EquatableArray<int>>();
+            private readonly List<LayerPlan> _layers = new List<LayerPlan>();
+            private long _parameters, _activations;
+            private int _buffers, _counters, _effective;
+            private bool _known;
+
+            public Inference(NetworkSpec spec, List<Problem> problems, long inputLength)
             {
-                var layer = spec.Layers[i];
-                int number = i + 1;
-                bool last = i == spec.Layers.Count - 1;
-                bool output = layer.Output || last;
-                inputsOf[i] = LayerGraph.Inputs(spec, i, names, problems, out bool inputsKnown);
+                _spec = spec;
+                _problems = problems;
+                _inputLength = inputLength;
+                _known = inputLength > 0;
+                _names = LayerGraph.Names(spec, problems);
+                _inputsOf = new List<int>[spec.Layers.Count];
+            }
 
-                if (layer.Kind == LayerKind.Unknown)
+            public void Layer(int i)
+            {
+                var layer = _spec.Layers[i];
+                bool output = layer.Output || i == _spec.Layers.Count - 1;
+                _inputsOf[i] = LayerGraph.Inputs(_spec, i, _names, _problems, out bool inputsKnown);
+                if (layer.Kind is null)
                 {
-                    problems.Add(Make(DiagnosticIds.CompilerReported, i, null, -1));
-                    shapesKnown = false;
-                    continue;
+                    _problems.Add(Make(DiagnosticIds.CompilerReported, i, null, -1));
+                    _known = false;
+                    return;
                 }
 
-                if (!inputsKnown) shapesKnown = false;
-                if (shapesKnown)
-                {
-                    int primary = inputsOf[i][0];
-                    shape = primary == LayerPlan.NetworkInput ? spec.InputShape : outShapes[primary];
-                }
+                if (!inputsKnown) _known = false;
+                LayerGraph.CheckHead(_spec, i, output, _problems);
+                CheckActivation(layer, i, output);
+                CheckFloats(layer, i);
+                var shape = layer.Kind.InferShape(Context(i));
+                if (shape is null) _known = false;
+                if (!_known) return;
+                if (Overflows(layer, i, shape!)) return;
+                Place(i, shape!, output);
+            }
 
-                LayerGraph.CheckHead(spec, i, output, problems);
+            private LayerContext Context(int i)
+            {
+                if (!_known) return new LayerContext(_spec, i, null, new EquatableArray<int>[0], new string[0], _problems);
+                var shapes = _inputsOf[i].Select(j => j == LayerPlan.NetworkInput ? _spec.InputShape : _outShapes[j]).ToList();
+                var names = _inputsOf[i].Select(j => j == LayerPlan.NetworkInput ? LayerGraph.InputName : _names[j]).ToList();
+                return new LayerContext(_spec, i, shapes[0], shapes, names, _problems);
+            }
 
+            private void CheckActivation(LayerSpec layer, int i, bool output)
+            {
                 if (!IsDefined(layer.Act))
                 {
-                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, LayerArguments.Activation, -1, layer.AttributeName, Str(number), LayerArguments.Activation, Str((int)layer.Act), "a member of NetGen.Act"));
+                    _problems.Add(OutOfRange(layer, i, LayerArguments.Act, LayerArguments.Act, Str((int)layer.Act), "a member of NetGen.Act"));
                 }
                 else if (layer.Act == Act.Softmax && !output)
                 {
-                    problems.Add(Make(DiagnosticIds.SoftmaxOnHiddenLayer, i, LayerArguments.Activation, -1, layer.AttributeName, Str(number)));
+                    _problems.Add(Make(DiagnosticIds.SoftmaxOnHiddenLayer, i, LayerArguments.Act, -1, layer.AttributeName, Str(i + 1)));
                 }
-
-                long inSize = Product(shape);
-                long outSize;
-                EquatableArray<int> outShape;
-                long weights = 0, biases = 0;
-                long fanIn = 0, fanOut = 0;
-                Init init = Init.Auto;
-                WindowPlan? window = null;
-                var weightSpec = layer.Weights;
-                int rows = 0; // the weight's first dimension: units or filters (for ConvTranspose its input channels)
-                CheckFloats(layer, i, problems);
-                switch (layer.Options)
-                {
-                    case DenseOptions dense:
-                        if (dense.Units < 1)
-                        {
-                            problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, LayerArguments.Units, -1, layer.AttributeName, Str(number), LayerArguments.Units, Str(dense.Units), LayerArguments.Units + " >= 1"));
-                            shapesKnown = false;
-                            continue;
-                        }
-
-                        outSize = dense.Units;
-                        outShape = new EquatableArray<int>(new[] { dense.Units });
-                        weights = inSize * dense.Units;
-                        biases = dense.Weight.Bias ? dense.Units : 0;
-                        fanIn = inSize;
-                        fanOut = dense.Units;
-                        rows = dense.Units;
-                        init = ResolveInit(layer, dense.Weight, i, problems);
-                        CheckWeightNoise(layer, dense.Weight, i, problems);
-                        break;
-                    case ConvOptions _:
-                    case PoolOptions _:
-                        if (!shapesKnown) continue;
-                        int before = problems.Count;
-                        if (!WindowArithmetic.Infer(layer, i, shape, problems, out outShape, out window))
-                        {
-                            WindowArithmetic.HintChannelsLast(spec.InputShape, problems, before);
-                            shapesKnown = false;
-                            continue;
-                        }
-
-                        outSize = Product(outShape);
-                        if (layer.Options is ConvOptions conv)
-                        {
-                            long taps = 1;
-                            foreach (int k in window!.Kernel) taps *= k;
-                            bool transposed = layer.Kind == LayerKind.ConvTranspose;
-                            weights = (long)conv.Filters * shape[0] * taps;
-                            biases = conv.Weight.Bias ? conv.Filters : 0;
-                            // PyTorch's fans: from weight dims 1 and 0 times the kernel (for ConvTranspose, [C, F, k]: fan-in F k).
-                            fanIn = (transposed ? conv.Filters : shape[0]) * taps;
-                            fanOut = (transposed ? shape[0] : conv.Filters) * taps;
-                            rows = transposed ? shape[0] : conv.Filters;
-                            init = ResolveInit(layer, conv.Weight, i, problems);
-                            CheckWeightNoise(layer, conv.Weight, i, problems);
-                        }
-
-                        break;
-                    case RateOptions rate:
-                        bool noise = layer.Kind == LayerKind.GaussianNoise;
-                        string argument = noise ? LayerArguments.Std : LayerArguments.Rate;
-                        if (noise ? !(rate.Rate >= 0) : !(rate.Rate >= 0 && rate.Rate < 1))
-                        {
-                            problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, argument, -1, layer.AttributeName, Str(number), argument,
-                                Real(rate.Rate), noise ? argument + " >= 0" : "0 <= " + argument + " < 1"));
-                        }
-
-                        outSize = inSize;
-                        outShape = shape;
-                        break;
-                    case NormOptions norm:
-                        if (!(norm.Eps > 0)) problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, LayerArguments.Eps, -1, layer.AttributeName, Str(number), LayerArguments.Eps, Real(norm.Eps), LayerArguments.Eps + " > 0"));
-                        if (!(norm.Momentum >= 0 && norm.Momentum <= 1)) problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, i, LayerArguments.Momentum, -1, layer.AttributeName, Str(number), LayerArguments.Momentum, Real(norm.Momentum), "0 <= " + LayerArguments.Momentum + " <= 1"));
-                        outSize = inSize;
-                        outShape = shape;
-                        // gamma and beta: per channel (batch norm; a vector's units are its channels) or per unit (layer norm)
-                        weights = biases = layer.Kind == LayerKind.BatchNorm ? (shape.Count > 0 ? shape[0] : 0) : inSize; // no shape: the input shape is already reported
-                        init = Init.Constant;
-                        break;
-                    case MergeOptions _:
-                        if (!shapesKnown) continue;
-                        if (!LayerGraph.Merge(spec, i, inputsOf[i], names, inputShape: spec.InputShape, outShapes, problems, out outShape))
-                        {
-                            shapesKnown = false;
-                            continue;
-                        }
-
-                        outSize = Product(outShape);
-                        break;
-                    default: // Activation, Flatten
-                        outSize = inSize;
-                        outShape = layer.Kind == LayerKind.Flatten ? new EquatableArray<int>(new[] { (int)inSize }) : shape;
-                        break;
-                }
-
-                if (!shapesKnown)
-                {
-                    continue;
-                }
-
-                bool weightNorm = weightSpec != null && weightSpec.WeightNorm && weights > 0;
-                long layerParameters = weights + biases + (weightNorm ? rows : 0);
-                if (parameters + layerParameters > int.MaxValue || activations + outSize > int.MaxValue)
-                {
-                    // name the size that overflows: the network's parameters, or the activation values of one sample
-                    string? argument = layer.Kind == LayerKind.Dense ? LayerArguments.Units : layer.Kind is LayerKind.Conv or LayerKind.ConvTranspose ? LayerArguments.Filters : null;
-                    problems.Add(parameters + layerParameters > int.MaxValue
-                        ? Make(DiagnosticIds.ArgumentOutOfRange, i, argument, -1, layer.AttributeName, Str(number), "parameters of the network up to this layer", Str(parameters + layerParameters),
-                            "at most 2147483647; this layer alone has " + Str(layerParameters))
-                        : Make(DiagnosticIds.ArgumentOutOfRange, i, argument, -1, layer.AttributeName, Str(number), "activation values per sample up to this layer", Str(activations + outSize),
-                            "at most 2147483647; this layer's output alone has " + Str(outSize) + " " + WindowArithmetic.Shape(outShape)));
-                    shapesKnown = false;
-                    continue;
-                }
-
-                int bufferCount = layer.Kind == LayerKind.BatchNorm ? 2 * shape[0] : 0;
-                // weight normalization: g (one per row of the weight, PyTorch's dim 0) comes before v in the parameters
-                int normCount = weightNorm ? rows : 0;
-                layers.Add(new LayerPlan(
-                    i,
-                    layer,
-                    names[i],
-                    shape,
-                    outShape,
-                    (int)inSize,
-                    (int)outSize,
-                    (int)(parameters + normCount),
-                    (int)weights,
-                    (int)(parameters + normCount + weights),
-                    (int)biases,
-                    (int)activations,
-                    init,
-                    (int)fanIn,
-                    (int)fanOut,
-                    window)
-                {
-                    BufferOffset = buffers,
-                    BufferCount = bufferCount,
-                    CounterIndex = layer.Kind == LayerKind.BatchNorm ? counters : 0,
-                    NormOffset = (int)parameters,
-                    NormCount = normCount,
-                    EffectiveOffset = effective,
-                    Inputs = new EquatableArray<int>(inputsOf[i]),
-                    InputSizes = new EquatableArray<int>(inputsOf[i].Select(j => j == LayerPlan.NetworkInput ? (int)inputLength : (int)Product(outShapes[j]))),
-                    IsOutput = output,
-                    LossWeight = layer.LossWeight,
-                });
-                buffers += bufferCount;
-                if (layer.Kind == LayerKind.BatchNorm) counters++;
-                if (normCount > 0 || (weightSpec != null && weightSpec.WeightNoise > 0 && weights > 0)) effective += (int)weights;
-                parameters += normCount;
-                parameters += weights + biases;
-                activations += outSize;
-                outShapes.Add(outShape);
-                shape = outShape;
             }
 
-            if (spec.Layers.Any(l => l.Act == Act.SELU))
+            /// <summary>
+            /// The real-valued arguments the generated code computes with in float (rates, deviations, penalties, eps,
+            /// momentum, bias values): each must be a value a float holds, or the emitted literal would not compile.
+            /// </summary>
+            private void CheckFloats(LayerSpec layer, int i)
             {
-                for (int i = 0; i < spec.Layers.Count; i++)
+                var values = layer.Kind!.RealArguments(layer.Options);
+                if (layer.Weights is { } w) values = values.Concat(WeightRules.Reals(w));
+                foreach (var (argument, value) in values)
                 {
-                    if (spec.Layers[i].Kind == LayerKind.Dropout)
+                    if (Math.Abs(value) > float.MaxValue)
                     {
-                        problems.Add(Make(DiagnosticIds.DropoutInSeluNetwork, i, null, -1, Str(i + 1)));
+                        OutOfRange(_problems, layer, i, argument, Real(value), "a value a float holds (at most 3.4028235E+38 in magnitude)");
                     }
                 }
             }
 
-            bool complete = shapesKnown && layers.Count == spec.Layers.Count && layers.Count > 0;
-            if (complete) layers = LayerGraph.Connect(spec, layers, inputsOf, problems);
-            Loss loss = layers.Count > 0 && complete ? layers[layers.Count - 1].Loss : Loss.Auto;
-            int outputLength = complete ? layers.Where(l => l.IsOutput).Sum(l => l.OutSize) : 0;
-            int hiddenLength = complete ? layers.Where(l => !l.IsOutput).Sum(l => l.OutSize) : 0;
-            return new NetworkPlan(
-                spec,
-                new EquatableArray<LayerPlan>(layers),
-                new EquatableArray<Problem>(problems),
-                loss,
-                inputLength > 0 ? (int)inputLength : 0,
-                outputLength,
-                (int)parameters,
-                hiddenLength) { BufferLength = buffers, CounterLength = counters, EffectiveLength = effective, ActivationLength = complete ? (int)activations : 0 };
-        }
-
-        /// <summary>The default initializer from the layer's activation (chapter 9): He for the ReLU family, LeCun normal for SELU (10.4), Glorot uniform otherwise.</summary>
-        public static Init DefaultInit(Act act)
-        {
-            switch (act)
+            /// <summary>The network's parameters and one sample's activation values must each fit an int (NG0002 at the argument that sets the size).</summary>
+            private bool Overflows(LayerSpec layer, int i, LayerShape shape)
             {
-                case Act.ReLU:
-                case Act.LeakyReLU:
-                case Act.ELU:
-                    return Init.HeNormal;
-                case Act.SELU:
-                    return Init.LeCunNormal;
-                default:
-                    return Init.GlorotUniform;
-            }
-        }
-
-        /// <summary>
-        /// The layer's initializer, resolving Auto; for a written fan-based initializer, warns (NG0014) when its variance
-        /// factor does not fit the activation (section 9.3.2): 2 for ReLU and LeakyReLU, 1 for SELU (LeCun, 10.4), tanh,
-        /// sigmoid, identity and softmax.
-        /// </summary>
-        private static Init ResolveInit(LayerSpec layer, WeightSpec weight, int index, List<Problem> problems)
-        {
-            if (weight.Init == Init.Auto) return DefaultInit(layer.Act);
-            if (weight.Init < Init.Auto || weight.Init > Init.HeUniform)
-            {
-                problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, LayerArguments.Init, -1, layer.AttributeName, Str(index + 1), LayerArguments.Init, Str((int)weight.Init), "a member of NetGen.Init"));
-                return Init.GlorotUniform;
+                long outSize = LayerShape.Size(shape.Output);
+                long layerParameters = ParameterCount(layer, shape);
+                if (_parameters + layerParameters <= int.MaxValue && _activations + outSize <= int.MaxValue) return false;
+                string? argument = layer.Kind!.SizeArgument;
+                _problems.Add(_parameters + layerParameters > int.MaxValue
+                    ? OutOfRange(layer, i, argument, "parameters of the network up to this layer", Str(_parameters + layerParameters), "at most 2147483647; this layer alone has " + Str(layerParameters))
+                    : OutOfRange(layer, i, argument, "activation values per sample up to this layer", Str(_activations + outSize),
+                        "at most 2147483647; this layer's output alone has " + Str(outSize) + " " + Shape(shape.Output)));
+                _known = false;
+                return true;
             }
 
-            double fits = layer.Act == Act.ReLU || layer.Act == Act.LeakyReLU ? 2 : layer.Act == Act.ELU ? 0 : 1;
-            double factor = weight.Init == Init.HeNormal || weight.Init == Init.HeUniform ? 2 : 1;
-            bool fanBased = weight.Init >= Init.LeCunNormal;
-            double gain = factor * weight.Gain;
-            if (fanBased && fits > 0 && System.Math.Abs(gain - fits) > 0.25 * fits)
-            {
-                string suggestion = "Gain = " + (fits / factor).ToString("0.###", CultureInfo.InvariantCulture);
-                string better = fits == 2 ? "Init.HeNormal" : layer.Act == Act.SELU ? "Init.LeCunNormal" : "Init.GlorotUniform";
-                problems.Add(Make(DiagnosticIds.InitGainDoesNotFit, index, LayerArguments.Init, -1, layer.AttributeName, Str(index + 1), "Init." + weight.Init,
-                    gain.ToString("0.###", CultureInfo.InvariantCulture), layer.Act.ToString(), fits.ToString("0", CultureInfo.InvariantCulture), better + " or " + suggestion));
-            }
+            private static bool WeightNorm(LayerSpec layer, LayerShape shape) => layer.Weights is { WeightNorm: true } && shape.Weights > 0;
 
-            return weight.Init;
-        }
+            private static long ParameterCount(LayerSpec layer, LayerShape shape) => shape.Weights + shape.Biases + (WeightNorm(layer, shape) ? shape.Rows : 0);
 
-        /// <summary>
-        /// The real-valued arguments the generated code computes with in float (rates, deviations, penalties, eps, momentum,
-        /// bias values): each must be a value a float holds, or the emitted literal would not compile.
-        /// </summary>
-        private static void CheckFloats(LayerSpec layer, int index, List<Problem> problems)
-        {
-            var values = new List<(string Argument, double Value)>();
-            if (layer.Options is RateOptions rate) values.Add((layer.Kind == LayerKind.GaussianNoise ? LayerArguments.Std : LayerArguments.Rate, rate.Rate));
-            if (layer.Options is NormOptions norm)
+            /// <summary>The layer's place in the storage; weight normalization's g (one per row, PyTorch's dim 0) comes before v.</summary>
+            private void Place(int i, LayerShape shape, bool output)
             {
-                values.Add((LayerArguments.Eps, norm.Eps));
-                values.Add((LayerArguments.Momentum, norm.Momentum));
-            }
-
-            if (layer.Weights is { } w)
-            {
-                values.Add((LayerArguments.BiasInit, w.BiasInit));
-                values.Add((LayerArguments.L2, w.L2));
-                values.Add((LayerArguments.L1, w.L1));
-                values.Add((LayerArguments.WeightElimination, w.WeightElimination));
-                values.Add((LayerArguments.W0, w.W0));
-                values.Add((LayerArguments.WeightNoise, w.WeightNoise));
-            }
-
-            foreach (var (argument, value) in values)
-            {
-                if (Math.Abs(value) > float.MaxValue)
+                var layer = _spec.Layers[i];
+                var input = Context(i).Input!.Value;
+                int normCount = WeightNorm(layer, shape) ? (int)shape.Rows : 0;
+                long outSize = LayerShape.Size(shape.Output);
+                _layers.Add(new LayerPlan(i, layer, _names[i], input, shape.Output, (int)LayerShape.Size(input), (int)outSize,
+                    (int)(_parameters + normCount), (int)shape.Weights, (int)(_parameters + normCount + shape.Weights), (int)shape.Biases, (int)_activations,
+                    shape.Init, (int)shape.FanIn, (int)shape.FanOut, shape.Window)
                 {
-                    problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, argument, -1, layer.AttributeName, Str(index + 1), argument, Real(value), "a value a float holds (at most 3.4028235E+38 in magnitude)"));
-                }
+                    BufferOffset = _buffers,
+                    BufferCount = shape.BufferCount,
+                    CounterIndex = shape.Counter ? _counters : 0,
+                    HasCounter = shape.Counter,
+                    NormOffset = (int)_parameters,
+                    NormCount = normCount,
+                    EffectiveOffset = _effective,
+                    WeightShape = new EquatableArray<int>(shape.WeightShape),
+                    BiasShape = new EquatableArray<int>(shape.BiasShape ?? new[] { (int)shape.Biases }),
+                    Inputs = new EquatableArray<int>(_inputsOf[i]),
+                    InputSizes = new EquatableArray<int>(_inputsOf[i].Select(j => j == LayerPlan.NetworkInput ? (int)_inputLength : (int)LayerShape.Size(_outShapes[j]))),
+                    IsOutput = output,
+                    LossWeight = layer.LossWeight,
+                });
+                _buffers += shape.BufferCount;
+                if (shape.Counter) _counters++;
+                if (normCount > 0 || (layer.Weights != null && layer.Weights.WeightNoise > 0 && shape.Weights > 0)) _effective += (int)shape.Weights;
+                _parameters += ParameterCount(layer, shape);
+                _activations += outSize;
+                _outShapes.Add(shape.Output);
             }
-        }
 
-        private static void CheckWeightNoise(LayerSpec layer, WeightSpec weight, int index, List<Problem> problems)
-        {
-            if (!(weight.WeightNoise >= 0))
+            /// <summary>The plan: connected into a graph (<see cref="LayerGraph.Connect"/>) when every layer's shape is known.</summary>
+            public NetworkPlan Finish()
             {
-                problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, index, LayerArguments.WeightNoise, -1, layer.AttributeName, Str(index + 1), LayerArguments.WeightNoise, Real(weight.WeightNoise), "WeightNoise >= 0"));
+                bool complete = _known && _layers.Count == _spec.Layers.Count && _layers.Count > 0;
+                var layers = complete ? LayerGraph.Connect(_spec, _layers, _inputsOf, _problems) : _layers;
+                Loss loss = complete ? layers[layers.Count - 1].Loss : Loss.Auto;
+                return new NetworkPlan(
+                    _spec,
+                    new EquatableArray<LayerPlan>(layers),
+                    new EquatableArray<Problem>(_problems),
+                    loss,
+                    _inputLength > 0 ? (int)_inputLength : 0,
+                    complete ? layers.Where(l => l.IsOutput).Sum(l => l.OutSize) : 0,
+                    (int)_parameters,
+                    complete ? layers.Where(l => !l.IsOutput).Sum(l => l.OutSize) : 0)
+                {
+                    BufferLength = _buffers,
+                    CounterLength = _counters,
+                    EffectiveLength = _effective,
+                    ActivationLength = complete ? (int)_activations : 0,
+                };
             }
         }
 
@@ -391,7 +250,7 @@ namespace NetGen.Generator.Model
             }
 
             if (!ok) return 0;
-            long length = Product(dims);
+            long length = LayerShape.Size(dims);
             if (length > int.MaxValue)
             {
                 problems.Add(Make(DiagnosticIds.InvalidInputShape, ProblemTarget.NetworkAttribute, LayerArguments.InputShape, -1, written, "it has " + Str(length) + " values; at most 2147483647 are supported"));
@@ -401,25 +260,6 @@ namespace NetGen.Generator.Model
             return length;
         }
 
-        internal static long Product(EquatableArray<int> shape)
-        {
-            long p = 1;
-            foreach (int d in shape) p *= d;
-            return p;
-        }
-
         private static bool IsDefined(Act act) => act >= Act.Identity && act <= Act.Softmax;
-
-        private static bool IsDefined(Loss loss) => loss >= Loss.Auto && loss <= Loss.CrossEntropy;
-
-        internal static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-        /// <summary>A double as written in messages: invariant, round-trippable.</summary>
-        internal static string Real(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-        internal static string Str(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-        internal static Problem Make(string id, int layer, string? argument, int element, params string[] args)
-            => new Problem(id, layer, argument, element, new EquatableArray<string>(args));
     }
 }

@@ -4,6 +4,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetGen.Generator.Layers;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Parsing
@@ -102,109 +103,24 @@ namespace NetGen.Generator.Parsing
             string name = attribute.AttributeClass?.Name ?? "Layer";
             if (name.EndsWith("Attribute")) name = name.Substring(0, name.Length - "Attribute".Length);
             var ctor = attribute.AttributeConstructor;
-            if (ctor is null || attribute.ConstructorArguments.Length != ctor.Parameters.Length)
+            var kind = LayerKinds.ByAttribute(name);
+            if (kind is null || ctor is null || attribute.ConstructorArguments.Length != ctor.Parameters.Length)
             {
-                return new LayerSpec(LayerKind.Unknown, name, Act.Identity, declaration, NoOptions.Instance);
+                return new LayerSpec(null, name, Act.Identity, declaration, NoOptions.Instance);
             }
 
             var args = new Dictionary<string, TypedConstant>();
             for (int i = 0; i < ctor.Parameters.Length; i++) args[ctor.Parameters[i].Name] = attribute.ConstructorArguments[i];
             foreach (var named in attribute.NamedArguments) args[named.Key] = named.Value;
-
-            int Int(string key, int fallback) => args.TryGetValue(key, out var c) && c.Value is int v ? v : fallback;
-            bool Bool(string key, bool fallback) => args.TryGetValue(key, out var c) && c.Value is bool v ? v : fallback;
-            double Double(string key, double fallback) => args.TryGetValue(key, out var c) && c.Value is double v ? v : fallback;
-            string? String(string key) => args.TryGetValue(key, out var c) && c.Value is string v ? v : null;
-            var act = (Act)Int(LayerArguments.Activation, 0);
-
-            var (kind, options) = Kind();
-            return new LayerSpec(kind, name, kind == LayerKind.Unknown ? Act.Identity : act, declaration, options)
+            var reader = new ArgumentReader(args);
+            return new LayerSpec(kind, name, (Act)reader.Int(LayerArguments.Act, 0), declaration, kind.ReadOptions(reader))
             {
-                Name = String(LayerArguments.LayerName),
-                From = String(LayerArguments.From),
-                Output = Bool(LayerArguments.Output, false),
-                LossWeight = Double(LayerArguments.LossWeight, LayerDefaults.LossWeight),
-                HeadLoss = (Loss)Int(LayerArguments.Loss, 0),
+                Name = reader.String(LayerArguments.LayerName),
+                From = reader.String(LayerArguments.From),
+                Output = reader.Bool(LayerArguments.Output, false),
+                LossWeight = reader.Double(LayerArguments.LossWeight, LayerDefaults.LossWeight),
+                HeadLoss = (Loss)reader.Int(LayerArguments.Loss, 0),
             };
-
-            (LayerKind, LayerOptions) Kind()
-            {
-                switch (name)
-                {
-                    case "Dense":
-                        return (LayerKind.Dense, new DenseOptions(Int(LayerArguments.Units, 0), Weight()));
-                    case "Activation":
-                        return (LayerKind.Activation, NoOptions.Instance);
-                    case "Conv":
-                        return (LayerKind.Conv, new ConvOptions(Int(LayerArguments.Filters, 0), Window(), Weight()));
-                    case "ConvTranspose":
-                        return (LayerKind.ConvTranspose, new ConvOptions(Int(LayerArguments.Filters, 0), Window(), Weight()));
-                    case "MaxPool":
-                        return (LayerKind.MaxPool, new PoolOptions(Window()));
-                    case "AvgPool":
-                        return (LayerKind.AvgPool, new PoolOptions(Window()));
-                    case "Flatten":
-                        return (LayerKind.Flatten, NoOptions.Instance);
-                    case "Dropout":
-                        return (LayerKind.Dropout, new RateOptions(Double(LayerArguments.Rate, 0)));
-                    case "AlphaDropout":
-                        return (LayerKind.AlphaDropout, new RateOptions(Double(LayerArguments.Rate, 0)));
-                    case "GaussianNoise":
-                        return (LayerKind.GaussianNoise, new RateOptions(Double(LayerArguments.Std, 0)));
-                    case "BatchNorm":
-                        return (LayerKind.BatchNorm, new NormOptions(Double(LayerArguments.Eps, LayerDefaults.Eps), Double(LayerArguments.Momentum, LayerDefaults.Momentum)));
-                    case "LayerNorm":
-                        return (LayerKind.LayerNorm, new NormOptions(Double(LayerArguments.Eps, LayerDefaults.Eps), LayerDefaults.Momentum));
-                    case "Add":
-                        return (LayerKind.Add, Merge());
-                    case "Concat":
-                        return (LayerKind.Concat, Merge());
-                    default:
-                        return (LayerKind.Unknown, NoOptions.Instance);
-                }
-            }
-
-            WeightSpec Weight() => new WeightSpec(
-                Bool(LayerArguments.Bias, LayerDefaults.Bias),
-                (Init)Int(LayerArguments.Init, 0),
-                Double(LayerArguments.InitScale, LayerDefaults.InitScale),
-                Double(LayerArguments.Gain, LayerDefaults.Gain),
-                Double(LayerArguments.BiasInit, LayerDefaults.BiasInit),
-                Double(LayerArguments.L2, 0.0),
-                Double(LayerArguments.L1, 0.0),
-                Double(LayerArguments.WeightElimination, 0.0),
-                Double(LayerArguments.W0, LayerDefaults.W0),
-                Bool(LayerArguments.WeightNorm, false),
-                Double(LayerArguments.WeightNoise, 0.0));
-
-            // Pooling's one-argument constructor means stride = window.
-            WindowSpec Window() => new WindowSpec(
-                Int(LayerArguments.Kernel, 0),
-                Ints(LayerArguments.KernelSize),
-                Int(LayerArguments.Stride, name.EndsWith("Pool") ? Int(LayerArguments.Kernel, 0) : LayerDefaults.Stride),
-                Int(LayerArguments.Padding, LayerDefaults.Padding),
-                Int(LayerArguments.Dilation, LayerDefaults.Dilation),
-                Int(LayerArguments.OutputPadding, LayerDefaults.OutputPadding),
-                (Padding)Int(LayerArguments.PaddingMode, 0),
-                Bool(LayerArguments.CountIncludePad, LayerDefaults.CountIncludePad));
-
-            // Add and Concat: the names from "name" (Add(string name, Act act)) or the params array "names".
-            MergeOptions Merge()
-            {
-                string argument = args.ContainsKey(LayerArguments.Name) ? LayerArguments.Name : LayerArguments.Names;
-                if (!args.TryGetValue(argument, out var c)) return new MergeOptions(EquatableArray<string>.Empty, argument);
-                if (c.Kind != TypedConstantKind.Array) return new MergeOptions(new EquatableArray<string>(new[] { c.Value as string ?? "" }), argument);
-                if (c.IsNull) return new MergeOptions(EquatableArray<string>.Empty, argument);
-                return new MergeOptions(new EquatableArray<string>(c.Values.Select(v => v.Value as string ?? "").ToList()), argument);
-            }
-
-            EquatableArray<int> Ints(string key)
-            {
-                if (!args.TryGetValue(key, out var c) || c.Kind != TypedConstantKind.Array || c.IsNull) return EquatableArray<int>.Empty;
-                var values = new List<int>();
-                foreach (var v in c.Values) values.Add(v.Value is int i ? i : 0);
-                return new EquatableArray<int>(values);
-            }
         }
 
         private static int DeclarationIndex(AttributeData attribute, IReadOnlyList<SyntaxReference> declarations, CancellationToken cancellationToken)

@@ -78,13 +78,13 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8)
-            global::NetGen.Initializers.Initialize(p.Slice(0, 108), init: global::NetGen.Init.HeNormal, fanIn: 27, fanOut: 36, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 108), init: global::NetGen.Init.HeNormal, fanIn: 27, fanOut: 36, rng: new global::NetGen.Rng(seed, 1));
             p.Slice(108, 4).Clear();
             // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8)
-            global::NetGen.Initializers.Initialize(p.Slice(112, 6), init: global::NetGen.Init.HeNormal, fanIn: 3, fanOut: 2, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 2));
+            global::NetGen.Initializers.Initialize(p.Slice(112, 6), init: global::NetGen.Init.HeNormal, fanIn: 3, fanOut: 2, rng: new global::NetGen.Rng(seed, 2));
             p.Slice(118, 2).Clear();
             // dense4: Dense(1, Sigmoid), (6, 8, 8) -> (1)
-            global::NetGen.Initializers.Initialize(p.Slice(120, 384), init: global::NetGen.Init.GlorotUniform, fanIn: 384, fanOut: 1, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 4));
+            global::NetGen.Initializers.Initialize(p.Slice(120, 384), init: global::NetGen.Init.GlorotUniform, fanIn: 384, fanOut: 1, rng: new global::NetGen.Rng(seed, 4));
             p.Slice(504, 1).Clear();
         }
 
@@ -428,11 +428,11 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> wideOut = h.Slice(0, 256);
             global::NetGen.Kernels.ConvForwardImplicit(in WideGeometry, p.Slice(0, 108), p.Slice(108, 4), x, wideOut, columns);
             global::NetGen.Kernels.ReLU(wideOut);
-            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv2Out = h.Slice(256, 128);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv2Geometry, p.Slice(112, 6), p.Slice(118, 2), x, conv2Out, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
@@ -524,11 +524,11 @@ namespace Samples
         private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> wideOut = a.Slice(0, batch * 256);
             global::NetGen.Kernels.ConvImplicitBatch(in WideGeometry, inputGradient: false, p.Slice(0, 108), p.Slice(108, 4), inputs, wideOut, batch, columns);
             global::NetGen.Kernels.ReLU(wideOut);
-            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv2Out = a.Slice(batch * 256, batch * 128);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: false, p.Slice(112, 6), p.Slice(118, 2), inputs, conv2Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
@@ -573,12 +573,12 @@ namespace Samples
                 concat3Delta.Slice(n * 384, 384).Slice(0, 128).CopyTo(conv2Delta.Slice(n * 128, 128));
                 concat3Delta.Slice(n * 384, 384).Slice(128, 256).CopyTo(wideDelta.Slice(n * 256, 256));
             }
-            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
             global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * 256, batch * 128);
             global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv2Geometry, inputs, conv2Delta, g.Slice(112, 6), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 128, 128), g.Slice(118, 2), 64);
-            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
             global::System.ReadOnlySpan<float> wideOut = a.Slice(0, batch * 256);
             global::NetGen.Kernels.ReLUBackward(wideOut, wideDelta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in WideGeometry, inputs, wideDelta, g.Slice(0, 108), batch, columns);

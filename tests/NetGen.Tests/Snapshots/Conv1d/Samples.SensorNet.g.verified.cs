@@ -90,13 +90,13 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32)
-            global::NetGen.Initializers.Initialize(p.Slice(0, 120), init: global::NetGen.Init.HeNormal, fanIn: 15, fanOut: 40, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 120), init: global::NetGen.Init.HeNormal, fanIn: 15, fanOut: 40, rng: new global::NetGen.Rng(seed, 1));
             p.Slice(120, 8).Clear();
             // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16)
-            global::NetGen.Initializers.Initialize(p.Slice(128, 384), init: global::NetGen.Init.HeNormal, fanIn: 24, fanOut: 48, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 3));
+            global::NetGen.Initializers.Initialize(p.Slice(128, 384), init: global::NetGen.Init.HeNormal, fanIn: 24, fanOut: 48, rng: new global::NetGen.Rng(seed, 3));
             p.Slice(512, 16).Clear();
             // dense6: Dense(4, Softmax), (64) -> (4)
-            global::NetGen.Initializers.Initialize(p.Slice(528, 256), init: global::NetGen.Init.GlorotUniform, fanIn: 64, fanOut: 4, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 6));
+            global::NetGen.Initializers.Initialize(p.Slice(528, 256), init: global::NetGen.Init.GlorotUniform, fanIn: 64, fanOut: 4, rng: new global::NetGen.Rng(seed, 6));
             p.Slice(784, 4).Clear();
         }
 
@@ -451,7 +451,7 @@ namespace Samples
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
             global::System.Span<float> avgpool2Out = h.Slice(256, 128);
             global::NetGen.Kernels.AvgPoolForward(in Avgpool2Geometry, countIncludePad: true, conv1Out, avgpool2Out);
-            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv3Out = h.Slice(384, 256);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv3Geometry, p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
@@ -562,7 +562,7 @@ namespace Samples
             {
                 global::NetGen.Kernels.AvgPoolForward(in Avgpool2Geometry, countIncludePad: true, conv1Out.Slice(n * 256, 256), avgpool2Out.Slice(n * 128, 128));
             }
-            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv3Out = a.Slice(batch * 384, batch * 256);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
@@ -611,7 +611,7 @@ namespace Samples
             {
                 global::NetGen.Kernels.MaxPoolBackward(in Maxpool4Geometry, conv3Out.Slice(n * 256, 256), maxpool4Delta.Slice(n * 64, 64), conv3Delta.Slice(n * 256, 256));
             }
-            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), shifted rows of the padded input, weight gradient: one product per sample
             global::System.Span<float> avgpool2Delta = d.Slice(batch * 256, batch * 128);
             global::System.ReadOnlySpan<float> avgpool2Out = a.Slice(batch * 256, batch * 128);
             global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);

@@ -76,10 +76,10 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8)
-            global::NetGen.Initializers.Initialize(p.Slice(0, 2048), init: global::NetGen.Init.HeNormal, fanIn: 128, fanOut: 256, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 2048), init: global::NetGen.Init.HeNormal, fanIn: 128, fanOut: 256, rng: new global::NetGen.Rng(seed, 1));
             p.Slice(2048, 8).Clear();
             // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16)
-            global::NetGen.Initializers.Initialize(p.Slice(2056, 72), init: global::NetGen.Init.GlorotUniform, fanIn: 9, fanOut: 72, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 2));
+            global::NetGen.Initializers.Initialize(p.Slice(2056, 72), init: global::NetGen.Init.GlorotUniform, fanIn: 9, fanOut: 72, rng: new global::NetGen.Rng(seed, 2));
             p.Slice(2128, 1).Clear();
         }
 

@@ -100,7 +100,7 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8)
-            global::NetGen.Initializers.Initialize(p.Slice(0, 72), init: global::NetGen.Init.GlorotUniform, fanIn: 18, fanOut: 36, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 72), init: global::NetGen.Init.GlorotUniform, fanIn: 18, fanOut: 36, rng: new global::NetGen.Rng(seed, 1));
             p.Slice(72, 4).Clear();
             // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1), (4, 8, 8) -> (4, 8, 8)
             p.Slice(76, 4).Fill(1f); // gamma
@@ -109,19 +109,19 @@ namespace Samples
             global::System.Array.Fill(_buffers, 1f, 4, 4); // running variance 1
             _counters[0] = 0; // num_batches_tracked
             // convtranspose4: ConvTranspose(4, k: 2, s: 2), (4, 8, 8) -> (4, 16, 16)
-            global::NetGen.Initializers.Initialize(p.Slice(84, 64), init: global::NetGen.Init.GlorotUniform, fanIn: 16, fanOut: 16, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 4));
+            global::NetGen.Initializers.Initialize(p.Slice(84, 64), init: global::NetGen.Init.GlorotUniform, fanIn: 16, fanOut: 16, rng: new global::NetGen.Rng(seed, 4));
             p.Slice(148, 4).Clear();
             // layernorm10: LayerNorm(eps: 1E-05), (64) -> (64)
             p.Slice(152, 64).Fill(1f); // gamma
             p.Slice(216, 64).Clear(); // beta
             // dense11: Dense(16, SELU), (64) -> (16)
-            global::NetGen.Initializers.Initialize(p.Slice(280, 1024), init: global::NetGen.Init.LeCunNormal, fanIn: 64, fanOut: 16, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 11));
+            global::NetGen.Initializers.Initialize(p.Slice(280, 1024), init: global::NetGen.Init.LeCunNormal, fanIn: 64, fanOut: 16, rng: new global::NetGen.Rng(seed, 11));
             p.Slice(1304, 16).Clear();
             // dense13: Dense(8, Tanh), (16) -> (8)
-            global::NetGen.Initializers.Initialize(p.Slice(1320, 128), init: global::NetGen.Init.GlorotUniform, fanIn: 16, fanOut: 8, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 13));
+            global::NetGen.Initializers.Initialize(p.Slice(1320, 128), init: global::NetGen.Init.GlorotUniform, fanIn: 16, fanOut: 8, rng: new global::NetGen.Rng(seed, 13));
             p.Slice(1448, 8).Clear();
             // dense16: Dense(3, Softmax), (72) -> (3)
-            global::NetGen.Initializers.Initialize(p.Slice(1456, 216), init: global::NetGen.Init.GlorotUniform, fanIn: 72, fanOut: 3, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 16));
+            global::NetGen.Initializers.Initialize(p.Slice(1456, 216), init: global::NetGen.Init.GlorotUniform, fanIn: 72, fanOut: 3, rng: new global::NetGen.Rng(seed, 16));
             p.Slice(1672, 3).Clear();
             Randomness = new global::NetGen.Rng(seed, 0);
         }
@@ -515,7 +515,7 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns, bool training)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> convOut = h.Slice(0, 256);
             global::NetGen.Kernels.ConvForwardImplicit(in ConvGeometry, p.Slice(0, 72), p.Slice(72, 4), x, convOut, columns);
             // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1), (4, 8, 8) -> (4, 8, 8)
@@ -691,7 +691,7 @@ namespace Samples
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> m = _masks; // written only in training, which runs on the instance's own buffers
-            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> convOut = a.Slice(0, batch * 256);
             global::NetGen.Kernels.ConvImplicitBatch(in ConvGeometry, inputGradient: false, p.Slice(0, 72), p.Slice(72, 4), inputs, convOut, batch, columns);
             // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1), (4, 8, 8) -> (4, 8, 8)
@@ -884,7 +884,7 @@ namespace Samples
                 }
             }
             global::NetGen.Kernels.Axpy(1f, convDeltaFromBatchnorm2, convDelta); // conv is read by several layers: their deltas add up
-            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
             global::NetGen.Kernels.ConvWeightGradientImplicit(in ConvGeometry, inputs, convDelta, g.Slice(0, 72), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(convDelta.Slice(n * 256, 256), g.Slice(72, 4), 64);
         }

@@ -81,19 +81,19 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28)
-            global::NetGen.Initializers.Initialize(p.Slice(0, 150), init: global::NetGen.Init.HeNormal, fanIn: 25, fanOut: 150, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 150), init: global::NetGen.Init.HeNormal, fanIn: 25, fanOut: 150, rng: new global::NetGen.Rng(seed, 1));
             p.Slice(150, 6).Clear();
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10)
-            global::NetGen.Initializers.Initialize(p.Slice(156, 2400), init: global::NetGen.Init.HeNormal, fanIn: 150, fanOut: 400, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 3));
+            global::NetGen.Initializers.Initialize(p.Slice(156, 2400), init: global::NetGen.Init.HeNormal, fanIn: 150, fanOut: 400, rng: new global::NetGen.Rng(seed, 3));
             p.Slice(2556, 16).Clear();
             // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
-            global::NetGen.Initializers.Initialize(p.Slice(2572, 48000), init: global::NetGen.Init.HeNormal, fanIn: 400, fanOut: 120, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 5));
+            global::NetGen.Initializers.Initialize(p.Slice(2572, 48000), init: global::NetGen.Init.HeNormal, fanIn: 400, fanOut: 120, rng: new global::NetGen.Rng(seed, 5));
             p.Slice(50572, 120).Clear();
             // dense6: Dense(84, ReLU), (120) -> (84)
-            global::NetGen.Initializers.Initialize(p.Slice(50692, 10080), init: global::NetGen.Init.HeNormal, fanIn: 120, fanOut: 84, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 6));
+            global::NetGen.Initializers.Initialize(p.Slice(50692, 10080), init: global::NetGen.Init.HeNormal, fanIn: 120, fanOut: 84, rng: new global::NetGen.Rng(seed, 6));
             p.Slice(60772, 84).Clear();
             // dense7: Dense(10, Softmax), (84) -> (10)
-            global::NetGen.Initializers.Initialize(p.Slice(60856, 840), init: global::NetGen.Init.GlorotUniform, fanIn: 84, fanOut: 10, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 7));
+            global::NetGen.Initializers.Initialize(p.Slice(60856, 840), init: global::NetGen.Init.GlorotUniform, fanIn: 84, fanOut: 10, rng: new global::NetGen.Rng(seed, 7));
             p.Slice(61696, 10).Clear();
         }
 
@@ -447,14 +447,14 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
+            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv1Out = h.Slice(0, 4704);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv1Geometry, p.Slice(0, 150), p.Slice(150, 6), x, conv1Out, columns);
             global::NetGen.Kernels.ReLU(conv1Out);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
             global::System.Span<float> maxpool2Out = h.Slice(4704, 1176);
             global::NetGen.Kernels.MaxPool2x2Forward(conv1Out, maxpool2Out, 6, 28, 28);
-            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv3Out = h.Slice(5880, 1600);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv3Geometry, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out, conv3Out, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
@@ -565,14 +565,14 @@ namespace Samples
         private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
+            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv1Out = a.Slice(0, batch * 4704);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv1Geometry, inputGradient: false, p.Slice(0, 150), p.Slice(150, 6), inputs, conv1Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv1Out);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
             global::System.Span<float> maxpool2Out = a.Slice(batch * 4704, batch * 1176);
             global::NetGen.Kernels.MaxPool2x2Forward(conv1Out, maxpool2Out, batch * 6, 28, 28);
-            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv3Out = a.Slice(batch * 5880, batch * 1600);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out, conv3Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
@@ -627,7 +627,7 @@ namespace Samples
             global::System.Span<float> conv3Delta = d.Slice(batch * 5880, batch * 1600);
             global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * 5880, batch * 1600);
             global::NetGen.Kernels.MaxPool2x2Backward(conv3Out, maxpool4Delta, conv3Delta, batch * 16, 10, 10);
-            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), shifted rows of the padded input, weight gradient: one product per sample
             global::System.Span<float> maxpool2Delta = d.Slice(batch * 4704, batch * 1176);
             global::System.ReadOnlySpan<float> maxpool2Out = a.Slice(batch * 4704, batch * 1176);
             global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
@@ -638,7 +638,7 @@ namespace Samples
             global::System.Span<float> conv1Delta = d.Slice(0, batch * 4704);
             global::System.ReadOnlySpan<float> conv1Out = a.Slice(0, batch * 4704);
             global::NetGen.Kernels.MaxPool2x2Backward(conv1Out, maxpool2Delta, conv1Delta, batch * 6, 28, 28);
-            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
+            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
             global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv1Geometry, inputs, conv1Delta, g.Slice(0, 150), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 4704, 4704), g.Slice(150, 6), 784);

@@ -62,13 +62,13 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
-            global::NetGen.Initializers.Initialize(p.Slice(0, 100352), init: global::NetGen.Init.HeNormal, fanIn: 784, fanOut: 128, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 100352), init: global::NetGen.Init.HeNormal, fanIn: 784, fanOut: 128, rng: new global::NetGen.Rng(seed, 1));
             p.Slice(100352, 128).Clear();
             // dense2: Dense(64, ReLU), (128) -> (64)
-            global::NetGen.Initializers.Initialize(p.Slice(100480, 8192), init: global::NetGen.Init.HeNormal, fanIn: 128, fanOut: 64, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 2));
+            global::NetGen.Initializers.Initialize(p.Slice(100480, 8192), init: global::NetGen.Init.HeNormal, fanIn: 128, fanOut: 64, rng: new global::NetGen.Rng(seed, 2));
             p.Slice(108672, 64).Clear();
             // dense3: Dense(10, Softmax), (64) -> (10)
-            global::NetGen.Initializers.Initialize(p.Slice(108736, 640), init: global::NetGen.Init.GlorotUniform, fanIn: 64, fanOut: 10, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 3));
+            global::NetGen.Initializers.Initialize(p.Slice(108736, 640), init: global::NetGen.Init.GlorotUniform, fanIn: 64, fanOut: 10, rng: new global::NetGen.Rng(seed, 3));
             p.Slice(109376, 10).Clear();
         }
 

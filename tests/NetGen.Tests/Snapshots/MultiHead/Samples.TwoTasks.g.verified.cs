@@ -96,22 +96,22 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32)
-            global::NetGen.Initializers.Initialize(p.Slice(0, 432), init: global::NetGen.Init.HeNormal, fanIn: 27, fanOut: 144, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 432), init: global::NetGen.Init.HeNormal, fanIn: 27, fanOut: 144, rng: new global::NetGen.Rng(seed, 1));
             p.Slice(432, 16).Clear();
             // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Initializers.Initialize(p.Slice(448, 2304), init: global::NetGen.Init.HeNormal, fanIn: 144, fanOut: 144, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 2));
+            global::NetGen.Initializers.Initialize(p.Slice(448, 2304), init: global::NetGen.Init.HeNormal, fanIn: 144, fanOut: 144, rng: new global::NetGen.Rng(seed, 2));
             p.Slice(2752, 16).Clear();
             // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Initializers.Initialize(p.Slice(2768, 2304), init: global::NetGen.Init.GlorotUniform, fanIn: 144, fanOut: 144, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 3));
+            global::NetGen.Initializers.Initialize(p.Slice(2768, 2304), init: global::NetGen.Init.GlorotUniform, fanIn: 144, fanOut: 144, rng: new global::NetGen.Rng(seed, 3));
             p.Slice(5072, 16).Clear();
             // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32)
-            global::NetGen.Initializers.Initialize(p.Slice(5088, 128), init: global::NetGen.Init.GlorotUniform, fanIn: 16, fanOut: 8, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 6));
+            global::NetGen.Initializers.Initialize(p.Slice(5088, 128), init: global::NetGen.Init.GlorotUniform, fanIn: 16, fanOut: 8, rng: new global::NetGen.Rng(seed, 6));
             p.Slice(5216, 8).Clear();
             // digit: Dense(10, Softmax), (24, 16, 16) -> (10)
-            global::NetGen.Initializers.Initialize(p.Slice(5224, 61440), init: global::NetGen.Init.GlorotUniform, fanIn: 6144, fanOut: 10, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 9));
+            global::NetGen.Initializers.Initialize(p.Slice(5224, 61440), init: global::NetGen.Init.GlorotUniform, fanIn: 6144, fanOut: 10, rng: new global::NetGen.Rng(seed, 9));
             p.Slice(66664, 10).Clear();
             // dense10: Dense(1, Sigmoid), from trunk, (16, 16, 16) -> (1)
-            global::NetGen.Initializers.Initialize(p.Slice(66674, 4096), init: global::NetGen.Init.GlorotUniform, fanIn: 4096, fanOut: 1, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 10));
+            global::NetGen.Initializers.Initialize(p.Slice(66674, 4096), init: global::NetGen.Init.GlorotUniform, fanIn: 4096, fanOut: 1, rng: new global::NetGen.Rng(seed, 10));
             p.Slice(70770, 1).Clear();
         }
 
@@ -426,15 +426,15 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
+            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> stemOut = h.Slice(0, 16384);
             global::NetGen.Kernels.ConvForwardImplicit(in StemGeometry, p.Slice(0, 432), p.Slice(432, 16), x, stemOut, columns);
             global::NetGen.Kernels.ReLU(stemOut);
-            // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
+            // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv2Out = h.Slice(16384, 16384);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv2Geometry, p.Slice(448, 2304), p.Slice(2752, 16), stemOut, conv2Out, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
-            // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
+            // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv3Out = h.Slice(32768, 16384);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv3Geometry, p.Slice(2768, 2304), p.Slice(5072, 16), conv2Out, conv3Out, columns);
             // add4: Add("stem", ReLU), from conv3, stem, (16, 32, 32) -> (16, 32, 32)
@@ -444,7 +444,7 @@ namespace Samples
             // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> trunkOut = h.Slice(65536, 4096);
             global::NetGen.Kernels.MaxPool2x2Forward(add4Out, trunkOut, 16, 32, 32);
-            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
+            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv6Out = h.Slice(69632, 8192);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv6Geometry, p.Slice(5088, 128), p.Slice(5216, 8), stemOut, conv6Out, columns);
             // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16), 2x2 windows over all channel planes
@@ -563,15 +563,15 @@ namespace Samples
         private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
+            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> stemOut = a.Slice(0, batch * 16384);
             global::NetGen.Kernels.ConvImplicitBatch(in StemGeometry, inputGradient: false, p.Slice(0, 432), p.Slice(432, 16), inputs, stemOut, batch, columns);
             global::NetGen.Kernels.ReLU(stemOut);
-            // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
+            // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv2Out = a.Slice(batch * 16384, batch * 16384);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: false, p.Slice(448, 2304), p.Slice(2752, 16), stemOut, conv2Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
-            // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
+            // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv3Out = a.Slice(batch * 32768, batch * 16384);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(2768, 2304), p.Slice(5072, 16), conv2Out, conv3Out, batch, columns);
             // add4: Add("stem", ReLU), from conv3, stem, (16, 32, 32) -> (16, 32, 32)
@@ -581,7 +581,7 @@ namespace Samples
             // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> trunkOut = a.Slice(batch * 65536, batch * 4096);
             global::NetGen.Kernels.MaxPool2x2Forward(add4Out, trunkOut, batch * 16, 32, 32);
-            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
+            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv6Out = a.Slice(batch * 69632, batch * 8192);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv6Geometry, inputGradient: false, p.Slice(5088, 128), p.Slice(5216, 8), stemOut, conv6Out, batch, columns);
             // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16), 2x2 windows over all channel planes
@@ -646,7 +646,7 @@ namespace Samples
             global::System.Span<float> conv6Delta = d.Slice(batch * 69632, batch * 8192);
             global::System.ReadOnlySpan<float> conv6Out = a.Slice(batch * 69632, batch * 8192);
             global::NetGen.Kernels.MaxPool2x2Backward(conv6Out, maxpool7Delta, conv6Delta, batch * 8, 32, 32);
-            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
+            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
             global::System.Span<float> stemDelta = d.Slice(0, batch * 16384);
             global::System.ReadOnlySpan<float> stemOut = a.Slice(0, batch * 16384);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv6Geometry, stemOut, conv6Delta, g.Slice(5088, 128), batch, columns);
@@ -663,20 +663,20 @@ namespace Samples
             add4Delta.CopyTo(conv3Delta);
             add4Delta.CopyTo(stemDeltaFromAdd4);
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromAdd4, stemDelta); // stem is read by several layers: their deltas add up
-            // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
+            // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
             global::System.Span<float> conv2Delta = d.Slice(batch * 16384, batch * 16384);
             global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * 16384, batch * 16384);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv3Geometry, conv2Out, conv3Delta, g.Slice(2768, 2304), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 16384, 16384), g.Slice(5072, 16), 1024);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: true, p.Slice(2768, 2304), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
-            // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
+            // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
             global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 16384); // conv2's share of stem's delta
             global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv2Geometry, stemOut, conv2Delta, g.Slice(448, 2304), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 16384, 16384), g.Slice(2752, 16), 1024);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: true, p.Slice(448, 2304), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
-            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col), weight gradient: 16-lane dot products over the batch
+            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
             global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in StemGeometry, inputs, stemDelta, g.Slice(0, 432), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 16384, 16384), g.Slice(432, 16), 1024);

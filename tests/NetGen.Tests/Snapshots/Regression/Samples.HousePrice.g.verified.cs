@@ -61,10 +61,10 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // dense1: Dense(32, Tanh), (13) -> (32)
-            global::NetGen.Initializers.Initialize(p.Slice(0, 416), init: global::NetGen.Init.GlorotUniform, fanIn: 13, fanOut: 32, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 416), init: global::NetGen.Init.GlorotUniform, fanIn: 13, fanOut: 32, rng: new global::NetGen.Rng(seed, 1));
             p.Slice(416, 32).Clear();
             // dense2: Dense(1), (32) -> (1)
-            global::NetGen.Initializers.Initialize(p.Slice(448, 32), init: global::NetGen.Init.GlorotUniform, fanIn: 32, fanOut: 1, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 2));
+            global::NetGen.Initializers.Initialize(p.Slice(448, 32), init: global::NetGen.Init.GlorotUniform, fanIn: 32, fanOut: 1, rng: new global::NetGen.Rng(seed, 2));
             p.Slice(480, 1).Clear();
         }
 

@@ -87,16 +87,16 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8)
-            global::NetGen.Initializers.Initialize(p.Slice(0, 72), init: global::NetGen.Init.HeNormal, fanIn: 9, fanOut: 72, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 72), init: global::NetGen.Init.HeNormal, fanIn: 9, fanOut: 72, rng: new global::NetGen.Rng(seed, 1));
             p.Slice(72, 8).Clear();
             // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8)
-            global::NetGen.Initializers.Initialize(p.Slice(80, 576), init: global::NetGen.Init.HeNormal, fanIn: 72, fanOut: 72, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 2));
+            global::NetGen.Initializers.Initialize(p.Slice(80, 576), init: global::NetGen.Init.HeNormal, fanIn: 72, fanOut: 72, rng: new global::NetGen.Rng(seed, 2));
             p.Slice(656, 8).Clear();
             // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8)
-            global::NetGen.Initializers.Initialize(p.Slice(664, 576), init: global::NetGen.Init.GlorotUniform, fanIn: 72, fanOut: 72, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 3));
+            global::NetGen.Initializers.Initialize(p.Slice(664, 576), init: global::NetGen.Init.GlorotUniform, fanIn: 72, fanOut: 72, rng: new global::NetGen.Rng(seed, 3));
             p.Slice(1240, 8).Clear();
             // dense6: Dense(10, Softmax), (8, 4, 4) -> (10)
-            global::NetGen.Initializers.Initialize(p.Slice(1248, 1280), init: global::NetGen.Init.GlorotUniform, fanIn: 128, fanOut: 10, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 6));
+            global::NetGen.Initializers.Initialize(p.Slice(1248, 1280), init: global::NetGen.Init.GlorotUniform, fanIn: 128, fanOut: 10, rng: new global::NetGen.Rng(seed, 6));
             p.Slice(2528, 10).Clear();
         }
 
@@ -446,15 +446,15 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> stemOut = h.Slice(0, 512);
             global::NetGen.Kernels.ConvForwardImplicit(in StemGeometry, p.Slice(0, 72), p.Slice(72, 8), x, stemOut, columns);
             global::NetGen.Kernels.ReLU(stemOut);
-            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv2Out = h.Slice(512, 512);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv2Geometry, p.Slice(80, 576), p.Slice(656, 8), stemOut, conv2Out, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
-            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv3Out = h.Slice(1024, 512);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv3Geometry, p.Slice(664, 576), p.Slice(1240, 8), conv2Out, conv3Out, columns);
             // add4: Add("stem", ReLU), from conv3, stem, (8, 8, 8) -> (8, 8, 8)
@@ -556,15 +556,15 @@ namespace Samples
         private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> stemOut = a.Slice(0, batch * 512);
             global::NetGen.Kernels.ConvImplicitBatch(in StemGeometry, inputGradient: false, p.Slice(0, 72), p.Slice(72, 8), inputs, stemOut, batch, columns);
             global::NetGen.Kernels.ReLU(stemOut);
-            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv2Out = a.Slice(batch * 512, batch * 512);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: false, p.Slice(80, 576), p.Slice(656, 8), stemOut, conv2Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
-            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv3Out = a.Slice(batch * 1024, batch * 512);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(664, 576), p.Slice(1240, 8), conv2Out, conv3Out, batch, columns);
             // add4: Add("stem", ReLU), from conv3, stem, (8, 8, 8) -> (8, 8, 8)
@@ -611,13 +611,13 @@ namespace Samples
             global::NetGen.Kernels.ReLUBackward(add4Out, add4Delta);
             add4Delta.CopyTo(conv3Delta);
             add4Delta.CopyTo(stemDelta);
-            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
             global::System.Span<float> conv2Delta = d.Slice(batch * 512, batch * 512);
             global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * 512, batch * 512);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv3Geometry, conv2Out, conv3Delta, g.Slice(664, 576), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 512, 512), g.Slice(1240, 8), 64);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: true, p.Slice(664, 576), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
-            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
             global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 512); // conv2's share of stem's delta
             global::System.ReadOnlySpan<float> stemOut = a.Slice(0, batch * 512);
             global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
@@ -625,7 +625,7 @@ namespace Samples
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 512, 512), g.Slice(656, 8), 64);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: true, p.Slice(80, 576), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
-            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), weight gradient: one product per sample
+            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
             global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in StemGeometry, inputs, stemDelta, g.Slice(0, 72), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 512, 512), g.Slice(72, 8), 64);

@@ -61,9 +61,9 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // dense1: Dense(16, SELU, no bias), (30) -> (16)
-            global::NetGen.Initializers.Initialize(p.Slice(0, 480), init: global::NetGen.Init.LeCunNormal, fanIn: 30, fanOut: 16, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 480), init: global::NetGen.Init.LeCunNormal, fanIn: 30, fanOut: 16, rng: new global::NetGen.Rng(seed, 1));
             // dense2: Dense(1, Sigmoid), (16) -> (1)
-            global::NetGen.Initializers.Initialize(p.Slice(480, 16), init: global::NetGen.Init.GlorotUniform, fanIn: 16, fanOut: 1, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 2));
+            global::NetGen.Initializers.Initialize(p.Slice(480, 16), init: global::NetGen.Init.GlorotUniform, fanIn: 16, fanOut: 1, rng: new global::NetGen.Rng(seed, 2));
             p.Slice(496, 1).Clear();
         }
 

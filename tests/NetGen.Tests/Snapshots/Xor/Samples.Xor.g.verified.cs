@@ -61,10 +61,10 @@ namespace Samples
         {
             global::System.Span<float> p = _parameters;
             // dense1: Dense(2, ReLU), (2) -> (2)
-            global::NetGen.Initializers.Initialize(p.Slice(0, 4), init: global::NetGen.Init.HeNormal, fanIn: 2, fanOut: 2, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 1));
+            global::NetGen.Initializers.Initialize(p.Slice(0, 4), init: global::NetGen.Init.HeNormal, fanIn: 2, fanOut: 2, rng: new global::NetGen.Rng(seed, 1));
             p.Slice(4, 2).Clear();
             // dense2: Dense(1), (2) -> (1)
-            global::NetGen.Initializers.Initialize(p.Slice(6, 2), init: global::NetGen.Init.GlorotUniform, fanIn: 2, fanOut: 1, scale: 0.01, gain: 1.0, rng: new global::NetGen.Rng(seed, 2));
+            global::NetGen.Initializers.Initialize(p.Slice(6, 2), init: global::NetGen.Init.GlorotUniform, fanIn: 2, fanOut: 1, rng: new global::NetGen.Rng(seed, 2));
             p.Slice(8, 1).Clear();
         }
 

@@ -1,0 +1,90 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Emission
+{
+    /// <summary>How generated code spells things: the runtime's types, literals, shapes and the parameter slices of a layer.</summary>
+    internal static class Code
+    {
+        public const string Kernels = "global::NetGen.Kernels";
+        public const string Guard = "global::NetGen.Guard";
+        public const string Span = "global::System.Span<float>";
+        public const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+        public const string DocSpan = "global::System.ReadOnlySpan{float}";
+
+        /// <summary>An int as a C# literal; <paramref name="grouped"/>: with thousands separators, for documentation ("61,706").</summary>
+        public static string Lit(int value, bool grouped = false) => value.ToString(grouped ? "N0" : "D", CultureInfo.InvariantCulture);
+
+        /// <summary>A double as a C# literal, invariant and round-trippable ("0.01", "2.0"); append "f" for a float.</summary>
+        public static string Lit(double value)
+        {
+            string text = value.ToString("R", CultureInfo.InvariantCulture);
+            return text.Contains(".") || text.Contains("E") ? text : text + ".0";
+        }
+
+        /// <summary>A bool as a C# literal.</summary>
+        public static string Lit(bool value) => value ? "true" : "false";
+
+        /// <summary>A call of the runtime kernel <paramref name="name"/> (a KernelNames constant) with <paramref name="arguments"/>.</summary>
+        public static string Call(string name, params string[] arguments) => Kernels + "." + name + "(" + string.Join(", ", arguments) + ")";
+
+        /// <summary>"(1, 28, 28)".</summary>
+        public static string Shape(EquatableArray<int> shape) => "(" + string.Join(", ", shape.Select(v => Lit(v))) + ")";
+
+        /// <summary>"5x5" for a square kernel, or its sizes per axis; a single number when all are equal.</summary>
+        public static string Sizes(EquatableArray<int> sizes, string separator)
+        {
+            bool same = sizes.All(v => v == sizes[0]);
+            return same ? Lit(sizes[0]) : string.Join(separator, sizes.Select(v => Lit(v)));
+        }
+
+        /// <summary>"(D, H, W)" from 1 to 3 spatial sizes, the missing leading axes filled with <paramref name="fill"/>.</summary>
+        public static string Triple(IEnumerable<int> sizes, int fill)
+        {
+            var list = sizes.ToList();
+            while (list.Count < 3) list.Insert(0, fill);
+            return "(" + string.Join(", ", list.Select(v => Lit(v))) + ")";
+        }
+
+        /// <summary>"new[] { 5, 5 }".</summary>
+        public static string IntArray(IEnumerable<int> values) => "new[] { " + string.Join(", ", values.Select(v => Lit(v))) + " }";
+
+        /// <summary>"buffer.Slice(offset, count)".</summary>
+        public static string Slice(string buffer, int offset, int count) => buffer + ".Slice(" + Lit(offset) + ", " + Lit(count) + ")";
+
+        /// <summary>The stored weight in <paramref name="buffer"/>: v for a weight-normalized layer.</summary>
+        public static string RawWeightSlice(LayerPlan layer, string buffer) => Slice(buffer, layer.WeightOffset, layer.WeightCount);
+
+        /// <summary>Weight normalization's g in <paramref name="buffer"/>.</summary>
+        public static string NormSlice(LayerPlan layer, string buffer) => Slice(buffer, layer.NormOffset, layer.NormCount);
+
+        /// <summary>The bias in <paramref name="buffer"/>.</summary>
+        public static string BiasSlice(LayerPlan layer, string buffer) => Slice(buffer, layer.BiasOffset, layer.BiasCount);
+
+        /// <summary>The layer's effective weight (weight normalization, weight noise) in <paramref name="buffer"/>.</summary>
+        public static string EffectiveSlice(LayerPlan layer, string buffer) => Slice(buffer, layer.EffectiveOffset, layer.WeightCount);
+
+        /// <summary>
+        /// "Conv(6, k: 5, s: 2, p: 2" (without the closing parenthesis): a window layer's attribute with the arguments that
+        /// differ from the defaults; <paramref name="defaultStride"/> 0 means the window.
+        /// </summary>
+        public static string WindowSignature(LayerPlan layer, string leading, int defaultStride)
+        {
+            var window = layer.Window!;
+            string text = layer.Spec.AttributeName + "(" + leading + Sizes(window.Kernel, "x");
+            if (window.Stride[0] != (defaultStride == 0 ? window.Kernel[0] : defaultStride)) text += ", s: " + Lit(window.Stride[0]);
+            if (window.Padding.Any(p => p != 0)) text += ", p: " + Sizes(window.Padding, "x");
+            if (window.Dilation[0] != 1) text += ", d: " + Lit(window.Dilation[0]);
+            if (window.OutputPadding != 0) text += ", a: " + Lit(window.OutputPadding);
+            return text;
+        }
+
+        /// <summary>", act" for a non-identity activation.</summary>
+        public static string ActSuffix(LayerPlan layer) => layer.Spec.Act == Act.Identity ? "" : ", " + layer.Spec.Act;
+
+        /// <summary>", no bias" for a parameterized layer without bias.</summary>
+        public static string BiasSuffix(LayerPlan layer) => layer.Spec.Weights is { Bias: false } ? ", no bias" : "";
+    }
+}

@@ -1,0 +1,131 @@
+using NetGen.Generator.Emission;
+using static NetGen.Generator.Emission.Code;
+
+namespace NetGen.Generator.Model
+{
+    /// <summary>
+    /// The emission part of a layer kind: its forward pass for one sample and for a batch, its backward pass (with its own
+    /// activation's derivative), its initialization, its static fields, its line in the documentation table, its kernel
+    /// choice and its ONNX node. The network emitter orders the layers, lays out storage and calls these.
+    /// </summary>
+    internal abstract partial class LayerKind
+    {
+        /// <summary>The attribute as the documentation table and comments show it: "Conv(6, k: 5, p: 2, ReLU)".</summary>
+        public abstract string Signature(LayerPlan layer);
+
+        /// <summary>How the forward pass computes the layer, for its comment (", im2col, 25x784 columns"); empty where there is one way.</summary>
+        public virtual string ForwardStrategy(LayerPlan layer) => "";
+
+        /// <summary>How the backward pass computes the layer's gradients, for its comment; empty where there is one way.</summary>
+        public virtual string BackwardStrategy(LayerPlan layer) => "";
+
+        /// <summary>Static fields the layer's kernels take (a geometry of literals).</summary>
+        public virtual void Fields(SourceWriter w, LayerPlan layer)
+        {
+        }
+
+        /// <summary>The convolution scratch the layer needs, in floats (0: none).</summary>
+        public virtual long Columns(LayerPlan layer) => 0;
+
+        /// <summary>Whether the layer keeps a mask per sample for its backward pass (dropout).</summary>
+        public virtual bool UsesMask => false;
+
+        /// <summary>Whether the one-sample forward pass reads <c>training</c> (dropout, noise).</summary>
+        public virtual bool SampleReadsTraining => false;
+
+        /// <summary>Whether the batch passes read <c>training</c> (dropout, noise, batch statistics).</summary>
+        public virtual bool BatchReadsTraining => SampleReadsTraining;
+
+        /// <summary>Whether the layer draws random numbers in training.</summary>
+        public virtual bool Stochastic(LayerPlan layer) => layer.Spec.Weights != null && layer.Spec.Weights.WeightNoise > 0;
+
+        /// <summary>Writes the layer's initialization: weights by its initializer (chapter 9), biases constant.</summary>
+        public virtual void Initialize(PassWriter w, LayerPlan layer) => Initializers.Weight(w, layer);
+
+        /// <summary>
+        /// The layer in the exported ONNX graph, before its activation: a call on the graph builder <c>onnx</c> that
+        /// returns the value's name, or an input's value where the layer is an identity in inference.
+        /// </summary>
+        public abstract string Export(LayerPlan layer, ExportIo io);
+
+        /// <summary>Writes s = the layer's function of its inputs for one sample, into the output (before the activation).</summary>
+        protected abstract void Compute(PassWriter w, LayerPlan layer, SampleIo io);
+
+        /// <summary>Writes the layer's function over a batch of [batch, size] blocks: by default sample by sample.</summary>
+        protected virtual void ComputeBatch(PassWriter w, LayerPlan layer, LayerIo io)
+        {
+            w.Line("for (int n = 0; n < batch; n++)");
+            w.Open();
+            Compute(w, layer, io.Sample("n"));
+            w.Close();
+        }
+
+        /// <summary>Writes the parameter gradients (added) and the input deltas (written) of one sample from dL/ds.</summary>
+        protected virtual void Gradient(PassWriter w, LayerPlan layer, SampleIo io)
+        {
+            throw new System.InvalidOperationException(Attribute + " has no one-sample backward pass; its kind writes the batch's.");
+        }
+
+        /// <summary>
+        /// Writes the backward pass over a batch from dL/da: the activation's derivative (where <paramref name="derivative"/>
+        /// is set), then the gradients. By default sample by sample, each sample's derivative applied while its delta is in
+        /// cache; a kind that overrides this applies <see cref="Derivative"/> to the whole block first.
+        /// </summary>
+        protected virtual void GradientBatch(PassWriter w, LayerPlan layer, LayerIo io, bool derivative)
+        {
+            w.Line("for (int n = 0; n < batch; n++)");
+            w.Open();
+            var sample = io.Sample("n");
+            if (derivative) Activations.Backward(w, layer.Spec.Act, sample.Output, sample.Delta!);
+            Gradient(w, layer, sample);
+            w.Close();
+        }
+
+        /// <summary>Writes delta *= f'(s) over the whole block.</summary>
+        protected static void Derivative(PassWriter w, LayerPlan layer, LayerIo io) => Activations.BatchBackward(w, layer.Spec.Act, io.Output, io.Delta!);
+
+        /// <summary>The one-sample forward pass: the layer's function, then its activation.</summary>
+        public void Forward(PassWriter w, LayerPlan layer, SampleIo io)
+        {
+            Compute(w, layer, io);
+            Activations.Forward(w, layer.Spec.Act, io.Output);
+        }
+
+        /// <summary>
+        /// The batch forward pass: the layer's function, then its activation over the block; an output whose loss takes
+        /// the pre-activations applies it only when <c>outputActivation</c> is set.
+        /// </summary>
+        public void BatchForward(PassWriter w, LayerPlan layer, LayerIo io)
+        {
+            ComputeBatch(w, layer, io);
+            if (layer.Spec.Act == Act.Identity) return;
+            if (!layer.FusedLoss)
+            {
+                Activations.BatchForward(w, layer.Spec.Act, io.Output);
+                return;
+            }
+
+            w.Line("if (outputActivation)");
+            w.Open();
+            Activations.BatchForward(w, layer.Spec.Act, io.Output);
+            w.Close();
+        }
+
+        /// <summary>
+        /// The batch backward pass: the delta dL/da times the activation's derivative (an output whose loss takes the
+        /// pre-activations already has dL/ds), then the layer's gradients.
+        /// </summary>
+        public void Backward(PassWriter w, LayerPlan layer, LayerIo io)
+        {
+            GradientBatch(w, layer, io, derivative: !layer.FusedLoss && layer.Spec.Act != Act.Identity);
+        }
+
+        /// <summary>"s = x, so dL/dx = dL/ds": the backward pass of a layer that passes its input through.</summary>
+        protected static void PassThroughGradient(PassWriter w, LayerPlan layer, LayerIo io, bool derivative)
+        {
+            if (io.InputDeltas[0] is null) return;
+            if (derivative) Derivative(w, layer, io);
+            w.Line(io.Delta + ".CopyTo(" + io.InputDeltas[0] + ");");
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using System;
+using System.Linq;
+using NetGen.Generator.Emission;
+using NetGen.Generator.Model;
+using NetGen.Generator.Parsing;
+using static NetGen.Generator.Emission.Code;
+
+namespace NetGen.Generator.Layers
+{
+    /// <summary>The arguments of a convolution and its transpose: filters, window and weight.</summary>
+    internal sealed record ConvOptions(int Filters, WindowSpec Window, WeightSpec Weight) : LayerOptions
+    {
+        public override WeightSpec? Weights => Weight;
+    }
+
+    /// <summary>
+    /// What a convolution and its transpose share: the arguments, the window arithmetic of their role, the geometry of
+    /// literals their kernels take, the scratch and the choice between im2col and direct loops (long contiguous rows
+    /// unless the column matrix would exceed 4M floats).
+    /// </summary>
+    internal abstract class Convolution : LayerKind<ConvOptions>
+    {
+        /// <summary>The runtime kernels of the convolutions (a transposed convolution runs them with the roles swapped).</summary>
+        internal static class KernelNames
+        {
+            public const string Forward = "ConvForward";
+            public const string ForwardColumns = "ConvForwardColumns";
+            public const string ForwardImplicit = "ConvForwardImplicit";
+            public const string ImplicitBatch = "ConvImplicitBatch";
+            public const string WeightGradient = "ConvWeightGradient";
+            public const string WeightGradientColumns = "ConvWeightGradientColumns";
+            public const string WeightGradientImplicit = "ConvWeightGradientImplicit";
+            public const string BackwardInput = "ConvBackwardInput";
+            public const string BackwardInputColumns = "ConvBackwardInputColumns";
+            public const string ChannelBiasGradient = "ChannelBiasGradient";
+            public const string AddChannelBias = "AddChannelBias";
+        }
+
+        private const long MaxColumns = 4L << 20;
+
+        public override string? SizeArgument => LayerArguments.Filters;
+
+        /// <summary>The role of the window: a convolution's or a transposed convolution's.</summary>
+        protected abstract WindowRole Role { get; }
+
+        /// <summary>Whether the geometry is that of the convolution from this layer's output back to its input.</summary>
+        protected bool Transposed => Role == WindowRole.Transposed;
+
+        protected override ConvOptions Read(ArgumentReader arguments)
+            => new ConvOptions(arguments.Int(LayerArguments.Filters, 0), arguments.Window(strideIsWindow: false), arguments.Weight());
+
+        /// <summary>
+        /// The window's output (appendix E); weight [F, C, k...] (transposed [C, F, k...]) with PyTorch's fans: from weight
+        /// dims 1 and 0 times the kernel.
+        /// </summary>
+        protected override LayerShape? Infer(ConvOptions options, LayerContext context)
+        {
+            if (context.Input is null) return null;
+            var shape = WindowArithmetic.Infer(context, Role, options.Window, options.Filters, out var window);
+            if (shape is null) return null;
+            int channels = context.Input.Value[0];
+            long taps = 1;
+            foreach (int k in window!.Kernel) taps *= k;
+            int rows = Transposed ? channels : options.Filters, columns = Transposed ? options.Filters : channels;
+            shape.WeightShape = new[] { rows, columns }.Concat(window.Kernel).ToArray();
+            return WeightRules.Weighted(context, options.Weight, shape, (long)options.Filters * channels * taps, options.Filters, columns * taps, rows * taps, rows);
+        }
+
+        /// <summary>Whether the convolution runs as im2col + matrix products.</summary>
+        protected bool UsesColumns(LayerPlan layer) => ColumnsLength(layer) <= MaxColumns;
+
+        /// <summary>Stride 1: the shifted-rows scratch (no im2col anywhere); otherwise the im2col matrix where it is small enough.</summary>
+        public override long Columns(LayerPlan layer) => Implicit(layer) ? ImplicitLength(layer) : UsesColumns(layer) ? ColumnsLength(layer) : 0;
+
+        /// <summary>
+        /// Whether the forward pass runs as one matrix product over shifted rows of the padded input (every stride 1): no
+        /// im2col copy. The runtime's Kernels.ImplicitConvScratchLength computes the same scratch and checks it.
+        /// </summary>
+        protected virtual bool Implicit(LayerPlan layer) => layer.Window!.Stride.All(s => s == 1);
+
+        /// <summary>The padded input (with slack for the last shifted row) and the output on the padded grid.</summary>
+        private static long ImplicitLength(LayerPlan layer)
+        {
+            var win = layer.Window!;
+            long plane = PaddedPlane(layer), extended = Extended(layer), lastRow = 0, rowLength = 1;
+            for (int a = win.Kernel.Count - 1; a >= 0; a--)
+            {
+                lastRow += (win.Kernel[a] - 1L) * win.Dilation[a] * rowLength;
+                rowLength *= layer.InShape[a + 1] + 2L * win.Padding[a];
+            }
+
+            long width = (extended + 31) / 32 * 32; // whole 32-column panels
+            lastRow += (layer.InShape[0] - 1) * plane;
+            long taps = layer.InShape[0];
+            foreach (int k in win.Kernel) taps *= k;
+            return Math.Max(layer.InShape[0] * plane, lastRow + width) + layer.OutShape[0] * width + Math.Max(KernelChoices.GradientChunks * taps * layer.OutShape[0], taps * width); // the weight gradient's partial sums
+        }
+
+        /// <summary>One channel's zero-padded input plane.</summary>
+        private static long PaddedPlane(LayerPlan layer)
+        {
+            long plane = 1;
+            for (int a = 0; a < layer.Window!.Kernel.Count; a++) plane *= layer.InShape[a + 1] + 2L * layer.Window.Padding[a];
+            return plane;
+        }
+
+        /// <summary>How far a sample's kept outputs span on the padded input's grid (the last one's index plus 1).</summary>
+        private static long Extended(LayerPlan layer)
+        {
+            var win = layer.Window!;
+            long extended = 1, rowLength = 1;
+            for (int a = win.Kernel.Count - 1; a >= 0; a--)
+            {
+                extended += (layer.OutShape[a + 1] - 1) * rowLength;
+                rowLength *= layer.InShape[a + 1] + 2L * win.Padding[a];
+            }
+
+            return extended;
+        }
+
+        /// <summary>Taps times output positions of the convolution geometry (for a transposed layer, of the convolution it transposes).</summary>
+        private long ColumnsLength(LayerPlan layer)
+        {
+            var from = Transposed ? layer.OutShape : layer.InShape;
+            long taps = from[0], positions = Positions(layer);
+            foreach (int k in layer.Window!.Kernel) taps *= k;
+            return taps * positions;
+        }
+
+        private long Positions(LayerPlan layer)
+        {
+            var to = Transposed ? layer.InShape : layer.OutShape;
+            long positions = 1;
+            for (int a = 1; a < to.Count; a++) positions *= to[a];
+            return positions;
+        }
+
+        /// <summary>The window's ONNX attributes: ", kernel: ..., strides: ..., padding: ..., dilations: ...".</summary>
+        protected static string WindowAttributes(LayerPlan layer)
+        {
+            var window = layer.Window!;
+            return ", kernel: " + IntArray(window.Kernel) + ", strides: " + IntArray(window.Stride) + ", padding: " + IntArray(window.Padding) + ", dilations: " + IntArray(window.Dilation);
+        }
+
+        public override string Signature(LayerPlan layer) => WindowSignature(layer, Lit(Options(layer).Filters) + ", k: ", 1) + ActSuffix(layer) + BiasSuffix(layer) + ")";
+
+        /// <summary>Stride 1: the shifted-rows product; otherwise "im2col, 25x784 columns" or "direct loops".</summary>
+        public override string ForwardStrategy(LayerPlan layer)
+        {
+            if (Implicit(layer)) return ", one matrix product over shifted rows of the padded input (no im2col)";
+            if (!UsesColumns(layer)) return ", direct loops";
+            long positions = Positions(layer);
+            return ", im2col, " + Lit((int)(ColumnsLength(layer) / positions)) + "x" + Lit((int)positions) + " columns";
+        }
+
+        /// <summary>Stride 1: how the weight gradient sums over the batch; otherwise as the forward pass.</summary>
+        public override string BackwardStrategy(LayerPlan layer)
+        {
+            if (!Implicit(layer)) return ForwardStrategy(layer);
+            return ", shifted rows of the padded input, weight gradient: " + (Extended(layer) >= KernelChoices.LaneSumMinimumRow ? "16-lane dot products over the batch" : "one product per sample");
+        }
+
+        protected string Suffix(LayerPlan layer) => UsesColumns(layer) ? "Columns" : "";
+
+        /// <summary>The kernel <paramref name="name"/>, its im2col variant where the layer uses columns.</summary>
+        protected string Kernel(LayerPlan layer, string name) => name + Suffix(layer);
+
+        protected string Scratch(PassWriter w, LayerPlan layer) => UsesColumns(layer) ? ", " + w.Columns : "";
+
+        protected static string Geometry(LayerPlan layer) => "in " + GeometryName(layer);
+
+        /// <summary>", 12" where the layer has a bias: its values per channel, for the bias kernels.</summary>
+        protected static string PerChannel(LayerPlan layer) => Lit(layer.OutSize / layer.OutShape[0]);
+
+        public override void Fields(SourceWriter w, LayerPlan layer)
+        {
+            var win = layer.Window!;
+            var from = Transposed ? layer.OutShape : layer.InShape;
+            var to = Transposed ? layer.InShape : layer.OutShape;
+            w.Line("private static readonly global::NetGen.ConvGeometry " + GeometryName(layer) + " = new global::NetGen.ConvGeometry(");
+            w.Line("    channels: " + Lit(from[0]) + ", filters: " + Lit(to[0]) + ",");
+            w.Line("    input: " + Triple(from.Skip(1), 1) + ", output: " + Triple(to.Skip(1), 1) + ",");
+            w.Line("    kernel: " + Triple(win.Kernel, 1) + ", stride: " + Triple(win.Stride, 1) + ", padding: " + Triple(win.Padding, 0) + ", dilation: " + Triple(win.Dilation, 1) + ");");
+        }
+
+        /// <summary>"Conv1Geometry": the static field of a layer's geometry.</summary>
+        protected static string GeometryName(LayerPlan layer) => char.ToUpperInvariant(layer.Name[0]) + layer.Name.Substring(1) + "Geometry";
+    }
+
+    /// <summary>
+    /// [Conv]: convolutions (eq. 6.6, backward 6.8-6.11), 1-D to 3-D, with the shape as a static readonly geometry of
+    /// literals; stride 1 runs as one matrix product over shifted rows of the padded input.
+    /// </summary>
+    internal sealed class ConvLayer : Convolution
+    {
+        public static readonly ConvLayer Instance = new ConvLayer();
+
+        public override string Attribute => "Conv";
+
+        protected override WindowRole Role => WindowRole.Convolution;
+
+        public override string Export(LayerPlan layer, ExportIo io)
+            => "onnx.Conv(\"" + layer.Name + "\", " + io.Inputs[0] + ", weight: " + io.Weight(layer) + ", bias: " + io.Bias(layer) + WindowAttributes(layer) + ")";
+
+        protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
+        {
+            if (Implicit(layer))
+            {
+                w.Line(Call(KernelNames.ForwardImplicit, Geometry(layer), w.Weight(layer), w.Bias(layer), io.Input, io.Output, w.Columns) + ";");
+                return;
+            }
+
+            w.Line(Kernels + "." + Kernel(layer, KernelNames.Forward) + "(" + Geometry(layer) + ", " + w.Weight(layer) + ", " + w.Bias(layer) + ", " + io.Input + ", " + io.Output + Scratch(w, layer) + ");");
+        }
+
+        /// <summary>
+        /// Stride 1: the weight gradient of the whole batch as one kernel (shifted input rows, summed in fixed chunks of
+        /// samples), the bias gradient sample by sample, and the input deltas as one batch call.
+        /// </summary>
+        protected override void GradientBatch(PassWriter w, LayerPlan layer, LayerIo io, bool derivative)
+        {
+            if (!Implicit(layer))
+            {
+                base.GradientBatch(w, layer, io, derivative);
+                return;
+            }
+
+            if (derivative) Derivative(w, layer, io);
+            w.Line(Call(KernelNames.WeightGradientImplicit, Geometry(layer), io.Inputs[0].Name, io.Delta!.Name, w.WeightGradient(layer), "batch", w.Columns) + ";");
+            if (layer.BiasCount > 0) w.Line("for (int n = 0; n < batch; n++) " + Call(KernelNames.ChannelBiasGradient, io.Delta.Sample("n"), w.BiasGradient(layer), PerChannel(layer)) + ";");
+            var dx = io.InputDeltas[0];
+            if (dx != null) w.Line(Call(KernelNames.ImplicitBatch, Geometry(layer), "inputGradient: true", w.Weight(layer), "default(" + ReadOnlySpan + ")", io.Delta.Name, dx.Name, "batch", w.Columns) + ";");
+        }
+
+        /// <summary>Stride 1: the batch's samples through the shifted-rows product (split across threads when enabled).</summary>
+        protected override void ComputeBatch(PassWriter w, LayerPlan layer, LayerIo io)
+        {
+            if (!Implicit(layer))
+            {
+                base.ComputeBatch(w, layer, io);
+                return;
+            }
+
+            w.Line(Call(KernelNames.ImplicitBatch, Geometry(layer), "inputGradient: false", w.Weight(layer), w.Bias(layer), io.Inputs[0].Name, io.Output.Name, "batch", w.Columns) + ";");
+        }
+
+        protected override void Gradient(PassWriter w, LayerPlan layer, SampleIo io)
+        {
+            w.Line(Kernels + "." + Kernel(layer, KernelNames.WeightGradient) + "(" + Geometry(layer) + ", " + io.Input + ", " + io.Delta + ", " + w.WeightGradient(layer) + Scratch(w, layer) + ");");
+            if (layer.BiasCount > 0) w.Line(Call(KernelNames.ChannelBiasGradient, io.Delta!, w.BiasGradient(layer), PerChannel(layer)) + ";");
+            if (io.InputDelta != null) w.Line(Kernels + "." + Kernel(layer, KernelNames.BackwardInput) + "(" + Geometry(layer) + ", " + w.Weight(layer) + ", " + io.Delta + ", " + io.InputDelta + Scratch(w, layer) + ");");
+        }
+    }
+}

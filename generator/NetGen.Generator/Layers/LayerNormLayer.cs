@@ -1,0 +1,58 @@
+using System.Collections.Generic;
+using System.Linq;
+using NetGen.Generator.Emission;
+using NetGen.Generator.Model;
+using NetGen.Generator.Parsing;
+using static NetGen.Generator.Emission.Code;
+
+namespace NetGen.Generator.Layers
+{
+    /// <summary>[LayerNorm]'s argument: eps.</summary>
+    internal sealed record LayerNormOptions(double Eps) : LayerOptions;
+
+    /// <summary>[LayerNorm]: layer normalization (eq. 10.13-10.15) over all units of each sample, gamma and beta per unit, as nn.LayerNorm(shape): the same in training and inference.</summary>
+    internal sealed class LayerNormLayer : Normalization<LayerNormOptions>
+    {
+        public static readonly LayerNormLayer Instance = new LayerNormLayer();
+
+        /// <summary>The runtime kernels of this kind.</summary>
+        internal static class KernelNames
+        {
+            public const string Forward = "LayerNorm";
+            public const string Backward = "LayerNormBackward";
+        }
+
+        public override string Attribute => "LayerNorm";
+
+        protected override LayerNormOptions Read(ArgumentReader arguments) => new LayerNormOptions(arguments.Double(LayerArguments.Eps, LayerDefaults.Eps));
+
+        protected override IEnumerable<(string Argument, double Value)> Reals(LayerNormOptions options)
+        {
+            yield return (LayerArguments.Eps, options.Eps);
+        }
+
+        /// <summary>The input's shape; gamma and beta each of the input's shape (the normalized shape).</summary>
+        protected override LayerShape? Infer(LayerNormOptions options, LayerContext context)
+        {
+            CheckEps(context, options.Eps);
+            if (context.Input is not { } input) return null;
+            long units = LayerShape.Size(input);
+            return new LayerShape(input) { Weights = units, Biases = units, WeightShape = input.ToArray(), BiasShape = input.ToArray(), Init = Init.Constant };
+        }
+
+        public override string Export(LayerPlan layer, ExportIo io) =>
+            "onnx.LayerNorm(\"" + layer.Name + "\", " + io.Inputs[0] + ", scale: " + io.Initializer(layer, ".weight") + ", bias: " + io.Initializer(layer, ".bias") + ", eps: " + Lit(Options(layer).Eps) + ")";
+
+        public override string Signature(LayerPlan layer) => "LayerNorm(eps: " + Lit(Options(layer).Eps) + ")";
+
+        protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
+        {
+            w.Line(Call(KernelNames.Forward, io.Input, io.Output, w.Weight(layer), w.Bias(layer), Lit(Options(layer).Eps) + "f") + ";");
+        }
+
+        protected override void Gradient(PassWriter w, LayerPlan layer, SampleIo io)
+        {
+            w.Line(Call(KernelNames.Backward, io.Input, io.Delta!, io.InputDelta ?? "default(" + Span + ")", w.Weight(layer), w.WeightGradient(layer), w.BiasGradient(layer), Lit(Options(layer).Eps) + "f") + ";");
+        }
+    }
+}
