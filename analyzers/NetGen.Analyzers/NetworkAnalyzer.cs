@@ -21,29 +21,7 @@ namespace NetGen.Analyzers
         public const string FixesProperty = "NetGen.Fixes";
 
         /// <inheritdoc />
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
-            DiagnosticDescriptors.OutputSizeNotPositive,
-            DiagnosticDescriptors.StrideLeavesInputUnused,
-            DiagnosticDescriptors.SubsamplingSkipsInput,
-            DiagnosticDescriptors.SameNeedsOddKernelAndStrideOne,
-            DiagnosticDescriptors.NoSpatialAxes,
-            DiagnosticDescriptors.PaddingOnlyZeros,
-            DiagnosticDescriptors.InitGainDoesNotFit,
-            DiagnosticDescriptors.DropoutInSeluNetwork,
-            DiagnosticDescriptors.SoftmaxWithSquaredError,
-            DiagnosticDescriptors.ArgumentOutOfRange,
-            DiagnosticDescriptors.NotPartial,
-            DiagnosticDescriptors.InvalidInputShape,
-            DiagnosticDescriptors.LayersSplitAcrossDeclarations,
-            DiagnosticDescriptors.LossDoesNotFitOutput,
-            DiagnosticDescriptors.SoftmaxOnHiddenLayer,
-            DiagnosticDescriptors.NoLayers,
-            DiagnosticDescriptors.LayersWithoutNetwork,
-            DiagnosticDescriptors.UnknownLayerName,
-            DiagnosticDescriptors.InvalidLayerName,
-            DiagnosticDescriptors.AddShapesDiffer,
-            DiagnosticDescriptors.ConcatSizesDiffer,
-            DiagnosticDescriptors.DeadBranch);
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.All;
 
         /// <inheritdoc />
         public override void Initialize(AnalysisContext context)

@@ -78,44 +78,33 @@ namespace NetGen.Generator.Layers
         /// </summary>
         protected virtual bool Implicit(LayerPlan layer) => layer.Window!.Stride.All(s => s == 1);
 
-        /// <summary>The padded input (with slack for the last shifted row) and the output on the padded grid.</summary>
+        /// <summary>The stride-1 scratch (<see cref="ConvScratch.ImplicitLength"/>, the runtime's formula).</summary>
         private static long ImplicitLength(LayerPlan layer)
         {
-            var win = layer.Window!;
-            long plane = PaddedPlane(layer), extended = Extended(layer), lastRow = 0, rowLength = 1;
-            for (int a = win.Kernel.Count - 1; a >= 0; a--)
-            {
-                lastRow += (win.Kernel[a] - 1L) * win.Dilation[a] * rowLength;
-                rowLength *= layer.InShape[a + 1] + 2L * win.Padding[a];
-            }
-
-            long width = (extended + 31) / 32 * 32; // whole 32-column panels
-            lastRow += (layer.InShape[0] - 1) * plane;
-            long taps = layer.InShape[0];
-            foreach (int k in win.Kernel) taps *= k;
-            return Math.Max(layer.InShape[0] * plane, lastRow + width) + layer.OutShape[0] * width + Math.Max(KernelChoices.GradientChunks * taps * layer.OutShape[0], taps * width); // the weight gradient's partial sums
-        }
-
-        /// <summary>One channel's zero-padded input plane.</summary>
-        private static long PaddedPlane(LayerPlan layer)
-        {
-            long plane = 1;
-            for (int a = 0; a < layer.Window!.Kernel.Count; a++) plane *= layer.InShape[a + 1] + 2L * layer.Window.Padding[a];
-            return plane;
+            var (input, padding, kernel, dilation, output) = Axes(layer);
+            return ConvScratch.ImplicitLength(layer.InShape[0], layer.OutShape[0], input, padding, kernel, dilation, output);
         }
 
         /// <summary>How far a sample's kept outputs span on the padded input's grid (the last one's index plus 1).</summary>
         private static long Extended(LayerPlan layer)
         {
+            var (input, padding, kernel, dilation, output) = Axes(layer);
+            ConvScratch.ImplicitLayout(layer.InShape[0], input, padding, kernel, dilation, output, out _, out long extended, out _);
+            return extended;
+        }
+
+        /// <summary>The layer's window per axis as (depth, height, width), absent leading axes filled as the runtime's geometry fills them.</summary>
+        private static ((long, long, long) Input, (long, long, long) Padding, (long, long, long) Kernel, (long, long, long) Dilation, (long, long, long) Output) Axes(LayerPlan layer)
+        {
             var win = layer.Window!;
-            long extended = 1, rowLength = 1;
-            for (int a = win.Kernel.Count - 1; a >= 0; a--)
+            (long, long, long) Three(System.Collections.Generic.IEnumerable<int> sizes, int fill)
             {
-                extended += (layer.OutShape[a + 1] - 1) * rowLength;
-                rowLength *= layer.InShape[a + 1] + 2L * win.Padding[a];
+                var list = sizes.Select(v => (long)v).ToList();
+                while (list.Count < 3) list.Insert(0, fill);
+                return (list[0], list[1], list[2]);
             }
 
-            return extended;
+            return (Three(layer.InShape.Skip(1), 1), Three(win.Padding, 0), Three(win.Kernel, 1), Three(win.Dilation, 1), Three(layer.OutShape.Skip(1), 1));
         }
 
         /// <summary>Taps times output positions of the convolution geometry (for a transposed layer, of the convolution it transposes).</summary>

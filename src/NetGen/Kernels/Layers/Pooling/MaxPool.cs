@@ -7,6 +7,69 @@ namespace NetGen
 {
     public static partial class Kernels
     {
+        // ---- pooling (section 6.7) --------------------------------------------------------------
+
+        /// <summary>Max pooling forward: each output is its window's maximum; padding never wins (it is -infinity); NaN propagates, as PyTorch.</summary>
+        public static void MaxPoolForward(in PoolGeometry g, ReadOnlySpan<float> x, Span<float> y)
+        {
+            int o = 0;
+            for (int c = 0; c < g.C; c++)
+            for (int od = 0; od < g.OD; od++)
+            for (int oh = 0; oh < g.OH; oh++)
+            for (int ow = 0; ow < g.OW; ow++)
+            {
+                int arg = ArgMax(g, x, c, od, oh, ow);
+                y[o++] = arg < 0 ? float.NegativeInfinity : x[arg];
+            }
+        }
+
+        /// <summary>Max pooling backward: each output's delta goes to its window's first maximum in scan order (as PyTorch); adds into dx after clearing it.</summary>
+        public static void MaxPoolBackward(in PoolGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+        {
+            dx.Slice(0, g.C * g.ID * g.IH * g.IW).Clear();
+            int o = 0;
+            for (int c = 0; c < g.C; c++)
+            for (int od = 0; od < g.OD; od++)
+            for (int oh = 0; oh < g.OH; oh++)
+            for (int ow = 0; ow < g.OW; ow++)
+            {
+                int arg = ArgMax(g, x, c, od, oh, ow);
+                if (arg >= 0) dx[arg] += dy[o];
+                o++;
+            }
+        }
+
+        private static int ArgMax(in PoolGeometry g, ReadOnlySpan<float> x, int c, int od, int oh, int ow)
+        {
+            int best = -1;
+            float max = float.NegativeInfinity;
+            for (int kd = 0; kd < g.KD; kd++)
+            {
+                int id = od * g.SD + kd - g.PD;
+                if (!Inside(id, g.ID)) continue;
+                for (int kh = 0; kh < g.KH; kh++)
+                {
+                    int ih = oh * g.SH + kh - g.PH;
+                    if (!Inside(ih, g.IH)) continue;
+                    for (int kw = 0; kw < g.KW; kw++)
+                    {
+                        int iw = ow * g.SW + kw - g.PW;
+                        if (!Inside(iw, g.IW)) continue;
+                        int index = ((c * g.ID + id) * g.IH + ih) * g.IW + iw;
+                        float v = x[index];
+                        if (best < 0 || v > max || float.IsNaN(v))
+                        {
+                            best = index;
+                            max = v;
+                            if (float.IsNaN(v)) return best;
+                        }
+                    }
+                }
+            }
+
+            return best;
+        }
+
         // Max pooling with non-overlapping 2x2 windows and no padding, the common case the emitter selects from the
         // constant shapes: whole batches at once (the samples' channels are consecutive H x W planes), without the general
         // kernel's bounds checks. The same semantics as MaxPoolForward/MaxPoolBackward, as PyTorch's max_pool2d: a NaN

@@ -1,9 +1,24 @@
 using System;
+using System.ComponentModel;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NetGen
 {
     public static partial class Kernels
     {
+        /// <summary>Dense forward for one sample: y[o] = b[o] + sum_i w[o, i] x[i] (w is [outSize, inSize]; b empty when the layer has no bias).</summary>
+        public static void DenseForward(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, Span<float> y, int inSize, int outSize)
+        {
+            x = x.Slice(0, inSize);
+            for (int o = 0; o < outSize; o++)
+            {
+                float s = Dot(w.Slice(o * inSize, inSize), x);
+                y[o] = b.IsEmpty ? s : s + b[o];
+            }
+        }
+
         // Dense layers over a batch ([batch, in] -> [batch, out]) as matrix products: every weight loaded into registers
         // serves a whole tile of samples and outputs.
 
@@ -46,6 +61,5 @@ namespace NetGen
 
             if (!dx.IsEmpty) Gemm.Multiply(false, false, batch, inSize, outSize, dy, outSize, w, inSize, dx, inSize, accumulate: false);
         }
-
     }
 }

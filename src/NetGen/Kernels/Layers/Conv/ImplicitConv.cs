@@ -14,25 +14,15 @@ namespace NetGen
         /// row) and the output on the padded grid.
         /// </summary>
         public static int ImplicitConvScratchLength(in ConvGeometry g)
-        {
-            ImplicitLayout(g, out int padded, out _, out int width);
-            int taps = g.C * g.KD * g.KH * g.KW;
-            // the padded input and the output (or deltas) on its grid, plus the larger of the weight gradient's lane sums and
-            // partial sums (16 + GradientChunks per weight) and the input gradient's columns on that grid
-            return padded + g.F * width + Math.Max(GradientChunks * taps * g.F, taps * width);
-        }
+            => (int)ConvScratch.ImplicitLength(g.C, g.F, (g.ID, g.IH, g.IW), (g.PD, g.PH, g.PW), (g.KD, g.KH, g.KW), (g.DD, g.DH, g.DW), (g.OD, g.OH, g.OW));
 
-        /// <summary>
-        /// The padded input's length (with slack for the last shifted row), the extent of the kept outputs on the padded
-        /// grid, and that extent rounded up to whole 32-column panels: products over it read B in place, with no packed edge.
-        /// </summary>
+        /// <summary>The implicit layout of <paramref name="g"/> (see <see cref="ConvScratch.ImplicitLayout"/>).</summary>
         private static void ImplicitLayout(in ConvGeometry g, out int padded, out int extended, out int width)
         {
-            int idp = g.ID + 2 * g.PD, ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW, plane = idp * ihp * iwp;
-            extended = ((g.OD - 1) * ihp + (g.OH - 1)) * iwp + g.OW;
-            width = (extended + 31) / 32 * 32;
-            int lastRow = (g.C - 1) * plane + (g.KD - 1) * g.DD * ihp * iwp + (g.KH - 1) * g.DH * iwp + (g.KW - 1) * g.DW;
-            padded = Math.Max(g.C * plane, lastRow + width);
+            ConvScratch.ImplicitLayout(g.C, (g.ID, g.IH, g.IW), (g.PD, g.PH, g.PW), (g.KD, g.KH, g.KW), (g.DD, g.DH, g.DW), (g.OD, g.OH, g.OW), out long p, out long x, out long w);
+            padded = (int)p;
+            extended = (int)x;
+            width = (int)w;
         }
 
         [ThreadStatic]

@@ -8,7 +8,6 @@ namespace NetGen
         // OD*OH*OW columns (one per output position), so a convolution becomes a matrix product with long contiguous rows:
         // Y[F, P] = W[F, T] x Cols[T, P], dW[F, T] += dY[F, P] x Cols[T, P]^T, dCols[T, P] = W[F, T]^T x dY[F, P].
 
-
         /// <summary>Fills <paramref name="cols"/> with the input patches of <paramref name="x"/>; positions in the padding are 0.</summary>
         public static void Im2Col(in ConvGeometry g, ReadOnlySpan<float> x, Span<float> cols)
         {

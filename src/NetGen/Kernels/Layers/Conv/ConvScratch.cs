@@ -1,0 +1,44 @@
+// This file is compiled into the runtime library and linked into the generator, so the scratch a stride-1 convolution
+// needs has one formula: the generator sizes the network's scratch with it, the kernels lay the scratch out with it.
+using System;
+
+#if NETGEN_ROSLYN
+namespace NetGen.Generator.Model
+#else
+namespace NetGen
+#endif
+{
+    /// <summary>
+    /// The scratch of a stride-1 convolution computed as one matrix product over shifted rows of the padded input, per
+    /// spatial axis (depth, height, width; absent axes have size 1, padding 0, kernel 1, dilation 1).
+    /// </summary>
+    internal static class ConvScratch
+    {
+        /// <summary>
+        /// The padded input's length (with slack for the last shifted row), the extent of the kept outputs on the padded
+        /// grid, and that extent rounded up to whole 32-column panels: products over it read B in place, with no packed edge.
+        /// </summary>
+        public static void ImplicitLayout(
+            long channels, (long D, long H, long W) input, (long D, long H, long W) padding, (long D, long H, long W) kernel, (long D, long H, long W) dilation, (long D, long H, long W) output,
+            out long padded, out long extended, out long width)
+        {
+            long idp = input.D + 2 * padding.D, ihp = input.H + 2 * padding.H, iwp = input.W + 2 * padding.W, plane = idp * ihp * iwp;
+            extended = ((output.D - 1) * ihp + (output.H - 1)) * iwp + output.W;
+            width = (extended + 31) / 32 * 32;
+            long lastRow = (channels - 1) * plane + (kernel.D - 1) * dilation.D * ihp * iwp + (kernel.H - 1) * dilation.H * iwp + (kernel.W - 1) * dilation.W;
+            padded = Math.Max(channels * plane, lastRow + width);
+        }
+
+        /// <summary>
+        /// The whole scratch, in floats: the padded input and the output (or deltas) on its grid, plus the larger of the
+        /// weight gradient's partial sums (GradientChunks per weight) and the input gradient's columns on that grid.
+        /// </summary>
+        public static long ImplicitLength(
+            long channels, long filters, (long D, long H, long W) input, (long D, long H, long W) padding, (long D, long H, long W) kernel, (long D, long H, long W) dilation, (long D, long H, long W) output)
+        {
+            ImplicitLayout(channels, input, padding, kernel, dilation, output, out long padded, out _, out long width);
+            long taps = channels * kernel.D * kernel.H * kernel.W;
+            return padded + filters * width + Math.Max(KernelChoices.GradientChunks * taps * filters, taps * width);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using System;
+using System.ComponentModel;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace NetGen
+{
+    public static partial class Kernels
+    {
+        // ---- losses: per sample, returning the unscaled loss and writing the scaled output delta ----
+
+        /// <summary>
+        /// Softmax + cross-entropy from the logits (table 4.1): turns <paramref name="logits"/> into probabilities,
+        /// returns -sum_k y_k log a_k (computed stably in double) and writes delta = scale (a - y). A target row holding
+        /// NaN is a missing label: it contributes nothing (loss and delta 0).
+        /// </summary>
+        public static double SoftmaxCrossEntropy(Span<float> logits, ReadOnlySpan<float> target, Span<float> delta, float scale)
+        {
+            float max = float.NegativeInfinity;
+            for (int i = 0; i < logits.Length; i++) if (logits[i] > max) max = logits[i];
+            double sum = 0;
+            for (int i = 0; i < logits.Length; i++) sum += Math.Exp(logits[i] - max);
+            double logSum = max + Math.Log(sum);
+            bool missing = HasNaN(target);
+            double loss = 0;
+            for (int i = 0; i < logits.Length; i++)
+            {
+                double logA = logits[i] - logSum;
+                float a = (float)Math.Exp(logA);
+                logits[i] = a;
+                if (missing)
+                {
+                    delta[i] = 0f;
+                    continue;
+                }
+
+                if (target[i] != 0f) loss -= target[i] * logA;
+                delta[i] = scale * (a - target[i]);
+            }
+
+            return loss;
+        }
+
+        /// <summary>
+        /// Sigmoid + binary cross-entropy from the logits (table 4.1): turns <paramref name="logits"/> into probabilities,
+        /// returns sum_k softplus(s_k) - y_k s_k (= -y log a - (1 - y) log(1 - a), stably) and writes delta = scale (a - y).
+        /// A NaN target is a missing label: it contributes nothing.
+        /// </summary>
+        public static double SigmoidBinaryCrossEntropy(Span<float> logits, ReadOnlySpan<float> target, Span<float> delta, float scale)
+        {
+            double loss = 0;
+            for (int i = 0; i < logits.Length; i++)
+            {
+                double s = logits[i];
+                float a = 1f / (1f + MathF.Exp(-logits[i]));
+                logits[i] = a;
+                if (float.IsNaN(target[i]))
+                {
+                    delta[i] = 0f;
+                    continue;
+                }
+
+                loss += Math.Max(s, 0.0) - s * target[i] + Math.Log(1.0 + Math.Exp(-Math.Abs(s)));
+                delta[i] = scale * (a - target[i]);
+            }
+
+            return loss;
+        }
+
+        /// <summary>
+        /// Squared error: returns sum_k (a_k - y_k)^2 and writes delta = 2 scale (a - y), the derivative with respect to a.
+        /// A NaN target is a missing label: it contributes nothing.
+        /// </summary>
+        public static double SquaredError(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> delta, float scale)
+        {
+            double loss = 0;
+            float twice = 2f * scale;
+            for (int i = 0; i < delta.Length; i++)
+            {
+                if (float.IsNaN(target[i]))
+                {
+                    delta[i] = 0f;
+                    continue;
+                }
+
+                float diff = output[i] - target[i];
+                loss += (double)diff * diff;
+                delta[i] = twice * diff;
+            }
+
+            return loss;
+        }
+
+        /// <summary>Writes the target for a class label: one-hot over the outputs, or the label itself (0 or 1) for a single output.</summary>
+        public static void LabelToTarget(int label, Span<float> target)
+        {
+            if (target.Length == 1)
+            {
+                target[0] = label;
+                return;
+            }
+
+            target.Clear();
+            target[label] = 1f;
+        }
+
+        // Losses of output heads whose probabilities other layers also read (so the loss cannot take the logits):
+        // they write dL/da, and the head's own backward pass multiplies by the activation's derivative, as it does for
+        // the deltas coming from the layers that read it. A NaN target is a missing label.
+
+        /// <summary>
+        /// Cross-entropy of softmax probabilities <paramref name="a"/>: returns -sum_k y_k log a_k (log clamped at -100, as
+        /// PyTorch's losses do) and writes delta = -scale y / a, the derivative with respect to a. A target row holding NaN
+        /// contributes nothing.
+        /// </summary>
+        public static double CrossEntropyOfProbabilities(ReadOnlySpan<float> a, ReadOnlySpan<float> target, Span<float> delta, float scale)
+        {
+            if (HasNaN(target))
+            {
+                delta.Slice(0, a.Length).Clear();
+                return 0;
+            }
+
+            double loss = 0;
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (target[i] != 0f) loss -= target[i] * Math.Max(Math.Log(a[i]), -100.0);
+                delta[i] = target[i] == 0f ? 0f : -scale * target[i] / Math.Max(a[i], 1e-30f);
+            }
+
+            return loss;
+        }
+
+        /// <summary>
+        /// Binary cross-entropy of sigmoid probabilities <paramref name="a"/> (PyTorch's BCELoss: logs clamped at -100):
+        /// returns sum_k -y log a - (1 - y) log(1 - a) and writes delta = scale (a - y) / max(a (1 - a), 1e-12), the derivative
+        /// with respect to a. A NaN target contributes nothing.
+        /// </summary>
+        public static double BinaryCrossEntropyOfProbabilities(ReadOnlySpan<float> a, ReadOnlySpan<float> target, Span<float> delta, float scale)
+        {
+            double loss = 0;
+            for (int i = 0; i < a.Length; i++)
+            {
+                float y = target[i];
+                if (float.IsNaN(y))
+                {
+                    delta[i] = 0f;
+                    continue;
+                }
+
+                double p = a[i];
+                loss -= y * Math.Max(Math.Log(p), -100.0) + (1 - y) * Math.Max(Math.Log(1 - p), -100.0);
+                delta[i] = (float)(scale * (p - y) / Math.Max(p * (1 - p), 1e-12));
+            }
+
+            return loss;
+        }
+
+        /// <summary>
+        /// The number of labels present in one head's targets: the samples whose target row (<paramref name="size"/> values
+        /// at <paramref name="offset"/> in each row of <paramref name="stride"/>) holds no NaN when <paramref name="rows"/>
+        /// (cross-entropy), else the targets that are not NaN. A head's mean loss runs over these.
+        /// </summary>
+        public static int CountLabels(ReadOnlySpan<float> targets, int batch, int stride, int offset, int size, bool rows)
+        {
+            int count = 0;
+            for (int n = 0; n < batch; n++)
+            {
+                var row = targets.Slice(n * stride + offset, size);
+                if (rows)
+                {
+                    if (!HasNaN(row)) count++;
+                    continue;
+                }
+
+                for (int i = 0; i < row.Length; i++) if (!float.IsNaN(row[i])) count++;
+            }
+
+            return count;
+        }
+
+        /// <summary>Whether <paramref name="values"/> holds a NaN.</summary>
+        private static bool HasNaN(ReadOnlySpan<float> values)
+        {
+            for (int i = 0; i < values.Length; i++) if (float.IsNaN(values[i])) return true;
+            return false;
+        }
+    }
+}
