@@ -66,6 +66,16 @@ namespace NetGen.Tests.Parity
     [Conv(3, k: 2, act: Act.SELU, KernelSize = new[] { 2, 1 }, Padding = Padding.Valid)]
     [Dense(3, Act.Softmax)]
     public partial class MixedConv { }
+
+    /// <summary>The layers that draw random numbers, compared in eval mode, where each is an identity (stochastic_eval).</summary>
+    [Network(6)]
+    [Dense(8, Act.Tanh)]
+    [Dropout(0.3)]
+    [Dense(8, Act.ELU)]
+    [AlphaDropout(0.2)]
+    [GaussianNoise(0.5)]
+    [Dense(3, Act.Softmax)]
+    public partial class StochasticEval { }
 }
 
 namespace NetGen.Tests.Parity

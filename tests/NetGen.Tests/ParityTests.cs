@@ -20,6 +20,7 @@ namespace NetGen.Tests
             "weightnorm_dense", "weightnorm_conv", // weight normalization (eq. 10.16-10.17): g, v, bias per layer
             "residual_cnn", "concat_branches", "input_shortcut", // graphs: shortcut connections (eq. 4.61), branches, From = "input"
             "two_heads", // multi-task (eq. 8.21): softmax and sigmoid heads, loss weights, missing (NaN) labels
+            "stochastic_eval", // dropout, alpha dropout and noise in eval mode (Mode = Inference): identities
         };
 
         private static INetwork Network(string fixture) => fixture switch
@@ -39,6 +40,7 @@ namespace NetGen.Tests
             "concat_branches" => new ConcatBranches(),
             "input_shortcut" => new InputShortcut(),
             "two_heads" => new TwoHeads(),
+            "stochastic_eval" => new StochasticEval(),
             _ => throw new ArgumentOutOfRangeException(nameof(fixture)),
         };
 
@@ -48,6 +50,7 @@ namespace NetGen.Tests
         {
             var fixture = Fixture.Load(name);
             var net = Network(name);
+            if (fixture.Has("mode")) net.Mode = NetworkMode.Inference; // model.eval()
             int batch = fixture.Int("batch");
             var parameters = fixture.Floats("parameters");
             Assert.Equal(parameters.Length, net.ParameterCount);

@@ -10,6 +10,24 @@ namespace NetGen.Tests
     [Dense(3, Act.Softmax)]
     public partial class DropoutNet { }
 
+    [Network(12)]
+    [Dense(10, Act.Tanh)] // smooth: SELU's kink at 0 would spoil the central differences, not the gradient
+    [AlphaDropout(0.2)]
+    [Dense(3, Act.Softmax)]
+    public partial class AlphaDropoutNet { }
+
+    [Network(12)]
+    [Dense(10, Act.Tanh)]
+    [GaussianNoise(0.3)]
+    [Dense(3, Act.Softmax)]
+    public partial class NoiseNet { }
+
+    [Network(2, 4, 3)]
+    [Conv(3, k: 2, act: Act.Tanh)]
+    [Flatten]
+    [Dense(3, Act.Softmax)]
+    public partial class FlattenNet { }
+
     [Network(1000)]
     [AlphaDropout(0.2)]
     public partial class AlphaDropoutOnly { }
@@ -112,19 +130,33 @@ namespace NetGen.Tests
             Assert.All(y, v => Assert.Equal(0f, v));
         }
 
-        /// <summary>
-        /// With the dropout random source seeded, the mask is fixed: the gradient equals central differences of the loss
-        /// computed by the network itself with that same mask (float loss, h = 1e-2, tolerance 2 % plus 1e-4).
-        /// </summary>
-        [Fact]
-        public void Dropout_gradients_match_finite_differences_with_a_fixed_mask()
+        /// <summary>The networks <see cref="Gradients_match_finite_differences_with_fixed_randomness"/> checks.</summary>
+        internal static readonly Type[] CheckedNetworks = { typeof(DropoutNet), typeof(AlphaDropoutNet), typeof(NoiseNet), typeof(FlattenNet) };
+
+        public static TheoryData<string> Checked()
         {
-            var net = new DropoutNet(seed: 2);
-            var inputs = Normal(4 * 20, 7);
+            var data = new TheoryData<string>();
+            foreach (var type in CheckedNetworks) data.Add(type.Name);
+            return data;
+        }
+
+        /// <summary>
+        /// With the random source reseeded before each pass, the masks and the noise are fixed: the gradient equals central
+        /// differences of the loss computed by the network itself with that same randomness (float loss, h = 1e-2,
+        /// tolerance 2 % plus 1e-4); and for the layers that draw, another seed gives other gradients.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(Checked))]
+        public void Gradients_match_finite_differences_with_fixed_randomness(string name)
+        {
+            var type = CheckedNetworks.Single(t => t.Name == name);
+            var net = (INetwork)Activator.CreateInstance(type, 2)!;
+            var inputs = Normal(4 * net.InputLength, 7);
             int[] labels = { 0, 2, 1, 2 };
-            float Loss()
+            var randomness = type.GetProperty("Randomness");
+            float Loss(int seed = 99)
             {
-                net.Randomness = new Rng(99);
+                randomness?.SetValue(net, new Rng(seed));
                 return net.ComputeGradients(inputs, labels, 4);
             }
 
@@ -133,7 +165,7 @@ namespace NetGen.Tests
             var p = net.Parameters;
             const float h = 1e-2f;
             int checkedCount = 0;
-            for (int i = 0; i < p.Length; i += 7)
+            for (int i = 0; i < p.Length; i += 3)
             {
                 float keep = p[i];
                 p[i] = keep + h;
@@ -142,15 +174,54 @@ namespace NetGen.Tests
                 double down = Loss();
                 p[i] = keep;
                 double numeric = (up - down) / (2 * h);
-                Assert.True(Math.Abs(analytic[i] - numeric) <= 0.02 * Math.Abs(numeric) + 1e-4, $"parameter {i}: {analytic[i]} vs {numeric}");
+                Assert.True(Math.Abs(analytic[i] - numeric) <= 0.02 * Math.Abs(numeric) + 1e-4, $"{name} parameter {i}: {analytic[i]} vs {numeric}");
                 checkedCount++;
             }
 
-            Assert.True(checkedCount > 50);
-            // and the mask matters: another seed gives other gradients
-            net.Randomness = new Rng(100);
-            net.ComputeGradients(inputs, labels, 4);
+            Assert.True(checkedCount > 10);
+            if (randomness is null) return;
+            Loss(seed: 100);
             Assert.NotEqual(analytic, net.Gradients.ToArray());
+        }
+
+        /// <summary>
+        /// PyTorch's F.dropout and F.alpha_dropout in training mode (fixture dropout_samples): every value PyTorch gives is
+        /// one NetGen's kernel gives for that input, kept (a x + b: 1/(1 - p) x, or alpha dropout's affine map) or dropped
+        /// (0, or alpha dropout's saturation value a alpha' + b), and the dropped share is near p in both.
+        /// </summary>
+        [Fact]
+        public void Dropout_and_alpha_dropout_keep_and_drop_as_PyTorch_does()
+        {
+            var fixture = Fixture.Load("dropout_samples");
+            var x = fixture.Floats("inputs");
+            var rates = fixture["rates"].EnumerateArray().Select(e => e.GetSingle()).ToArray();
+            for (int r = 0; r < rates.Length; r++)
+            {
+                foreach (var (kind, kernel) in new (string, Action<float[], float[], float[], float>)[]
+                {
+                    ("dropout", (a, y, m, p) => Kernels.Dropout(a, y, m, p, new Rng(3))),
+                    ("alpha_dropout", (a, y, m, p) => Kernels.AlphaDropout(a, y, m, p, new Rng(3))),
+                })
+                {
+                    var torch = fixture["" + kind][r].EnumerateArray().Select(e => e.GetSingle()).ToArray();
+                    // NetGen's own kept map y = a x + b and dropped value, read off the kernel's output
+                    var y = new float[x.Length];
+                    var mask = new float[x.Length];
+                    kernel(x, y, mask, rates[r]);
+                    int i0 = Array.FindIndex(mask, m => m != 0), i1 = Array.FindIndex(mask, i0 + 1, m => m != 0), iDrop = Array.FindIndex(mask, m => m == 0);
+                    double a = (y[i1] - y[i0]) / ((double)x[i1] - x[i0]), b = y[i0] - a * x[i0], dropped = y[iDrop];
+                    int drops = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        bool kept = Math.Abs(torch[i] - (a * x[i] + b)) <= 1e-5 * (1 + Math.Abs(torch[i]));
+                        bool droppedHere = Math.Abs(torch[i] - dropped) <= 1e-5 * (1 + Math.Abs(dropped));
+                        Assert.True(kept || droppedHere, $"{kind} p = {rates[r]}: PyTorch gives {torch[i]:R} for x = {x[i]:R}; NetGen keeps as {a * x[i] + b:R} or drops to {dropped:R}");
+                        if (droppedHere && !kept) drops++;
+                    }
+
+                    Assert.InRange(drops / (double)x.Length, rates[r] - 0.05, rates[r] + 0.05);
+                }
+            }
         }
 
         [Fact]
