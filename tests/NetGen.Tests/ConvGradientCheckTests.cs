@@ -68,7 +68,12 @@ namespace NetGen.Tests
 
         private static readonly Dictionary<string, Case> ByName = Cases().ToDictionary(c => c.Name);
 
-        private static readonly Lazy<Assembly> Compiled = new Lazy<Assembly>(() =>
+        /// <summary>The source of every network the grid checks.</summary>
+        internal static string Source => SourceText();
+
+        private static readonly Lazy<Assembly> Compiled = new Lazy<Assembly>(() => TestCompiler.CompileAndLoad(SourceText()));
+
+        private static string SourceText()
         {
             var text = new StringBuilder("using NetGen;\nnamespace ConvGrid\n{\n");
             foreach (var c in ByName.Values)
@@ -76,8 +81,8 @@ namespace NetGen.Tests
                 text.Append($"[Network({string.Join(", ", c.Input)})] [Conv(2, k: 2, act: Act.Tanh)] {c.Attribute} public partial class {c.Name} {{ }}\n");
             }
 
-            return TestCompiler.CompileAndLoad(text.Append("}\n").ToString());
-        });
+            return text.Append("}\n").ToString();
+        }
 
         public static TheoryData<string> Names()
         {

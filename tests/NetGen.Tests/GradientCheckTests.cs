@@ -34,7 +34,7 @@ namespace NetGen.Tests
 
         private static string Name(Act act, Loss loss, bool bias) => $"Net_{act}_{loss}_{(bias ? "Bias" : "NoBias")}";
 
-        private static string Source()
+        internal static string Source()
         {
             var text = new StringBuilder("using NetGen;\nnamespace Grid\n{\n");
             foreach (var act in Acts)

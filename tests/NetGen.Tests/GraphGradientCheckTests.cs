@@ -14,7 +14,7 @@ namespace NetGen.Tests
     /// </summary>
     public class GraphGradientCheckTests
     {
-        private const string Source = @"using NetGen;
+        internal const string Source = @"using NetGen;
 namespace Graphs
 {
     [Network(3)]

@@ -13,7 +13,10 @@ namespace NetGen.Tests
     {
         public static TheoryData<string> Fixtures => new TheoryData<string> { "batchnorm_dense", "batchnorm_conv", "layernorm_dense", "layernorm_conv" };
 
-        private static INetwork Network(string name) => name switch
+        /// <summary>The networks the finite-difference checks of this class run.</summary>
+        internal static readonly Type[] CheckedNetworks = { typeof(BatchNormTanh), typeof(LayerNormTanh) };
+
+        internal static INetwork Network(string name) => name switch
         {
             "batchnorm_dense" => new BatchNormDense(),
             "batchnorm_conv" => new BatchNormConv(),

@@ -23,7 +23,7 @@ namespace NetGen.Tests
             "stochastic_eval", // dropout, alpha dropout and noise in eval mode (Mode = Inference): identities
         };
 
-        private static INetwork Network(string fixture) => fixture switch
+        internal static INetwork Network(string fixture) => fixture switch
         {
             "tanh_softmax" => new TanhSoftmax(),
             "relu_elu_sigmoid" => new ReluEluSigmoid(),

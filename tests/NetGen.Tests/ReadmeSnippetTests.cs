@@ -20,7 +20,7 @@ namespace NetGen.Tests
     /// </summary>
     public class ReadmeSnippetTests
     {
-        private static string Root()
+        internal static string RepositoryRoot()
         {
             var folder = new DirectoryInfo(AppContext.BaseDirectory);
             while (folder != null && !File.Exists(Path.Combine(folder.FullName, "NetGen.sln"))) folder = folder.Parent;
@@ -28,7 +28,7 @@ namespace NetGen.Tests
         }
 
         private static List<string> Snippets(string document)
-            => Regex.Matches(File.ReadAllText(Path.Combine(Root(), document)), "```csharp\n(.*?)```", RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToList();
+            => Regex.Matches(File.ReadAllText(Path.Combine(RepositoryRoot(), document)), "```csharp\n(.*?)```", RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToList();
 
         public static TheoryData<string, int> Cases()
         {

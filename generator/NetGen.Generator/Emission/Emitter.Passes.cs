@@ -162,14 +162,14 @@ namespace NetGen.Generator.Emission
         private static void EmitReserve(SourceWriter w, Layout layout)
         {
             var plan = layout.Plan;
-            w.Line("/// <summary>Makes room for the training storage of <paramref name=\"batch\"/> samples (" + Lit(plan.ActivationLength) + " outputs and as many deltas each).</summary>");
+            w.Line("/// <summary>Makes room for the training storage of <paramref name=\"batch\"/> samples (" + Lit(plan.BlockLength) + " outputs and as many deltas each).</summary>");
             w.Line("private void Reserve(int batch)");
             w.Open();
             w.Line("if (batch <= _capacity) return;");
-            w.Line("_activations = new float[(long)batch * " + Lit(plan.ActivationLength) + "];");
-            w.Line("_deltas = new float[(long)batch * " + Lit(plan.ActivationLength) + "];");
+            w.Line("_activations = new float[(long)batch * " + Lit(plan.BlockLength) + "];");
+            w.Line("_deltas = new float[(long)batch * " + Lit(plan.BlockLength) + "];");
             if (layout.ScratchLength > 0) w.Line("_scratch = new float[(long)batch * " + Lit(layout.ScratchLength) + "];");
-            if (layout.Masks) w.Line("_masks = new float[(long)batch * " + Lit(plan.ActivationLength) + "];");
+            if (layout.Masks) w.Line("_masks = new float[(long)batch * " + Lit(plan.BlockLength) + "];");
             if (layout.Labels) w.Line("_labelTargets = new float[(long)batch * OutputLength];");
             w.Line("_capacity = batch;");
             w.Close();

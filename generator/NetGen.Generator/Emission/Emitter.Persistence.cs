@@ -88,7 +88,7 @@ namespace NetGen.Generator.Emission
                 w.Line("string " + Value(layer) + " = " + layer.Kind.Export(layer, new ExportIo(inputs, index)) + ";");
                 if (layer.Spec.Act != Act.Identity)
                 {
-                    w.Line(Value(layer) + " = onnx.Activation(\"" + layer.Name + "\", " + Value(layer) + ", global::NetGen.Act." + layer.Spec.Act + string.Concat(layer.OutShape.Select(d => ", " + Lit(d))) + ");");
+                    w.Line(Value(layer) + " = onnx.Apply(\"" + layer.Name + "\", " + Value(layer) + ", global::NetGen.Act." + layer.Spec.Act + string.Concat(layer.OutShape.Select(d => ", " + Lit(d))) + ");");
                 }
             }
 

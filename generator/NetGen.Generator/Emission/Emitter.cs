@@ -49,14 +49,33 @@ namespace NetGen.Generator.Emission
         {
             var plan = layout.Plan;
             var spec = plan.Spec;
-            string type = spec.Type.Name;
-            string q = nullable ? "?" : "";
-
             EmitDocumentation(w, plan);
             w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen\", \"" + Version + "\")]");
-            w.Line("partial " + spec.Type.Keyword + " " + type + spec.Type.TypeParameters + " : global::NetGen.INetwork");
+            w.Line("partial " + spec.Type.Keyword + " " + spec.Type.Name + spec.Type.TypeParameters + " : global::NetGen.INetwork");
             w.Open();
+            EmitSizes(w, layout);
+            EmitFields(w, layout);
+            EmitLayerFields(w, plan);
+            EmitThreadStorage(w, layout, nullable ? "?" : "");
+            EmitConstructors(w, spec);
+            Initializers.Emit(w, layout.Plan, layout.Stochastic);
+            EmitStateMembers(w, layout);
+            EmitForwardMembers(w, layout, nullable);
+            EmitTrainingMembers(w, layout);
+            EmitRun(w, layout);
+            EmitPersistence(w, plan);
+            EmitEffectiveWeights(w, plan);
+            EmitReserve(w, layout);
+            EmitBatchForward(w, layout);
+            EmitBackward(w, layout);
+            w.Close();
+        }
 
+        /// <summary>The contract's sizes as constants.</summary>
+        private static void EmitSizes(SourceWriter w, Layout layout)
+        {
+            var plan = layout.Plan;
+            var spec = plan.Spec;
             w.Line("/// <summary>Number of input values per sample: " + Shape(spec.InputShape) + ", flattened.</summary>");
             w.Line("public const int InputLength = " + Lit(plan.InputLength) + ";");
             w.Line();
@@ -66,6 +85,12 @@ namespace NetGen.Generator.Emission
             w.Line("/// <summary>Number of trainable parameters (weights and biases of every layer).</summary>");
             w.Line("public const int ParameterCount = " + Lit(plan.ParameterCount) + ";");
             w.Line();
+        }
+
+        /// <summary>The instance's state and its training storage.</summary>
+        private static void EmitFields(SourceWriter w, Layout layout)
+        {
+            var plan = layout.Plan;
             w.Line("private readonly float[] _parameters = new float[" + Lit(plan.ParameterCount) + "];");
             w.Line("private readonly float[] _gradients = new float[" + Lit(plan.ParameterCount) + "];");
             if (plan.BufferLength > 0) w.Line("private readonly float[] _buffers = new float[" + Lit(plan.BufferLength) + "];");
@@ -89,7 +114,11 @@ namespace NetGen.Generator.Emission
             if (layout.Columns > 0) w.Line("private readonly float[] _trainColumns = new float[" + Lit(layout.Columns) + "]; // the largest convolution's scratch (shifted rows or im2col)");
             if (plan.BufferLength > 0) w.Line("private readonly float[] _saved = new float[" + Lit(plan.BufferLength) + "]; // batch normalization: the batch's mean and 1/sigma per channel");
             w.Line();
+        }
 
+        /// <summary>Each layer's static fields (the geometries its kernels take).</summary>
+        private static void EmitLayerFields(SourceWriter w, NetworkPlan plan)
+        {
             foreach (var layer in plan.Layers)
             {
                 var fields = new SourceWriter();
@@ -100,7 +129,12 @@ namespace NetGen.Generator.Emission
                 foreach (var line in text.TrimEnd('\n').Split('\n')) w.Line(line);
                 w.Line();
             }
+        }
 
+        /// <summary>The inference storage, one per thread.</summary>
+        private static void EmitThreadStorage(SourceWriter w, Layout layout, string q)
+        {
+            var plan = layout.Plan;
             w.Line("// Inference storage, one per thread, so Forward may run on several threads at once.");
             w.Line("[global::System.ThreadStatic]");
             w.Line("private static float[]" + q + " t_blocks; // batched: every layer's outputs as [batch, size] blocks");
@@ -123,6 +157,12 @@ namespace NetGen.Generator.Emission
             }
 
             w.Line();
+        }
+
+        /// <summary>The constructors the type does not declare itself.</summary>
+        private static void EmitConstructors(SourceWriter w, NetworkSpec spec)
+        {
+            string type = spec.Type.Name;
             if (!spec.HasParameterlessConstructor)
             {
                 w.Line("/// <summary>Creates the network with parameters initialized from seed 0.</summary>");
@@ -142,9 +182,12 @@ namespace NetGen.Generator.Emission
                 w.Close();
                 w.Line();
             }
+        }
 
-            Initializers.Emit(w, layout.Plan, layout.Stochastic);
-
+        /// <summary>The members of the contract that expose the state: parameters, gradients, buffers, counters, mode, randomness, sizes.</summary>
+        private static void EmitStateMembers(SourceWriter w, Layout layout)
+        {
+            var plan = layout.Plan;
             w.Line("/// <summary>All " + Lit(plan.ParameterCount) + " parameters: per layer its weight, then its bias, in PyTorch's layout.</summary>");
             w.Line("public " + Span + " Parameters => _parameters;");
             w.Line();
@@ -190,16 +233,6 @@ namespace NetGen.Generator.Emission
             w.Line();
             w.Line("int global::NetGen.INetwork.ParameterCount => ParameterCount;");
             w.Line();
-
-            EmitForwardMembers(w, layout, nullable);
-            EmitTrainingMembers(w, layout);
-            EmitRun(w, layout);
-            EmitPersistence(w, plan);
-            EmitEffectiveWeights(w, plan);
-            EmitReserve(w, layout);
-            EmitBatchForward(w, layout);
-            EmitBackward(w, layout);
-            w.Close();
         }
 
         private static void EmitForwardMembers(SourceWriter w, Layout layout, bool nullable)
@@ -263,10 +296,10 @@ namespace NetGen.Generator.Emission
             }
 
             int chunk = InferenceChunk(plan);
-            w.Line("// Layer by layer over chunks of at most " + Lit(chunk) + " samples, in this thread's storage: " + Lit(chunk) + " * " + Lit(plan.ActivationLength) + " values, whatever the batch.");
+            w.Line("// Layer by layer over chunks of at most " + Lit(chunk) + " samples, in this thread's storage: " + Lit(chunk) + " * " + Lit(plan.BlockLength) + " values, whatever the batch.");
             w.Line("int chunk = batch < " + Lit(chunk) + " ? batch : " + Lit(chunk) + ";");
             w.Line("float[]" + (nullable ? "?" : "") + " blocks = t_blocks;");
-            w.Line("if (blocks is null || blocks.Length < chunk * " + Lit(plan.ActivationLength) + ") t_blocks = blocks = new float[chunk * " + Lit(plan.ActivationLength) + "];");
+            w.Line("if (blocks is null || blocks.Length < chunk * " + Lit(plan.BlockLength) + ") t_blocks = blocks = new float[chunk * " + Lit(plan.BlockLength) + "];");
             w.Line("for (int first = 0; first < batch; first += chunk)");
             w.Open();
             w.Line("int count = batch - first < chunk ? batch - first : chunk;");
@@ -303,13 +336,13 @@ namespace NetGen.Generator.Emission
         }
 
         /// <summary>"batch * 8084" (or "0"): where a layer's block starts in the batch storage.</summary>
-        private static string Offset(LayerPlan layer, string batch = "batch") => layer.ActivationOffset == 0 ? "0" : batch + " * " + Lit(layer.ActivationOffset);
+        private static string Offset(LayerPlan layer, string batch = "batch") => layer.BlockOffset == 0 ? "0" : batch + " * " + Lit(layer.BlockOffset);
 
         /// <summary>
         /// How many samples batched inference runs at once: as many as fit in <see cref="KernelChoices.InferenceBlockValues"/>
         /// activations (at least one), so a thread's inference storage is bounded whatever the batch.
         /// </summary>
-        private static int InferenceChunk(NetworkPlan plan) => Math.Max(1, KernelChoices.InferenceBlockValues / Math.Max(1, plan.ActivationLength));
+        private static int InferenceChunk(NetworkPlan plan) => Math.Max(1, KernelChoices.InferenceBlockValues / Math.Max(1, plan.BlockLength));
 
         private static void EmitTrainingMembers(SourceWriter w, Layout layout)
         {
@@ -364,6 +397,22 @@ namespace NetGen.Generator.Emission
             w.Close();
             w.Line();
 
+            EmitLabelsMember(w, layout, member, outputs, call);
+            w.Line();
+            if (!outputs) return;
+            w.Line("/// <summary>The outputs of the last training-storage pass (after each loss turned its logits into the output activation), for " + Lit(plan.OutputLength) + " values per sample.</summary>");
+            w.Line("private void CopyOutputs(int batch, " + Span + " outputs)");
+            w.Open();
+            EmitCopyOutputs(w, layout, "_activations", "batch", null);
+            w.Close();
+            w.Line();
+        }
+
+        /// <summary>The labels overload of <paramref name="member"/>: one-hot targets from class labels, or NotSupportedException for several outputs.</summary>
+        private static void EmitLabelsMember(SourceWriter w, Layout layout, string member, bool outputs, string[] call)
+        {
+            var plan = layout.Plan;
+            string outputParameter = outputs ? ", " + Span + " outputs" : "";
             string labelsSignature = "public float " + member + "(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, int batch" + outputParameter + ")";
             if (layout.Labels)
             {
@@ -402,15 +451,6 @@ namespace NetGen.Generator.Emission
                 w.Line("throw new global::System.NotSupportedException(\"" + why + "\");");
                 w.Close();
             }
-
-            w.Line();
-            if (!outputs) return;
-            w.Line("/// <summary>The outputs of the last training-storage pass (after each loss turned its logits into the output activation), for " + Lit(plan.OutputLength) + " values per sample.</summary>");
-            w.Line("private void CopyOutputs(int batch, " + Span + " outputs)");
-            w.Open();
-            EmitCopyOutputs(w, layout, "_activations", "batch", null);
-            w.Close();
-            w.Line();
         }
 
         private static void EmitTrainStep(SourceWriter w, NetworkPlan plan, string parameter, string name, string what)

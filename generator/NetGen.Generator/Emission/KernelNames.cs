@@ -24,9 +24,9 @@ namespace NetGen.Generator.Emission
         public const string AddNoise = "AddNoise";
 
         /// <summary>The activation <paramref name="act"/> in place (its kernel is named for the member of NetGen.Act).</summary>
-        public static string Activation(Model.Act act) => act.ToString();
+        public static string ActForward(Model.Act act) => act.ToString();
 
         /// <summary>delta *= f'(s) from the activations (the member of NetGen.Act followed by "Backward").</summary>
-        public static string ActivationBackward(Model.Act act) => act + "Backward";
+        public static string ActBackward(Model.Act act) => act + "Backward";
     }
 }

@@ -76,19 +76,19 @@ namespace NetGen.Generator.Model
             w.Line("for (int n = 0; n < batch; n++)");
             w.Open();
             var sample = io.Sample("n");
-            if (derivative) Activations.Backward(w, layer.Spec.Act, sample.Output, sample.Delta!);
+            if (derivative) ActCode.Backward(w, layer.Spec.Act, sample.Output, sample.Delta!);
             Gradient(w, layer, sample);
             w.Close();
         }
 
         /// <summary>Writes delta *= f'(s) over the whole block.</summary>
-        protected static void Derivative(PassWriter w, LayerPlan layer, LayerIo io) => Activations.BatchBackward(w, layer.Spec.Act, io.Output, io.Delta!);
+        protected static void Derivative(PassWriter w, LayerPlan layer, LayerIo io) => ActCode.BatchBackward(w, layer.Spec.Act, io.Output, io.Delta!);
 
         /// <summary>The one-sample forward pass: the layer's function, then its activation.</summary>
         public void Forward(PassWriter w, LayerPlan layer, SampleIo io)
         {
             Compute(w, layer, io);
-            Activations.Forward(w, layer.Spec.Act, io.Output);
+            ActCode.Forward(w, layer.Spec.Act, io.Output);
         }
 
         /// <summary>
@@ -101,13 +101,13 @@ namespace NetGen.Generator.Model
             if (layer.Spec.Act == Act.Identity) return;
             if (!layer.FusedLoss)
             {
-                Activations.BatchForward(w, layer.Spec.Act, io.Output);
+                ActCode.BatchForward(w, layer.Spec.Act, io.Output);
                 return;
             }
 
             w.Line("if (outputActivation)");
             w.Open();
-            Activations.BatchForward(w, layer.Spec.Act, io.Output);
+            ActCode.BatchForward(w, layer.Spec.Act, io.Output);
             w.Close();
         }
 

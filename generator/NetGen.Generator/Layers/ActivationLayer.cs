@@ -11,7 +11,7 @@ namespace NetGen.Generator.Layers
         public override string Attribute => "Activation";
 
         /// <summary>The layer is the activation module itself.</summary>
-        public override bool ActivationIsOwnModule => false;
+        public override bool ActIsOwnModule => false;
 
         protected override LayerShape? Infer(NoOptions options, LayerContext context) => context.Input is { } input ? LayerShape.Same(input) : null;
 

@@ -40,7 +40,7 @@ namespace NetGen.Generator.Model
         public virtual bool FlattensFeatureMaps => false;
 
         /// <summary>Whether the layer's activation is a module of its own in PyTorch (false where the layer is the activation).</summary>
-        public virtual bool ActivationIsOwnModule => true;
+        public virtual bool ActIsOwnModule => true;
 
         public override string ToString() => Attribute;
     }

@@ -56,7 +56,7 @@ namespace NetGen.Generator.Model
         int WeightCount,
         int BiasOffset,
         int BiasCount,
-        int ActivationOffset,
+        int BlockOffset,
         Init Init,
         int FanIn,
         int FanOut,
@@ -146,7 +146,7 @@ namespace NetGen.Generator.Model
         int HiddenLength)
     {
         /// <summary>Values per sample of every layer's output together (the training and batched-inference blocks).</summary>
-        public int ActivationLength { get; init; }
+        public int BlockLength { get; init; }
 
         /// <summary>The output layers in declaration order.</summary>
         public System.Collections.Generic.IEnumerable<LayerPlan> Outputs => System.Linq.Enumerable.Where(Layers, l => l.IsOutput);

@@ -95,7 +95,7 @@ namespace NetGen.Generator.Model
 
                 if (!inputsKnown) _known = false;
                 LayerGraph.CheckHead(_spec, i, output, _problems);
-                CheckActivation(layer, i, output);
+                CheckAct(layer, i, output);
                 CheckFloats(layer, i);
                 var shape = layer.Kind.InferShape(Context(i));
                 if (shape is null) _known = false;
@@ -112,7 +112,7 @@ namespace NetGen.Generator.Model
                 return new LayerContext(_spec, i, shapes[0], shapes, names, _problems);
             }
 
-            private void CheckActivation(LayerSpec layer, int i, bool output)
+            private void CheckAct(LayerSpec layer, int i, bool output)
             {
                 if (!IsDefined(layer.Act))
                 {
@@ -212,7 +212,7 @@ namespace NetGen.Generator.Model
                     BufferLength = _buffers,
                     CounterLength = _counters,
                     EffectiveLength = _effective,
-                    ActivationLength = complete ? (int)_activations : 0,
+                    BlockLength = complete ? (int)_activations : 0,
                 };
             }
         }

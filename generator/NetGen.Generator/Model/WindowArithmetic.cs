@@ -20,7 +20,7 @@ namespace NetGen.Generator.Model
         public static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
 
         /// <summary>Output size of a convolution or pooling along one axis (relationship 15).</summary>
-        public static int ConvOutput(int i, int k, int s, int p, int d) => FloorDiv(i + 2 * p - d * (k - 1) - 1, s) + 1;
+        public static int WindowOutput(int i, int k, int s, int p, int d) => FloorDiv(i + 2 * p - d * (k - 1) - 1, s) + 1;
 
         /// <summary>Output size of a transposed convolution along one axis (relationship 14, with PyTorch's dilation term).</summary>
         public static int TransposedOutput(int i, int k, int s, int p, int a, int d = 1) => (i - 1) * s - 2 * p + d * (k - 1) + a + 1;
@@ -58,7 +58,7 @@ namespace NetGen.Generator.Model
 
             public WindowRole Role { get; }
 
-            public bool Conv => Role == WindowRole.Convolution;
+            public bool Convolves => Role == WindowRole.Convolution;
 
             public bool Transposed => Role == WindowRole.Transposed;
 
@@ -80,7 +80,7 @@ namespace NetGen.Generator.Model
             public string KernelArgument { get; set; } = LayerArguments.Kernel;
 
             /// <summary>The dilation the arithmetic uses (pooling has none).</summary>
-            public int D => Conv ? Spec.D : 1;
+            public int D => Convolves ? Spec.D : 1;
 
             public string Name => Context.Layer.AttributeName;
 
@@ -121,7 +121,7 @@ namespace NetGen.Generator.Model
             }
 
             if (!x.Pool && x.Filters < 1) OutOfRange(LayerArguments.Filters, x.Filters, "filters >= 1");
-            if (x.Conv && spec.KernelSize.Count > 0) ok &= KernelSizes(x);
+            if (x.Convolves && spec.KernelSize.Count > 0) ok &= KernelSizes(x);
             else
             {
                 if (spec.K < 1) OutOfRange(LayerArguments.Kernel, spec.K, "k >= 1");
@@ -133,7 +133,7 @@ namespace NetGen.Generator.Model
             if (spec.P < 0) OutOfRange(LayerArguments.Padding, spec.P, "p >= 0");
             else if (x.Pool && spec.K >= 1 && spec.P > spec.K / 2) OutOfRange(LayerArguments.Padding, spec.P, "p <= k / 2 = " + Str(spec.K / 2) + " (a pooling window must not lie in the padding)");
             if (x.Transposed && spec.S >= 1 && (spec.A < 0 || spec.A >= spec.S)) OutOfRange(LayerArguments.OutputPadding, spec.A, "0 <= a < s = " + Str(spec.S) + " (relationship 14)");
-            if (x.Conv && (spec.Padding < Padding.Explicit || spec.Padding > Padding.Full)) OutOfRange(LayerArguments.PaddingMode, (int)spec.Padding, "a member of NetGen.Padding");
+            if (x.Convolves && (spec.Padding < Padding.Explicit || spec.Padding > Padding.Full)) OutOfRange(LayerArguments.PaddingMode, (int)spec.Padding, "a member of NetGen.Padding");
             return ok;
         }
 
@@ -167,7 +167,7 @@ namespace NetGen.Generator.Model
             for (int a = 0; a < x.Rank; a++)
             {
                 int reach = x.D * (x.Kernel[a] - 1); // effective kernel - 1
-                switch (x.Conv ? spec.Padding : Padding.Explicit)
+                switch (x.Convolves ? spec.Padding : Padding.Explicit)
                 {
                     case Padding.Valid:
                         x.Padding[a] = 0;
@@ -271,7 +271,7 @@ namespace NetGen.Generator.Model
                 if (skipped > 0) findings.Subsampled.Add((keff, Str(skipped) + " of " + Plural(i, unit)));
             }
 
-            if (x.Conv && p >= keff && !findings.ZerosOnly)
+            if (x.Convolves && p >= keff && !findings.ZerosOnly)
             {
                 x.Context.Add(Make(DiagnosticIds.PaddingOnlyZeros, x.Context.Index, LayerArguments.Padding, -1, x.Name, x.Number, Str(p), Str(keff)));
                 findings.ZerosOnly = true; // once per layer
@@ -346,7 +346,7 @@ namespace NetGen.Generator.Model
         /// <summary>How many of the <paramref name="i"/> real rows the taps of some window read, for windows that do not overlap (ke &lt; s).</summary>
         public static int ReadRows(int i, int k, int s, int p, int d)
         {
-            int o = ConvOutput(i, k, s, p, d), read = 0;
+            int o = WindowOutput(i, k, s, p, d), read = 0;
             for (int j = 0; j < o; j++)
             {
                 // taps j*s + t*d for t in [0, k): those in the real rows [p, p + i - 1]
@@ -371,7 +371,7 @@ namespace NetGen.Generator.Model
                 for (int a = 0; a < x.Rank; a++)
                 {
                     int p = explicitPad ?? x.Padding[a];
-                    if (ConvOutput(x.Shape[a + 1], x.Kernel[a], s, p, x.D) < 1) return false;
+                    if (WindowOutput(x.Shape[a + 1], x.Kernel[a], s, p, x.D) < 1) return false;
                     int keff = x.D * (x.Kernel[a] - 1) + 1;
                     if (keff >= s && LostRows(x.Shape[a + 1], keff, s, p) > 0) return false;
                 }
@@ -379,11 +379,11 @@ namespace NetGen.Generator.Model
                 return true;
             }
 
-            if (!x.Conv || spec.Padding == Padding.Explicit)
+            if (!x.Convolves || spec.Padding == Padding.Explicit)
             {
                 for (int p = x.Padding[0] + 1; p <= x.Padding[0] + spec.S; p++)
                 {
-                    if (!x.Conv && p > spec.K / 2) break;
+                    if (!x.Convolves && p > spec.K / 2) break;
                     if (Covers(p, spec.S))
                     {
                         fixes.Add(LayerArguments.Padding + "=" + Str(p));

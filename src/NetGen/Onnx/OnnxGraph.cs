@@ -119,7 +119,7 @@ namespace NetGen
         /// The activation (appendix A) of a layer's values; softmax over all of a sample's values (through a flat view
         /// where the sample, of per-sample <paramref name="shape"/>, is a feature map).
         /// </summary>
-        public string Activation(string name, string input, Act act, params int[] shape)
+        public string Apply(string name, string input, Act act, params int[] shape)
         {
             switch (act)
             {

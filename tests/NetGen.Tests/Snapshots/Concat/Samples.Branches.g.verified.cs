@@ -493,15 +493,15 @@ namespace Samples
             var onnx = new global::NetGen.OnnxGraph(this, "Branches", 3, 8, 8);
             // wide: Conv(4, k: 3, p: 1, ReLU)
             string wideValue = onnx.Conv("wide", onnx.Input, weight: onnx.Initializer(s_tensors[0]), bias: onnx.Initializer(s_tensors[1]), kernel: new[] { 3, 3 }, strides: new[] { 1, 1 }, padding: new[] { 1, 1 }, dilations: new[] { 1, 1 });
-            wideValue = onnx.Activation("wide", wideValue, global::NetGen.Act.ReLU, 4, 8, 8);
+            wideValue = onnx.Apply("wide", wideValue, global::NetGen.Act.ReLU, 4, 8, 8);
             // conv2: Conv(2, k: 1, ReLU)
             string conv2Value = onnx.Conv("conv2", onnx.Input, weight: onnx.Initializer(s_tensors[2]), bias: onnx.Initializer(s_tensors[3]), kernel: new[] { 1, 1 }, strides: new[] { 1, 1 }, padding: new[] { 0, 0 }, dilations: new[] { 1, 1 });
-            conv2Value = onnx.Activation("conv2", conv2Value, global::NetGen.Act.ReLU, 2, 8, 8);
+            conv2Value = onnx.Apply("conv2", conv2Value, global::NetGen.Act.ReLU, 2, 8, 8);
             // concat3: Concat("wide")
             string concat3Value = onnx.Concat("concat3", conv2Value, wideValue);
             // dense4: Dense(1, Sigmoid)
             string dense4Value = onnx.Dense("dense4", concat3Value, inputRank: 3, weight: onnx.Initializer(s_tensors[4]), bias: onnx.Initializer(s_tensors[5]));
-            dense4Value = onnx.Activation("dense4", dense4Value, global::NetGen.Act.Sigmoid, 1);
+            dense4Value = onnx.Apply("dense4", dense4Value, global::NetGen.Act.Sigmoid, 1);
             onnx.Output(dense4Value, "dense4", 1);
             return onnx;
         }

@@ -514,19 +514,19 @@ namespace Samples
             var onnx = new global::NetGen.OnnxGraph(this, "SensorNet", 3, 64);
             // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU)
             string conv1Value = onnx.Conv("conv1", onnx.Input, weight: onnx.Initializer(s_tensors[0]), bias: onnx.Initializer(s_tensors[1]), kernel: new[] { 5 }, strides: new[] { 2 }, padding: new[] { 2 }, dilations: new[] { 1 });
-            conv1Value = onnx.Activation("conv1", conv1Value, global::NetGen.Act.ReLU, 8, 32);
+            conv1Value = onnx.Apply("conv1", conv1Value, global::NetGen.Act.ReLU, 8, 32);
             // avgpool2: AvgPool(2)
             string avgpool2Value = onnx.AveragePool("avgpool2", conv1Value, kernel: new[] { 2 }, strides: new[] { 2 }, padding: new[] { 0 }, countIncludePad: true);
             // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU)
             string conv3Value = onnx.Conv("conv3", avgpool2Value, weight: onnx.Initializer(s_tensors[2]), bias: onnx.Initializer(s_tensors[3]), kernel: new[] { 3 }, strides: new[] { 1 }, padding: new[] { 2 }, dilations: new[] { 2 });
-            conv3Value = onnx.Activation("conv3", conv3Value, global::NetGen.Act.ReLU, 16, 16);
+            conv3Value = onnx.Apply("conv3", conv3Value, global::NetGen.Act.ReLU, 16, 16);
             // maxpool4: MaxPool(4)
             string maxpool4Value = onnx.MaxPool("maxpool4", conv3Value, kernel: new[] { 4 }, strides: new[] { 4 }, padding: new[] { 0 }, dilations: new[] { 1 });
             // flatten5: Flatten
             string flatten5Value = onnx.Flatten("flatten5", maxpool4Value);
             // dense6: Dense(4, Softmax)
             string dense6Value = onnx.Dense("dense6", flatten5Value, inputRank: 1, weight: onnx.Initializer(s_tensors[4]), bias: onnx.Initializer(s_tensors[5]));
-            dense6Value = onnx.Activation("dense6", dense6Value, global::NetGen.Act.Softmax, 4);
+            dense6Value = onnx.Apply("dense6", dense6Value, global::NetGen.Act.Softmax, 4);
             onnx.Output(dense6Value, "dense6", 4);
             return onnx;
         }

@@ -474,10 +474,10 @@ namespace Samples
             var onnx = new global::NetGen.OnnxGraph(this, "ImageDecoder", 16, 4, 4);
             // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU)
             string convtranspose1Value = onnx.ConvTranspose("convtranspose1", onnx.Input, weight: onnx.Initializer(s_tensors[0]), bias: onnx.Initializer(s_tensors[1]), kernel: new[] { 4, 4 }, strides: new[] { 2, 2 }, padding: new[] { 1, 1 }, dilations: new[] { 1, 1 }, outputPadding: 0);
-            convtranspose1Value = onnx.Activation("convtranspose1", convtranspose1Value, global::NetGen.Act.ReLU, 8, 8, 8);
+            convtranspose1Value = onnx.Apply("convtranspose1", convtranspose1Value, global::NetGen.Act.ReLU, 8, 8, 8);
             // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid)
             string convtranspose2Value = onnx.ConvTranspose("convtranspose2", convtranspose1Value, weight: onnx.Initializer(s_tensors[2]), bias: onnx.Initializer(s_tensors[3]), kernel: new[] { 3, 3 }, strides: new[] { 2, 2 }, padding: new[] { 1, 1 }, dilations: new[] { 1, 1 }, outputPadding: 1);
-            convtranspose2Value = onnx.Activation("convtranspose2", convtranspose2Value, global::NetGen.Act.Sigmoid, 1, 16, 16);
+            convtranspose2Value = onnx.Apply("convtranspose2", convtranspose2Value, global::NetGen.Act.Sigmoid, 1, 16, 16);
             onnx.Output(convtranspose2Value, "convtranspose2", 1, 16, 16);
             return onnx;
         }

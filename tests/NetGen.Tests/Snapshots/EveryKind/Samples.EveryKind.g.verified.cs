@@ -636,7 +636,7 @@ namespace Samples
             string batchnorm2Value = onnx.BatchNorm("batchnorm2", convValue, scale: onnx.Initializer(s_tensors[2]), bias: onnx.Initializer(s_tensors[3]), mean: onnx.Initializer(s_tensors[4]), variance: onnx.Initializer(s_tensors[5]), eps: 1E-05);
             // activation3: Activation(ReLU)
             string activation3Value = batchnorm2Value;
-            activation3Value = onnx.Activation("activation3", activation3Value, global::NetGen.Act.ReLU, 4, 8, 8);
+            activation3Value = onnx.Apply("activation3", activation3Value, global::NetGen.Act.ReLU, 4, 8, 8);
             // convtranspose4: ConvTranspose(4, k: 2, s: 2)
             string convtranspose4Value = onnx.ConvTranspose("convtranspose4", activation3Value, weight: onnx.Initializer(s_tensors[7]), bias: onnx.Initializer(s_tensors[8]), kernel: new[] { 2, 2 }, strides: new[] { 2, 2 }, padding: new[] { 0, 0 }, dilations: new[] { 1, 1 }, outputPadding: 0);
             // avgpool5: AvgPool(2)
@@ -653,19 +653,19 @@ namespace Samples
             string layernorm10Value = onnx.LayerNorm("layernorm10", flatValue, scale: onnx.Initializer(s_tensors[9]), bias: onnx.Initializer(s_tensors[10]), eps: 1E-05);
             // dense11: Dense(16, SELU)
             string dense11Value = onnx.Dense("dense11", layernorm10Value, inputRank: 1, weight: onnx.Initializer(s_tensors[11]), bias: onnx.Initializer(s_tensors[12]));
-            dense11Value = onnx.Activation("dense11", dense11Value, global::NetGen.Act.SELU, 16);
+            dense11Value = onnx.Apply("dense11", dense11Value, global::NetGen.Act.SELU, 16);
             // alphadropout12: AlphaDropout(0.1)
             string alphadropout12Value = dense11Value;
             // dense13: Dense(8, Tanh)
             string dense13Value = onnx.Dense("dense13", alphadropout12Value, inputRank: 1, weight: onnx.Initializer(s_tensors[13]), bias: onnx.Initializer(s_tensors[14]));
-            dense13Value = onnx.Activation("dense13", dense13Value, global::NetGen.Act.Tanh, 8);
+            dense13Value = onnx.Apply("dense13", dense13Value, global::NetGen.Act.Tanh, 8);
             // dropout14: Dropout(0.2)
             string dropout14Value = dense13Value;
             // concat15: Concat("flat")
             string concat15Value = onnx.Concat("concat15", dropout14Value, flatValue);
             // dense16: Dense(3, Softmax)
             string dense16Value = onnx.Dense("dense16", concat15Value, inputRank: 1, weight: onnx.Initializer(s_tensors[15]), bias: onnx.Initializer(s_tensors[16]));
-            dense16Value = onnx.Activation("dense16", dense16Value, global::NetGen.Act.Softmax, 3);
+            dense16Value = onnx.Apply("dense16", dense16Value, global::NetGen.Act.Softmax, 3);
             onnx.Output(dense16Value, "dense16", 3);
             return onnx;
         }

@@ -526,23 +526,23 @@ namespace Samples
             var onnx = new global::NetGen.OnnxGraph(this, "LeNet5", 1, 28, 28);
             // conv1: Conv(6, k: 5, p: 2, ReLU)
             string conv1Value = onnx.Conv("conv1", onnx.Input, weight: onnx.Initializer(s_tensors[0]), bias: onnx.Initializer(s_tensors[1]), kernel: new[] { 5, 5 }, strides: new[] { 1, 1 }, padding: new[] { 2, 2 }, dilations: new[] { 1, 1 });
-            conv1Value = onnx.Activation("conv1", conv1Value, global::NetGen.Act.ReLU, 6, 28, 28);
+            conv1Value = onnx.Apply("conv1", conv1Value, global::NetGen.Act.ReLU, 6, 28, 28);
             // maxpool2: MaxPool(2)
             string maxpool2Value = onnx.MaxPool("maxpool2", conv1Value, kernel: new[] { 2, 2 }, strides: new[] { 2, 2 }, padding: new[] { 0, 0 }, dilations: new[] { 1, 1 });
             // conv3: Conv(16, k: 5, ReLU)
             string conv3Value = onnx.Conv("conv3", maxpool2Value, weight: onnx.Initializer(s_tensors[2]), bias: onnx.Initializer(s_tensors[3]), kernel: new[] { 5, 5 }, strides: new[] { 1, 1 }, padding: new[] { 0, 0 }, dilations: new[] { 1, 1 });
-            conv3Value = onnx.Activation("conv3", conv3Value, global::NetGen.Act.ReLU, 16, 10, 10);
+            conv3Value = onnx.Apply("conv3", conv3Value, global::NetGen.Act.ReLU, 16, 10, 10);
             // maxpool4: MaxPool(2)
             string maxpool4Value = onnx.MaxPool("maxpool4", conv3Value, kernel: new[] { 2, 2 }, strides: new[] { 2, 2 }, padding: new[] { 0, 0 }, dilations: new[] { 1, 1 });
             // dense5: Dense(120, ReLU)
             string dense5Value = onnx.Dense("dense5", maxpool4Value, inputRank: 3, weight: onnx.Initializer(s_tensors[4]), bias: onnx.Initializer(s_tensors[5]));
-            dense5Value = onnx.Activation("dense5", dense5Value, global::NetGen.Act.ReLU, 120);
+            dense5Value = onnx.Apply("dense5", dense5Value, global::NetGen.Act.ReLU, 120);
             // dense6: Dense(84, ReLU)
             string dense6Value = onnx.Dense("dense6", dense5Value, inputRank: 1, weight: onnx.Initializer(s_tensors[6]), bias: onnx.Initializer(s_tensors[7]));
-            dense6Value = onnx.Activation("dense6", dense6Value, global::NetGen.Act.ReLU, 84);
+            dense6Value = onnx.Apply("dense6", dense6Value, global::NetGen.Act.ReLU, 84);
             // dense7: Dense(10, Softmax)
             string dense7Value = onnx.Dense("dense7", dense6Value, inputRank: 1, weight: onnx.Initializer(s_tensors[8]), bias: onnx.Initializer(s_tensors[9]));
-            dense7Value = onnx.Activation("dense7", dense7Value, global::NetGen.Act.Softmax, 10);
+            dense7Value = onnx.Apply("dense7", dense7Value, global::NetGen.Act.Softmax, 10);
             onnx.Output(dense7Value, "dense7", 10);
             return onnx;
         }

@@ -470,13 +470,13 @@ namespace Samples
             var onnx = new global::NetGen.OnnxGraph(this, "MnistMlp", 1, 28, 28);
             // dense1: Dense(128, ReLU)
             string dense1Value = onnx.Dense("dense1", onnx.Input, inputRank: 3, weight: onnx.Initializer(s_tensors[0]), bias: onnx.Initializer(s_tensors[1]));
-            dense1Value = onnx.Activation("dense1", dense1Value, global::NetGen.Act.ReLU, 128);
+            dense1Value = onnx.Apply("dense1", dense1Value, global::NetGen.Act.ReLU, 128);
             // dense2: Dense(64, ReLU)
             string dense2Value = onnx.Dense("dense2", dense1Value, inputRank: 1, weight: onnx.Initializer(s_tensors[2]), bias: onnx.Initializer(s_tensors[3]));
-            dense2Value = onnx.Activation("dense2", dense2Value, global::NetGen.Act.ReLU, 64);
+            dense2Value = onnx.Apply("dense2", dense2Value, global::NetGen.Act.ReLU, 64);
             // dense3: Dense(10, Softmax)
             string dense3Value = onnx.Dense("dense3", dense2Value, inputRank: 1, weight: onnx.Initializer(s_tensors[4]), bias: onnx.Initializer(s_tensors[5]));
-            dense3Value = onnx.Activation("dense3", dense3Value, global::NetGen.Act.Softmax, 10);
+            dense3Value = onnx.Apply("dense3", dense3Value, global::NetGen.Act.Softmax, 10);
             onnx.Output(dense3Value, "dense3", 10);
             return onnx;
         }

@@ -517,15 +517,15 @@ namespace Samples
             var onnx = new global::NetGen.OnnxGraph(this, "TwoTasks", 3, 32, 32);
             // stem: Conv(16, k: 3, p: 1, ReLU)
             string stemValue = onnx.Conv("stem", onnx.Input, weight: onnx.Initializer(s_tensors[0]), bias: onnx.Initializer(s_tensors[1]), kernel: new[] { 3, 3 }, strides: new[] { 1, 1 }, padding: new[] { 1, 1 }, dilations: new[] { 1, 1 });
-            stemValue = onnx.Activation("stem", stemValue, global::NetGen.Act.ReLU, 16, 32, 32);
+            stemValue = onnx.Apply("stem", stemValue, global::NetGen.Act.ReLU, 16, 32, 32);
             // conv2: Conv(16, k: 3, p: 1, ReLU)
             string conv2Value = onnx.Conv("conv2", stemValue, weight: onnx.Initializer(s_tensors[2]), bias: onnx.Initializer(s_tensors[3]), kernel: new[] { 3, 3 }, strides: new[] { 1, 1 }, padding: new[] { 1, 1 }, dilations: new[] { 1, 1 });
-            conv2Value = onnx.Activation("conv2", conv2Value, global::NetGen.Act.ReLU, 16, 32, 32);
+            conv2Value = onnx.Apply("conv2", conv2Value, global::NetGen.Act.ReLU, 16, 32, 32);
             // conv3: Conv(16, k: 3, p: 1)
             string conv3Value = onnx.Conv("conv3", conv2Value, weight: onnx.Initializer(s_tensors[4]), bias: onnx.Initializer(s_tensors[5]), kernel: new[] { 3, 3 }, strides: new[] { 1, 1 }, padding: new[] { 1, 1 }, dilations: new[] { 1, 1 });
             // add4: Add("stem", ReLU)
             string add4Value = onnx.Add("add4", conv3Value, stemValue);
-            add4Value = onnx.Activation("add4", add4Value, global::NetGen.Act.ReLU, 16, 32, 32);
+            add4Value = onnx.Apply("add4", add4Value, global::NetGen.Act.ReLU, 16, 32, 32);
             // trunk: MaxPool(2)
             string trunkValue = onnx.MaxPool("trunk", add4Value, kernel: new[] { 2, 2 }, strides: new[] { 2, 2 }, padding: new[] { 0, 0 }, dilations: new[] { 1, 1 });
             // conv6: Conv(8, k: 1)
@@ -536,10 +536,10 @@ namespace Samples
             string concat8Value = onnx.Concat("concat8", maxpool7Value, trunkValue);
             // digit: Dense(10, Softmax)
             string digitValue = onnx.Dense("digit", concat8Value, inputRank: 3, weight: onnx.Initializer(s_tensors[8]), bias: onnx.Initializer(s_tensors[9]));
-            digitValue = onnx.Activation("digit", digitValue, global::NetGen.Act.Softmax, 10);
+            digitValue = onnx.Apply("digit", digitValue, global::NetGen.Act.Softmax, 10);
             // dense10: Dense(1, Sigmoid)
             string dense10Value = onnx.Dense("dense10", trunkValue, inputRank: 3, weight: onnx.Initializer(s_tensors[10]), bias: onnx.Initializer(s_tensors[11]));
-            dense10Value = onnx.Activation("dense10", dense10Value, global::NetGen.Act.Sigmoid, 1);
+            dense10Value = onnx.Apply("dense10", dense10Value, global::NetGen.Act.Sigmoid, 1);
             onnx.Output(digitValue, "digit", 10);
             onnx.Output(dense10Value, "dense10", 1);
             return onnx;

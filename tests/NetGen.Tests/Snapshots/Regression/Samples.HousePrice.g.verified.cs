@@ -455,7 +455,7 @@ namespace Samples
             var onnx = new global::NetGen.OnnxGraph(this, "HousePrice", 13);
             // dense1: Dense(32, Tanh)
             string dense1Value = onnx.Dense("dense1", onnx.Input, inputRank: 1, weight: onnx.Initializer(s_tensors[0]), bias: onnx.Initializer(s_tensors[1]));
-            dense1Value = onnx.Activation("dense1", dense1Value, global::NetGen.Act.Tanh, 32);
+            dense1Value = onnx.Apply("dense1", dense1Value, global::NetGen.Act.Tanh, 32);
             // dense2: Dense(1)
             string dense2Value = onnx.Dense("dense2", dense1Value, inputRank: 1, weight: onnx.Initializer(s_tensors[2]), bias: onnx.Initializer(s_tensors[3]));
             onnx.Output(dense2Value, "dense2", 1);

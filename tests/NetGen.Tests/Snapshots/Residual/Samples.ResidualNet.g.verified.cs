@@ -519,20 +519,20 @@ namespace Samples
             var onnx = new global::NetGen.OnnxGraph(this, "ResidualNet", 1, 8, 8);
             // stem: Conv(8, k: 3, p: 1, ReLU)
             string stemValue = onnx.Conv("stem", onnx.Input, weight: onnx.Initializer(s_tensors[0]), bias: onnx.Initializer(s_tensors[1]), kernel: new[] { 3, 3 }, strides: new[] { 1, 1 }, padding: new[] { 1, 1 }, dilations: new[] { 1, 1 });
-            stemValue = onnx.Activation("stem", stemValue, global::NetGen.Act.ReLU, 8, 8, 8);
+            stemValue = onnx.Apply("stem", stemValue, global::NetGen.Act.ReLU, 8, 8, 8);
             // conv2: Conv(8, k: 3, p: 1, ReLU)
             string conv2Value = onnx.Conv("conv2", stemValue, weight: onnx.Initializer(s_tensors[2]), bias: onnx.Initializer(s_tensors[3]), kernel: new[] { 3, 3 }, strides: new[] { 1, 1 }, padding: new[] { 1, 1 }, dilations: new[] { 1, 1 });
-            conv2Value = onnx.Activation("conv2", conv2Value, global::NetGen.Act.ReLU, 8, 8, 8);
+            conv2Value = onnx.Apply("conv2", conv2Value, global::NetGen.Act.ReLU, 8, 8, 8);
             // conv3: Conv(8, k: 3, p: 1)
             string conv3Value = onnx.Conv("conv3", conv2Value, weight: onnx.Initializer(s_tensors[4]), bias: onnx.Initializer(s_tensors[5]), kernel: new[] { 3, 3 }, strides: new[] { 1, 1 }, padding: new[] { 1, 1 }, dilations: new[] { 1, 1 });
             // add4: Add("stem", ReLU)
             string add4Value = onnx.Add("add4", conv3Value, stemValue);
-            add4Value = onnx.Activation("add4", add4Value, global::NetGen.Act.ReLU, 8, 8, 8);
+            add4Value = onnx.Apply("add4", add4Value, global::NetGen.Act.ReLU, 8, 8, 8);
             // maxpool5: MaxPool(2)
             string maxpool5Value = onnx.MaxPool("maxpool5", add4Value, kernel: new[] { 2, 2 }, strides: new[] { 2, 2 }, padding: new[] { 0, 0 }, dilations: new[] { 1, 1 });
             // dense6: Dense(10, Softmax)
             string dense6Value = onnx.Dense("dense6", maxpool5Value, inputRank: 3, weight: onnx.Initializer(s_tensors[6]), bias: onnx.Initializer(s_tensors[7]));
-            dense6Value = onnx.Activation("dense6", dense6Value, global::NetGen.Act.Softmax, 10);
+            dense6Value = onnx.Apply("dense6", dense6Value, global::NetGen.Act.Softmax, 10);
             onnx.Output(dense6Value, "dense6", 10);
             return onnx;
         }

@@ -453,10 +453,10 @@ namespace Samples
             var onnx = new global::NetGen.OnnxGraph(this, "Diagnosis", 30);
             // dense1: Dense(16, SELU, no bias)
             string dense1Value = onnx.Dense("dense1", onnx.Input, inputRank: 1, weight: onnx.Initializer(s_tensors[0]), bias: null);
-            dense1Value = onnx.Activation("dense1", dense1Value, global::NetGen.Act.SELU, 16);
+            dense1Value = onnx.Apply("dense1", dense1Value, global::NetGen.Act.SELU, 16);
             // dense2: Dense(1, Sigmoid)
             string dense2Value = onnx.Dense("dense2", dense1Value, inputRank: 1, weight: onnx.Initializer(s_tensors[1]), bias: onnx.Initializer(s_tensors[2]));
-            dense2Value = onnx.Activation("dense2", dense2Value, global::NetGen.Act.Sigmoid, 1);
+            dense2Value = onnx.Apply("dense2", dense2Value, global::NetGen.Act.Sigmoid, 1);
             onnx.Output(dense2Value, "dense2", 1);
             return onnx;
         }

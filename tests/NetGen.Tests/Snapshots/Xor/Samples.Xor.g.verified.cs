@@ -455,7 +455,7 @@ namespace Samples
             var onnx = new global::NetGen.OnnxGraph(this, "Xor", 2);
             // dense1: Dense(2, ReLU)
             string dense1Value = onnx.Dense("dense1", onnx.Input, inputRank: 1, weight: onnx.Initializer(s_tensors[0]), bias: onnx.Initializer(s_tensors[1]));
-            dense1Value = onnx.Activation("dense1", dense1Value, global::NetGen.Act.ReLU, 2);
+            dense1Value = onnx.Apply("dense1", dense1Value, global::NetGen.Act.ReLU, 2);
             // dense2: Dense(1)
             string dense2Value = onnx.Dense("dense2", dense1Value, inputRank: 1, weight: onnx.Initializer(s_tensors[2]), bias: onnx.Initializer(s_tensors[3]));
             onnx.Output(dense2Value, "dense2", 1);
