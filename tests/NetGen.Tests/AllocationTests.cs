@@ -38,6 +38,19 @@ namespace NetGen.Tests
                 net.TrainStep(inputs, targets, batch, adam);
             }
 
+            // Warm up both paths: the kernels split across the worker threads only when the workers are free (another test
+            // may hold them), else they run on this thread; each path sizes its own storage on its first call.
+            int threads = Parallelism.MaxDegreeOfParallelism;
+            try
+            {
+                Parallelism.MaxDegreeOfParallelism = 1;
+                Calls();
+            }
+            finally
+            {
+                Parallelism.MaxDegreeOfParallelism = threads;
+            }
+
             Calls();
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < 3; i++) Calls();

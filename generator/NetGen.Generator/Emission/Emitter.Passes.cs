@@ -261,32 +261,40 @@ namespace NetGen.Generator.Emission
         private static void EmitCheckAnomalies(SourceWriter w, Layout layout)
         {
             var plan = layout.Plan;
-            w.Line("/// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>");
-            w.Line("private void CheckAnomalies(int batch, bool backward)");
+            const string Checks = "(string Layer, string What, int Offset, int Size, bool Gradient)[]";
+            w.Line("/// <summary>");
+            w.Line("/// What anomaly mode checks, in order: forward, each layer's outputs (Offset and Size per sample); backward, in reverse");
+            w.Line("/// order, the deltas of each layer's outputs (per sample) and the gradient of each of its parameter tensors (Gradient).");
+            w.Line("/// </summary>");
+            w.Line("private static readonly " + Checks + " s_forwardChecks =");
             w.Open();
-            w.Line("const string Forward = \"in the forward pass\", Backward = \"in the backward pass\";");
-            w.Line("if (!backward)");
-            w.Open();
-            foreach (var layer in plan.Layers)
-            {
-                w.Line("global::NetGen.NumericChecks.Finite(new " + ReadOnlySpan + "(_activations, " + Offset(layer) + ", batch * " + Lit(layer.OutSize) + "), batch, \"" + layer.Name + "\", \"the output" + (layer.FusedLoss ? " (logits)" : "") + "\", Forward);");
-            }
-
-            w.Line("return;");
-            w.Close();
+            foreach (var layer in plan.Layers) w.Line("(\"" + layer.Name + "\", \"the output" + (layer.FusedLoss ? " (logits)" : "") + "\", " + OffsetName(layer) + ", " + Lit(layer.OutSize) + ", false),");
+            w.Close(";");
             w.Line();
+            w.Line("private static readonly " + Checks + " s_backwardChecks =");
+            w.Open();
             for (int i = plan.Layers.Count - 1; i >= 0; i--)
             {
                 var layer = plan.Layers[i];
                 if (!layer.Live) continue;
                 string from = layer.IsOutput && layer.Consumers.Count == 0 ? "the loss" : string.Join(", ", layer.Consumers.Distinct().Select(c => plan.Layers[c].Name));
-                w.Line("global::NetGen.NumericChecks.Finite(new " + ReadOnlySpan + "(_deltas, " + Offset(layer) + ", batch * " + Lit(layer.OutSize) + "), batch, \"" + layer.Name + "\", \"d(loss)/d(output) (from " + from + ")\", Backward);");
-                foreach (var t in layer.Tensors.Where(t => t.Store == TensorStore.Parameters))
+                w.Line("(\"" + layer.Name + "\", \"d(loss)/d(output) (from " + from + ")\", " + OffsetName(layer) + ", " + Lit(layer.OutSize) + ", false),");
+                foreach (var tensor in layer.Tensors.Where(x => x.Store == TensorStore.Parameters))
                 {
-                    w.Line("global::NetGen.NumericChecks.Finite(new " + ReadOnlySpan + "(_gradients, " + Lit(t.Offset) + ", " + Lit(t.Shape.Aggregate(1, (p, d) => p * d)) + "), 1, \"" + layer.Name + "\", \"the gradient of " + t.Name + "\", Backward);");
+                    w.Line("(\"" + layer.Name + "\", \"the gradient of " + tensor.Name + "\", " + Lit(tensor.Offset) + ", " + Lit(tensor.Shape.Aggregate(1, (p, d) => p * d)) + ", true),");
                 }
             }
 
+            w.Close(";");
+            w.Line();
+            w.Line("/// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>");
+            w.Line("private void CheckAnomalies(int batch, bool backward)");
+            w.Open();
+            w.Line("foreach (var (layer, what, offset, size, gradient) in backward ? s_backwardChecks : s_forwardChecks)");
+            w.Open();
+            w.Line("var values = gradient ? new " + ReadOnlySpan + "(_gradients, offset, size) : new " + ReadOnlySpan + "(backward ? _deltas : _activations, batch * offset, batch * size);");
+            w.Line("global::NetGen.NumericChecks.Finite(values, gradient ? 1 : batch, layer, what, backward ? \"in the backward pass\" : \"in the forward pass\");");
+            w.Close();
             w.Close();
             w.Line();
         }
@@ -300,9 +308,9 @@ namespace NetGen.Generator.Emission
         {
             string name = head.Name;
             bool rows = head.Loss == Loss.CrossEntropy;
-            string kernel = head.Loss == Loss.MeanSquaredError ? "SquaredError"
-                : head.FusedLoss ? (rows ? "SoftmaxCrossEntropy" : "SigmoidBinaryCrossEntropy")
-                : (rows ? "CrossEntropyOfProbabilities" : "BinaryCrossEntropyOfProbabilities");
+            string kernel = head.Loss == Loss.MeanSquaredError ? KernelNames.SquaredError
+                : head.FusedLoss ? (rows ? KernelNames.SoftmaxCrossEntropy : KernelNames.SigmoidBinaryCrossEntropy)
+                : (rows ? KernelNames.CrossEntropyOfProbabilities : KernelNames.BinaryCrossEntropyOfProbabilities);
             string delta = head.FusedLoss ? "dL/ds = weight * (a - y) / labels" : "dL/da";
             string weight = Lit(head.LossWeight);
             w.Line();
@@ -310,7 +318,7 @@ namespace NetGen.Generator.Emission
             w.Line(Span + " " + OutName(head) + " = " + Block("a", head) + ";");
             w.Line(Span + " " + DeltaName(head) + " = " + Block("d", head) + ";");
             string count = name + "Labels", scale = name + "Scale", sum = name + "Loss";
-            w.Line("int " + count + " = " + Kernels + ".CountLabels(targets, batch, OutputLength, " + Lit(head.OutputOffset) + ", " + Lit(head.OutSize) + ", rows: " + (rows ? "true" : "false") + ");");
+            w.Line("int " + count + " = " + Call(KernelNames.CountLabels, "targets", "batch", "stride: OutputLength", "offset: " + Lit(head.OutputOffset), "size: " + Lit(head.OutSize), "rows: " + Lit(rows)) + ";");
             w.Line("float " + scale + " = " + count + " == 0 ? 0f : (float)(" + weight + " / " + count + ");");
             w.Line("double " + sum + " = 0;");
             var output = new Operand(OutName(head), head.OutSize);
@@ -320,9 +328,13 @@ namespace NetGen.Generator.Emission
             w.Line("if (" + count + " > 0) loss += " + (head.LossWeight != 1.0 ? weight + " * " : "") + sum + " / " + count + ";");
         }
 
+        /// <summary>The layers whose weights carry a penalty (chapter 8).</summary>
+        private static IEnumerable<LayerPlan> Penalized(NetworkPlan plan)
+            => plan.Layers.Where(l => l.WeightCount > 0 && l.Spec.Weights is { } spec && (spec.L2 != 0 || spec.L1 != 0 || spec.WeightElimination != 0));
+
         private static void EmitPenalties(SourceWriter w, NetworkPlan plan)
         {
-            var penalized = plan.Layers.Where(l => l.WeightCount > 0 && l.Spec.Weights is { } spec && (spec.L2 != 0 || spec.L1 != 0 || spec.WeightElimination != 0)).ToList();
+            var penalized = Penalized(plan).ToList();
             if (penalized.Count == 0) return;
             w.Line();
             w.Line("// Penalties on the weights (chapter 8), added to the loss and its gradient.");
@@ -332,9 +344,9 @@ namespace NetGen.Generator.Emission
             {
                 string weights = RawWeightSlice(layer, "p"), gradients = RawWeightSlice(layer, "g"); // v for a weight-normalized layer
                 var spec = layer.Spec.Weights!;
-                if (spec.L2 != 0) w.Line("loss += " + Kernels + ".L2Penalty(" + weights + ", " + gradients + ", " + Lit(spec.L2) + "f); // " + layer.Name + ", eq. 8.4");
-                if (spec.L1 != 0) w.Line("loss += " + Kernels + ".L1Penalty(" + weights + ", " + gradients + ", " + Lit(spec.L1) + "f); // " + layer.Name + ", eq. 8.10");
-                if (spec.WeightElimination != 0) w.Line("loss += " + Kernels + ".WeightEliminationPenalty(" + weights + ", " + gradients + ", " + Lit(spec.WeightElimination) + "f, " + Lit(spec.W0) + "f); // " + layer.Name + ", eq. 8.11");
+                if (spec.L2 != 0) w.Line("loss += " + Call(KernelNames.L2Penalty, weights, gradients, "lambda: " + Lit(spec.L2) + "f") + "; // " + layer.Name + ", eq. 8.4");
+                if (spec.L1 != 0) w.Line("loss += " + Call(KernelNames.L1Penalty, weights, gradients, "lambda: " + Lit(spec.L1) + "f") + "; // " + layer.Name + ", eq. 8.10");
+                if (spec.WeightElimination != 0) w.Line("loss += " + Call(KernelNames.WeightEliminationPenalty, weights, gradients, "lambda: " + Lit(spec.WeightElimination) + "f", "w0: " + Lit(spec.W0) + "f") + "; // " + layer.Name + ", eq. 8.11");
             }
         }
 

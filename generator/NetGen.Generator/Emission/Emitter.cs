@@ -85,6 +85,10 @@ namespace NetGen.Generator.Emission
             w.Line("/// <summary>Number of trainable parameters (weights and biases of every layer).</summary>");
             w.Line("public const int ParameterCount = " + Lit(plan.ParameterCount) + ";");
             w.Line();
+            w.Line("// Where each layer's outputs start among a sample's " + Lit(plan.BlockLength) + " values of every layer's outputs; a batch's storage holds");
+            w.Line("// each layer's outputs as one [batch, size] block, so its block starts at batch times this offset.");
+            foreach (var layer in plan.Layers) w.Line("private const int " + OffsetName(layer) + " = " + Lit(layer.BlockOffset) + "; // " + layer.Name + ", " + Lit(layer.OutSize) + " values");
+            w.Line();
         }
 
         /// <summary>The instance's state and its training storage.</summary>
@@ -335,8 +339,11 @@ namespace NetGen.Generator.Emission
             w.Close();
         }
 
-        /// <summary>"batch * 8084" (or "0"): where a layer's block starts in the batch storage.</summary>
-        private static string Offset(LayerPlan layer, string batch = "batch") => layer.BlockOffset == 0 ? "0" : batch + " * " + Lit(layer.BlockOffset);
+        /// <summary>"batch * Dense7Offset": where a layer's block starts in the batch storage.</summary>
+        private static string Offset(LayerPlan layer, string batch = "batch") => batch + " * " + OffsetName(layer);
+
+        /// <summary>"Dense7Offset": the constant that says where a layer's values start in a sample's block of every layer's outputs.</summary>
+        internal static string OffsetName(LayerPlan layer) => char.ToUpperInvariant(layer.Name[0]) + layer.Name.Substring(1) + "Offset";
 
         /// <summary>
         /// How many samples batched inference runs at once: as many as fit in <see cref="KernelChoices.InferenceBlockValues"/>
@@ -371,7 +378,7 @@ namespace NetGen.Generator.Emission
                 ? LossName(layout.Heads[0].Loss)
                 : "sum over the outputs of each output's loss weight times its mean loss (eq. 8.21)";
             if (gradients)
-                w.Line("/// <summary>Training-mode forward and backward pass: writes <see cref=\"Gradients\"/> = d(loss)/d(parameters) and returns the " + (layout.Heads.Count == 1 ? "mean " : "") + lossText + ", plus the weight penalties.</summary>");
+                w.Line("/// <summary>Training-mode forward and backward pass: writes <see cref=\"Gradients\"/> = d(loss)/d(parameters) and returns the " + (layout.Heads.Count == 1 ? "mean " : "") + lossText + (Penalized(plan).Any() ? ", plus the weight penalties" : "") + ".</summary>");
             else if (!outputs)
                 w.Line("/// <summary>The " + (layout.Heads.Count == 1 ? "mean " : "") + lossText + " of a batch without gradients: a forward pass and the data loss (no weight penalties), in inference unless <see cref=\"Mode\"/> is Training; <see cref=\"Gradients\"/> and the running statistics are left alone.</summary>");
             else
@@ -435,7 +442,7 @@ namespace NetGen.Generator.Emission
                 {
                     "Reserve(batch);",
                     Span + " targets = new " + Span + "(_labelTargets, 0, batch * OutputLength);",
-                    "for (int n = 0; n < batch; n++) " + Kernels + ".LabelToTarget(labels[n], targets.Slice(n * OutputLength, OutputLength));",
+                    "for (int n = 0; n < batch; n++) " + Call(KernelNames.LabelToTarget, "labels[n]", "targets.Slice(n * OutputLength, OutputLength)") + ";",
                 };
                 statements.AddRange(call);
                 Exclusive(w, plan, statements.ToArray());
@@ -602,9 +609,9 @@ namespace NetGen.Generator.Emission
             {
                 if (!layer.HasEffective) continue;
                 string effective = "e.Slice(" + Lit(layer.EffectiveOffset) + ", " + Lit(layer.WeightCount) + ")";
-                if (layer.NormCount > 0) w.Line(Kernels + ".WeightNorm(" + NormSlice(layer, "p") + ", " + RawWeightSlice(layer, "p") + ", " + effective + ", " + Lit(layer.NormCount) + "); // " + layer.Name);
+                if (layer.NormCount > 0) w.Line(Call(KernelNames.WeightNorm, NormSlice(layer, "p"), RawWeightSlice(layer, "p"), effective, "rows: " + Lit(layer.NormCount)) + "; // " + layer.Name);
                 else w.Line(RawWeightSlice(layer, "p") + ".CopyTo(" + effective + "); // " + layer.Name);
-                if (layer.Spec.Weights!.WeightNoise > 0) w.Line("if (training) " + Kernels + ".AddNoise(" + effective + ", " + Lit(layer.Spec.Weights.WeightNoise) + "f, Randomness);");
+                if (layer.Spec.Weights!.WeightNoise > 0) w.Line("if (training) " + Call(KernelNames.AddNoise, effective, "std: " + Lit(layer.Spec.Weights.WeightNoise) + "f", "rng: Randomness") + ";");
             }
 
             w.Close();
@@ -620,9 +627,9 @@ namespace NetGen.Generator.Emission
                 if (!layer.HasEffective) continue;
                 string effective = "ge.Slice(" + Lit(layer.EffectiveOffset) + ", " + Lit(layer.WeightCount) + ")";
                 if (layer.NormCount > 0)
-                    w.Line(Kernels + ".WeightNormBackward(" + NormSlice(layer, "p") + ", " + RawWeightSlice(layer, "p") + ", " + effective + ", " + NormSlice(layer, "g") + ", " + RawWeightSlice(layer, "g") + ", " + Lit(layer.NormCount) + "); // " + layer.Name);
+                    w.Line(Call(KernelNames.WeightNormBackward, NormSlice(layer, "p"), RawWeightSlice(layer, "p"), effective, NormSlice(layer, "g"), RawWeightSlice(layer, "g"), "rows: " + Lit(layer.NormCount)) + "; // " + layer.Name);
                 else
-                    w.Line(Kernels + ".Axpy(1f, " + effective + ", " + RawWeightSlice(layer, "g") + "); // " + layer.Name);
+                    w.Line(Call(KernelNames.Axpy, "1f", effective, RawWeightSlice(layer, "g")) + "; // " + layer.Name);
             }
 
             w.Close();

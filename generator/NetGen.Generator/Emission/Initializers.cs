@@ -41,7 +41,7 @@ namespace NetGen.Generator.Emission
                 + scale + gain + ", rng: new global::NetGen.Rng(seed, " + Lit(layer.Index + 1) + "));");
             if (layer.NormCount > 0)
             {
-                w.Line(Call(KernelNames.RowNorms, weight, NormSlice(layer, w.Use("p")), Lit(layer.NormCount)) + "; // weight normalization: g = ||v||, so w = v at first");
+                w.Line(Call(KernelNames.RowNorms, weight, NormSlice(layer, w.Use("p")), "rows: " + Lit(layer.NormCount)) + "; // weight normalization: g = ||v||, so w = v at first");
             }
 
             if (layer.BiasCount > 0)

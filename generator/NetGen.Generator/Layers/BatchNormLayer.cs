@@ -75,7 +75,7 @@ namespace NetGen.Generator.Layers
         {
             w.Line("if (training)");
             w.Open();
-            w.Line(Call(KernelNames.Train, io.Inputs[0].Name, io.Output.Name, w.Weight(layer), w.Bias(layer), Running(layer), Saved(layer), "batch", Channels(layer), Spatial(layer), Eps(layer), Lit(Options(layer).Momentum) + "f") + ";");
+            w.Line(Call(KernelNames.Train, io.Inputs[0].Name, io.Output.Name, w.Weight(layer), w.Bias(layer), Running(layer), Saved(layer), "batch", Channels(layer), Spatial(layer), Eps(layer), "momentum: " + Lit(Options(layer).Momentum) + "f") + ";");
             w.Line("_counters[" + Lit(layer.CounterIndex) + "]++; // num_batches_tracked");
             w.Close();
             w.Line("else");
@@ -106,14 +106,14 @@ namespace NetGen.Generator.Layers
             w.Close();
         }
 
-        private static string Eps(LayerPlan layer) => Lit(Options(layer).Eps) + "f";
+        private static string Eps(LayerPlan layer) => "eps: " + Lit(Options(layer).Eps) + "f";
 
         private static string Running(LayerPlan layer) => "new " + Span + "(_buffers, " + Lit(layer.BufferOffset) + ", " + Lit(layer.BufferCount) + ")";
 
         private static string Saved(LayerPlan layer) => "new " + Span + "(_saved, " + Lit(layer.BufferOffset) + ", " + Lit(layer.BufferCount) + ")";
 
-        private static string Channels(LayerPlan layer) => Lit(layer.InShape[0]);
+        private static string Channels(LayerPlan layer) => "channels: " + Lit(layer.InShape[0]);
 
-        private static string Spatial(LayerPlan layer) => Lit(layer.InSize / layer.InShape[0]);
+        private static string Spatial(LayerPlan layer) => "spatial: " + Lit(layer.InSize / layer.InShape[0]);
     }
 }

@@ -158,8 +158,8 @@ namespace NetGen.Generator.Layers
 
         protected static string Geometry(LayerPlan layer) => "in " + GeometryName(layer);
 
-        /// <summary>", 12" where the layer has a bias: its values per channel, for the bias kernels.</summary>
-        protected static string PerChannel(LayerPlan layer) => Lit(layer.OutSize / layer.OutShape[0]);
+        /// <summary>"plane: 784": the values per channel, for the bias kernels.</summary>
+        protected static string PerChannel(LayerPlan layer) => "plane: " + Lit(layer.OutSize / layer.OutShape[0]);
 
         public override void Fields(SourceWriter w, LayerPlan layer)
         {

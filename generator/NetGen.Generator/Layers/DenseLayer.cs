@@ -57,13 +57,13 @@ namespace NetGen.Generator.Layers
 
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {
-            w.Line(Call(KernelNames.Forward, w.Weight(layer), w.Bias(layer), io.Input, io.Output, Lit(layer.InSize), Lit(layer.OutSize)) + ";");
+            w.Line(Call(KernelNames.Forward, w.Weight(layer), w.Bias(layer), io.Input, io.Output, "inSize: " + Lit(layer.InSize), "outSize: " + Lit(layer.OutSize)) + ";");
         }
 
         /// <summary>The whole batch at once: four samples per pass over each weight row.</summary>
         protected override void ComputeBatch(PassWriter w, LayerPlan layer, LayerIo io)
         {
-            w.Line(Call(KernelNames.ForwardBatch, w.Weight(layer), w.Bias(layer), io.Inputs[0].Name, io.Output.Name, "batch", Lit(layer.InSize), Lit(layer.OutSize)) + ";");
+            w.Line(Call(KernelNames.ForwardBatch, w.Weight(layer), w.Bias(layer), io.Inputs[0].Name, io.Output.Name, "batch", "inSize: " + Lit(layer.InSize), "outSize: " + Lit(layer.OutSize)) + ";");
         }
 
         /// <summary>dW += delta^T X, db += sum of delta, and dX = delta W (eq. 4.71, 4.84) for the whole batch.</summary>
@@ -72,7 +72,7 @@ namespace NetGen.Generator.Layers
             var dx = io.InputDeltas[0];
             if (derivative) Derivative(w, layer, io);
             w.Line(Call(KernelNames.BackwardBatch, w.Weight(layer), io.Inputs[0].Name, io.Delta!.Name, w.WeightGradient(layer), w.BiasGradient(layer),
-                dx != null ? dx.Name : "default(" + Span + ")", "batch", Lit(layer.InSize), Lit(layer.OutSize)) + ";");
+                dx != null ? dx.Name : "default(" + Span + ")", "batch", "inSize: " + Lit(layer.InSize), "outSize: " + Lit(layer.OutSize)) + ";");
         }
     }
 }

@@ -44,7 +44,7 @@ namespace NetGen.Generator.Layers
         /// <summary>An identity in inference: no node.</summary>
         public override string Export(LayerPlan layer, ExportIo io) => io.Inputs[0];
 
-        private static string Apply(LayerPlan layer, string input, string output) => Call(KernelNames.Forward, input, output, Lit(Options(layer).Std) + "f", "Randomness");
+        private static string Apply(LayerPlan layer, string input, string output) => Call(KernelNames.Forward, input, output, "std: " + Lit(Options(layer).Std) + "f", "rng: Randomness");
 
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {

@@ -47,12 +47,12 @@ namespace NetGen.Generator.Layers
 
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {
-            w.Line(Call(KernelNames.Forward, io.Input, io.Output, w.Weight(layer), w.Bias(layer), Lit(Options(layer).Eps) + "f") + ";");
+            w.Line(Call(KernelNames.Forward, io.Input, io.Output, w.Weight(layer), w.Bias(layer), "eps: " + Lit(Options(layer).Eps) + "f") + ";");
         }
 
         protected override void Gradient(PassWriter w, LayerPlan layer, SampleIo io)
         {
-            w.Line(Call(KernelNames.Backward, io.Input, io.Delta!, io.InputDelta ?? "default(" + Span + ")", w.Weight(layer), w.WeightGradient(layer), w.BiasGradient(layer), Lit(Options(layer).Eps) + "f") + ";");
+            w.Line(Call(KernelNames.Backward, io.Input, io.Delta!, io.InputDelta ?? "default(" + Span + ")", w.Weight(layer), w.WeightGradient(layer), w.BiasGradient(layer), "eps: " + Lit(Options(layer).Eps) + "f") + ";");
         }
     }
 }

@@ -50,7 +50,7 @@ namespace NetGen.Generator.Layers
         public override string Export(LayerPlan layer, ExportIo io) => io.Inputs[0];
 
         private string Apply(LayerPlan layer, string input, string output, string mask)
-            => Call(Kernel, input, output, mask, Lit(Options(layer).Rate) + "f", "Randomness");
+            => Call(Kernel, input, output, mask, "rate: " + Lit(Options(layer).Rate) + "f", "rng: Randomness");
 
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {

@@ -42,7 +42,7 @@ namespace NetGen.Generator.Layers
 
         /// <summary>"planes: ..., height: ..., width: ..." of a 2x2 kernel call over <paramref name="samples"/> samples.</summary>
         private static string Planes(LayerPlan layer, string samples)
-            => (samples == "1" ? "" : samples + " * ") + Lit(layer.InShape[0]) + ", " + Lit(layer.InShape[1]) + ", " + Lit(layer.InShape[2]);
+            => "planes: " + (samples == "1" ? "" : samples + " * ") + Lit(layer.InShape[0]) + ", height: " + Lit(layer.InShape[1]) + ", width: " + Lit(layer.InShape[2]);
 
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {

@@ -28,6 +28,13 @@ namespace Samples
         /// <summary>Number of trainable parameters (weights and biases of every layer).</summary>
         public const int ParameterCount = 505;
 
+        // Where each layer's outputs start among a sample's 769 values of every layer's outputs; a batch's storage holds
+        // each layer's outputs as one [batch, size] block, so its block starts at batch times this offset.
+        private const int WideOffset = 0; // wide, 256 values
+        private const int Conv2Offset = 256; // conv2, 128 values
+        private const int Concat3Offset = 384; // concat3, 384 values
+        private const int Dense4Offset = 768; // dense4, 1 values
+
         private readonly float[] _parameters = new float[505];
         private readonly float[] _gradients = new float[505];
 
@@ -141,11 +148,11 @@ namespace Samples
             {
                 int count = batch - first < chunk ? batch - first : chunk;
                 BatchForward(inputs.Slice(first * InputLength, count * InputLength), count, true, blocks, columns);
-                new global::System.ReadOnlySpan<float>(blocks, count * 768, count * 1).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
+                new global::System.ReadOnlySpan<float>(blocks, count * Dense4Offset, count * 1).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
             }
         }
 
-        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean binary cross-entropy, plus the weight penalties.</summary>
+        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean binary cross-entropy.</summary>
         /// <param name="inputs">batch * 192 values.</param>
         /// <param name="targets">batch * 1 target values; NaN marks a missing label.</param>
         /// <param name="batch">The number of samples.</param>
@@ -318,7 +325,7 @@ namespace Samples
         /// <summary>The outputs of the last training-storage pass (after each loss turned its logits into the output activation), for 1 values per sample.</summary>
         private void CopyOutputs(int batch, global::System.Span<float> outputs)
         {
-            new global::System.ReadOnlySpan<float>(_activations, batch * 768, batch * 1).CopyTo(outputs);
+            new global::System.ReadOnlySpan<float>(_activations, batch * Dense4Offset, batch * 1).CopyTo(outputs);
         }
 
         /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
@@ -384,9 +391,9 @@ namespace Samples
             double loss = 0;
 
             // dense4: binary cross-entropy, mean over the targets present; dL/ds = weight * (a - y) / labels (table 4.1).
-            global::System.Span<float> dense4Out = a.Slice(batch * 768, batch * 1);
-            global::System.Span<float> dense4Delta = d.Slice(batch * 768, batch * 1);
-            int dense4Labels = global::NetGen.Kernels.CountLabels(targets, batch, OutputLength, 0, 1, rows: false);
+            global::System.Span<float> dense4Out = a.Slice(batch * Dense4Offset, batch * 1);
+            global::System.Span<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 1);
+            int dense4Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 1, rows: false);
             float dense4Scale = dense4Labels == 0 ? 0f : (float)(1.0 / dense4Labels);
             double dense4Loss = 0;
             for (int n = 0; n < batch; n++) dense4Loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(dense4Out.Slice(n * 1, 1), targets.Slice(n * OutputLength, 1), dense4Delta.Slice(n * 1, 1), dense4Scale);
@@ -399,29 +406,40 @@ namespace Samples
             return (float)loss;
         }
 
+        /// <summary>
+        /// What anomaly mode checks, in order: forward, each layer's outputs (Offset and Size per sample); backward, in reverse
+        /// order, the deltas of each layer's outputs (per sample) and the gradient of each of its parameter tensors (Gradient).
+        /// </summary>
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_forwardChecks =
+        {
+            ("wide", "the output", WideOffset, 256, false),
+            ("conv2", "the output", Conv2Offset, 128, false),
+            ("concat3", "the output", Concat3Offset, 384, false),
+            ("dense4", "the output (logits)", Dense4Offset, 1, false),
+        };
+
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_backwardChecks =
+        {
+            ("dense4", "d(loss)/d(output) (from the loss)", Dense4Offset, 1, false),
+            ("dense4", "the gradient of dense4.weight", 120, 384, true),
+            ("dense4", "the gradient of dense4.bias", 504, 1, true),
+            ("concat3", "d(loss)/d(output) (from dense4)", Concat3Offset, 384, false),
+            ("conv2", "d(loss)/d(output) (from concat3)", Conv2Offset, 128, false),
+            ("conv2", "the gradient of conv2.weight", 112, 6, true),
+            ("conv2", "the gradient of conv2.bias", 118, 2, true),
+            ("wide", "d(loss)/d(output) (from concat3)", WideOffset, 256, false),
+            ("wide", "the gradient of wide.weight", 0, 108, true),
+            ("wide", "the gradient of wide.bias", 108, 4, true),
+        };
+
         /// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>
         private void CheckAnomalies(int batch, bool backward)
         {
-            const string Forward = "in the forward pass", Backward = "in the backward pass";
-            if (!backward)
+            foreach (var (layer, what, offset, size, gradient) in backward ? s_backwardChecks : s_forwardChecks)
             {
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 256), batch, "wide", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 256, batch * 128), batch, "conv2", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 384, batch * 384), batch, "concat3", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 768, batch * 1), batch, "dense4", "the output (logits)", Forward);
-                return;
+                var values = gradient ? new global::System.ReadOnlySpan<float>(_gradients, offset, size) : new global::System.ReadOnlySpan<float>(backward ? _deltas : _activations, batch * offset, batch * size);
+                global::NetGen.NumericChecks.Finite(values, gradient ? 1 : batch, layer, what, backward ? "in the backward pass" : "in the forward pass");
             }
-
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 768, batch * 1), batch, "dense4", "d(loss)/d(output) (from the loss)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 120, 384), 1, "dense4", "the gradient of dense4.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 504, 1), 1, "dense4", "the gradient of dense4.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 384, batch * 384), batch, "concat3", "d(loss)/d(output) (from dense4)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 256, batch * 128), batch, "conv2", "d(loss)/d(output) (from concat3)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 112, 6), 1, "conv2", "the gradient of conv2.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 118, 2), 1, "conv2", "the gradient of conv2.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, 0, batch * 256), batch, "wide", "d(loss)/d(output) (from concat3)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 0, 108), 1, "wide", "the gradient of wide.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 108, 4), 1, "wide", "the gradient of wide.bias", Backward);
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (768 values), the outputs' to <paramref name="y"/>.</summary>
@@ -442,7 +460,7 @@ namespace Samples
             wideOut.CopyTo(concat3Out.Slice(128, 256));
             // dense4: Dense(1, Sigmoid), (6, 8, 8) -> (1) (output)
             global::System.Span<float> dense4Out = y;
-            global::NetGen.Kernels.DenseForward(p.Slice(120, 384), p.Slice(504, 1), concat3Out, dense4Out, 384, 1);
+            global::NetGen.Kernels.DenseForward(p.Slice(120, 384), p.Slice(504, 1), concat3Out, dense4Out, inSize: 384, outSize: 1);
             global::NetGen.Kernels.Sigmoid(dense4Out);
         }
 
@@ -525,23 +543,23 @@ namespace Samples
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
-            global::System.Span<float> wideOut = a.Slice(0, batch * 256);
+            global::System.Span<float> wideOut = a.Slice(batch * WideOffset, batch * 256);
             global::NetGen.Kernels.ConvImplicitBatch(in WideGeometry, inputGradient: false, p.Slice(0, 108), p.Slice(108, 4), inputs, wideOut, batch, columns);
             global::NetGen.Kernels.ReLU(wideOut);
             // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
-            global::System.Span<float> conv2Out = a.Slice(batch * 256, batch * 128);
+            global::System.Span<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 128);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: false, p.Slice(112, 6), p.Slice(118, 2), inputs, conv2Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
             // concat3: Concat("wide"), from conv2, wide, (2, 8, 8) -> (6, 8, 8)
-            global::System.Span<float> concat3Out = a.Slice(batch * 384, batch * 384);
+            global::System.Span<float> concat3Out = a.Slice(batch * Concat3Offset, batch * 384);
             for (int n = 0; n < batch; n++)
             {
                 conv2Out.Slice(n * 128, 128).CopyTo(concat3Out.Slice(n * 384, 384).Slice(0, 128));
                 wideOut.Slice(n * 256, 256).CopyTo(concat3Out.Slice(n * 384, 384).Slice(128, 256));
             }
             // dense4: Dense(1, Sigmoid), (6, 8, 8) -> (1) (output)
-            global::System.Span<float> dense4Out = a.Slice(batch * 768, batch * 1);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(120, 384), p.Slice(504, 1), concat3Out, dense4Out, batch, 384, 1);
+            global::System.Span<float> dense4Out = a.Slice(batch * Dense4Offset, batch * 1);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(120, 384), p.Slice(504, 1), concat3Out, dense4Out, batch, inSize: 384, outSize: 1);
             if (outputActivation)
             {
                 global::NetGen.Kernels.Sigmoid(dense4Out);
@@ -561,28 +579,28 @@ namespace Samples
             global::System.Span<float> d = _deltas;
             global::System.Span<float> columns = _trainColumns;
             // dense4: Dense(1, Sigmoid), (6, 8, 8) -> (1)
-            global::System.Span<float> concat3Delta = d.Slice(batch * 384, batch * 384);
-            global::System.Span<float> dense4Delta = d.Slice(batch * 768, batch * 1);
-            global::System.ReadOnlySpan<float> concat3Out = a.Slice(batch * 384, batch * 384);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(120, 384), concat3Out, dense4Delta, g.Slice(120, 384), g.Slice(504, 1), concat3Delta, batch, 384, 1);
+            global::System.Span<float> concat3Delta = d.Slice(batch * Concat3Offset, batch * 384);
+            global::System.Span<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 1);
+            global::System.ReadOnlySpan<float> concat3Out = a.Slice(batch * Concat3Offset, batch * 384);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(120, 384), concat3Out, dense4Delta, g.Slice(120, 384), g.Slice(504, 1), concat3Delta, batch, inSize: 384, outSize: 1);
             // concat3: Concat("wide"), from conv2, wide, (2, 8, 8) -> (6, 8, 8)
-            global::System.Span<float> conv2Delta = d.Slice(batch * 256, batch * 128);
-            global::System.Span<float> wideDelta = d.Slice(0, batch * 256);
+            global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 128);
+            global::System.Span<float> wideDelta = d.Slice(batch * WideOffset, batch * 256);
             for (int n = 0; n < batch; n++)
             {
                 concat3Delta.Slice(n * 384, 384).Slice(0, 128).CopyTo(conv2Delta.Slice(n * 128, 128));
                 concat3Delta.Slice(n * 384, 384).Slice(128, 256).CopyTo(wideDelta.Slice(n * 256, 256));
             }
             // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
-            global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * 256, batch * 128);
+            global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 128);
             global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv2Geometry, inputs, conv2Delta, g.Slice(112, 6), batch, columns);
-            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 128, 128), g.Slice(118, 2), 64);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 128, 128), g.Slice(118, 2), plane: 64);
             // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
-            global::System.ReadOnlySpan<float> wideOut = a.Slice(0, batch * 256);
+            global::System.ReadOnlySpan<float> wideOut = a.Slice(batch * WideOffset, batch * 256);
             global::NetGen.Kernels.ReLUBackward(wideOut, wideDelta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in WideGeometry, inputs, wideDelta, g.Slice(0, 108), batch, columns);
-            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(wideDelta.Slice(n * 256, 256), g.Slice(108, 4), 64);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(wideDelta.Slice(n * 256, 256), g.Slice(108, 4), plane: 64);
         }
     }
 }

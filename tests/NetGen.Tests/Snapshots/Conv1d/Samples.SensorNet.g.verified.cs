@@ -30,6 +30,15 @@ namespace Samples
         /// <summary>Number of trainable parameters (weights and biases of every layer).</summary>
         public const int ParameterCount = 788;
 
+        // Where each layer's outputs start among a sample's 772 values of every layer's outputs; a batch's storage holds
+        // each layer's outputs as one [batch, size] block, so its block starts at batch times this offset.
+        private const int Conv1Offset = 0; // conv1, 256 values
+        private const int Avgpool2Offset = 256; // avgpool2, 128 values
+        private const int Conv3Offset = 384; // conv3, 256 values
+        private const int Maxpool4Offset = 640; // maxpool4, 64 values
+        private const int Flatten5Offset = 704; // flatten5, 64 values
+        private const int Dense6Offset = 768; // dense6, 4 values
+
         private readonly float[] _parameters = new float[788];
         private readonly float[] _gradients = new float[788];
 
@@ -153,11 +162,11 @@ namespace Samples
             {
                 int count = batch - first < chunk ? batch - first : chunk;
                 BatchForward(inputs.Slice(first * InputLength, count * InputLength), count, true, blocks, columns);
-                new global::System.ReadOnlySpan<float>(blocks, count * 768, count * 4).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
+                new global::System.ReadOnlySpan<float>(blocks, count * Dense6Offset, count * 4).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
             }
         }
 
-        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy, plus the weight penalties.</summary>
+        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy.</summary>
         /// <param name="inputs">batch * 192 values.</param>
         /// <param name="targets">batch * 4 target values; NaN marks a missing label.</param>
         /// <param name="batch">The number of samples.</param>
@@ -330,7 +339,7 @@ namespace Samples
         /// <summary>The outputs of the last training-storage pass (after each loss turned its logits into the output activation), for 4 values per sample.</summary>
         private void CopyOutputs(int batch, global::System.Span<float> outputs)
         {
-            new global::System.ReadOnlySpan<float>(_activations, batch * 768, batch * 4).CopyTo(outputs);
+            new global::System.ReadOnlySpan<float>(_activations, batch * Dense6Offset, batch * 4).CopyTo(outputs);
         }
 
         /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
@@ -396,9 +405,9 @@ namespace Samples
             double loss = 0;
 
             // dense6: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
-            global::System.Span<float> dense6Out = a.Slice(batch * 768, batch * 4);
-            global::System.Span<float> dense6Delta = d.Slice(batch * 768, batch * 4);
-            int dense6Labels = global::NetGen.Kernels.CountLabels(targets, batch, OutputLength, 0, 4, rows: true);
+            global::System.Span<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 4);
+            global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 4);
+            int dense6Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 4, rows: true);
             float dense6Scale = dense6Labels == 0 ? 0f : (float)(1.0 / dense6Labels);
             double dense6Loss = 0;
             for (int n = 0; n < batch; n++) dense6Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense6Out.Slice(n * 4, 4), targets.Slice(n * OutputLength, 4), dense6Delta.Slice(n * 4, 4), dense6Scale);
@@ -411,33 +420,44 @@ namespace Samples
             return (float)loss;
         }
 
+        /// <summary>
+        /// What anomaly mode checks, in order: forward, each layer's outputs (Offset and Size per sample); backward, in reverse
+        /// order, the deltas of each layer's outputs (per sample) and the gradient of each of its parameter tensors (Gradient).
+        /// </summary>
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_forwardChecks =
+        {
+            ("conv1", "the output", Conv1Offset, 256, false),
+            ("avgpool2", "the output", Avgpool2Offset, 128, false),
+            ("conv3", "the output", Conv3Offset, 256, false),
+            ("maxpool4", "the output", Maxpool4Offset, 64, false),
+            ("flatten5", "the output", Flatten5Offset, 64, false),
+            ("dense6", "the output (logits)", Dense6Offset, 4, false),
+        };
+
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_backwardChecks =
+        {
+            ("dense6", "d(loss)/d(output) (from the loss)", Dense6Offset, 4, false),
+            ("dense6", "the gradient of 7.weight", 528, 256, true),
+            ("dense6", "the gradient of 7.bias", 784, 4, true),
+            ("flatten5", "d(loss)/d(output) (from dense6)", Flatten5Offset, 64, false),
+            ("maxpool4", "d(loss)/d(output) (from flatten5)", Maxpool4Offset, 64, false),
+            ("conv3", "d(loss)/d(output) (from maxpool4)", Conv3Offset, 256, false),
+            ("conv3", "the gradient of 3.weight", 128, 384, true),
+            ("conv3", "the gradient of 3.bias", 512, 16, true),
+            ("avgpool2", "d(loss)/d(output) (from conv3)", Avgpool2Offset, 128, false),
+            ("conv1", "d(loss)/d(output) (from avgpool2)", Conv1Offset, 256, false),
+            ("conv1", "the gradient of 0.weight", 0, 120, true),
+            ("conv1", "the gradient of 0.bias", 120, 8, true),
+        };
+
         /// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>
         private void CheckAnomalies(int batch, bool backward)
         {
-            const string Forward = "in the forward pass", Backward = "in the backward pass";
-            if (!backward)
+            foreach (var (layer, what, offset, size, gradient) in backward ? s_backwardChecks : s_forwardChecks)
             {
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 256), batch, "conv1", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 256, batch * 128), batch, "avgpool2", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 384, batch * 256), batch, "conv3", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 640, batch * 64), batch, "maxpool4", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 704, batch * 64), batch, "flatten5", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 768, batch * 4), batch, "dense6", "the output (logits)", Forward);
-                return;
+                var values = gradient ? new global::System.ReadOnlySpan<float>(_gradients, offset, size) : new global::System.ReadOnlySpan<float>(backward ? _deltas : _activations, batch * offset, batch * size);
+                global::NetGen.NumericChecks.Finite(values, gradient ? 1 : batch, layer, what, backward ? "in the backward pass" : "in the forward pass");
             }
-
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 768, batch * 4), batch, "dense6", "d(loss)/d(output) (from the loss)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 528, 256), 1, "dense6", "the gradient of 7.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 784, 4), 1, "dense6", "the gradient of 7.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 704, batch * 64), batch, "flatten5", "d(loss)/d(output) (from dense6)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 640, batch * 64), batch, "maxpool4", "d(loss)/d(output) (from flatten5)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 384, batch * 256), batch, "conv3", "d(loss)/d(output) (from maxpool4)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 128, 384), 1, "conv3", "the gradient of 3.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 512, 16), 1, "conv3", "the gradient of 3.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 256, batch * 128), batch, "avgpool2", "d(loss)/d(output) (from conv3)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, 0, batch * 256), batch, "conv1", "d(loss)/d(output) (from avgpool2)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 0, 120), 1, "conv1", "the gradient of 0.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 120, 8), 1, "conv1", "the gradient of 0.bias", Backward);
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (768 values), the outputs' to <paramref name="y"/>.</summary>
@@ -463,7 +483,7 @@ namespace Samples
             maxpool4Out.CopyTo(flatten5Out);
             // dense6: Dense(4, Softmax), (64) -> (4) (output)
             global::System.Span<float> dense6Out = y;
-            global::NetGen.Kernels.DenseForward(p.Slice(528, 256), p.Slice(784, 4), flatten5Out, dense6Out, 64, 4);
+            global::NetGen.Kernels.DenseForward(p.Slice(528, 256), p.Slice(784, 4), flatten5Out, dense6Out, inSize: 64, outSize: 4);
             global::NetGen.Kernels.Softmax(dense6Out);
         }
 
@@ -550,34 +570,34 @@ namespace Samples
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32), im2col, 15x32 columns
-            global::System.Span<float> conv1Out = a.Slice(0, batch * 256);
+            global::System.Span<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 256);
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.ConvForwardColumns(in Conv1Geometry, p.Slice(0, 120), p.Slice(120, 8), inputs.Slice(n * 192, 192), conv1Out.Slice(n * 256, 256), columns);
             }
             global::NetGen.Kernels.ReLU(conv1Out);
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
-            global::System.Span<float> avgpool2Out = a.Slice(batch * 256, batch * 128);
+            global::System.Span<float> avgpool2Out = a.Slice(batch * Avgpool2Offset, batch * 128);
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.AvgPoolForward(in Avgpool2Geometry, countIncludePad: true, conv1Out.Slice(n * 256, 256), avgpool2Out.Slice(n * 128, 128));
             }
             // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col)
-            global::System.Span<float> conv3Out = a.Slice(batch * 384, batch * 256);
+            global::System.Span<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 256);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
             // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
-            global::System.Span<float> maxpool4Out = a.Slice(batch * 640, batch * 64);
+            global::System.Span<float> maxpool4Out = a.Slice(batch * Maxpool4Offset, batch * 64);
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.MaxPoolForward(in Maxpool4Geometry, conv3Out.Slice(n * 256, 256), maxpool4Out.Slice(n * 64, 64));
             }
             // flatten5: Flatten, (16, 4) -> (64)
-            global::System.Span<float> flatten5Out = a.Slice(batch * 704, batch * 64);
+            global::System.Span<float> flatten5Out = a.Slice(batch * Flatten5Offset, batch * 64);
             maxpool4Out.CopyTo(flatten5Out);
             // dense6: Dense(4, Softmax), (64) -> (4) (output)
-            global::System.Span<float> dense6Out = a.Slice(batch * 768, batch * 4);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(528, 256), p.Slice(784, 4), flatten5Out, dense6Out, batch, 64, 4);
+            global::System.Span<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 4);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(528, 256), p.Slice(784, 4), flatten5Out, dense6Out, batch, inSize: 64, outSize: 4);
             if (outputActivation)
             {
                 for (int n = 0; n < batch; n++) global::NetGen.Kernels.Softmax(dense6Out.Slice(n * 4, 4));
@@ -597,40 +617,40 @@ namespace Samples
             global::System.Span<float> d = _deltas;
             global::System.Span<float> columns = _trainColumns;
             // dense6: Dense(4, Softmax), (64) -> (4)
-            global::System.Span<float> flatten5Delta = d.Slice(batch * 704, batch * 64);
-            global::System.Span<float> dense6Delta = d.Slice(batch * 768, batch * 4);
-            global::System.ReadOnlySpan<float> flatten5Out = a.Slice(batch * 704, batch * 64);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(528, 256), flatten5Out, dense6Delta, g.Slice(528, 256), g.Slice(784, 4), flatten5Delta, batch, 64, 4);
+            global::System.Span<float> flatten5Delta = d.Slice(batch * Flatten5Offset, batch * 64);
+            global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 4);
+            global::System.ReadOnlySpan<float> flatten5Out = a.Slice(batch * Flatten5Offset, batch * 64);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(528, 256), flatten5Out, dense6Delta, g.Slice(528, 256), g.Slice(784, 4), flatten5Delta, batch, inSize: 64, outSize: 4);
             // flatten5: Flatten, (16, 4) -> (64)
-            global::System.Span<float> maxpool4Delta = d.Slice(batch * 640, batch * 64);
+            global::System.Span<float> maxpool4Delta = d.Slice(batch * Maxpool4Offset, batch * 64);
             flatten5Delta.CopyTo(maxpool4Delta);
             // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
-            global::System.Span<float> conv3Delta = d.Slice(batch * 384, batch * 256);
-            global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * 384, batch * 256);
+            global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 256);
+            global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 256);
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.MaxPoolBackward(in Maxpool4Geometry, conv3Out.Slice(n * 256, 256), maxpool4Delta.Slice(n * 64, 64), conv3Delta.Slice(n * 256, 256));
             }
             // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), shifted rows of the padded input, weight gradient: one product per sample
-            global::System.Span<float> avgpool2Delta = d.Slice(batch * 256, batch * 128);
-            global::System.ReadOnlySpan<float> avgpool2Out = a.Slice(batch * 256, batch * 128);
+            global::System.Span<float> avgpool2Delta = d.Slice(batch * Avgpool2Offset, batch * 128);
+            global::System.ReadOnlySpan<float> avgpool2Out = a.Slice(batch * Avgpool2Offset, batch * 128);
             global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv3Geometry, avgpool2Out, conv3Delta, g.Slice(128, 384), batch, columns);
-            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 256, 256), g.Slice(512, 16), 16);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 256, 256), g.Slice(512, 16), plane: 16);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: true, p.Slice(128, 384), default(global::System.ReadOnlySpan<float>), conv3Delta, avgpool2Delta, batch, columns);
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
-            global::System.Span<float> conv1Delta = d.Slice(0, batch * 256);
+            global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 256);
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.AvgPoolBackward(in Avgpool2Geometry, countIncludePad: true, avgpool2Delta.Slice(n * 128, 128), conv1Delta.Slice(n * 256, 256));
             }
             // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32), im2col, 15x32 columns
-            global::System.ReadOnlySpan<float> conv1Out = a.Slice(0, batch * 256);
+            global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 256);
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.ReLUBackward(conv1Out.Slice(n * 256, 256), conv1Delta.Slice(n * 256, 256));
                 global::NetGen.Kernels.ConvWeightGradientColumns(in Conv1Geometry, inputs.Slice(n * 192, 192), conv1Delta.Slice(n * 256, 256), g.Slice(0, 120), columns);
-                global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 256, 256), g.Slice(120, 8), 32);
+                global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 256, 256), g.Slice(120, 8), plane: 32);
             }
         }
     }

@@ -26,6 +26,11 @@ namespace Samples
         /// <summary>Number of trainable parameters (weights and biases of every layer).</summary>
         public const int ParameterCount = 2129;
 
+        // Where each layer's outputs start among a sample's 768 values of every layer's outputs; a batch's storage holds
+        // each layer's outputs as one [batch, size] block, so its block starts at batch times this offset.
+        private const int Convtranspose1Offset = 0; // convtranspose1, 512 values
+        private const int Convtranspose2Offset = 512; // convtranspose2, 256 values
+
         private readonly float[] _parameters = new float[2129];
         private readonly float[] _gradients = new float[2129];
 
@@ -136,11 +141,11 @@ namespace Samples
             {
                 int count = batch - first < chunk ? batch - first : chunk;
                 BatchForward(inputs.Slice(first * InputLength, count * InputLength), count, true, blocks, columns);
-                new global::System.ReadOnlySpan<float>(blocks, count * 512, count * 256).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
+                new global::System.ReadOnlySpan<float>(blocks, count * Convtranspose2Offset, count * 256).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
             }
         }
 
-        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean binary cross-entropy, plus the weight penalties.</summary>
+        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean binary cross-entropy.</summary>
         /// <param name="inputs">batch * 256 values.</param>
         /// <param name="targets">batch * 256 target values; NaN marks a missing label.</param>
         /// <param name="batch">The number of samples.</param>
@@ -313,7 +318,7 @@ namespace Samples
         /// <summary>The outputs of the last training-storage pass (after each loss turned its logits into the output activation), for 256 values per sample.</summary>
         private void CopyOutputs(int batch, global::System.Span<float> outputs)
         {
-            new global::System.ReadOnlySpan<float>(_activations, batch * 512, batch * 256).CopyTo(outputs);
+            new global::System.ReadOnlySpan<float>(_activations, batch * Convtranspose2Offset, batch * 256).CopyTo(outputs);
         }
 
         /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
@@ -379,9 +384,9 @@ namespace Samples
             double loss = 0;
 
             // convtranspose2: binary cross-entropy, mean over the targets present; dL/ds = weight * (a - y) / labels (table 4.1).
-            global::System.Span<float> convtranspose2Out = a.Slice(batch * 512, batch * 256);
-            global::System.Span<float> convtranspose2Delta = d.Slice(batch * 512, batch * 256);
-            int convtranspose2Labels = global::NetGen.Kernels.CountLabels(targets, batch, OutputLength, 0, 256, rows: false);
+            global::System.Span<float> convtranspose2Out = a.Slice(batch * Convtranspose2Offset, batch * 256);
+            global::System.Span<float> convtranspose2Delta = d.Slice(batch * Convtranspose2Offset, batch * 256);
+            int convtranspose2Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 256, rows: false);
             float convtranspose2Scale = convtranspose2Labels == 0 ? 0f : (float)(1.0 / convtranspose2Labels);
             double convtranspose2Loss = 0;
             for (int n = 0; n < batch; n++) convtranspose2Loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(convtranspose2Out.Slice(n * 256, 256), targets.Slice(n * OutputLength, 256), convtranspose2Delta.Slice(n * 256, 256), convtranspose2Scale);
@@ -394,23 +399,34 @@ namespace Samples
             return (float)loss;
         }
 
+        /// <summary>
+        /// What anomaly mode checks, in order: forward, each layer's outputs (Offset and Size per sample); backward, in reverse
+        /// order, the deltas of each layer's outputs (per sample) and the gradient of each of its parameter tensors (Gradient).
+        /// </summary>
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_forwardChecks =
+        {
+            ("convtranspose1", "the output", Convtranspose1Offset, 512, false),
+            ("convtranspose2", "the output (logits)", Convtranspose2Offset, 256, false),
+        };
+
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_backwardChecks =
+        {
+            ("convtranspose2", "d(loss)/d(output) (from the loss)", Convtranspose2Offset, 256, false),
+            ("convtranspose2", "the gradient of 2.weight", 2056, 72, true),
+            ("convtranspose2", "the gradient of 2.bias", 2128, 1, true),
+            ("convtranspose1", "d(loss)/d(output) (from convtranspose2)", Convtranspose1Offset, 512, false),
+            ("convtranspose1", "the gradient of 0.weight", 0, 2048, true),
+            ("convtranspose1", "the gradient of 0.bias", 2048, 8, true),
+        };
+
         /// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>
         private void CheckAnomalies(int batch, bool backward)
         {
-            const string Forward = "in the forward pass", Backward = "in the backward pass";
-            if (!backward)
+            foreach (var (layer, what, offset, size, gradient) in backward ? s_backwardChecks : s_forwardChecks)
             {
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 512), batch, "convtranspose1", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 512, batch * 256), batch, "convtranspose2", "the output (logits)", Forward);
-                return;
+                var values = gradient ? new global::System.ReadOnlySpan<float>(_gradients, offset, size) : new global::System.ReadOnlySpan<float>(backward ? _deltas : _activations, batch * offset, batch * size);
+                global::NetGen.NumericChecks.Finite(values, gradient ? 1 : batch, layer, what, backward ? "in the backward pass" : "in the forward pass");
             }
-
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 512, batch * 256), batch, "convtranspose2", "d(loss)/d(output) (from the loss)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 2056, 72), 1, "convtranspose2", "the gradient of 2.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 2128, 1), 1, "convtranspose2", "the gradient of 2.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, 0, batch * 512), batch, "convtranspose1", "d(loss)/d(output) (from convtranspose2)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 0, 2048), 1, "convtranspose1", "the gradient of 0.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 2048, 8), 1, "convtranspose1", "the gradient of 0.bias", Backward);
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (512 values), the outputs' to <paramref name="y"/>.</summary>
@@ -420,12 +436,12 @@ namespace Samples
             // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8), im2col, 128x16 columns
             global::System.Span<float> convtranspose1Out = h.Slice(0, 512);
             global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose1Geometry, p.Slice(0, 2048), x, convtranspose1Out, columns);
-            global::NetGen.Kernels.AddChannelBias(p.Slice(2048, 8), convtranspose1Out, 64);
+            global::NetGen.Kernels.AddChannelBias(p.Slice(2048, 8), convtranspose1Out, plane: 64);
             global::NetGen.Kernels.ReLU(convtranspose1Out);
             // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16), im2col, 9x64 columns (output)
             global::System.Span<float> convtranspose2Out = y;
             global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose2Geometry, p.Slice(2056, 72), convtranspose1Out, convtranspose2Out, columns);
-            global::NetGen.Kernels.AddChannelBias(p.Slice(2128, 1), convtranspose2Out, 256);
+            global::NetGen.Kernels.AddChannelBias(p.Slice(2128, 1), convtranspose2Out, plane: 256);
             global::NetGen.Kernels.Sigmoid(convtranspose2Out);
         }
 
@@ -501,19 +517,19 @@ namespace Samples
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8), im2col, 128x16 columns
-            global::System.Span<float> convtranspose1Out = a.Slice(0, batch * 512);
+            global::System.Span<float> convtranspose1Out = a.Slice(batch * Convtranspose1Offset, batch * 512);
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose1Geometry, p.Slice(0, 2048), inputs.Slice(n * 256, 256), convtranspose1Out.Slice(n * 512, 512), columns);
-                global::NetGen.Kernels.AddChannelBias(p.Slice(2048, 8), convtranspose1Out.Slice(n * 512, 512), 64);
+                global::NetGen.Kernels.AddChannelBias(p.Slice(2048, 8), convtranspose1Out.Slice(n * 512, 512), plane: 64);
             }
             global::NetGen.Kernels.ReLU(convtranspose1Out);
             // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16), im2col, 9x64 columns (output)
-            global::System.Span<float> convtranspose2Out = a.Slice(batch * 512, batch * 256);
+            global::System.Span<float> convtranspose2Out = a.Slice(batch * Convtranspose2Offset, batch * 256);
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose2Geometry, p.Slice(2056, 72), convtranspose1Out.Slice(n * 512, 512), convtranspose2Out.Slice(n * 256, 256), columns);
-                global::NetGen.Kernels.AddChannelBias(p.Slice(2128, 1), convtranspose2Out.Slice(n * 256, 256), 256);
+                global::NetGen.Kernels.AddChannelBias(p.Slice(2128, 1), convtranspose2Out.Slice(n * 256, 256), plane: 256);
             }
             if (outputActivation)
             {
@@ -534,13 +550,13 @@ namespace Samples
             global::System.Span<float> d = _deltas;
             global::System.Span<float> columns = _trainColumns;
             // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16), im2col, 9x64 columns
-            global::System.Span<float> convtranspose1Delta = d.Slice(0, batch * 512);
-            global::System.Span<float> convtranspose2Delta = d.Slice(batch * 512, batch * 256);
-            global::System.ReadOnlySpan<float> convtranspose1Out = a.Slice(0, batch * 512);
+            global::System.Span<float> convtranspose1Delta = d.Slice(batch * Convtranspose1Offset, batch * 512);
+            global::System.Span<float> convtranspose2Delta = d.Slice(batch * Convtranspose2Offset, batch * 256);
+            global::System.ReadOnlySpan<float> convtranspose1Out = a.Slice(batch * Convtranspose1Offset, batch * 512);
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.ConvWeightGradientColumns(in Convtranspose2Geometry, convtranspose2Delta.Slice(n * 256, 256), convtranspose1Out.Slice(n * 512, 512), g.Slice(2056, 72), columns);
-                global::NetGen.Kernels.ChannelBiasGradient(convtranspose2Delta.Slice(n * 256, 256), g.Slice(2128, 1), 256);
+                global::NetGen.Kernels.ChannelBiasGradient(convtranspose2Delta.Slice(n * 256, 256), g.Slice(2128, 1), plane: 256);
                 global::NetGen.Kernels.ConvForwardColumns(in Convtranspose2Geometry, p.Slice(2056, 72), default(global::System.ReadOnlySpan<float>), convtranspose2Delta.Slice(n * 256, 256), convtranspose1Delta.Slice(n * 512, 512), columns);
             }
             // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8), im2col, 128x16 columns
@@ -548,7 +564,7 @@ namespace Samples
             {
                 global::NetGen.Kernels.ReLUBackward(convtranspose1Out.Slice(n * 512, 512), convtranspose1Delta.Slice(n * 512, 512));
                 global::NetGen.Kernels.ConvWeightGradientColumns(in Convtranspose1Geometry, convtranspose1Delta.Slice(n * 512, 512), inputs.Slice(n * 256, 256), g.Slice(0, 2048), columns);
-                global::NetGen.Kernels.ChannelBiasGradient(convtranspose1Delta.Slice(n * 512, 512), g.Slice(2048, 8), 64);
+                global::NetGen.Kernels.ChannelBiasGradient(convtranspose1Delta.Slice(n * 512, 512), g.Slice(2048, 8), plane: 64);
             }
         }
     }

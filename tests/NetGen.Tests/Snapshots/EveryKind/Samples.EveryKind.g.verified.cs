@@ -40,6 +40,25 @@ namespace Samples
         /// <summary>Number of trainable parameters (weights and biases of every layer).</summary>
         public const int ParameterCount = 1675;
 
+        // Where each layer's outputs start among a sample's 2683 values of every layer's outputs; a batch's storage holds
+        // each layer's outputs as one [batch, size] block, so its block starts at batch times this offset.
+        private const int ConvOffset = 0; // conv, 256 values
+        private const int Batchnorm2Offset = 256; // batchnorm2, 256 values
+        private const int Activation3Offset = 512; // activation3, 256 values
+        private const int Convtranspose4Offset = 768; // convtranspose4, 1024 values
+        private const int Avgpool5Offset = 1792; // avgpool5, 256 values
+        private const int Add6Offset = 2048; // add6, 256 values
+        private const int Maxpool7Offset = 2304; // maxpool7, 64 values
+        private const int Gaussiannoise8Offset = 2368; // gaussiannoise8, 64 values
+        private const int FlatOffset = 2432; // flat, 64 values
+        private const int Layernorm10Offset = 2496; // layernorm10, 64 values
+        private const int Dense11Offset = 2560; // dense11, 16 values
+        private const int Alphadropout12Offset = 2576; // alphadropout12, 16 values
+        private const int Dense13Offset = 2592; // dense13, 8 values
+        private const int Dropout14Offset = 2600; // dropout14, 8 values
+        private const int Concat15Offset = 2608; // concat15, 72 values
+        private const int Dense16Offset = 2680; // dense16, 3 values
+
         private readonly float[] _parameters = new float[1675];
         private readonly float[] _gradients = new float[1675];
         private readonly float[] _buffers = new float[8];
@@ -195,11 +214,11 @@ namespace Samples
             {
                 int count = batch - first < chunk ? batch - first : chunk;
                 BatchForward(inputs.Slice(first * InputLength, count * InputLength), count, true, false, blocks, columns); // batch normalization: running statistics
-                new global::System.ReadOnlySpan<float>(blocks, count * 2680, count * 3).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
+                new global::System.ReadOnlySpan<float>(blocks, count * Dense16Offset, count * 3).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
             }
         }
 
-        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy, plus the weight penalties.</summary>
+        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy.</summary>
         /// <param name="inputs">batch * 128 values.</param>
         /// <param name="targets">batch * 3 target values; NaN marks a missing label.</param>
         /// <param name="batch">The number of samples.</param>
@@ -372,7 +391,7 @@ namespace Samples
         /// <summary>The outputs of the last training-storage pass (after each loss turned its logits into the output activation), for 3 values per sample.</summary>
         private void CopyOutputs(int batch, global::System.Span<float> outputs)
         {
-            new global::System.ReadOnlySpan<float>(_activations, batch * 2680, batch * 3).CopyTo(outputs);
+            new global::System.ReadOnlySpan<float>(_activations, batch * Dense16Offset, batch * 3).CopyTo(outputs);
         }
 
         /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
@@ -439,9 +458,9 @@ namespace Samples
             double loss = 0;
 
             // dense16: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
-            global::System.Span<float> dense16Out = a.Slice(batch * 2680, batch * 3);
-            global::System.Span<float> dense16Delta = d.Slice(batch * 2680, batch * 3);
-            int dense16Labels = global::NetGen.Kernels.CountLabels(targets, batch, OutputLength, 0, 3, rows: true);
+            global::System.Span<float> dense16Out = a.Slice(batch * Dense16Offset, batch * 3);
+            global::System.Span<float> dense16Delta = d.Slice(batch * Dense16Offset, batch * 3);
+            int dense16Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 3, rows: true);
             float dense16Scale = dense16Labels == 0 ? 0f : (float)(1.0 / dense16Labels);
             double dense16Loss = 0;
             for (int n = 0; n < batch; n++) dense16Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense16Out.Slice(n * 3, 3), targets.Slice(n * OutputLength, 3), dense16Delta.Slice(n * 3, 3), dense16Scale);
@@ -454,61 +473,72 @@ namespace Samples
             return (float)loss;
         }
 
+        /// <summary>
+        /// What anomaly mode checks, in order: forward, each layer's outputs (Offset and Size per sample); backward, in reverse
+        /// order, the deltas of each layer's outputs (per sample) and the gradient of each of its parameter tensors (Gradient).
+        /// </summary>
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_forwardChecks =
+        {
+            ("conv", "the output", ConvOffset, 256, false),
+            ("batchnorm2", "the output", Batchnorm2Offset, 256, false),
+            ("activation3", "the output", Activation3Offset, 256, false),
+            ("convtranspose4", "the output", Convtranspose4Offset, 1024, false),
+            ("avgpool5", "the output", Avgpool5Offset, 256, false),
+            ("add6", "the output", Add6Offset, 256, false),
+            ("maxpool7", "the output", Maxpool7Offset, 64, false),
+            ("gaussiannoise8", "the output", Gaussiannoise8Offset, 64, false),
+            ("flat", "the output", FlatOffset, 64, false),
+            ("layernorm10", "the output", Layernorm10Offset, 64, false),
+            ("dense11", "the output", Dense11Offset, 16, false),
+            ("alphadropout12", "the output", Alphadropout12Offset, 16, false),
+            ("dense13", "the output", Dense13Offset, 8, false),
+            ("dropout14", "the output", Dropout14Offset, 8, false),
+            ("concat15", "the output", Concat15Offset, 72, false),
+            ("dense16", "the output (logits)", Dense16Offset, 3, false),
+        };
+
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_backwardChecks =
+        {
+            ("dense16", "d(loss)/d(output) (from the loss)", Dense16Offset, 3, false),
+            ("dense16", "the gradient of dense16.weight", 1456, 216, true),
+            ("dense16", "the gradient of dense16.bias", 1672, 3, true),
+            ("concat15", "d(loss)/d(output) (from dense16)", Concat15Offset, 72, false),
+            ("dropout14", "d(loss)/d(output) (from concat15)", Dropout14Offset, 8, false),
+            ("dense13", "d(loss)/d(output) (from dropout14)", Dense13Offset, 8, false),
+            ("dense13", "the gradient of dense13.weight", 1320, 128, true),
+            ("dense13", "the gradient of dense13.bias", 1448, 8, true),
+            ("alphadropout12", "d(loss)/d(output) (from dense13)", Alphadropout12Offset, 16, false),
+            ("dense11", "d(loss)/d(output) (from alphadropout12)", Dense11Offset, 16, false),
+            ("dense11", "the gradient of dense11.weight", 280, 1024, true),
+            ("dense11", "the gradient of dense11.bias", 1304, 16, true),
+            ("layernorm10", "d(loss)/d(output) (from dense11)", Layernorm10Offset, 64, false),
+            ("layernorm10", "the gradient of layernorm10.weight", 152, 64, true),
+            ("layernorm10", "the gradient of layernorm10.bias", 216, 64, true),
+            ("flat", "d(loss)/d(output) (from layernorm10, concat15)", FlatOffset, 64, false),
+            ("gaussiannoise8", "d(loss)/d(output) (from flat)", Gaussiannoise8Offset, 64, false),
+            ("maxpool7", "d(loss)/d(output) (from gaussiannoise8)", Maxpool7Offset, 64, false),
+            ("add6", "d(loss)/d(output) (from maxpool7)", Add6Offset, 256, false),
+            ("avgpool5", "d(loss)/d(output) (from add6)", Avgpool5Offset, 256, false),
+            ("convtranspose4", "d(loss)/d(output) (from avgpool5)", Convtranspose4Offset, 1024, false),
+            ("convtranspose4", "the gradient of convtranspose4.weight", 84, 64, true),
+            ("convtranspose4", "the gradient of convtranspose4.bias", 148, 4, true),
+            ("activation3", "d(loss)/d(output) (from convtranspose4)", Activation3Offset, 256, false),
+            ("batchnorm2", "d(loss)/d(output) (from activation3)", Batchnorm2Offset, 256, false),
+            ("batchnorm2", "the gradient of batchnorm2.weight", 76, 4, true),
+            ("batchnorm2", "the gradient of batchnorm2.bias", 80, 4, true),
+            ("conv", "d(loss)/d(output) (from batchnorm2, add6)", ConvOffset, 256, false),
+            ("conv", "the gradient of conv.weight", 0, 72, true),
+            ("conv", "the gradient of conv.bias", 72, 4, true),
+        };
+
         /// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>
         private void CheckAnomalies(int batch, bool backward)
         {
-            const string Forward = "in the forward pass", Backward = "in the backward pass";
-            if (!backward)
+            foreach (var (layer, what, offset, size, gradient) in backward ? s_backwardChecks : s_forwardChecks)
             {
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 256), batch, "conv", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 256, batch * 256), batch, "batchnorm2", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 512, batch * 256), batch, "activation3", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 768, batch * 1024), batch, "convtranspose4", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 1792, batch * 256), batch, "avgpool5", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2048, batch * 256), batch, "add6", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2304, batch * 64), batch, "maxpool7", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2368, batch * 64), batch, "gaussiannoise8", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2432, batch * 64), batch, "flat", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2496, batch * 64), batch, "layernorm10", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2560, batch * 16), batch, "dense11", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2576, batch * 16), batch, "alphadropout12", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2592, batch * 8), batch, "dense13", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2600, batch * 8), batch, "dropout14", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2608, batch * 72), batch, "concat15", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2680, batch * 3), batch, "dense16", "the output (logits)", Forward);
-                return;
+                var values = gradient ? new global::System.ReadOnlySpan<float>(_gradients, offset, size) : new global::System.ReadOnlySpan<float>(backward ? _deltas : _activations, batch * offset, batch * size);
+                global::NetGen.NumericChecks.Finite(values, gradient ? 1 : batch, layer, what, backward ? "in the backward pass" : "in the forward pass");
             }
-
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2680, batch * 3), batch, "dense16", "d(loss)/d(output) (from the loss)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 1456, 216), 1, "dense16", "the gradient of dense16.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 1672, 3), 1, "dense16", "the gradient of dense16.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2608, batch * 72), batch, "concat15", "d(loss)/d(output) (from dense16)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2600, batch * 8), batch, "dropout14", "d(loss)/d(output) (from concat15)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2592, batch * 8), batch, "dense13", "d(loss)/d(output) (from dropout14)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 1320, 128), 1, "dense13", "the gradient of dense13.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 1448, 8), 1, "dense13", "the gradient of dense13.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2576, batch * 16), batch, "alphadropout12", "d(loss)/d(output) (from dense13)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2560, batch * 16), batch, "dense11", "d(loss)/d(output) (from alphadropout12)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 280, 1024), 1, "dense11", "the gradient of dense11.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 1304, 16), 1, "dense11", "the gradient of dense11.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2496, batch * 64), batch, "layernorm10", "d(loss)/d(output) (from dense11)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 152, 64), 1, "layernorm10", "the gradient of layernorm10.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 216, 64), 1, "layernorm10", "the gradient of layernorm10.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2432, batch * 64), batch, "flat", "d(loss)/d(output) (from layernorm10, concat15)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2368, batch * 64), batch, "gaussiannoise8", "d(loss)/d(output) (from flat)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2304, batch * 64), batch, "maxpool7", "d(loss)/d(output) (from gaussiannoise8)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2048, batch * 256), batch, "add6", "d(loss)/d(output) (from maxpool7)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 1792, batch * 256), batch, "avgpool5", "d(loss)/d(output) (from add6)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 768, batch * 1024), batch, "convtranspose4", "d(loss)/d(output) (from avgpool5)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 84, 64), 1, "convtranspose4", "the gradient of convtranspose4.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 148, 4), 1, "convtranspose4", "the gradient of convtranspose4.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 512, batch * 256), batch, "activation3", "d(loss)/d(output) (from convtranspose4)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 256, batch * 256), batch, "batchnorm2", "d(loss)/d(output) (from activation3)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 76, 4), 1, "batchnorm2", "the gradient of batchnorm2.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 80, 4), 1, "batchnorm2", "the gradient of batchnorm2.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, 0, batch * 256), batch, "conv", "d(loss)/d(output) (from batchnorm2, add6)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 0, 72), 1, "conv", "the gradient of conv.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 72, 4), 1, "conv", "the gradient of conv.bias", Backward);
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (2680 values), the outputs' to <paramref name="y"/>.</summary>
@@ -520,7 +550,7 @@ namespace Samples
             global::NetGen.Kernels.ConvForwardImplicit(in ConvGeometry, p.Slice(0, 72), p.Slice(72, 4), x, convOut, columns);
             // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1), (4, 8, 8) -> (4, 8, 8)
             global::System.Span<float> batchnorm2Out = h.Slice(256, 256);
-            global::NetGen.Kernels.BatchNormInference(convOut, batchnorm2Out, p.Slice(76, 4), p.Slice(80, 4), new global::System.Span<float>(_buffers, 0, 8), 4, 64, 1E-05f);
+            global::NetGen.Kernels.BatchNormInference(convOut, batchnorm2Out, p.Slice(76, 4), p.Slice(80, 4), new global::System.Span<float>(_buffers, 0, 8), channels: 4, spatial: 64, eps: 1E-05f);
             // activation3: Activation(ReLU), (4, 8, 8) -> (4, 8, 8)
             global::System.Span<float> activation3Out = h.Slice(512, 256);
             batchnorm2Out.CopyTo(activation3Out);
@@ -528,7 +558,7 @@ namespace Samples
             // convtranspose4: ConvTranspose(4, k: 2, s: 2), (4, 8, 8) -> (4, 16, 16), im2col, 16x64 columns
             global::System.Span<float> convtranspose4Out = h.Slice(768, 1024);
             global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose4Geometry, p.Slice(84, 64), activation3Out, convtranspose4Out, columns);
-            global::NetGen.Kernels.AddChannelBias(p.Slice(148, 4), convtranspose4Out, 256);
+            global::NetGen.Kernels.AddChannelBias(p.Slice(148, 4), convtranspose4Out, plane: 256);
             // avgpool5: AvgPool(2), (4, 16, 16) -> (4, 8, 8)
             global::System.Span<float> avgpool5Out = h.Slice(1792, 256);
             global::NetGen.Kernels.AvgPoolForward(in Avgpool5Geometry, countIncludePad: true, convtranspose4Out, avgpool5Out);
@@ -537,32 +567,32 @@ namespace Samples
             global::NetGen.Kernels.Sum(avgpool5Out, convOut, add6Out);
             // maxpool7: MaxPool(2), (4, 8, 8) -> (4, 4, 4), 2x2 windows over all channel planes
             global::System.Span<float> maxpool7Out = h.Slice(2304, 64);
-            global::NetGen.Kernels.MaxPool2x2Forward(add6Out, maxpool7Out, 4, 8, 8);
+            global::NetGen.Kernels.MaxPool2x2Forward(add6Out, maxpool7Out, planes: 4, height: 8, width: 8);
             // gaussiannoise8: GaussianNoise(0.1), (4, 4, 4) -> (4, 4, 4)
             global::System.Span<float> gaussiannoise8Out = h.Slice(2368, 64);
-            if (training) global::NetGen.Kernels.GaussianNoise(maxpool7Out, gaussiannoise8Out, 0.1f, Randomness);
+            if (training) global::NetGen.Kernels.GaussianNoise(maxpool7Out, gaussiannoise8Out, std: 0.1f, rng: Randomness);
             else maxpool7Out.CopyTo(gaussiannoise8Out);
             // flat: Flatten, (4, 4, 4) -> (64)
             global::System.Span<float> flatOut = h.Slice(2432, 64);
             gaussiannoise8Out.CopyTo(flatOut);
             // layernorm10: LayerNorm(eps: 1E-05), (64) -> (64)
             global::System.Span<float> layernorm10Out = h.Slice(2496, 64);
-            global::NetGen.Kernels.LayerNorm(flatOut, layernorm10Out, p.Slice(152, 64), p.Slice(216, 64), 1E-05f);
+            global::NetGen.Kernels.LayerNorm(flatOut, layernorm10Out, p.Slice(152, 64), p.Slice(216, 64), eps: 1E-05f);
             // dense11: Dense(16, SELU), (64) -> (16)
             global::System.Span<float> dense11Out = h.Slice(2560, 16);
-            global::NetGen.Kernels.DenseForward(p.Slice(280, 1024), p.Slice(1304, 16), layernorm10Out, dense11Out, 64, 16);
+            global::NetGen.Kernels.DenseForward(p.Slice(280, 1024), p.Slice(1304, 16), layernorm10Out, dense11Out, inSize: 64, outSize: 16);
             global::NetGen.Kernels.SELU(dense11Out);
             // alphadropout12: AlphaDropout(0.1), (16) -> (16)
             global::System.Span<float> alphadropout12Out = h.Slice(2576, 16);
-            if (training) global::NetGen.Kernels.AlphaDropout(dense11Out, alphadropout12Out, default(global::System.Span<float>), 0.1f, Randomness);
+            if (training) global::NetGen.Kernels.AlphaDropout(dense11Out, alphadropout12Out, default(global::System.Span<float>), rate: 0.1f, rng: Randomness);
             else dense11Out.CopyTo(alphadropout12Out);
             // dense13: Dense(8, Tanh), (16) -> (8)
             global::System.Span<float> dense13Out = h.Slice(2592, 8);
-            global::NetGen.Kernels.DenseForward(p.Slice(1320, 128), p.Slice(1448, 8), alphadropout12Out, dense13Out, 16, 8);
+            global::NetGen.Kernels.DenseForward(p.Slice(1320, 128), p.Slice(1448, 8), alphadropout12Out, dense13Out, inSize: 16, outSize: 8);
             global::NetGen.Kernels.Tanh(dense13Out);
             // dropout14: Dropout(0.2), (8) -> (8)
             global::System.Span<float> dropout14Out = h.Slice(2600, 8);
-            if (training) global::NetGen.Kernels.Dropout(dense13Out, dropout14Out, default(global::System.Span<float>), 0.2f, Randomness);
+            if (training) global::NetGen.Kernels.Dropout(dense13Out, dropout14Out, default(global::System.Span<float>), rate: 0.2f, rng: Randomness);
             else dense13Out.CopyTo(dropout14Out);
             // concat15: Concat("flat"), from dropout14, flat, (8) -> (72)
             global::System.Span<float> concat15Out = h.Slice(2608, 72);
@@ -570,7 +600,7 @@ namespace Samples
             flatOut.CopyTo(concat15Out.Slice(8, 64));
             // dense16: Dense(3, Softmax), (72) -> (3) (output)
             global::System.Span<float> dense16Out = y;
-            global::NetGen.Kernels.DenseForward(p.Slice(1456, 216), p.Slice(1672, 3), concat15Out, dense16Out, 72, 3);
+            global::NetGen.Kernels.DenseForward(p.Slice(1456, 216), p.Slice(1672, 3), concat15Out, dense16Out, inSize: 72, outSize: 3);
             global::NetGen.Kernels.Softmax(dense16Out);
         }
 
@@ -692,86 +722,86 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> m = _masks; // written only in training, which runs on the instance's own buffers
             // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
-            global::System.Span<float> convOut = a.Slice(0, batch * 256);
+            global::System.Span<float> convOut = a.Slice(batch * ConvOffset, batch * 256);
             global::NetGen.Kernels.ConvImplicitBatch(in ConvGeometry, inputGradient: false, p.Slice(0, 72), p.Slice(72, 4), inputs, convOut, batch, columns);
             // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1), (4, 8, 8) -> (4, 8, 8)
-            global::System.Span<float> batchnorm2Out = a.Slice(batch * 256, batch * 256);
+            global::System.Span<float> batchnorm2Out = a.Slice(batch * Batchnorm2Offset, batch * 256);
             if (training)
             {
-                global::NetGen.Kernels.BatchNormTrain(convOut, batchnorm2Out, p.Slice(76, 4), p.Slice(80, 4), new global::System.Span<float>(_buffers, 0, 8), new global::System.Span<float>(_saved, 0, 8), batch, 4, 64, 1E-05f, 0.1f);
+                global::NetGen.Kernels.BatchNormTrain(convOut, batchnorm2Out, p.Slice(76, 4), p.Slice(80, 4), new global::System.Span<float>(_buffers, 0, 8), new global::System.Span<float>(_saved, 0, 8), batch, channels: 4, spatial: 64, eps: 1E-05f, momentum: 0.1f);
                 _counters[0]++; // num_batches_tracked
             }
             else
             {
                 for (int n = 0; n < batch; n++)
                 {
-                    global::NetGen.Kernels.BatchNormInference(convOut.Slice(n * 256, 256), batchnorm2Out.Slice(n * 256, 256), p.Slice(76, 4), p.Slice(80, 4), new global::System.Span<float>(_buffers, 0, 8), 4, 64, 1E-05f);
+                    global::NetGen.Kernels.BatchNormInference(convOut.Slice(n * 256, 256), batchnorm2Out.Slice(n * 256, 256), p.Slice(76, 4), p.Slice(80, 4), new global::System.Span<float>(_buffers, 0, 8), channels: 4, spatial: 64, eps: 1E-05f);
                 }
             }
             // activation3: Activation(ReLU), (4, 8, 8) -> (4, 8, 8)
-            global::System.Span<float> activation3Out = a.Slice(batch * 512, batch * 256);
+            global::System.Span<float> activation3Out = a.Slice(batch * Activation3Offset, batch * 256);
             batchnorm2Out.CopyTo(activation3Out);
             global::NetGen.Kernels.ReLU(activation3Out);
             // convtranspose4: ConvTranspose(4, k: 2, s: 2), (4, 8, 8) -> (4, 16, 16), im2col, 16x64 columns
-            global::System.Span<float> convtranspose4Out = a.Slice(batch * 768, batch * 1024);
+            global::System.Span<float> convtranspose4Out = a.Slice(batch * Convtranspose4Offset, batch * 1024);
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose4Geometry, p.Slice(84, 64), activation3Out.Slice(n * 256, 256), convtranspose4Out.Slice(n * 1024, 1024), columns);
-                global::NetGen.Kernels.AddChannelBias(p.Slice(148, 4), convtranspose4Out.Slice(n * 1024, 1024), 256);
+                global::NetGen.Kernels.AddChannelBias(p.Slice(148, 4), convtranspose4Out.Slice(n * 1024, 1024), plane: 256);
             }
             // avgpool5: AvgPool(2), (4, 16, 16) -> (4, 8, 8)
-            global::System.Span<float> avgpool5Out = a.Slice(batch * 1792, batch * 256);
+            global::System.Span<float> avgpool5Out = a.Slice(batch * Avgpool5Offset, batch * 256);
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.AvgPoolForward(in Avgpool5Geometry, countIncludePad: true, convtranspose4Out.Slice(n * 1024, 1024), avgpool5Out.Slice(n * 256, 256));
             }
             // add6: Add("conv"), from avgpool5, conv, (4, 8, 8) -> (4, 8, 8)
-            global::System.Span<float> add6Out = a.Slice(batch * 2048, batch * 256);
+            global::System.Span<float> add6Out = a.Slice(batch * Add6Offset, batch * 256);
             global::NetGen.Kernels.Sum(avgpool5Out, convOut, add6Out);
             // maxpool7: MaxPool(2), (4, 8, 8) -> (4, 4, 4), 2x2 windows over all channel planes
-            global::System.Span<float> maxpool7Out = a.Slice(batch * 2304, batch * 64);
-            global::NetGen.Kernels.MaxPool2x2Forward(add6Out, maxpool7Out, batch * 4, 8, 8);
+            global::System.Span<float> maxpool7Out = a.Slice(batch * Maxpool7Offset, batch * 64);
+            global::NetGen.Kernels.MaxPool2x2Forward(add6Out, maxpool7Out, planes: batch * 4, height: 8, width: 8);
             // gaussiannoise8: GaussianNoise(0.1), (4, 4, 4) -> (4, 4, 4)
-            global::System.Span<float> gaussiannoise8Out = a.Slice(batch * 2368, batch * 64);
-            if (training) global::NetGen.Kernels.GaussianNoise(maxpool7Out, gaussiannoise8Out, 0.1f, Randomness);
+            global::System.Span<float> gaussiannoise8Out = a.Slice(batch * Gaussiannoise8Offset, batch * 64);
+            if (training) global::NetGen.Kernels.GaussianNoise(maxpool7Out, gaussiannoise8Out, std: 0.1f, rng: Randomness);
             else maxpool7Out.CopyTo(gaussiannoise8Out);
             // flat: Flatten, (4, 4, 4) -> (64)
-            global::System.Span<float> flatOut = a.Slice(batch * 2432, batch * 64);
+            global::System.Span<float> flatOut = a.Slice(batch * FlatOffset, batch * 64);
             gaussiannoise8Out.CopyTo(flatOut);
             // layernorm10: LayerNorm(eps: 1E-05), (64) -> (64)
-            global::System.Span<float> layernorm10Out = a.Slice(batch * 2496, batch * 64);
+            global::System.Span<float> layernorm10Out = a.Slice(batch * Layernorm10Offset, batch * 64);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.LayerNorm(flatOut.Slice(n * 64, 64), layernorm10Out.Slice(n * 64, 64), p.Slice(152, 64), p.Slice(216, 64), 1E-05f);
+                global::NetGen.Kernels.LayerNorm(flatOut.Slice(n * 64, 64), layernorm10Out.Slice(n * 64, 64), p.Slice(152, 64), p.Slice(216, 64), eps: 1E-05f);
             }
             // dense11: Dense(16, SELU), (64) -> (16)
-            global::System.Span<float> dense11Out = a.Slice(batch * 2560, batch * 16);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(280, 1024), p.Slice(1304, 16), layernorm10Out, dense11Out, batch, 64, 16);
+            global::System.Span<float> dense11Out = a.Slice(batch * Dense11Offset, batch * 16);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(280, 1024), p.Slice(1304, 16), layernorm10Out, dense11Out, batch, inSize: 64, outSize: 16);
             global::NetGen.Kernels.SELU(dense11Out);
             // alphadropout12: AlphaDropout(0.1), (16) -> (16)
-            global::System.Span<float> alphadropout12Out = a.Slice(batch * 2576, batch * 16);
-            global::System.Span<float> alphadropout12Mask = training ? m.Slice(batch * 2576, batch * 16) : default; // inference reads no mask
-            if (training) global::NetGen.Kernels.AlphaDropout(dense11Out, alphadropout12Out, alphadropout12Mask, 0.1f, Randomness);
+            global::System.Span<float> alphadropout12Out = a.Slice(batch * Alphadropout12Offset, batch * 16);
+            global::System.Span<float> alphadropout12Mask = training ? m.Slice(batch * Alphadropout12Offset, batch * 16) : default; // inference reads no mask
+            if (training) global::NetGen.Kernels.AlphaDropout(dense11Out, alphadropout12Out, alphadropout12Mask, rate: 0.1f, rng: Randomness);
             else dense11Out.CopyTo(alphadropout12Out);
             // dense13: Dense(8, Tanh), (16) -> (8)
-            global::System.Span<float> dense13Out = a.Slice(batch * 2592, batch * 8);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(1320, 128), p.Slice(1448, 8), alphadropout12Out, dense13Out, batch, 16, 8);
+            global::System.Span<float> dense13Out = a.Slice(batch * Dense13Offset, batch * 8);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(1320, 128), p.Slice(1448, 8), alphadropout12Out, dense13Out, batch, inSize: 16, outSize: 8);
             global::NetGen.Kernels.Tanh(dense13Out);
             // dropout14: Dropout(0.2), (8) -> (8)
-            global::System.Span<float> dropout14Out = a.Slice(batch * 2600, batch * 8);
-            global::System.Span<float> dropout14Mask = training ? m.Slice(batch * 2600, batch * 8) : default; // inference reads no mask
-            if (training) global::NetGen.Kernels.Dropout(dense13Out, dropout14Out, dropout14Mask, 0.2f, Randomness);
+            global::System.Span<float> dropout14Out = a.Slice(batch * Dropout14Offset, batch * 8);
+            global::System.Span<float> dropout14Mask = training ? m.Slice(batch * Dropout14Offset, batch * 8) : default; // inference reads no mask
+            if (training) global::NetGen.Kernels.Dropout(dense13Out, dropout14Out, dropout14Mask, rate: 0.2f, rng: Randomness);
             else dense13Out.CopyTo(dropout14Out);
             // concat15: Concat("flat"), from dropout14, flat, (8) -> (72)
-            global::System.Span<float> concat15Out = a.Slice(batch * 2608, batch * 72);
+            global::System.Span<float> concat15Out = a.Slice(batch * Concat15Offset, batch * 72);
             for (int n = 0; n < batch; n++)
             {
                 dropout14Out.Slice(n * 8, 8).CopyTo(concat15Out.Slice(n * 72, 72).Slice(0, 8));
                 flatOut.Slice(n * 64, 64).CopyTo(concat15Out.Slice(n * 72, 72).Slice(8, 64));
             }
             // dense16: Dense(3, Softmax), (72) -> (3) (output)
-            global::System.Span<float> dense16Out = a.Slice(batch * 2680, batch * 3);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(1456, 216), p.Slice(1672, 3), concat15Out, dense16Out, batch, 72, 3);
+            global::System.Span<float> dense16Out = a.Slice(batch * Dense16Offset, batch * 3);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(1456, 216), p.Slice(1672, 3), concat15Out, dense16Out, batch, inSize: 72, outSize: 3);
             if (outputActivation)
             {
                 for (int n = 0; n < batch; n++) global::NetGen.Kernels.Softmax(dense16Out.Slice(n * 3, 3));
@@ -793,100 +823,100 @@ namespace Samples
             global::System.Span<float> t = _scratch;
             global::System.Span<float> columns = _trainColumns;
             // dense16: Dense(3, Softmax), (72) -> (3)
-            global::System.Span<float> concat15Delta = d.Slice(batch * 2608, batch * 72);
-            global::System.Span<float> dense16Delta = d.Slice(batch * 2680, batch * 3);
-            global::System.ReadOnlySpan<float> concat15Out = a.Slice(batch * 2608, batch * 72);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(1456, 216), concat15Out, dense16Delta, g.Slice(1456, 216), g.Slice(1672, 3), concat15Delta, batch, 72, 3);
+            global::System.Span<float> concat15Delta = d.Slice(batch * Concat15Offset, batch * 72);
+            global::System.Span<float> dense16Delta = d.Slice(batch * Dense16Offset, batch * 3);
+            global::System.ReadOnlySpan<float> concat15Out = a.Slice(batch * Concat15Offset, batch * 72);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(1456, 216), concat15Out, dense16Delta, g.Slice(1456, 216), g.Slice(1672, 3), concat15Delta, batch, inSize: 72, outSize: 3);
             // concat15: Concat("flat"), from dropout14, flat, (8) -> (72)
-            global::System.Span<float> dropout14Delta = d.Slice(batch * 2600, batch * 8);
-            global::System.Span<float> flatDelta = d.Slice(batch * 2432, batch * 64);
+            global::System.Span<float> dropout14Delta = d.Slice(batch * Dropout14Offset, batch * 8);
+            global::System.Span<float> flatDelta = d.Slice(batch * FlatOffset, batch * 64);
             for (int n = 0; n < batch; n++)
             {
                 concat15Delta.Slice(n * 72, 72).Slice(0, 8).CopyTo(dropout14Delta.Slice(n * 8, 8));
                 concat15Delta.Slice(n * 72, 72).Slice(8, 64).CopyTo(flatDelta.Slice(n * 64, 64));
             }
             // dropout14: Dropout(0.2), (8) -> (8)
-            global::System.Span<float> dense13Delta = d.Slice(batch * 2592, batch * 8);
-            global::System.ReadOnlySpan<float> dropout14Mask = m.Slice(batch * 2600, batch * 8);
+            global::System.Span<float> dense13Delta = d.Slice(batch * Dense13Offset, batch * 8);
+            global::System.ReadOnlySpan<float> dropout14Mask = m.Slice(batch * Dropout14Offset, batch * 8);
             if (training) global::NetGen.Kernels.MaskBackward(dropout14Mask, dropout14Delta, dense13Delta);
             else dropout14Delta.CopyTo(dense13Delta);
             // dense13: Dense(8, Tanh), (16) -> (8)
-            global::System.Span<float> alphadropout12Delta = d.Slice(batch * 2576, batch * 16);
-            global::System.ReadOnlySpan<float> dense13Out = a.Slice(batch * 2592, batch * 8);
-            global::System.ReadOnlySpan<float> alphadropout12Out = a.Slice(batch * 2576, batch * 16);
+            global::System.Span<float> alphadropout12Delta = d.Slice(batch * Alphadropout12Offset, batch * 16);
+            global::System.ReadOnlySpan<float> dense13Out = a.Slice(batch * Dense13Offset, batch * 8);
+            global::System.ReadOnlySpan<float> alphadropout12Out = a.Slice(batch * Alphadropout12Offset, batch * 16);
             global::NetGen.Kernels.TanhBackward(dense13Out, dense13Delta);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(1320, 128), alphadropout12Out, dense13Delta, g.Slice(1320, 128), g.Slice(1448, 8), alphadropout12Delta, batch, 16, 8);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(1320, 128), alphadropout12Out, dense13Delta, g.Slice(1320, 128), g.Slice(1448, 8), alphadropout12Delta, batch, inSize: 16, outSize: 8);
             // alphadropout12: AlphaDropout(0.1), (16) -> (16)
-            global::System.Span<float> dense11Delta = d.Slice(batch * 2560, batch * 16);
-            global::System.ReadOnlySpan<float> alphadropout12Mask = m.Slice(batch * 2576, batch * 16);
+            global::System.Span<float> dense11Delta = d.Slice(batch * Dense11Offset, batch * 16);
+            global::System.ReadOnlySpan<float> alphadropout12Mask = m.Slice(batch * Alphadropout12Offset, batch * 16);
             if (training) global::NetGen.Kernels.MaskBackward(alphadropout12Mask, alphadropout12Delta, dense11Delta);
             else alphadropout12Delta.CopyTo(dense11Delta);
             // dense11: Dense(16, SELU), (64) -> (16)
-            global::System.Span<float> layernorm10Delta = d.Slice(batch * 2496, batch * 64);
-            global::System.ReadOnlySpan<float> dense11Out = a.Slice(batch * 2560, batch * 16);
-            global::System.ReadOnlySpan<float> layernorm10Out = a.Slice(batch * 2496, batch * 64);
+            global::System.Span<float> layernorm10Delta = d.Slice(batch * Layernorm10Offset, batch * 64);
+            global::System.ReadOnlySpan<float> dense11Out = a.Slice(batch * Dense11Offset, batch * 16);
+            global::System.ReadOnlySpan<float> layernorm10Out = a.Slice(batch * Layernorm10Offset, batch * 64);
             global::NetGen.Kernels.SELUBackward(dense11Out, dense11Delta);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(280, 1024), layernorm10Out, dense11Delta, g.Slice(280, 1024), g.Slice(1304, 16), layernorm10Delta, batch, 64, 16);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(280, 1024), layernorm10Out, dense11Delta, g.Slice(280, 1024), g.Slice(1304, 16), layernorm10Delta, batch, inSize: 64, outSize: 16);
             // layernorm10: LayerNorm(eps: 1E-05), (64) -> (64)
             global::System.Span<float> flatDeltaFromLayernorm10 = t.Slice(0, batch * 64); // layernorm10's share of flat's delta
-            global::System.ReadOnlySpan<float> flatOut = a.Slice(batch * 2432, batch * 64);
+            global::System.ReadOnlySpan<float> flatOut = a.Slice(batch * FlatOffset, batch * 64);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.LayerNormBackward(flatOut.Slice(n * 64, 64), layernorm10Delta.Slice(n * 64, 64), flatDeltaFromLayernorm10.Slice(n * 64, 64), p.Slice(152, 64), g.Slice(152, 64), g.Slice(216, 64), 1E-05f);
+                global::NetGen.Kernels.LayerNormBackward(flatOut.Slice(n * 64, 64), layernorm10Delta.Slice(n * 64, 64), flatDeltaFromLayernorm10.Slice(n * 64, 64), p.Slice(152, 64), g.Slice(152, 64), g.Slice(216, 64), eps: 1E-05f);
             }
             global::NetGen.Kernels.Axpy(1f, flatDeltaFromLayernorm10, flatDelta); // flat is read by several layers: their deltas add up
             // flat: Flatten, (4, 4, 4) -> (64)
-            global::System.Span<float> gaussiannoise8Delta = d.Slice(batch * 2368, batch * 64);
+            global::System.Span<float> gaussiannoise8Delta = d.Slice(batch * Gaussiannoise8Offset, batch * 64);
             flatDelta.CopyTo(gaussiannoise8Delta);
             // gaussiannoise8: GaussianNoise(0.1), (4, 4, 4) -> (4, 4, 4)
-            global::System.Span<float> maxpool7Delta = d.Slice(batch * 2304, batch * 64);
+            global::System.Span<float> maxpool7Delta = d.Slice(batch * Maxpool7Offset, batch * 64);
             gaussiannoise8Delta.CopyTo(maxpool7Delta);
             // maxpool7: MaxPool(2), (4, 8, 8) -> (4, 4, 4), 2x2 windows over all channel planes
-            global::System.Span<float> add6Delta = d.Slice(batch * 2048, batch * 256);
-            global::System.ReadOnlySpan<float> add6Out = a.Slice(batch * 2048, batch * 256);
-            global::NetGen.Kernels.MaxPool2x2Backward(add6Out, maxpool7Delta, add6Delta, batch * 4, 8, 8);
+            global::System.Span<float> add6Delta = d.Slice(batch * Add6Offset, batch * 256);
+            global::System.ReadOnlySpan<float> add6Out = a.Slice(batch * Add6Offset, batch * 256);
+            global::NetGen.Kernels.MaxPool2x2Backward(add6Out, maxpool7Delta, add6Delta, planes: batch * 4, height: 8, width: 8);
             // add6: Add("conv"), from avgpool5, conv, (4, 8, 8) -> (4, 8, 8)
-            global::System.Span<float> avgpool5Delta = d.Slice(batch * 1792, batch * 256);
-            global::System.Span<float> convDelta = d.Slice(0, batch * 256);
+            global::System.Span<float> avgpool5Delta = d.Slice(batch * Avgpool5Offset, batch * 256);
+            global::System.Span<float> convDelta = d.Slice(batch * ConvOffset, batch * 256);
             add6Delta.CopyTo(avgpool5Delta);
             add6Delta.CopyTo(convDelta);
             // avgpool5: AvgPool(2), (4, 16, 16) -> (4, 8, 8)
-            global::System.Span<float> convtranspose4Delta = d.Slice(batch * 768, batch * 1024);
+            global::System.Span<float> convtranspose4Delta = d.Slice(batch * Convtranspose4Offset, batch * 1024);
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.AvgPoolBackward(in Avgpool5Geometry, countIncludePad: true, avgpool5Delta.Slice(n * 256, 256), convtranspose4Delta.Slice(n * 1024, 1024));
             }
             // convtranspose4: ConvTranspose(4, k: 2, s: 2), (4, 8, 8) -> (4, 16, 16), im2col, 16x64 columns
-            global::System.Span<float> activation3Delta = d.Slice(batch * 512, batch * 256);
-            global::System.ReadOnlySpan<float> activation3Out = a.Slice(batch * 512, batch * 256);
+            global::System.Span<float> activation3Delta = d.Slice(batch * Activation3Offset, batch * 256);
+            global::System.ReadOnlySpan<float> activation3Out = a.Slice(batch * Activation3Offset, batch * 256);
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.ConvWeightGradientColumns(in Convtranspose4Geometry, convtranspose4Delta.Slice(n * 1024, 1024), activation3Out.Slice(n * 256, 256), g.Slice(84, 64), columns);
-                global::NetGen.Kernels.ChannelBiasGradient(convtranspose4Delta.Slice(n * 1024, 1024), g.Slice(148, 4), 256);
+                global::NetGen.Kernels.ChannelBiasGradient(convtranspose4Delta.Slice(n * 1024, 1024), g.Slice(148, 4), plane: 256);
                 global::NetGen.Kernels.ConvForwardColumns(in Convtranspose4Geometry, p.Slice(84, 64), default(global::System.ReadOnlySpan<float>), convtranspose4Delta.Slice(n * 1024, 1024), activation3Delta.Slice(n * 256, 256), columns);
             }
             // activation3: Activation(ReLU), (4, 8, 8) -> (4, 8, 8)
-            global::System.Span<float> batchnorm2Delta = d.Slice(batch * 256, batch * 256);
+            global::System.Span<float> batchnorm2Delta = d.Slice(batch * Batchnorm2Offset, batch * 256);
             global::NetGen.Kernels.ReLUBackward(activation3Out, activation3Delta);
             activation3Delta.CopyTo(batchnorm2Delta);
             // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1), (4, 8, 8) -> (4, 8, 8)
             global::System.Span<float> convDeltaFromBatchnorm2 = t.Slice(0, batch * 256); // batchnorm2's share of conv's delta
-            global::System.ReadOnlySpan<float> convOut = a.Slice(0, batch * 256);
+            global::System.ReadOnlySpan<float> convOut = a.Slice(batch * ConvOffset, batch * 256);
             if (training)
             {
-                global::NetGen.Kernels.BatchNormBackward(convOut, batchnorm2Delta, convDeltaFromBatchnorm2, p.Slice(76, 4), new global::System.Span<float>(_saved, 0, 8), g.Slice(76, 4), g.Slice(80, 4), batch, 4, 64);
+                global::NetGen.Kernels.BatchNormBackward(convOut, batchnorm2Delta, convDeltaFromBatchnorm2, p.Slice(76, 4), new global::System.Span<float>(_saved, 0, 8), g.Slice(76, 4), g.Slice(80, 4), batch, channels: 4, spatial: 64);
             }
             else
             {
                 for (int n = 0; n < batch; n++)
                 {
-                    global::NetGen.Kernels.BatchNormInferenceBackward(convOut.Slice(n * 256, 256), batchnorm2Delta.Slice(n * 256, 256), convDeltaFromBatchnorm2.Slice(n * 256, 256), p.Slice(76, 4), new global::System.Span<float>(_buffers, 0, 8), g.Slice(76, 4), g.Slice(80, 4), 4, 64, 1E-05f);
+                    global::NetGen.Kernels.BatchNormInferenceBackward(convOut.Slice(n * 256, 256), batchnorm2Delta.Slice(n * 256, 256), convDeltaFromBatchnorm2.Slice(n * 256, 256), p.Slice(76, 4), new global::System.Span<float>(_buffers, 0, 8), g.Slice(76, 4), g.Slice(80, 4), channels: 4, spatial: 64, eps: 1E-05f);
                 }
             }
             global::NetGen.Kernels.Axpy(1f, convDeltaFromBatchnorm2, convDelta); // conv is read by several layers: their deltas add up
             // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
             global::NetGen.Kernels.ConvWeightGradientImplicit(in ConvGeometry, inputs, convDelta, g.Slice(0, 72), batch, columns);
-            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(convDelta.Slice(n * 256, 256), g.Slice(72, 4), 64);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(convDelta.Slice(n * 256, 256), g.Slice(72, 4), plane: 64);
         }
     }
 }

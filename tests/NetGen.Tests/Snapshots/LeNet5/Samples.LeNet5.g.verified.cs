@@ -31,6 +31,16 @@ namespace Samples
         /// <summary>Number of trainable parameters (weights and biases of every layer).</summary>
         public const int ParameterCount = 61706;
 
+        // Where each layer's outputs start among a sample's 8094 values of every layer's outputs; a batch's storage holds
+        // each layer's outputs as one [batch, size] block, so its block starts at batch times this offset.
+        private const int Conv1Offset = 0; // conv1, 4704 values
+        private const int Maxpool2Offset = 4704; // maxpool2, 1176 values
+        private const int Conv3Offset = 5880; // conv3, 1600 values
+        private const int Maxpool4Offset = 7480; // maxpool4, 400 values
+        private const int Dense5Offset = 7880; // dense5, 120 values
+        private const int Dense6Offset = 8000; // dense6, 84 values
+        private const int Dense7Offset = 8084; // dense7, 10 values
+
         private readonly float[] _parameters = new float[61706];
         private readonly float[] _gradients = new float[61706];
 
@@ -150,11 +160,11 @@ namespace Samples
             {
                 int count = batch - first < chunk ? batch - first : chunk;
                 BatchForward(inputs.Slice(first * InputLength, count * InputLength), count, true, blocks, columns);
-                new global::System.ReadOnlySpan<float>(blocks, count * 8084, count * 10).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
+                new global::System.ReadOnlySpan<float>(blocks, count * Dense7Offset, count * 10).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
             }
         }
 
-        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy, plus the weight penalties.</summary>
+        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy.</summary>
         /// <param name="inputs">batch * 784 values.</param>
         /// <param name="targets">batch * 10 target values; NaN marks a missing label.</param>
         /// <param name="batch">The number of samples.</param>
@@ -327,7 +337,7 @@ namespace Samples
         /// <summary>The outputs of the last training-storage pass (after each loss turned its logits into the output activation), for 10 values per sample.</summary>
         private void CopyOutputs(int batch, global::System.Span<float> outputs)
         {
-            new global::System.ReadOnlySpan<float>(_activations, batch * 8084, batch * 10).CopyTo(outputs);
+            new global::System.ReadOnlySpan<float>(_activations, batch * Dense7Offset, batch * 10).CopyTo(outputs);
         }
 
         /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
@@ -393,9 +403,9 @@ namespace Samples
             double loss = 0;
 
             // dense7: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
-            global::System.Span<float> dense7Out = a.Slice(batch * 8084, batch * 10);
-            global::System.Span<float> dense7Delta = d.Slice(batch * 8084, batch * 10);
-            int dense7Labels = global::NetGen.Kernels.CountLabels(targets, batch, OutputLength, 0, 10, rows: true);
+            global::System.Span<float> dense7Out = a.Slice(batch * Dense7Offset, batch * 10);
+            global::System.Span<float> dense7Delta = d.Slice(batch * Dense7Offset, batch * 10);
+            int dense7Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 10, rows: true);
             float dense7Scale = dense7Labels == 0 ? 0f : (float)(1.0 / dense7Labels);
             double dense7Loss = 0;
             for (int n = 0; n < batch; n++) dense7Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense7Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense7Delta.Slice(n * 10, 10), dense7Scale);
@@ -408,39 +418,50 @@ namespace Samples
             return (float)loss;
         }
 
+        /// <summary>
+        /// What anomaly mode checks, in order: forward, each layer's outputs (Offset and Size per sample); backward, in reverse
+        /// order, the deltas of each layer's outputs (per sample) and the gradient of each of its parameter tensors (Gradient).
+        /// </summary>
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_forwardChecks =
+        {
+            ("conv1", "the output", Conv1Offset, 4704, false),
+            ("maxpool2", "the output", Maxpool2Offset, 1176, false),
+            ("conv3", "the output", Conv3Offset, 1600, false),
+            ("maxpool4", "the output", Maxpool4Offset, 400, false),
+            ("dense5", "the output", Dense5Offset, 120, false),
+            ("dense6", "the output", Dense6Offset, 84, false),
+            ("dense7", "the output (logits)", Dense7Offset, 10, false),
+        };
+
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_backwardChecks =
+        {
+            ("dense7", "d(loss)/d(output) (from the loss)", Dense7Offset, 10, false),
+            ("dense7", "the gradient of 11.weight", 60856, 840, true),
+            ("dense7", "the gradient of 11.bias", 61696, 10, true),
+            ("dense6", "d(loss)/d(output) (from dense7)", Dense6Offset, 84, false),
+            ("dense6", "the gradient of 9.weight", 50692, 10080, true),
+            ("dense6", "the gradient of 9.bias", 60772, 84, true),
+            ("dense5", "d(loss)/d(output) (from dense6)", Dense5Offset, 120, false),
+            ("dense5", "the gradient of 7.weight", 2572, 48000, true),
+            ("dense5", "the gradient of 7.bias", 50572, 120, true),
+            ("maxpool4", "d(loss)/d(output) (from dense5)", Maxpool4Offset, 400, false),
+            ("conv3", "d(loss)/d(output) (from maxpool4)", Conv3Offset, 1600, false),
+            ("conv3", "the gradient of 3.weight", 156, 2400, true),
+            ("conv3", "the gradient of 3.bias", 2556, 16, true),
+            ("maxpool2", "d(loss)/d(output) (from conv3)", Maxpool2Offset, 1176, false),
+            ("conv1", "d(loss)/d(output) (from maxpool2)", Conv1Offset, 4704, false),
+            ("conv1", "the gradient of 0.weight", 0, 150, true),
+            ("conv1", "the gradient of 0.bias", 150, 6, true),
+        };
+
         /// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>
         private void CheckAnomalies(int batch, bool backward)
         {
-            const string Forward = "in the forward pass", Backward = "in the backward pass";
-            if (!backward)
+            foreach (var (layer, what, offset, size, gradient) in backward ? s_backwardChecks : s_forwardChecks)
             {
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 4704), batch, "conv1", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 4704, batch * 1176), batch, "maxpool2", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 5880, batch * 1600), batch, "conv3", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 7480, batch * 400), batch, "maxpool4", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 7880, batch * 120), batch, "dense5", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 8000, batch * 84), batch, "dense6", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 8084, batch * 10), batch, "dense7", "the output (logits)", Forward);
-                return;
+                var values = gradient ? new global::System.ReadOnlySpan<float>(_gradients, offset, size) : new global::System.ReadOnlySpan<float>(backward ? _deltas : _activations, batch * offset, batch * size);
+                global::NetGen.NumericChecks.Finite(values, gradient ? 1 : batch, layer, what, backward ? "in the backward pass" : "in the forward pass");
             }
-
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 8084, batch * 10), batch, "dense7", "d(loss)/d(output) (from the loss)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 60856, 840), 1, "dense7", "the gradient of 11.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 61696, 10), 1, "dense7", "the gradient of 11.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 8000, batch * 84), batch, "dense6", "d(loss)/d(output) (from dense7)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 50692, 10080), 1, "dense6", "the gradient of 9.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 60772, 84), 1, "dense6", "the gradient of 9.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 7880, batch * 120), batch, "dense5", "d(loss)/d(output) (from dense6)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 2572, 48000), 1, "dense5", "the gradient of 7.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 50572, 120), 1, "dense5", "the gradient of 7.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 7480, batch * 400), batch, "maxpool4", "d(loss)/d(output) (from dense5)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 5880, batch * 1600), batch, "conv3", "d(loss)/d(output) (from maxpool4)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 156, 2400), 1, "conv3", "the gradient of 3.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 2556, 16), 1, "conv3", "the gradient of 3.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 4704, batch * 1176), batch, "maxpool2", "d(loss)/d(output) (from conv3)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, 0, batch * 4704), batch, "conv1", "d(loss)/d(output) (from maxpool2)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 0, 150), 1, "conv1", "the gradient of 0.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 150, 6), 1, "conv1", "the gradient of 0.bias", Backward);
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (8084 values), the outputs' to <paramref name="y"/>.</summary>
@@ -453,25 +474,25 @@ namespace Samples
             global::NetGen.Kernels.ReLU(conv1Out);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
             global::System.Span<float> maxpool2Out = h.Slice(4704, 1176);
-            global::NetGen.Kernels.MaxPool2x2Forward(conv1Out, maxpool2Out, 6, 28, 28);
+            global::NetGen.Kernels.MaxPool2x2Forward(conv1Out, maxpool2Out, planes: 6, height: 28, width: 28);
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv3Out = h.Slice(5880, 1600);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv3Geometry, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out, conv3Out, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
             // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5), 2x2 windows over all channel planes
             global::System.Span<float> maxpool4Out = h.Slice(7480, 400);
-            global::NetGen.Kernels.MaxPool2x2Forward(conv3Out, maxpool4Out, 16, 10, 10);
+            global::NetGen.Kernels.MaxPool2x2Forward(conv3Out, maxpool4Out, planes: 16, height: 10, width: 10);
             // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
             global::System.Span<float> dense5Out = h.Slice(7880, 120);
-            global::NetGen.Kernels.DenseForward(p.Slice(2572, 48000), p.Slice(50572, 120), maxpool4Out, dense5Out, 400, 120);
+            global::NetGen.Kernels.DenseForward(p.Slice(2572, 48000), p.Slice(50572, 120), maxpool4Out, dense5Out, inSize: 400, outSize: 120);
             global::NetGen.Kernels.ReLU(dense5Out);
             // dense6: Dense(84, ReLU), (120) -> (84)
             global::System.Span<float> dense6Out = h.Slice(8000, 84);
-            global::NetGen.Kernels.DenseForward(p.Slice(50692, 10080), p.Slice(60772, 84), dense5Out, dense6Out, 120, 84);
+            global::NetGen.Kernels.DenseForward(p.Slice(50692, 10080), p.Slice(60772, 84), dense5Out, dense6Out, inSize: 120, outSize: 84);
             global::NetGen.Kernels.ReLU(dense6Out);
             // dense7: Dense(10, Softmax), (84) -> (10) (output)
             global::System.Span<float> dense7Out = y;
-            global::NetGen.Kernels.DenseForward(p.Slice(60856, 840), p.Slice(61696, 10), dense6Out, dense7Out, 84, 10);
+            global::NetGen.Kernels.DenseForward(p.Slice(60856, 840), p.Slice(61696, 10), dense6Out, dense7Out, inSize: 84, outSize: 10);
             global::NetGen.Kernels.Softmax(dense7Out);
         }
 
@@ -566,30 +587,30 @@ namespace Samples
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), one matrix product over shifted rows of the padded input (no im2col)
-            global::System.Span<float> conv1Out = a.Slice(0, batch * 4704);
+            global::System.Span<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 4704);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv1Geometry, inputGradient: false, p.Slice(0, 150), p.Slice(150, 6), inputs, conv1Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv1Out);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
-            global::System.Span<float> maxpool2Out = a.Slice(batch * 4704, batch * 1176);
-            global::NetGen.Kernels.MaxPool2x2Forward(conv1Out, maxpool2Out, batch * 6, 28, 28);
+            global::System.Span<float> maxpool2Out = a.Slice(batch * Maxpool2Offset, batch * 1176);
+            global::NetGen.Kernels.MaxPool2x2Forward(conv1Out, maxpool2Out, planes: batch * 6, height: 28, width: 28);
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), one matrix product over shifted rows of the padded input (no im2col)
-            global::System.Span<float> conv3Out = a.Slice(batch * 5880, batch * 1600);
+            global::System.Span<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 1600);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out, conv3Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
             // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5), 2x2 windows over all channel planes
-            global::System.Span<float> maxpool4Out = a.Slice(batch * 7480, batch * 400);
-            global::NetGen.Kernels.MaxPool2x2Forward(conv3Out, maxpool4Out, batch * 16, 10, 10);
+            global::System.Span<float> maxpool4Out = a.Slice(batch * Maxpool4Offset, batch * 400);
+            global::NetGen.Kernels.MaxPool2x2Forward(conv3Out, maxpool4Out, planes: batch * 16, height: 10, width: 10);
             // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
-            global::System.Span<float> dense5Out = a.Slice(batch * 7880, batch * 120);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(2572, 48000), p.Slice(50572, 120), maxpool4Out, dense5Out, batch, 400, 120);
+            global::System.Span<float> dense5Out = a.Slice(batch * Dense5Offset, batch * 120);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(2572, 48000), p.Slice(50572, 120), maxpool4Out, dense5Out, batch, inSize: 400, outSize: 120);
             global::NetGen.Kernels.ReLU(dense5Out);
             // dense6: Dense(84, ReLU), (120) -> (84)
-            global::System.Span<float> dense6Out = a.Slice(batch * 8000, batch * 84);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(50692, 10080), p.Slice(60772, 84), dense5Out, dense6Out, batch, 120, 84);
+            global::System.Span<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 84);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(50692, 10080), p.Slice(60772, 84), dense5Out, dense6Out, batch, inSize: 120, outSize: 84);
             global::NetGen.Kernels.ReLU(dense6Out);
             // dense7: Dense(10, Softmax), (84) -> (10) (output)
-            global::System.Span<float> dense7Out = a.Slice(batch * 8084, batch * 10);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(60856, 840), p.Slice(61696, 10), dense6Out, dense7Out, batch, 84, 10);
+            global::System.Span<float> dense7Out = a.Slice(batch * Dense7Offset, batch * 10);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(60856, 840), p.Slice(61696, 10), dense6Out, dense7Out, batch, inSize: 84, outSize: 10);
             if (outputActivation)
             {
                 for (int n = 0; n < batch; n++) global::NetGen.Kernels.Softmax(dense7Out.Slice(n * 10, 10));
@@ -609,39 +630,39 @@ namespace Samples
             global::System.Span<float> d = _deltas;
             global::System.Span<float> columns = _trainColumns;
             // dense7: Dense(10, Softmax), (84) -> (10)
-            global::System.Span<float> dense6Delta = d.Slice(batch * 8000, batch * 84);
-            global::System.Span<float> dense7Delta = d.Slice(batch * 8084, batch * 10);
-            global::System.ReadOnlySpan<float> dense6Out = a.Slice(batch * 8000, batch * 84);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(60856, 840), dense6Out, dense7Delta, g.Slice(60856, 840), g.Slice(61696, 10), dense6Delta, batch, 84, 10);
+            global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 84);
+            global::System.Span<float> dense7Delta = d.Slice(batch * Dense7Offset, batch * 10);
+            global::System.ReadOnlySpan<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 84);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(60856, 840), dense6Out, dense7Delta, g.Slice(60856, 840), g.Slice(61696, 10), dense6Delta, batch, inSize: 84, outSize: 10);
             // dense6: Dense(84, ReLU), (120) -> (84)
-            global::System.Span<float> dense5Delta = d.Slice(batch * 7880, batch * 120);
-            global::System.ReadOnlySpan<float> dense5Out = a.Slice(batch * 7880, batch * 120);
+            global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 120);
+            global::System.ReadOnlySpan<float> dense5Out = a.Slice(batch * Dense5Offset, batch * 120);
             global::NetGen.Kernels.ReLUBackward(dense6Out, dense6Delta);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(50692, 10080), dense5Out, dense6Delta, g.Slice(50692, 10080), g.Slice(60772, 84), dense5Delta, batch, 120, 84);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(50692, 10080), dense5Out, dense6Delta, g.Slice(50692, 10080), g.Slice(60772, 84), dense5Delta, batch, inSize: 120, outSize: 84);
             // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
-            global::System.Span<float> maxpool4Delta = d.Slice(batch * 7480, batch * 400);
-            global::System.ReadOnlySpan<float> maxpool4Out = a.Slice(batch * 7480, batch * 400);
+            global::System.Span<float> maxpool4Delta = d.Slice(batch * Maxpool4Offset, batch * 400);
+            global::System.ReadOnlySpan<float> maxpool4Out = a.Slice(batch * Maxpool4Offset, batch * 400);
             global::NetGen.Kernels.ReLUBackward(dense5Out, dense5Delta);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(2572, 48000), maxpool4Out, dense5Delta, g.Slice(2572, 48000), g.Slice(50572, 120), maxpool4Delta, batch, 400, 120);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(2572, 48000), maxpool4Out, dense5Delta, g.Slice(2572, 48000), g.Slice(50572, 120), maxpool4Delta, batch, inSize: 400, outSize: 120);
             // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5), 2x2 windows over all channel planes
-            global::System.Span<float> conv3Delta = d.Slice(batch * 5880, batch * 1600);
-            global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * 5880, batch * 1600);
-            global::NetGen.Kernels.MaxPool2x2Backward(conv3Out, maxpool4Delta, conv3Delta, batch * 16, 10, 10);
+            global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 1600);
+            global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 1600);
+            global::NetGen.Kernels.MaxPool2x2Backward(conv3Out, maxpool4Delta, conv3Delta, planes: batch * 16, height: 10, width: 10);
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), shifted rows of the padded input, weight gradient: one product per sample
-            global::System.Span<float> maxpool2Delta = d.Slice(batch * 4704, batch * 1176);
-            global::System.ReadOnlySpan<float> maxpool2Out = a.Slice(batch * 4704, batch * 1176);
+            global::System.Span<float> maxpool2Delta = d.Slice(batch * Maxpool2Offset, batch * 1176);
+            global::System.ReadOnlySpan<float> maxpool2Out = a.Slice(batch * Maxpool2Offset, batch * 1176);
             global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv3Geometry, maxpool2Out, conv3Delta, g.Slice(156, 2400), batch, columns);
-            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 1600, 1600), g.Slice(2556, 16), 100);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 1600, 1600), g.Slice(2556, 16), plane: 100);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: true, p.Slice(156, 2400), default(global::System.ReadOnlySpan<float>), conv3Delta, maxpool2Delta, batch, columns);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
-            global::System.Span<float> conv1Delta = d.Slice(0, batch * 4704);
-            global::System.ReadOnlySpan<float> conv1Out = a.Slice(0, batch * 4704);
-            global::NetGen.Kernels.MaxPool2x2Backward(conv1Out, maxpool2Delta, conv1Delta, batch * 6, 28, 28);
+            global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 4704);
+            global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 4704);
+            global::NetGen.Kernels.MaxPool2x2Backward(conv1Out, maxpool2Delta, conv1Delta, planes: batch * 6, height: 28, width: 28);
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
             global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv1Geometry, inputs, conv1Delta, g.Slice(0, 150), batch, columns);
-            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 4704, 4704), g.Slice(150, 6), 784);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 4704, 4704), g.Slice(150, 6), plane: 784);
         }
     }
 }

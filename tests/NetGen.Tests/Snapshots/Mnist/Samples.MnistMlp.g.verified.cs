@@ -27,6 +27,12 @@ namespace Samples
         /// <summary>Number of trainable parameters (weights and biases of every layer).</summary>
         public const int ParameterCount = 109386;
 
+        // Where each layer's outputs start among a sample's 202 values of every layer's outputs; a batch's storage holds
+        // each layer's outputs as one [batch, size] block, so its block starts at batch times this offset.
+        private const int Dense1Offset = 0; // dense1, 128 values
+        private const int Dense2Offset = 128; // dense2, 64 values
+        private const int Dense3Offset = 192; // dense3, 10 values
+
         private readonly float[] _parameters = new float[109386];
         private readonly float[] _gradients = new float[109386];
 
@@ -124,11 +130,11 @@ namespace Samples
             {
                 int count = batch - first < chunk ? batch - first : chunk;
                 BatchForward(inputs.Slice(first * InputLength, count * InputLength), count, true, blocks);
-                new global::System.ReadOnlySpan<float>(blocks, count * 192, count * 10).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
+                new global::System.ReadOnlySpan<float>(blocks, count * Dense3Offset, count * 10).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
             }
         }
 
-        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy, plus the weight penalties.</summary>
+        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy.</summary>
         /// <param name="inputs">batch * 784 values.</param>
         /// <param name="targets">batch * 10 target values; NaN marks a missing label.</param>
         /// <param name="batch">The number of samples.</param>
@@ -301,7 +307,7 @@ namespace Samples
         /// <summary>The outputs of the last training-storage pass (after each loss turned its logits into the output activation), for 10 values per sample.</summary>
         private void CopyOutputs(int batch, global::System.Span<float> outputs)
         {
-            new global::System.ReadOnlySpan<float>(_activations, batch * 192, batch * 10).CopyTo(outputs);
+            new global::System.ReadOnlySpan<float>(_activations, batch * Dense3Offset, batch * 10).CopyTo(outputs);
         }
 
         /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
@@ -367,9 +373,9 @@ namespace Samples
             double loss = 0;
 
             // dense3: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
-            global::System.Span<float> dense3Out = a.Slice(batch * 192, batch * 10);
-            global::System.Span<float> dense3Delta = d.Slice(batch * 192, batch * 10);
-            int dense3Labels = global::NetGen.Kernels.CountLabels(targets, batch, OutputLength, 0, 10, rows: true);
+            global::System.Span<float> dense3Out = a.Slice(batch * Dense3Offset, batch * 10);
+            global::System.Span<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 10);
+            int dense3Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 10, rows: true);
             float dense3Scale = dense3Labels == 0 ? 0f : (float)(1.0 / dense3Labels);
             double dense3Loss = 0;
             for (int n = 0; n < batch; n++) dense3Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense3Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense3Delta.Slice(n * 10, 10), dense3Scale);
@@ -382,27 +388,38 @@ namespace Samples
             return (float)loss;
         }
 
+        /// <summary>
+        /// What anomaly mode checks, in order: forward, each layer's outputs (Offset and Size per sample); backward, in reverse
+        /// order, the deltas of each layer's outputs (per sample) and the gradient of each of its parameter tensors (Gradient).
+        /// </summary>
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_forwardChecks =
+        {
+            ("dense1", "the output", Dense1Offset, 128, false),
+            ("dense2", "the output", Dense2Offset, 64, false),
+            ("dense3", "the output (logits)", Dense3Offset, 10, false),
+        };
+
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_backwardChecks =
+        {
+            ("dense3", "d(loss)/d(output) (from the loss)", Dense3Offset, 10, false),
+            ("dense3", "the gradient of 5.weight", 108736, 640, true),
+            ("dense3", "the gradient of 5.bias", 109376, 10, true),
+            ("dense2", "d(loss)/d(output) (from dense3)", Dense2Offset, 64, false),
+            ("dense2", "the gradient of 3.weight", 100480, 8192, true),
+            ("dense2", "the gradient of 3.bias", 108672, 64, true),
+            ("dense1", "d(loss)/d(output) (from dense2)", Dense1Offset, 128, false),
+            ("dense1", "the gradient of 1.weight", 0, 100352, true),
+            ("dense1", "the gradient of 1.bias", 100352, 128, true),
+        };
+
         /// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>
         private void CheckAnomalies(int batch, bool backward)
         {
-            const string Forward = "in the forward pass", Backward = "in the backward pass";
-            if (!backward)
+            foreach (var (layer, what, offset, size, gradient) in backward ? s_backwardChecks : s_forwardChecks)
             {
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 128), batch, "dense1", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 128, batch * 64), batch, "dense2", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 192, batch * 10), batch, "dense3", "the output (logits)", Forward);
-                return;
+                var values = gradient ? new global::System.ReadOnlySpan<float>(_gradients, offset, size) : new global::System.ReadOnlySpan<float>(backward ? _deltas : _activations, batch * offset, batch * size);
+                global::NetGen.NumericChecks.Finite(values, gradient ? 1 : batch, layer, what, backward ? "in the backward pass" : "in the forward pass");
             }
-
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 192, batch * 10), batch, "dense3", "d(loss)/d(output) (from the loss)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 108736, 640), 1, "dense3", "the gradient of 5.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 109376, 10), 1, "dense3", "the gradient of 5.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 128, batch * 64), batch, "dense2", "d(loss)/d(output) (from dense3)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 100480, 8192), 1, "dense2", "the gradient of 3.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 108672, 64), 1, "dense2", "the gradient of 3.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, 0, batch * 128), batch, "dense1", "d(loss)/d(output) (from dense2)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 0, 100352), 1, "dense1", "the gradient of 1.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 100352, 128), 1, "dense1", "the gradient of 1.bias", Backward);
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (192 values), the outputs' to <paramref name="y"/>.</summary>
@@ -411,15 +428,15 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
             global::System.Span<float> dense1Out = h.Slice(0, 128);
-            global::NetGen.Kernels.DenseForward(p.Slice(0, 100352), p.Slice(100352, 128), x, dense1Out, 784, 128);
+            global::NetGen.Kernels.DenseForward(p.Slice(0, 100352), p.Slice(100352, 128), x, dense1Out, inSize: 784, outSize: 128);
             global::NetGen.Kernels.ReLU(dense1Out);
             // dense2: Dense(64, ReLU), (128) -> (64)
             global::System.Span<float> dense2Out = h.Slice(128, 64);
-            global::NetGen.Kernels.DenseForward(p.Slice(100480, 8192), p.Slice(108672, 64), dense1Out, dense2Out, 128, 64);
+            global::NetGen.Kernels.DenseForward(p.Slice(100480, 8192), p.Slice(108672, 64), dense1Out, dense2Out, inSize: 128, outSize: 64);
             global::NetGen.Kernels.ReLU(dense2Out);
             // dense3: Dense(10, Softmax), (64) -> (10) (output)
             global::System.Span<float> dense3Out = y;
-            global::NetGen.Kernels.DenseForward(p.Slice(108736, 640), p.Slice(109376, 10), dense2Out, dense3Out, 64, 10);
+            global::NetGen.Kernels.DenseForward(p.Slice(108736, 640), p.Slice(109376, 10), dense2Out, dense3Out, inSize: 64, outSize: 10);
             global::NetGen.Kernels.Softmax(dense3Out);
         }
 
@@ -500,16 +517,16 @@ namespace Samples
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
-            global::System.Span<float> dense1Out = a.Slice(0, batch * 128);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 100352), p.Slice(100352, 128), inputs, dense1Out, batch, 784, 128);
+            global::System.Span<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 128);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 100352), p.Slice(100352, 128), inputs, dense1Out, batch, inSize: 784, outSize: 128);
             global::NetGen.Kernels.ReLU(dense1Out);
             // dense2: Dense(64, ReLU), (128) -> (64)
-            global::System.Span<float> dense2Out = a.Slice(batch * 128, batch * 64);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(100480, 8192), p.Slice(108672, 64), dense1Out, dense2Out, batch, 128, 64);
+            global::System.Span<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 64);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(100480, 8192), p.Slice(108672, 64), dense1Out, dense2Out, batch, inSize: 128, outSize: 64);
             global::NetGen.Kernels.ReLU(dense2Out);
             // dense3: Dense(10, Softmax), (64) -> (10) (output)
-            global::System.Span<float> dense3Out = a.Slice(batch * 192, batch * 10);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(108736, 640), p.Slice(109376, 10), dense2Out, dense3Out, batch, 64, 10);
+            global::System.Span<float> dense3Out = a.Slice(batch * Dense3Offset, batch * 10);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(108736, 640), p.Slice(109376, 10), dense2Out, dense3Out, batch, inSize: 64, outSize: 10);
             if (outputActivation)
             {
                 for (int n = 0; n < batch; n++) global::NetGen.Kernels.Softmax(dense3Out.Slice(n * 10, 10));
@@ -528,18 +545,18 @@ namespace Samples
             global::System.ReadOnlySpan<float> a = _activations;
             global::System.Span<float> d = _deltas;
             // dense3: Dense(10, Softmax), (64) -> (10)
-            global::System.Span<float> dense2Delta = d.Slice(batch * 128, batch * 64);
-            global::System.Span<float> dense3Delta = d.Slice(batch * 192, batch * 10);
-            global::System.ReadOnlySpan<float> dense2Out = a.Slice(batch * 128, batch * 64);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(108736, 640), dense2Out, dense3Delta, g.Slice(108736, 640), g.Slice(109376, 10), dense2Delta, batch, 64, 10);
+            global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 64);
+            global::System.Span<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 10);
+            global::System.ReadOnlySpan<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 64);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(108736, 640), dense2Out, dense3Delta, g.Slice(108736, 640), g.Slice(109376, 10), dense2Delta, batch, inSize: 64, outSize: 10);
             // dense2: Dense(64, ReLU), (128) -> (64)
-            global::System.Span<float> dense1Delta = d.Slice(0, batch * 128);
-            global::System.ReadOnlySpan<float> dense1Out = a.Slice(0, batch * 128);
+            global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 128);
+            global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 128);
             global::NetGen.Kernels.ReLUBackward(dense2Out, dense2Delta);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(100480, 8192), dense1Out, dense2Delta, g.Slice(100480, 8192), g.Slice(108672, 64), dense1Delta, batch, 128, 64);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(100480, 8192), dense1Out, dense2Delta, g.Slice(100480, 8192), g.Slice(108672, 64), dense1Delta, batch, inSize: 128, outSize: 64);
             // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
             global::NetGen.Kernels.ReLUBackward(dense1Out, dense1Delta);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 100352), inputs, dense1Delta, g.Slice(0, 100352), g.Slice(100352, 128), default(global::System.Span<float>), batch, 784, 128);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 100352), inputs, dense1Delta, g.Slice(0, 100352), g.Slice(100352, 128), default(global::System.Span<float>), batch, inSize: 784, outSize: 128);
         }
     }
 }

@@ -34,6 +34,19 @@ namespace Samples
         /// <summary>Number of trainable parameters (weights and biases of every layer).</summary>
         public const int ParameterCount = 70771;
 
+        // Where each layer's outputs start among a sample's 86027 values of every layer's outputs; a batch's storage holds
+        // each layer's outputs as one [batch, size] block, so its block starts at batch times this offset.
+        private const int StemOffset = 0; // stem, 16384 values
+        private const int Conv2Offset = 16384; // conv2, 16384 values
+        private const int Conv3Offset = 32768; // conv3, 16384 values
+        private const int Add4Offset = 49152; // add4, 16384 values
+        private const int TrunkOffset = 65536; // trunk, 4096 values
+        private const int Conv6Offset = 69632; // conv6, 8192 values
+        private const int Maxpool7Offset = 77824; // maxpool7, 2048 values
+        private const int Concat8Offset = 79872; // concat8, 6144 values
+        private const int DigitOffset = 86016; // digit, 10 values
+        private const int Dense10Offset = 86026; // dense10, 1 values
+
         private readonly float[] _parameters = new float[70771];
         private readonly float[] _gradients = new float[70771];
 
@@ -170,13 +183,13 @@ namespace Samples
                 BatchForward(inputs.Slice(first * InputLength, count * InputLength), count, true, blocks, columns);
                 for (int n = 0; n < count; n++)
                 {
-                    new global::System.ReadOnlySpan<float>(blocks, count * 86016 + n * 10, 10).CopyTo(outputs.Slice((first + n) * OutputLength + 0, 10)); // digit
-                    new global::System.ReadOnlySpan<float>(blocks, count * 86026 + n * 1, 1).CopyTo(outputs.Slice((first + n) * OutputLength + 10, 1)); // dense10
+                    new global::System.ReadOnlySpan<float>(blocks, count * DigitOffset + n * 10, 10).CopyTo(outputs.Slice((first + n) * OutputLength + 0, 10)); // digit
+                    new global::System.ReadOnlySpan<float>(blocks, count * Dense10Offset + n * 1, 1).CopyTo(outputs.Slice((first + n) * OutputLength + 10, 1)); // dense10
                 }
             }
         }
 
-        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the sum over the outputs of each output's loss weight times its mean loss (eq. 8.21), plus the weight penalties.</summary>
+        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the sum over the outputs of each output's loss weight times its mean loss (eq. 8.21).</summary>
         /// <param name="inputs">batch * 3072 values.</param>
         /// <param name="targets">batch * 11 target values, laid out as the outputs; NaN marks a missing label.</param>
         /// <param name="batch">The number of samples.</param>
@@ -287,8 +300,8 @@ namespace Samples
         {
             for (int n = 0; n < batch; n++)
             {
-                new global::System.ReadOnlySpan<float>(_activations, batch * 86016 + n * 10, 10).CopyTo(outputs.Slice(n * OutputLength + 0, 10)); // digit
-                new global::System.ReadOnlySpan<float>(_activations, batch * 86026 + n * 1, 1).CopyTo(outputs.Slice(n * OutputLength + 10, 1)); // dense10
+                new global::System.ReadOnlySpan<float>(_activations, batch * DigitOffset + n * 10, 10).CopyTo(outputs.Slice(n * OutputLength + 0, 10)); // digit
+                new global::System.ReadOnlySpan<float>(_activations, batch * Dense10Offset + n * 1, 1).CopyTo(outputs.Slice(n * OutputLength + 10, 1)); // dense10
             }
         }
 
@@ -355,18 +368,18 @@ namespace Samples
             double loss = 0;
 
             // digit: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
-            global::System.Span<float> digitOut = a.Slice(batch * 86016, batch * 10);
-            global::System.Span<float> digitDelta = d.Slice(batch * 86016, batch * 10);
-            int digitLabels = global::NetGen.Kernels.CountLabels(targets, batch, OutputLength, 0, 10, rows: true);
+            global::System.Span<float> digitOut = a.Slice(batch * DigitOffset, batch * 10);
+            global::System.Span<float> digitDelta = d.Slice(batch * DigitOffset, batch * 10);
+            int digitLabels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 10, rows: true);
             float digitScale = digitLabels == 0 ? 0f : (float)(1.0 / digitLabels);
             double digitLoss = 0;
             for (int n = 0; n < batch; n++) digitLoss += global::NetGen.Kernels.SoftmaxCrossEntropy(digitOut.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), digitDelta.Slice(n * 10, 10), digitScale);
             if (digitLabels > 0) loss += digitLoss / digitLabels;
 
             // dense10: binary cross-entropy, mean over the targets present, weight 0.5; dL/ds = weight * (a - y) / labels (table 4.1).
-            global::System.Span<float> dense10Out = a.Slice(batch * 86026, batch * 1);
-            global::System.Span<float> dense10Delta = d.Slice(batch * 86026, batch * 1);
-            int dense10Labels = global::NetGen.Kernels.CountLabels(targets, batch, OutputLength, 10, 1, rows: false);
+            global::System.Span<float> dense10Out = a.Slice(batch * Dense10Offset, batch * 1);
+            global::System.Span<float> dense10Delta = d.Slice(batch * Dense10Offset, batch * 1);
+            int dense10Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 10, size: 1, rows: false);
             float dense10Scale = dense10Labels == 0 ? 0f : (float)(0.5 / dense10Labels);
             double dense10Loss = 0;
             for (int n = 0; n < batch; n++) dense10Loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(dense10Out.Slice(n * 1, 1), targets.Slice(n * OutputLength + 10, 1), dense10Delta.Slice(n * 1, 1), dense10Scale);
@@ -379,47 +392,58 @@ namespace Samples
             return (float)loss;
         }
 
+        /// <summary>
+        /// What anomaly mode checks, in order: forward, each layer's outputs (Offset and Size per sample); backward, in reverse
+        /// order, the deltas of each layer's outputs (per sample) and the gradient of each of its parameter tensors (Gradient).
+        /// </summary>
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_forwardChecks =
+        {
+            ("stem", "the output", StemOffset, 16384, false),
+            ("conv2", "the output", Conv2Offset, 16384, false),
+            ("conv3", "the output", Conv3Offset, 16384, false),
+            ("add4", "the output", Add4Offset, 16384, false),
+            ("trunk", "the output", TrunkOffset, 4096, false),
+            ("conv6", "the output", Conv6Offset, 8192, false),
+            ("maxpool7", "the output", Maxpool7Offset, 2048, false),
+            ("concat8", "the output", Concat8Offset, 6144, false),
+            ("digit", "the output (logits)", DigitOffset, 10, false),
+            ("dense10", "the output (logits)", Dense10Offset, 1, false),
+        };
+
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_backwardChecks =
+        {
+            ("dense10", "d(loss)/d(output) (from the loss)", Dense10Offset, 1, false),
+            ("dense10", "the gradient of dense10.weight", 66674, 4096, true),
+            ("dense10", "the gradient of dense10.bias", 70770, 1, true),
+            ("digit", "d(loss)/d(output) (from the loss)", DigitOffset, 10, false),
+            ("digit", "the gradient of digit.weight", 5224, 61440, true),
+            ("digit", "the gradient of digit.bias", 66664, 10, true),
+            ("concat8", "d(loss)/d(output) (from digit)", Concat8Offset, 6144, false),
+            ("maxpool7", "d(loss)/d(output) (from concat8)", Maxpool7Offset, 2048, false),
+            ("conv6", "d(loss)/d(output) (from maxpool7)", Conv6Offset, 8192, false),
+            ("conv6", "the gradient of conv6.weight", 5088, 128, true),
+            ("conv6", "the gradient of conv6.bias", 5216, 8, true),
+            ("trunk", "d(loss)/d(output) (from concat8, dense10)", TrunkOffset, 4096, false),
+            ("add4", "d(loss)/d(output) (from trunk)", Add4Offset, 16384, false),
+            ("conv3", "d(loss)/d(output) (from add4)", Conv3Offset, 16384, false),
+            ("conv3", "the gradient of conv3.weight", 2768, 2304, true),
+            ("conv3", "the gradient of conv3.bias", 5072, 16, true),
+            ("conv2", "d(loss)/d(output) (from conv3)", Conv2Offset, 16384, false),
+            ("conv2", "the gradient of conv2.weight", 448, 2304, true),
+            ("conv2", "the gradient of conv2.bias", 2752, 16, true),
+            ("stem", "d(loss)/d(output) (from conv2, add4, conv6)", StemOffset, 16384, false),
+            ("stem", "the gradient of stem.weight", 0, 432, true),
+            ("stem", "the gradient of stem.bias", 432, 16, true),
+        };
+
         /// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>
         private void CheckAnomalies(int batch, bool backward)
         {
-            const string Forward = "in the forward pass", Backward = "in the backward pass";
-            if (!backward)
+            foreach (var (layer, what, offset, size, gradient) in backward ? s_backwardChecks : s_forwardChecks)
             {
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 16384), batch, "stem", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 16384, batch * 16384), batch, "conv2", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 32768, batch * 16384), batch, "conv3", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 49152, batch * 16384), batch, "add4", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 65536, batch * 4096), batch, "trunk", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 69632, batch * 8192), batch, "conv6", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 77824, batch * 2048), batch, "maxpool7", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 79872, batch * 6144), batch, "concat8", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 86016, batch * 10), batch, "digit", "the output (logits)", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 86026, batch * 1), batch, "dense10", "the output (logits)", Forward);
-                return;
+                var values = gradient ? new global::System.ReadOnlySpan<float>(_gradients, offset, size) : new global::System.ReadOnlySpan<float>(backward ? _deltas : _activations, batch * offset, batch * size);
+                global::NetGen.NumericChecks.Finite(values, gradient ? 1 : batch, layer, what, backward ? "in the backward pass" : "in the forward pass");
             }
-
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 86026, batch * 1), batch, "dense10", "d(loss)/d(output) (from the loss)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 66674, 4096), 1, "dense10", "the gradient of dense10.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 70770, 1), 1, "dense10", "the gradient of dense10.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 86016, batch * 10), batch, "digit", "d(loss)/d(output) (from the loss)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 5224, 61440), 1, "digit", "the gradient of digit.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 66664, 10), 1, "digit", "the gradient of digit.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 79872, batch * 6144), batch, "concat8", "d(loss)/d(output) (from digit)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 77824, batch * 2048), batch, "maxpool7", "d(loss)/d(output) (from concat8)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 69632, batch * 8192), batch, "conv6", "d(loss)/d(output) (from maxpool7)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 5088, 128), 1, "conv6", "the gradient of conv6.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 5216, 8), 1, "conv6", "the gradient of conv6.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 65536, batch * 4096), batch, "trunk", "d(loss)/d(output) (from concat8, dense10)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 49152, batch * 16384), batch, "add4", "d(loss)/d(output) (from trunk)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 32768, batch * 16384), batch, "conv3", "d(loss)/d(output) (from add4)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 2768, 2304), 1, "conv3", "the gradient of conv3.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 5072, 16), 1, "conv3", "the gradient of conv3.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 16384, batch * 16384), batch, "conv2", "d(loss)/d(output) (from conv3)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 448, 2304), 1, "conv2", "the gradient of conv2.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 2752, 16), 1, "conv2", "the gradient of conv2.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, 0, batch * 16384), batch, "stem", "d(loss)/d(output) (from conv2, add4, conv6)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 0, 432), 1, "stem", "the gradient of stem.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 432, 16), 1, "stem", "the gradient of stem.bias", Backward);
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (86016 values), the outputs' to <paramref name="y"/>.</summary>
@@ -443,24 +467,24 @@ namespace Samples
             global::NetGen.Kernels.ReLU(add4Out);
             // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> trunkOut = h.Slice(65536, 4096);
-            global::NetGen.Kernels.MaxPool2x2Forward(add4Out, trunkOut, 16, 32, 32);
+            global::NetGen.Kernels.MaxPool2x2Forward(add4Out, trunkOut, planes: 16, height: 32, width: 32);
             // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv6Out = h.Slice(69632, 8192);
             global::NetGen.Kernels.ConvForwardImplicit(in Conv6Geometry, p.Slice(5088, 128), p.Slice(5216, 8), stemOut, conv6Out, columns);
             // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> maxpool7Out = h.Slice(77824, 2048);
-            global::NetGen.Kernels.MaxPool2x2Forward(conv6Out, maxpool7Out, 8, 32, 32);
+            global::NetGen.Kernels.MaxPool2x2Forward(conv6Out, maxpool7Out, planes: 8, height: 32, width: 32);
             // concat8: Concat("trunk"), from maxpool7, trunk, (8, 16, 16) -> (24, 16, 16)
             global::System.Span<float> concat8Out = h.Slice(79872, 6144);
             maxpool7Out.CopyTo(concat8Out.Slice(0, 2048));
             trunkOut.CopyTo(concat8Out.Slice(2048, 4096));
             // digit: Dense(10, Softmax), (24, 16, 16) -> (10) (output)
             global::System.Span<float> digitOut = y.Slice(0, 10);
-            global::NetGen.Kernels.DenseForward(p.Slice(5224, 61440), p.Slice(66664, 10), concat8Out, digitOut, 6144, 10);
+            global::NetGen.Kernels.DenseForward(p.Slice(5224, 61440), p.Slice(66664, 10), concat8Out, digitOut, inSize: 6144, outSize: 10);
             global::NetGen.Kernels.Softmax(digitOut);
             // dense10: Dense(1, Sigmoid), from trunk, (16, 16, 16) -> (1) (output)
             global::System.Span<float> dense10Out = y.Slice(10, 1);
-            global::NetGen.Kernels.DenseForward(p.Slice(66674, 4096), p.Slice(70770, 1), trunkOut, dense10Out, 4096, 1);
+            global::NetGen.Kernels.DenseForward(p.Slice(66674, 4096), p.Slice(70770, 1), trunkOut, dense10Out, inSize: 4096, outSize: 1);
             global::NetGen.Kernels.Sigmoid(dense10Out);
         }
 
@@ -564,46 +588,46 @@ namespace Samples
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
-            global::System.Span<float> stemOut = a.Slice(0, batch * 16384);
+            global::System.Span<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
             global::NetGen.Kernels.ConvImplicitBatch(in StemGeometry, inputGradient: false, p.Slice(0, 432), p.Slice(432, 16), inputs, stemOut, batch, columns);
             global::NetGen.Kernels.ReLU(stemOut);
             // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
-            global::System.Span<float> conv2Out = a.Slice(batch * 16384, batch * 16384);
+            global::System.Span<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 16384);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: false, p.Slice(448, 2304), p.Slice(2752, 16), stemOut, conv2Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
             // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
-            global::System.Span<float> conv3Out = a.Slice(batch * 32768, batch * 16384);
+            global::System.Span<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 16384);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(2768, 2304), p.Slice(5072, 16), conv2Out, conv3Out, batch, columns);
             // add4: Add("stem", ReLU), from conv3, stem, (16, 32, 32) -> (16, 32, 32)
-            global::System.Span<float> add4Out = a.Slice(batch * 49152, batch * 16384);
+            global::System.Span<float> add4Out = a.Slice(batch * Add4Offset, batch * 16384);
             global::NetGen.Kernels.Sum(conv3Out, stemOut, add4Out);
             global::NetGen.Kernels.ReLU(add4Out);
             // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16), 2x2 windows over all channel planes
-            global::System.Span<float> trunkOut = a.Slice(batch * 65536, batch * 4096);
-            global::NetGen.Kernels.MaxPool2x2Forward(add4Out, trunkOut, batch * 16, 32, 32);
+            global::System.Span<float> trunkOut = a.Slice(batch * TrunkOffset, batch * 4096);
+            global::NetGen.Kernels.MaxPool2x2Forward(add4Out, trunkOut, planes: batch * 16, height: 32, width: 32);
             // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
-            global::System.Span<float> conv6Out = a.Slice(batch * 69632, batch * 8192);
+            global::System.Span<float> conv6Out = a.Slice(batch * Conv6Offset, batch * 8192);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv6Geometry, inputGradient: false, p.Slice(5088, 128), p.Slice(5216, 8), stemOut, conv6Out, batch, columns);
             // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16), 2x2 windows over all channel planes
-            global::System.Span<float> maxpool7Out = a.Slice(batch * 77824, batch * 2048);
-            global::NetGen.Kernels.MaxPool2x2Forward(conv6Out, maxpool7Out, batch * 8, 32, 32);
+            global::System.Span<float> maxpool7Out = a.Slice(batch * Maxpool7Offset, batch * 2048);
+            global::NetGen.Kernels.MaxPool2x2Forward(conv6Out, maxpool7Out, planes: batch * 8, height: 32, width: 32);
             // concat8: Concat("trunk"), from maxpool7, trunk, (8, 16, 16) -> (24, 16, 16)
-            global::System.Span<float> concat8Out = a.Slice(batch * 79872, batch * 6144);
+            global::System.Span<float> concat8Out = a.Slice(batch * Concat8Offset, batch * 6144);
             for (int n = 0; n < batch; n++)
             {
                 maxpool7Out.Slice(n * 2048, 2048).CopyTo(concat8Out.Slice(n * 6144, 6144).Slice(0, 2048));
                 trunkOut.Slice(n * 4096, 4096).CopyTo(concat8Out.Slice(n * 6144, 6144).Slice(2048, 4096));
             }
             // digit: Dense(10, Softmax), (24, 16, 16) -> (10) (output)
-            global::System.Span<float> digitOut = a.Slice(batch * 86016, batch * 10);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(5224, 61440), p.Slice(66664, 10), concat8Out, digitOut, batch, 6144, 10);
+            global::System.Span<float> digitOut = a.Slice(batch * DigitOffset, batch * 10);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(5224, 61440), p.Slice(66664, 10), concat8Out, digitOut, batch, inSize: 6144, outSize: 10);
             if (outputActivation)
             {
                 for (int n = 0; n < batch; n++) global::NetGen.Kernels.Softmax(digitOut.Slice(n * 10, 10));
             }
             // dense10: Dense(1, Sigmoid), from trunk, (16, 16, 16) -> (1) (output)
-            global::System.Span<float> dense10Out = a.Slice(batch * 86026, batch * 1);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(66674, 4096), p.Slice(70770, 1), trunkOut, dense10Out, batch, 4096, 1);
+            global::System.Span<float> dense10Out = a.Slice(batch * Dense10Offset, batch * 1);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(66674, 4096), p.Slice(70770, 1), trunkOut, dense10Out, batch, inSize: 4096, outSize: 1);
             if (outputActivation)
             {
                 global::NetGen.Kernels.Sigmoid(dense10Out);
@@ -624,17 +648,17 @@ namespace Samples
             global::System.Span<float> t = _scratch;
             global::System.Span<float> columns = _trainColumns;
             // dense10: Dense(1, Sigmoid), from trunk, (16, 16, 16) -> (1)
-            global::System.Span<float> trunkDelta = d.Slice(batch * 65536, batch * 4096);
-            global::System.Span<float> dense10Delta = d.Slice(batch * 86026, batch * 1);
-            global::System.ReadOnlySpan<float> trunkOut = a.Slice(batch * 65536, batch * 4096);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(66674, 4096), trunkOut, dense10Delta, g.Slice(66674, 4096), g.Slice(70770, 1), trunkDelta, batch, 4096, 1);
+            global::System.Span<float> trunkDelta = d.Slice(batch * TrunkOffset, batch * 4096);
+            global::System.Span<float> dense10Delta = d.Slice(batch * Dense10Offset, batch * 1);
+            global::System.ReadOnlySpan<float> trunkOut = a.Slice(batch * TrunkOffset, batch * 4096);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(66674, 4096), trunkOut, dense10Delta, g.Slice(66674, 4096), g.Slice(70770, 1), trunkDelta, batch, inSize: 4096, outSize: 1);
             // digit: Dense(10, Softmax), (24, 16, 16) -> (10)
-            global::System.Span<float> concat8Delta = d.Slice(batch * 79872, batch * 6144);
-            global::System.Span<float> digitDelta = d.Slice(batch * 86016, batch * 10);
-            global::System.ReadOnlySpan<float> concat8Out = a.Slice(batch * 79872, batch * 6144);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(5224, 61440), concat8Out, digitDelta, g.Slice(5224, 61440), g.Slice(66664, 10), concat8Delta, batch, 6144, 10);
+            global::System.Span<float> concat8Delta = d.Slice(batch * Concat8Offset, batch * 6144);
+            global::System.Span<float> digitDelta = d.Slice(batch * DigitOffset, batch * 10);
+            global::System.ReadOnlySpan<float> concat8Out = a.Slice(batch * Concat8Offset, batch * 6144);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(5224, 61440), concat8Out, digitDelta, g.Slice(5224, 61440), g.Slice(66664, 10), concat8Delta, batch, inSize: 6144, outSize: 10);
             // concat8: Concat("trunk"), from maxpool7, trunk, (8, 16, 16) -> (24, 16, 16)
-            global::System.Span<float> maxpool7Delta = d.Slice(batch * 77824, batch * 2048);
+            global::System.Span<float> maxpool7Delta = d.Slice(batch * Maxpool7Offset, batch * 2048);
             global::System.Span<float> trunkDeltaFromConcat8 = t.Slice(0, batch * 4096); // concat8's share of trunk's delta
             for (int n = 0; n < batch; n++)
             {
@@ -643,43 +667,43 @@ namespace Samples
             }
             global::NetGen.Kernels.Axpy(1f, trunkDeltaFromConcat8, trunkDelta); // trunk is read by several layers: their deltas add up
             // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16), 2x2 windows over all channel planes
-            global::System.Span<float> conv6Delta = d.Slice(batch * 69632, batch * 8192);
-            global::System.ReadOnlySpan<float> conv6Out = a.Slice(batch * 69632, batch * 8192);
-            global::NetGen.Kernels.MaxPool2x2Backward(conv6Out, maxpool7Delta, conv6Delta, batch * 8, 32, 32);
+            global::System.Span<float> conv6Delta = d.Slice(batch * Conv6Offset, batch * 8192);
+            global::System.ReadOnlySpan<float> conv6Out = a.Slice(batch * Conv6Offset, batch * 8192);
+            global::NetGen.Kernels.MaxPool2x2Backward(conv6Out, maxpool7Delta, conv6Delta, planes: batch * 8, height: 32, width: 32);
             // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
-            global::System.Span<float> stemDelta = d.Slice(0, batch * 16384);
-            global::System.ReadOnlySpan<float> stemOut = a.Slice(0, batch * 16384);
+            global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 16384);
+            global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv6Geometry, stemOut, conv6Delta, g.Slice(5088, 128), batch, columns);
-            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv6Delta.Slice(n * 8192, 8192), g.Slice(5216, 8), 1024);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv6Delta.Slice(n * 8192, 8192), g.Slice(5216, 8), plane: 1024);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv6Geometry, inputGradient: true, p.Slice(5088, 128), default(global::System.ReadOnlySpan<float>), conv6Delta, stemDelta, batch, columns);
             // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16), 2x2 windows over all channel planes
-            global::System.Span<float> add4Delta = d.Slice(batch * 49152, batch * 16384);
-            global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * 49152, batch * 16384);
-            global::NetGen.Kernels.MaxPool2x2Backward(add4Out, trunkDelta, add4Delta, batch * 16, 32, 32);
+            global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 16384);
+            global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 16384);
+            global::NetGen.Kernels.MaxPool2x2Backward(add4Out, trunkDelta, add4Delta, planes: batch * 16, height: 32, width: 32);
             // add4: Add("stem", ReLU), from conv3, stem, (16, 32, 32) -> (16, 32, 32)
-            global::System.Span<float> conv3Delta = d.Slice(batch * 32768, batch * 16384);
+            global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 16384);
             global::System.Span<float> stemDeltaFromAdd4 = t.Slice(0, batch * 16384); // add4's share of stem's delta
             global::NetGen.Kernels.ReLUBackward(add4Out, add4Delta);
             add4Delta.CopyTo(conv3Delta);
             add4Delta.CopyTo(stemDeltaFromAdd4);
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromAdd4, stemDelta); // stem is read by several layers: their deltas add up
             // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
-            global::System.Span<float> conv2Delta = d.Slice(batch * 16384, batch * 16384);
-            global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * 16384, batch * 16384);
+            global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 16384);
+            global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 16384);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv3Geometry, conv2Out, conv3Delta, g.Slice(2768, 2304), batch, columns);
-            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 16384, 16384), g.Slice(5072, 16), 1024);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 16384, 16384), g.Slice(5072, 16), plane: 1024);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: true, p.Slice(2768, 2304), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
             // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
             global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 16384); // conv2's share of stem's delta
             global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv2Geometry, stemOut, conv2Delta, g.Slice(448, 2304), batch, columns);
-            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 16384, 16384), g.Slice(2752, 16), 1024);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 16384, 16384), g.Slice(2752, 16), plane: 1024);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: true, p.Slice(448, 2304), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
             // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
             global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in StemGeometry, inputs, stemDelta, g.Slice(0, 432), batch, columns);
-            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 16384, 16384), g.Slice(432, 16), 1024);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 16384, 16384), g.Slice(432, 16), plane: 1024);
         }
     }
 }

@@ -30,6 +30,15 @@ namespace Samples
         /// <summary>Number of trainable parameters (weights and biases of every layer).</summary>
         public const int ParameterCount = 2538;
 
+        // Where each layer's outputs start among a sample's 2186 values of every layer's outputs; a batch's storage holds
+        // each layer's outputs as one [batch, size] block, so its block starts at batch times this offset.
+        private const int StemOffset = 0; // stem, 512 values
+        private const int Conv2Offset = 512; // conv2, 512 values
+        private const int Conv3Offset = 1024; // conv3, 512 values
+        private const int Add4Offset = 1536; // add4, 512 values
+        private const int Maxpool5Offset = 2048; // maxpool5, 128 values
+        private const int Dense6Offset = 2176; // dense6, 10 values
+
         private readonly float[] _parameters = new float[2538];
         private readonly float[] _gradients = new float[2538];
 
@@ -153,11 +162,11 @@ namespace Samples
             {
                 int count = batch - first < chunk ? batch - first : chunk;
                 BatchForward(inputs.Slice(first * InputLength, count * InputLength), count, true, blocks, columns);
-                new global::System.ReadOnlySpan<float>(blocks, count * 2176, count * 10).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
+                new global::System.ReadOnlySpan<float>(blocks, count * Dense6Offset, count * 10).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
             }
         }
 
-        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy, plus the weight penalties.</summary>
+        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean cross-entropy.</summary>
         /// <param name="inputs">batch * 64 values.</param>
         /// <param name="targets">batch * 10 target values; NaN marks a missing label.</param>
         /// <param name="batch">The number of samples.</param>
@@ -330,7 +339,7 @@ namespace Samples
         /// <summary>The outputs of the last training-storage pass (after each loss turned its logits into the output activation), for 10 values per sample.</summary>
         private void CopyOutputs(int batch, global::System.Span<float> outputs)
         {
-            new global::System.ReadOnlySpan<float>(_activations, batch * 2176, batch * 10).CopyTo(outputs);
+            new global::System.ReadOnlySpan<float>(_activations, batch * Dense6Offset, batch * 10).CopyTo(outputs);
         }
 
         /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
@@ -396,9 +405,9 @@ namespace Samples
             double loss = 0;
 
             // dense6: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
-            global::System.Span<float> dense6Out = a.Slice(batch * 2176, batch * 10);
-            global::System.Span<float> dense6Delta = d.Slice(batch * 2176, batch * 10);
-            int dense6Labels = global::NetGen.Kernels.CountLabels(targets, batch, OutputLength, 0, 10, rows: true);
+            global::System.Span<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 10);
+            global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 10);
+            int dense6Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 10, rows: true);
             float dense6Scale = dense6Labels == 0 ? 0f : (float)(1.0 / dense6Labels);
             double dense6Loss = 0;
             for (int n = 0; n < batch; n++) dense6Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense6Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense6Delta.Slice(n * 10, 10), dense6Scale);
@@ -411,35 +420,46 @@ namespace Samples
             return (float)loss;
         }
 
+        /// <summary>
+        /// What anomaly mode checks, in order: forward, each layer's outputs (Offset and Size per sample); backward, in reverse
+        /// order, the deltas of each layer's outputs (per sample) and the gradient of each of its parameter tensors (Gradient).
+        /// </summary>
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_forwardChecks =
+        {
+            ("stem", "the output", StemOffset, 512, false),
+            ("conv2", "the output", Conv2Offset, 512, false),
+            ("conv3", "the output", Conv3Offset, 512, false),
+            ("add4", "the output", Add4Offset, 512, false),
+            ("maxpool5", "the output", Maxpool5Offset, 128, false),
+            ("dense6", "the output (logits)", Dense6Offset, 10, false),
+        };
+
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_backwardChecks =
+        {
+            ("dense6", "d(loss)/d(output) (from the loss)", Dense6Offset, 10, false),
+            ("dense6", "the gradient of dense6.weight", 1248, 1280, true),
+            ("dense6", "the gradient of dense6.bias", 2528, 10, true),
+            ("maxpool5", "d(loss)/d(output) (from dense6)", Maxpool5Offset, 128, false),
+            ("add4", "d(loss)/d(output) (from maxpool5)", Add4Offset, 512, false),
+            ("conv3", "d(loss)/d(output) (from add4)", Conv3Offset, 512, false),
+            ("conv3", "the gradient of conv3.weight", 664, 576, true),
+            ("conv3", "the gradient of conv3.bias", 1240, 8, true),
+            ("conv2", "d(loss)/d(output) (from conv3)", Conv2Offset, 512, false),
+            ("conv2", "the gradient of conv2.weight", 80, 576, true),
+            ("conv2", "the gradient of conv2.bias", 656, 8, true),
+            ("stem", "d(loss)/d(output) (from conv2, add4)", StemOffset, 512, false),
+            ("stem", "the gradient of stem.weight", 0, 72, true),
+            ("stem", "the gradient of stem.bias", 72, 8, true),
+        };
+
         /// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>
         private void CheckAnomalies(int batch, bool backward)
         {
-            const string Forward = "in the forward pass", Backward = "in the backward pass";
-            if (!backward)
+            foreach (var (layer, what, offset, size, gradient) in backward ? s_backwardChecks : s_forwardChecks)
             {
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 512), batch, "stem", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 512, batch * 512), batch, "conv2", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 1024, batch * 512), batch, "conv3", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 1536, batch * 512), batch, "add4", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2048, batch * 128), batch, "maxpool5", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2176, batch * 10), batch, "dense6", "the output (logits)", Forward);
-                return;
+                var values = gradient ? new global::System.ReadOnlySpan<float>(_gradients, offset, size) : new global::System.ReadOnlySpan<float>(backward ? _deltas : _activations, batch * offset, batch * size);
+                global::NetGen.NumericChecks.Finite(values, gradient ? 1 : batch, layer, what, backward ? "in the backward pass" : "in the forward pass");
             }
-
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2176, batch * 10), batch, "dense6", "d(loss)/d(output) (from the loss)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 1248, 1280), 1, "dense6", "the gradient of dense6.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 2528, 10), 1, "dense6", "the gradient of dense6.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2048, batch * 128), batch, "maxpool5", "d(loss)/d(output) (from dense6)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 1536, batch * 512), batch, "add4", "d(loss)/d(output) (from maxpool5)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 1024, batch * 512), batch, "conv3", "d(loss)/d(output) (from add4)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 664, 576), 1, "conv3", "the gradient of conv3.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 1240, 8), 1, "conv3", "the gradient of conv3.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 512, batch * 512), batch, "conv2", "d(loss)/d(output) (from conv3)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 80, 576), 1, "conv2", "the gradient of conv2.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 656, 8), 1, "conv2", "the gradient of conv2.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, 0, batch * 512), batch, "stem", "d(loss)/d(output) (from conv2, add4)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 0, 72), 1, "stem", "the gradient of stem.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 72, 8), 1, "stem", "the gradient of stem.bias", Backward);
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (2176 values), the outputs' to <paramref name="y"/>.</summary>
@@ -463,10 +483,10 @@ namespace Samples
             global::NetGen.Kernels.ReLU(add4Out);
             // maxpool5: MaxPool(2), (8, 8, 8) -> (8, 4, 4), 2x2 windows over all channel planes
             global::System.Span<float> maxpool5Out = h.Slice(2048, 128);
-            global::NetGen.Kernels.MaxPool2x2Forward(add4Out, maxpool5Out, 8, 8, 8);
+            global::NetGen.Kernels.MaxPool2x2Forward(add4Out, maxpool5Out, planes: 8, height: 8, width: 8);
             // dense6: Dense(10, Softmax), (8, 4, 4) -> (10) (output)
             global::System.Span<float> dense6Out = y;
-            global::NetGen.Kernels.DenseForward(p.Slice(1248, 1280), p.Slice(2528, 10), maxpool5Out, dense6Out, 128, 10);
+            global::NetGen.Kernels.DenseForward(p.Slice(1248, 1280), p.Slice(2528, 10), maxpool5Out, dense6Out, inSize: 128, outSize: 10);
             global::NetGen.Kernels.Softmax(dense6Out);
         }
 
@@ -557,26 +577,26 @@ namespace Samples
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
-            global::System.Span<float> stemOut = a.Slice(0, batch * 512);
+            global::System.Span<float> stemOut = a.Slice(batch * StemOffset, batch * 512);
             global::NetGen.Kernels.ConvImplicitBatch(in StemGeometry, inputGradient: false, p.Slice(0, 72), p.Slice(72, 8), inputs, stemOut, batch, columns);
             global::NetGen.Kernels.ReLU(stemOut);
             // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
-            global::System.Span<float> conv2Out = a.Slice(batch * 512, batch * 512);
+            global::System.Span<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 512);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: false, p.Slice(80, 576), p.Slice(656, 8), stemOut, conv2Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
             // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
-            global::System.Span<float> conv3Out = a.Slice(batch * 1024, batch * 512);
+            global::System.Span<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 512);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(664, 576), p.Slice(1240, 8), conv2Out, conv3Out, batch, columns);
             // add4: Add("stem", ReLU), from conv3, stem, (8, 8, 8) -> (8, 8, 8)
-            global::System.Span<float> add4Out = a.Slice(batch * 1536, batch * 512);
+            global::System.Span<float> add4Out = a.Slice(batch * Add4Offset, batch * 512);
             global::NetGen.Kernels.Sum(conv3Out, stemOut, add4Out);
             global::NetGen.Kernels.ReLU(add4Out);
             // maxpool5: MaxPool(2), (8, 8, 8) -> (8, 4, 4), 2x2 windows over all channel planes
-            global::System.Span<float> maxpool5Out = a.Slice(batch * 2048, batch * 128);
-            global::NetGen.Kernels.MaxPool2x2Forward(add4Out, maxpool5Out, batch * 8, 8, 8);
+            global::System.Span<float> maxpool5Out = a.Slice(batch * Maxpool5Offset, batch * 128);
+            global::NetGen.Kernels.MaxPool2x2Forward(add4Out, maxpool5Out, planes: batch * 8, height: 8, width: 8);
             // dense6: Dense(10, Softmax), (8, 4, 4) -> (10) (output)
-            global::System.Span<float> dense6Out = a.Slice(batch * 2176, batch * 10);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(1248, 1280), p.Slice(2528, 10), maxpool5Out, dense6Out, batch, 128, 10);
+            global::System.Span<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 10);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(1248, 1280), p.Slice(2528, 10), maxpool5Out, dense6Out, batch, inSize: 128, outSize: 10);
             if (outputActivation)
             {
                 for (int n = 0; n < batch; n++) global::NetGen.Kernels.Softmax(dense6Out.Slice(n * 10, 10));
@@ -597,38 +617,38 @@ namespace Samples
             global::System.Span<float> t = _scratch;
             global::System.Span<float> columns = _trainColumns;
             // dense6: Dense(10, Softmax), (8, 4, 4) -> (10)
-            global::System.Span<float> maxpool5Delta = d.Slice(batch * 2048, batch * 128);
-            global::System.Span<float> dense6Delta = d.Slice(batch * 2176, batch * 10);
-            global::System.ReadOnlySpan<float> maxpool5Out = a.Slice(batch * 2048, batch * 128);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(1248, 1280), maxpool5Out, dense6Delta, g.Slice(1248, 1280), g.Slice(2528, 10), maxpool5Delta, batch, 128, 10);
+            global::System.Span<float> maxpool5Delta = d.Slice(batch * Maxpool5Offset, batch * 128);
+            global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 10);
+            global::System.ReadOnlySpan<float> maxpool5Out = a.Slice(batch * Maxpool5Offset, batch * 128);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(1248, 1280), maxpool5Out, dense6Delta, g.Slice(1248, 1280), g.Slice(2528, 10), maxpool5Delta, batch, inSize: 128, outSize: 10);
             // maxpool5: MaxPool(2), (8, 8, 8) -> (8, 4, 4), 2x2 windows over all channel planes
-            global::System.Span<float> add4Delta = d.Slice(batch * 1536, batch * 512);
-            global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * 1536, batch * 512);
-            global::NetGen.Kernels.MaxPool2x2Backward(add4Out, maxpool5Delta, add4Delta, batch * 8, 8, 8);
+            global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 512);
+            global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 512);
+            global::NetGen.Kernels.MaxPool2x2Backward(add4Out, maxpool5Delta, add4Delta, planes: batch * 8, height: 8, width: 8);
             // add4: Add("stem", ReLU), from conv3, stem, (8, 8, 8) -> (8, 8, 8)
-            global::System.Span<float> conv3Delta = d.Slice(batch * 1024, batch * 512);
-            global::System.Span<float> stemDelta = d.Slice(0, batch * 512);
+            global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 512);
+            global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 512);
             global::NetGen.Kernels.ReLUBackward(add4Out, add4Delta);
             add4Delta.CopyTo(conv3Delta);
             add4Delta.CopyTo(stemDelta);
             // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
-            global::System.Span<float> conv2Delta = d.Slice(batch * 512, batch * 512);
-            global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * 512, batch * 512);
+            global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 512);
+            global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 512);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv3Geometry, conv2Out, conv3Delta, g.Slice(664, 576), batch, columns);
-            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 512, 512), g.Slice(1240, 8), 64);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 512, 512), g.Slice(1240, 8), plane: 64);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: true, p.Slice(664, 576), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
             // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
             global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 512); // conv2's share of stem's delta
-            global::System.ReadOnlySpan<float> stemOut = a.Slice(0, batch * 512);
+            global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 512);
             global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv2Geometry, stemOut, conv2Delta, g.Slice(80, 576), batch, columns);
-            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 512, 512), g.Slice(656, 8), 64);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 512, 512), g.Slice(656, 8), plane: 64);
             global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: true, p.Slice(80, 576), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
             // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
             global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(in StemGeometry, inputs, stemDelta, g.Slice(0, 72), batch, columns);
-            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 512, 512), g.Slice(72, 8), 64);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 512, 512), g.Slice(72, 8), plane: 64);
         }
     }
 }

@@ -26,6 +26,11 @@ namespace Samples
         /// <summary>Number of trainable parameters (weights and biases of every layer).</summary>
         public const int ParameterCount = 497;
 
+        // Where each layer's outputs start among a sample's 17 values of every layer's outputs; a batch's storage holds
+        // each layer's outputs as one [batch, size] block, so its block starts at batch times this offset.
+        private const int Dense1Offset = 0; // dense1, 16 values
+        private const int Dense2Offset = 16; // dense2, 1 values
+
         private readonly float[] _parameters = new float[497];
         private readonly float[] _gradients = new float[497];
 
@@ -119,11 +124,11 @@ namespace Samples
             {
                 int count = batch - first < chunk ? batch - first : chunk;
                 BatchForward(inputs.Slice(first * InputLength, count * InputLength), count, true, blocks);
-                new global::System.ReadOnlySpan<float>(blocks, count * 16, count * 1).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
+                new global::System.ReadOnlySpan<float>(blocks, count * Dense2Offset, count * 1).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
             }
         }
 
-        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean binary cross-entropy, plus the weight penalties.</summary>
+        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean binary cross-entropy.</summary>
         /// <param name="inputs">batch * 30 values.</param>
         /// <param name="targets">batch * 1 target values; NaN marks a missing label.</param>
         /// <param name="batch">The number of samples.</param>
@@ -296,7 +301,7 @@ namespace Samples
         /// <summary>The outputs of the last training-storage pass (after each loss turned its logits into the output activation), for 1 values per sample.</summary>
         private void CopyOutputs(int batch, global::System.Span<float> outputs)
         {
-            new global::System.ReadOnlySpan<float>(_activations, batch * 16, batch * 1).CopyTo(outputs);
+            new global::System.ReadOnlySpan<float>(_activations, batch * Dense2Offset, batch * 1).CopyTo(outputs);
         }
 
         /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
@@ -362,9 +367,9 @@ namespace Samples
             double loss = 0;
 
             // dense2: binary cross-entropy, mean over the targets present; dL/ds = weight * (a - y) / labels (table 4.1).
-            global::System.Span<float> dense2Out = a.Slice(batch * 16, batch * 1);
-            global::System.Span<float> dense2Delta = d.Slice(batch * 16, batch * 1);
-            int dense2Labels = global::NetGen.Kernels.CountLabels(targets, batch, OutputLength, 0, 1, rows: false);
+            global::System.Span<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 1);
+            global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 1);
+            int dense2Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 1, rows: false);
             float dense2Scale = dense2Labels == 0 ? 0f : (float)(1.0 / dense2Labels);
             double dense2Loss = 0;
             for (int n = 0; n < batch; n++) dense2Loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(dense2Out.Slice(n * 1, 1), targets.Slice(n * OutputLength, 1), dense2Delta.Slice(n * 1, 1), dense2Scale);
@@ -377,22 +382,33 @@ namespace Samples
             return (float)loss;
         }
 
+        /// <summary>
+        /// What anomaly mode checks, in order: forward, each layer's outputs (Offset and Size per sample); backward, in reverse
+        /// order, the deltas of each layer's outputs (per sample) and the gradient of each of its parameter tensors (Gradient).
+        /// </summary>
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_forwardChecks =
+        {
+            ("dense1", "the output", Dense1Offset, 16, false),
+            ("dense2", "the output (logits)", Dense2Offset, 1, false),
+        };
+
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_backwardChecks =
+        {
+            ("dense2", "d(loss)/d(output) (from the loss)", Dense2Offset, 1, false),
+            ("dense2", "the gradient of 2.weight", 480, 16, true),
+            ("dense2", "the gradient of 2.bias", 496, 1, true),
+            ("dense1", "d(loss)/d(output) (from dense2)", Dense1Offset, 16, false),
+            ("dense1", "the gradient of 0.weight", 0, 480, true),
+        };
+
         /// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>
         private void CheckAnomalies(int batch, bool backward)
         {
-            const string Forward = "in the forward pass", Backward = "in the backward pass";
-            if (!backward)
+            foreach (var (layer, what, offset, size, gradient) in backward ? s_backwardChecks : s_forwardChecks)
             {
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 16), batch, "dense1", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 16, batch * 1), batch, "dense2", "the output (logits)", Forward);
-                return;
+                var values = gradient ? new global::System.ReadOnlySpan<float>(_gradients, offset, size) : new global::System.ReadOnlySpan<float>(backward ? _deltas : _activations, batch * offset, batch * size);
+                global::NetGen.NumericChecks.Finite(values, gradient ? 1 : batch, layer, what, backward ? "in the backward pass" : "in the forward pass");
             }
-
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 16, batch * 1), batch, "dense2", "d(loss)/d(output) (from the loss)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 480, 16), 1, "dense2", "the gradient of 2.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 496, 1), 1, "dense2", "the gradient of 2.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, 0, batch * 16), batch, "dense1", "d(loss)/d(output) (from dense2)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 0, 480), 1, "dense1", "the gradient of 0.weight", Backward);
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (16 values), the outputs' to <paramref name="y"/>.</summary>
@@ -401,11 +417,11 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             // dense1: Dense(16, SELU, no bias), (30) -> (16)
             global::System.Span<float> dense1Out = h.Slice(0, 16);
-            global::NetGen.Kernels.DenseForward(p.Slice(0, 480), default(global::System.ReadOnlySpan<float>), x, dense1Out, 30, 16);
+            global::NetGen.Kernels.DenseForward(p.Slice(0, 480), default(global::System.ReadOnlySpan<float>), x, dense1Out, inSize: 30, outSize: 16);
             global::NetGen.Kernels.SELU(dense1Out);
             // dense2: Dense(1, Sigmoid), (16) -> (1) (output)
             global::System.Span<float> dense2Out = y;
-            global::NetGen.Kernels.DenseForward(p.Slice(480, 16), p.Slice(496, 1), dense1Out, dense2Out, 16, 1);
+            global::NetGen.Kernels.DenseForward(p.Slice(480, 16), p.Slice(496, 1), dense1Out, dense2Out, inSize: 16, outSize: 1);
             global::NetGen.Kernels.Sigmoid(dense2Out);
         }
 
@@ -480,12 +496,12 @@ namespace Samples
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // dense1: Dense(16, SELU, no bias), (30) -> (16)
-            global::System.Span<float> dense1Out = a.Slice(0, batch * 16);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 480), default(global::System.ReadOnlySpan<float>), inputs, dense1Out, batch, 30, 16);
+            global::System.Span<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 16);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 480), default(global::System.ReadOnlySpan<float>), inputs, dense1Out, batch, inSize: 30, outSize: 16);
             global::NetGen.Kernels.SELU(dense1Out);
             // dense2: Dense(1, Sigmoid), (16) -> (1) (output)
-            global::System.Span<float> dense2Out = a.Slice(batch * 16, batch * 1);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(480, 16), p.Slice(496, 1), dense1Out, dense2Out, batch, 16, 1);
+            global::System.Span<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 1);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(480, 16), p.Slice(496, 1), dense1Out, dense2Out, batch, inSize: 16, outSize: 1);
             if (outputActivation)
             {
                 global::NetGen.Kernels.Sigmoid(dense2Out);
@@ -504,13 +520,13 @@ namespace Samples
             global::System.ReadOnlySpan<float> a = _activations;
             global::System.Span<float> d = _deltas;
             // dense2: Dense(1, Sigmoid), (16) -> (1)
-            global::System.Span<float> dense1Delta = d.Slice(0, batch * 16);
-            global::System.Span<float> dense2Delta = d.Slice(batch * 16, batch * 1);
-            global::System.ReadOnlySpan<float> dense1Out = a.Slice(0, batch * 16);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(480, 16), dense1Out, dense2Delta, g.Slice(480, 16), g.Slice(496, 1), dense1Delta, batch, 16, 1);
+            global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 16);
+            global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 1);
+            global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 16);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(480, 16), dense1Out, dense2Delta, g.Slice(480, 16), g.Slice(496, 1), dense1Delta, batch, inSize: 16, outSize: 1);
             // dense1: Dense(16, SELU, no bias), (30) -> (16)
             global::NetGen.Kernels.SELUBackward(dense1Out, dense1Delta);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 480), inputs, dense1Delta, g.Slice(0, 480), default(global::System.Span<float>), default(global::System.Span<float>), batch, 30, 16);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 480), inputs, dense1Delta, g.Slice(0, 480), default(global::System.Span<float>), default(global::System.Span<float>), batch, inSize: 30, outSize: 16);
         }
     }
 }

@@ -26,6 +26,11 @@ namespace Samples
         /// <summary>Number of trainable parameters (weights and biases of every layer).</summary>
         public const int ParameterCount = 9;
 
+        // Where each layer's outputs start among a sample's 3 values of every layer's outputs; a batch's storage holds
+        // each layer's outputs as one [batch, size] block, so its block starts at batch times this offset.
+        private const int Dense1Offset = 0; // dense1, 2 values
+        private const int Dense2Offset = 2; // dense2, 1 values
+
         private readonly float[] _parameters = new float[9];
         private readonly float[] _gradients = new float[9];
 
@@ -120,11 +125,11 @@ namespace Samples
             {
                 int count = batch - first < chunk ? batch - first : chunk;
                 BatchForward(inputs.Slice(first * InputLength, count * InputLength), count, blocks);
-                new global::System.ReadOnlySpan<float>(blocks, count * 2, count * 1).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
+                new global::System.ReadOnlySpan<float>(blocks, count * Dense2Offset, count * 1).CopyTo(outputs.Slice(first * OutputLength, count * OutputLength));
             }
         }
 
-        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean mean squared error, plus the weight penalties.</summary>
+        /// <summary>Training-mode forward and backward pass: writes <see cref="Gradients"/> = d(loss)/d(parameters) and returns the mean mean squared error.</summary>
         /// <param name="inputs">batch * 2 values.</param>
         /// <param name="targets">batch * 1 target values; NaN marks a missing label.</param>
         /// <param name="batch">The number of samples.</param>
@@ -297,7 +302,7 @@ namespace Samples
         /// <summary>The outputs of the last training-storage pass (after each loss turned its logits into the output activation), for 1 values per sample.</summary>
         private void CopyOutputs(int batch, global::System.Span<float> outputs)
         {
-            new global::System.ReadOnlySpan<float>(_activations, batch * 2, batch * 1).CopyTo(outputs);
+            new global::System.ReadOnlySpan<float>(_activations, batch * Dense2Offset, batch * 1).CopyTo(outputs);
         }
 
         /// <summary>ComputeGradients, then one step of <paramref name="optimizer"/> on the parameters; returns the loss.</summary>
@@ -363,9 +368,9 @@ namespace Samples
             double loss = 0;
 
             // dense2: mean squared error, mean over the targets present; dL/da.
-            global::System.Span<float> dense2Out = a.Slice(batch * 2, batch * 1);
-            global::System.Span<float> dense2Delta = d.Slice(batch * 2, batch * 1);
-            int dense2Labels = global::NetGen.Kernels.CountLabels(targets, batch, OutputLength, 0, 1, rows: false);
+            global::System.Span<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 1);
+            global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 1);
+            int dense2Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 1, rows: false);
             float dense2Scale = dense2Labels == 0 ? 0f : (float)(1.0 / dense2Labels);
             double dense2Loss = 0;
             for (int n = 0; n < batch; n++) dense2Loss += global::NetGen.Kernels.SquaredError(dense2Out.Slice(n * 1, 1), targets.Slice(n * OutputLength, 1), dense2Delta.Slice(n * 1, 1), dense2Scale);
@@ -378,23 +383,34 @@ namespace Samples
             return (float)loss;
         }
 
+        /// <summary>
+        /// What anomaly mode checks, in order: forward, each layer's outputs (Offset and Size per sample); backward, in reverse
+        /// order, the deltas of each layer's outputs (per sample) and the gradient of each of its parameter tensors (Gradient).
+        /// </summary>
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_forwardChecks =
+        {
+            ("dense1", "the output", Dense1Offset, 2, false),
+            ("dense2", "the output", Dense2Offset, 1, false),
+        };
+
+        private static readonly (string Layer, string What, int Offset, int Size, bool Gradient)[] s_backwardChecks =
+        {
+            ("dense2", "d(loss)/d(output) (from the loss)", Dense2Offset, 1, false),
+            ("dense2", "the gradient of 2.weight", 6, 2, true),
+            ("dense2", "the gradient of 2.bias", 8, 1, true),
+            ("dense1", "d(loss)/d(output) (from dense2)", Dense1Offset, 2, false),
+            ("dense1", "the gradient of 0.weight", 0, 4, true),
+            ("dense1", "the gradient of 0.bias", 4, 2, true),
+        };
+
         /// <summary>Anomaly mode: names the first layer whose outputs (forward) or deltas and gradients (backward) hold NaN or infinity.</summary>
         private void CheckAnomalies(int batch, bool backward)
         {
-            const string Forward = "in the forward pass", Backward = "in the backward pass";
-            if (!backward)
+            foreach (var (layer, what, offset, size, gradient) in backward ? s_backwardChecks : s_forwardChecks)
             {
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 2), batch, "dense1", "the output", Forward);
-                global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_activations, batch * 2, batch * 1), batch, "dense2", "the output", Forward);
-                return;
+                var values = gradient ? new global::System.ReadOnlySpan<float>(_gradients, offset, size) : new global::System.ReadOnlySpan<float>(backward ? _deltas : _activations, batch * offset, batch * size);
+                global::NetGen.NumericChecks.Finite(values, gradient ? 1 : batch, layer, what, backward ? "in the backward pass" : "in the forward pass");
             }
-
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, batch * 2, batch * 1), batch, "dense2", "d(loss)/d(output) (from the loss)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 6, 2), 1, "dense2", "the gradient of 2.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 8, 1), 1, "dense2", "the gradient of 2.bias", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_deltas, 0, batch * 2), batch, "dense1", "d(loss)/d(output) (from dense2)", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 0, 4), 1, "dense1", "the gradient of 0.weight", Backward);
-            global::NetGen.NumericChecks.Finite(new global::System.ReadOnlySpan<float>(_gradients, 4, 2), 1, "dense1", "the gradient of 0.bias", Backward);
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (2 values), the outputs' to <paramref name="y"/>.</summary>
@@ -403,11 +419,11 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             // dense1: Dense(2, ReLU), (2) -> (2)
             global::System.Span<float> dense1Out = h.Slice(0, 2);
-            global::NetGen.Kernels.DenseForward(p.Slice(0, 4), p.Slice(4, 2), x, dense1Out, 2, 2);
+            global::NetGen.Kernels.DenseForward(p.Slice(0, 4), p.Slice(4, 2), x, dense1Out, inSize: 2, outSize: 2);
             global::NetGen.Kernels.ReLU(dense1Out);
             // dense2: Dense(1), (2) -> (1) (output)
             global::System.Span<float> dense2Out = y;
-            global::NetGen.Kernels.DenseForward(p.Slice(6, 2), p.Slice(8, 1), dense1Out, dense2Out, 2, 1);
+            global::NetGen.Kernels.DenseForward(p.Slice(6, 2), p.Slice(8, 1), dense1Out, dense2Out, inSize: 2, outSize: 1);
         }
 
         /// <summary>The parameter and buffer tensors as PyTorch's state_dict() names and orders them, with their shapes: what <see cref="Save(string)"/> writes and <see cref="Load(string, global::NetGen.TensorMatching)"/> reads.</summary>
@@ -480,12 +496,12 @@ namespace Samples
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // dense1: Dense(2, ReLU), (2) -> (2)
-            global::System.Span<float> dense1Out = a.Slice(0, batch * 2);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 4), p.Slice(4, 2), inputs, dense1Out, batch, 2, 2);
+            global::System.Span<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 2);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 4), p.Slice(4, 2), inputs, dense1Out, batch, inSize: 2, outSize: 2);
             global::NetGen.Kernels.ReLU(dense1Out);
             // dense2: Dense(1), (2) -> (1) (output)
-            global::System.Span<float> dense2Out = a.Slice(batch * 2, batch * 1);
-            global::NetGen.Kernels.DenseForwardBatch(p.Slice(6, 2), p.Slice(8, 1), dense1Out, dense2Out, batch, 2, 1);
+            global::System.Span<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 1);
+            global::NetGen.Kernels.DenseForwardBatch(p.Slice(6, 2), p.Slice(8, 1), dense1Out, dense2Out, batch, inSize: 2, outSize: 1);
         }
 
         /// <summary>
@@ -500,13 +516,13 @@ namespace Samples
             global::System.ReadOnlySpan<float> a = _activations;
             global::System.Span<float> d = _deltas;
             // dense2: Dense(1), (2) -> (1)
-            global::System.Span<float> dense1Delta = d.Slice(0, batch * 2);
-            global::System.Span<float> dense2Delta = d.Slice(batch * 2, batch * 1);
-            global::System.ReadOnlySpan<float> dense1Out = a.Slice(0, batch * 2);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(6, 2), dense1Out, dense2Delta, g.Slice(6, 2), g.Slice(8, 1), dense1Delta, batch, 2, 1);
+            global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 2);
+            global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 1);
+            global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 2);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(6, 2), dense1Out, dense2Delta, g.Slice(6, 2), g.Slice(8, 1), dense1Delta, batch, inSize: 2, outSize: 1);
             // dense1: Dense(2, ReLU), (2) -> (2)
             global::NetGen.Kernels.ReLUBackward(dense1Out, dense1Delta);
-            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 4), inputs, dense1Delta, g.Slice(0, 4), g.Slice(4, 2), default(global::System.Span<float>), batch, 2, 2);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 4), inputs, dense1Delta, g.Slice(0, 4), g.Slice(4, 2), default(global::System.Span<float>), batch, inSize: 2, outSize: 2);
         }
     }
 }
