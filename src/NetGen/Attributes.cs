@@ -369,6 +369,15 @@ namespace NetGen
     public sealed class FlattenAttribute : LayerAttribute
     {
     }
+
+    /// <summary>
+    /// Passes its input on unchanged, as PyTorch's nn.Identity: a named point in the graph (<c>Name</c>, <c>From</c>,
+    /// <c>Output</c> work as on any layer), or a placeholder for a layer taken out. It has no parameters and no activation.
+    /// </summary>
+    [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class IdentityAttribute : LayerAttribute
+    {
+    }
 }
 
 namespace NetGen

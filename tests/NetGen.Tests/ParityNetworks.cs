@@ -76,6 +76,13 @@ namespace NetGen.Tests.Parity
     [GaussianNoise(0.5)]
     [Dense(3, Act.Softmax)]
     public partial class StochasticEval { }
+
+    /// <summary>[Identity] between two dense layers, as nn.Identity (identity).</summary>
+    [Network(5)]
+    [Dense(6, Act.Tanh)]
+    [Identity]
+    [Dense(2)]
+    public partial class IdentityBetween { }
 }
 
 namespace NetGen.Tests.Parity

@@ -21,6 +21,7 @@ namespace NetGen.Tests
             "residual_cnn", "concat_branches", "input_shortcut", // graphs: shortcut connections (eq. 4.61), branches, From = "input"
             "two_heads", // multi-task (eq. 8.21): softmax and sigmoid heads, loss weights, missing (NaN) labels
             "stochastic_eval", // dropout, alpha dropout and noise in eval mode (Mode = Inference): identities
+            "identity", // nn.Identity
         };
 
         internal static INetwork Network(string fixture) => fixture switch
@@ -41,6 +42,7 @@ namespace NetGen.Tests
             "input_shortcut" => new InputShortcut(),
             "two_heads" => new TwoHeads(),
             "stochastic_eval" => new StochasticEval(),
+            "identity" => new IdentityBetween(),
             _ => throw new ArgumentOutOfRangeException(nameof(fixture)),
         };
 

@@ -22,6 +22,12 @@ namespace NetGen.Tests
     [Dense(3, Act.Softmax)]
     public partial class NoiseNet { }
 
+    [Network(12)]
+    [Dense(10, Act.Tanh)]
+    [Identity]
+    [Dense(3, Act.Softmax)]
+    public partial class IdentityNet { }
+
     [Network(2, 4, 3)]
     [Conv(3, k: 2, act: Act.Tanh)]
     [Flatten]
@@ -131,7 +137,7 @@ namespace NetGen.Tests
         }
 
         /// <summary>The networks <see cref="Gradients_match_finite_differences_with_fixed_randomness"/> checks.</summary>
-        internal static readonly Type[] CheckedNetworks = { typeof(DropoutNet), typeof(AlphaDropoutNet), typeof(NoiseNet), typeof(FlattenNet) };
+        internal static readonly Type[] CheckedNetworks = { typeof(DropoutNet), typeof(AlphaDropoutNet), typeof(NoiseNet), typeof(FlattenNet), typeof(IdentityNet) };
 
         public static TheoryData<string> Checked()
         {

@@ -28,6 +28,7 @@ namespace NetGen.Tests.Weights
     [BatchNorm]
     [Dropout(0.2)]
     [Concat("flat")]
+    [Identity]
     [Dense(3, Act.Softmax)]
     public partial class EveryKind { }
 }

@@ -23,6 +23,7 @@ namespace NetGen.Generator.Layers
             LayerNormLayer.Instance,
             AddLayer.Instance,
             ConcatLayer.Instance,
+            IdentityLayer.Instance,
         };
 
         private static readonly Dictionary<string, LayerKind> ByName = All.ToDictionary(k => k.Attribute);
