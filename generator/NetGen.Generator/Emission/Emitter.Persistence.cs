@@ -62,7 +62,7 @@ namespace NetGen.Generator.Emission
         }
 
         /// <summary>
-        /// ExportOnnx: each layer's export call in declaration order (its kind's <see cref="LayerEmitter.Export"/>), its
+        /// ExportOnnx: each layer's export call in declaration order (its kind's <see cref="LayerKind.Export"/>), its
         /// activation, and an output per head.
         /// </summary>
         private static void EmitOnnx(SourceWriter w, NetworkPlan plan, List<TensorPlan> tensors)
