@@ -120,6 +120,13 @@ namespace NetGen.Generator.Model
             GradientBatch(w, layer, io, derivative: !layer.FusedLoss && layer.Spec.Act != Act.Identity);
         }
 
+        /// <summary>Writes a layer that acts only in training (dropout, noise): <paramref name="apply"/> then, else a copy of the input.</summary>
+        protected static void InTrainingOnly(PassWriter w, string apply, string input, string output)
+        {
+            w.Line("if (training) " + apply + ";");
+            w.Line("else " + input + ".CopyTo(" + output + ");");
+        }
+
         /// <summary>"s = x, so dL/dx = dL/ds": the backward pass of a layer that passes its input through.</summary>
         protected static void PassThroughGradient(PassWriter w, LayerPlan layer, LayerIo io, bool derivative)
         {

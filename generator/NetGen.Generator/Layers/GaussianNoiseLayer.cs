@@ -48,14 +48,12 @@ namespace NetGen.Generator.Layers
 
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {
-            w.Line("if (training) " + Apply(layer, io.Input, io.Output) + ";");
-            w.Line("else " + io.Input + ".CopyTo(" + io.Output + ");");
+            InTrainingOnly(w, Apply(layer, io.Input, io.Output), io.Input, io.Output);
         }
 
         protected override void ComputeBatch(PassWriter w, LayerPlan layer, LayerIo io)
         {
-            w.Line("if (training) " + Apply(layer, io.Inputs[0].Name, io.Output.Name) + ";");
-            w.Line("else " + io.Inputs[0] + ".CopyTo(" + io.Output + ");");
+            InTrainingOnly(w, Apply(layer, io.Inputs[0].Name, io.Output.Name), io.Inputs[0].Name, io.Output.Name);
         }
 
         /// <summary>y = x + noise, so dL/dx = dL/dy.</summary>

@@ -54,14 +54,12 @@ namespace NetGen.Generator.Layers
 
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {
-            w.Line("if (training) " + Apply(layer, io.Input, io.Output, io.Mask) + ";");
-            w.Line("else " + io.Input + ".CopyTo(" + io.Output + ");");
+            InTrainingOnly(w, Apply(layer, io.Input, io.Output, io.Mask), io.Input, io.Output);
         }
 
         protected override void ComputeBatch(PassWriter w, LayerPlan layer, LayerIo io)
         {
-            w.Line("if (training) " + Apply(layer, io.Inputs[0].Name, io.Output.Name, io.Mask!.Name) + ";");
-            w.Line("else " + io.Inputs[0] + ".CopyTo(" + io.Output + ");");
+            InTrainingOnly(w, Apply(layer, io.Inputs[0].Name, io.Output.Name, io.Mask!.Name), io.Inputs[0].Name, io.Output.Name);
         }
 
         protected override void GradientBatch(PassWriter w, LayerPlan layer, LayerIo io, bool derivative)
