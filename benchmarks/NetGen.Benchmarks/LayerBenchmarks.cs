@@ -38,7 +38,9 @@ namespace NetGen.Benchmarks
             All();
         }
 
-        private void All()
+        /// <summary>Every layer in order, as BatchForward runs them (without the generated pass around them).</summary>
+        [Benchmark]
+        public void All()
         {
             Conv1Forward();
             Pool2();
