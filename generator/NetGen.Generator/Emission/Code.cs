@@ -40,12 +40,33 @@ namespace NetGen.Generator.Emission
             return same ? Lit(sizes[0]) : string.Join(separator, sizes.Select(v => Lit(v)));
         }
 
-        /// <summary>"(D, H, W)" from 1 to 3 spatial sizes, the missing leading axes filled with <paramref name="fill"/>.</summary>
-        public static string Triple(IEnumerable<int> sizes, int fill)
+        /// <summary>1 to 3 spatial sizes as (depth, height, width), the missing leading axes filled with <paramref name="fill"/>, as the runtime's geometries take them.</summary>
+        public static (int D, int H, int W) Axes3(IEnumerable<int> sizes, int fill)
         {
             var list = sizes.ToList();
             while (list.Count < 3) list.Insert(0, fill);
-            return "(" + string.Join(", ", list.Select(v => Lit(v))) + ")";
+            return (list[0], list[1], list[2]);
+        }
+
+        /// <summary>"(D, H, W)": <see cref="Axes3"/> as a C# tuple literal.</summary>
+        public static string Triple(IEnumerable<int> sizes, int fill)
+        {
+            var (d, h, w) = Axes3(sizes, fill);
+            return "(" + Lit(d) + ", " + Lit(h) + ", " + Lit(w) + ")";
+        }
+
+        /// <summary>"Conv1" + <paramref name="suffix"/>: a member the generated class declares for a layer ("Conv1Geometry", "Dense7Offset").</summary>
+        public static string LayerMember(LayerPlan layer, string suffix) => char.ToUpperInvariant(layer.Name[0]) + layer.Name.Substring(1) + suffix;
+
+        /// <summary>"in Conv1Geometry": a layer's static geometry, passed to its general kernels.</summary>
+        public static string Geometry(LayerPlan layer) => "in " + LayerMember(layer, "Geometry");
+
+        /// <summary>A window layer's ONNX attributes: ", kernel: ..., strides: ..., padding: ..." and, for kinds that dilate, ", dilations: ...".</summary>
+        public static string WindowAttributes(LayerPlan layer, bool dilations)
+        {
+            var window = layer.Window!;
+            return ", kernel: " + IntArray(window.Kernel) + ", strides: " + IntArray(window.Stride) + ", padding: " + IntArray(window.Padding)
+                + (dilations ? ", dilations: " + IntArray(window.Dilation) : "");
         }
 
         /// <summary>"new[] { 5, 5 }".</summary>

@@ -343,7 +343,7 @@ namespace NetGen.Generator.Emission
         private static string Offset(LayerPlan layer, string batch = "batch") => batch + " * " + OffsetName(layer);
 
         /// <summary>"Dense7Offset": the constant that says where a layer's values start in a sample's block of every layer's outputs.</summary>
-        internal static string OffsetName(LayerPlan layer) => char.ToUpperInvariant(layer.Name[0]) + layer.Name.Substring(1) + "Offset";
+        internal static string OffsetName(LayerPlan layer) => LayerMember(layer, "Offset");
 
         /// <summary>
         /// How many samples batched inference runs at once: as many as fit in <see cref="KernelChoices.InferenceBlockValues"/>

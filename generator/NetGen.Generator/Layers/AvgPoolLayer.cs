@@ -21,7 +21,7 @@ namespace NetGen.Generator.Layers
         public override string Signature(LayerPlan layer) => WindowSignature(layer, "", 0) + (Options(layer).Window.CountIncludePad ? "" : ", padding not counted") + ")";
 
         public override string Export(LayerPlan layer, ExportIo io)
-            => "onnx.AveragePool(\"" + layer.Name + "\", " + io.Inputs[0] + WindowAttributes(layer) + ", " + CountIncludePad(layer) + ")";
+            => "onnx.AveragePool(\"" + layer.Name + "\", " + io.Inputs[0] + WindowAttributes(layer, dilations: false) + ", " + CountIncludePad(layer) + ")";
 
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {

@@ -99,9 +99,8 @@ namespace NetGen.Generator.Layers
             var win = layer.Window!;
             (long, long, long) Three(System.Collections.Generic.IEnumerable<int> sizes, int fill)
             {
-                var list = sizes.Select(v => (long)v).ToList();
-                while (list.Count < 3) list.Insert(0, fill);
-                return (list[0], list[1], list[2]);
+                var (d, h, w) = Axes3(sizes, fill);
+                return (d, h, w);
             }
 
             return (Three(layer.InShape.Skip(1), 1), Three(win.Padding, 0), Three(win.Kernel, 1), Three(win.Dilation, 1), Three(layer.OutShape.Skip(1), 1));
@@ -122,13 +121,6 @@ namespace NetGen.Generator.Layers
             long positions = 1;
             for (int a = 1; a < to.Count; a++) positions *= to[a];
             return positions;
-        }
-
-        /// <summary>The window's ONNX attributes: ", kernel: ..., strides: ..., padding: ..., dilations: ...".</summary>
-        protected static string WindowAttributes(LayerPlan layer)
-        {
-            var window = layer.Window!;
-            return ", kernel: " + IntArray(window.Kernel) + ", strides: " + IntArray(window.Stride) + ", padding: " + IntArray(window.Padding) + ", dilations: " + IntArray(window.Dilation);
         }
 
         public override string Signature(LayerPlan layer) => WindowSignature(layer, Lit(Options(layer).Filters) + ", k: ", 1) + ActSuffix(layer) + BiasSuffix(layer) + ")";
@@ -156,7 +148,6 @@ namespace NetGen.Generator.Layers
 
         protected string Scratch(PassWriter w, LayerPlan layer) => UsesColumns(layer) ? ", " + w.Columns : "";
 
-        protected static string Geometry(LayerPlan layer) => "in " + GeometryName(layer);
 
         /// <summary>"plane: 784": the values per channel, for the bias kernels.</summary>
         protected static string PerChannel(LayerPlan layer) => "plane: " + Lit(layer.OutSize / layer.OutShape[0]);
@@ -166,14 +157,12 @@ namespace NetGen.Generator.Layers
             var win = layer.Window!;
             var from = Transposed ? layer.OutShape : layer.InShape;
             var to = Transposed ? layer.InShape : layer.OutShape;
-            w.Line("private static readonly global::NetGen.ConvGeometry " + GeometryName(layer) + " = new global::NetGen.ConvGeometry(");
+            w.Line("private static readonly global::NetGen.ConvGeometry " + LayerMember(layer, "Geometry") + " = new global::NetGen.ConvGeometry(");
             w.Line("    channels: " + Lit(from[0]) + ", filters: " + Lit(to[0]) + ",");
             w.Line("    input: " + Triple(from.Skip(1), 1) + ", output: " + Triple(to.Skip(1), 1) + ",");
             w.Line("    kernel: " + Triple(win.Kernel, 1) + ", stride: " + Triple(win.Stride, 1) + ", padding: " + Triple(win.Padding, 0) + ", dilation: " + Triple(win.Dilation, 1) + ");");
         }
 
-        /// <summary>"Conv1Geometry": the static field of a layer's geometry.</summary>
-        protected static string GeometryName(LayerPlan layer) => char.ToUpperInvariant(layer.Name[0]) + layer.Name.Substring(1) + "Geometry";
     }
 
     /// <summary>
@@ -189,7 +178,7 @@ namespace NetGen.Generator.Layers
         protected override WindowRole Role => WindowRole.Convolution;
 
         public override string Export(LayerPlan layer, ExportIo io)
-            => "onnx.Conv(\"" + layer.Name + "\", " + io.Inputs[0] + ", weight: " + io.Weight(layer) + ", bias: " + io.Bias(layer) + WindowAttributes(layer) + ")";
+            => "onnx.Conv(\"" + layer.Name + "\", " + io.Inputs[0] + ", weight: " + io.Weight(layer) + ", bias: " + io.Bias(layer) + WindowAttributes(layer, dilations: true) + ")";
 
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {

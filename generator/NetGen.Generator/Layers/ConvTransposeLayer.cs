@@ -20,7 +20,7 @@ namespace NetGen.Generator.Layers
         protected override bool Implicit(LayerPlan layer) => false;
 
         public override string Export(LayerPlan layer, ExportIo io)
-            => "onnx.ConvTranspose(\"" + layer.Name + "\", " + io.Inputs[0] + ", weight: " + io.Weight(layer) + ", bias: " + io.Bias(layer) + WindowAttributes(layer)
+            => "onnx.ConvTranspose(\"" + layer.Name + "\", " + io.Inputs[0] + ", weight: " + io.Weight(layer) + ", bias: " + io.Bias(layer) + WindowAttributes(layer, dilations: true)
                 + ", outputPadding: " + Lit(layer.Window!.OutputPadding) + ")";
 
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)

@@ -24,7 +24,7 @@ namespace NetGen.Generator.Layers
         public override string Signature(LayerPlan layer) => WindowSignature(layer, "", 0) + ")";
 
         public override string Export(LayerPlan layer, ExportIo io)
-            => "onnx.MaxPool(\"" + layer.Name + "\", " + io.Inputs[0] + WindowAttributes(layer) + ", dilations: " + IntArray(layer.Window!.Dilation) + ")";
+            => "onnx.MaxPool(\"" + layer.Name + "\", " + io.Inputs[0] + WindowAttributes(layer, dilations: true) + ")";
 
         /// <summary>
         /// The choice from the constant shapes: non-overlapping 2x2 windows without padding on a 2-D map run as one kernel

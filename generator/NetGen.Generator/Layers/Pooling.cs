@@ -20,19 +20,6 @@ namespace NetGen.Generator.Layers
         protected override LayerShape? Infer(PoolOptions options, LayerContext context)
             => context.Input is null ? null : WindowArithmetic.Infer(context, WindowRole.Pooling, options.Window, 0, out _);
 
-        /// <summary>The window's ONNX attributes: ", kernel: ..., strides: ..., padding: ...".</summary>
-        protected static string WindowAttributes(LayerPlan layer)
-        {
-            var window = layer.Window!;
-            return ", kernel: " + IntArray(window.Kernel) + ", strides: " + IntArray(window.Stride) + ", padding: " + IntArray(window.Padding);
-        }
-
-        /// <summary>"in Pool1Geometry": the layer's geometry for the general kernels.</summary>
-        protected static string Geometry(LayerPlan layer) => "in " + GeometryName(layer);
-
-        /// <summary>"Pool1Geometry": the static field of a layer's geometry.</summary>
-        protected static string GeometryName(LayerPlan layer) => char.ToUpperInvariant(layer.Name[0]) + layer.Name.Substring(1) + "Geometry";
-
         /// <summary>Whether the layer runs a specialized kernel without the geometry (no field then).</summary>
         protected virtual bool Specialized(LayerPlan layer) => false;
 
@@ -40,7 +27,7 @@ namespace NetGen.Generator.Layers
         {
             if (Specialized(layer)) return;
             var win = layer.Window!;
-            w.Line("private static readonly global::NetGen.PoolGeometry " + GeometryName(layer) + " = new global::NetGen.PoolGeometry(");
+            w.Line("private static readonly global::NetGen.PoolGeometry " + LayerMember(layer, "Geometry") + " = new global::NetGen.PoolGeometry(");
             w.Line("    channels: " + Lit(layer.InShape[0]) + ", input: " + Triple(layer.InShape.Skip(1), 1) + ", output: " + Triple(layer.OutShape.Skip(1), 1) + ",");
             w.Line("    kernel: " + Triple(win.Kernel, 1) + ", stride: " + Triple(win.Stride, 1) + ", padding: " + Triple(win.Padding, 0) + ");");
         }
