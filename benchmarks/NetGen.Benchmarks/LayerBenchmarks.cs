@@ -4,43 +4,81 @@ using BenchmarkDotNet.Attributes;
 namespace NetGen.Benchmarks
 {
     /// <summary>
-    /// LeNet-5's batched inference (batch 64, one thread) layer by layer: each kernel the generated BatchForward calls,
-    /// on the shapes and in the order it calls them (issue 17's per-layer table). Multiply-adds per sample: conv1
-    /// 117,600, conv3 240,000, dense5 48,000, dense6 10,080, dense7 840.
+    /// LeNet-5 layer by layer (one thread), each kernel the generated BatchForward and Backward call, on the shapes and in
+    /// the order they call them (issue 17's per-layer table): forward, weight gradient (with the bias gradient) and input
+    /// gradient, at batch 1 and 64. <see cref="Shapes"/> picks the convolutions' instantiation: the generated code's
+    /// literal shape structs, or the same shapes held in fields (<see cref="ConvGeometry"/>, the general instantiation).
+    /// Multiply-adds per sample, forward: conv1 117,600, conv3 240,000, dense5 48,000, dense6 10,080, dense7 840; each
+    /// gradient (weights, inputs) as many again.
     /// </summary>
     public class LayerBenchmarks
     {
-        private const int Batch = 64;
+        /// <summary>conv1 with every size a literal, as generated code declares it.</summary>
+        private readonly struct Conv1Literal : IConvShape
+        {
+            public int C => 1; public int F => 6;
+            public int ID => 1; public int IH => 28; public int IW => 28;
+            public int OD => 1; public int OH => 28; public int OW => 28;
+            public int KD => 1; public int KH => 5; public int KW => 5;
+            public int SD => 1; public int SH => 1; public int SW => 1;
+            public int PD => 0; public int PH => 2; public int PW => 2;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 784; public int OutputLength => 4704;
+        }
 
-        private static readonly ConvGeometry Conv1 = new ConvGeometry(channels: 1, filters: 6, input: (1, 28, 28), output: (1, 28, 28),
-            kernel: (1, 5, 5), stride: (1, 1, 1), padding: (0, 2, 2), dilation: (1, 1, 1));
+        /// <summary>conv3 with every size a literal.</summary>
+        private readonly struct Conv3Literal : IConvShape
+        {
+            public int C => 6; public int F => 16;
+            public int ID => 1; public int IH => 14; public int IW => 14;
+            public int OD => 1; public int OH => 10; public int OW => 10;
+            public int KD => 1; public int KH => 5; public int KW => 5;
+            public int SD => 1; public int SH => 1; public int SW => 1;
+            public int PD => 0; public int PH => 0; public int PW => 0;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 1176; public int OutputLength => 1600;
+        }
 
-        private static readonly ConvGeometry Conv3 = new ConvGeometry(channels: 6, filters: 16, input: (1, 14, 14), output: (1, 10, 10),
-            kernel: (1, 5, 5), stride: (1, 1, 1), padding: (0, 0, 0), dilation: (1, 1, 1));
+        private static readonly ConvGeometry Conv1 = ConvGeometry.Of(default(Conv1Literal));
+        private static readonly ConvGeometry Conv3 = ConvGeometry.Of(default(Conv3Literal));
+
+        /// <summary>The batch: 1 (single-sample latency) or 64 (throughput).</summary>
+        [Params(1, 64)]
+        public int Batch { get; set; }
+
+        /// <summary>"Literal": the generated shape structs; "Fields": <see cref="ConvGeometry"/>.</summary>
+        [Params("Literal", "Fields")]
+        public string Shapes { get; set; } = "Literal";
 
         private readonly float[] _p = new float[61706];
-        private readonly float[] _x = new float[Batch * 784];
-        private readonly float[] _conv1 = new float[Batch * 4704];
-        private readonly float[] _pool2 = new float[Batch * 1176];
-        private readonly float[] _conv3 = new float[Batch * 1600];
-        private readonly float[] _pool4 = new float[Batch * 400];
-        private readonly float[] _dense5 = new float[Batch * 120];
-        private readonly float[] _dense6 = new float[Batch * 84];
-        private readonly float[] _dense7 = new float[Batch * 10];
-        private readonly float[] _scratch = new float[Math.Max(Kernels.ImplicitConvScratchLength(Conv1), Kernels.ImplicitConvScratchLength(Conv3))];
+        private readonly float[] _g = new float[61706];
+        private float[] _x = Array.Empty<float>(), _conv1 = Array.Empty<float>(), _pool2 = Array.Empty<float>(), _conv3 = Array.Empty<float>();
+        private float[] _pool4 = Array.Empty<float>(), _dense5 = Array.Empty<float>(), _dense6 = Array.Empty<float>(), _dense7 = Array.Empty<float>();
+        private float[] _dPool2 = Array.Empty<float>(), _dConv1 = Array.Empty<float>(), _dConv3 = Array.Empty<float>(), _dPool4 = Array.Empty<float>();
+        private float[] _dDense5 = Array.Empty<float>(), _dDense6 = Array.Empty<float>(), _dDense7 = Array.Empty<float>();
+        private readonly float[] _scratch = new float[Math.Max(Kernels.ImplicitConvScratchLength(Conv1), Kernels.ImplicitConvScratchLength(Conv3)) + 4 * 2400];
+        private bool _literal;
 
         [GlobalSetup]
         public void Setup()
         {
+            _literal = Shapes == "Literal";
+            int n = Batch;
+            _x = new float[n * 784]; _conv1 = new float[n * 4704]; _pool2 = new float[n * 1176]; _conv3 = new float[n * 1600];
+            _pool4 = new float[n * 400]; _dense5 = new float[n * 120]; _dense6 = new float[n * 84]; _dense7 = new float[n * 10];
+            _dConv1 = new float[n * 4704]; _dPool2 = new float[n * 1176]; _dConv3 = new float[n * 1600]; _dPool4 = new float[n * 400];
+            _dDense5 = new float[n * 120]; _dDense6 = new float[n * 84]; _dDense7 = new float[n * 10];
             var random = new Random(2);
             for (int i = 0; i < _p.Length; i++) _p[i] = (float)(random.NextDouble() - 0.5) * 0.2f;
             for (int i = 0; i < _x.Length; i++) _x[i] = (float)random.NextDouble();
-            All();
+            for (int i = 0; i < _dDense7.Length; i++) _dDense7[i] = (float)(random.NextDouble() - 0.5);
+            Forward();
+            Backward();
         }
 
-        /// <summary>Every layer in order, as BatchForward runs them (without the generated pass around them).</summary>
+        /// <summary>Every layer's forward in order, as BatchForward runs them (without the generated pass around them).</summary>
         [Benchmark]
-        public void All()
+        public void Forward()
         {
             Conv1Forward();
             Pool2();
@@ -51,10 +89,25 @@ namespace NetGen.Benchmarks
             Dense7();
         }
 
+        /// <summary>Every layer's backward in order, as Backward runs them.</summary>
+        [Benchmark]
+        public void Backward()
+        {
+            Dense7Backward();
+            Dense6Backward();
+            Dense5Backward();
+            Pool4Backward();
+            Conv3WeightGradient();
+            Conv3InputGradient();
+            Pool2Backward();
+            Conv1WeightGradient();
+        }
+
         [Benchmark]
         public void Conv1Forward()
         {
-            Kernels.ConvImplicitBatch(in Conv1, false, _p.AsSpan(0, 150), _p.AsSpan(150, 6), _x, _conv1, Batch, _scratch);
+            if (_literal) Kernels.ConvImplicitBatch(default(Conv1Literal), false, _p.AsSpan(0, 150), _p.AsSpan(150, 6), _x, _conv1, Batch, _scratch);
+            else Kernels.ConvImplicitBatch(in Conv1, false, _p.AsSpan(0, 150), _p.AsSpan(150, 6), _x, _conv1, Batch, _scratch);
             Kernels.ReLU(_conv1);
         }
 
@@ -64,7 +117,8 @@ namespace NetGen.Benchmarks
         [Benchmark]
         public void Conv3Forward()
         {
-            Kernels.ConvImplicitBatch(in Conv3, false, _p.AsSpan(156, 2400), _p.AsSpan(2556, 16), _pool2, _conv3, Batch, _scratch);
+            if (_literal) Kernels.ConvImplicitBatch(default(Conv3Literal), false, _p.AsSpan(156, 2400), _p.AsSpan(2556, 16), _pool2, _conv3, Batch, _scratch);
+            else Kernels.ConvImplicitBatch(in Conv3, false, _p.AsSpan(156, 2400), _p.AsSpan(2556, 16), _pool2, _conv3, Batch, _scratch);
             Kernels.ReLU(_conv3);
         }
 
@@ -90,6 +144,58 @@ namespace NetGen.Benchmarks
         {
             Kernels.DenseForwardBatch(_p.AsSpan(60856, 840), _p.AsSpan(61696, 10), _dense6, _dense7, Batch, 84, 10);
             for (int n = 0; n < Batch; n++) Kernels.Softmax(_dense7.AsSpan(n * 10, 10));
+        }
+
+        /// <summary>dense7's weight, bias and input gradients (the loss's delta given).</summary>
+        [Benchmark]
+        public void Dense7Backward()
+            => Kernels.DenseBackwardBatch(_p.AsSpan(60856, 840), _dense6, _dDense7, _g.AsSpan(60856, 840), _g.AsSpan(61696, 10), _dDense6, Batch, 84, 10);
+
+        [Benchmark]
+        public void Dense6Backward()
+        {
+            Kernels.ReLUBackward(_dense6, _dDense6);
+            Kernels.DenseBackwardBatch(_p.AsSpan(50692, 10080), _dense5, _dDense6, _g.AsSpan(50692, 10080), _g.AsSpan(60772, 84), _dDense5, Batch, 120, 84);
+        }
+
+        [Benchmark]
+        public void Dense5Backward()
+        {
+            Kernels.ReLUBackward(_dense5, _dDense5);
+            Kernels.DenseBackwardBatch(_p.AsSpan(2572, 48000), _pool4, _dDense5, _g.AsSpan(2572, 48000), _g.AsSpan(50572, 120), _dPool4, Batch, 400, 120);
+        }
+
+        [Benchmark]
+        public void Pool4Backward() => Kernels.MaxPool2x2Backward(_conv3, _dPool4, _dConv3, Batch * 16, 10, 10);
+
+        /// <summary>conv3's ReLU derivative, weight gradient and bias gradient.</summary>
+        [Benchmark]
+        public void Conv3WeightGradient()
+        {
+            Kernels.ReLUBackward(_conv3, _dConv3);
+            if (_literal) Kernels.ConvWeightGradientImplicit(default(Conv3Literal), _pool2, _dConv3, _g.AsSpan(156, 2400), Batch, _scratch);
+            else Kernels.ConvWeightGradientImplicit(in Conv3, _pool2, _dConv3, _g.AsSpan(156, 2400), Batch, _scratch);
+            for (int n = 0; n < Batch; n++) Kernels.ChannelBiasGradient(_dConv3.AsSpan(n * 1600, 1600), _g.AsSpan(2556, 16), 100);
+        }
+
+        [Benchmark]
+        public void Conv3InputGradient()
+        {
+            if (_literal) Kernels.ConvImplicitBatch(default(Conv3Literal), true, _p.AsSpan(156, 2400), default, _dConv3, _dPool2, Batch, _scratch);
+            else Kernels.ConvImplicitBatch(in Conv3, true, _p.AsSpan(156, 2400), default, _dConv3, _dPool2, Batch, _scratch);
+        }
+
+        [Benchmark]
+        public void Pool2Backward() => Kernels.MaxPool2x2Backward(_conv1, _dPool2, _dConv1, Batch * 6, 28, 28);
+
+        /// <summary>conv1's ReLU derivative, weight gradient and bias gradient (no input gradient: it reads the network's input).</summary>
+        [Benchmark]
+        public void Conv1WeightGradient()
+        {
+            Kernels.ReLUBackward(_conv1, _dConv1);
+            if (_literal) Kernels.ConvWeightGradientImplicit(default(Conv1Literal), _x, _dConv1, _g.AsSpan(0, 150), Batch, _scratch);
+            else Kernels.ConvWeightGradientImplicit(in Conv1, _x, _dConv1, _g.AsSpan(0, 150), Batch, _scratch);
+            for (int n = 0; n < Batch; n++) Kernels.ChannelBiasGradient(_dConv1.AsSpan(n * 4704, 4704), _g.AsSpan(150, 6), 784);
         }
     }
 }

@@ -124,6 +124,103 @@ namespace NetGen.Tests
             }
         }
 
+        /// <summary>LeNet-5's conv1 with every size a literal, as generated code declares it.</summary>
+        private readonly struct LeNetConv1 : IConvShape
+        {
+            public int C => 1; public int F => 6;
+            public int ID => 1; public int IH => 28; public int IW => 28;
+            public int OD => 1; public int OH => 28; public int OW => 28;
+            public int KD => 1; public int KH => 5; public int KW => 5;
+            public int SD => 1; public int SH => 1; public int SW => 1;
+            public int PD => 0; public int PH => 2; public int PW => 2;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 784; public int OutputLength => 4704;
+        }
+
+        /// <summary>A dilated, strided 2-D convolution with literal sizes (the direct and im2col kernels' shape).</summary>
+        private readonly struct Strided : IConvShape
+        {
+            public int C => 3; public int F => 5;
+            public int ID => 1; public int IH => 11; public int IW => 9;
+            public int OD => 1; public int OH => 4; public int OW => 3;
+            public int KD => 1; public int KH => 3; public int KW => 3;
+            public int SD => 1; public int SH => 2; public int SW => 2;
+            public int PD => 0; public int PH => 1; public int PW => 0;
+            public int DD => 1; public int DH => 2; public int DW => 2;
+            public int InputLength => 297; public int OutputLength => 60;
+        }
+
+        /// <summary>
+        /// Generated code calls the kernels with a layer's literal shape struct, so the JIT compiles them for that layer alone;
+        /// the field-held <see cref="ConvGeometry"/> of the same shape is the general instantiation. Every kernel gives the
+        /// same bits through both, on every vector path, for a batch of 5 (the LeNet-5 conv1 shape takes the lane-sum weight
+        /// gradient, the strided one the direct loops and im2col).
+        /// </summary>
+        [Fact]
+        public void Literal_shape_instantiations_give_the_same_bits_as_the_general_one()
+        {
+            var saved = Gemm.Path;
+            try
+            {
+                foreach (var path in new[] { VectorPath.Vector512, VectorPath.Vector256, VectorPath.Scalar })
+                {
+                    Gemm.Path = path;
+                    CompareInstantiations(default(LeNetConv1), implicitKernels: true);
+                    CompareInstantiations(default(Strided), implicitKernels: false);
+                }
+            }
+            finally
+            {
+                Gemm.Path = saved;
+            }
+        }
+
+        private static void CompareInstantiations<TShape>(TShape literal, bool implicitKernels)
+            where TShape : struct, IConvShape
+        {
+            var fields = ConvGeometry.Of(literal);
+            Assert.Equal((literal.InputLength, literal.OutputLength), (fields.InputLength, fields.OutputLength));
+            const int batch = 5;
+            var random = new Random(literal.F);
+            float[] Random(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var x = Random(batch * literal.InputLength);
+            var dy = Random(batch * literal.OutputLength);
+            var w = Random(literal.F * literal.C * literal.KH * literal.KW);
+            var b = Random(literal.F);
+            int taps = literal.C * literal.KH * literal.KW, columnsLength = taps * literal.OH * literal.OW;
+            var scratch = new float[Math.Max(Kernels.ImplicitConvScratchLength(fields), columnsLength) + 4 * w.Length];
+
+            // each kernel through the literal shape (a) and the fields (b): outputs, weight gradients, input gradients
+            var runs = new (string Name, Action<float[]> Literal, Action<float[]> Fields, int Length)[]
+            {
+                ("direct forward", o => Kernels.ConvForward(literal, w, b, x.AsSpan(0, literal.InputLength), o), o => Kernels.ConvForward(fields, w, b, x.AsSpan(0, literal.InputLength), o), literal.OutputLength),
+                ("direct weight gradient", o => Kernels.ConvWeightGradient(literal, x.AsSpan(0, literal.InputLength), dy.AsSpan(0, literal.OutputLength), o), o => Kernels.ConvWeightGradient(fields, x.AsSpan(0, literal.InputLength), dy.AsSpan(0, literal.OutputLength), o), w.Length),
+                ("direct input gradient", o => Kernels.ConvBackwardInput(literal, w, dy.AsSpan(0, literal.OutputLength), o), o => Kernels.ConvBackwardInput(fields, w, dy.AsSpan(0, literal.OutputLength), o), literal.InputLength),
+                ("im2col forward", o => Kernels.ConvForwardColumns(literal, w, b, x.AsSpan(0, literal.InputLength), o, scratch), o => Kernels.ConvForwardColumns(fields, w, b, x.AsSpan(0, literal.InputLength), o, scratch), literal.OutputLength),
+                ("im2col weight gradient", o => Kernels.ConvWeightGradientColumns(literal, x.AsSpan(0, literal.InputLength), dy.AsSpan(0, literal.OutputLength), o, scratch), o => Kernels.ConvWeightGradientColumns(fields, x.AsSpan(0, literal.InputLength), dy.AsSpan(0, literal.OutputLength), o, scratch), w.Length),
+                ("im2col input gradient", o => Kernels.ConvBackwardInputColumns(literal, w, dy.AsSpan(0, literal.OutputLength), o, scratch), o => Kernels.ConvBackwardInputColumns(fields, w, dy.AsSpan(0, literal.OutputLength), o, scratch), literal.InputLength),
+            };
+            if (implicitKernels)
+            {
+                runs = runs.Concat(new (string, Action<float[]>, Action<float[]>, int)[]
+                {
+                    ("shifted-rows forward, batch", o => Kernels.ConvImplicitBatch(literal, false, w, b, x, o, batch, scratch), o => Kernels.ConvImplicitBatch(fields, false, w, b, x, o, batch, scratch), batch * literal.OutputLength),
+                    ("shifted-rows input gradient, batch", o => Kernels.ConvImplicitBatch(literal, true, w, default, dy, o, batch, scratch), o => Kernels.ConvImplicitBatch(fields, true, w, default, dy, o, batch, scratch), batch * literal.InputLength),
+                    ("shifted-rows weight gradient, batch", o => Kernels.ConvWeightGradientImplicit(literal, x, dy, o, batch, scratch), o => Kernels.ConvWeightGradientImplicit(fields, x, dy, o, batch, scratch), w.Length),
+                }).ToArray();
+            }
+
+            foreach (var (name, viaLiteral, viaFields, length) in runs)
+            {
+                var a = new float[length];
+                var c = new float[length];
+                viaLiteral(a);
+                viaFields(c);
+                Assert.True(a.Any(v => v != 0f), name + " wrote nothing");
+                Assert.True(a.Select(BitConverter.SingleToInt32Bits).SequenceEqual(c.Select(BitConverter.SingleToInt32Bits)), $"{Gemm.Path} {name}: the literal shape's result differs from the general one");
+            }
+        }
+
         private static void AssertClose(float[] expected, float[] actual, float tolerance = 1e-5f)
         {
             Assert.Equal(expected.Length, actual.Length);

@@ -26,6 +26,7 @@ namespace NetGen.Tests
         private static readonly (int M, int N, int K)[] Shapes =
         {
             (1, 1, 1), (8, 32, 16), (6, 16, 5), (7, 33, 3), (29, 6, 40), (25, 8, 13), (27, 7, 11), (13, 70, 29), (64, 10, 84), (16, 100, 150), (3, 5, 1), (9, 17, 0), (150, 16, 136), (13, 12, 7), (25, 9, 4),
+            (6, 130, 25), (12, 64, 9), (5, 200, 7), // 6 x 64 tiles (rows fewer than 8-row tiles would leave idle): a column tail, two row tiles, a short one
         };
 
         private static float[] Random(Random random, int length) => Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();

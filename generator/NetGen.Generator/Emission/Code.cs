@@ -55,11 +55,32 @@ namespace NetGen.Generator.Emission
             return "(" + Lit(d) + ", " + Lit(h) + ", " + Lit(w) + ")";
         }
 
-        /// <summary>"Conv1" + <paramref name="suffix"/>: a member the generated class declares for a layer ("Conv1Geometry", "Dense7Offset").</summary>
+        /// <summary>"Conv1" + <paramref name="suffix"/>: a member the generated class declares for a layer ("Conv1Shape", "Dense7Offset").</summary>
         public static string LayerMember(LayerPlan layer, string suffix) => char.ToUpperInvariant(layer.Name[0]) + layer.Name.Substring(1) + suffix;
 
-        /// <summary>"in Conv1Geometry": a layer's static geometry, passed to its general kernels.</summary>
-        public static string Geometry(LayerPlan layer) => "in " + LayerMember(layer, "Geometry");
+        /// <summary>"default(Conv1Shape)": a layer's shape struct (<see cref="ShapeStruct"/>), the argument its kernels are instantiated for.</summary>
+        public static string ShapeArgument(LayerPlan layer) => "default(" + LayerMember(layer, "Shape") + ")";
+
+        /// <summary>
+        /// A window layer's shape as a nested empty struct implementing the runtime's shape interface with literal members
+        /// ("public int C => 1;"), rows of <paramref name="members"/> per line: the generic kernels called with it are
+        /// compiled for this layer alone, every size a constant. Valid from C# 7.2 (readonly struct) on.
+        /// </summary>
+        public static void ShapeStruct(SourceWriter w, LayerPlan layer, string shapeInterface, IEnumerable<IEnumerable<(string Name, int Value)>> members)
+        {
+            w.Line("/// <summary>" + layer.Name + "'s shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>");
+            w.Line("private readonly struct " + LayerMember(layer, "Shape") + " : global::NetGen." + shapeInterface);
+            w.Line("{");
+            foreach (var row in members) w.Line("    " + string.Join(" ", row.Select(m => "public int " + m.Name + " => " + Lit(m.Value) + ";")));
+            w.Line("}");
+        }
+
+        /// <summary>("D", "H", "W") members named <paramref name="prefix"/> + axis, from sizes padded to three axes with <paramref name="fill"/>.</summary>
+        public static IEnumerable<(string Name, int Value)> AxisMembers(string prefix, IEnumerable<int> sizes, int fill)
+        {
+            var (d, h, w) = Axes3(sizes, fill);
+            return new (string, int)[] { (prefix + "D", d), (prefix + "H", h), (prefix + "W", w) };
+        }
 
         /// <summary>A window layer's ONNX attributes: ", kernel: ..., strides: ..., padding: ..." and, for kinds that dilate, ", dilations: ...".</summary>
         public static string WindowAttributes(LayerPlan layer, bool dilations)

@@ -25,12 +25,12 @@ namespace NetGen.Generator.Layers
 
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {
-            w.Line(Call(KernelNames.Forward, Geometry(layer), CountIncludePad(layer), io.Input, io.Output) + ";");
+            w.Line(Call(KernelNames.Forward, ShapeArgument(layer), CountIncludePad(layer), io.Input, io.Output) + ";");
         }
 
         protected override void Gradient(PassWriter w, LayerPlan layer, SampleIo io)
         {
-            w.Line(Call(KernelNames.Backward, Geometry(layer), CountIncludePad(layer), io.Delta!, io.InputDelta!) + ";");
+            w.Line(Call(KernelNames.Backward, ShapeArgument(layer), CountIncludePad(layer), io.Delta!, io.InputDelta!) + ";");
         }
 
         /// <summary>No parameters: nothing to do unless a layer below needs the deltas.</summary>

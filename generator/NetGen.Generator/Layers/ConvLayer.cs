@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using NetGen.Generator.Emission;
 using NetGen.Generator.Model;
@@ -157,10 +158,12 @@ namespace NetGen.Generator.Layers
             var win = layer.Window!;
             var from = Transposed ? layer.OutShape : layer.InShape;
             var to = Transposed ? layer.InShape : layer.OutShape;
-            w.Line("private static readonly global::NetGen.ConvGeometry " + LayerMember(layer, "Geometry") + " = new global::NetGen.ConvGeometry(");
-            w.Line("    channels: " + Lit(from[0]) + ", filters: " + Lit(to[0]) + ",");
-            w.Line("    input: " + Triple(from.Skip(1), 1) + ", output: " + Triple(to.Skip(1), 1) + ",");
-            w.Line("    kernel: " + Triple(win.Kernel, 1) + ", stride: " + Triple(win.Stride, 1) + ", padding: " + Triple(win.Padding, 0) + ", dilation: " + Triple(win.Dilation, 1) + ");");
+            ShapeStruct(w, layer, "IConvShape", new IEnumerable<(string, int)>[]
+            {
+                new (string, int)[] { ("C", from[0]), ("F", to[0]) },
+                AxisMembers("I", from.Skip(1), 1), AxisMembers("O", to.Skip(1), 1), AxisMembers("K", win.Kernel, 1), AxisMembers("S", win.Stride, 1), AxisMembers("P", win.Padding, 0), AxisMembers("D", win.Dilation, 1),
+                new (string, int)[] { ("InputLength", from.Aggregate(1, (a, b) => a * b)), ("OutputLength", to.Aggregate(1, (a, b) => a * b)) },
+            });
         }
 
     }
@@ -184,11 +187,11 @@ namespace NetGen.Generator.Layers
         {
             if (Implicit(layer))
             {
-                w.Line(Call(KernelNames.ForwardImplicit, Geometry(layer), w.Weight(layer), w.Bias(layer), io.Input, io.Output, w.Columns) + ";");
+                w.Line(Call(KernelNames.ForwardImplicit, ShapeArgument(layer), w.Weight(layer), w.Bias(layer), io.Input, io.Output, w.Columns) + ";");
                 return;
             }
 
-            w.Line(Kernels + "." + Kernel(layer, KernelNames.Forward) + "(" + Geometry(layer) + ", " + w.Weight(layer) + ", " + w.Bias(layer) + ", " + io.Input + ", " + io.Output + Scratch(w, layer) + ");");
+            w.Line(Kernels + "." + Kernel(layer, KernelNames.Forward) + "(" + ShapeArgument(layer) + ", " + w.Weight(layer) + ", " + w.Bias(layer) + ", " + io.Input + ", " + io.Output + Scratch(w, layer) + ");");
         }
 
         /// <summary>
@@ -204,10 +207,10 @@ namespace NetGen.Generator.Layers
             }
 
             if (derivative) Derivative(w, layer, io);
-            w.Line(Call(KernelNames.WeightGradientImplicit, Geometry(layer), io.Inputs[0].Name, io.Delta!.Name, w.WeightGradient(layer), "batch", w.Columns) + ";");
+            w.Line(Call(KernelNames.WeightGradientImplicit, ShapeArgument(layer), io.Inputs[0].Name, io.Delta!.Name, w.WeightGradient(layer), "batch", w.Columns) + ";");
             if (layer.BiasCount > 0) w.Line("for (int n = 0; n < batch; n++) " + Call(KernelNames.ChannelBiasGradient, io.Delta.Sample("n"), w.BiasGradient(layer), PerChannel(layer)) + ";");
             var dx = io.InputDeltas[0];
-            if (dx != null) w.Line(Call(KernelNames.ImplicitBatch, Geometry(layer), "inputGradient: true", w.Weight(layer), "default(" + ReadOnlySpan + ")", io.Delta.Name, dx.Name, "batch", w.Columns) + ";");
+            if (dx != null) w.Line(Call(KernelNames.ImplicitBatch, ShapeArgument(layer), "inputGradient: true", w.Weight(layer), "default(" + ReadOnlySpan + ")", io.Delta.Name, dx.Name, "batch", w.Columns) + ";");
         }
 
         /// <summary>Stride 1: the batch's samples through the shifted-rows product (split across threads when enabled).</summary>
@@ -219,14 +222,14 @@ namespace NetGen.Generator.Layers
                 return;
             }
 
-            w.Line(Call(KernelNames.ImplicitBatch, Geometry(layer), "inputGradient: false", w.Weight(layer), w.Bias(layer), io.Inputs[0].Name, io.Output.Name, "batch", w.Columns) + ";");
+            w.Line(Call(KernelNames.ImplicitBatch, ShapeArgument(layer), "inputGradient: false", w.Weight(layer), w.Bias(layer), io.Inputs[0].Name, io.Output.Name, "batch", w.Columns) + ";");
         }
 
         protected override void Gradient(PassWriter w, LayerPlan layer, SampleIo io)
         {
-            w.Line(Kernels + "." + Kernel(layer, KernelNames.WeightGradient) + "(" + Geometry(layer) + ", " + io.Input + ", " + io.Delta + ", " + w.WeightGradient(layer) + Scratch(w, layer) + ");");
+            w.Line(Kernels + "." + Kernel(layer, KernelNames.WeightGradient) + "(" + ShapeArgument(layer) + ", " + io.Input + ", " + io.Delta + ", " + w.WeightGradient(layer) + Scratch(w, layer) + ");");
             if (layer.BiasCount > 0) w.Line(Call(KernelNames.ChannelBiasGradient, io.Delta!, w.BiasGradient(layer), PerChannel(layer)) + ";");
-            if (io.InputDelta != null) w.Line(Kernels + "." + Kernel(layer, KernelNames.BackwardInput) + "(" + Geometry(layer) + ", " + w.Weight(layer) + ", " + io.Delta + ", " + io.InputDelta + Scratch(w, layer) + ");");
+            if (io.InputDelta != null) w.Line(Kernels + "." + Kernel(layer, KernelNames.BackwardInput) + "(" + ShapeArgument(layer) + ", " + w.Weight(layer) + ", " + io.Delta + ", " + io.InputDelta + Scratch(w, layer) + ");");
         }
     }
 }

@@ -25,15 +25,15 @@ namespace NetGen.Generator.Layers
 
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {
-            w.Line(Kernels + "." + Kernel(layer, KernelNames.BackwardInput) + "(" + Geometry(layer) + ", " + w.Weight(layer) + ", " + io.Input + ", " + io.Output + Scratch(w, layer) + ");");
+            w.Line(Kernels + "." + Kernel(layer, KernelNames.BackwardInput) + "(" + ShapeArgument(layer) + ", " + w.Weight(layer) + ", " + io.Input + ", " + io.Output + Scratch(w, layer) + ");");
             if (layer.BiasCount > 0) w.Line(Call(KernelNames.AddChannelBias, w.Bias(layer), io.Output, PerChannel(layer)) + ";");
         }
 
         protected override void Gradient(PassWriter w, LayerPlan layer, SampleIo io)
         {
-            w.Line(Kernels + "." + Kernel(layer, KernelNames.WeightGradient) + "(" + Geometry(layer) + ", " + io.Delta + ", " + io.Input + ", " + w.WeightGradient(layer) + Scratch(w, layer) + ");");
+            w.Line(Kernels + "." + Kernel(layer, KernelNames.WeightGradient) + "(" + ShapeArgument(layer) + ", " + io.Delta + ", " + io.Input + ", " + w.WeightGradient(layer) + Scratch(w, layer) + ");");
             if (layer.BiasCount > 0) w.Line(Call(KernelNames.ChannelBiasGradient, io.Delta!, w.BiasGradient(layer), PerChannel(layer)) + ";");
-            if (io.InputDelta != null) w.Line(Kernels + "." + Kernel(layer, KernelNames.Forward) + "(" + Geometry(layer) + ", " + w.Weight(layer) + ", default(" + ReadOnlySpan + "), " + io.Delta + ", " + io.InputDelta + Scratch(w, layer) + ");");
+            if (io.InputDelta != null) w.Line(Kernels + "." + Kernel(layer, KernelNames.Forward) + "(" + ShapeArgument(layer) + ", " + w.Weight(layer) + ", default(" + ReadOnlySpan + "), " + io.Delta + ", " + io.InputDelta + Scratch(w, layer) + ");");
         }
     }
 }

@@ -47,7 +47,7 @@ namespace NetGen.Generator.Layers
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {
             if (Specialized(layer)) w.Line(Call(KernelNames.Forward2x2, io.Input, io.Output, Planes(layer, "1")) + ";");
-            else w.Line(Call(KernelNames.Forward, Geometry(layer), io.Input, io.Output) + ";");
+            else w.Line(Call(KernelNames.Forward, ShapeArgument(layer), io.Input, io.Output) + ";");
         }
 
         protected override void ComputeBatch(PassWriter w, LayerPlan layer, LayerIo io)
@@ -58,7 +58,7 @@ namespace NetGen.Generator.Layers
 
         protected override void Gradient(PassWriter w, LayerPlan layer, SampleIo io)
         {
-            w.Line(Call(KernelNames.Backward, Geometry(layer), io.Input, io.Delta!, io.InputDelta!) + ";");
+            w.Line(Call(KernelNames.Backward, ShapeArgument(layer), io.Input, io.Delta!, io.InputDelta!) + ";");
         }
 
         /// <summary>No parameters: nothing to do unless a layer below needs the deltas.</summary>

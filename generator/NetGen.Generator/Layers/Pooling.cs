@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using NetGen.Generator.Emission;
 using NetGen.Generator.Model;
@@ -27,9 +28,11 @@ namespace NetGen.Generator.Layers
         {
             if (Specialized(layer)) return;
             var win = layer.Window!;
-            w.Line("private static readonly global::NetGen.PoolGeometry " + LayerMember(layer, "Geometry") + " = new global::NetGen.PoolGeometry(");
-            w.Line("    channels: " + Lit(layer.InShape[0]) + ", input: " + Triple(layer.InShape.Skip(1), 1) + ", output: " + Triple(layer.OutShape.Skip(1), 1) + ",");
-            w.Line("    kernel: " + Triple(win.Kernel, 1) + ", stride: " + Triple(win.Stride, 1) + ", padding: " + Triple(win.Padding, 0) + ");");
+            ShapeStruct(w, layer, "IPoolShape", new IEnumerable<(string, int)>[]
+            {
+                new (string, int)[] { ("C", layer.InShape[0]) },
+                AxisMembers("I", layer.InShape.Skip(1), 1), AxisMembers("O", layer.OutShape.Skip(1), 1), AxisMembers("K", win.Kernel, 1), AxisMembers("S", win.Stride, 1), AxisMembers("P", win.Padding, 0),
+            });
         }
     }
 }

@@ -20,7 +20,7 @@ namespace NetGen
         /// <summary>256-bit vectors: 6x16 register tiles.</summary>
         Vector256,
 
-        /// <summary>512-bit vectors: 8x32 register tiles.</summary>
+        /// <summary>512-bit vectors: 8x32 register tiles (6x64 where 8-row tiles would leave rows idle, 12x16 for 16 columns or fewer).</summary>
         Vector512,
     }
 
@@ -131,6 +131,10 @@ namespace NetGen
         {
             switch (Effective)
             {
+                case VectorPath.Vector512 when n > 32 && (m + 5) / 6 * 6 < (m + 7) / 8 * 8:
+                    // few rows that 8-row tiles would leave partly idle (a convolution's 6 filters): 6 x 64 tiles
+                    Tiles(transA, aRows, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr: 6, nr: 64);
+                    break;
                 case VectorPath.Vector512 when n > 16:
                     Tiles(transA, aRows, transB, m, n, k, a, lda, b, ldb, bRows, c, ldc, accumulate, mr: 8, nr: 32);
                     break;
@@ -154,7 +158,7 @@ namespace NetGen
         private static int[]? t_rows;
 
         [ThreadStatic]
-        private static int[]?[]? t_packedRows; // per panel width (8, 16, 32): the offsets p * nr
+        private static int[]?[]? t_packedRows; // per panel width (8, 16, 32, 64): the offsets p * nr
 
         private static int[] RowOffsets(int k)
         {
@@ -166,7 +170,7 @@ namespace NetGen
         /// <summary>Offsets p * nr of a packed panel's rows.</summary>
         private static ReadOnlySpan<int> PackedRows(int k, int nr)
         {
-            var widths = t_packedRows ??= new int[]?[33];
+            var widths = t_packedRows ??= new int[]?[65];
             var rows = widths[nr];
             if (rows is null || rows.Length < k)
             {
@@ -269,7 +273,7 @@ namespace NetGen
             ref float a0 = ref MemoryMarshal.GetReference(a);
             ref float b0 = ref MemoryMarshal.GetReference(b);
             ref float c0 = ref MemoryMarshal.GetReference(c);
-            Span<float> tile = stackalloc float[8 * 32];
+            Span<float> tile = stackalloc float[6 * 64]; // the largest tile: 6 x 64 (8 x 32, 12 x 16 are smaller)
             Span<nint> offsets = stackalloc nint[12];
             for (int j = jFrom; j < jTo; j += nr)
             {
@@ -305,7 +309,11 @@ namespace NetGen
                     ref float ci = ref Unsafe.Add(ref c0, (nint)i * ldc + j);
                     bool whole = cols == nr; // rows below mr are stored directly; a column tail goes through the scratch tile
                     ref float target = ref whole ? ref ci : ref MemoryMarshal.GetReference(tile);
-                    if (mr == 8)
+                    if (mr == 6 && nr == 64)
+                    {
+                        Kernel6x64(k, ref ai, offsets, stepStride, rows, ref panel, ref rowOffsets, ref target, whole ? ldc : nr, whole && accumulate);
+                    }
+                    else if (mr == 8)
                     {
                         Kernel8x32(k, ref ai, offsets, stepStride, rows, ref panel, ref rowOffsets, ref target, whole ? ldc : nr, whole && accumulate);
                     }
@@ -437,6 +445,54 @@ namespace NetGen
 
             v0.StoreUnsafe(ref row);
             v1.StoreUnsafe(ref row, 16);
+        }
+
+        /// <summary>
+        /// A 6 x 64 tile of 512-bit accumulators (24 of the 32 registers), for products with few rows such as a convolution's
+        /// 6 filters: four loads and six broadcasts feed 24 multiply-adds, and no row of the tile is idle.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Kernel6x64(int k, ref float a, ReadOnlySpan<nint> rowOffsets, nint stepStride, int rows, ref float b, ref int bRows, ref float c, nint ldc, bool accumulate)
+        {
+            nint r1 = rowOffsets[1], r2 = rowOffsets[2], r3 = rowOffsets[3], r4 = rowOffsets[4], r5 = rowOffsets[5];
+            Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
+            Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default, c30 = default, c31 = default, c32 = default, c33 = default;
+            Vector512<float> c40 = default, c41 = default, c42 = default, c43 = default, c50 = default, c51 = default, c52 = default, c53 = default;
+            for (int p = 0; p < k; p++)
+            {
+                ref float bp = ref Unsafe.Add(ref b, Unsafe.Add(ref bRows, p));
+                var b0 = Vector512.LoadUnsafe(ref bp);
+                var b1 = Vector512.LoadUnsafe(ref bp, 16);
+                var b2 = Vector512.LoadUnsafe(ref bp, 32);
+                var b3 = Vector512.LoadUnsafe(ref bp, 48);
+                ref float ap = ref Unsafe.Add(ref a, p * stepStride);
+                var x = Vector512.Create(ap);
+                c00 = Avx512F.FusedMultiplyAdd(x, b0, c00); c01 = Avx512F.FusedMultiplyAdd(x, b1, c01);
+                c02 = Avx512F.FusedMultiplyAdd(x, b2, c02); c03 = Avx512F.FusedMultiplyAdd(x, b3, c03);
+                x = Vector512.Create(Unsafe.Add(ref ap, r1));
+                c10 = Avx512F.FusedMultiplyAdd(x, b0, c10); c11 = Avx512F.FusedMultiplyAdd(x, b1, c11);
+                c12 = Avx512F.FusedMultiplyAdd(x, b2, c12); c13 = Avx512F.FusedMultiplyAdd(x, b3, c13);
+                x = Vector512.Create(Unsafe.Add(ref ap, r2));
+                c20 = Avx512F.FusedMultiplyAdd(x, b0, c20); c21 = Avx512F.FusedMultiplyAdd(x, b1, c21);
+                c22 = Avx512F.FusedMultiplyAdd(x, b2, c22); c23 = Avx512F.FusedMultiplyAdd(x, b3, c23);
+                x = Vector512.Create(Unsafe.Add(ref ap, r3));
+                c30 = Avx512F.FusedMultiplyAdd(x, b0, c30); c31 = Avx512F.FusedMultiplyAdd(x, b1, c31);
+                c32 = Avx512F.FusedMultiplyAdd(x, b2, c32); c33 = Avx512F.FusedMultiplyAdd(x, b3, c33);
+                x = Vector512.Create(Unsafe.Add(ref ap, r4));
+                c40 = Avx512F.FusedMultiplyAdd(x, b0, c40); c41 = Avx512F.FusedMultiplyAdd(x, b1, c41);
+                c42 = Avx512F.FusedMultiplyAdd(x, b2, c42); c43 = Avx512F.FusedMultiplyAdd(x, b3, c43);
+                x = Vector512.Create(Unsafe.Add(ref ap, r5));
+                c50 = Avx512F.FusedMultiplyAdd(x, b0, c50); c51 = Avx512F.FusedMultiplyAdd(x, b1, c51);
+                c52 = Avx512F.FusedMultiplyAdd(x, b2, c52); c53 = Avx512F.FusedMultiplyAdd(x, b3, c53);
+            }
+
+            Store512(ref c, 0, c00, c01, accumulate);
+            Store512(ref c, 32, c02, c03, accumulate);
+            if (rows > 1) { Store512(ref c, ldc, c10, c11, accumulate); Store512(ref c, ldc + 32, c12, c13, accumulate); }
+            if (rows > 2) { Store512(ref c, 2 * ldc, c20, c21, accumulate); Store512(ref c, 2 * ldc + 32, c22, c23, accumulate); }
+            if (rows > 3) { Store512(ref c, 3 * ldc, c30, c31, accumulate); Store512(ref c, 3 * ldc + 32, c32, c33, accumulate); }
+            if (rows > 4) { Store512(ref c, 4 * ldc, c40, c41, accumulate); Store512(ref c, 4 * ldc + 32, c42, c43, accumulate); }
+            if (rows > 5) { Store512(ref c, 5 * ldc, c50, c51, accumulate); Store512(ref c, 5 * ldc + 32, c52, c53, accumulate); }
         }
 
         /// <summary>A 6 x 16 tile of 256-bit accumulators, as <see cref="Kernel8x32"/> for processors without AVX-512.</summary>

@@ -47,16 +47,32 @@ namespace Samples
         private readonly float[] _trainColumns = new float[3294]; // the largest convolution's scratch (shifted rows or im2col)
 
         // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8)
-        private static readonly global::NetGen.ConvGeometry WideGeometry = new global::NetGen.ConvGeometry(
-            channels: 3, filters: 4,
-            input: (1, 8, 8), output: (1, 8, 8),
-            kernel: (1, 3, 3), stride: (1, 1, 1), padding: (0, 1, 1), dilation: (1, 1, 1));
+        /// <summary>wide's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct WideShape : global::NetGen.IConvShape
+        {
+            public int C => 3; public int F => 4;
+            public int ID => 1; public int IH => 8; public int IW => 8;
+            public int OD => 1; public int OH => 8; public int OW => 8;
+            public int KD => 1; public int KH => 3; public int KW => 3;
+            public int SD => 1; public int SH => 1; public int SW => 1;
+            public int PD => 0; public int PH => 1; public int PW => 1;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 192; public int OutputLength => 256;
+        }
 
         // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8)
-        private static readonly global::NetGen.ConvGeometry Conv2Geometry = new global::NetGen.ConvGeometry(
-            channels: 3, filters: 2,
-            input: (1, 8, 8), output: (1, 8, 8),
-            kernel: (1, 1, 1), stride: (1, 1, 1), padding: (0, 0, 0), dilation: (1, 1, 1));
+        /// <summary>conv2's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct Conv2Shape : global::NetGen.IConvShape
+        {
+            public int C => 3; public int F => 2;
+            public int ID => 1; public int IH => 8; public int IW => 8;
+            public int OD => 1; public int OH => 8; public int OW => 8;
+            public int KD => 1; public int KH => 1; public int KW => 1;
+            public int SD => 1; public int SH => 1; public int SW => 1;
+            public int PD => 0; public int PH => 0; public int PW => 0;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 192; public int OutputLength => 128;
+        }
 
         // Inference storage, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
@@ -448,11 +464,11 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> wideOut = h.Slice(0, 256);
-            global::NetGen.Kernels.ConvForwardImplicit(in WideGeometry, p.Slice(0, 108), p.Slice(108, 4), x, wideOut, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(default(WideShape), p.Slice(0, 108), p.Slice(108, 4), x, wideOut, columns);
             global::NetGen.Kernels.ReLU(wideOut);
             // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv2Out = h.Slice(256, 128);
-            global::NetGen.Kernels.ConvForwardImplicit(in Conv2Geometry, p.Slice(112, 6), p.Slice(118, 2), x, conv2Out, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(default(Conv2Shape), p.Slice(112, 6), p.Slice(118, 2), x, conv2Out, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
             // concat3: Concat("wide"), from conv2, wide, (2, 8, 8) -> (6, 8, 8)
             global::System.Span<float> concat3Out = h.Slice(384, 384);
@@ -544,11 +560,11 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> wideOut = a.Slice(batch * WideOffset, batch * 256);
-            global::NetGen.Kernels.ConvImplicitBatch(in WideGeometry, inputGradient: false, p.Slice(0, 108), p.Slice(108, 4), inputs, wideOut, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(WideShape), inputGradient: false, p.Slice(0, 108), p.Slice(108, 4), inputs, wideOut, batch, columns);
             global::NetGen.Kernels.ReLU(wideOut);
             // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 128);
-            global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: false, p.Slice(112, 6), p.Slice(118, 2), inputs, conv2Out, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: false, p.Slice(112, 6), p.Slice(118, 2), inputs, conv2Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
             // concat3: Concat("wide"), from conv2, wide, (2, 8, 8) -> (6, 8, 8)
             global::System.Span<float> concat3Out = a.Slice(batch * Concat3Offset, batch * 384);
@@ -594,12 +610,12 @@ namespace Samples
             // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
             global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 128);
             global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
-            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv2Geometry, inputs, conv2Delta, g.Slice(112, 6), batch, columns);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), inputs, conv2Delta, g.Slice(112, 6), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 128, 128), g.Slice(118, 2), plane: 64);
             // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
             global::System.ReadOnlySpan<float> wideOut = a.Slice(batch * WideOffset, batch * 256);
             global::NetGen.Kernels.ReLUBackward(wideOut, wideDelta);
-            global::NetGen.Kernels.ConvWeightGradientImplicit(in WideGeometry, inputs, wideDelta, g.Slice(0, 108), batch, columns);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(WideShape), inputs, wideDelta, g.Slice(0, 108), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(wideDelta.Slice(n * 256, 256), g.Slice(108, 4), plane: 64);
         }
     }

@@ -51,26 +51,56 @@ namespace Samples
         private readonly float[] _trainColumns = new float[2224]; // the largest convolution's scratch (shifted rows or im2col)
 
         // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32)
-        private static readonly global::NetGen.ConvGeometry Conv1Geometry = new global::NetGen.ConvGeometry(
-            channels: 3, filters: 8,
-            input: (1, 1, 64), output: (1, 1, 32),
-            kernel: (1, 1, 5), stride: (1, 1, 2), padding: (0, 0, 2), dilation: (1, 1, 1));
+        /// <summary>conv1's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct Conv1Shape : global::NetGen.IConvShape
+        {
+            public int C => 3; public int F => 8;
+            public int ID => 1; public int IH => 1; public int IW => 64;
+            public int OD => 1; public int OH => 1; public int OW => 32;
+            public int KD => 1; public int KH => 1; public int KW => 5;
+            public int SD => 1; public int SH => 1; public int SW => 2;
+            public int PD => 0; public int PH => 0; public int PW => 2;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 192; public int OutputLength => 256;
+        }
 
         // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
-        private static readonly global::NetGen.PoolGeometry Avgpool2Geometry = new global::NetGen.PoolGeometry(
-            channels: 8, input: (1, 1, 32), output: (1, 1, 16),
-            kernel: (1, 1, 2), stride: (1, 1, 2), padding: (0, 0, 0));
+        /// <summary>avgpool2's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct Avgpool2Shape : global::NetGen.IPoolShape
+        {
+            public int C => 8;
+            public int ID => 1; public int IH => 1; public int IW => 32;
+            public int OD => 1; public int OH => 1; public int OW => 16;
+            public int KD => 1; public int KH => 1; public int KW => 2;
+            public int SD => 1; public int SH => 1; public int SW => 2;
+            public int PD => 0; public int PH => 0; public int PW => 0;
+        }
 
         // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16)
-        private static readonly global::NetGen.ConvGeometry Conv3Geometry = new global::NetGen.ConvGeometry(
-            channels: 8, filters: 16,
-            input: (1, 1, 16), output: (1, 1, 16),
-            kernel: (1, 1, 3), stride: (1, 1, 1), padding: (0, 0, 2), dilation: (1, 1, 2));
+        /// <summary>conv3's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct Conv3Shape : global::NetGen.IConvShape
+        {
+            public int C => 8; public int F => 16;
+            public int ID => 1; public int IH => 1; public int IW => 16;
+            public int OD => 1; public int OH => 1; public int OW => 16;
+            public int KD => 1; public int KH => 1; public int KW => 3;
+            public int SD => 1; public int SH => 1; public int SW => 1;
+            public int PD => 0; public int PH => 0; public int PW => 2;
+            public int DD => 1; public int DH => 1; public int DW => 2;
+            public int InputLength => 128; public int OutputLength => 256;
+        }
 
         // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
-        private static readonly global::NetGen.PoolGeometry Maxpool4Geometry = new global::NetGen.PoolGeometry(
-            channels: 16, input: (1, 1, 16), output: (1, 1, 4),
-            kernel: (1, 1, 4), stride: (1, 1, 4), padding: (0, 0, 0));
+        /// <summary>maxpool4's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct Maxpool4Shape : global::NetGen.IPoolShape
+        {
+            public int C => 16;
+            public int ID => 1; public int IH => 1; public int IW => 16;
+            public int OD => 1; public int OH => 1; public int OW => 4;
+            public int KD => 1; public int KH => 1; public int KW => 4;
+            public int SD => 1; public int SH => 1; public int SW => 4;
+            public int PD => 0; public int PH => 0; public int PW => 0;
+        }
 
         // Inference storage, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
@@ -466,18 +496,18 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32), im2col, 15x32 columns
             global::System.Span<float> conv1Out = h.Slice(0, 256);
-            global::NetGen.Kernels.ConvForwardColumns(in Conv1Geometry, p.Slice(0, 120), p.Slice(120, 8), x, conv1Out, columns);
+            global::NetGen.Kernels.ConvForwardColumns(default(Conv1Shape), p.Slice(0, 120), p.Slice(120, 8), x, conv1Out, columns);
             global::NetGen.Kernels.ReLU(conv1Out);
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
             global::System.Span<float> avgpool2Out = h.Slice(256, 128);
-            global::NetGen.Kernels.AvgPoolForward(in Avgpool2Geometry, countIncludePad: true, conv1Out, avgpool2Out);
+            global::NetGen.Kernels.AvgPoolForward(default(Avgpool2Shape), countIncludePad: true, conv1Out, avgpool2Out);
             // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv3Out = h.Slice(384, 256);
-            global::NetGen.Kernels.ConvForwardImplicit(in Conv3Geometry, p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(default(Conv3Shape), p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
             // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
             global::System.Span<float> maxpool4Out = h.Slice(640, 64);
-            global::NetGen.Kernels.MaxPoolForward(in Maxpool4Geometry, conv3Out, maxpool4Out);
+            global::NetGen.Kernels.MaxPoolForward(default(Maxpool4Shape), conv3Out, maxpool4Out);
             // flatten5: Flatten, (16, 4) -> (64)
             global::System.Span<float> flatten5Out = h.Slice(704, 64);
             maxpool4Out.CopyTo(flatten5Out);
@@ -573,24 +603,24 @@ namespace Samples
             global::System.Span<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 256);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ConvForwardColumns(in Conv1Geometry, p.Slice(0, 120), p.Slice(120, 8), inputs.Slice(n * 192, 192), conv1Out.Slice(n * 256, 256), columns);
+                global::NetGen.Kernels.ConvForwardColumns(default(Conv1Shape), p.Slice(0, 120), p.Slice(120, 8), inputs.Slice(n * 192, 192), conv1Out.Slice(n * 256, 256), columns);
             }
             global::NetGen.Kernels.ReLU(conv1Out);
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
             global::System.Span<float> avgpool2Out = a.Slice(batch * Avgpool2Offset, batch * 128);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.AvgPoolForward(in Avgpool2Geometry, countIncludePad: true, conv1Out.Slice(n * 256, 256), avgpool2Out.Slice(n * 128, 128));
+                global::NetGen.Kernels.AvgPoolForward(default(Avgpool2Shape), countIncludePad: true, conv1Out.Slice(n * 256, 256), avgpool2Out.Slice(n * 128, 128));
             }
             // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 256);
-            global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
             // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
             global::System.Span<float> maxpool4Out = a.Slice(batch * Maxpool4Offset, batch * 64);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.MaxPoolForward(in Maxpool4Geometry, conv3Out.Slice(n * 256, 256), maxpool4Out.Slice(n * 64, 64));
+                global::NetGen.Kernels.MaxPoolForward(default(Maxpool4Shape), conv3Out.Slice(n * 256, 256), maxpool4Out.Slice(n * 64, 64));
             }
             // flatten5: Flatten, (16, 4) -> (64)
             global::System.Span<float> flatten5Out = a.Slice(batch * Flatten5Offset, batch * 64);
@@ -629,27 +659,27 @@ namespace Samples
             global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 256);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.MaxPoolBackward(in Maxpool4Geometry, conv3Out.Slice(n * 256, 256), maxpool4Delta.Slice(n * 64, 64), conv3Delta.Slice(n * 256, 256));
+                global::NetGen.Kernels.MaxPoolBackward(default(Maxpool4Shape), conv3Out.Slice(n * 256, 256), maxpool4Delta.Slice(n * 64, 64), conv3Delta.Slice(n * 256, 256));
             }
             // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), shifted rows of the padded input, weight gradient: one product per sample
             global::System.Span<float> avgpool2Delta = d.Slice(batch * Avgpool2Offset, batch * 128);
             global::System.ReadOnlySpan<float> avgpool2Out = a.Slice(batch * Avgpool2Offset, batch * 128);
             global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
-            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv3Geometry, avgpool2Out, conv3Delta, g.Slice(128, 384), batch, columns);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), avgpool2Out, conv3Delta, g.Slice(128, 384), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 256, 256), g.Slice(512, 16), plane: 16);
-            global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: true, p.Slice(128, 384), default(global::System.ReadOnlySpan<float>), conv3Delta, avgpool2Delta, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(128, 384), default(global::System.ReadOnlySpan<float>), conv3Delta, avgpool2Delta, batch, columns);
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
             global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 256);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.AvgPoolBackward(in Avgpool2Geometry, countIncludePad: true, avgpool2Delta.Slice(n * 128, 128), conv1Delta.Slice(n * 256, 256));
+                global::NetGen.Kernels.AvgPoolBackward(default(Avgpool2Shape), countIncludePad: true, avgpool2Delta.Slice(n * 128, 128), conv1Delta.Slice(n * 256, 256));
             }
             // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32), im2col, 15x32 columns
             global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 256);
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.ReLUBackward(conv1Out.Slice(n * 256, 256), conv1Delta.Slice(n * 256, 256));
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Conv1Geometry, inputs.Slice(n * 192, 192), conv1Delta.Slice(n * 256, 256), g.Slice(0, 120), columns);
+                global::NetGen.Kernels.ConvWeightGradientColumns(default(Conv1Shape), inputs.Slice(n * 192, 192), conv1Delta.Slice(n * 256, 256), g.Slice(0, 120), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 256, 256), g.Slice(120, 8), plane: 32);
             }
         }

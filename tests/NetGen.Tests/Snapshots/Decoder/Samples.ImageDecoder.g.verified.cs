@@ -43,16 +43,32 @@ namespace Samples
         private readonly float[] _trainColumns = new float[2048]; // the largest convolution's scratch (shifted rows or im2col)
 
         // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8)
-        private static readonly global::NetGen.ConvGeometry Convtranspose1Geometry = new global::NetGen.ConvGeometry(
-            channels: 8, filters: 16,
-            input: (1, 8, 8), output: (1, 4, 4),
-            kernel: (1, 4, 4), stride: (1, 2, 2), padding: (0, 1, 1), dilation: (1, 1, 1));
+        /// <summary>convtranspose1's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct Convtranspose1Shape : global::NetGen.IConvShape
+        {
+            public int C => 8; public int F => 16;
+            public int ID => 1; public int IH => 8; public int IW => 8;
+            public int OD => 1; public int OH => 4; public int OW => 4;
+            public int KD => 1; public int KH => 4; public int KW => 4;
+            public int SD => 1; public int SH => 2; public int SW => 2;
+            public int PD => 0; public int PH => 1; public int PW => 1;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 512; public int OutputLength => 256;
+        }
 
         // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16)
-        private static readonly global::NetGen.ConvGeometry Convtranspose2Geometry = new global::NetGen.ConvGeometry(
-            channels: 1, filters: 8,
-            input: (1, 16, 16), output: (1, 8, 8),
-            kernel: (1, 3, 3), stride: (1, 2, 2), padding: (0, 1, 1), dilation: (1, 1, 1));
+        /// <summary>convtranspose2's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct Convtranspose2Shape : global::NetGen.IConvShape
+        {
+            public int C => 1; public int F => 8;
+            public int ID => 1; public int IH => 16; public int IW => 16;
+            public int OD => 1; public int OH => 8; public int OW => 8;
+            public int KD => 1; public int KH => 3; public int KW => 3;
+            public int SD => 1; public int SH => 2; public int SW => 2;
+            public int PD => 0; public int PH => 1; public int PW => 1;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 256; public int OutputLength => 512;
+        }
 
         // Inference storage, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
@@ -435,12 +451,12 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8), im2col, 128x16 columns
             global::System.Span<float> convtranspose1Out = h.Slice(0, 512);
-            global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose1Geometry, p.Slice(0, 2048), x, convtranspose1Out, columns);
+            global::NetGen.Kernels.ConvBackwardInputColumns(default(Convtranspose1Shape), p.Slice(0, 2048), x, convtranspose1Out, columns);
             global::NetGen.Kernels.AddChannelBias(p.Slice(2048, 8), convtranspose1Out, plane: 64);
             global::NetGen.Kernels.ReLU(convtranspose1Out);
             // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16), im2col, 9x64 columns (output)
             global::System.Span<float> convtranspose2Out = y;
-            global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose2Geometry, p.Slice(2056, 72), convtranspose1Out, convtranspose2Out, columns);
+            global::NetGen.Kernels.ConvBackwardInputColumns(default(Convtranspose2Shape), p.Slice(2056, 72), convtranspose1Out, convtranspose2Out, columns);
             global::NetGen.Kernels.AddChannelBias(p.Slice(2128, 1), convtranspose2Out, plane: 256);
             global::NetGen.Kernels.Sigmoid(convtranspose2Out);
         }
@@ -520,7 +536,7 @@ namespace Samples
             global::System.Span<float> convtranspose1Out = a.Slice(batch * Convtranspose1Offset, batch * 512);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose1Geometry, p.Slice(0, 2048), inputs.Slice(n * 256, 256), convtranspose1Out.Slice(n * 512, 512), columns);
+                global::NetGen.Kernels.ConvBackwardInputColumns(default(Convtranspose1Shape), p.Slice(0, 2048), inputs.Slice(n * 256, 256), convtranspose1Out.Slice(n * 512, 512), columns);
                 global::NetGen.Kernels.AddChannelBias(p.Slice(2048, 8), convtranspose1Out.Slice(n * 512, 512), plane: 64);
             }
             global::NetGen.Kernels.ReLU(convtranspose1Out);
@@ -528,7 +544,7 @@ namespace Samples
             global::System.Span<float> convtranspose2Out = a.Slice(batch * Convtranspose2Offset, batch * 256);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose2Geometry, p.Slice(2056, 72), convtranspose1Out.Slice(n * 512, 512), convtranspose2Out.Slice(n * 256, 256), columns);
+                global::NetGen.Kernels.ConvBackwardInputColumns(default(Convtranspose2Shape), p.Slice(2056, 72), convtranspose1Out.Slice(n * 512, 512), convtranspose2Out.Slice(n * 256, 256), columns);
                 global::NetGen.Kernels.AddChannelBias(p.Slice(2128, 1), convtranspose2Out.Slice(n * 256, 256), plane: 256);
             }
             if (outputActivation)
@@ -555,15 +571,15 @@ namespace Samples
             global::System.ReadOnlySpan<float> convtranspose1Out = a.Slice(batch * Convtranspose1Offset, batch * 512);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Convtranspose2Geometry, convtranspose2Delta.Slice(n * 256, 256), convtranspose1Out.Slice(n * 512, 512), g.Slice(2056, 72), columns);
+                global::NetGen.Kernels.ConvWeightGradientColumns(default(Convtranspose2Shape), convtranspose2Delta.Slice(n * 256, 256), convtranspose1Out.Slice(n * 512, 512), g.Slice(2056, 72), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(convtranspose2Delta.Slice(n * 256, 256), g.Slice(2128, 1), plane: 256);
-                global::NetGen.Kernels.ConvForwardColumns(in Convtranspose2Geometry, p.Slice(2056, 72), default(global::System.ReadOnlySpan<float>), convtranspose2Delta.Slice(n * 256, 256), convtranspose1Delta.Slice(n * 512, 512), columns);
+                global::NetGen.Kernels.ConvForwardColumns(default(Convtranspose2Shape), p.Slice(2056, 72), default(global::System.ReadOnlySpan<float>), convtranspose2Delta.Slice(n * 256, 256), convtranspose1Delta.Slice(n * 512, 512), columns);
             }
             // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8), im2col, 128x16 columns
             for (int n = 0; n < batch; n++)
             {
                 global::NetGen.Kernels.ReLUBackward(convtranspose1Out.Slice(n * 512, 512), convtranspose1Delta.Slice(n * 512, 512));
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Convtranspose1Geometry, convtranspose1Delta.Slice(n * 512, 512), inputs.Slice(n * 256, 256), g.Slice(0, 2048), columns);
+                global::NetGen.Kernels.ConvWeightGradientColumns(default(Convtranspose1Shape), convtranspose1Delta.Slice(n * 512, 512), inputs.Slice(n * 256, 256), g.Slice(0, 2048), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(convtranspose1Delta.Slice(n * 512, 512), g.Slice(2048, 8), plane: 64);
             }
         }

@@ -78,21 +78,44 @@ namespace Samples
         private readonly float[] _saved = new float[8]; // batch normalization: the batch's mean and 1/sigma per channel
 
         // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8)
-        private static readonly global::NetGen.ConvGeometry ConvGeometry = new global::NetGen.ConvGeometry(
-            channels: 2, filters: 4,
-            input: (1, 8, 8), output: (1, 8, 8),
-            kernel: (1, 3, 3), stride: (1, 1, 1), padding: (0, 1, 1), dilation: (1, 1, 1));
+        /// <summary>conv's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct ConvShape : global::NetGen.IConvShape
+        {
+            public int C => 2; public int F => 4;
+            public int ID => 1; public int IH => 8; public int IW => 8;
+            public int OD => 1; public int OH => 8; public int OW => 8;
+            public int KD => 1; public int KH => 3; public int KW => 3;
+            public int SD => 1; public int SH => 1; public int SW => 1;
+            public int PD => 0; public int PH => 1; public int PW => 1;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 128; public int OutputLength => 256;
+        }
 
         // convtranspose4: ConvTranspose(4, k: 2, s: 2), (4, 8, 8) -> (4, 16, 16)
-        private static readonly global::NetGen.ConvGeometry Convtranspose4Geometry = new global::NetGen.ConvGeometry(
-            channels: 4, filters: 4,
-            input: (1, 16, 16), output: (1, 8, 8),
-            kernel: (1, 2, 2), stride: (1, 2, 2), padding: (0, 0, 0), dilation: (1, 1, 1));
+        /// <summary>convtranspose4's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct Convtranspose4Shape : global::NetGen.IConvShape
+        {
+            public int C => 4; public int F => 4;
+            public int ID => 1; public int IH => 16; public int IW => 16;
+            public int OD => 1; public int OH => 8; public int OW => 8;
+            public int KD => 1; public int KH => 2; public int KW => 2;
+            public int SD => 1; public int SH => 2; public int SW => 2;
+            public int PD => 0; public int PH => 0; public int PW => 0;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 1024; public int OutputLength => 256;
+        }
 
         // avgpool5: AvgPool(2), (4, 16, 16) -> (4, 8, 8)
-        private static readonly global::NetGen.PoolGeometry Avgpool5Geometry = new global::NetGen.PoolGeometry(
-            channels: 4, input: (1, 16, 16), output: (1, 8, 8),
-            kernel: (1, 2, 2), stride: (1, 2, 2), padding: (0, 0, 0));
+        /// <summary>avgpool5's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct Avgpool5Shape : global::NetGen.IPoolShape
+        {
+            public int C => 4;
+            public int ID => 1; public int IH => 16; public int IW => 16;
+            public int OD => 1; public int OH => 8; public int OW => 8;
+            public int KD => 1; public int KH => 2; public int KW => 2;
+            public int SD => 1; public int SH => 2; public int SW => 2;
+            public int PD => 0; public int PH => 0; public int PW => 0;
+        }
 
         // Inference storage, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
@@ -551,7 +574,7 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> convOut = h.Slice(0, 256);
-            global::NetGen.Kernels.ConvForwardImplicit(in ConvGeometry, p.Slice(0, 72), p.Slice(72, 4), x, convOut, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(default(ConvShape), p.Slice(0, 72), p.Slice(72, 4), x, convOut, columns);
             // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1), (4, 8, 8) -> (4, 8, 8)
             global::System.Span<float> batchnorm2Out = h.Slice(256, 256);
             global::NetGen.Kernels.BatchNormInference(convOut, batchnorm2Out, p.Slice(76, 4), p.Slice(80, 4), new global::System.Span<float>(_buffers, 0, 8), channels: 4, spatial: 64, eps: 1E-05f);
@@ -561,11 +584,11 @@ namespace Samples
             global::NetGen.Kernels.ReLU(activation3Out);
             // convtranspose4: ConvTranspose(4, k: 2, s: 2), (4, 8, 8) -> (4, 16, 16), im2col, 16x64 columns
             global::System.Span<float> convtranspose4Out = h.Slice(768, 1024);
-            global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose4Geometry, p.Slice(84, 64), activation3Out, convtranspose4Out, columns);
+            global::NetGen.Kernels.ConvBackwardInputColumns(default(Convtranspose4Shape), p.Slice(84, 64), activation3Out, convtranspose4Out, columns);
             global::NetGen.Kernels.AddChannelBias(p.Slice(148, 4), convtranspose4Out, plane: 256);
             // avgpool5: AvgPool(2), (4, 16, 16) -> (4, 8, 8)
             global::System.Span<float> avgpool5Out = h.Slice(1792, 256);
-            global::NetGen.Kernels.AvgPoolForward(in Avgpool5Geometry, countIncludePad: true, convtranspose4Out, avgpool5Out);
+            global::NetGen.Kernels.AvgPoolForward(default(Avgpool5Shape), countIncludePad: true, convtranspose4Out, avgpool5Out);
             // add6: Add("conv"), from avgpool5, conv, (4, 8, 8) -> (4, 8, 8)
             global::System.Span<float> add6Out = h.Slice(2048, 256);
             global::NetGen.Kernels.Sum(avgpool5Out, convOut, add6Out);
@@ -732,7 +755,7 @@ namespace Samples
             global::System.Span<float> m = _masks; // written only in training, which runs on the instance's own buffers
             // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> convOut = a.Slice(batch * ConvOffset, batch * 256);
-            global::NetGen.Kernels.ConvImplicitBatch(in ConvGeometry, inputGradient: false, p.Slice(0, 72), p.Slice(72, 4), inputs, convOut, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(ConvShape), inputGradient: false, p.Slice(0, 72), p.Slice(72, 4), inputs, convOut, batch, columns);
             // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1), (4, 8, 8) -> (4, 8, 8)
             global::System.Span<float> batchnorm2Out = a.Slice(batch * Batchnorm2Offset, batch * 256);
             if (training)
@@ -755,14 +778,14 @@ namespace Samples
             global::System.Span<float> convtranspose4Out = a.Slice(batch * Convtranspose4Offset, batch * 1024);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ConvBackwardInputColumns(in Convtranspose4Geometry, p.Slice(84, 64), activation3Out.Slice(n * 256, 256), convtranspose4Out.Slice(n * 1024, 1024), columns);
+                global::NetGen.Kernels.ConvBackwardInputColumns(default(Convtranspose4Shape), p.Slice(84, 64), activation3Out.Slice(n * 256, 256), convtranspose4Out.Slice(n * 1024, 1024), columns);
                 global::NetGen.Kernels.AddChannelBias(p.Slice(148, 4), convtranspose4Out.Slice(n * 1024, 1024), plane: 256);
             }
             // avgpool5: AvgPool(2), (4, 16, 16) -> (4, 8, 8)
             global::System.Span<float> avgpool5Out = a.Slice(batch * Avgpool5Offset, batch * 256);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.AvgPoolForward(in Avgpool5Geometry, countIncludePad: true, convtranspose4Out.Slice(n * 1024, 1024), avgpool5Out.Slice(n * 256, 256));
+                global::NetGen.Kernels.AvgPoolForward(default(Avgpool5Shape), countIncludePad: true, convtranspose4Out.Slice(n * 1024, 1024), avgpool5Out.Slice(n * 256, 256));
             }
             // add6: Add("conv"), from avgpool5, conv, (4, 8, 8) -> (4, 8, 8)
             global::System.Span<float> add6Out = a.Slice(batch * Add6Offset, batch * 256);
@@ -899,16 +922,16 @@ namespace Samples
             global::System.Span<float> convtranspose4Delta = d.Slice(batch * Convtranspose4Offset, batch * 1024);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.AvgPoolBackward(in Avgpool5Geometry, countIncludePad: true, avgpool5Delta.Slice(n * 256, 256), convtranspose4Delta.Slice(n * 1024, 1024));
+                global::NetGen.Kernels.AvgPoolBackward(default(Avgpool5Shape), countIncludePad: true, avgpool5Delta.Slice(n * 256, 256), convtranspose4Delta.Slice(n * 1024, 1024));
             }
             // convtranspose4: ConvTranspose(4, k: 2, s: 2), (4, 8, 8) -> (4, 16, 16), im2col, 16x64 columns
             global::System.Span<float> activation3Delta = d.Slice(batch * Activation3Offset, batch * 256);
             global::System.ReadOnlySpan<float> activation3Out = a.Slice(batch * Activation3Offset, batch * 256);
             for (int n = 0; n < batch; n++)
             {
-                global::NetGen.Kernels.ConvWeightGradientColumns(in Convtranspose4Geometry, convtranspose4Delta.Slice(n * 1024, 1024), activation3Out.Slice(n * 256, 256), g.Slice(84, 64), columns);
+                global::NetGen.Kernels.ConvWeightGradientColumns(default(Convtranspose4Shape), convtranspose4Delta.Slice(n * 1024, 1024), activation3Out.Slice(n * 256, 256), g.Slice(84, 64), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(convtranspose4Delta.Slice(n * 1024, 1024), g.Slice(148, 4), plane: 256);
-                global::NetGen.Kernels.ConvForwardColumns(in Convtranspose4Geometry, p.Slice(84, 64), default(global::System.ReadOnlySpan<float>), convtranspose4Delta.Slice(n * 1024, 1024), activation3Delta.Slice(n * 256, 256), columns);
+                global::NetGen.Kernels.ConvForwardColumns(default(Convtranspose4Shape), p.Slice(84, 64), default(global::System.ReadOnlySpan<float>), convtranspose4Delta.Slice(n * 1024, 1024), activation3Delta.Slice(n * 256, 256), columns);
             }
             // activation3: Activation(ReLU), (4, 8, 8) -> (4, 8, 8)
             global::System.Span<float> batchnorm2Delta = d.Slice(batch * Batchnorm2Offset, batch * 256);
@@ -930,7 +953,7 @@ namespace Samples
             }
             global::NetGen.Kernels.Axpy(1f, convDeltaFromBatchnorm2, convDelta); // conv is read by several layers: their deltas add up
             // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
-            global::NetGen.Kernels.ConvWeightGradientImplicit(in ConvGeometry, inputs, convDelta, g.Slice(0, 72), batch, columns);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(ConvShape), inputs, convDelta, g.Slice(0, 72), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(convDelta.Slice(n * 256, 256), g.Slice(72, 4), plane: 64);
         }
     }

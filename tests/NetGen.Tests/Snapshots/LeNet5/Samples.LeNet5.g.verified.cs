@@ -53,16 +53,32 @@ namespace Samples
         private readonly float[] _trainColumns = new float[28804]; // the largest convolution's scratch (shifted rows or im2col)
 
         // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28)
-        private static readonly global::NetGen.ConvGeometry Conv1Geometry = new global::NetGen.ConvGeometry(
-            channels: 1, filters: 6,
-            input: (1, 28, 28), output: (1, 28, 28),
-            kernel: (1, 5, 5), stride: (1, 1, 1), padding: (0, 2, 2), dilation: (1, 1, 1));
+        /// <summary>conv1's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct Conv1Shape : global::NetGen.IConvShape
+        {
+            public int C => 1; public int F => 6;
+            public int ID => 1; public int IH => 28; public int IW => 28;
+            public int OD => 1; public int OH => 28; public int OW => 28;
+            public int KD => 1; public int KH => 5; public int KW => 5;
+            public int SD => 1; public int SH => 1; public int SW => 1;
+            public int PD => 0; public int PH => 2; public int PW => 2;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 784; public int OutputLength => 4704;
+        }
 
         // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10)
-        private static readonly global::NetGen.ConvGeometry Conv3Geometry = new global::NetGen.ConvGeometry(
-            channels: 6, filters: 16,
-            input: (1, 14, 14), output: (1, 10, 10),
-            kernel: (1, 5, 5), stride: (1, 1, 1), padding: (0, 0, 0), dilation: (1, 1, 1));
+        /// <summary>conv3's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct Conv3Shape : global::NetGen.IConvShape
+        {
+            public int C => 6; public int F => 16;
+            public int ID => 1; public int IH => 14; public int IW => 14;
+            public int OD => 1; public int OH => 10; public int OW => 10;
+            public int KD => 1; public int KH => 5; public int KW => 5;
+            public int SD => 1; public int SH => 1; public int SW => 1;
+            public int PD => 0; public int PH => 0; public int PW => 0;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 1176; public int OutputLength => 1600;
+        }
 
         // Inference storage, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
@@ -470,14 +486,14 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv1Out = h.Slice(0, 4704);
-            global::NetGen.Kernels.ConvForwardImplicit(in Conv1Geometry, p.Slice(0, 150), p.Slice(150, 6), x, conv1Out, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(default(Conv1Shape), p.Slice(0, 150), p.Slice(150, 6), x, conv1Out, columns);
             global::NetGen.Kernels.ReLU(conv1Out);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
             global::System.Span<float> maxpool2Out = h.Slice(4704, 1176);
             global::NetGen.Kernels.MaxPool2x2Forward(conv1Out, maxpool2Out, planes: 6, height: 28, width: 28);
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv3Out = h.Slice(5880, 1600);
-            global::NetGen.Kernels.ConvForwardImplicit(in Conv3Geometry, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out, conv3Out, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(default(Conv3Shape), p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out, conv3Out, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
             // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5), 2x2 windows over all channel planes
             global::System.Span<float> maxpool4Out = h.Slice(7480, 400);
@@ -588,14 +604,14 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 4704);
-            global::NetGen.Kernels.ConvImplicitBatch(in Conv1Geometry, inputGradient: false, p.Slice(0, 150), p.Slice(150, 6), inputs, conv1Out, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv1Shape), inputGradient: false, p.Slice(0, 150), p.Slice(150, 6), inputs, conv1Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv1Out);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
             global::System.Span<float> maxpool2Out = a.Slice(batch * Maxpool2Offset, batch * 1176);
             global::NetGen.Kernels.MaxPool2x2Forward(conv1Out, maxpool2Out, planes: batch * 6, height: 28, width: 28);
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 1600);
-            global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out, conv3Out, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out, conv3Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv3Out);
             // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5), 2x2 windows over all channel planes
             global::System.Span<float> maxpool4Out = a.Slice(batch * Maxpool4Offset, batch * 400);
@@ -652,16 +668,16 @@ namespace Samples
             global::System.Span<float> maxpool2Delta = d.Slice(batch * Maxpool2Offset, batch * 1176);
             global::System.ReadOnlySpan<float> maxpool2Out = a.Slice(batch * Maxpool2Offset, batch * 1176);
             global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
-            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv3Geometry, maxpool2Out, conv3Delta, g.Slice(156, 2400), batch, columns);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), maxpool2Out, conv3Delta, g.Slice(156, 2400), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 1600, 1600), g.Slice(2556, 16), plane: 100);
-            global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: true, p.Slice(156, 2400), default(global::System.ReadOnlySpan<float>), conv3Delta, maxpool2Delta, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(156, 2400), default(global::System.ReadOnlySpan<float>), conv3Delta, maxpool2Delta, batch, columns);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
             global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 4704);
             global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 4704);
             global::NetGen.Kernels.MaxPool2x2Backward(conv1Out, maxpool2Delta, conv1Delta, planes: batch * 6, height: 28, width: 28);
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
             global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Delta);
-            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv1Geometry, inputs, conv1Delta, g.Slice(0, 150), batch, columns);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv1Shape), inputs, conv1Delta, g.Slice(0, 150), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 4704, 4704), g.Slice(150, 6), plane: 784);
         }
     }

@@ -59,28 +59,60 @@ namespace Samples
         private readonly float[] _trainColumns = new float[192578]; // the largest convolution's scratch (shifted rows or im2col)
 
         // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32)
-        private static readonly global::NetGen.ConvGeometry StemGeometry = new global::NetGen.ConvGeometry(
-            channels: 3, filters: 16,
-            input: (1, 32, 32), output: (1, 32, 32),
-            kernel: (1, 3, 3), stride: (1, 1, 1), padding: (0, 1, 1), dilation: (1, 1, 1));
+        /// <summary>stem's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct StemShape : global::NetGen.IConvShape
+        {
+            public int C => 3; public int F => 16;
+            public int ID => 1; public int IH => 32; public int IW => 32;
+            public int OD => 1; public int OH => 32; public int OW => 32;
+            public int KD => 1; public int KH => 3; public int KW => 3;
+            public int SD => 1; public int SH => 1; public int SW => 1;
+            public int PD => 0; public int PH => 1; public int PW => 1;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 3072; public int OutputLength => 16384;
+        }
 
         // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32)
-        private static readonly global::NetGen.ConvGeometry Conv2Geometry = new global::NetGen.ConvGeometry(
-            channels: 16, filters: 16,
-            input: (1, 32, 32), output: (1, 32, 32),
-            kernel: (1, 3, 3), stride: (1, 1, 1), padding: (0, 1, 1), dilation: (1, 1, 1));
+        /// <summary>conv2's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct Conv2Shape : global::NetGen.IConvShape
+        {
+            public int C => 16; public int F => 16;
+            public int ID => 1; public int IH => 32; public int IW => 32;
+            public int OD => 1; public int OH => 32; public int OW => 32;
+            public int KD => 1; public int KH => 3; public int KW => 3;
+            public int SD => 1; public int SH => 1; public int SW => 1;
+            public int PD => 0; public int PH => 1; public int PW => 1;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 16384; public int OutputLength => 16384;
+        }
 
         // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32)
-        private static readonly global::NetGen.ConvGeometry Conv3Geometry = new global::NetGen.ConvGeometry(
-            channels: 16, filters: 16,
-            input: (1, 32, 32), output: (1, 32, 32),
-            kernel: (1, 3, 3), stride: (1, 1, 1), padding: (0, 1, 1), dilation: (1, 1, 1));
+        /// <summary>conv3's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct Conv3Shape : global::NetGen.IConvShape
+        {
+            public int C => 16; public int F => 16;
+            public int ID => 1; public int IH => 32; public int IW => 32;
+            public int OD => 1; public int OH => 32; public int OW => 32;
+            public int KD => 1; public int KH => 3; public int KW => 3;
+            public int SD => 1; public int SH => 1; public int SW => 1;
+            public int PD => 0; public int PH => 1; public int PW => 1;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 16384; public int OutputLength => 16384;
+        }
 
         // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32)
-        private static readonly global::NetGen.ConvGeometry Conv6Geometry = new global::NetGen.ConvGeometry(
-            channels: 16, filters: 8,
-            input: (1, 32, 32), output: (1, 32, 32),
-            kernel: (1, 1, 1), stride: (1, 1, 1), padding: (0, 0, 0), dilation: (1, 1, 1));
+        /// <summary>conv6's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct Conv6Shape : global::NetGen.IConvShape
+        {
+            public int C => 16; public int F => 8;
+            public int ID => 1; public int IH => 32; public int IW => 32;
+            public int OD => 1; public int OH => 32; public int OW => 32;
+            public int KD => 1; public int KH => 1; public int KW => 1;
+            public int SD => 1; public int SH => 1; public int SW => 1;
+            public int PD => 0; public int PH => 0; public int PW => 0;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 16384; public int OutputLength => 8192;
+        }
 
         // Inference storage, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
@@ -452,15 +484,15 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> stemOut = h.Slice(0, 16384);
-            global::NetGen.Kernels.ConvForwardImplicit(in StemGeometry, p.Slice(0, 432), p.Slice(432, 16), x, stemOut, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(default(StemShape), p.Slice(0, 432), p.Slice(432, 16), x, stemOut, columns);
             global::NetGen.Kernels.ReLU(stemOut);
             // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv2Out = h.Slice(16384, 16384);
-            global::NetGen.Kernels.ConvForwardImplicit(in Conv2Geometry, p.Slice(448, 2304), p.Slice(2752, 16), stemOut, conv2Out, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(default(Conv2Shape), p.Slice(448, 2304), p.Slice(2752, 16), stemOut, conv2Out, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
             // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv3Out = h.Slice(32768, 16384);
-            global::NetGen.Kernels.ConvForwardImplicit(in Conv3Geometry, p.Slice(2768, 2304), p.Slice(5072, 16), conv2Out, conv3Out, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(default(Conv3Shape), p.Slice(2768, 2304), p.Slice(5072, 16), conv2Out, conv3Out, columns);
             // add4: Add("stem", ReLU), from conv3, stem, (16, 32, 32) -> (16, 32, 32)
             global::System.Span<float> add4Out = h.Slice(49152, 16384);
             global::NetGen.Kernels.Sum(conv3Out, stemOut, add4Out);
@@ -470,7 +502,7 @@ namespace Samples
             global::NetGen.Kernels.MaxPool2x2Forward(add4Out, trunkOut, planes: 16, height: 32, width: 32);
             // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv6Out = h.Slice(69632, 8192);
-            global::NetGen.Kernels.ConvForwardImplicit(in Conv6Geometry, p.Slice(5088, 128), p.Slice(5216, 8), stemOut, conv6Out, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(default(Conv6Shape), p.Slice(5088, 128), p.Slice(5216, 8), stemOut, conv6Out, columns);
             // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> maxpool7Out = h.Slice(77824, 2048);
             global::NetGen.Kernels.MaxPool2x2Forward(conv6Out, maxpool7Out, planes: 8, height: 32, width: 32);
@@ -589,15 +621,15 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
-            global::NetGen.Kernels.ConvImplicitBatch(in StemGeometry, inputGradient: false, p.Slice(0, 432), p.Slice(432, 16), inputs, stemOut, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(StemShape), inputGradient: false, p.Slice(0, 432), p.Slice(432, 16), inputs, stemOut, batch, columns);
             global::NetGen.Kernels.ReLU(stemOut);
             // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 16384);
-            global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: false, p.Slice(448, 2304), p.Slice(2752, 16), stemOut, conv2Out, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: false, p.Slice(448, 2304), p.Slice(2752, 16), stemOut, conv2Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
             // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 16384);
-            global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(2768, 2304), p.Slice(5072, 16), conv2Out, conv3Out, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(2768, 2304), p.Slice(5072, 16), conv2Out, conv3Out, batch, columns);
             // add4: Add("stem", ReLU), from conv3, stem, (16, 32, 32) -> (16, 32, 32)
             global::System.Span<float> add4Out = a.Slice(batch * Add4Offset, batch * 16384);
             global::NetGen.Kernels.Sum(conv3Out, stemOut, add4Out);
@@ -607,7 +639,7 @@ namespace Samples
             global::NetGen.Kernels.MaxPool2x2Forward(add4Out, trunkOut, planes: batch * 16, height: 32, width: 32);
             // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv6Out = a.Slice(batch * Conv6Offset, batch * 8192);
-            global::NetGen.Kernels.ConvImplicitBatch(in Conv6Geometry, inputGradient: false, p.Slice(5088, 128), p.Slice(5216, 8), stemOut, conv6Out, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv6Shape), inputGradient: false, p.Slice(5088, 128), p.Slice(5216, 8), stemOut, conv6Out, batch, columns);
             // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> maxpool7Out = a.Slice(batch * Maxpool7Offset, batch * 2048);
             global::NetGen.Kernels.MaxPool2x2Forward(conv6Out, maxpool7Out, planes: batch * 8, height: 32, width: 32);
@@ -673,9 +705,9 @@ namespace Samples
             // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
             global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 16384);
             global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
-            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv6Geometry, stemOut, conv6Delta, g.Slice(5088, 128), batch, columns);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv6Shape), stemOut, conv6Delta, g.Slice(5088, 128), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv6Delta.Slice(n * 8192, 8192), g.Slice(5216, 8), plane: 1024);
-            global::NetGen.Kernels.ConvImplicitBatch(in Conv6Geometry, inputGradient: true, p.Slice(5088, 128), default(global::System.ReadOnlySpan<float>), conv6Delta, stemDelta, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv6Shape), inputGradient: true, p.Slice(5088, 128), default(global::System.ReadOnlySpan<float>), conv6Delta, stemDelta, batch, columns);
             // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 16384);
             global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 16384);
@@ -690,19 +722,19 @@ namespace Samples
             // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
             global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 16384);
             global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 16384);
-            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv3Geometry, conv2Out, conv3Delta, g.Slice(2768, 2304), batch, columns);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), conv2Out, conv3Delta, g.Slice(2768, 2304), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 16384, 16384), g.Slice(5072, 16), plane: 1024);
-            global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: true, p.Slice(2768, 2304), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(2768, 2304), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
             // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
             global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 16384); // conv2's share of stem's delta
             global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
-            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv2Geometry, stemOut, conv2Delta, g.Slice(448, 2304), batch, columns);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), stemOut, conv2Delta, g.Slice(448, 2304), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 16384, 16384), g.Slice(2752, 16), plane: 1024);
-            global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: true, p.Slice(448, 2304), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: true, p.Slice(448, 2304), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
             // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
             global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
-            global::NetGen.Kernels.ConvWeightGradientImplicit(in StemGeometry, inputs, stemDelta, g.Slice(0, 432), batch, columns);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(StemShape), inputs, stemDelta, g.Slice(0, 432), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 16384, 16384), g.Slice(432, 16), plane: 1024);
         }
     }

@@ -52,22 +52,46 @@ namespace Samples
         private readonly float[] _trainColumns = new float[8498]; // the largest convolution's scratch (shifted rows or im2col)
 
         // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8)
-        private static readonly global::NetGen.ConvGeometry StemGeometry = new global::NetGen.ConvGeometry(
-            channels: 1, filters: 8,
-            input: (1, 8, 8), output: (1, 8, 8),
-            kernel: (1, 3, 3), stride: (1, 1, 1), padding: (0, 1, 1), dilation: (1, 1, 1));
+        /// <summary>stem's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct StemShape : global::NetGen.IConvShape
+        {
+            public int C => 1; public int F => 8;
+            public int ID => 1; public int IH => 8; public int IW => 8;
+            public int OD => 1; public int OH => 8; public int OW => 8;
+            public int KD => 1; public int KH => 3; public int KW => 3;
+            public int SD => 1; public int SH => 1; public int SW => 1;
+            public int PD => 0; public int PH => 1; public int PW => 1;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 64; public int OutputLength => 512;
+        }
 
         // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8)
-        private static readonly global::NetGen.ConvGeometry Conv2Geometry = new global::NetGen.ConvGeometry(
-            channels: 8, filters: 8,
-            input: (1, 8, 8), output: (1, 8, 8),
-            kernel: (1, 3, 3), stride: (1, 1, 1), padding: (0, 1, 1), dilation: (1, 1, 1));
+        /// <summary>conv2's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct Conv2Shape : global::NetGen.IConvShape
+        {
+            public int C => 8; public int F => 8;
+            public int ID => 1; public int IH => 8; public int IW => 8;
+            public int OD => 1; public int OH => 8; public int OW => 8;
+            public int KD => 1; public int KH => 3; public int KW => 3;
+            public int SD => 1; public int SH => 1; public int SW => 1;
+            public int PD => 0; public int PH => 1; public int PW => 1;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 512; public int OutputLength => 512;
+        }
 
         // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8)
-        private static readonly global::NetGen.ConvGeometry Conv3Geometry = new global::NetGen.ConvGeometry(
-            channels: 8, filters: 8,
-            input: (1, 8, 8), output: (1, 8, 8),
-            kernel: (1, 3, 3), stride: (1, 1, 1), padding: (0, 1, 1), dilation: (1, 1, 1));
+        /// <summary>conv3's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        private readonly struct Conv3Shape : global::NetGen.IConvShape
+        {
+            public int C => 8; public int F => 8;
+            public int ID => 1; public int IH => 8; public int IW => 8;
+            public int OD => 1; public int OH => 8; public int OW => 8;
+            public int KD => 1; public int KH => 3; public int KW => 3;
+            public int SD => 1; public int SH => 1; public int SW => 1;
+            public int PD => 0; public int PH => 1; public int PW => 1;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 512; public int OutputLength => 512;
+        }
 
         // Inference storage, one per thread, so Forward may run on several threads at once.
         [global::System.ThreadStatic]
@@ -468,15 +492,15 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> stemOut = h.Slice(0, 512);
-            global::NetGen.Kernels.ConvForwardImplicit(in StemGeometry, p.Slice(0, 72), p.Slice(72, 8), x, stemOut, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(default(StemShape), p.Slice(0, 72), p.Slice(72, 8), x, stemOut, columns);
             global::NetGen.Kernels.ReLU(stemOut);
             // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv2Out = h.Slice(512, 512);
-            global::NetGen.Kernels.ConvForwardImplicit(in Conv2Geometry, p.Slice(80, 576), p.Slice(656, 8), stemOut, conv2Out, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(default(Conv2Shape), p.Slice(80, 576), p.Slice(656, 8), stemOut, conv2Out, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
             // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv3Out = h.Slice(1024, 512);
-            global::NetGen.Kernels.ConvForwardImplicit(in Conv3Geometry, p.Slice(664, 576), p.Slice(1240, 8), conv2Out, conv3Out, columns);
+            global::NetGen.Kernels.ConvForwardImplicit(default(Conv3Shape), p.Slice(664, 576), p.Slice(1240, 8), conv2Out, conv3Out, columns);
             // add4: Add("stem", ReLU), from conv3, stem, (8, 8, 8) -> (8, 8, 8)
             global::System.Span<float> add4Out = h.Slice(1536, 512);
             global::NetGen.Kernels.Sum(conv3Out, stemOut, add4Out);
@@ -578,15 +602,15 @@ namespace Samples
             global::System.ReadOnlySpan<float> p = _parameters;
             // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> stemOut = a.Slice(batch * StemOffset, batch * 512);
-            global::NetGen.Kernels.ConvImplicitBatch(in StemGeometry, inputGradient: false, p.Slice(0, 72), p.Slice(72, 8), inputs, stemOut, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(StemShape), inputGradient: false, p.Slice(0, 72), p.Slice(72, 8), inputs, stemOut, batch, columns);
             global::NetGen.Kernels.ReLU(stemOut);
             // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 512);
-            global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: false, p.Slice(80, 576), p.Slice(656, 8), stemOut, conv2Out, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: false, p.Slice(80, 576), p.Slice(656, 8), stemOut, conv2Out, batch, columns);
             global::NetGen.Kernels.ReLU(conv2Out);
             // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
             global::System.Span<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 512);
-            global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: false, p.Slice(664, 576), p.Slice(1240, 8), conv2Out, conv3Out, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(664, 576), p.Slice(1240, 8), conv2Out, conv3Out, batch, columns);
             // add4: Add("stem", ReLU), from conv3, stem, (8, 8, 8) -> (8, 8, 8)
             global::System.Span<float> add4Out = a.Slice(batch * Add4Offset, batch * 512);
             global::NetGen.Kernels.Sum(conv3Out, stemOut, add4Out);
@@ -634,20 +658,20 @@ namespace Samples
             // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
             global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 512);
             global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 512);
-            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv3Geometry, conv2Out, conv3Delta, g.Slice(664, 576), batch, columns);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), conv2Out, conv3Delta, g.Slice(664, 576), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 512, 512), g.Slice(1240, 8), plane: 64);
-            global::NetGen.Kernels.ConvImplicitBatch(in Conv3Geometry, inputGradient: true, p.Slice(664, 576), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(664, 576), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
             // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
             global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 512); // conv2's share of stem's delta
             global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 512);
             global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
-            global::NetGen.Kernels.ConvWeightGradientImplicit(in Conv2Geometry, stemOut, conv2Delta, g.Slice(80, 576), batch, columns);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), stemOut, conv2Delta, g.Slice(80, 576), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 512, 512), g.Slice(656, 8), plane: 64);
-            global::NetGen.Kernels.ConvImplicitBatch(in Conv2Geometry, inputGradient: true, p.Slice(80, 576), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: true, p.Slice(80, 576), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
             // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
             global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
-            global::NetGen.Kernels.ConvWeightGradientImplicit(in StemGeometry, inputs, stemDelta, g.Slice(0, 72), batch, columns);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(StemShape), inputs, stemDelta, g.Slice(0, 72), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 512, 512), g.Slice(72, 8), plane: 64);
         }
     }

@@ -21,7 +21,8 @@ namespace NetGen
         private static bool Inside(int index, int size) => (uint)index < (uint)size;
 
         /// <summary>Convolution forward for one sample: y[f] = b[f] + sum_c w[f, c] * x[c] (cross-correlation, eq. 6.6; b may be empty).</summary>
-        public static void ConvForward(in ConvGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, Span<float> y)
+        public static void ConvForward<TShape>(in TShape g, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, Span<float> y)
+            where TShape : struct, IConvShape
         {
             int plane = g.OD * g.OH * g.OW;
             for (int f = 0; f < g.F; f++) y.Slice(f * plane, plane).Fill(b.IsEmpty ? 0f : b[f]);
@@ -32,14 +33,16 @@ namespace NetGen
         /// dx = sum_f w[f, c] scattered by dy[f] (eq. 6.10-6.11: the deltas correlated with the flipped kernel, i.e. a
         /// transposed convolution); overwrites dx.
         /// </summary>
-        public static void ConvBackwardInput(in ConvGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx)
+        public static void ConvBackwardInput<TShape>(in TShape g, ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx)
+            where TShape : struct, IConvShape
         {
             dx.Slice(0, g.InputLength).Clear();
             Walk(g, ConvPass.InputGradient, w, dy, dx, default);
         }
 
         /// <summary>dw[f, c, k] += sum over outputs of dy[f, o] x[c, o s + k d - p] (eq. 6.8-6.9: the input correlated with the deltas).</summary>
-        public static void ConvWeightGradient(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw)
+        public static void ConvWeightGradient<TShape>(in TShape g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw)
+            where TShape : struct, IConvShape
         {
             Walk(g, ConvPass.WeightGradient, x, dy, default, dw);
         }
@@ -61,7 +64,8 @@ namespace NetGen
         /// The one loop nest of the direct convolution kernels: for each filter f, channel c and tap (kd, kh, kw), each
         /// output row (od, oh) and its input row, over the output columns whose input column lies inside the input.
         /// </summary>
-        private static void Walk(in ConvGeometry g, ConvPass pass, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, Span<float> d)
+        private static void Walk<TShape>(in TShape g, ConvPass pass, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, Span<float> d)
+            where TShape : struct, IConvShape
         {
             for (int f = 0; f < g.F; f++)
             for (int ch = 0; ch < g.C; ch++)

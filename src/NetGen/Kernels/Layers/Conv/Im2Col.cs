@@ -9,7 +9,8 @@ namespace NetGen
         // Y[F, P] = W[F, T] x Cols[T, P], dW[F, T] += dY[F, P] x Cols[T, P]^T, dCols[T, P] = W[F, T]^T x dY[F, P].
 
         /// <summary>Fills <paramref name="cols"/> with the input patches of <paramref name="x"/>; positions in the padding are 0.</summary>
-        public static void Im2Col(in ConvGeometry g, ReadOnlySpan<float> x, Span<float> cols)
+        public static void Im2Col<TShape>(in TShape g, ReadOnlySpan<float> x, Span<float> cols)
+            where TShape : struct, IConvShape
         {
             int positions = g.OD * g.OH * g.OW;
             int row = 0;
@@ -51,7 +52,8 @@ namespace NetGen
         }
 
         /// <summary>dx += the columns scattered back to the input positions they were gathered from (the adjoint of <see cref="Im2Col"/>).</summary>
-        public static void Col2ImAdd(in ConvGeometry g, ReadOnlySpan<float> cols, Span<float> dx)
+        public static void Col2ImAdd<TShape>(in TShape g, ReadOnlySpan<float> cols, Span<float> dx)
+            where TShape : struct, IConvShape
         {
             int positions = g.OD * g.OH * g.OW;
             int row = 0;
@@ -88,7 +90,8 @@ namespace NetGen
         }
 
         /// <summary>Convolution forward by im2col and a matrix product: Y[F, P] = b + W[F, T] Cols[T, P] (b may be empty).</summary>
-        public static void ConvForwardColumns(in ConvGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, Span<float> y, Span<float> cols)
+        public static void ConvForwardColumns<TShape>(in TShape g, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, Span<float> y, Span<float> cols)
+            where TShape : struct, IConvShape
         {
             int positions = g.OD * g.OH * g.OW, taps = g.C * g.KD * g.KH * g.KW;
             Im2Col(g, x, cols);
@@ -97,7 +100,8 @@ namespace NetGen
         }
 
         /// <summary>Weight gradient by im2col: dW[F, T] += dY[F, P] Cols[T, P]^T.</summary>
-        public static void ConvWeightGradientColumns(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, Span<float> cols)
+        public static void ConvWeightGradientColumns<TShape>(in TShape g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, Span<float> cols)
+            where TShape : struct, IConvShape
         {
             int positions = g.OD * g.OH * g.OW, taps = g.C * g.KD * g.KH * g.KW;
             Im2Col(g, x, cols);
@@ -105,7 +109,8 @@ namespace NetGen
         }
 
         /// <summary>Input gradient by columns: dCols[T, P] = W[F, T]^T dY[F, P], then scattered into dx (overwritten).</summary>
-        public static void ConvBackwardInputColumns(in ConvGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx, Span<float> cols)
+        public static void ConvBackwardInputColumns<TShape>(in TShape g, ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx, Span<float> cols)
+            where TShape : struct, IConvShape
         {
             int positions = g.OD * g.OH * g.OW, taps = g.C * g.KD * g.KH * g.KW;
             Gemm.Multiply(true, false, taps, positions, g.F, w, taps, dy, positions, cols, positions, accumulate: false);

@@ -13,11 +13,13 @@ namespace NetGen
         /// The scratch <see cref="ConvForwardImplicit"/> needs, in floats: the padded input (with slack for the last shifted
         /// row) and the output on the padded grid.
         /// </summary>
-        public static int ImplicitConvScratchLength(in ConvGeometry g)
+        public static int ImplicitConvScratchLength<TShape>(in TShape g)
+            where TShape : struct, IConvShape
             => (int)ConvScratch.ImplicitLength(g.C, g.F, (g.ID, g.IH, g.IW), (g.PD, g.PH, g.PW), (g.KD, g.KH, g.KW), (g.DD, g.DH, g.DW), (g.OD, g.OH, g.OW));
 
         /// <summary>The implicit layout of <paramref name="g"/> (see <see cref="ConvScratch.ImplicitLayout"/>).</summary>
-        private static void ImplicitLayout(in ConvGeometry g, out int padded, out int extended, out int width)
+        private static void ImplicitLayout<TShape>(in TShape g, out int padded, out int extended, out int width)
+            where TShape : struct, IConvShape
         {
             ConvScratch.ImplicitLayout(g.C, (g.ID, g.IH, g.IW), (g.PD, g.PH, g.PW), (g.KD, g.KH, g.KW), (g.DD, g.DH, g.DW), (g.OD, g.OH, g.OW), out long p, out long x, out long w);
             padded = (int)p;
@@ -29,7 +31,8 @@ namespace NetGen
         private static int[]? t_shifts;
 
         /// <summary>Convolution forward (stride 1) as one matrix product over shifted rows of the padded input: y = b + w * x.</summary>
-        public static void ConvForwardImplicit(in ConvGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, Span<float> y, Span<float> scratch)
+        public static void ConvForwardImplicit<TShape>(in TShape g, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, Span<float> y, Span<float> scratch)
+            where TShape : struct, IConvShape
         {
             if (g.SD != 1 || g.SH != 1 || g.SW != 1) throw new ArgumentException($"Expected stride 1, but got ({g.SD}, {g.SH}, {g.SW}).", nameof(g));
             ImplicitLayout(g, out int paddedLength, out _, out int width);
@@ -55,7 +58,8 @@ namespace NetGen
         }
 
         /// <summary>Copies one sample into the interior of the zero-padded input (its padding is already zero).</summary>
-        private static void Pad(in ConvGeometry g, ReadOnlySpan<float> x, Span<float> padded)
+        private static void Pad<TShape>(in TShape g, ReadOnlySpan<float> x, Span<float> padded)
+            where TShape : struct, IConvShape
         {
             int ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW, plane = (g.ID + 2 * g.PD) * ihp * iwp;
             for (int c = 0; c < g.C; c++)
@@ -67,7 +71,8 @@ namespace NetGen
         }
 
         /// <summary>Where each tap's row (c, kd, kh, kw) starts in the padded input.</summary>
-        private static ReadOnlySpan<int> Shifts(in ConvGeometry g)
+        private static ReadOnlySpan<int> Shifts<TShape>(in TShape g)
+            where TShape : struct, IConvShape
         {
             int ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW, plane = (g.ID + 2 * g.PD) * ihp * iwp;
             int taps = g.C * g.KD * g.KH * g.KW;
@@ -92,7 +97,8 @@ namespace NetGen
         /// short ones as one product dW^T[T, F] = X_shift[T, J] dY_ext^T[J, F] per sample. The batch's chunks are summed in a
         /// fixed order, then added to dW once.
         /// </summary>
-        public static unsafe void ConvWeightGradientImplicit(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, int batch, Span<float> scratch)
+        public static unsafe void ConvWeightGradientImplicit<TShape>(in TShape g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, int batch, Span<float> scratch)
+            where TShape : struct, IConvShape
         {
             if (g.SD != 1 || g.SH != 1 || g.SW != 1) throw new ArgumentException($"Expected stride 1, but got ({g.SD}, {g.SH}, {g.SW}).", nameof(g));
             int taps = g.C * g.KD * g.KH * g.KW, block = taps * g.F, work = WeightGradientWork(g);
@@ -115,7 +121,7 @@ namespace NetGen
                     {
                         for (int part = 1; part < parts; part++)
                         {
-                            var chunkBlock = Workers.Slot(ref ChunkBlock.s_blocks, part - 1);
+                            var chunkBlock = Workers.Slot(ref ChunkBlock<TShape>.s_blocks, part - 1);
                             chunkBlock.Set(g, px, x.Length, pdy, dy.Length, pp, partials.Length, batch, GradientChunks * part / parts, GradientChunks * (part + 1) / parts);
                             workers[part - 1].Start(chunkBlock.Run);
                         }
@@ -145,7 +151,8 @@ namespace NetGen
         private const int GradientChunks = KernelChoices.GradientChunks;
 
         /// <summary>A weight gradient's working memory per thread (per-sample products): the padded input and the deltas on its grid.</summary>
-        private static int WeightGradientWork(in ConvGeometry g)
+        private static int WeightGradientWork<TShape>(in TShape g)
+            where TShape : struct, IConvShape
         {
             ImplicitLayout(g, out int paddedLength, out _, out int width);
             return paddedLength + g.F * width;
@@ -156,7 +163,8 @@ namespace NetGen
         /// are long, else per sample the padded input and the deltas on its grid (zeros between rows, in
         /// <paramref name="work"/>) and one matrix product.
         /// </summary>
-        private static void WeightGradientChunks(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int first, int last, Span<float> work, Span<float> partials)
+        private static void WeightGradientChunks<TShape>(in TShape g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int first, int last, Span<float> work, Span<float> partials)
+            where TShape : struct, IConvShape
         {
             ImplicitLayout(g, out int paddedLength, out int extended, out int width);
             int taps = g.C * g.KD * g.KH * g.KW, block = taps * g.F;
@@ -197,7 +205,8 @@ namespace NetGen
         /// outputs, so what a shifted row reads across a plane's end is multiplied by 0), and every (tap, filter) dot
         /// product as 16 lane sums carried across the chunk (<see cref="Dots"/>), summed in a fixed tree at its end.
         /// </summary>
-        private static unsafe void LaneChunks(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int first, int last, Span<float> partials)
+        private static unsafe void LaneChunks<TShape>(in TShape g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int first, int last, Span<float> partials)
+            where TShape : struct, IConvShape
         {
             int idp = g.ID + 2 * g.PD, ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW, plane = idp * ihp * iwp;
             int taps = g.C * g.KD * g.KH * g.KW, block = taps * g.F;
@@ -274,7 +283,8 @@ namespace NetGen
         private const int DotsMinimumLength = KernelChoices.LaneSumMinimumRow;
 
         /// <summary>Sample n's input into the padded grid and its deltas onto the grid's rows of <paramref name="width"/> (zeros between).</summary>
-        private static void PlaceSample(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int n, Span<float> padded, Span<float> deltas, int width)
+        private static void PlaceSample<TShape>(in TShape g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int n, Span<float> padded, Span<float> deltas, int width)
+            where TShape : struct, IConvShape
         {
             int ihp = g.IH + 2 * g.PH, iwp = g.IW + 2 * g.PW;
             Pad(g, x.Slice(n * g.InputLength, g.InputLength), padded);
@@ -288,14 +298,15 @@ namespace NetGen
         }
 
         /// <summary>Chunks of a weight gradient handed to a helper thread, which uses a scratch of its own.</summary>
-        private sealed unsafe class ChunkBlock
+        private sealed unsafe class ChunkBlock<TShape>
+            where TShape : struct, IConvShape
         {
-            internal static ChunkBlock[] s_blocks = Array.Empty<ChunkBlock>();
+            internal static ChunkBlock<TShape>[] s_blocks = Array.Empty<ChunkBlock<TShape>>();
 
             [ThreadStatic]
             private static float[]? t_work;
 
-            private ConvGeometry _g;
+            private TShape _g;
             private float* _x, _dy, _partials;
             private int _xLength, _dyLength, _partialsLength, _batch, _from, _to;
 
@@ -303,7 +314,7 @@ namespace NetGen
 
             public Action Run { get; }
 
-            public void Set(in ConvGeometry g, float* x, int xLength, float* dy, int dyLength, float* transposed, int transposedLength, int batch, int from, int to)
+            public void Set(in TShape g, float* x, int xLength, float* dy, int dyLength, float* transposed, int transposedLength, int batch, int from, int to)
             {
                 _g = g; _x = x; _xLength = xLength; _dy = dy; _dyLength = dyLength; _partials = transposed; _partialsLength = transposedLength;
                 _batch = batch; _from = from; _to = to;
@@ -323,7 +334,8 @@ namespace NetGen
         /// placed with zeros between the kept outputs), then each tap's row added at its shift into the padded input's
         /// gradient (contiguous rows, so the scatter of im2col's col2im becomes whole-row additions), whose interior is dx.
         /// </summary>
-        public static void ConvBackwardInputImplicit(in ConvGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+        public static void ConvBackwardInputImplicit<TShape>(in TShape g, ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+            where TShape : struct, IConvShape
         {
             if (g.SD != 1 || g.SH != 1 || g.SW != 1) throw new ArgumentException($"Expected stride 1, but got ({g.SD}, {g.SH}, {g.SW}).", nameof(g));
             ImplicitLayout(g, out int paddedLength, out _, out int width);
@@ -358,7 +370,8 @@ namespace NetGen
         /// (true: dY to dX) for each of <paramref name="batch"/> samples. With <see cref="Parallelism.MaxDegreeOfParallelism"/>
         /// above 1 the samples are split into fixed blocks across threads (each sample computed as on one thread).
         /// </summary>
-        public static unsafe void ConvImplicitBatch(in ConvGeometry g, bool inputGradient, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> source, Span<float> target, int batch, Span<float> scratch)
+        public static unsafe void ConvImplicitBatch<TShape>(in TShape g, bool inputGradient, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> source, Span<float> target, int batch, Span<float> scratch)
+            where TShape : struct, IConvShape
         {
             int parts = Math.Min(Parallelism.MaxDegreeOfParallelism, batch);
             var workers = parts > 1 ? Workers.TryAcquire(parts - 1) : null;
@@ -374,7 +387,7 @@ namespace NetGen
                 {
                     for (int part = 1; part < parts; part++)
                     {
-                        var block = Workers.Slot(ref ConvBlock.s_blocks, part - 1);
+                        var block = Workers.Slot(ref ConvBlock<TShape>.s_blocks, part - 1);
                         block.Set(g, inputGradient, pw, w.Length, pb, b.Length, ps, source.Length, pt, target.Length, batch * part / parts, batch * (part + 1) / parts);
                         workers[part - 1].Start(block.Run);
                     }
@@ -389,7 +402,8 @@ namespace NetGen
             }
         }
 
-        private static void ConvSamples(in ConvGeometry g, bool inputGradient, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> source, Span<float> target, int from, int to, Span<float> scratch)
+        private static void ConvSamples<TShape>(in TShape g, bool inputGradient, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> source, Span<float> target, int from, int to, Span<float> scratch)
+            where TShape : struct, IConvShape
         {
             int sourceLength = inputGradient ? g.OutputLength : g.InputLength, targetLength = inputGradient ? g.InputLength : g.OutputLength;
             for (int n = from; n < to; n++)
@@ -402,14 +416,15 @@ namespace NetGen
         }
 
         /// <summary>A block of samples handed to a helper thread, which uses a scratch of its own.</summary>
-        private sealed unsafe class ConvBlock
+        private sealed unsafe class ConvBlock<TShape>
+            where TShape : struct, IConvShape
         {
-            internal static ConvBlock[] s_blocks = Array.Empty<ConvBlock>();
+            internal static ConvBlock<TShape>[] s_blocks = Array.Empty<ConvBlock<TShape>>();
 
             [ThreadStatic]
             private static float[]? t_scratch;
 
-            private ConvGeometry _g;
+            private TShape _g;
             private bool _inputGradient;
             private float* _w, _b, _source, _target;
             private int _wLength, _bLength, _sourceLength, _targetLength, _from, _to;
@@ -418,7 +433,7 @@ namespace NetGen
 
             public Action Run { get; }
 
-            public void Set(in ConvGeometry g, bool inputGradient, float* w, int wLength, float* b, int bLength, float* source, int sourceLength, float* target, int targetLength, int from, int to)
+            public void Set(in TShape g, bool inputGradient, float* w, int wLength, float* b, int bLength, float* source, int sourceLength, float* target, int targetLength, int from, int to)
             {
                 _g = g; _inputGradient = inputGradient; _w = w; _wLength = wLength; _b = b; _bLength = bLength;
                 _source = source; _sourceLength = sourceLength; _target = target; _targetLength = targetLength; _from = from; _to = to;

@@ -8,7 +8,8 @@ namespace NetGen
         /// The divisor of an average-pooling window: its size clipped to the padded input when padding counts
         /// (PyTorch's count_include_pad = true), else the number of input values it covers.
         /// </summary>
-        private static int Divisor(in PoolGeometry g, bool countIncludePad, int od, int oh, int ow)
+        private static int Divisor<TShape>(in TShape g, bool countIncludePad, int od, int oh, int ow)
+            where TShape : struct, IPoolShape
         {
             int Span1(int o, int s, int p, int k, int size, bool withPad)
             {
@@ -21,7 +22,8 @@ namespace NetGen
         }
 
         /// <summary>Average pooling forward: each output is its window's sum over the divisor (see PyTorch's count_include_pad).</summary>
-        public static void AvgPoolForward(in PoolGeometry g, bool countIncludePad, ReadOnlySpan<float> x, Span<float> y)
+        public static void AvgPoolForward<TShape>(in TShape g, bool countIncludePad, ReadOnlySpan<float> x, Span<float> y)
+            where TShape : struct, IPoolShape
         {
             int o = 0;
             for (int c = 0; c < g.C; c++)
@@ -51,7 +53,8 @@ namespace NetGen
         }
 
         /// <summary>Average pooling backward: each output's delta, divided by its divisor, goes to every input of its window; overwrites dx.</summary>
-        public static void AvgPoolBackward(in PoolGeometry g, bool countIncludePad, ReadOnlySpan<float> dy, Span<float> dx)
+        public static void AvgPoolBackward<TShape>(in TShape g, bool countIncludePad, ReadOnlySpan<float> dy, Span<float> dx)
+            where TShape : struct, IPoolShape
         {
             dx.Slice(0, g.C * g.ID * g.IH * g.IW).Clear();
             int o = 0;

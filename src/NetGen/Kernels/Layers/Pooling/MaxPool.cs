@@ -10,7 +10,8 @@ namespace NetGen
         // ---- pooling (section 6.7) --------------------------------------------------------------
 
         /// <summary>Max pooling forward: each output is its window's maximum; padding never wins (it is -infinity); NaN propagates, as PyTorch.</summary>
-        public static void MaxPoolForward(in PoolGeometry g, ReadOnlySpan<float> x, Span<float> y)
+        public static void MaxPoolForward<TShape>(in TShape g, ReadOnlySpan<float> x, Span<float> y)
+            where TShape : struct, IPoolShape
         {
             int o = 0;
             for (int c = 0; c < g.C; c++)
@@ -24,7 +25,8 @@ namespace NetGen
         }
 
         /// <summary>Max pooling backward: each output's delta goes to its window's first maximum in scan order (as PyTorch); adds into dx after clearing it.</summary>
-        public static void MaxPoolBackward(in PoolGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+        public static void MaxPoolBackward<TShape>(in TShape g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+            where TShape : struct, IPoolShape
         {
             dx.Slice(0, g.C * g.ID * g.IH * g.IW).Clear();
             int o = 0;
@@ -39,7 +41,8 @@ namespace NetGen
             }
         }
 
-        private static int ArgMax(in PoolGeometry g, ReadOnlySpan<float> x, int c, int od, int oh, int ow)
+        private static int ArgMax<TShape>(in TShape g, ReadOnlySpan<float> x, int c, int od, int oh, int ow)
+            where TShape : struct, IPoolShape
         {
             int best = -1;
             float max = float.NegativeInfinity;
