@@ -106,9 +106,8 @@ namespace NetGen.Benchmarks
         [Benchmark]
         public void Conv1Forward()
         {
-            if (_literal) Kernels.ConvImplicitBatch(default(Conv1Literal), false, _p.AsSpan(0, 150), _p.AsSpan(150, 6), _x, _conv1, Batch, _scratch);
-            else Kernels.ConvImplicitBatch(in Conv1, false, _p.AsSpan(0, 150), _p.AsSpan(150, 6), _x, _conv1, Batch, _scratch);
-            Kernels.ReLU(_conv1);
+            if (_literal) Kernels.ConvImplicitBatch(default(Conv1Literal), false, _p.AsSpan(0, 150), _p.AsSpan(150, 6), _x, _conv1, Batch, _scratch, relu: true);
+            else Kernels.ConvImplicitBatch(in Conv1, false, _p.AsSpan(0, 150), _p.AsSpan(150, 6), _x, _conv1, Batch, _scratch, relu: true);
         }
 
         [Benchmark]
@@ -117,9 +116,8 @@ namespace NetGen.Benchmarks
         [Benchmark]
         public void Conv3Forward()
         {
-            if (_literal) Kernels.ConvImplicitBatch(default(Conv3Literal), false, _p.AsSpan(156, 2400), _p.AsSpan(2556, 16), _pool2, _conv3, Batch, _scratch);
-            else Kernels.ConvImplicitBatch(in Conv3, false, _p.AsSpan(156, 2400), _p.AsSpan(2556, 16), _pool2, _conv3, Batch, _scratch);
-            Kernels.ReLU(_conv3);
+            if (_literal) Kernels.ConvImplicitBatch(default(Conv3Literal), false, _p.AsSpan(156, 2400), _p.AsSpan(2556, 16), _pool2, _conv3, Batch, _scratch, relu: true);
+            else Kernels.ConvImplicitBatch(in Conv3, false, _p.AsSpan(156, 2400), _p.AsSpan(2556, 16), _pool2, _conv3, Batch, _scratch, relu: true);
         }
 
         [Benchmark]

@@ -88,8 +88,11 @@ namespace NetGen.Generator.Model
         public void Forward(PassWriter w, LayerPlan layer, SampleIo io)
         {
             Compute(w, layer, io);
-            ActCode.Forward(w, layer.Spec.Act, io.Output);
+            if (!FusesAct(layer)) ActCode.Forward(w, layer.Spec.Act, io.Output);
         }
+
+        /// <summary>Whether the layer's forward kernel applies its activation itself (in its stores), so no separate sweep follows.</summary>
+        protected virtual bool FusesAct(LayerPlan layer) => false;
 
         /// <summary>
         /// The batch forward pass: the layer's function, then its activation over the block; an output whose loss takes
@@ -98,7 +101,7 @@ namespace NetGen.Generator.Model
         public void BatchForward(PassWriter w, LayerPlan layer, LayerIo io)
         {
             ComputeBatch(w, layer, io);
-            if (layer.Spec.Act == Act.Identity) return;
+            if (layer.Spec.Act == Act.Identity || FusesAct(layer)) return;
             if (!layer.FusedLoss)
             {
                 ActCode.BatchForward(w, layer.Spec.Act, io.Output);

@@ -129,7 +129,7 @@ namespace NetGen.Generator.Layers
         /// <summary>Stride 1: the shifted-rows product; otherwise "im2col, 25x784 columns" or "direct loops".</summary>
         public override string ForwardStrategy(LayerPlan layer)
         {
-            if (Implicit(layer)) return ", one matrix product over shifted rows of the padded input (no im2col)";
+            if (Implicit(layer)) return ", one matrix product over shifted rows of the padded input (no im2col)" + (FusesAct(layer) ? ", ReLU in its copy-out" : "");
             if (!UsesColumns(layer)) return ", direct loops";
             long positions = Positions(layer);
             return ", im2col, " + Lit((int)(ColumnsLength(layer) / positions)) + "x" + Lit((int)positions) + " columns";
@@ -187,7 +187,7 @@ namespace NetGen.Generator.Layers
         {
             if (Implicit(layer))
             {
-                w.Line(Call(KernelNames.ForwardImplicit, ShapeArgument(layer), w.Weight(layer), w.Bias(layer), io.Input, io.Output, w.Columns) + ";");
+                w.Line(Call(KernelNames.ForwardImplicit, Fused(layer, ShapeArgument(layer), w.Weight(layer), w.Bias(layer), io.Input, io.Output, w.Columns)) + ";");
                 return;
             }
 
@@ -222,8 +222,14 @@ namespace NetGen.Generator.Layers
                 return;
             }
 
-            w.Line(Call(KernelNames.ImplicitBatch, ShapeArgument(layer), "inputGradient: false", w.Weight(layer), w.Bias(layer), io.Inputs[0].Name, io.Output.Name, "batch", w.Columns) + ";");
+            w.Line(Call(KernelNames.ImplicitBatch, Fused(layer, ShapeArgument(layer), "inputGradient: false", w.Weight(layer), w.Bias(layer), io.Inputs[0].Name, io.Output.Name, "batch", w.Columns)) + ";");
         }
+
+        /// <summary>Stride 1 with ReLU: the shifted-rows forward applies it as it copies each kept row out (no sweep of its own).</summary>
+        protected override bool FusesAct(LayerPlan layer) => Implicit(layer) && layer.Spec.Act == Act.ReLU && !layer.FusedLoss;
+
+        /// <summary>A forward kernel's arguments, with "relu: true" last where the kernel applies the activation.</summary>
+        private string[] Fused(LayerPlan layer, params string[] arguments) => FusesAct(layer) ? arguments.Concat(new[] { "relu: true" }).ToArray() : arguments;
 
         protected override void Gradient(PassWriter w, LayerPlan layer, SampleIo io)
         {

@@ -51,7 +51,11 @@ namespace Samples
         private readonly float[] _trainColumns = new float[2224]; // the largest convolution's scratch (shifted rows or im2col)
 
         // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32)
-        /// <summary>conv1's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        /// <summary>
+        /// conv1's shape, every size a literal. The runtime's kernels are generic over it, so the JIT and NativeAOT compile them
+        /// for this layer alone with each bound, stride and offset a constant. Chosen over emitting the loops here: one tested
+        /// kernel body per algorithm, and measured 3-14 % faster than the same kernels reading the sizes from fields.
+        /// </summary>
         private readonly struct Conv1Shape : global::NetGen.IConvShape
         {
             public int C => 3; public int F => 8;
@@ -65,7 +69,11 @@ namespace Samples
         }
 
         // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
-        /// <summary>avgpool2's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        /// <summary>
+        /// avgpool2's shape, every size a literal. The runtime's kernels are generic over it, so the JIT and NativeAOT compile them
+        /// for this layer alone with each bound, stride and offset a constant. Chosen over emitting the loops here: one tested
+        /// kernel body per algorithm, and measured 3-14 % faster than the same kernels reading the sizes from fields.
+        /// </summary>
         private readonly struct Avgpool2Shape : global::NetGen.IPoolShape
         {
             public int C => 8;
@@ -77,7 +85,11 @@ namespace Samples
         }
 
         // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16)
-        /// <summary>conv3's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        /// <summary>
+        /// conv3's shape, every size a literal. The runtime's kernels are generic over it, so the JIT and NativeAOT compile them
+        /// for this layer alone with each bound, stride and offset a constant. Chosen over emitting the loops here: one tested
+        /// kernel body per algorithm, and measured 3-14 % faster than the same kernels reading the sizes from fields.
+        /// </summary>
         private readonly struct Conv3Shape : global::NetGen.IConvShape
         {
             public int C => 8; public int F => 16;
@@ -91,7 +103,11 @@ namespace Samples
         }
 
         // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
-        /// <summary>maxpool4's shape, every size a literal: the kernels called with it are compiled for this layer alone, so the JIT and NativeAOT fold each bound, stride and offset.</summary>
+        /// <summary>
+        /// maxpool4's shape, every size a literal. The runtime's kernels are generic over it, so the JIT and NativeAOT compile them
+        /// for this layer alone with each bound, stride and offset a constant. Chosen over emitting the loops here: one tested
+        /// kernel body per algorithm, and measured 3-14 % faster than the same kernels reading the sizes from fields.
+        /// </summary>
         private readonly struct Maxpool4Shape : global::NetGen.IPoolShape
         {
             public int C => 16;
@@ -501,10 +517,9 @@ namespace Samples
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
             global::System.Span<float> avgpool2Out = h.Slice(256, 128);
             global::NetGen.Kernels.AvgPoolForward(default(Avgpool2Shape), countIncludePad: true, conv1Out, avgpool2Out);
-            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col)
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
             global::System.Span<float> conv3Out = h.Slice(384, 256);
-            global::NetGen.Kernels.ConvForwardImplicit(default(Conv3Shape), p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, columns);
-            global::NetGen.Kernels.ReLU(conv3Out);
+            global::NetGen.Kernels.ConvForwardImplicit(default(Conv3Shape), p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, columns, relu: true);
             // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
             global::System.Span<float> maxpool4Out = h.Slice(640, 64);
             global::NetGen.Kernels.MaxPoolForward(default(Maxpool4Shape), conv3Out, maxpool4Out);
@@ -612,10 +627,9 @@ namespace Samples
             {
                 global::NetGen.Kernels.AvgPoolForward(default(Avgpool2Shape), countIncludePad: true, conv1Out.Slice(n * 256, 256), avgpool2Out.Slice(n * 128, 128));
             }
-            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col)
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
             global::System.Span<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 256);
-            global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, batch, columns);
-            global::NetGen.Kernels.ReLU(conv3Out);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, batch, columns, relu: true);
             // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
             global::System.Span<float> maxpool4Out = a.Slice(batch * Maxpool4Offset, batch * 64);
             for (int n = 0; n < batch; n++)

@@ -30,8 +30,11 @@ namespace NetGen
         [ThreadStatic]
         private static int[]? t_shifts;
 
-        /// <summary>Convolution forward (stride 1) as one matrix product over shifted rows of the padded input: y = b + w * x.</summary>
-        public static void ConvForwardImplicit<TShape>(in TShape g, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, Span<float> y, Span<float> scratch)
+        /// <summary>
+        /// Convolution forward (stride 1) as one matrix product over shifted rows of the padded input: y = b + w * x, and with
+        /// <paramref name="relu"/> max(0, y) applied as each kept row is copied out (no separate sweep over y).
+        /// </summary>
+        public static void ConvForwardImplicit<TShape>(in TShape g, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, Span<float> y, Span<float> scratch, bool relu = false)
             where TShape : struct, IConvShape
         {
             if (g.SD != 1 || g.SH != 1 || g.SW != 1) throw new ArgumentException($"Expected stride 1, but got ({g.SD}, {g.SH}, {g.SW}).", nameof(g));
@@ -53,7 +56,9 @@ namespace NetGen
             for (int d = 0; d < g.OD; d++)
             for (int h = 0; h < g.OH; h++)
             {
-                output.Slice(f * width + (d * ihp + h) * iwp, g.OW).CopyTo(y.Slice(((f * g.OD + d) * g.OH + h) * g.OW, g.OW));
+                var row = y.Slice(((f * g.OD + d) * g.OH + h) * g.OW, g.OW);
+                output.Slice(f * width + (d * ihp + h) * iwp, g.OW).CopyTo(row);
+                if (relu) ReLU(row);
             }
         }
 
@@ -368,16 +373,18 @@ namespace NetGen
         /// <summary>
         /// <see cref="ConvForwardImplicit"/> (<paramref name="inputGradient"/> false: x to y) or <see cref="ConvBackwardInputImplicit"/>
         /// (true: dY to dX) for each of <paramref name="batch"/> samples. With <see cref="Parallelism.MaxDegreeOfParallelism"/>
-        /// above 1 the samples are split into fixed blocks across threads (each sample computed as on one thread).
+        /// above 1 the samples are split into fixed blocks across threads (each sample computed as on one thread). With
+        /// <paramref name="relu"/> (forward only) the activation is applied in the forward's copy-out.
         /// </summary>
-        public static unsafe void ConvImplicitBatch<TShape>(in TShape g, bool inputGradient, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> source, Span<float> target, int batch, Span<float> scratch)
+        public static unsafe void ConvImplicitBatch<TShape>(in TShape g, bool inputGradient, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> source, Span<float> target, int batch, Span<float> scratch, bool relu = false)
             where TShape : struct, IConvShape
         {
+            if (inputGradient && relu) throw new ArgumentException("Expected relu only with the forward pass (inputGradient false).", nameof(relu));
             int parts = Math.Min(Parallelism.MaxDegreeOfParallelism, batch);
             var workers = parts > 1 ? Workers.TryAcquire(parts - 1) : null;
             if (workers is null)
             {
-                ConvSamples(g, inputGradient, w, b, source, target, 0, batch, scratch);
+                ConvSamples(g, inputGradient, w, b, source, target, 0, batch, scratch, relu);
                 return;
             }
 
@@ -388,11 +395,11 @@ namespace NetGen
                     for (int part = 1; part < parts; part++)
                     {
                         var block = Workers.Slot(ref ConvBlock<TShape>.s_blocks, part - 1);
-                        block.Set(g, inputGradient, pw, w.Length, pb, b.Length, ps, source.Length, pt, target.Length, batch * part / parts, batch * (part + 1) / parts);
+                        block.Set(g, inputGradient, relu, pw, w.Length, pb, b.Length, ps, source.Length, pt, target.Length, batch * part / parts, batch * (part + 1) / parts);
                         workers[part - 1].Start(block.Run);
                     }
 
-                    ConvSamples(g, inputGradient, w, b, source, target, 0, batch / parts, scratch);
+                    ConvSamples(g, inputGradient, w, b, source, target, 0, batch / parts, scratch, relu);
                     for (int part = 1; part < parts; part++) workers[part - 1].Wait();
                 }
             }
@@ -402,7 +409,7 @@ namespace NetGen
             }
         }
 
-        private static void ConvSamples<TShape>(in TShape g, bool inputGradient, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> source, Span<float> target, int from, int to, Span<float> scratch)
+        private static void ConvSamples<TShape>(in TShape g, bool inputGradient, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> source, Span<float> target, int from, int to, Span<float> scratch, bool relu)
             where TShape : struct, IConvShape
         {
             int sourceLength = inputGradient ? g.OutputLength : g.InputLength, targetLength = inputGradient ? g.InputLength : g.OutputLength;
@@ -411,7 +418,7 @@ namespace NetGen
                 var x = source.Slice(n * sourceLength, sourceLength);
                 var y = target.Slice(n * targetLength, targetLength);
                 if (inputGradient) ConvBackwardInputImplicit(g, w, x, y, scratch);
-                else ConvForwardImplicit(g, w, b, x, y, scratch);
+                else ConvForwardImplicit(g, w, b, x, y, scratch, relu);
             }
         }
 
@@ -425,7 +432,7 @@ namespace NetGen
             private static float[]? t_scratch;
 
             private TShape _g;
-            private bool _inputGradient;
+            private bool _inputGradient, _relu;
             private float* _w, _b, _source, _target;
             private int _wLength, _bLength, _sourceLength, _targetLength, _from, _to;
 
@@ -433,9 +440,9 @@ namespace NetGen
 
             public Action Run { get; }
 
-            public void Set(in TShape g, bool inputGradient, float* w, int wLength, float* b, int bLength, float* source, int sourceLength, float* target, int targetLength, int from, int to)
+            public void Set(in TShape g, bool inputGradient, bool relu, float* w, int wLength, float* b, int bLength, float* source, int sourceLength, float* target, int targetLength, int from, int to)
             {
-                _g = g; _inputGradient = inputGradient; _w = w; _wLength = wLength; _b = b; _bLength = bLength;
+                _g = g; _inputGradient = inputGradient; _relu = relu; _w = w; _wLength = wLength; _b = b; _bLength = bLength;
                 _source = source; _sourceLength = sourceLength; _target = target; _targetLength = targetLength; _from = from; _to = to;
             }
 
@@ -445,7 +452,7 @@ namespace NetGen
                 var scratch = t_scratch;
                 if (scratch is null || scratch.Length < length) t_scratch = scratch = new float[length];
                 ConvSamples(_g, _inputGradient, new ReadOnlySpan<float>(_w, _wLength), new ReadOnlySpan<float>(_b, _bLength), new ReadOnlySpan<float>(_source, _sourceLength),
-                    new Span<float>(_target, _targetLength), _from, _to, scratch);
+                    new Span<float>(_target, _targetLength), _from, _to, scratch, _relu);
             }
         }
 
