@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NetGen
 {
@@ -140,7 +141,8 @@ namespace NetGen
                 for (int r = 0; r < oh; r++)
                 {
                     int topRow = 2 * r * width;
-                    for (int q = 0; q < ow; q++)
+                    int q = Avx.IsSupported ? BackwardRow8(plane.Slice(topRow), deltas.Slice(r * ow, ow), dx.Slice(offset + topRow), width) : 0;
+                    for (; q < ow; q++)
                     {
                         int i = topRow + 2 * q;
                         float a = plane[i], b = plane[i + 1], c2 = plane[i + width], d = plane[i + width + 1];
@@ -154,6 +156,52 @@ namespace NetGen
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// One row of windows, 8 at a time (16 columns of the two input rows): each window's first maximum in scan order
+        /// receives its delta, the other three values 0, written as whole rows. Returns the windows done; a group whose
+        /// maximum is NaN (and the rest of the row) is left to the scalar loop, which finds the first NaN.
+        /// </summary>
+        private static int BackwardRow8(ReadOnlySpan<float> top, ReadOnlySpan<float> deltas, Span<float> dx, int width)
+        {
+            var bottom = top.Slice(width);
+            var dxBottom = dx.Slice(width);
+            var even = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+            int q = 0;
+            for (; q + 8 <= deltas.Length; q += 8)
+            {
+                // each window's four values as four vectors: a, b (top row, even and odd columns), c, d (bottom row)
+                var t0 = Vector256.Shuffle(Vector256.Create(top.Slice(2 * q, 8)), even);
+                var t1 = Vector256.Shuffle(Vector256.Create(top.Slice(2 * q + 8, 8)), even);
+                var b0 = Vector256.Shuffle(Vector256.Create(bottom.Slice(2 * q, 8)), even);
+                var b1 = Vector256.Shuffle(Vector256.Create(bottom.Slice(2 * q + 8, 8)), even);
+                var a = Vector256.Create(t0.GetLower(), t1.GetLower());
+                var b = Vector256.Create(t0.GetUpper(), t1.GetUpper());
+                var c = Vector256.Create(b0.GetLower(), b1.GetLower());
+                var d = Vector256.Create(b0.GetUpper(), b1.GetUpper());
+                var max = Maximum(Maximum(a, b), Maximum(c, d));
+                if (!Vector256.EqualsAll(max, max)) break; // a NaN window: the scalar loop picks its first NaN
+
+                var delta = Vector256.Create(deltas.Slice(q, 8));
+                var isA = Vector256.Equals(a, max);
+                var isB = Vector256.AndNot(Vector256.Equals(b, max), isA);
+                var isC = Vector256.AndNot(Vector256.AndNot(Vector256.Equals(c, max), isA), isB);
+                var isD = ~(isA | isB | isC);
+                Interleave(delta & isA, delta & isB, dx.Slice(2 * q, 16));
+                Interleave(delta & isC, delta & isD, dxBottom.Slice(2 * q, 16));
+            }
+
+            return q;
+        }
+
+        /// <summary>Writes [e0, o0, e1, o1, ..., e7, o7]: the even and odd columns back in place.</summary>
+        private static void Interleave(Vector256<float> evens, Vector256<float> odds, Span<float> target)
+        {
+            var low = Avx.UnpackLow(evens, odds); // e0 o0 e1 o1 | e4 o4 e5 o5
+            var high = Avx.UnpackHigh(evens, odds); // e2 o2 e3 o3 | e6 o6 e7 o7
+            Vector256.Create(low.GetLower(), high.GetLower()).CopyTo(target);
+            Vector256.Create(low.GetUpper(), high.GetUpper()).CopyTo(target.Slice(8));
         }
 
         /// <summary>
