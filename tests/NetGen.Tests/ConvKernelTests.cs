@@ -175,6 +175,87 @@ namespace NetGen.Tests
             }
         }
 
+        /// <summary>LeNet-5's conv3 with every size a literal: its batches run in blocks of 16 samples.</summary>
+        private readonly struct LeNetConv3 : IConvShape
+        {
+            public int C => 6; public int F => 16;
+            public int ID => 1; public int IH => 14; public int IW => 14;
+            public int OD => 1; public int OH => 10; public int OW => 10;
+            public int KD => 1; public int KH => 5; public int KW => 5;
+            public int SD => 1; public int SH => 1; public int SW => 1;
+            public int PD => 0; public int PH => 0; public int PW => 0;
+            public int DD => 1; public int DH => 1; public int DW => 1;
+            public int InputLength => 1176; public int OutputLength => 1600;
+        }
+
+        /// <summary>
+        /// A batch of 70 (four blocks of 16 samples side by side, 6 samples alone) through the batch kernels gives every sample
+        /// the same bits as the one-sample kernels, forward (with and without the fused ReLU) and input gradient, on every
+        /// vector path and with one or two threads (which split the batch elsewhere); the batch's weight gradient (blocks of
+        /// each chunk of samples, then the rest one by one) agrees with the direct loops and does not depend on the threads.
+        /// </summary>
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        public void Sample_blocks_give_each_sample_the_bits_of_the_one_sample_kernels(int threads)
+        {
+            var g = default(LeNetConv3);
+            Assert.True(Kernels.UsesBlocks(g));
+            Assert.False(Kernels.UsesBlocks(default(LeNetConv1)));
+            const int batch = 70; // the weight gradient's 4 chunks: 17 or 18 samples, a block and the rest
+            var random = new Random(37);
+            float[] Random(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var x = Random(batch * g.InputLength);
+            var dy = Random(batch * g.OutputLength);
+            var w = Random(g.F * g.C * g.KH * g.KW);
+            var b = Random(g.F);
+            var scratch = new float[Kernels.ImplicitConvScratchLength(g)];
+            var savedPath = Gemm.Path;
+            int savedThreads = Parallelism.MaxDegreeOfParallelism;
+            try
+            {
+                Parallelism.MaxDegreeOfParallelism = threads;
+                foreach (var path in new[] { VectorPath.Vector512, VectorPath.Vector256, VectorPath.Scalar })
+                {
+                    Gemm.Path = path;
+                    foreach (bool relu in new[] { false, true })
+                    {
+                        var expected = new float[batch * g.OutputLength];
+                        for (int n = 0; n < batch; n++) Kernels.ConvForwardImplicit(g, w, b, x.AsSpan(n * g.InputLength, g.InputLength), expected.AsSpan(n * g.OutputLength, g.OutputLength), scratch, relu);
+                        var actual = new float[expected.Length];
+                        Kernels.ConvImplicitBatch(g, false, w, b, x, actual, batch, scratch, relu);
+                        Assert.True(expected.Select(BitConverter.SingleToInt32Bits).SequenceEqual(actual.Select(BitConverter.SingleToInt32Bits)), $"{path} forward, relu {relu}");
+                        if (relu) Assert.Contains(0f, actual);
+                    }
+
+                    var dxExpected = new float[batch * g.InputLength];
+                    for (int n = 0; n < batch; n++) Kernels.ConvBackwardInputImplicit(g, w, dy.AsSpan(n * g.OutputLength, g.OutputLength), dxExpected.AsSpan(n * g.InputLength, g.InputLength), scratch);
+                    var dxActual = new float[dxExpected.Length];
+                    Kernels.ConvImplicitBatch(g, true, w, default, dy, dxActual, batch, scratch);
+                    Assert.True(dxExpected.Select(BitConverter.SingleToInt32Bits).SequenceEqual(dxActual.Select(BitConverter.SingleToInt32Bits)), $"{path} input gradient");
+
+                    // the weight gradient sums blocks in another order: close to the direct loops, and the same bits for 1 and 2 threads
+                    var dwExpected = new float[w.Length];
+                    for (int n = 0; n < batch; n++) Kernels.ConvWeightGradient(g, x.AsSpan(n * g.InputLength, g.InputLength), dy.AsSpan(n * g.OutputLength, g.OutputLength), dwExpected);
+                    var dwByThreads = new[] { 1, 2 }.Select(t =>
+                    {
+                        Parallelism.MaxDegreeOfParallelism = t;
+                        var dw = new float[w.Length];
+                        Kernels.ConvWeightGradientImplicit(g, x, dy, dw, batch, new float[Kernels.ImplicitConvScratchLength(g)]);
+                        return dw;
+                    }).ToArray();
+                    Parallelism.MaxDegreeOfParallelism = threads;
+                    AssertClose(dwExpected, dwByThreads[0], tolerance: 1e-4f);
+                    Assert.True(dwByThreads[0].Select(BitConverter.SingleToInt32Bits).SequenceEqual(dwByThreads[1].Select(BitConverter.SingleToInt32Bits)), $"{path} weight gradient, 1 and 2 threads");
+                }
+            }
+            finally
+            {
+                Gemm.Path = savedPath;
+                Parallelism.MaxDegreeOfParallelism = savedThreads;
+            }
+        }
+
         private static void CompareInstantiations<TShape>(TShape literal, bool implicitKernels)
             where TShape : struct, IConvShape
         {

@@ -94,7 +94,8 @@ namespace NetGen.Tests
 
         /// <summary>
         /// LeNet-5 at batch 1,024 used to keep 33 MB per thread for the life of the thread; batched inference now runs in
-        /// chunks whose storage is at most 4 MiB (KernelChoices.InferenceBlockValues floats) plus small scratch.
+        /// chunks whose storage is at most 4 MiB (KernelChoices.InferenceBlockValues floats) plus small scratch (the
+        /// convolution scratch, and conv3's sample block: 16 samples in and out, 178 KB).
         /// </summary>
         [Fact]
         public void Batched_inference_storage_per_thread_is_bounded_whatever_the_batch()
@@ -113,7 +114,7 @@ namespace NetGen.Tests
             });
             thread.Start();
             thread.Join();
-            Assert.True(allocated <= 4.5 * 1024 * 1024, "batched inference of 1,024 samples allocated " + allocated + " bytes on its thread");
+            Assert.True(allocated <= 5 * 1024 * 1024, "batched inference of 1,024 samples allocated " + allocated + " bytes on its thread");
 
             // and the chunks give the per-sample results
             var single = new float[Parity.LeNet5.OutputLength];

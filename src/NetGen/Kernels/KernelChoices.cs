@@ -23,5 +23,12 @@ namespace NetGen
         /// when that is larger), so the per-thread storage stays bounded whatever the batch.
         /// </summary>
         public const int InferenceBlockValues = 1 << 20;
+
+        /// <summary>
+        /// A stride-1 2-D convolution runs whole blocks of 16 samples side by side when its kept outputs are fewer than this
+        /// fraction of the per-sample product's columns (the padded grid's rows rounded to whole panels): LeNet-5's second
+        /// convolution keeps 100 of 160, its first 784 of 896 (which stays per sample: the copies in and out cost more).
+        /// </summary>
+        public const double BlockedMaximumKept = 0.8;
     }
 }

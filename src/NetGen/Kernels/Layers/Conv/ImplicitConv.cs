@@ -190,7 +190,13 @@ namespace NetGen
                 var partial = partials.Slice(chunk * block, block);
                 int from = batch * chunk / GradientChunks, to = batch * (chunk + 1) / GradientChunks;
                 if (from == to) partial.Clear();
-                for (int n = from; n < to; n++)
+                int n = from;
+                if (UsesBlocks(g))
+                {
+                    for (; n + BlockLanes <= to; n += BlockLanes) WeightGradientBlock(g, x.Slice(n * g.InputLength, BlockLanes * g.InputLength), dy.Slice(n * g.OutputLength, BlockLanes * g.OutputLength), partial, accumulate: n > from);
+                }
+
+                for (; n < to; n++)
                 {
                     PlaceSample(g, x, dy, n, padded, deltas, width);
                     Gemm.MultiplyRowsA(taps, g.F, extended, padded, shifts, true, deltas, width, partial, g.F, accumulate: n > from);
@@ -413,7 +419,19 @@ namespace NetGen
             where TShape : struct, IConvShape
         {
             int sourceLength = inputGradient ? g.OutputLength : g.InputLength, targetLength = inputGradient ? g.InputLength : g.OutputLength;
-            for (int n = from; n < to; n++)
+            int n = from;
+            if (UsesBlocks(g))
+            {
+                for (; n + BlockLanes <= to; n += BlockLanes)
+                {
+                    var x = source.Slice(n * sourceLength, BlockLanes * sourceLength);
+                    var y = target.Slice(n * targetLength, BlockLanes * targetLength);
+                    if (inputGradient) ConvBackwardInputBlock(g, w, x, y);
+                    else ConvForwardBlock(g, w, b, x, y, relu);
+                }
+            }
+
+            for (; n < to; n++)
             {
                 var x = source.Slice(n * sourceLength, sourceLength);
                 var y = target.Slice(n * targetLength, targetLength);

@@ -1,0 +1,201 @@
+using System;
+
+namespace NetGen
+{
+    public static partial class Kernels
+    {
+        // Sample-blocked convolutions (stride 1, 1-D and 2-D): 16 samples side by side, value (c, h, w) of sample s at
+        // ((c * H + h) * W + w) * 16 + s. An output row then holds OW * 16 contiguous values, and tap t's input row for it
+        // is as contiguous in the padded block, so each output row is one matrix product over shifted rows with no column
+        // off the kept outputs (the per-sample layout computes the padded grid's extra columns and rounds to whole panels).
+        // Each output is the same chain of multiply-adds as in the per-sample kernel, so the bits do not depend on which
+        // samples are blocked; a layer whose padded grid wastes little stays per sample (the copies in and out would cost more).
+
+        /// <summary>Samples per block.</summary>
+        private const int BlockLanes = 16;
+
+        /// <summary>Taps whose input-gradient columns are computed together (four 8-row tiles; LeNet-5's conv3: 205 KB of them).</summary>
+        private const int TapChunk = 32;
+
+        [ThreadStatic]
+        private static float[]? t_blocked;
+
+        [ThreadStatic]
+        private static int[]? t_blockedShifts; // apart from the per-sample kernels' table, which a caller may hold
+
+        /// <summary>
+        /// Whether batches of <paramref name="g"/> run in sample blocks: stride 1 without a depth axis, and the kept outputs
+        /// under <see cref="KernelChoices.BlockedMaximumKept"/> of the per-sample product's columns. A choice by shape alone.
+        /// </summary>
+        internal static bool UsesBlocks<TShape>(in TShape g)
+            where TShape : struct, IConvShape
+        {
+            if (g.SD != 1 || g.SH != 1 || g.SW != 1 || g.ID != 1 || g.OD != 1 || g.KD != 1 || g.PD != 0) return false;
+            ImplicitLayout(g, out _, out _, out int width);
+            return g.OH * g.OW < KernelChoices.BlockedMaximumKept * width;
+        }
+
+        /// <summary>The padded block's length: C planes of (IH + 2 PH) x (IW + 2 PW) positions, 16 lanes each.</summary>
+        private static int BlockedInputLength<TShape>(in TShape g)
+            where TShape : struct, IConvShape
+            => g.C * (g.IH + 2 * g.PH) * (g.IW + 2 * g.PW) * BlockLanes;
+
+        /// <summary>A thread's block storage: the padded input block, the output block and (input gradient) every row's columns.</summary>
+        private static float[] BlockedStorage(long length)
+        {
+            var storage = t_blocked;
+            if (storage is null || storage.Length < length) t_blocked = storage = new float[length];
+            return storage;
+        }
+
+        /// <summary>Where each tap's row (c, kh, kw) starts in the padded block, relative to the output row's first input row.</summary>
+        private static ReadOnlySpan<int> BlockedShifts<TShape>(in TShape g)
+            where TShape : struct, IConvShape
+        {
+            int iwp = g.IW + 2 * g.PW, plane = (g.IH + 2 * g.PH) * iwp;
+            int taps = g.C * g.KH * g.KW;
+            var shifts = t_blockedShifts;
+            if (shifts is null || shifts.Length < taps) t_blockedShifts = shifts = new int[Math.Max(taps, 256)];
+            int t = 0;
+            for (int c = 0; c < g.C; c++)
+            for (int kh = 0; kh < g.KH; kh++)
+            for (int kw = 0; kw < g.KW; kw++)
+            {
+                shifts[t++] = (c * plane + kh * g.DH * iwp + kw * g.DW) * BlockLanes;
+            }
+
+            return shifts.AsSpan(0, taps);
+        }
+
+        /// <summary>Copies 16 samples of [C, IH, IW] into the interior of the padded block (its padding already zero).</summary>
+        private static void ToBlock<TShape>(in TShape g, ReadOnlySpan<float> x, Span<float> block)
+            where TShape : struct, IConvShape
+        {
+            int iwp = g.IW + 2 * g.PW, ihp = g.IH + 2 * g.PH;
+            for (int s = 0; s < BlockLanes; s++)
+            {
+                var sample = x.Slice(s * g.InputLength, g.InputLength);
+                for (int c = 0; c < g.C; c++)
+                for (int h = 0; h < g.IH; h++)
+                {
+                    var row = sample.Slice((c * g.IH + h) * g.IW, g.IW);
+                    var target = block.Slice(((c * ihp + h + g.PH) * iwp + g.PW) * BlockLanes + s);
+                    for (int w = 0; w < row.Length; w++) target[w * BlockLanes] = row[w];
+                }
+            }
+        }
+
+        /// <summary>
+        /// Convolution forward of 16 samples (x and y hold them one after the other): y = b + w * x, with
+        /// <paramref name="relu"/> max(0, y) applied as the outputs are copied back per sample.
+        /// </summary>
+        private static void ConvForwardBlock<TShape>(in TShape g, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, Span<float> y, bool relu)
+            where TShape : struct, IConvShape
+        {
+            int inputLength = BlockedInputLength(g), plane = g.OH * g.OW, outputLength = g.F * plane * BlockLanes;
+            var storage = BlockedStorage((long)inputLength + outputLength);
+            var input = storage.AsSpan(0, inputLength);
+            var output = storage.AsSpan(inputLength, outputLength);
+            input.Clear();
+            ToBlock(g, x, input);
+            for (int f = 0; f < g.F; f++) output.Slice(f * plane * BlockLanes, plane * BlockLanes).Fill(b.IsEmpty ? 0f : b[f]);
+
+            int taps = g.C * g.KH * g.KW, iwp = g.IW + 2 * g.PW, row = g.OW * BlockLanes;
+            var shifts = BlockedShifts(g);
+            for (int oh = 0; oh < g.OH; oh++)
+            {
+                // filters x (this row's OW positions x 16 samples), the bias already in place
+                Gemm.MultiplyRows(false, g.F, row, taps, w, taps, input.Slice(oh * iwp * BlockLanes), shifts, output.Slice(oh * row), plane * BlockLanes, accumulate: true);
+            }
+
+            for (int f = 0; f < g.F; f++)
+            for (int s = 0; s < BlockLanes; s++)
+            {
+                var source = output.Slice(f * plane * BlockLanes + s);
+                var target = y.Slice(s * g.OutputLength + f * plane, plane);
+                for (int p = 0; p < plane; p++) target[p] = source[p * BlockLanes];
+                if (relu) ReLU(target);
+            }
+        }
+        /// <summary>
+        /// The input gradient of 16 samples (dy and dx hold them one after the other), overwriting dx: each output row's
+        /// columns dCols[T, OW * 16] = W^T dY_row (for a chunk of taps at a time), then every tap's rows added at its shift into
+        /// the padded block's gradient, tap by tap (the one-sample kernel's order, so the same bits), whose interior is dx.
+        /// </summary>
+        private static void ConvBackwardInputBlock<TShape>(in TShape g, ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx)
+            where TShape : struct, IConvShape
+        {
+            int plane = g.OH * g.OW, row = g.OW * BlockLanes, taps = g.C * g.KH * g.KW;
+            int chunk = Math.Min(taps, TapChunk), inputLength = BlockedInputLength(g), deltaLength = g.F * plane * BlockLanes, columnsLength = g.OH * chunk * row;
+            var storage = BlockedStorage((long)inputLength + deltaLength + columnsLength);
+            var padded = storage.AsSpan(0, inputLength);
+            var deltas = storage.AsSpan(inputLength, deltaLength);
+            var columns = storage.AsSpan(inputLength + deltaLength, columnsLength);
+            DeltasToBlock(g, dy, deltas);
+            padded.Clear();
+            int iwp = g.IW + 2 * g.PW, ihp = g.IH + 2 * g.PH;
+            var shifts = BlockedShifts(g);
+            for (int t0 = 0; t0 < taps; t0 += chunk)
+            {
+                // the columns of a chunk of taps for every output row (kept in cache), then added tap by tap
+                int count = Math.Min(chunk, taps - t0);
+                for (int oh = 0; oh < g.OH; oh++)
+                {
+                    Gemm.Multiply(true, false, count, row, g.F, w.Slice(t0), taps, deltas.Slice(oh * row), plane * BlockLanes, columns.Slice(oh * count * row, count * row), row, accumulate: false);
+                }
+
+                for (int t = t0; t < t0 + count; t++)
+                for (int oh = 0; oh < g.OH; oh++)
+                {
+                    Axpy(1f, columns.Slice((oh * count + t - t0) * row, row), padded.Slice(oh * iwp * BlockLanes + shifts[t], row));
+                }
+            }
+
+            for (int s = 0; s < BlockLanes; s++)
+            {
+                var sample = dx.Slice(s * g.InputLength, g.InputLength);
+                for (int c = 0; c < g.C; c++)
+                for (int h = 0; h < g.IH; h++)
+                {
+                    var source = padded.Slice(((c * ihp + h + g.PH) * iwp + g.PW) * BlockLanes + s);
+                    var line = sample.Slice((c * g.IH + h) * g.IW, g.IW);
+                    for (int x = 0; x < line.Length; x++) line[x] = source[x * BlockLanes];
+                }
+            }
+        }
+        /// <summary>
+        /// The weight gradient of 16 samples, added to (or, without <paramref name="accumulate"/>, written into) the partial
+        /// dW^T[T, F]: per output row, dW^T += X_shift[T, OW * 16] dY_row^T, every column a kept output of some sample.
+        /// </summary>
+        private static void WeightGradientBlock<TShape>(in TShape g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> partial, bool accumulate)
+            where TShape : struct, IConvShape
+        {
+            int plane = g.OH * g.OW, row = g.OW * BlockLanes, taps = g.C * g.KH * g.KW;
+            int inputLength = BlockedInputLength(g), deltaLength = g.F * plane * BlockLanes;
+            var storage = BlockedStorage((long)inputLength + deltaLength);
+            var input = storage.AsSpan(0, inputLength);
+            var deltas = storage.AsSpan(inputLength, deltaLength);
+            input.Clear();
+            ToBlock(g, x, input);
+            DeltasToBlock(g, dy, deltas);
+            int iwp = g.IW + 2 * g.PW;
+            var shifts = BlockedShifts(g);
+            for (int oh = 0; oh < g.OH; oh++)
+            {
+                Gemm.MultiplyRowsA(taps, g.F, row, input.Slice(oh * iwp * BlockLanes), shifts, true, deltas.Slice(oh * row), plane * BlockLanes, partial, g.F, accumulate || oh > 0);
+            }
+        }
+
+        /// <summary>Copies 16 samples' deltas [F, OH, OW] into the block layout.</summary>
+        private static void DeltasToBlock<TShape>(in TShape g, ReadOnlySpan<float> dy, Span<float> deltas)
+            where TShape : struct, IConvShape
+        {
+            for (int s = 0; s < BlockLanes; s++)
+            {
+                var sample = dy.Slice(s * g.OutputLength, g.OutputLength);
+                var target = deltas.Slice(s);
+                for (int i = 0; i < sample.Length; i++) target[i * BlockLanes] = sample[i];
+            }
+        }
+    }
+}
