@@ -1,4 +1,8 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NetGen
 {
@@ -72,16 +76,11 @@ namespace NetGen
             where TShape : struct, IConvShape
         {
             int iwp = g.IW + 2 * g.PW, ihp = g.IH + 2 * g.PH;
-            for (int s = 0; s < BlockLanes; s++)
+            for (int c = 0; c < g.C; c++)
+            for (int h = 0; h < g.IH; h++)
             {
-                var sample = x.Slice(s * g.InputLength, g.InputLength);
-                for (int c = 0; c < g.C; c++)
-                for (int h = 0; h < g.IH; h++)
-                {
-                    var row = sample.Slice((c * g.IH + h) * g.IW, g.IW);
-                    var target = block.Slice(((c * ihp + h + g.PH) * iwp + g.PW) * BlockLanes + s);
-                    for (int w = 0; w < row.Length; w++) target[w * BlockLanes] = row[w];
-                }
+                // [16 samples, IW] -> [IW, 16] at the row's place in the padded block
+                Transpose(x.Slice((c * g.IH + h) * g.IW), g.InputLength, block.Slice(((c * ihp + h + g.PH) * iwp + g.PW) * BlockLanes), BlockLanes, BlockLanes, g.IW);
             }
         }
 
@@ -108,14 +107,8 @@ namespace NetGen
                 Gemm.MultiplyRows(false, g.F, row, taps, w, taps, input.Slice(oh * iwp * BlockLanes), shifts, output.Slice(oh * row), plane * BlockLanes, accumulate: true);
             }
 
-            for (int f = 0; f < g.F; f++)
-            for (int s = 0; s < BlockLanes; s++)
-            {
-                var source = output.Slice(f * plane * BlockLanes + s);
-                var target = y.Slice(s * g.OutputLength + f * plane, plane);
-                for (int p = 0; p < plane; p++) target[p] = source[p * BlockLanes];
-                if (relu) ReLU(target);
-            }
+            for (int f = 0; f < g.F; f++) Transpose(output.Slice(f * plane * BlockLanes), BlockLanes, y.Slice(f * plane), g.OutputLength, plane, BlockLanes);
+            if (relu) ReLU(y.Slice(0, BlockLanes * g.OutputLength));
         }
         /// <summary>
         /// The input gradient of 16 samples (dy and dx hold them one after the other), overwriting dx: each output row's
@@ -151,16 +144,10 @@ namespace NetGen
                 }
             }
 
-            for (int s = 0; s < BlockLanes; s++)
+            for (int c = 0; c < g.C; c++)
+            for (int h = 0; h < g.IH; h++)
             {
-                var sample = dx.Slice(s * g.InputLength, g.InputLength);
-                for (int c = 0; c < g.C; c++)
-                for (int h = 0; h < g.IH; h++)
-                {
-                    var source = padded.Slice(((c * ihp + h + g.PH) * iwp + g.PW) * BlockLanes + s);
-                    var line = sample.Slice((c * g.IH + h) * g.IW, g.IW);
-                    for (int x = 0; x < line.Length; x++) line[x] = source[x * BlockLanes];
-                }
+                Transpose(padded.Slice(((c * ihp + h + g.PH) * iwp + g.PW) * BlockLanes), BlockLanes, dx.Slice((c * g.IH + h) * g.IW), g.InputLength, g.IW, BlockLanes);
             }
         }
         /// <summary>
@@ -190,12 +177,76 @@ namespace NetGen
         private static void DeltasToBlock<TShape>(in TShape g, ReadOnlySpan<float> dy, Span<float> deltas)
             where TShape : struct, IConvShape
         {
-            for (int s = 0; s < BlockLanes; s++)
+            Transpose(dy, g.OutputLength, deltas, BlockLanes, BlockLanes, g.OutputLength);
+        }
+        /// <summary>
+        /// dst[j * dstStride + i] = src[i * srcStride + j] for i &lt; rows, j &lt; cols: in 8 x 8 tiles of 256-bit shuffles
+        /// where AVX is there, the edges one by one.
+        /// </summary>
+        private static void Transpose(ReadOnlySpan<float> src, int srcStride, Span<float> dst, int dstStride, int rows, int cols)
+        {
+            if ((long)(rows - 1) * srcStride + cols > src.Length || (long)(cols - 1) * dstStride + rows > dst.Length)
             {
-                var sample = dy.Slice(s * g.OutputLength, g.OutputLength);
-                var target = deltas.Slice(s);
-                for (int i = 0; i < sample.Length; i++) target[i * BlockLanes] = sample[i];
+                throw new ArgumentException($"Expected a {rows} x {cols} block inside src ({src.Length}) and its transpose inside dst ({dst.Length}).");
             }
+
+            int i = 0;
+            if (Avx.IsSupported)
+            {
+                ref float s0 = ref MemoryMarshal.GetReference(src);
+                ref float d0 = ref MemoryMarshal.GetReference(dst);
+                for (; i + 8 <= rows; i += 8)
+                {
+                    int j = 0;
+                    for (; j + 8 <= cols; j += 8) Transpose8x8(ref Unsafe.Add(ref s0, (nint)i * srcStride + j), srcStride, ref Unsafe.Add(ref d0, (nint)j * dstStride + i), dstStride);
+                    for (; j < cols; j++)
+                    {
+                        for (int r = i; r < i + 8; r++) dst[j * dstStride + r] = src[r * srcStride + j];
+                    }
+                }
+            }
+
+            for (; i < rows; i++)
+            {
+                for (int j = 0; j < cols; j++) dst[j * dstStride + i] = src[i * srcStride + j];
+            }
+        }
+
+        /// <summary>One 8 x 8 tile: unpack pairs of rows, shuffle pairs of pairs, then swap 128-bit halves.</summary>
+        private static void Transpose8x8(ref float src, nint srcStride, ref float dst, nint dstStride)
+        {
+            var r0 = Vector256.LoadUnsafe(ref src);
+            var r1 = Vector256.LoadUnsafe(ref src, (nuint)srcStride);
+            var r2 = Vector256.LoadUnsafe(ref src, (nuint)(2 * srcStride));
+            var r3 = Vector256.LoadUnsafe(ref src, (nuint)(3 * srcStride));
+            var r4 = Vector256.LoadUnsafe(ref src, (nuint)(4 * srcStride));
+            var r5 = Vector256.LoadUnsafe(ref src, (nuint)(5 * srcStride));
+            var r6 = Vector256.LoadUnsafe(ref src, (nuint)(6 * srcStride));
+            var r7 = Vector256.LoadUnsafe(ref src, (nuint)(7 * srcStride));
+            var t0 = Avx.UnpackLow(r0, r1);
+            var t1 = Avx.UnpackHigh(r0, r1);
+            var t2 = Avx.UnpackLow(r2, r3);
+            var t3 = Avx.UnpackHigh(r2, r3);
+            var t4 = Avx.UnpackLow(r4, r5);
+            var t5 = Avx.UnpackHigh(r4, r5);
+            var t6 = Avx.UnpackLow(r6, r7);
+            var t7 = Avx.UnpackHigh(r6, r7);
+            var u0 = Avx.Shuffle(t0, t2, 0x44);
+            var u1 = Avx.Shuffle(t0, t2, 0xEE);
+            var u2 = Avx.Shuffle(t1, t3, 0x44);
+            var u3 = Avx.Shuffle(t1, t3, 0xEE);
+            var u4 = Avx.Shuffle(t4, t6, 0x44);
+            var u5 = Avx.Shuffle(t4, t6, 0xEE);
+            var u6 = Avx.Shuffle(t5, t7, 0x44);
+            var u7 = Avx.Shuffle(t5, t7, 0xEE);
+            Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref dst);
+            Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref dst, (nuint)dstStride);
+            Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref dst, (nuint)(2 * dstStride));
+            Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref dst, (nuint)(3 * dstStride));
+            Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref dst, (nuint)(4 * dstStride));
+            Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref dst, (nuint)(5 * dstStride));
+            Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref dst, (nuint)(6 * dstStride));
+            Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref dst, (nuint)(7 * dstStride));
         }
     }
 }
