@@ -199,9 +199,17 @@ namespace NetGen.Tests
         [InlineData(2)]
         public void Sample_blocks_give_each_sample_the_bits_of_the_one_sample_kernels(int threads)
         {
-            var g = default(LeNetConv3);
-            Assert.True(Kernels.UsesBlocks(g));
-            Assert.False(Kernels.UsesBlocks(default(LeNetConv1)));
+            Assert.True(Kernels.UsesBlocks(default(LeNetConv1)));
+            Assert.True(Kernels.UsesBlocks(default(LeNetConv3)));
+            // a block of 16 samples of 64 filters over 112 x 112 would take 13 M values: per sample
+            Assert.False(Kernels.UsesBlocks(new ConvGeometry(3, 64, (1, 112, 112), (1, 112, 112), (1, 3, 3), (1, 1, 1), (0, 1, 1), (1, 1, 1))));
+            CheckBlocks(default(LeNetConv1), threads); // padded
+            CheckBlocks(default(LeNetConv3), threads);
+        }
+
+        private static void CheckBlocks<TShape>(TShape g, int threads)
+            where TShape : struct, IConvShape
+        {
             const int batch = 70; // the weight gradient's 4 chunks: 17 or 18 samples, a block and the rest
             var random = new Random(37);
             float[] Random(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();

@@ -86,6 +86,14 @@ namespace NetGen.Generator.Layers
             return ConvScratch.ImplicitLength(layer.InShape[0], layer.OutShape[0], input, padding, kernel, dilation, output);
         }
 
+        /// <summary>Whether the runtime runs the layer's batches in blocks of 16 samples side by side (<see cref="ConvScratch.UsesBlocks"/>).</summary>
+        private bool Blocked(LayerPlan layer)
+        {
+            if (Transposed || !Implicit(layer)) return false;
+            var (input, padding, kernel, _, output) = Axes(layer);
+            return ConvScratch.UsesBlocks(layer.InShape[0], layer.OutShape[0], input, padding, kernel, (1, 1, 1), output);
+        }
+
         /// <summary>How far a sample's kept outputs span on the padded input's grid (the last one's index plus 1).</summary>
         private static long Extended(LayerPlan layer)
         {
@@ -129,7 +137,12 @@ namespace NetGen.Generator.Layers
         /// <summary>Stride 1: the shifted-rows product; otherwise "im2col, 25x784 columns" or "direct loops".</summary>
         public override string ForwardStrategy(LayerPlan layer)
         {
-            if (Implicit(layer)) return ", one matrix product over shifted rows of the padded input (no im2col)" + (FusesAct(layer) ? ", ReLU in its copy-out" : "");
+            if (Implicit(layer))
+            {
+                return ", one matrix product over shifted rows of the padded input (no im2col)" + (Blocked(layer) ? ", in batches 16 samples side by side" : "")
+                    + (FusesAct(layer) ? ", ReLU in its copy-out" : "");
+            }
+
             if (!UsesColumns(layer)) return ", direct loops";
             long positions = Positions(layer);
             return ", im2col, " + Lit((int)(ColumnsLength(layer) / positions)) + "x" + Lit((int)positions) + " columns";
@@ -139,7 +152,8 @@ namespace NetGen.Generator.Layers
         public override string BackwardStrategy(LayerPlan layer)
         {
             if (!Implicit(layer)) return ForwardStrategy(layer);
-            return ", shifted rows of the padded input, weight gradient: " + (Extended(layer) >= KernelChoices.LaneSumMinimumRow ? "16-lane dot products over the batch" : "one product per sample");
+            string weights = Extended(layer) >= KernelChoices.LaneSumMinimumRow ? "16-lane dot products over the batch" : Blocked(layer) ? "one product per output row of 16 samples" : "one product per sample";
+            return ", shifted rows of the padded input" + (Blocked(layer) ? ", 16 samples side by side" : "") + ", weight gradient: " + weights;
         }
 
         protected string Suffix(LayerPlan layer) => UsesColumns(layer) ? "Columns" : "";

@@ -470,10 +470,10 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
+            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side, ReLU in its copy-out
             global::System.Span<float> wideOut = h.Slice(0, 256);
             global::NetGen.Kernels.ConvForwardImplicit(default(WideShape), p.Slice(0, 108), p.Slice(108, 4), x, wideOut, columns, relu: true);
-            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
+            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side, ReLU in its copy-out
             global::System.Span<float> conv2Out = h.Slice(256, 128);
             global::NetGen.Kernels.ConvForwardImplicit(default(Conv2Shape), p.Slice(112, 6), p.Slice(118, 2), x, conv2Out, columns, relu: true);
             // concat3: Concat("wide"), from conv2, wide, (2, 8, 8) -> (6, 8, 8)
@@ -564,10 +564,10 @@ namespace Samples
         private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
+            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side, ReLU in its copy-out
             global::System.Span<float> wideOut = a.Slice(batch * WideOffset, batch * 256);
             global::NetGen.Kernels.ConvImplicitBatch(default(WideShape), inputGradient: false, p.Slice(0, 108), p.Slice(108, 4), inputs, wideOut, batch, columns, relu: true);
-            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
+            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side, ReLU in its copy-out
             global::System.Span<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 128);
             global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: false, p.Slice(112, 6), p.Slice(118, 2), inputs, conv2Out, batch, columns, relu: true);
             // concat3: Concat("wide"), from conv2, wide, (2, 8, 8) -> (6, 8, 8)
@@ -611,12 +611,12 @@ namespace Samples
                 concat3Delta.Slice(n * 384, 384).Slice(0, 128).CopyTo(conv2Delta.Slice(n * 128, 128));
                 concat3Delta.Slice(n * 384, 384).Slice(128, 256).CopyTo(wideDelta.Slice(n * 256, 256));
             }
-            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
+            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
             global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 128);
             global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), inputs, conv2Delta, g.Slice(112, 6), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 128, 128), g.Slice(118, 2), plane: 64);
-            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
+            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
             global::System.ReadOnlySpan<float> wideOut = a.Slice(batch * WideOffset, batch * 256);
             global::NetGen.Kernels.ReLUBackward(wideOut, wideDelta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(default(WideShape), inputs, wideDelta, g.Slice(0, 108), batch, columns);

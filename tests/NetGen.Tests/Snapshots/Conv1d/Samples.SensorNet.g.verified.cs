@@ -517,7 +517,7 @@ namespace Samples
             // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
             global::System.Span<float> avgpool2Out = h.Slice(256, 128);
             global::NetGen.Kernels.AvgPoolForward(default(Avgpool2Shape), countIncludePad: true, conv1Out, avgpool2Out);
-            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side, ReLU in its copy-out
             global::System.Span<float> conv3Out = h.Slice(384, 256);
             global::NetGen.Kernels.ConvForwardImplicit(default(Conv3Shape), p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, columns, relu: true);
             // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
@@ -627,7 +627,7 @@ namespace Samples
             {
                 global::NetGen.Kernels.AvgPoolForward(default(Avgpool2Shape), countIncludePad: true, conv1Out.Slice(n * 256, 256), avgpool2Out.Slice(n * 128, 128));
             }
-            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side, ReLU in its copy-out
             global::System.Span<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 256);
             global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(128, 384), p.Slice(512, 16), avgpool2Out, conv3Out, batch, columns, relu: true);
             // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
@@ -675,7 +675,7 @@ namespace Samples
             {
                 global::NetGen.Kernels.MaxPoolBackward(default(Maxpool4Shape), conv3Out.Slice(n * 256, 256), maxpool4Delta.Slice(n * 64, 64), conv3Delta.Slice(n * 256, 256));
             }
-            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), shifted rows of the padded input, weight gradient: one product per sample
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
             global::System.Span<float> avgpool2Delta = d.Slice(batch * Avgpool2Offset, batch * 128);
             global::System.ReadOnlySpan<float> avgpool2Out = a.Slice(batch * Avgpool2Offset, batch * 128);
             global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);

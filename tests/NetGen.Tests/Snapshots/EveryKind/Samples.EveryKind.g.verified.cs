@@ -584,7 +584,7 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns, bool training)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
+            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side
             global::System.Span<float> convOut = h.Slice(0, 256);
             global::NetGen.Kernels.ConvForwardImplicit(default(ConvShape), p.Slice(0, 72), p.Slice(72, 4), x, convOut, columns);
             // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1), (4, 8, 8) -> (4, 8, 8)
@@ -765,7 +765,7 @@ namespace Samples
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> m = _masks; // written only in training, which runs on the instance's own buffers
-            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
+            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side
             global::System.Span<float> convOut = a.Slice(batch * ConvOffset, batch * 256);
             global::NetGen.Kernels.ConvImplicitBatch(default(ConvShape), inputGradient: false, p.Slice(0, 72), p.Slice(72, 4), inputs, convOut, batch, columns);
             // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1), (4, 8, 8) -> (4, 8, 8)
@@ -964,7 +964,7 @@ namespace Samples
                 }
             }
             global::NetGen.Kernels.Axpy(1f, convDeltaFromBatchnorm2, convDelta); // conv is read by several layers: their deltas add up
-            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
+            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
             global::NetGen.Kernels.ConvWeightGradientImplicit(default(ConvShape), inputs, convDelta, g.Slice(0, 72), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(convDelta.Slice(n * 256, 256), g.Slice(72, 4), plane: 64);
         }

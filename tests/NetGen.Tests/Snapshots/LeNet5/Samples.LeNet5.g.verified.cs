@@ -492,13 +492,13 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
+            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side, ReLU in its copy-out
             global::System.Span<float> conv1Out = h.Slice(0, 4704);
             global::NetGen.Kernels.ConvForwardImplicit(default(Conv1Shape), p.Slice(0, 150), p.Slice(150, 6), x, conv1Out, columns, relu: true);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
             global::System.Span<float> maxpool2Out = h.Slice(4704, 1176);
             global::NetGen.Kernels.MaxPool2x2Forward(conv1Out, maxpool2Out, planes: 6, height: 28, width: 28);
-            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
+            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side, ReLU in its copy-out
             global::System.Span<float> conv3Out = h.Slice(5880, 1600);
             global::NetGen.Kernels.ConvForwardImplicit(default(Conv3Shape), p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out, conv3Out, columns, relu: true);
             // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5), 2x2 windows over all channel planes
@@ -608,13 +608,13 @@ namespace Samples
         private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
+            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side, ReLU in its copy-out
             global::System.Span<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 4704);
             global::NetGen.Kernels.ConvImplicitBatch(default(Conv1Shape), inputGradient: false, p.Slice(0, 150), p.Slice(150, 6), inputs, conv1Out, batch, columns, relu: true);
             // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
             global::System.Span<float> maxpool2Out = a.Slice(batch * Maxpool2Offset, batch * 1176);
             global::NetGen.Kernels.MaxPool2x2Forward(conv1Out, maxpool2Out, planes: batch * 6, height: 28, width: 28);
-            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
+            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side, ReLU in its copy-out
             global::System.Span<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 1600);
             global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out, conv3Out, batch, columns, relu: true);
             // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5), 2x2 windows over all channel planes
@@ -668,7 +668,7 @@ namespace Samples
             global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 1600);
             global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 1600);
             global::NetGen.Kernels.MaxPool2x2Backward(conv3Out, maxpool4Delta, conv3Delta, planes: batch * 16, height: 10, width: 10);
-            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), shifted rows of the padded input, weight gradient: one product per sample
+            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
             global::System.Span<float> maxpool2Delta = d.Slice(batch * Maxpool2Offset, batch * 1176);
             global::System.ReadOnlySpan<float> maxpool2Out = a.Slice(batch * Maxpool2Offset, batch * 1176);
             global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
@@ -679,7 +679,7 @@ namespace Samples
             global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 4704);
             global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 4704);
             global::NetGen.Kernels.MaxPool2x2Backward(conv1Out, maxpool2Delta, conv1Delta, planes: batch * 6, height: 28, width: 28);
-            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
+            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), shifted rows of the padded input, 16 samples side by side, weight gradient: 16-lane dot products over the batch
             global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv1Shape), inputs, conv1Delta, g.Slice(0, 150), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 4704, 4704), g.Slice(150, 6), plane: 784);

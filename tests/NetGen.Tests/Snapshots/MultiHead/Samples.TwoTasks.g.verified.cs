@@ -498,7 +498,7 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
+            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side, ReLU in its copy-out
             global::System.Span<float> stemOut = h.Slice(0, 16384);
             global::NetGen.Kernels.ConvForwardImplicit(default(StemShape), p.Slice(0, 432), p.Slice(432, 16), x, stemOut, columns, relu: true);
             // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
@@ -514,7 +514,7 @@ namespace Samples
             // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> trunkOut = h.Slice(65536, 4096);
             global::NetGen.Kernels.MaxPool2x2Forward(add4Out, trunkOut, planes: 16, height: 32, width: 32);
-            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
+            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side
             global::System.Span<float> conv6Out = h.Slice(69632, 8192);
             global::NetGen.Kernels.ConvForwardImplicit(default(Conv6Shape), p.Slice(5088, 128), p.Slice(5216, 8), stemOut, conv6Out, columns);
             // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16), 2x2 windows over all channel planes
@@ -633,7 +633,7 @@ namespace Samples
         private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
+            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side, ReLU in its copy-out
             global::System.Span<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
             global::NetGen.Kernels.ConvImplicitBatch(default(StemShape), inputGradient: false, p.Slice(0, 432), p.Slice(432, 16), inputs, stemOut, batch, columns, relu: true);
             // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
@@ -649,7 +649,7 @@ namespace Samples
             // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16), 2x2 windows over all channel planes
             global::System.Span<float> trunkOut = a.Slice(batch * TrunkOffset, batch * 4096);
             global::NetGen.Kernels.MaxPool2x2Forward(add4Out, trunkOut, planes: batch * 16, height: 32, width: 32);
-            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), one matrix product over shifted rows of the padded input (no im2col)
+            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side
             global::System.Span<float> conv6Out = a.Slice(batch * Conv6Offset, batch * 8192);
             global::NetGen.Kernels.ConvImplicitBatch(default(Conv6Shape), inputGradient: false, p.Slice(5088, 128), p.Slice(5216, 8), stemOut, conv6Out, batch, columns);
             // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16), 2x2 windows over all channel planes
@@ -714,7 +714,7 @@ namespace Samples
             global::System.Span<float> conv6Delta = d.Slice(batch * Conv6Offset, batch * 8192);
             global::System.ReadOnlySpan<float> conv6Out = a.Slice(batch * Conv6Offset, batch * 8192);
             global::NetGen.Kernels.MaxPool2x2Backward(conv6Out, maxpool7Delta, conv6Delta, planes: batch * 8, height: 32, width: 32);
-            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
+            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), shifted rows of the padded input, 16 samples side by side, weight gradient: 16-lane dot products over the batch
             global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 16384);
             global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
             global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv6Shape), stemOut, conv6Delta, g.Slice(5088, 128), batch, columns);
@@ -744,7 +744,7 @@ namespace Samples
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 16384, 16384), g.Slice(2752, 16), plane: 1024);
             global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: true, p.Slice(448, 2304), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
-            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
+            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), shifted rows of the padded input, 16 samples side by side, weight gradient: 16-lane dot products over the batch
             global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(default(StemShape), inputs, stemDelta, g.Slice(0, 432), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 16384, 16384), g.Slice(432, 16), plane: 1024);

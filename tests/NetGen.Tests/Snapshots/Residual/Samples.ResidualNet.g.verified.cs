@@ -502,13 +502,13 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
+            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side, ReLU in its copy-out
             global::System.Span<float> stemOut = h.Slice(0, 512);
             global::NetGen.Kernels.ConvForwardImplicit(default(StemShape), p.Slice(0, 72), p.Slice(72, 8), x, stemOut, columns, relu: true);
-            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
+            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side, ReLU in its copy-out
             global::System.Span<float> conv2Out = h.Slice(512, 512);
             global::NetGen.Kernels.ConvForwardImplicit(default(Conv2Shape), p.Slice(80, 576), p.Slice(656, 8), stemOut, conv2Out, columns, relu: true);
-            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
+            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side
             global::System.Span<float> conv3Out = h.Slice(1024, 512);
             global::NetGen.Kernels.ConvForwardImplicit(default(Conv3Shape), p.Slice(664, 576), p.Slice(1240, 8), conv2Out, conv3Out, columns);
             // add4: Add("stem", ReLU), from conv3, stem, (8, 8, 8) -> (8, 8, 8)
@@ -610,13 +610,13 @@ namespace Samples
         private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a, global::System.Span<float> columns)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
+            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side, ReLU in its copy-out
             global::System.Span<float> stemOut = a.Slice(batch * StemOffset, batch * 512);
             global::NetGen.Kernels.ConvImplicitBatch(default(StemShape), inputGradient: false, p.Slice(0, 72), p.Slice(72, 8), inputs, stemOut, batch, columns, relu: true);
-            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), ReLU in its copy-out
+            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side, ReLU in its copy-out
             global::System.Span<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 512);
             global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: false, p.Slice(80, 576), p.Slice(656, 8), stemOut, conv2Out, batch, columns, relu: true);
-            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col)
+            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), one matrix product over shifted rows of the padded input (no im2col), in batches 16 samples side by side
             global::System.Span<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 512);
             global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(664, 576), p.Slice(1240, 8), conv2Out, conv3Out, batch, columns);
             // add4: Add("stem", ReLU), from conv3, stem, (8, 8, 8) -> (8, 8, 8)
@@ -663,13 +663,13 @@ namespace Samples
             global::NetGen.Kernels.ReLUBackward(add4Out, add4Delta);
             add4Delta.CopyTo(conv3Delta);
             add4Delta.CopyTo(stemDelta);
-            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
+            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
             global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 512);
             global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 512);
             global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), conv2Out, conv3Delta, g.Slice(664, 576), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 512, 512), g.Slice(1240, 8), plane: 64);
             global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(664, 576), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
-            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
+            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
             global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 512); // conv2's share of stem's delta
             global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 512);
             global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
@@ -677,7 +677,7 @@ namespace Samples
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 512, 512), g.Slice(656, 8), plane: 64);
             global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: true, p.Slice(80, 576), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
-            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), shifted rows of the padded input, weight gradient: one product per sample
+            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
             global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(default(StemShape), inputs, stemDelta, g.Slice(0, 72), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 512, 512), g.Slice(72, 8), plane: 64);

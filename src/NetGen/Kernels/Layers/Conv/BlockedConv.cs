@@ -13,13 +13,11 @@ namespace NetGen
         // is as contiguous in the padded block, so each output row is one matrix product over shifted rows with no column
         // off the kept outputs (the per-sample layout computes the padded grid's extra columns and rounds to whole panels).
         // Each output is the same chain of multiply-adds as in the per-sample kernel, so the bits do not depend on which
-        // samples are blocked; a layer whose padded grid wastes little stays per sample (the copies in and out would cost more).
+        // samples are blocked. Layers whose block would take more than 4 MiB stay per sample.
 
-        /// <summary>Samples per block.</summary>
-        private const int BlockLanes = 16;
+        private const int BlockLanes = ConvScratch.BlockLanes;
 
-        /// <summary>Taps whose input-gradient columns are computed together (four 8-row tiles; LeNet-5's conv3: 205 KB of them).</summary>
-        private const int TapChunk = 32;
+        private const int TapChunk = ConvScratch.TapChunk;
 
         [ThreadStatic]
         private static float[]? t_blocked;
@@ -27,17 +25,10 @@ namespace NetGen
         [ThreadStatic]
         private static int[]? t_blockedShifts; // apart from the per-sample kernels' table, which a caller may hold
 
-        /// <summary>
-        /// Whether batches of <paramref name="g"/> run in sample blocks: stride 1 without a depth axis, and the kept outputs
-        /// under <see cref="KernelChoices.BlockedMaximumKept"/> of the per-sample product's columns. A choice by shape alone.
-        /// </summary>
+        /// <summary>Whether batches of <paramref name="g"/> run in sample blocks (<see cref="ConvScratch.UsesBlocks"/>).</summary>
         internal static bool UsesBlocks<TShape>(in TShape g)
             where TShape : struct, IConvShape
-        {
-            if (g.SD != 1 || g.SH != 1 || g.SW != 1 || g.ID != 1 || g.OD != 1 || g.KD != 1 || g.PD != 0) return false;
-            ImplicitLayout(g, out _, out _, out int width);
-            return g.OH * g.OW < KernelChoices.BlockedMaximumKept * width;
-        }
+            => ConvScratch.UsesBlocks(g.C, g.F, (g.ID, g.IH, g.IW), (g.PD, g.PH, g.PW), (g.KD, g.KH, g.KW), (g.SD, g.SH, g.SW), (g.OD, g.OH, g.OW));
 
         /// <summary>The padded block's length: C planes of (IH + 2 PH) x (IW + 2 PW) positions, 16 lanes each.</summary>
         private static int BlockedInputLength<TShape>(in TShape g)
