@@ -92,6 +92,7 @@ namespace NetGen
 
         private readonly Thread _thread;
         private ThreadPriority _priority = ThreadPriority.Normal;
+        private VectorPath _path;
 
         public Worker(int index)
         {
@@ -106,6 +107,7 @@ namespace NetGen
         /// </summary>
         public void Start(Action work)
         {
+            _path = Gemm.Path; // a vector width forced on the caller holds for the block it hands over
             var priority = Thread.CurrentThread.Priority;
             if (priority != _priority)
             {
@@ -142,6 +144,7 @@ namespace NetGen
                 Volatile.Write(ref _state, Idle);
                 try
                 {
+                    Gemm.Path = _path;
                     _work!();
                 }
                 finally

@@ -84,16 +84,13 @@ namespace NetGen.Tests
             return text.Append("}\n").ToString();
         }
 
-        public static TheoryData<string> Names()
-        {
-            var data = new TheoryData<string>();
-            foreach (var name in ByName.Keys) data.Add(name);
-            return data;
-        }
+        public static TheoryData<string, VectorPath> NamesOnEachPath() => VectorPaths.Each(ByName.Keys);
 
         [Theory]
-        [MemberData(nameof(Names))]
-        public void Gradients_match_finite_differences(string name)
+        [MemberData(nameof(NamesOnEachPath))]
+        public void Gradients_match_finite_differences(string name, VectorPath path) => VectorPaths.With(path, () => MatchesFiniteDifferences(name));
+
+        private static void MatchesFiniteDifferences(string name)
         {
             var c = ByName[name];
             var net = TestCompiler.Create(Compiled.Value, "ConvGrid." + name);

@@ -54,23 +54,25 @@ namespace NetGen.Tests
             return text.Append("}\n").ToString();
         }
 
-        public static TheoryData<Act, Loss, bool> Grid()
+        /// <summary>Every activation, loss and bias choice, on every vector width this machine runs.</summary>
+        public static TheoryData<Act, Loss, bool, VectorPath> Grid()
         {
-            var data = new TheoryData<Act, Loss, bool>();
+            var data = new TheoryData<Act, Loss, bool, VectorPath>();
             foreach (var act in Acts)
                 foreach (var loss in Losses)
                     foreach (bool bias in new[] { true, false })
-                        data.Add(act, loss, bias);
+                        foreach (var path in VectorPaths.Available())
+                            data.Add(act, loss, bias, path);
             return data;
         }
 
         [Theory]
         [MemberData(nameof(Grid))]
-        public void Gradients_match_finite_differences(Act act, Loss loss, bool bias)
+        public void Gradients_match_finite_differences(Act act, Loss loss, bool bias, VectorPath path) => VectorPaths.With(path, () =>
         {
             var net = TestCompiler.Create(Compiled.Value, "Grid." + Name(act, loss, bias), seed: 7);
             Check(net, Layers(act, loss, bias), loss, seed: (int)act * 10 + (int)loss);
-        }
+        });
 
         [Theory]
         [MemberData(nameof(Activations))]

@@ -10,11 +10,14 @@ namespace NetGen.Tests
         /// <summary>The tests that change, or must not see changing, the process-wide Parallelism setting run one at a time.</summary>
         public const string Collection = "Parallelism setting";
 
+        public static TheoryData<Type, VectorPath> Networks => VectorPaths.Each(new[] { typeof(NetGen.Tests.Parity.LeNet5), typeof(NetGen.Tests.Parity.ResidualCnn), typeof(NetGen.Tests.Parity.WeightNormDense) });
+
+        /// <summary>Batch 64: LeNet-5's convolutions run in blocks of 16 samples, the products split across threads; on every vector width.</summary>
         [Theory]
-        [InlineData(typeof(NetGen.Tests.Parity.LeNet5))]
-        [InlineData(typeof(NetGen.Tests.Parity.ResidualCnn))]
-        [InlineData(typeof(NetGen.Tests.Parity.WeightNormDense))]
-        public void Training_and_inference_are_bit_identical_for_any_thread_count(Type type)
+        [MemberData(nameof(Networks))]
+        public void Training_and_inference_are_bit_identical_for_any_thread_count(Type type, VectorPath path) => VectorPaths.With(path, () => BitIdentical(type));
+
+        private static void BitIdentical(Type type)
         {
             float[] Run(int threads, out float[] outputs, out float loss)
             {

@@ -16,7 +16,7 @@ namespace NetGen.Tests
         public static TheoryData<string> Fixtures => new TheoryData<string>
         {
             "tanh_softmax", "relu_elu_sigmoid", "selu_leaky_identity", "sigmoid_tanh_softmax",
-            "lenet5", "conv1d", "conv3d", "decoder", "mixed_conv",
+            "lenet5", "lenet5_blocks", "conv1d", "conv3d", "decoder", "mixed_conv",
             "weightnorm_dense", "weightnorm_conv", // weight normalization (eq. 10.16-10.17): g, v, bias per layer
             "residual_cnn", "concat_branches", "input_shortcut", // graphs: shortcut connections (eq. 4.61), branches, From = "input"
             "two_heads", // multi-task (eq. 8.21): softmax and sigmoid heads, loss weights, missing (NaN) labels
@@ -30,7 +30,7 @@ namespace NetGen.Tests
             "relu_elu_sigmoid" => new ReluEluSigmoid(),
             "selu_leaky_identity" => new SeluLeakyIdentity(),
             "sigmoid_tanh_softmax" => new SigmoidTanhSoftmax(),
-            "lenet5" => new LeNet5(),
+            "lenet5" or "lenet5_blocks" => new LeNet5(), // batch 2, and 20: a block of 16 samples side by side and 4 alone
             "conv1d" => new Conv1dNet(),
             "conv3d" => new Conv3dNet(),
             "decoder" => new Decoder(),
@@ -46,9 +46,14 @@ namespace NetGen.Tests
             _ => throw new ArgumentOutOfRangeException(nameof(fixture)),
         };
 
+        /// <summary>Every fixture on every vector width this machine runs.</summary>
+        public static TheoryData<string, VectorPath> FixturesOnEachPath => VectorPaths.Each(Fixtures.Cast<object[]>().Select(row => (string)row[0]));
+
         [Theory]
-        [MemberData(nameof(Fixtures))]
-        public void Outputs_loss_and_gradients_match_PyTorch(string name)
+        [MemberData(nameof(FixturesOnEachPath))]
+        public void Outputs_loss_and_gradients_match_PyTorch(string name, VectorPath path) => VectorPaths.With(path, () => MatchesPyTorch(name));
+
+        private static void MatchesPyTorch(string name)
         {
             var fixture = Fixture.Load(name);
             var net = Network(name);

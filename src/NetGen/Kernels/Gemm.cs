@@ -37,8 +37,8 @@ namespace NetGen
     public static class Gemm
     {
         /// <summary>
-        /// Forces a vector width on the calling thread (for tests and comparisons); <see cref="VectorPath.Auto"/> by default.
-        /// An unavailable width falls back to the next narrower.
+        /// Forces a vector width on the calling thread and the helper threads its kernels hand work to (for tests and
+        /// comparisons); <see cref="VectorPath.Auto"/> by default. An unavailable width falls back to the next narrower.
         /// </summary>
         public static VectorPath Path
         {
