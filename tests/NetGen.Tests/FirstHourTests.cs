@@ -402,7 +402,7 @@ namespace NetGen.Tests
         {
             static bool Hidden(Type type) => type.GetCustomAttributes(typeof(System.ComponentModel.EditorBrowsableAttribute), false)
                 .Cast<System.ComponentModel.EditorBrowsableAttribute>().Any(a => a.State == System.ComponentModel.EditorBrowsableState.Never);
-            var plumbing = new[] { "Kernels", "Guard", "Gemm", "VectorPath", "Initializers", "ConvGeometry", "PoolGeometry", "OnnxGraph", "TrainingLock" };
+            var plumbing = new[] { "Kernels", "Guard", "Gemm", "VectorPath", "Initializers", "ConvGeometry", "PoolGeometry", "IConvShape", "IPoolShape", "OnnxGraph", "TrainingLock" };
             var types = typeof(INetwork).Assembly.GetExportedTypes().ToDictionary(t => t.Name);
             foreach (var name in plumbing) Assert.True(Hidden(types[name]), name + " shows in IntelliSense");
             foreach (var name in new[] { "INetwork", "Trainer", "Dataset", "Sgd", "SafeTensors", "NumericChecks", "Parallelism" }) Assert.False(Hidden(types[name]), name + " is hidden");
