@@ -13,34 +13,8 @@ namespace NetGen.Benchmarks
     /// </summary>
     public class LayerBenchmarks
     {
-        /// <summary>conv1 with every size a literal, as generated code declares it.</summary>
-        private readonly struct Conv1Literal : IConvShape
-        {
-            public int C => 1; public int F => 6;
-            public int ID => 1; public int IH => 28; public int IW => 28;
-            public int OD => 1; public int OH => 28; public int OW => 28;
-            public int KD => 1; public int KH => 5; public int KW => 5;
-            public int SD => 1; public int SH => 1; public int SW => 1;
-            public int PD => 0; public int PH => 2; public int PW => 2;
-            public int DD => 1; public int DH => 1; public int DW => 1;
-            public int InputLength => 784; public int OutputLength => 4704;
-        }
-
-        /// <summary>conv3 with every size a literal.</summary>
-        private readonly struct Conv3Literal : IConvShape
-        {
-            public int C => 6; public int F => 16;
-            public int ID => 1; public int IH => 14; public int IW => 14;
-            public int OD => 1; public int OH => 10; public int OW => 10;
-            public int KD => 1; public int KH => 5; public int KW => 5;
-            public int SD => 1; public int SH => 1; public int SW => 1;
-            public int PD => 0; public int PH => 0; public int PW => 0;
-            public int DD => 1; public int DH => 1; public int DW => 1;
-            public int InputLength => 1176; public int OutputLength => 1600;
-        }
-
-        private static readonly ConvGeometry Conv1 = ConvGeometry.Of(default(Conv1Literal));
-        private static readonly ConvGeometry Conv3 = ConvGeometry.Of(default(Conv3Literal));
+        private static readonly ConvGeometry Conv1 = ConvGeometry.Of(default(LeNetShapes.Conv1));
+        private static readonly ConvGeometry Conv3 = ConvGeometry.Of(default(LeNetShapes.Conv3));
 
         /// <summary>The batch: 1 (single-sample latency) or 64 (throughput).</summary>
         [Params(1, 64)]
@@ -106,7 +80,7 @@ namespace NetGen.Benchmarks
         [Benchmark]
         public void Conv1Forward()
         {
-            if (_literal) Kernels.ConvImplicitBatch(default(Conv1Literal), false, _p.AsSpan(0, 150), _p.AsSpan(150, 6), _x, _conv1, Batch, _scratch, relu: true);
+            if (_literal) Kernels.ConvImplicitBatch(default(LeNetShapes.Conv1), false, _p.AsSpan(0, 150), _p.AsSpan(150, 6), _x, _conv1, Batch, _scratch, relu: true);
             else Kernels.ConvImplicitBatch(in Conv1, false, _p.AsSpan(0, 150), _p.AsSpan(150, 6), _x, _conv1, Batch, _scratch, relu: true);
         }
 
@@ -116,7 +90,7 @@ namespace NetGen.Benchmarks
         [Benchmark]
         public void Conv3Forward()
         {
-            if (_literal) Kernels.ConvImplicitBatch(default(Conv3Literal), false, _p.AsSpan(156, 2400), _p.AsSpan(2556, 16), _pool2, _conv3, Batch, _scratch, relu: true);
+            if (_literal) Kernels.ConvImplicitBatch(default(LeNetShapes.Conv3), false, _p.AsSpan(156, 2400), _p.AsSpan(2556, 16), _pool2, _conv3, Batch, _scratch, relu: true);
             else Kernels.ConvImplicitBatch(in Conv3, false, _p.AsSpan(156, 2400), _p.AsSpan(2556, 16), _pool2, _conv3, Batch, _scratch, relu: true);
         }
 
@@ -171,7 +145,7 @@ namespace NetGen.Benchmarks
         public void Conv3WeightGradient()
         {
             Kernels.ReLUBackward(_conv3, _dConv3);
-            if (_literal) Kernels.ConvWeightGradientImplicit(default(Conv3Literal), _pool2, _dConv3, _g.AsSpan(156, 2400), Batch, _scratch);
+            if (_literal) Kernels.ConvWeightGradientImplicit(default(LeNetShapes.Conv3), _pool2, _dConv3, _g.AsSpan(156, 2400), Batch, _scratch);
             else Kernels.ConvWeightGradientImplicit(in Conv3, _pool2, _dConv3, _g.AsSpan(156, 2400), Batch, _scratch);
             for (int n = 0; n < Batch; n++) Kernels.ChannelBiasGradient(_dConv3.AsSpan(n * 1600, 1600), _g.AsSpan(2556, 16), 100);
         }
@@ -179,7 +153,7 @@ namespace NetGen.Benchmarks
         [Benchmark]
         public void Conv3InputGradient()
         {
-            if (_literal) Kernels.ConvImplicitBatch(default(Conv3Literal), true, _p.AsSpan(156, 2400), default, _dConv3, _dPool2, Batch, _scratch);
+            if (_literal) Kernels.ConvImplicitBatch(default(LeNetShapes.Conv3), true, _p.AsSpan(156, 2400), default, _dConv3, _dPool2, Batch, _scratch);
             else Kernels.ConvImplicitBatch(in Conv3, true, _p.AsSpan(156, 2400), default, _dConv3, _dPool2, Batch, _scratch);
         }
 
@@ -191,7 +165,7 @@ namespace NetGen.Benchmarks
         public void Conv1WeightGradient()
         {
             Kernels.ReLUBackward(_conv1, _dConv1);
-            if (_literal) Kernels.ConvWeightGradientImplicit(default(Conv1Literal), _x, _dConv1, _g.AsSpan(0, 150), Batch, _scratch);
+            if (_literal) Kernels.ConvWeightGradientImplicit(default(LeNetShapes.Conv1), _x, _dConv1, _g.AsSpan(0, 150), Batch, _scratch);
             else Kernels.ConvWeightGradientImplicit(in Conv1, _x, _dConv1, _g.AsSpan(0, 150), Batch, _scratch);
             for (int n = 0; n < Batch; n++) Kernels.ChannelBiasGradient(_dConv1.AsSpan(n * 4704, 4704), _g.AsSpan(150, 6), 784);
         }

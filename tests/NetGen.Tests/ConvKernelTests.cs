@@ -124,19 +124,6 @@ namespace NetGen.Tests
             }
         }
 
-        /// <summary>LeNet-5's conv1 with every size a literal, as generated code declares it.</summary>
-        private readonly struct LeNetConv1 : IConvShape
-        {
-            public int C => 1; public int F => 6;
-            public int ID => 1; public int IH => 28; public int IW => 28;
-            public int OD => 1; public int OH => 28; public int OW => 28;
-            public int KD => 1; public int KH => 5; public int KW => 5;
-            public int SD => 1; public int SH => 1; public int SW => 1;
-            public int PD => 0; public int PH => 2; public int PW => 2;
-            public int DD => 1; public int DH => 1; public int DW => 1;
-            public int InputLength => 784; public int OutputLength => 4704;
-        }
-
         /// <summary>A dilated, strided 2-D convolution with literal sizes (the direct and im2col kernels' shape).</summary>
         private readonly struct Strided : IConvShape
         {
@@ -165,7 +152,7 @@ namespace NetGen.Tests
                 foreach (var path in new[] { VectorPath.Vector512, VectorPath.Vector256, VectorPath.Scalar })
                 {
                     Gemm.Path = path;
-                    CompareInstantiations(default(LeNetConv1), implicitKernels: true);
+                    CompareInstantiations(default(LeNetShapes.Conv1), implicitKernels: true);
                     CompareInstantiations(default(Strided), implicitKernels: false);
                 }
             }
@@ -173,19 +160,6 @@ namespace NetGen.Tests
             {
                 Gemm.Path = saved;
             }
-        }
-
-        /// <summary>LeNet-5's conv3 with every size a literal: its batches run in blocks of 16 samples.</summary>
-        private readonly struct LeNetConv3 : IConvShape
-        {
-            public int C => 6; public int F => 16;
-            public int ID => 1; public int IH => 14; public int IW => 14;
-            public int OD => 1; public int OH => 10; public int OW => 10;
-            public int KD => 1; public int KH => 5; public int KW => 5;
-            public int SD => 1; public int SH => 1; public int SW => 1;
-            public int PD => 0; public int PH => 0; public int PW => 0;
-            public int DD => 1; public int DH => 1; public int DW => 1;
-            public int InputLength => 1176; public int OutputLength => 1600;
         }
 
         /// <summary>
@@ -199,12 +173,12 @@ namespace NetGen.Tests
         [InlineData(2)]
         public void Sample_blocks_give_each_sample_the_bits_of_the_one_sample_kernels(int threads)
         {
-            Assert.True(Kernels.UsesBlocks(default(LeNetConv1)));
-            Assert.True(Kernels.UsesBlocks(default(LeNetConv3)));
+            Assert.True(Kernels.UsesBlocks(default(LeNetShapes.Conv1)));
+            Assert.True(Kernels.UsesBlocks(default(LeNetShapes.Conv3)));
             // a block of 16 samples of 64 filters over 112 x 112 would take 13 M values: per sample
             Assert.False(Kernels.UsesBlocks(new ConvGeometry(3, 64, (1, 112, 112), (1, 112, 112), (1, 3, 3), (1, 1, 1), (0, 1, 1), (1, 1, 1))));
-            CheckBlocks(default(LeNetConv1), threads); // padded
-            CheckBlocks(default(LeNetConv3), threads);
+            CheckBlocks(default(LeNetShapes.Conv1), threads); // padded
+            CheckBlocks(default(LeNetShapes.Conv3), threads);
         }
 
         private static void CheckBlocks<TShape>(TShape g, int threads)

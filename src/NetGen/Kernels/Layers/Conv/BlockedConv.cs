@@ -43,23 +43,15 @@ namespace NetGen
             return storage;
         }
 
-        /// <summary>Where each tap's row (c, kh, kw) starts in the padded block, relative to the output row's first input row.</summary>
+        /// <summary>Where each tap's row (c, kh, kw) starts in the padded block: its offset in one padded sample (<see cref="Shifts"/>) times the lanes.</summary>
         private static ReadOnlySpan<int> BlockedShifts<TShape>(in TShape g)
             where TShape : struct, IConvShape
         {
-            int iwp = g.IW + 2 * g.PW, plane = (g.IH + 2 * g.PH) * iwp;
-            int taps = g.C * g.KH * g.KW;
+            var perSample = Shifts(g);
             var shifts = t_blockedShifts;
-            if (shifts is null || shifts.Length < taps) t_blockedShifts = shifts = new int[Math.Max(taps, 256)];
-            int t = 0;
-            for (int c = 0; c < g.C; c++)
-            for (int kh = 0; kh < g.KH; kh++)
-            for (int kw = 0; kw < g.KW; kw++)
-            {
-                shifts[t++] = (c * plane + kh * g.DH * iwp + kw * g.DW) * BlockLanes;
-            }
-
-            return shifts.AsSpan(0, taps);
+            if (shifts is null || shifts.Length < perSample.Length) t_blockedShifts = shifts = new int[Math.Max(perSample.Length, 256)];
+            for (int t = 0; t < perSample.Length; t++) shifts[t] = perSample[t] * BlockLanes;
+            return shifts.AsSpan(0, perSample.Length);
         }
 
         /// <summary>Copies 16 samples of [C, IH, IW] into the interior of the padded block (its padding already zero).</summary>
