@@ -317,6 +317,14 @@ namespace NetGen.Tests
             Kernels.MaxPoolBackward(g, x, dy, dxGeneral);
             Kernels.MaxPool2x2Backward(x, dy, dxFast, planes, h, w);
             Assert.Equal(dxGeneral, dxFast);
+
+            // with the ReLU derivative folded in (x read as a ReLU's outputs; windows whose maximum is 0 or NaN pass 0):
+            // the same as the ReLU's own backward kernel after it
+            Kernels.ReLUBackward(x, dxGeneral);
+            var dxFolded = Enumerable.Repeat(5f, x.Length).ToArray();
+            Kernels.MaxPool2x2Backward(x, dy, dxFolded, planes, h, w, relu: true);
+            Assert.Equal(dxGeneral, dxFolded);
+            Assert.Contains(dxFast, v => v != 0f && !dxFolded.Contains(v)); // some window's maximum was 0: the fold changed it
         }
     }
 }

@@ -381,13 +381,25 @@ namespace NetGen.Generator.Emission
         }
 
         /// <summary>
+        /// Whether <paramref name="consumer"/>'s backward kernel applies its input's ReLU derivative: its kind can, and the
+        /// input is a hidden ReLU layer read by it alone (so its delta is exactly what the consumer writes).
+        /// </summary>
+        internal static bool FoldsInputRelu(NetworkPlan plan, LayerPlan consumer)
+        {
+            if (consumer.Inputs.Count != 1 || consumer.Inputs[0] == LayerPlan.NetworkInput || !consumer.Kind.FoldsInputRelu(consumer)) return false;
+            var producer = plan.Layers[consumer.Inputs[0]];
+            return producer.Spec.Act == Act.ReLU && !producer.IsOutput && producer.Consumers.Count == 1 && producer.Consumers[0] == consumer.Index;
+        }
+
+        /// <summary>
         /// One layer's backward pass: its kind's code from its delta, writing its inputs' deltas (a layer read by several
         /// layers gets each one's share in scratch, added up after), each block declared where first used.
         /// </summary>
         private static void EmitLayerBackward(PassWriter w, Layout layout, LayerPlan layer)
         {
             var plan = layout.Plan;
-            w.Line("// " + Describe(plan, layer) + layer.Kind.BackwardStrategy(layer));
+            bool foldsRelu = FoldsInputRelu(plan, layer);
+            w.Line("// " + Describe(plan, layer) + layer.Kind.BackwardStrategy(layer) + (foldsRelu ? ", with " + plan.Layers[layer.Inputs[0]].Name + "'s ReLU derivative" : ""));
             var candidates = new List<Local>();
             Operand Declared(LayerPlan of, string name, string type, string buffer)
             {
@@ -429,6 +441,8 @@ namespace NetGen.Generator.Emission
                 Delta = delta,
                 InputDeltas = inputDeltas,
                 Mask = layer.Kind.UsesMask ? Declared(layer, MaskName(layer), ReadOnlySpan, "m") : null,
+                InputReluDerivative = foldsRelu,
+                DerivativeApplied = layer.Consumers.Count == 1 && FoldsInputRelu(plan, plan.Layers[layer.Consumers[0]]),
             };
             var scope = w.Begin(candidates.ToArray());
             layer.Kind.Backward(w, layer, io);

@@ -91,6 +91,12 @@ namespace NetGen.Generator.Model
             if (!FusesAct(layer)) ActCode.Forward(w, layer.Spec.Act, io.Output);
         }
 
+        /// <summary>
+        /// Whether the layer's batch backward kernel can apply its (single) input's ReLU derivative as it writes that input's
+        /// delta, so the input layer skips its own sweep (<see cref="Emitter.FoldsInputRelu"/> decides where it does).
+        /// </summary>
+        public virtual bool FoldsInputRelu(LayerPlan layer) => false;
+
         /// <summary>Whether the layer's forward kernel applies its activation itself (in its stores), so no separate sweep follows.</summary>
         protected virtual bool FusesAct(LayerPlan layer) => false;
 
@@ -120,7 +126,7 @@ namespace NetGen.Generator.Model
         /// </summary>
         public void Backward(PassWriter w, LayerPlan layer, LayerIo io)
         {
-            GradientBatch(w, layer, io, derivative: !layer.FusedLoss && layer.Spec.Act != Act.Identity);
+            GradientBatch(w, layer, io, derivative: !layer.FusedLoss && layer.Spec.Act != Act.Identity && !io.DerivativeApplied);
         }
 
         /// <summary>Writes a layer that acts only in training (dropout, noise): <paramref name="apply"/> then, else a copy of the input.</summary>

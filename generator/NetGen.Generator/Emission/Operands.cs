@@ -61,6 +61,12 @@ namespace NetGen.Generator.Emission
         /// <summary>The layer's mask kept for the backward pass (dropout, in training), or null.</summary>
         public Operand? Mask { get; set; }
 
+        /// <summary>Backward: this layer applies its input's ReLU derivative as it writes the input's delta (<see cref="Emitter.FoldsInputRelu"/>).</summary>
+        public bool InputReluDerivative { get; set; }
+
+        /// <summary>Backward: the layer reading this one has already applied this layer's activation derivative to its delta.</summary>
+        public bool DerivativeApplied { get; set; }
+
         /// <summary>The same operands, sliced to sample <paramref name="n"/> of their blocks.</summary>
         public SampleIo Sample(string n) => new SampleIo(this, operand => operand.Sample(n));
 

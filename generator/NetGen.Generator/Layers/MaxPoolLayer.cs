@@ -38,6 +38,9 @@ namespace NetGen.Generator.Layers
 
         public override string ForwardStrategy(LayerPlan layer) => Specialized(layer) ? ", 2x2 windows over all channel planes" : "";
 
+        /// <summary>The 2x2 kernel can pass 0 where the window's maximum (a ReLU's output) is not above 0.</summary>
+        public override bool FoldsInputRelu(LayerPlan layer) => Specialized(layer);
+
         public override string BackwardStrategy(LayerPlan layer) => ForwardStrategy(layer);
 
         /// <summary>"planes: ..., height: ..., width: ..." of a 2x2 kernel call over <paramref name="samples"/> samples.</summary>
@@ -72,7 +75,8 @@ namespace NetGen.Generator.Layers
             }
 
             if (derivative) Derivative(w, layer, io);
-            w.Line(Call(KernelNames.Backward2x2, io.Inputs[0].Name, io.Delta!.Name, io.InputDeltas[0]!.Name, Planes(layer, "batch")) + ";");
+            string relu = io.InputReluDerivative ? ", relu: true" : "";
+            w.Line(Call(KernelNames.Backward2x2, io.Inputs[0].Name, io.Delta!.Name, io.InputDeltas[0]!.Name, Planes(layer, "batch") + relu) + ";");
         }
     }
 }

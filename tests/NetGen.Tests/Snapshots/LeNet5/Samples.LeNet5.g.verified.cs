@@ -664,23 +664,21 @@ namespace Samples
             global::System.ReadOnlySpan<float> maxpool4Out = a.Slice(batch * Maxpool4Offset, batch * 400);
             global::NetGen.Kernels.ReLUBackward(dense5Out, dense5Delta);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(2572, 48000), maxpool4Out, dense5Delta, g.Slice(2572, 48000), g.Slice(50572, 120), maxpool4Delta, batch, inSize: 400, outSize: 120);
-            // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5), 2x2 windows over all channel planes
+            // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5), 2x2 windows over all channel planes, with conv3's ReLU derivative
             global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 1600);
             global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 1600);
-            global::NetGen.Kernels.MaxPool2x2Backward(conv3Out, maxpool4Delta, conv3Delta, planes: batch * 16, height: 10, width: 10);
+            global::NetGen.Kernels.MaxPool2x2Backward(conv3Out, maxpool4Delta, conv3Delta, planes: batch * 16, height: 10, width: 10, relu: true);
             // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
             global::System.Span<float> maxpool2Delta = d.Slice(batch * Maxpool2Offset, batch * 1176);
             global::System.ReadOnlySpan<float> maxpool2Out = a.Slice(batch * Maxpool2Offset, batch * 1176);
-            global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), maxpool2Out, conv3Delta, g.Slice(156, 2400), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 1600, 1600), g.Slice(2556, 16), plane: 100);
             global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(156, 2400), default(global::System.ReadOnlySpan<float>), conv3Delta, maxpool2Delta, batch, columns);
-            // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes
+            // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes, with conv1's ReLU derivative
             global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 4704);
             global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 4704);
-            global::NetGen.Kernels.MaxPool2x2Backward(conv1Out, maxpool2Delta, conv1Delta, planes: batch * 6, height: 28, width: 28);
+            global::NetGen.Kernels.MaxPool2x2Backward(conv1Out, maxpool2Delta, conv1Delta, planes: batch * 6, height: 28, width: 28, relu: true);
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), shifted rows of the padded input, 16 samples side by side, weight gradient: 16-lane dot products over the batch
-            global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv1Shape), inputs, conv1Delta, g.Slice(0, 150), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 4704, 4704), g.Slice(150, 6), plane: 784);
         }

@@ -720,14 +720,13 @@ namespace Samples
             global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv6Shape), stemOut, conv6Delta, g.Slice(5088, 128), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv6Delta.Slice(n * 8192, 8192), g.Slice(5216, 8), plane: 1024);
             global::NetGen.Kernels.ConvImplicitBatch(default(Conv6Shape), inputGradient: true, p.Slice(5088, 128), default(global::System.ReadOnlySpan<float>), conv6Delta, stemDelta, batch, columns);
-            // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16), 2x2 windows over all channel planes
+            // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16), 2x2 windows over all channel planes, with add4's ReLU derivative
             global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 16384);
             global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 16384);
-            global::NetGen.Kernels.MaxPool2x2Backward(add4Out, trunkDelta, add4Delta, planes: batch * 16, height: 32, width: 32);
+            global::NetGen.Kernels.MaxPool2x2Backward(add4Out, trunkDelta, add4Delta, planes: batch * 16, height: 32, width: 32, relu: true);
             // add4: Add("stem", ReLU), from conv3, stem, (16, 32, 32) -> (16, 32, 32)
             global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 16384);
             global::System.Span<float> stemDeltaFromAdd4 = t.Slice(0, batch * 16384); // add4's share of stem's delta
-            global::NetGen.Kernels.ReLUBackward(add4Out, add4Delta);
             add4Delta.CopyTo(conv3Delta);
             add4Delta.CopyTo(stemDeltaFromAdd4);
             global::NetGen.Kernels.Axpy(1f, stemDeltaFromAdd4, stemDelta); // stem is read by several layers: their deltas add up

@@ -653,14 +653,13 @@ namespace Samples
             global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 10);
             global::System.ReadOnlySpan<float> maxpool5Out = a.Slice(batch * Maxpool5Offset, batch * 128);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(1248, 1280), maxpool5Out, dense6Delta, g.Slice(1248, 1280), g.Slice(2528, 10), maxpool5Delta, batch, inSize: 128, outSize: 10);
-            // maxpool5: MaxPool(2), (8, 8, 8) -> (8, 4, 4), 2x2 windows over all channel planes
+            // maxpool5: MaxPool(2), (8, 8, 8) -> (8, 4, 4), 2x2 windows over all channel planes, with add4's ReLU derivative
             global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 512);
             global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 512);
-            global::NetGen.Kernels.MaxPool2x2Backward(add4Out, maxpool5Delta, add4Delta, planes: batch * 8, height: 8, width: 8);
+            global::NetGen.Kernels.MaxPool2x2Backward(add4Out, maxpool5Delta, add4Delta, planes: batch * 8, height: 8, width: 8, relu: true);
             // add4: Add("stem", ReLU), from conv3, stem, (8, 8, 8) -> (8, 8, 8)
             global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 512);
             global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 512);
-            global::NetGen.Kernels.ReLUBackward(add4Out, add4Delta);
             add4Delta.CopyTo(conv3Delta);
             add4Delta.CopyTo(stemDelta);
             // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples

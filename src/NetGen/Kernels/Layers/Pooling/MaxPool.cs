@@ -122,14 +122,18 @@ namespace NetGen
             }
         }
 
-        /// <summary>dx = 0, then each window's maximum (as <see cref="MaxPool2x2Forward"/> picks it) receives its output's delta.</summary>
-        public static void MaxPool2x2Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int planes, int height, int width)
+        /// <summary>
+        /// dx = 0, then each window's maximum (as <see cref="MaxPool2x2Forward"/> picks it) receives its output's delta. With
+        /// <paramref name="relu"/> (x being a ReLU's outputs, read by this layer alone) the ReLU's derivative comes with it: a
+        /// maximum that is not above 0 passes 0, as <see cref="ReLUBackward"/> after this kernel would make it.
+        /// </summary>
+        public static void MaxPool2x2Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int planes, int height, int width, bool relu = false)
         {
-            if (SplitPlanes(true, x, dy, dx, planes, height, width)) return;
-            MaxPool2x2BackwardPlanes(x, dy, dx, 0, planes, height, width);
+            if (SplitPlanes(true, x, dy, dx, planes, height, width, relu)) return;
+            MaxPool2x2BackwardPlanes(x, dy, dx, 0, planes, height, width, relu);
         }
 
-        private static void MaxPool2x2BackwardPlanes(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int from, int to, int height, int width)
+        private static void MaxPool2x2BackwardPlanes(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int from, int to, int height, int width, bool relu)
         {
             int oh = height / 2, ow = width / 2;
             dx.Slice(from * height * width, (to - from) * height * width).Clear();
@@ -141,7 +145,7 @@ namespace NetGen
                 for (int r = 0; r < oh; r++)
                 {
                     int topRow = 2 * r * width;
-                    int q = Avx.IsSupported ? BackwardRow8(plane.Slice(topRow), deltas.Slice(r * ow, ow), dx.Slice(offset + topRow), width) : 0;
+                    int q = Avx.IsSupported ? BackwardRow8(plane.Slice(topRow), deltas.Slice(r * ow, ow), dx.Slice(offset + topRow), width, relu) : 0;
                     for (; q < ow; q++)
                     {
                         int i = topRow + 2 * q;
@@ -152,7 +156,8 @@ namespace NetGen
                         uint equal = Vector128.Equals(Vector128.Create(a, b, c2, d), Vector128.Create(max)).ExtractMostSignificantBits();
                         int pick = equal != 0 ? BitOperations.TrailingZeroCount(equal) : Window(a, b, c2, d);
 
-                        dx[offset + i + (pick & 1) + (pick >> 1) * width] = deltas[r * ow + q]; // windows do not overlap
+                        // windows do not overlap; NaN is not above 0 either
+                        dx[offset + i + (pick & 1) + (pick >> 1) * width] = relu && !(max > 0f) ? 0f : deltas[r * ow + q];
                     }
                 }
             }
@@ -163,7 +168,7 @@ namespace NetGen
         /// receives its delta, the other three values 0, written as whole rows. Returns the windows done; a group whose
         /// maximum is NaN (and the rest of the row) is left to the scalar loop, which finds the first NaN.
         /// </summary>
-        private static int BackwardRow8(ReadOnlySpan<float> top, ReadOnlySpan<float> deltas, Span<float> dx, int width)
+        private static int BackwardRow8(ReadOnlySpan<float> top, ReadOnlySpan<float> deltas, Span<float> dx, int width, bool relu)
         {
             var bottom = top.Slice(width);
             var dxBottom = dx.Slice(width);
@@ -184,6 +189,7 @@ namespace NetGen
                 if (!Vector256.EqualsAll(max, max)) break; // a NaN window: the scalar loop picks its first NaN
 
                 var delta = Vector256.Create(deltas.Slice(q, 8));
+                if (relu) delta &= Vector256.GreaterThan(max, Vector256<float>.Zero);
                 var isA = Vector256.Equals(a, max);
                 var isB = Vector256.AndNot(Vector256.Equals(b, max), isA);
                 var isC = Vector256.AndNot(Vector256.AndNot(Vector256.Equals(c, max), isA), isB);
@@ -208,7 +214,7 @@ namespace NetGen
         /// With several threads, runs the planes in fixed blocks across threads (planes are independent: the same bits for any
         /// thread count); false when one thread does it all.
         /// </summary>
-        private static unsafe bool SplitPlanes(bool backward, ReadOnlySpan<float> x, ReadOnlySpan<float> yOrDy, Span<float> dx, int planes, int height, int width)
+        private static unsafe bool SplitPlanes(bool backward, ReadOnlySpan<float> x, ReadOnlySpan<float> yOrDy, Span<float> dx, int planes, int height, int width, bool relu = false)
         {
             int parts = Math.Min(Parallelism.MaxDegreeOfParallelism, planes / 16);
             if (parts < 2 || planes * height * width < 32 * 1024) return false;
@@ -221,12 +227,12 @@ namespace NetGen
                     for (int part = 1; part < parts; part++)
                     {
                         var block = Workers.Slot(ref PlaneBlock.s_blocks, part - 1);
-                        block.Set(backward, px, x.Length, py, yOrDy.Length, pdx, dx.Length, planes * part / parts, planes * (part + 1) / parts, height, width);
+                        block.Set(backward, relu, px, x.Length, py, yOrDy.Length, pdx, dx.Length, planes * part / parts, planes * (part + 1) / parts, height, width);
                         workers[part - 1].Start(block.Run);
                     }
 
                     int end = planes / parts;
-                    if (backward) MaxPool2x2BackwardPlanes(x, yOrDy, dx, 0, end, height, width);
+                    if (backward) MaxPool2x2BackwardPlanes(x, yOrDy, dx, 0, end, height, width, relu);
                     else MaxPool2x2ForwardPlanes(x, MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(yOrDy), yOrDy.Length), 0, end, height, width);
                     for (int part = 1; part < parts; part++) workers[part - 1].Wait();
                 }
@@ -243,7 +249,7 @@ namespace NetGen
         private sealed unsafe class PlaneBlock
         {
             internal static PlaneBlock[] s_blocks = Array.Empty<PlaneBlock>();
-            private bool _backward;
+            private bool _backward, _relu;
             private float* _x, _y, _dx;
             private int _xLength, _yLength, _dxLength, _from, _to, _height, _width;
 
@@ -251,15 +257,15 @@ namespace NetGen
 
             public Action Run { get; }
 
-            public void Set(bool backward, float* x, int xLength, float* y, int yLength, float* dx, int dxLength, int from, int to, int height, int width)
+            public void Set(bool backward, bool relu, float* x, int xLength, float* y, int yLength, float* dx, int dxLength, int from, int to, int height, int width)
             {
-                _backward = backward; _x = x; _xLength = xLength; _y = y; _yLength = yLength; _dx = dx; _dxLength = dxLength;
+                _backward = backward; _relu = relu; _x = x; _xLength = xLength; _y = y; _yLength = yLength; _dx = dx; _dxLength = dxLength;
                 _from = from; _to = to; _height = height; _width = width;
             }
 
             private void Execute()
             {
-                if (_backward) MaxPool2x2BackwardPlanes(new ReadOnlySpan<float>(_x, _xLength), new ReadOnlySpan<float>(_y, _yLength), new Span<float>(_dx, _dxLength), _from, _to, _height, _width);
+                if (_backward) MaxPool2x2BackwardPlanes(new ReadOnlySpan<float>(_x, _xLength), new ReadOnlySpan<float>(_y, _yLength), new Span<float>(_dx, _dxLength), _from, _to, _height, _width, _relu);
                 else MaxPool2x2ForwardPlanes(new ReadOnlySpan<float>(_x, _xLength), new Span<float>(_y, _yLength), _from, _to, _height, _width);
             }
         }
