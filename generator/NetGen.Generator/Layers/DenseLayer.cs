@@ -55,6 +55,15 @@ namespace NetGen.Generator.Layers
 
         public override string Signature(LayerPlan layer) => "Dense(" + Lit(Options(layer).Units) + ActSuffix(layer) + BiasSuffix(layer) + ")";
 
+        /// <summary>
+        /// The choice named in the generated comments: the general kernels with the sizes as literal arguments. Their work is
+        /// in the matrix product's register tiles, whose only size-dependent loop is the inner dimension, so a per-layer
+        /// shape struct (as the window layers take) would fold nothing of weight.
+        /// </summary>
+        public override string ForwardStrategy(LayerPlan layer) => ", dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)";
+
+        public override string BackwardStrategy(LayerPlan layer) => ", matrix products dW += dY^T X and dX = dY W in register tiles";
+
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {
             w.Line(Call(KernelNames.Forward, w.Weight(layer), w.Bias(layer), io.Input, io.Output, "inSize: " + Lit(layer.InSize), "outSize: " + Lit(layer.OutSize)) + ";");

@@ -480,7 +480,7 @@ namespace Samples
             global::System.Span<float> concat3Out = h.Slice(384, 384);
             conv2Out.CopyTo(concat3Out.Slice(0, 128));
             wideOut.CopyTo(concat3Out.Slice(128, 256));
-            // dense4: Dense(1, Sigmoid), (6, 8, 8) -> (1) (output)
+            // dense4: Dense(1, Sigmoid), (6, 8, 8) -> (1), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense4Out = y;
             global::NetGen.Kernels.DenseForward(p.Slice(120, 384), p.Slice(504, 1), concat3Out, dense4Out, inSize: 384, outSize: 1);
             global::NetGen.Kernels.Sigmoid(dense4Out);
@@ -577,7 +577,7 @@ namespace Samples
                 conv2Out.Slice(n * 128, 128).CopyTo(concat3Out.Slice(n * 384, 384).Slice(0, 128));
                 wideOut.Slice(n * 256, 256).CopyTo(concat3Out.Slice(n * 384, 384).Slice(128, 256));
             }
-            // dense4: Dense(1, Sigmoid), (6, 8, 8) -> (1) (output)
+            // dense4: Dense(1, Sigmoid), (6, 8, 8) -> (1), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense4Out = a.Slice(batch * Dense4Offset, batch * 1);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(120, 384), p.Slice(504, 1), concat3Out, dense4Out, batch, inSize: 384, outSize: 1);
             if (outputActivation)
@@ -598,7 +598,7 @@ namespace Samples
             global::System.ReadOnlySpan<float> a = _activations;
             global::System.Span<float> d = _deltas;
             global::System.Span<float> columns = _trainColumns;
-            // dense4: Dense(1, Sigmoid), (6, 8, 8) -> (1)
+            // dense4: Dense(1, Sigmoid), (6, 8, 8) -> (1), matrix products dW += dY^T X and dX = dY W in register tiles
             global::System.Span<float> concat3Delta = d.Slice(batch * Concat3Offset, batch * 384);
             global::System.Span<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 1);
             global::System.ReadOnlySpan<float> concat3Out = a.Slice(batch * Concat3Offset, batch * 384);

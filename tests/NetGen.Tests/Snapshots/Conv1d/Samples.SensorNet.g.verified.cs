@@ -526,7 +526,7 @@ namespace Samples
             // flatten5: Flatten, (16, 4) -> (64)
             global::System.Span<float> flatten5Out = h.Slice(704, 64);
             maxpool4Out.CopyTo(flatten5Out);
-            // dense6: Dense(4, Softmax), (64) -> (4) (output)
+            // dense6: Dense(4, Softmax), (64) -> (4), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense6Out = y;
             global::NetGen.Kernels.DenseForward(p.Slice(528, 256), p.Slice(784, 4), flatten5Out, dense6Out, inSize: 64, outSize: 4);
             global::NetGen.Kernels.Softmax(dense6Out);
@@ -639,7 +639,7 @@ namespace Samples
             // flatten5: Flatten, (16, 4) -> (64)
             global::System.Span<float> flatten5Out = a.Slice(batch * Flatten5Offset, batch * 64);
             maxpool4Out.CopyTo(flatten5Out);
-            // dense6: Dense(4, Softmax), (64) -> (4) (output)
+            // dense6: Dense(4, Softmax), (64) -> (4), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 4);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(528, 256), p.Slice(784, 4), flatten5Out, dense6Out, batch, inSize: 64, outSize: 4);
             if (outputActivation)
@@ -660,7 +660,7 @@ namespace Samples
             global::System.ReadOnlySpan<float> a = _activations;
             global::System.Span<float> d = _deltas;
             global::System.Span<float> columns = _trainColumns;
-            // dense6: Dense(4, Softmax), (64) -> (4)
+            // dense6: Dense(4, Softmax), (64) -> (4), matrix products dW += dY^T X and dX = dY W in register tiles
             global::System.Span<float> flatten5Delta = d.Slice(batch * Flatten5Offset, batch * 64);
             global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 4);
             global::System.ReadOnlySpan<float> flatten5Out = a.Slice(batch * Flatten5Offset, batch * 64);

@@ -617,7 +617,7 @@ namespace Samples
             // layernorm10: LayerNorm(eps: 1E-05), (64) -> (64)
             global::System.Span<float> layernorm10Out = h.Slice(2496, 64);
             global::NetGen.Kernels.LayerNorm(flatOut, layernorm10Out, p.Slice(152, 64), p.Slice(216, 64), eps: 1E-05f);
-            // dense11: Dense(16, SELU), (64) -> (16)
+            // dense11: Dense(16, SELU), (64) -> (16), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense11Out = h.Slice(2560, 16);
             global::NetGen.Kernels.DenseForward(p.Slice(280, 1024), p.Slice(1304, 16), layernorm10Out, dense11Out, inSize: 64, outSize: 16);
             global::NetGen.Kernels.SELU(dense11Out);
@@ -625,7 +625,7 @@ namespace Samples
             global::System.Span<float> alphadropout12Out = h.Slice(2576, 16);
             if (training) global::NetGen.Kernels.AlphaDropout(dense11Out, alphadropout12Out, default(global::System.Span<float>), rate: 0.1f, rng: Randomness);
             else dense11Out.CopyTo(alphadropout12Out);
-            // dense13: Dense(8, Tanh), (16) -> (8)
+            // dense13: Dense(8, Tanh), (16) -> (8), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense13Out = h.Slice(2592, 8);
             global::NetGen.Kernels.DenseForward(p.Slice(1320, 128), p.Slice(1448, 8), alphadropout12Out, dense13Out, inSize: 16, outSize: 8);
             global::NetGen.Kernels.Tanh(dense13Out);
@@ -640,7 +640,7 @@ namespace Samples
             // identity16: Identity, (72) -> (72)
             global::System.Span<float> identity16Out = h.Slice(2680, 72);
             concat15Out.CopyTo(identity16Out);
-            // dense17: Dense(3, Softmax), (72) -> (3) (output)
+            // dense17: Dense(3, Softmax), (72) -> (3), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense17Out = y;
             global::NetGen.Kernels.DenseForward(p.Slice(1456, 216), p.Slice(1672, 3), identity16Out, dense17Out, inSize: 72, outSize: 3);
             global::NetGen.Kernels.Softmax(dense17Out);
@@ -818,7 +818,7 @@ namespace Samples
             {
                 global::NetGen.Kernels.LayerNorm(flatOut.Slice(n * 64, 64), layernorm10Out.Slice(n * 64, 64), p.Slice(152, 64), p.Slice(216, 64), eps: 1E-05f);
             }
-            // dense11: Dense(16, SELU), (64) -> (16)
+            // dense11: Dense(16, SELU), (64) -> (16), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense11Out = a.Slice(batch * Dense11Offset, batch * 16);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(280, 1024), p.Slice(1304, 16), layernorm10Out, dense11Out, batch, inSize: 64, outSize: 16);
             global::NetGen.Kernels.SELU(dense11Out);
@@ -827,7 +827,7 @@ namespace Samples
             global::System.Span<float> alphadropout12Mask = training ? m.Slice(batch * Alphadropout12Offset, batch * 16) : default; // inference reads no mask
             if (training) global::NetGen.Kernels.AlphaDropout(dense11Out, alphadropout12Out, alphadropout12Mask, rate: 0.1f, rng: Randomness);
             else dense11Out.CopyTo(alphadropout12Out);
-            // dense13: Dense(8, Tanh), (16) -> (8)
+            // dense13: Dense(8, Tanh), (16) -> (8), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense13Out = a.Slice(batch * Dense13Offset, batch * 8);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(1320, 128), p.Slice(1448, 8), alphadropout12Out, dense13Out, batch, inSize: 16, outSize: 8);
             global::NetGen.Kernels.Tanh(dense13Out);
@@ -846,7 +846,7 @@ namespace Samples
             // identity16: Identity, (72) -> (72)
             global::System.Span<float> identity16Out = a.Slice(batch * Identity16Offset, batch * 72);
             concat15Out.CopyTo(identity16Out);
-            // dense17: Dense(3, Softmax), (72) -> (3) (output)
+            // dense17: Dense(3, Softmax), (72) -> (3), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense17Out = a.Slice(batch * Dense17Offset, batch * 3);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(1456, 216), p.Slice(1672, 3), identity16Out, dense17Out, batch, inSize: 72, outSize: 3);
             if (outputActivation)
@@ -869,7 +869,7 @@ namespace Samples
             global::System.ReadOnlySpan<float> m = _masks;
             global::System.Span<float> t = _scratch;
             global::System.Span<float> columns = _trainColumns;
-            // dense17: Dense(3, Softmax), (72) -> (3)
+            // dense17: Dense(3, Softmax), (72) -> (3), matrix products dW += dY^T X and dX = dY W in register tiles
             global::System.Span<float> identity16Delta = d.Slice(batch * Identity16Offset, batch * 72);
             global::System.Span<float> dense17Delta = d.Slice(batch * Dense17Offset, batch * 3);
             global::System.ReadOnlySpan<float> identity16Out = a.Slice(batch * Identity16Offset, batch * 72);
@@ -890,7 +890,7 @@ namespace Samples
             global::System.ReadOnlySpan<float> dropout14Mask = m.Slice(batch * Dropout14Offset, batch * 8);
             if (training) global::NetGen.Kernels.MaskBackward(dropout14Mask, dropout14Delta, dense13Delta);
             else dropout14Delta.CopyTo(dense13Delta);
-            // dense13: Dense(8, Tanh), (16) -> (8)
+            // dense13: Dense(8, Tanh), (16) -> (8), matrix products dW += dY^T X and dX = dY W in register tiles
             global::System.Span<float> alphadropout12Delta = d.Slice(batch * Alphadropout12Offset, batch * 16);
             global::System.ReadOnlySpan<float> dense13Out = a.Slice(batch * Dense13Offset, batch * 8);
             global::System.ReadOnlySpan<float> alphadropout12Out = a.Slice(batch * Alphadropout12Offset, batch * 16);
@@ -901,7 +901,7 @@ namespace Samples
             global::System.ReadOnlySpan<float> alphadropout12Mask = m.Slice(batch * Alphadropout12Offset, batch * 16);
             if (training) global::NetGen.Kernels.MaskBackward(alphadropout12Mask, alphadropout12Delta, dense11Delta);
             else alphadropout12Delta.CopyTo(dense11Delta);
-            // dense11: Dense(16, SELU), (64) -> (16)
+            // dense11: Dense(16, SELU), (64) -> (16), matrix products dW += dY^T X and dX = dY W in register tiles
             global::System.Span<float> layernorm10Delta = d.Slice(batch * Layernorm10Offset, batch * 64);
             global::System.ReadOnlySpan<float> dense11Out = a.Slice(batch * Dense11Offset, batch * 16);
             global::System.ReadOnlySpan<float> layernorm10Out = a.Slice(batch * Layernorm10Offset, batch * 64);

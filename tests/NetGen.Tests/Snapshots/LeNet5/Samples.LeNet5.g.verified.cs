@@ -504,15 +504,15 @@ namespace Samples
             // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5), 2x2 windows over all channel planes
             global::System.Span<float> maxpool4Out = h.Slice(7480, 400);
             global::NetGen.Kernels.MaxPool2x2Forward(conv3Out, maxpool4Out, planes: 16, height: 10, width: 10);
-            // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
+            // dense5: Dense(120, ReLU), (16, 5, 5) -> (120), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense5Out = h.Slice(7880, 120);
             global::NetGen.Kernels.DenseForward(p.Slice(2572, 48000), p.Slice(50572, 120), maxpool4Out, dense5Out, inSize: 400, outSize: 120);
             global::NetGen.Kernels.ReLU(dense5Out);
-            // dense6: Dense(84, ReLU), (120) -> (84)
+            // dense6: Dense(84, ReLU), (120) -> (84), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense6Out = h.Slice(8000, 84);
             global::NetGen.Kernels.DenseForward(p.Slice(50692, 10080), p.Slice(60772, 84), dense5Out, dense6Out, inSize: 120, outSize: 84);
             global::NetGen.Kernels.ReLU(dense6Out);
-            // dense7: Dense(10, Softmax), (84) -> (10) (output)
+            // dense7: Dense(10, Softmax), (84) -> (10), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense7Out = y;
             global::NetGen.Kernels.DenseForward(p.Slice(60856, 840), p.Slice(61696, 10), dense6Out, dense7Out, inSize: 84, outSize: 10);
             global::NetGen.Kernels.Softmax(dense7Out);
@@ -620,15 +620,15 @@ namespace Samples
             // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5), 2x2 windows over all channel planes
             global::System.Span<float> maxpool4Out = a.Slice(batch * Maxpool4Offset, batch * 400);
             global::NetGen.Kernels.MaxPool2x2Forward(conv3Out, maxpool4Out, planes: batch * 16, height: 10, width: 10);
-            // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
+            // dense5: Dense(120, ReLU), (16, 5, 5) -> (120), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense5Out = a.Slice(batch * Dense5Offset, batch * 120);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(2572, 48000), p.Slice(50572, 120), maxpool4Out, dense5Out, batch, inSize: 400, outSize: 120);
             global::NetGen.Kernels.ReLU(dense5Out);
-            // dense6: Dense(84, ReLU), (120) -> (84)
+            // dense6: Dense(84, ReLU), (120) -> (84), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 84);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(50692, 10080), p.Slice(60772, 84), dense5Out, dense6Out, batch, inSize: 120, outSize: 84);
             global::NetGen.Kernels.ReLU(dense6Out);
-            // dense7: Dense(10, Softmax), (84) -> (10) (output)
+            // dense7: Dense(10, Softmax), (84) -> (10), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense7Out = a.Slice(batch * Dense7Offset, batch * 10);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(60856, 840), p.Slice(61696, 10), dense6Out, dense7Out, batch, inSize: 84, outSize: 10);
             if (outputActivation)
@@ -649,17 +649,17 @@ namespace Samples
             global::System.ReadOnlySpan<float> a = _activations;
             global::System.Span<float> d = _deltas;
             global::System.Span<float> columns = _trainColumns;
-            // dense7: Dense(10, Softmax), (84) -> (10)
+            // dense7: Dense(10, Softmax), (84) -> (10), matrix products dW += dY^T X and dX = dY W in register tiles
             global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 84);
             global::System.Span<float> dense7Delta = d.Slice(batch * Dense7Offset, batch * 10);
             global::System.ReadOnlySpan<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 84);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(60856, 840), dense6Out, dense7Delta, g.Slice(60856, 840), g.Slice(61696, 10), dense6Delta, batch, inSize: 84, outSize: 10);
-            // dense6: Dense(84, ReLU), (120) -> (84)
+            // dense6: Dense(84, ReLU), (120) -> (84), matrix products dW += dY^T X and dX = dY W in register tiles
             global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 120);
             global::System.ReadOnlySpan<float> dense5Out = a.Slice(batch * Dense5Offset, batch * 120);
             global::NetGen.Kernels.ReLUBackward(dense6Out, dense6Delta);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(50692, 10080), dense5Out, dense6Delta, g.Slice(50692, 10080), g.Slice(60772, 84), dense5Delta, batch, inSize: 120, outSize: 84);
-            // dense5: Dense(120, ReLU), (16, 5, 5) -> (120)
+            // dense5: Dense(120, ReLU), (16, 5, 5) -> (120), matrix products dW += dY^T X and dX = dY W in register tiles
             global::System.Span<float> maxpool4Delta = d.Slice(batch * Maxpool4Offset, batch * 400);
             global::System.ReadOnlySpan<float> maxpool4Out = a.Slice(batch * Maxpool4Offset, batch * 400);
             global::NetGen.Kernels.ReLUBackward(dense5Out, dense5Delta);

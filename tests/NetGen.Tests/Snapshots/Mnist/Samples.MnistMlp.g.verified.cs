@@ -426,15 +426,15 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
+            // dense1: Dense(128, ReLU), (1, 28, 28) -> (128), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense1Out = h.Slice(0, 128);
             global::NetGen.Kernels.DenseForward(p.Slice(0, 100352), p.Slice(100352, 128), x, dense1Out, inSize: 784, outSize: 128);
             global::NetGen.Kernels.ReLU(dense1Out);
-            // dense2: Dense(64, ReLU), (128) -> (64)
+            // dense2: Dense(64, ReLU), (128) -> (64), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense2Out = h.Slice(128, 64);
             global::NetGen.Kernels.DenseForward(p.Slice(100480, 8192), p.Slice(108672, 64), dense1Out, dense2Out, inSize: 128, outSize: 64);
             global::NetGen.Kernels.ReLU(dense2Out);
-            // dense3: Dense(10, Softmax), (64) -> (10) (output)
+            // dense3: Dense(10, Softmax), (64) -> (10), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense3Out = y;
             global::NetGen.Kernels.DenseForward(p.Slice(108736, 640), p.Slice(109376, 10), dense2Out, dense3Out, inSize: 64, outSize: 10);
             global::NetGen.Kernels.Softmax(dense3Out);
@@ -516,15 +516,15 @@ namespace Samples
         private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
+            // dense1: Dense(128, ReLU), (1, 28, 28) -> (128), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 128);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 100352), p.Slice(100352, 128), inputs, dense1Out, batch, inSize: 784, outSize: 128);
             global::NetGen.Kernels.ReLU(dense1Out);
-            // dense2: Dense(64, ReLU), (128) -> (64)
+            // dense2: Dense(64, ReLU), (128) -> (64), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 64);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(100480, 8192), p.Slice(108672, 64), dense1Out, dense2Out, batch, inSize: 128, outSize: 64);
             global::NetGen.Kernels.ReLU(dense2Out);
-            // dense3: Dense(10, Softmax), (64) -> (10) (output)
+            // dense3: Dense(10, Softmax), (64) -> (10), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense3Out = a.Slice(batch * Dense3Offset, batch * 10);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(108736, 640), p.Slice(109376, 10), dense2Out, dense3Out, batch, inSize: 64, outSize: 10);
             if (outputActivation)
@@ -544,17 +544,17 @@ namespace Samples
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> a = _activations;
             global::System.Span<float> d = _deltas;
-            // dense3: Dense(10, Softmax), (64) -> (10)
+            // dense3: Dense(10, Softmax), (64) -> (10), matrix products dW += dY^T X and dX = dY W in register tiles
             global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 64);
             global::System.Span<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 10);
             global::System.ReadOnlySpan<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 64);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(108736, 640), dense2Out, dense3Delta, g.Slice(108736, 640), g.Slice(109376, 10), dense2Delta, batch, inSize: 64, outSize: 10);
-            // dense2: Dense(64, ReLU), (128) -> (64)
+            // dense2: Dense(64, ReLU), (128) -> (64), matrix products dW += dY^T X and dX = dY W in register tiles
             global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 128);
             global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 128);
             global::NetGen.Kernels.ReLUBackward(dense2Out, dense2Delta);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(100480, 8192), dense1Out, dense2Delta, g.Slice(100480, 8192), g.Slice(108672, 64), dense1Delta, batch, inSize: 128, outSize: 64);
-            // dense1: Dense(128, ReLU), (1, 28, 28) -> (128)
+            // dense1: Dense(128, ReLU), (1, 28, 28) -> (128), matrix products dW += dY^T X and dX = dY W in register tiles
             global::NetGen.Kernels.ReLUBackward(dense1Out, dense1Delta);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 100352), inputs, dense1Delta, g.Slice(0, 100352), g.Slice(100352, 128), default(global::System.Span<float>), batch, inSize: 784, outSize: 128);
         }

@@ -524,11 +524,11 @@ namespace Samples
             global::System.Span<float> concat8Out = h.Slice(79872, 6144);
             maxpool7Out.CopyTo(concat8Out.Slice(0, 2048));
             trunkOut.CopyTo(concat8Out.Slice(2048, 4096));
-            // digit: Dense(10, Softmax), (24, 16, 16) -> (10) (output)
+            // digit: Dense(10, Softmax), (24, 16, 16) -> (10), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> digitOut = y.Slice(0, 10);
             global::NetGen.Kernels.DenseForward(p.Slice(5224, 61440), p.Slice(66664, 10), concat8Out, digitOut, inSize: 6144, outSize: 10);
             global::NetGen.Kernels.Softmax(digitOut);
-            // dense10: Dense(1, Sigmoid), from trunk, (16, 16, 16) -> (1) (output)
+            // dense10: Dense(1, Sigmoid), from trunk, (16, 16, 16) -> (1), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense10Out = y.Slice(10, 1);
             global::NetGen.Kernels.DenseForward(p.Slice(66674, 4096), p.Slice(70770, 1), trunkOut, dense10Out, inSize: 4096, outSize: 1);
             global::NetGen.Kernels.Sigmoid(dense10Out);
@@ -662,14 +662,14 @@ namespace Samples
                 maxpool7Out.Slice(n * 2048, 2048).CopyTo(concat8Out.Slice(n * 6144, 6144).Slice(0, 2048));
                 trunkOut.Slice(n * 4096, 4096).CopyTo(concat8Out.Slice(n * 6144, 6144).Slice(2048, 4096));
             }
-            // digit: Dense(10, Softmax), (24, 16, 16) -> (10) (output)
+            // digit: Dense(10, Softmax), (24, 16, 16) -> (10), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> digitOut = a.Slice(batch * DigitOffset, batch * 10);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(5224, 61440), p.Slice(66664, 10), concat8Out, digitOut, batch, inSize: 6144, outSize: 10);
             if (outputActivation)
             {
                 for (int n = 0; n < batch; n++) global::NetGen.Kernels.Softmax(digitOut.Slice(n * 10, 10));
             }
-            // dense10: Dense(1, Sigmoid), from trunk, (16, 16, 16) -> (1) (output)
+            // dense10: Dense(1, Sigmoid), from trunk, (16, 16, 16) -> (1), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense10Out = a.Slice(batch * Dense10Offset, batch * 1);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(66674, 4096), p.Slice(70770, 1), trunkOut, dense10Out, batch, inSize: 4096, outSize: 1);
             if (outputActivation)
@@ -691,12 +691,12 @@ namespace Samples
             global::System.Span<float> d = _deltas;
             global::System.Span<float> t = _scratch;
             global::System.Span<float> columns = _trainColumns;
-            // dense10: Dense(1, Sigmoid), from trunk, (16, 16, 16) -> (1)
+            // dense10: Dense(1, Sigmoid), from trunk, (16, 16, 16) -> (1), matrix products dW += dY^T X and dX = dY W in register tiles
             global::System.Span<float> trunkDelta = d.Slice(batch * TrunkOffset, batch * 4096);
             global::System.Span<float> dense10Delta = d.Slice(batch * Dense10Offset, batch * 1);
             global::System.ReadOnlySpan<float> trunkOut = a.Slice(batch * TrunkOffset, batch * 4096);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(66674, 4096), trunkOut, dense10Delta, g.Slice(66674, 4096), g.Slice(70770, 1), trunkDelta, batch, inSize: 4096, outSize: 1);
-            // digit: Dense(10, Softmax), (24, 16, 16) -> (10)
+            // digit: Dense(10, Softmax), (24, 16, 16) -> (10), matrix products dW += dY^T X and dX = dY W in register tiles
             global::System.Span<float> concat8Delta = d.Slice(batch * Concat8Offset, batch * 6144);
             global::System.Span<float> digitDelta = d.Slice(batch * DigitOffset, batch * 10);
             global::System.ReadOnlySpan<float> concat8Out = a.Slice(batch * Concat8Offset, batch * 6144);

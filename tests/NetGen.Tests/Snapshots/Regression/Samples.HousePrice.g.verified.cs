@@ -417,11 +417,11 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // dense1: Dense(32, Tanh), (13) -> (32)
+            // dense1: Dense(32, Tanh), (13) -> (32), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense1Out = h.Slice(0, 32);
             global::NetGen.Kernels.DenseForward(p.Slice(0, 416), p.Slice(416, 32), x, dense1Out, inSize: 13, outSize: 32);
             global::NetGen.Kernels.Tanh(dense1Out);
-            // dense2: Dense(1), (32) -> (1) (output)
+            // dense2: Dense(1), (32) -> (1), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense2Out = y;
             global::NetGen.Kernels.DenseForward(p.Slice(448, 32), p.Slice(480, 1), dense1Out, dense2Out, inSize: 32, outSize: 1);
         }
@@ -495,11 +495,11 @@ namespace Samples
         private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> a)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // dense1: Dense(32, Tanh), (13) -> (32)
+            // dense1: Dense(32, Tanh), (13) -> (32), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 32);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 416), p.Slice(416, 32), inputs, dense1Out, batch, inSize: 13, outSize: 32);
             global::NetGen.Kernels.Tanh(dense1Out);
-            // dense2: Dense(1), (32) -> (1) (output)
+            // dense2: Dense(1), (32) -> (1), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 1);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(448, 32), p.Slice(480, 1), dense1Out, dense2Out, batch, inSize: 32, outSize: 1);
         }
@@ -515,12 +515,12 @@ namespace Samples
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> a = _activations;
             global::System.Span<float> d = _deltas;
-            // dense2: Dense(1), (32) -> (1)
+            // dense2: Dense(1), (32) -> (1), matrix products dW += dY^T X and dX = dY W in register tiles
             global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 32);
             global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 1);
             global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 32);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(448, 32), dense1Out, dense2Delta, g.Slice(448, 32), g.Slice(480, 1), dense1Delta, batch, inSize: 32, outSize: 1);
-            // dense1: Dense(32, Tanh), (13) -> (32)
+            // dense1: Dense(32, Tanh), (13) -> (32), matrix products dW += dY^T X and dX = dY W in register tiles
             global::NetGen.Kernels.TanhBackward(dense1Out, dense1Delta);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 416), inputs, dense1Delta, g.Slice(0, 416), g.Slice(416, 32), default(global::System.Span<float>), batch, inSize: 13, outSize: 32);
         }

@@ -518,7 +518,7 @@ namespace Samples
             // maxpool5: MaxPool(2), (8, 8, 8) -> (8, 4, 4), 2x2 windows over all channel planes
             global::System.Span<float> maxpool5Out = h.Slice(2048, 128);
             global::NetGen.Kernels.MaxPool2x2Forward(add4Out, maxpool5Out, planes: 8, height: 8, width: 8);
-            // dense6: Dense(10, Softmax), (8, 4, 4) -> (10) (output)
+            // dense6: Dense(10, Softmax), (8, 4, 4) -> (10), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense6Out = y;
             global::NetGen.Kernels.DenseForward(p.Slice(1248, 1280), p.Slice(2528, 10), maxpool5Out, dense6Out, inSize: 128, outSize: 10);
             global::NetGen.Kernels.Softmax(dense6Out);
@@ -626,7 +626,7 @@ namespace Samples
             // maxpool5: MaxPool(2), (8, 8, 8) -> (8, 4, 4), 2x2 windows over all channel planes
             global::System.Span<float> maxpool5Out = a.Slice(batch * Maxpool5Offset, batch * 128);
             global::NetGen.Kernels.MaxPool2x2Forward(add4Out, maxpool5Out, planes: batch * 8, height: 8, width: 8);
-            // dense6: Dense(10, Softmax), (8, 4, 4) -> (10) (output)
+            // dense6: Dense(10, Softmax), (8, 4, 4) -> (10), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 10);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(1248, 1280), p.Slice(2528, 10), maxpool5Out, dense6Out, batch, inSize: 128, outSize: 10);
             if (outputActivation)
@@ -648,7 +648,7 @@ namespace Samples
             global::System.Span<float> d = _deltas;
             global::System.Span<float> t = _scratch;
             global::System.Span<float> columns = _trainColumns;
-            // dense6: Dense(10, Softmax), (8, 4, 4) -> (10)
+            // dense6: Dense(10, Softmax), (8, 4, 4) -> (10), matrix products dW += dY^T X and dX = dY W in register tiles
             global::System.Span<float> maxpool5Delta = d.Slice(batch * Maxpool5Offset, batch * 128);
             global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 10);
             global::System.ReadOnlySpan<float> maxpool5Out = a.Slice(batch * Maxpool5Offset, batch * 128);

@@ -415,11 +415,11 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // dense1: Dense(16, SELU, no bias), (30) -> (16)
+            // dense1: Dense(16, SELU, no bias), (30) -> (16), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense1Out = h.Slice(0, 16);
             global::NetGen.Kernels.DenseForward(p.Slice(0, 480), default(global::System.ReadOnlySpan<float>), x, dense1Out, inSize: 30, outSize: 16);
             global::NetGen.Kernels.SELU(dense1Out);
-            // dense2: Dense(1, Sigmoid), (16) -> (1) (output)
+            // dense2: Dense(1, Sigmoid), (16) -> (1), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense2Out = y;
             global::NetGen.Kernels.DenseForward(p.Slice(480, 16), p.Slice(496, 1), dense1Out, dense2Out, inSize: 16, outSize: 1);
             global::NetGen.Kernels.Sigmoid(dense2Out);
@@ -495,11 +495,11 @@ namespace Samples
         private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, bool outputActivation, global::System.Span<float> a)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // dense1: Dense(16, SELU, no bias), (30) -> (16)
+            // dense1: Dense(16, SELU, no bias), (30) -> (16), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 16);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 480), default(global::System.ReadOnlySpan<float>), inputs, dense1Out, batch, inSize: 30, outSize: 16);
             global::NetGen.Kernels.SELU(dense1Out);
-            // dense2: Dense(1, Sigmoid), (16) -> (1) (output)
+            // dense2: Dense(1, Sigmoid), (16) -> (1), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 1);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(480, 16), p.Slice(496, 1), dense1Out, dense2Out, batch, inSize: 16, outSize: 1);
             if (outputActivation)
@@ -519,12 +519,12 @@ namespace Samples
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> a = _activations;
             global::System.Span<float> d = _deltas;
-            // dense2: Dense(1, Sigmoid), (16) -> (1)
+            // dense2: Dense(1, Sigmoid), (16) -> (1), matrix products dW += dY^T X and dX = dY W in register tiles
             global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 16);
             global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 1);
             global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 16);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(480, 16), dense1Out, dense2Delta, g.Slice(480, 16), g.Slice(496, 1), dense1Delta, batch, inSize: 16, outSize: 1);
-            // dense1: Dense(16, SELU, no bias), (30) -> (16)
+            // dense1: Dense(16, SELU, no bias), (30) -> (16), matrix products dW += dY^T X and dX = dY W in register tiles
             global::NetGen.Kernels.SELUBackward(dense1Out, dense1Delta);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 480), inputs, dense1Delta, g.Slice(0, 480), default(global::System.Span<float>), default(global::System.Span<float>), batch, inSize: 30, outSize: 16);
         }

@@ -417,11 +417,11 @@ namespace Samples
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // dense1: Dense(2, ReLU), (2) -> (2)
+            // dense1: Dense(2, ReLU), (2) -> (2), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense1Out = h.Slice(0, 2);
             global::NetGen.Kernels.DenseForward(p.Slice(0, 4), p.Slice(4, 2), x, dense1Out, inSize: 2, outSize: 2);
             global::NetGen.Kernels.ReLU(dense1Out);
-            // dense2: Dense(1), (2) -> (1) (output)
+            // dense2: Dense(1), (2) -> (1), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense2Out = y;
             global::NetGen.Kernels.DenseForward(p.Slice(6, 2), p.Slice(8, 1), dense1Out, dense2Out, inSize: 2, outSize: 1);
         }
@@ -495,11 +495,11 @@ namespace Samples
         private void BatchForward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> a)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // dense1: Dense(2, ReLU), (2) -> (2)
+            // dense1: Dense(2, ReLU), (2) -> (2), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments)
             global::System.Span<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 2);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 4), p.Slice(4, 2), inputs, dense1Out, batch, inSize: 2, outSize: 2);
             global::NetGen.Kernels.ReLU(dense1Out);
-            // dense2: Dense(1), (2) -> (1) (output)
+            // dense2: Dense(1), (2) -> (1), dot products for up to 3 samples, else one matrix product in register tiles (sizes as literal arguments) (output)
             global::System.Span<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 1);
             global::NetGen.Kernels.DenseForwardBatch(p.Slice(6, 2), p.Slice(8, 1), dense1Out, dense2Out, batch, inSize: 2, outSize: 1);
         }
@@ -515,12 +515,12 @@ namespace Samples
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> a = _activations;
             global::System.Span<float> d = _deltas;
-            // dense2: Dense(1), (2) -> (1)
+            // dense2: Dense(1), (2) -> (1), matrix products dW += dY^T X and dX = dY W in register tiles
             global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 2);
             global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 1);
             global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 2);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(6, 2), dense1Out, dense2Delta, g.Slice(6, 2), g.Slice(8, 1), dense1Delta, batch, inSize: 2, outSize: 1);
-            // dense1: Dense(2, ReLU), (2) -> (2)
+            // dense1: Dense(2, ReLU), (2) -> (2), matrix products dW += dY^T X and dX = dY W in register tiles
             global::NetGen.Kernels.ReLUBackward(dense1Out, dense1Delta);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 4), inputs, dense1Delta, g.Slice(0, 4), g.Slice(4, 2), default(global::System.Span<float>), batch, inSize: 2, outSize: 2);
         }
