@@ -103,16 +103,20 @@ namespace NetGen
         /// <summary>
         /// Hands <paramref name="work"/> (a cached delegate: no allocation per call) to the thread, at the caller's priority:
         /// a caller raised above normal (as benchmark harnesses and real-time hosts do) would otherwise wait on a helper the
-        /// scheduler favours less. (Linux's default scheduler ignores thread priorities; there this changes nothing.)
+        /// scheduler favours less. Only on Windows: Linux's and macOS's default schedulers ignore thread priorities, so
+        /// there reading the caller's on every hand-over would be work for nothing.
         /// </summary>
         public void Start(Action work)
         {
             _path = Gemm.Path; // a vector width forced on the caller holds for the block it hands over
-            var priority = Thread.CurrentThread.Priority;
-            if (priority != _priority)
+            if (OperatingSystem.IsWindows())
             {
-                _thread.Priority = priority;
-                _priority = priority;
+                var priority = Thread.CurrentThread.Priority;
+                if (priority != _priority)
+                {
+                    _thread.Priority = priority;
+                    _priority = priority;
+                }
             }
 
             _work = work;

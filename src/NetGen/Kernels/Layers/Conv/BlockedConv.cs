@@ -30,10 +30,10 @@ namespace NetGen
             where TShape : struct, IConvShape
             => ConvScratch.UsesBlocks(g.C, g.F, (g.ID, g.IH, g.IW), (g.PD, g.PH, g.PW), (g.KD, g.KH, g.KW), (g.SD, g.SH, g.SW), (g.OD, g.OH, g.OW));
 
-        /// <summary>The padded block's length: C planes of (IH + 2 PH) x (IW + 2 PW) positions, 16 lanes each.</summary>
+        /// <summary>The padded block's length (<see cref="ConvScratch.BlockedInputLength"/>; within int: <see cref="UsesBlocks"/> caps blocks at 1 M values).</summary>
         private static int BlockedInputLength<TShape>(in TShape g)
             where TShape : struct, IConvShape
-            => g.C * (g.IH + 2 * g.PH) * (g.IW + 2 * g.PW) * BlockLanes;
+            => (int)ConvScratch.BlockedInputLength(g.C, (g.ID, g.IH, g.IW), (g.PD, g.PH, g.PW));
 
         /// <summary>A thread's block storage: the padded input block, the output block and (input gradient) every row's columns.</summary>
         private static float[] BlockedStorage(long length)

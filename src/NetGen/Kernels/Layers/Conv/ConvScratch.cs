@@ -46,6 +46,10 @@ namespace NetGen
         /// <summary>Taps whose input-gradient columns a sample block computes together.</summary>
         public const int TapChunk = 32;
 
+        /// <summary>A sample block's padded input: C planes of (IH + 2 PH) x (IW + 2 PW) positions, <see cref="BlockLanes"/> values each.</summary>
+        public static long BlockedInputLength(long channels, (long D, long H, long W) input, (long D, long H, long W) padding)
+            => channels * (input.H + 2 * padding.H) * (input.W + 2 * padding.W) * BlockLanes;
+
         /// <summary>
         /// Whether a stride-1 convolution runs its batches in blocks of <see cref="BlockLanes"/> samples: no depth axis (1-D or
         /// 2-D), and a block's storage (the padded input, then the outputs, or the deltas with a chunk of taps' columns per
@@ -54,7 +58,7 @@ namespace NetGen
         public static bool UsesBlocks(long channels, long filters, (long D, long H, long W) input, (long D, long H, long W) padding, (long D, long H, long W) kernel, (long D, long H, long W) stride, (long D, long H, long W) output)
         {
             if (stride != (1, 1, 1) || input.D != 1 || output.D != 1 || kernel.D != 1 || padding.D != 0) return false;
-            long padded = channels * (input.H + 2 * padding.H) * (input.W + 2 * padding.W) * BlockLanes;
+            long padded = BlockedInputLength(channels, input, padding);
             long outputs = filters * output.H * output.W * BlockLanes;
             long columns = output.H * Math.Min(channels * kernel.H * kernel.W, TapChunk) * output.W * BlockLanes;
             return padded + outputs + columns <= KernelChoices.BlockedMaximumValues;
