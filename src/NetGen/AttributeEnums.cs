@@ -30,6 +30,47 @@ namespace NetGen
         SELU = 6,
         /// <summary>a_k = e^(s_k) / sum_j e^(s_j) over the layer's units (eq. 4.50).</summary>
         Softmax = 7,
+        /// <summary>f(s) = s Phi(s) = s (1 + erf(s / sqrt 2)) / 2, the exact (erf) form of PyTorch's nn.GELU().</summary>
+        GELU = 8,
+        /// <summary>f(s) = s sigma(s) (also called swish), as nn.SiLU.</summary>
+        SiLU = 9,
+        /// <summary>f(s) = ln(1 + e^s) (s itself above 20), as nn.Softplus().</summary>
+        Softplus = 10,
+        /// <summary>f(s) = s / (1 + |s|), as nn.Softsign.</summary>
+        Softsign = 11,
+        /// <summary>f(s) = min(max(0, s), 6), as nn.ReLU6.</summary>
+        ReLU6 = 12,
+        /// <summary>f(s) = s ReLU6(s + 3) / 6 (MobileNetV3), as nn.Hardswish.</summary>
+        Hardswish = 13,
+        /// <summary>f(s) = ReLU6(s + 3) / 6, as nn.Hardsigmoid.</summary>
+        Hardsigmoid = 14,
+        /// <summary>a_k = s_k - ln sum_j e^(s_j): log-probabilities, as nn.LogSoftmax(dim=1); trained with the negative log-likelihood.</summary>
+        LogSoftmax = 15,
+    }
+
+    /// <summary>What the code needs to know of each activation, in one place (the generator's rules and the runtime's export).</summary>
+    internal static class ActTraits
+    {
+        /// <summary>The highest member of <see cref="Act"/>.</summary>
+        public const Act Last = Act.LogSoftmax;
+
+        /// <summary>Whether <paramref name="act"/> is a member of the enum.</summary>
+        public static bool IsDefined(Act act) => act >= Act.Identity && act <= Last;
+
+        /// <summary>Whether the activation takes Alpha (LeakyReLU's negative slope, ELU's alpha).</summary>
+        public static bool HasAlpha(Act act) => act == Act.LeakyReLU || act == Act.ELU;
+
+        /// <summary>The activation's Alpha when none is written (PyTorch's defaults: 0.01 and 1).</summary>
+        public static double DefaultAlpha(Act act) => act == Act.LeakyReLU ? 0.01 : 1.0;
+
+        /// <summary>Whether the activation normalizes over a sample's values (softmax, log-softmax) rather than value by value.</summary>
+        public static bool OverSample(Act act) => act == Act.Softmax || act == Act.LogSoftmax;
+
+        /// <summary>
+        /// Whether the derivative needs the pre-activations s: GELU, SiLU and Hardswish are not invertible, so f'(s) cannot
+        /// be computed from a = f(s) as every other activation's is; training keeps s for them.
+        /// </summary>
+        public static bool NeedsPreActivation(Act act) => act == Act.GELU || act == Act.SiLU || act == Act.Hardswish;
     }
 
     /// <summary>Training losses (lecture notes, table 4.1), reduced as PyTorch's defaults do.</summary>
@@ -76,7 +117,7 @@ namespace NetGen
 #endif
     enum Init
     {
-        /// <summary>From the layer's activation: He normal for ReLU, LeakyReLU and ELU; LeCun normal for SELU; Glorot uniform otherwise.</summary>
+        /// <summary>From the layer's activation: He normal for ReLU, LeakyReLU, ELU, GELU, SiLU, ReLU6 and Hardswish; LeCun normal for SELU; Glorot uniform otherwise.</summary>
         Auto = 0,
         /// <summary>Every weight InitScale (section 9.1.3).</summary>
         Constant = 1,

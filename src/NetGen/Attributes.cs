@@ -45,6 +45,19 @@ namespace NetGen
 
         /// <summary>This head's loss; <see cref="NetGen.Loss.Auto"/> (the default) follows its activation (table 4.1). Only on outputs.</summary>
         public Loss Loss { get; set; }
+
+        /// <summary>
+        /// The activation's parameter: LeakyReLU's negative slope (0.01 when not set) or ELU's alpha (1 when not set), as
+        /// PyTorch's nn.LeakyReLU(negative_slope) and nn.ELU(alpha); 0 or more. Only on a layer whose activation has one.
+        /// </summary>
+        public double Alpha { get; set; } = double.NaN;
+
+        /// <summary>
+        /// Whether training changes the layer's parameters (default <c>true</c>). A frozen layer (<c>false</c>) keeps its
+        /// weights and biases bit for bit through every optimizer step, weight decay included, while gradients still flow
+        /// through it to the layers below: fine-tuning a pretrained trunk, as <c>requires_grad = False</c> in PyTorch.
+        /// </summary>
+        public bool Trainable { get; set; } = true;
     }
 
     /// <summary>

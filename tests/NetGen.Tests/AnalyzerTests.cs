@@ -46,6 +46,14 @@ namespace NetGen.Tests
             { "[Network(4)] [Dense(8, Act.ReLU)] [Dense({|NG0002:units: -3|}, act: Act.Softmax)] public partial class N { }", "[Network(4)] [Dense(8, Act.ReLU)] [Dense(units: 3, act: Act.Softmax)] public partial class N { }" },
             { "[Network(4)] [Dense(3, {|NG0002:(Act)42|})] public partial class N { }", "[Network(4)] [Dense(3, (Act)2)] public partial class N { }" },
             { "[Network(4, {|NG0002:Loss = (Loss)9|})] [Dense(3)] public partial class N { }", "[Network(4, Loss = (Loss)1)] [Dense(3)] public partial class N { }" },
+            // NG0002 on Alpha: set on an activation that has none, negative; NG0007: cross-entropy needs softmax or log-softmax; NG0008: log-softmax on a hidden layer.
+            { "[Network(4)] [Dense(8, Act.GELU, {|NG0002:Alpha = 0.2|})] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(8, Act.LeakyReLU, Alpha = 0.2)] [Dense(2)] public partial class N { }" },
+            { "[Network(1, 6, 6)] [Conv(2, k: 3, {|NG0002:Alpha = 1|})] [Dense(2)] public partial class N { }", "[Network(1, 6, 6)] [Conv(2, k: 3, act: Act.ELU, Alpha = 1)] [Dense(2)] public partial class N { }" },
+            { "[Network(4)] [Dense(8, Act.ELU, {|NG0002:Alpha = -0.5|})] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(8, Act.ELU, Alpha = 0.5)] [Dense(2)] public partial class N { }" },
+            { "[Network(4, {|NG0007:Loss = Loss.CrossEntropy|})] [Dense(3, Act.SiLU)] public partial class N { }", "[Network(4, Loss = Loss.CrossEntropy)] [Dense(3, Act.LogSoftmax)] public partial class N { }" },
+            { "[Network(4)] [Dense(5, {|NG0008:Act.LogSoftmax|})] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(5, Act.Hardswish)] [Dense(2, Act.LogSoftmax)] public partial class N { }" },
+            // NG0002 on Trainable: false on a layer without parameters.
+            { "[Network(1, 6, 6)] [Conv(2, k: 3)] [MaxPool(2, {|NG0002:Trainable = false|})] [Dense(2)] public partial class N { }", "[Network(1, 6, 6)] [Conv(2, k: 3, Trainable = false)] [MaxPool(2)] [Dense(2)] public partial class N { }" },
             // NG0004: not partial, also a containing type.
             { "[Network(4)] [Dense(3)] public class {|NG0004:N|} { }", "[Network(4)] [Dense(3)] public partial class N { }" },
             { "public class {|NG0004:Outer|} { [Network(4)] [Dense(3)] public partial class N { } }", "public partial class Outer { [Network(4)] [Dense(3)] public partial class N { } }" },

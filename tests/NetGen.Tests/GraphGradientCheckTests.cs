@@ -34,6 +34,13 @@ namespace Graphs
     [Dense(2, Act.Tanh)]
     public partial class Heads { }
 
+    [Network(3)]
+    [Dense(5, Act.GELU, Name = ""trunk"")]
+    [Dense(3, Act.LogSoftmax, Name = ""cls"", Output = true)]
+    [Concat(""trunk"")]
+    [Dense(2, Act.SiLU)]
+    public partial class LogHead { }
+
     [Network(4)]
     [Dense(4, Act.LeakyReLU, Name = ""a"")]
     [Add(Act.SELU, ""a"", ""input"")]
@@ -93,6 +100,28 @@ namespace Graphs
             targets[2 * 7 + 4] = float.NaN;            // sample 2 lacks one tag
             targets[4 * 7 + 5] = float.NaN;            // sample 4 lacks one score
             Check("Graphs.Heads", nodes, 3, targets, random);
+        }
+
+        [Fact]
+        public void A_log_softmax_head_read_by_another_layer_matches_finite_differences()
+        {
+            var nodes = new[]
+            {
+                Dense(5, Act.GELU, -1),                                                          // trunk
+                Dense(3, Act.LogSoftmax, 0) with { Head = true, Loss = Loss.CrossEntropy },      // cls: the negative log-likelihood of its log-probabilities
+                new GraphReference.Node("Concat", 0, Act.Identity, 1, 0),
+                Dense(2, Act.SiLU, 2) with { Head = true, Loss = Loss.MeanSquaredError },
+            };
+            var random = new Random(15);
+            var targets = new float[Batch * 5];
+            for (int n = 0; n < Batch; n++)
+            {
+                targets[n * 5 + random.Next(3)] = 1f;
+                targets[n * 5 + 3] = (float)(random.NextDouble() * 2 - 1);
+                targets[n * 5 + 4] = (float)(random.NextDouble() * 2 - 1);
+            }
+
+            Check("Graphs.LogHead", nodes, 3, targets, random);
         }
 
         [Fact]
@@ -259,7 +288,7 @@ namespace Graphs
                     {
                         if (y.Any(float.IsNaN)) continue;
                         counts[i]++;
-                        for (int k = 0; k < a.Length; k++) sums[i] -= y[k] * Math.Log(a[k]);
+                        for (int k = 0; k < a.Length; k++) sums[i] -= y[k] * (node.Act == Act.LogSoftmax ? a[k] : Math.Log(a[k]));
                         continue;
                     }
 

@@ -169,3 +169,27 @@ namespace NetGen.Tests.Parity
     [Dense(2)]
     public partial class InputShortcut { }
 }
+
+namespace NetGen.Tests.Parity
+{
+    /// <summary>Issue 18's activations on dense layers, log-softmax output trained with the negative log-likelihood (activations_dense).</summary>
+    [Network(6)]
+    [Dense(8, Act.GELU)]
+    [Dense(8, Act.SiLU)]
+    [Dense(7, Act.Softplus)]
+    [Dense(7, Act.Softsign)]
+    [Dense(6, Act.ReLU6)]
+    [Dense(6, Act.Hardswish)]
+    [Dense(5, Act.Hardsigmoid)]
+    [Dense(4, Act.LogSoftmax)]
+    public partial class ActivationsDense { }
+
+    /// <summary>Alpha on LeakyReLU and ELU convolutions, GELU on a convolution, SiLU as a layer of its own (activations_conv).</summary>
+    [Network(2, 7, 7)]
+    [Conv(4, k: 3, act: Act.LeakyReLU, Alpha = 0.2)]
+    [Conv(3, k: 3, p: 1, act: Act.ELU, Alpha = 0.5)]
+    [Conv(3, k: 3, act: Act.GELU)]
+    [Activation(Act.SiLU)]
+    [Dense(3, Act.Hardswish)]
+    public partial class ActivationsConv { }
+}

@@ -22,6 +22,7 @@ namespace NetGen.Tests
             "two_heads", // multi-task (eq. 8.21): softmax and sigmoid heads, loss weights, missing (NaN) labels
             "stochastic_eval", // dropout, alpha dropout and noise in eval mode (Mode = Inference): identities
             "identity", // nn.Identity
+            "activations_dense", "activations_conv", // GELU, SiLU, Softplus, Softsign, ReLU6, Hardswish, Hardsigmoid, LogSoftmax + NLL, Alpha
         };
 
         internal static INetwork Network(string fixture) => fixture switch
@@ -43,6 +44,8 @@ namespace NetGen.Tests
             "two_heads" => new TwoHeads(),
             "stochastic_eval" => new StochasticEval(),
             "identity" => new IdentityBetween(),
+            "activations_dense" => new ActivationsDense(),
+            "activations_conv" => new ActivationsConv(),
             _ => throw new ArgumentOutOfRangeException(nameof(fixture)),
         };
 

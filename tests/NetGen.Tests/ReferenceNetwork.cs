@@ -28,6 +28,9 @@ namespace NetGen.Tests
         public int A { get; init; }
         public bool CountIncludePad { get; init; } = true;
 
+        /// <summary>LeakyReLU's negative slope or ELU's alpha (NaN: PyTorch's defaults, 0.01 and 1).</summary>
+        public double Alpha { get; init; } = double.NaN;
+
         public static RefLayer Dense(int units, Act act = Act.Identity, bool bias = true) => new RefLayer(RefKind.Dense, units, act, bias);
 
         public static RefLayer Activation(Act act) => new RefLayer(RefKind.Activation, 0, act);
@@ -44,7 +47,7 @@ namespace NetGen.Tests
     {
         private const double Lambda = 1.0507009873554805, Alpha = 1.6732632423543772;
 
-        public static double[] Activate(Act act, double[] s)
+        public static double[] Activate(Act act, double[] s, double alpha = double.NaN)
         {
             switch (act)
             {
@@ -52,16 +55,36 @@ namespace NetGen.Tests
                 case Act.Sigmoid: return s.Select(v => 1.0 / (1.0 + Math.Exp(-v))).ToArray();
                 case Act.Tanh: return s.Select(Math.Tanh).ToArray();
                 case Act.ReLU: return s.Select(v => v > 0 ? v : 0.0).ToArray();
-                case Act.LeakyReLU: return s.Select(v => v > 0 ? v : 0.01 * v).ToArray();
-                case Act.ELU: return s.Select(v => v > 0 ? v : Math.Exp(v) - 1.0).ToArray();
+                case Act.LeakyReLU: return s.Select(v => v > 0 ? v : (double.IsNaN(alpha) ? 0.01 : alpha) * v).ToArray();
+                case Act.ELU: return s.Select(v => v > 0 ? v : (double.IsNaN(alpha) ? 1.0 : alpha) * (Math.Exp(v) - 1.0)).ToArray();
                 case Act.SELU: return s.Select(v => v > 0 ? Lambda * v : Lambda * Alpha * (Math.Exp(v) - 1.0)).ToArray();
                 case Act.Softmax:
                     double max = s.Max();
                     var e = s.Select(v => Math.Exp(v - max)).ToArray();
                     double sum = e.Sum();
                     return e.Select(v => v / sum).ToArray();
+                case Act.GELU: return s.Select(v => 0.5 * v * (1 + Erf(v / Math.Sqrt(2)))).ToArray();
+                case Act.SiLU: return s.Select(v => v / (1.0 + Math.Exp(-v))).ToArray();
+                case Act.Softplus: return s.Select(v => v > 20 ? v : Math.Log(1 + Math.Exp(v))).ToArray();
+                case Act.Softsign: return s.Select(v => v / (1 + Math.Abs(v))).ToArray();
+                case Act.ReLU6: return s.Select(v => Math.Min(Math.Max(v, 0.0), 6.0)).ToArray();
+                case Act.Hardswish: return s.Select(v => v * Math.Min(Math.Max(v + 3, 0.0), 6.0) / 6).ToArray();
+                case Act.Hardsigmoid: return s.Select(v => Math.Min(Math.Max(v + 3, 0.0), 6.0) / 6).ToArray();
+                case Act.LogSoftmax:
+                    double top = s.Max();
+                    double logSum = top + Math.Log(s.Sum(v => Math.Exp(v - top)));
+                    return s.Select(v => v - logSum).ToArray();
                 default: throw new ArgumentOutOfRangeException(nameof(act));
             }
+        }
+
+        /// <summary>erf(x) = 2/sqrt(pi) times the integral of e^(-t^2) from 0 to x, by Simpson's rule over 2,000 intervals (about 1e-14 here).</summary>
+        internal static double Erf(double x)
+        {
+            const int n = 2000;
+            double h = x / n, sum = 1 + Math.Exp(-x * x);
+            for (int i = 1; i < n; i++) sum += (i % 2 == 1 ? 4 : 2) * Math.Exp(-(i * h) * (i * h));
+            return 2 / Math.Sqrt(Math.PI) * sum * h / 3;
         }
 
         /// <summary>The network's output for one sample; parameters per layer weight then bias, in PyTorch's layouts.</summary>
@@ -117,7 +140,7 @@ namespace NetGen.Tests
                         break;
                 }
 
-                a = Activate(layer.Act, a);
+                a = Activate(layer.Act, a, layer.Alpha);
             }
 
             return a;

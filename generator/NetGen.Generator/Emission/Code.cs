@@ -128,7 +128,8 @@ namespace NetGen.Generator.Emission
         }
 
         /// <summary>", act" for a non-identity activation.</summary>
-        public static string ActSuffix(LayerPlan layer) => layer.Spec.Act == Act.Identity ? "" : ", " + layer.Spec.Act;
+        public static string ActSuffix(LayerPlan layer) => layer.Spec.Act == Act.Identity ? ""
+            : ", " + layer.Spec.Act + (ActTraits.HasAlpha(layer.Spec.Act) && !double.IsNaN(layer.Spec.Alpha) ? ", Alpha = " + Lit(layer.Spec.Alpha) : "");
 
         /// <summary>", no bias" for a parameterized layer without bias.</summary>
         public static string BiasSuffix(LayerPlan layer) => layer.Spec.Weights is { Bias: false } ? ", no bias" : "";

@@ -57,6 +57,7 @@ namespace NetGen.Generator.Emission
 
                 Columns = (int)plan.Layers.Max(l => l.Kind.Columns(l));
                 Masks = plan.Layers.Any(l => l.Kind.UsesMask);
+                PreActivations = plan.Layers.Any(l => l.KeepsPreActivations);
                 Stochastic = plan.Layers.Any(l => l.Kind.Stochastic(l));
                 SampleTraining = plan.Layers.Any(l => l.Kind.SampleReadsTraining);
                 BatchTraining = plan.Layers.Any(l => l.Kind.BatchReadsTraining);
@@ -82,6 +83,9 @@ namespace NetGen.Generator.Emission
             public int Columns { get; }
 
             public bool Masks { get; }
+
+            /// <summary>Whether a layer keeps its pre-activations for the backward pass (BatchForward takes pre).</summary>
+            public bool PreActivations { get; }
 
             public bool Stochastic { get; }
 
@@ -115,12 +119,13 @@ namespace NetGen.Generator.Emission
             return string.Join(", ", args);
         }
 
-        private static string BatchForwardArguments(Layout layout, string inputs, string batch, string outputActivation, string training, string blocks, string columns, string effective)
+        private static string BatchForwardArguments(Layout layout, string inputs, string batch, string outputActivation, string training, string blocks, string pre, string columns, string effective)
         {
             var args = new List<string> { inputs, batch };
             if (layout.OutputActivation) args.Add(outputActivation);
             if (layout.BatchTraining) args.Add(training);
             args.Add(blocks);
+            if (layout.PreActivations) args.Add(pre);
             if (layout.Columns > 0) args.Add(columns);
             if (layout.Plan.EffectiveLength > 0) args.Add(effective);
             return string.Join(", ", args);
@@ -170,6 +175,7 @@ namespace NetGen.Generator.Emission
             w.Line("_deltas = new float[(long)batch * " + Lit(plan.BlockLength) + "];");
             if (layout.ScratchLength > 0) w.Line("_scratch = new float[(long)batch * " + Lit(layout.ScratchLength) + "];");
             if (layout.Masks) w.Line("_masks = new float[(long)batch * " + Lit(plan.BlockLength) + "];");
+            if (layout.PreActivations) w.Line("_preActivations = new float[(long)batch * " + Lit(plan.BlockLength) + "];");
             if (layout.Labels) w.Line("_labelTargets = new float[(long)batch * OutputLength];");
             w.Line("_capacity = batch;");
             w.Close();
@@ -183,12 +189,14 @@ namespace NetGen.Generator.Emission
             if (layout.OutputActivation) parameters.Add("bool outputActivation");
             if (layout.BatchTraining) parameters.Add("bool training");
             parameters.Add(Span + " a");
+            if (layout.PreActivations) parameters.Add(Span + " pre");
             if (layout.Columns > 0) parameters.Add(Span + " columns");
             if (plan.EffectiveLength > 0) parameters.Add(ReadOnlySpan + " e");
             sink.Line("/// <summary>");
             sink.Line("/// The forward pass of a batch, layer by layer, every layer's outputs kept in <paramref name=\"a\"/> as [batch, size] blocks:");
             sink.Line("/// for training (the backward pass reads them) and for batched inference." + (layout.OutputActivation ? " With <paramref name=\"outputActivation\"/> false" : ""));
             if (layout.OutputActivation) sink.Line("/// the outputs whose loss applies the activation itself keep their pre-activations.");
+            if (layout.PreActivations) sink.Line("/// Where <paramref name=\"pre\"/> is not empty (a backward pass follows), the layers whose activation's derivative needs s keep it there.");
             sink.Line("/// </summary>");
             sink.Line("private void BatchForward(" + string.Join(", ", parameters) + ")");
             sink.Open();
@@ -203,7 +211,17 @@ namespace NetGen.Generator.Emission
                 w.Line("// " + Describe(plan, layer) + layer.Kind.ForwardStrategy(layer) + (layer.IsOutput ? " (output)" : ""));
                 w.Line(Span + " " + OutName(layer) + " = " + Block("a", layer) + ";");
                 var io = Io(w, plan, layer, () => Span + " " + MaskName(layer) + " = training ? " + Block(w.Use("m"), layer) + " : default; // inference reads no mask");
-                var layerScope = w.Begin(io.Mask == null ? new Local[0] : new[] { w.Local(MaskName(layer)) });
+                var locals = new List<Local>();
+                if (io.Mask != null) locals.Add(w.Local(MaskName(layer)));
+                if (layer.KeepsPreActivations)
+                {
+                    string name = PreName(layer);
+                    var local = w.Local(name, () => Span + " " + name + " = pre.IsEmpty ? default : " + Block("pre", layer) + "; // empty in inference");
+                    io.PreActivations = new Operand(local, layer.OutSize);
+                    locals.Add(local);
+                }
+
+                var layerScope = w.Begin(locals.ToArray());
                 layer.Kind.BatchForward(w, layer, io);
                 w.End(layerScope);
             }
@@ -233,7 +251,7 @@ namespace NetGen.Generator.Emission
                 w.Line("global::System.Array.Clear(_effectiveGradients, 0, " + Lit(plan.EffectiveLength) + ");");
             }
 
-            w.Line("BatchForward(" + BatchForwardArguments(layout, "inputs", "batch", "false", "training", "_activations", "_trainColumns", "_effective") + ");");
+            w.Line("BatchForward(" + BatchForwardArguments(layout, "inputs", "batch", "false", "training", "_activations", "gradients ? _preActivations : default", "_trainColumns", "_effective") + ");");
             w.Line("bool anomalies = global::NetGen.NumericChecks.Anomalies;");
             w.Line("if (anomalies) CheckAnomalies(batch, backward: false);");
             w.Line(Span + " a = _activations;");
@@ -246,6 +264,7 @@ namespace NetGen.Generator.Emission
             w.Line("Backward(" + (layout.BackwardReadsInputs ? "inputs, " : "") + "batch" + (layout.BatchTraining ? ", training" : "") + ");");
             if (plan.EffectiveLength > 0) w.Line("EffectiveBackward();");
             EmitPenalties(w, plan);
+            if (plan.Layers.Any(l => l.Frozen)) w.Line("foreach (var (offset, length) in s_frozen) global::System.Array.Clear(_gradients, offset, length); // frozen layers (Trainable = false) have no gradient, as requires_grad = False");
             w.Line("if (anomalies) CheckAnomalies(batch, backward: true);");
             w.Line("return (float)loss;");
             w.Close();
@@ -308,9 +327,10 @@ namespace NetGen.Generator.Emission
         {
             string name = head.Name;
             bool rows = head.Loss == Loss.CrossEntropy;
+            bool logs = head.Spec.Act == Act.LogSoftmax;
             string kernel = head.Loss == Loss.MeanSquaredError ? KernelNames.SquaredError
-                : head.FusedLoss ? (rows ? KernelNames.SoftmaxCrossEntropy : KernelNames.SigmoidBinaryCrossEntropy)
-                : (rows ? KernelNames.CrossEntropyOfProbabilities : KernelNames.BinaryCrossEntropyOfProbabilities);
+                : head.FusedLoss ? (rows ? (logs ? KernelNames.LogSoftmaxCrossEntropy : KernelNames.SoftmaxCrossEntropy) : KernelNames.SigmoidBinaryCrossEntropy)
+                : (rows ? (logs ? KernelNames.NegativeLogLikelihood : KernelNames.CrossEntropyOfProbabilities) : KernelNames.BinaryCrossEntropyOfProbabilities);
             string delta = head.FusedLoss ? "dL/ds = weight * (a - y) / labels" : "dL/da";
             string weight = Lit(head.LossWeight);
             w.Line();
@@ -367,6 +387,7 @@ namespace NetGen.Generator.Emission
                 w.Local("a", () => ReadOnlySpan + " a = _activations;"),
                 w.Local("d", () => Span + " d = _deltas;"),
                 w.Local("m", () => ReadOnlySpan + " m = _masks;"),
+                w.Local("pre", () => ReadOnlySpan + " pre = _preActivations;"),
                 w.Local("t", () => Span + " t = _scratch;"),
                 w.Local("e", () => ReadOnlySpan + " e = _effective;"),
                 w.Local("ge", () => Span + " ge = _effectiveGradients;"),
@@ -441,6 +462,7 @@ namespace NetGen.Generator.Emission
                 Delta = delta,
                 InputDeltas = inputDeltas,
                 Mask = layer.Kind.UsesMask ? Declared(layer, MaskName(layer), ReadOnlySpan, "m") : null,
+                PreActivations = layer.KeepsPreActivations ? Declared(layer, PreName(layer), ReadOnlySpan, "pre") : null,
                 InputReluDerivative = foldsRelu,
                 DerivativeApplied = layer.Consumers.Count == 1 && FoldsInputRelu(plan, plan.Layers[layer.Consumers[0]]),
             };
@@ -464,6 +486,8 @@ namespace NetGen.Generator.Emission
         private static string DeltaName(LayerPlan layer) => layer.Name + "Delta";
 
         private static string MaskName(LayerPlan layer) => layer.Name + "Mask";
+
+        private static string PreName(LayerPlan layer) => layer.Name + "Pre";
 
         /// <summary>A layer's whole [batch, size] block in <paramref name="buffer"/>.</summary>
         private static string Block(string buffer, LayerPlan layer) => buffer + ".Slice(" + Offset(layer) + ", batch * " + Lit(layer.OutSize) + ")";

@@ -88,7 +88,8 @@ namespace NetGen.Generator.Emission
                 w.Line("string " + Value(layer) + " = " + layer.Kind.Export(layer, new ExportIo(inputs, index)) + ";");
                 if (layer.Spec.Act != Act.Identity)
                 {
-                    w.Line(Value(layer) + " = onnx.Apply(\"" + layer.Name + "\", " + Value(layer) + ", global::NetGen.Act." + layer.Spec.Act + string.Concat(layer.OutShape.Select(d => ", " + Lit(d))) + ");");
+                    string alpha = ActTraits.HasAlpha(layer.Spec.Act) && !double.IsNaN(layer.Spec.Alpha) ? ", " + Lit(layer.Spec.Alpha) + "f" : "";
+                    w.Line(Value(layer) + " = onnx.Apply(\"" + layer.Name + "\", " + Value(layer) + ", global::NetGen.Act." + layer.Spec.Act + alpha + string.Concat(layer.OutShape.Select(d => ", " + Lit(d))) + ");");
                 }
             }
 

@@ -97,6 +97,14 @@ namespace NetGen.Generator.Emission
             var plan = layout.Plan;
             w.Line("private readonly float[] _parameters = new float[" + Lit(plan.ParameterCount) + "];");
             w.Line("private readonly float[] _gradients = new float[" + Lit(plan.ParameterCount) + "];");
+            var frozen = plan.Layers.Where(l => l.Frozen).ToList();
+            if (frozen.Count > 0)
+            {
+                w.Line("/// <summary>The frozen layers' parameters (Trainable = false) as (offset, length): TrainStep restores them after the optimizer's step, weight decay included.</summary>");
+                w.Line("private static readonly (int Offset, int Length)[] s_frozen = { " + string.Join(", ", frozen.Select(l => "(" + Lit(l.ParameterOffset) + ", " + Lit(l.ParameterCount) + ")")) + " }; // " + string.Join(", ", frozen.Select(l => l.Name)));
+                w.Line("private readonly float[] _frozenKept = new float[" + Lit(frozen.Sum(l => l.ParameterCount)) + "]; // their values during a step");
+            }
+
             if (plan.BufferLength > 0) w.Line("private readonly float[] _buffers = new float[" + Lit(plan.BufferLength) + "];");
             if (plan.CounterLength > 0) w.Line("private readonly long[] _counters = new long[" + Lit(plan.CounterLength) + "]; // batch normalization: num_batches_tracked per layer");
             if (plan.EffectiveLength > 0)
@@ -112,6 +120,7 @@ namespace NetGen.Generator.Emission
             w.Line("private float[] _deltas = " + none + ";");
             if (layout.ScratchLength > 0) w.Line("private float[] _scratch = " + none + "; // deltas of layers read by several layers, before they are added up");
             if (layout.Masks) w.Line("private float[] _masks = " + none + "; // dropout masks, laid out as the activations");
+            if (layout.PreActivations) w.Line("private float[] _preActivations = " + none + "; // the pre-activations of the layers whose activation's derivative needs them, laid out as the activations");
             if (layout.Labels) w.Line("private float[] _labelTargets = " + none + "; // one-hot targets of the labels overloads");
             w.Line("private int _capacity;");
             w.Line("private global::NetGen.TrainingLock _training; // detects training from two threads at once");
@@ -307,7 +316,7 @@ namespace NetGen.Generator.Emission
             w.Line("for (int first = 0; first < batch; first += chunk)");
             w.Open();
             w.Line("int count = batch - first < chunk ? batch - first : chunk;");
-            w.Line("BatchForward(" + BatchForwardArguments(layout, "inputs.Slice(first * InputLength, count * InputLength)", "count", "true", "false", "blocks", "columns", "e") + ");" + (plan.BufferLength > 0 ? " // batch normalization: running statistics" : ""));
+            w.Line("BatchForward(" + BatchForwardArguments(layout, "inputs.Slice(first * InputLength, count * InputLength)", "count", "true", "false", "blocks", "default", "columns", "e") + ");" + (plan.BufferLength > 0 ? " // batch normalization: running statistics" : ""));
             EmitCopyOutputs(w, layout, "blocks", "count", "first");
             w.Close();
             w.Close();
@@ -471,11 +480,14 @@ namespace NetGen.Generator.Emission
             w.Line("public float TrainStep(" + ReadOnlySpan + " inputs, " + parameter + ", int batch, global::NetGen.IOptimizer optimizer)");
             w.Open();
             w.Line(Guard + ".NotNull(optimizer, \"optimizer\");");
-            Exclusive(w, plan,
-                "float loss = ComputeGradients(inputs, " + name + ", batch);",
-                "if (global::NetGen.NumericChecks.Anomalies) global::NetGen.NumericChecks.Step(this, optimizer); // checks every parameter after the step",
-                "else optimizer.Step(_parameters, _gradients);",
-                "return loss;");
+            bool frozen = plan.Layers.Any(l => l.Frozen);
+            var statements = new List<string> { "float loss = ComputeGradients(inputs, " + name + ", batch);" };
+            if (frozen) statements.Add("global::NetGen.Kernels.KeepRanges(_parameters, s_frozen, _frozenKept); // the frozen layers' parameters, before the step");
+            statements.Add("if (global::NetGen.NumericChecks.Anomalies) global::NetGen.NumericChecks.Step(this, optimizer); // checks every parameter after the step");
+            statements.Add("else optimizer.Step(_parameters, _gradients);");
+            if (frozen) statements.Add("global::NetGen.Kernels.RestoreRanges(_parameters, s_frozen, _frozenKept); // bit for bit, whatever the optimizer did (weight decay, momentum)");
+            statements.Add("return loss;");
+            Exclusive(w, plan, statements.ToArray());
             w.Close();
             w.Line();
         }

@@ -12,6 +12,8 @@ namespace NetGen.Generator.Emission
         public const string LabelToTarget = "LabelToTarget";
         public const string SquaredError = "SquaredError";
         public const string SoftmaxCrossEntropy = "SoftmaxCrossEntropy";
+        public const string LogSoftmaxCrossEntropy = "LogSoftmaxCrossEntropy";
+        public const string NegativeLogLikelihood = "NegativeLogLikelihood";
         public const string SigmoidBinaryCrossEntropy = "SigmoidBinaryCrossEntropy";
         public const string CrossEntropyOfProbabilities = "CrossEntropyOfProbabilities";
         public const string BinaryCrossEntropyOfProbabilities = "BinaryCrossEntropyOfProbabilities";

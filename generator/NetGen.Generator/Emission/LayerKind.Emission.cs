@@ -76,19 +76,19 @@ namespace NetGen.Generator.Model
             w.Line("for (int n = 0; n < batch; n++)");
             w.Open();
             var sample = io.Sample("n");
-            if (derivative) ActCode.Backward(w, layer.Spec.Act, sample.Output, sample.Delta!);
+            if (derivative) ActCode.Backward(w, layer, sample);
             Gradient(w, layer, sample);
             w.Close();
         }
 
         /// <summary>Writes delta *= f'(s) over the whole block.</summary>
-        protected static void Derivative(PassWriter w, LayerPlan layer, LayerIo io) => ActCode.BatchBackward(w, layer.Spec.Act, io.Output, io.Delta!);
+        protected static void Derivative(PassWriter w, LayerPlan layer, LayerIo io) => ActCode.BatchBackward(w, layer, io);
 
         /// <summary>The one-sample forward pass: the layer's function, then its activation.</summary>
         public void Forward(PassWriter w, LayerPlan layer, SampleIo io)
         {
             Compute(w, layer, io);
-            if (!FusesAct(layer)) ActCode.Forward(w, layer.Spec.Act, io.Output);
+            if (!FusesAct(layer)) ActCode.Forward(w, layer, io.Output);
         }
 
         /// <summary>
@@ -110,13 +110,13 @@ namespace NetGen.Generator.Model
             if (layer.Spec.Act == Act.Identity || FusesAct(layer)) return;
             if (!layer.FusedLoss)
             {
-                ActCode.BatchForward(w, layer.Spec.Act, io.Output);
+                ActCode.BatchForward(w, layer, io.Output, io.PreActivations);
                 return;
             }
 
             w.Line("if (outputActivation)");
             w.Open();
-            ActCode.BatchForward(w, layer.Spec.Act, io.Output);
+            ActCode.BatchForward(w, layer, io.Output, null);
             w.Close();
         }
 

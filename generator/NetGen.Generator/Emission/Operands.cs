@@ -61,6 +61,12 @@ namespace NetGen.Generator.Emission
         /// <summary>The layer's mask kept for the backward pass (dropout, in training), or null.</summary>
         public Operand? Mask { get; set; }
 
+        /// <summary>
+        /// The layer's pre-activations s kept for its activation's derivative (<see cref="Model.LayerPlan.KeepsPreActivations"/>), or
+        /// null. Forward: empty in inference, so the copy is made only when a backward pass follows.
+        /// </summary>
+        public Operand? PreActivations { get; set; }
+
         /// <summary>Backward: this layer applies its input's ReLU derivative as it writes the input's delta (<see cref="Emitter.FoldsInputRelu"/>).</summary>
         public bool InputReluDerivative { get; set; }
 
@@ -100,6 +106,9 @@ namespace NetGen.Generator.Emission
 
         /// <summary>The mask, or an empty span where the layer keeps none.</summary>
         public string Mask => _io.Mask is null ? "default(" + Span + ")" : _at(_io.Mask);
+
+        /// <summary>The kept pre-activations, or null where the layer keeps none.</summary>
+        public string? PreActivations => _io.PreActivations is null ? null : _at(_io.PreActivations);
 
         /// <summary>A list whose elements are computed when read.</summary>
         private sealed class Mapped<T> : IReadOnlyList<T>

@@ -176,7 +176,7 @@ namespace NetGen.Generator.Model
         public static readonly DiagnosticDescriptor SoftmaxOnHiddenLayer = Create(
             DiagnosticIds.SoftmaxOnHiddenLayer,
             "Softmax on a hidden layer",
-            "{0} layer {1} applies softmax, which normalizes the units to probabilities (eq. 4.50) and belongs on the output layer; use ReLU, Tanh or another activation on hidden layers");
+            "{0} layer {1} applies {2}, which normalizes the units to probabilities (eq. 4.50) and belongs on the output layer; use ReLU, Tanh or another activation on hidden layers");
 
         public static readonly DiagnosticDescriptor NoLayers = Create(
             DiagnosticIds.NoLayers,

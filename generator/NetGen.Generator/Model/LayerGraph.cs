@@ -143,15 +143,15 @@ namespace NetGen.Generator.Model
             {
                 problems.Add(Make(DiagnosticIds.SoftmaxWithSquaredError, target, LayerArguments.Loss, -1));
             }
-            else if ((written == Loss.CrossEntropy && act != Act.Softmax) || (written == Loss.BinaryCrossEntropy && act != Act.Sigmoid))
+            else if ((written == Loss.CrossEntropy && !ActTraits.OverSample(act)) || (written == Loss.BinaryCrossEntropy && act != Act.Sigmoid))
             {
                 string needs = written == Loss.CrossEntropy ? "Softmax" : "Sigmoid";
                 problems.Add(Make(DiagnosticIds.LossDoesNotFitOutput, target, LayerArguments.Loss, -1, written.ToString(), act.ToString(), needs, fitting.ToString()));
             }
         }
 
-        /// <summary>The loss that fits an output activation (table 4.1).</summary>
-        public static Loss Fitting(Act act) => act == Act.Softmax ? Loss.CrossEntropy : act == Act.Sigmoid ? Loss.BinaryCrossEntropy : Loss.MeanSquaredError;
+        /// <summary>The loss that fits an output activation (table 4.1; log-softmax takes the negative log-likelihood, which is the same cross-entropy).</summary>
+        public static Loss Fitting(Act act) => ActTraits.OverSample(act) ? Loss.CrossEntropy : act == Act.Sigmoid ? Loss.BinaryCrossEntropy : Loss.MeanSquaredError;
 
         /// <summary>
         /// Completes the plan of a network whose shapes are all known: consumers, the layers that reach an output, dead

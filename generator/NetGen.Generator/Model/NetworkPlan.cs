@@ -125,6 +125,9 @@ namespace NetGen.Generator.Model
         /// <summary>An output whose loss is computed from its pre-activations (softmax + cross-entropy, sigmoid + binary cross-entropy) because no other layer reads it.</summary>
         public bool FusedLoss => IsOutput && Consumers.Count == 0 && (Loss == Loss.CrossEntropy || Loss == Loss.BinaryCrossEntropy);
 
+        /// <summary>Whether training keeps the layer's pre-activations for its activation's derivative (GELU, SiLU, Hardswish; <see cref="ActTraits.NeedsPreActivation"/>).</summary>
+        public bool KeepsPreActivations => ActTraits.NeedsPreActivation(Spec.Act) && !FusedLoss;
+
         /// <summary>The layer's parameter tensors in the parameter buffer, with their PyTorch names.</summary>
         public EquatableArray<TensorPlan> Tensors { get; init; } = EquatableArray<TensorPlan>.Empty;
 
@@ -132,6 +135,12 @@ namespace NetGen.Generator.Model
         public const int NetworkInput = -1;
 
         public int ParameterCount => NormCount + WeightCount + BiasCount;
+
+        /// <summary>Where the layer's parameters start (g, v or the weight, then the bias: one contiguous range).</summary>
+        public int ParameterOffset => NormCount > 0 ? NormOffset : WeightCount > 0 ? WeightOffset : BiasOffset;
+
+        /// <summary>Whether the layer's parameters are frozen (Trainable = false): training never changes them.</summary>
+        public bool Frozen => !Spec.Trainable && ParameterCount > 0;
     }
 
     /// <summary>The network with every size resolved: what the emitter writes, or the problems that stop it.</summary>

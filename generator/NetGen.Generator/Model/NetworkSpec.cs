@@ -30,6 +30,15 @@ namespace NetGen.Generator.Model
         /// <summary>An output's loss as written on the layer (Auto: the network's, or from the activation).</summary>
         public Loss HeadLoss { get; init; }
 
+        /// <summary>The activation's Alpha as written (NaN: not written, the activation's default).</summary>
+        public double Alpha { get; init; } = double.NaN;
+
+        /// <summary>Whether training changes the layer's parameters (Trainable = false freezes them).</summary>
+        public bool Trainable { get; init; } = true;
+
+        /// <summary>The activation's Alpha in effect: as written, else the activation's default.</summary>
+        public double ActAlpha => double.IsNaN(Alpha) ? ActTraits.DefaultAlpha(Act) : Alpha;
+
         /// <summary>The weight arguments of a layer with a weight matrix or kernel, else null.</summary>
         public WeightSpec? Weights => Options.Weights;
     }

@@ -101,6 +101,11 @@ namespace NetGen.Generator.Model
                 if (shape is null) _known = false;
                 if (!_known) return;
                 if (Overflows(layer, i, shape!)) return;
+                if (!layer.Trainable && ParameterCount(layer, shape!) == 0)
+                {
+                    OutOfRange(_problems, layer, i, LayerArguments.Trainable, "false", "Trainable = false only on a layer with parameters; " + layer.AttributeName + " layer " + Str(i + 1) + " has none");
+                }
+
                 Place(i, shape!, output);
             }
 
@@ -118,9 +123,20 @@ namespace NetGen.Generator.Model
                 {
                     _problems.Add(OutOfRange(layer, i, LayerArguments.Act, LayerArguments.Act, Str((int)layer.Act), "a member of NetGen.Act"));
                 }
-                else if (layer.Act == Act.Softmax && !output)
+                else if (ActTraits.OverSample(layer.Act) && !output)
                 {
-                    _problems.Add(Make(DiagnosticIds.SoftmaxOnHiddenLayer, i, LayerArguments.Act, -1, layer.AttributeName, Str(i + 1)));
+                    _problems.Add(Make(DiagnosticIds.SoftmaxOnHiddenLayer, i, LayerArguments.Act, -1, layer.AttributeName, Str(i + 1), layer.Act == Act.Softmax ? "softmax" : "log-softmax"));
+                }
+
+                if (double.IsNaN(layer.Alpha)) return;
+                if (!ActTraits.HasAlpha(layer.Act))
+                {
+                    _problems.Add(OutOfRange(layer, i, LayerArguments.Alpha, LayerArguments.Alpha, Real(layer.Alpha),
+                        "no Alpha: Act." + layer.Act + " has none (Alpha is LeakyReLU's negative slope and ELU's alpha)"));
+                }
+                else if (!(layer.Alpha >= 0) || layer.Alpha > float.MaxValue)
+                {
+                    _problems.Add(OutOfRange(layer, i, LayerArguments.Alpha, LayerArguments.Alpha, Real(layer.Alpha), "0 <= Alpha, a value a float holds"));
                 }
             }
 
@@ -260,6 +276,6 @@ namespace NetGen.Generator.Model
             return length;
         }
 
-        private static bool IsDefined(Act act) => act >= Act.Identity && act <= Act.Softmax;
+        private static bool IsDefined(Act act) => ActTraits.IsDefined(act);
     }
 }

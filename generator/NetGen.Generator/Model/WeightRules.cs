@@ -10,7 +10,7 @@ namespace NetGen.Generator.Model
     /// </summary>
     internal static class WeightRules
     {
-        /// <summary>The default initializer from the layer's activation (chapter 9): He for the ReLU family, LeCun normal for SELU (10.4), Glorot uniform otherwise.</summary>
+        /// <summary>The default initializer from the layer's activation (chapter 9): He for the ReLU family (GELU, SiLU, ReLU6 and Hardswish among it), LeCun normal for SELU (10.4), Glorot uniform otherwise.</summary>
         public static Init DefaultInit(Act act)
         {
             switch (act)
@@ -18,6 +18,10 @@ namespace NetGen.Generator.Model
                 case Act.ReLU:
                 case Act.LeakyReLU:
                 case Act.ELU:
+                case Act.GELU:
+                case Act.SiLU:
+                case Act.ReLU6:
+                case Act.Hardswish:
                     return Init.HeNormal;
                 case Act.SELU:
                     return Init.LeCunNormal;
@@ -68,7 +72,7 @@ namespace NetGen.Generator.Model
                 return Init.GlorotUniform;
             }
 
-            double fits = layer.Act == Act.ReLU || layer.Act == Act.LeakyReLU ? 2 : layer.Act == Act.ELU ? 0 : 1;
+            double fits = Fits(layer.Act);
             double factor = weight.Init == Init.HeNormal || weight.Init == Init.HeUniform ? 2 : 1;
             bool fanBased = weight.Init >= Init.LeCunNormal;
             double gain = factor * weight.Gain;
@@ -81,6 +85,30 @@ namespace NetGen.Generator.Model
             }
 
             return weight.Init;
+        }
+
+        /// <summary>
+        /// The variance factor section 9.3.2 derives for the activation: 2 for ReLU and LeakyReLU, 1 for the activations
+        /// linear near 0 (identity, sigmoid, tanh, SELU, softmax, log-softmax); 0 (no check) for the rest, which the notes
+        /// do not analyze.
+        /// </summary>
+        private static double Fits(Act act)
+        {
+            switch (act)
+            {
+                case Act.ReLU:
+                case Act.LeakyReLU:
+                    return 2;
+                case Act.Identity:
+                case Act.Sigmoid:
+                case Act.Tanh:
+                case Act.SELU:
+                case Act.Softmax:
+                case Act.LogSoftmax:
+                    return 1;
+                default:
+                    return 0;
+            }
         }
     }
 }

@@ -120,6 +120,8 @@ namespace NetGen.Generator.Parsing
                 Output = reader.Bool(LayerArguments.Output, false),
                 LossWeight = reader.Double(LayerArguments.LossWeight, LayerDefaults.LossWeight),
                 HeadLoss = (Loss)reader.Int(LayerArguments.Loss, 0),
+                Alpha = reader.Double(LayerArguments.Alpha, double.NaN),
+                Trainable = reader.Bool(LayerArguments.Trainable, true),
             };
         }
 

@@ -16,6 +16,39 @@ namespace NetGen
         /// NaN is a missing label: it contributes nothing (loss and delta 0).
         /// </summary>
         public static double SoftmaxCrossEntropy(Span<float> logits, ReadOnlySpan<float> target, Span<float> delta, float scale)
+            => CrossEntropyOfLogits(logits, target, delta, scale, logProbabilities: false);
+
+        /// <summary>
+        /// Log-softmax + negative log-likelihood from the logits, the same loss and delta as <see cref="SoftmaxCrossEntropy"/>
+        /// (nn.NLLLoss after nn.LogSoftmax is nn.CrossEntropyLoss), but <paramref name="logits"/> become log-probabilities.
+        /// </summary>
+        public static double LogSoftmaxCrossEntropy(Span<float> logits, ReadOnlySpan<float> target, Span<float> delta, float scale)
+            => CrossEntropyOfLogits(logits, target, delta, scale, logProbabilities: true);
+
+        /// <summary>
+        /// Negative log-likelihood of log-probabilities <paramref name="logA"/> (nn.NLLLoss on a log-softmax output read by
+        /// other layers too): returns -sum_k y_k log a_k and writes delta = -scale y, the derivative with respect to log a. A
+        /// target row holding NaN contributes nothing.
+        /// </summary>
+        public static double NegativeLogLikelihood(ReadOnlySpan<float> logA, ReadOnlySpan<float> target, Span<float> delta, float scale)
+        {
+            if (HasNaN(target))
+            {
+                delta.Slice(0, logA.Length).Clear();
+                return 0;
+            }
+
+            double loss = 0;
+            for (int i = 0; i < logA.Length; i++)
+            {
+                if (target[i] != 0f) loss -= target[i] * (double)logA[i];
+                delta[i] = -scale * target[i];
+            }
+
+            return loss;
+        }
+
+        private static double CrossEntropyOfLogits(Span<float> logits, ReadOnlySpan<float> target, Span<float> delta, float scale, bool logProbabilities)
         {
             float max = float.NegativeInfinity;
             for (int i = 0; i < logits.Length; i++) if (logits[i] > max) max = logits[i];
@@ -28,7 +61,7 @@ namespace NetGen
             {
                 double logA = logits[i] - logSum;
                 float a = (float)Math.Exp(logA);
-                logits[i] = a;
+                logits[i] = logProbabilities ? (float)logA : a;
                 if (missing)
                 {
                     delta[i] = 0f;

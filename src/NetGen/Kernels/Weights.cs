@@ -4,6 +4,28 @@ namespace NetGen
 {
     public static partial class Kernels
     {
+        /// <summary>Copies the <paramref name="ranges"/> of <paramref name="parameters"/> one after the other into <paramref name="kept"/> (frozen layers, before a step).</summary>
+        public static void KeepRanges(ReadOnlySpan<float> parameters, (int Offset, int Length)[] ranges, Span<float> kept)
+        {
+            int at = 0;
+            foreach (var (offset, length) in ranges)
+            {
+                parameters.Slice(offset, length).CopyTo(kept.Slice(at, length));
+                at += length;
+            }
+        }
+
+        /// <summary>Writes what <see cref="KeepRanges"/> kept back into the <paramref name="ranges"/> of <paramref name="parameters"/>.</summary>
+        public static void RestoreRanges(Span<float> parameters, (int Offset, int Length)[] ranges, ReadOnlySpan<float> kept)
+        {
+            int at = 0;
+            foreach (var (offset, length) in ranges)
+            {
+                kept.Slice(at, length).CopyTo(parameters.Slice(offset, length));
+                at += length;
+            }
+        }
+
         /// <summary>Gaussian noise in place (section 8.2, on weights): w += N(0, std^2).</summary>
         public static void AddNoise(Span<float> w, float std, Rng rng)
         {

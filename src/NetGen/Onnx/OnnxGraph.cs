@@ -119,7 +119,13 @@ namespace NetGen
         /// The activation (appendix A) of a layer's values; softmax over all of a sample's values (through a flat view
         /// where the sample, of per-sample <paramref name="shape"/>, is a feature map).
         /// </summary>
-        public string Apply(string name, string input, Act act, params int[] shape)
+        public string Apply(string name, string input, Act act, params int[] shape) => Apply(name, input, act, float.NaN, shape);
+
+        /// <summary>
+        /// The activation with its Alpha (LeakyReLU's negative slope, ELU's alpha; NaN: the default); GELU as its erf form
+        /// and SiLU as x sigmoid(x) (opset 17 has neither as an operator), ReLU6 as Clip(0, 6).
+        /// </summary>
+        public string Apply(string name, string input, Act act, float alpha, params int[] shape)
         {
             switch (act)
             {
@@ -132,21 +138,56 @@ namespace NetGen
                 case Act.ReLU:
                     return Node("Relu", name + "/Relu", new[] { input });
                 case Act.LeakyReLU:
-                    return Node("LeakyRelu", name + "/LeakyRelu", new[] { input }, Float("alpha", 0.01f));
+                    return Node("LeakyRelu", name + "/LeakyRelu", new[] { input }, Float("alpha", float.IsNaN(alpha) ? 0.01f : alpha));
                 case Act.ELU:
-                    return Node("Elu", name + "/Elu", new[] { input }, Float("alpha", 1f));
+                    return Node("Elu", name + "/Elu", new[] { input }, Float("alpha", float.IsNaN(alpha) ? 1f : alpha));
+                case Act.GELU:
+                {
+                    string scaled = Node("Div", name + "/Div", new[] { input, Scalar(name + "/sqrt2", 1.41421356f) });
+                    string erf = Node("Erf", name + "/Erf", new[] { scaled });
+                    string plus = Node("Add", name + "/Add", new[] { erf, Scalar(name + "/one", 1f) });
+                    string times = Node("Mul", name + "/Mul", new[] { input, plus });
+                    return Node("Mul", name + "/Half", new[] { times, Scalar(name + "/half", 0.5f) });
+                }
+                case Act.SiLU:
+                    return Node("Mul", name + "/Mul", new[] { input, Node("Sigmoid", name + "/Sigmoid", new[] { input }) });
+                case Act.Softplus:
+                    return Node("Softplus", name + "/Softplus", new[] { input });
+                case Act.Softsign:
+                    return Node("Softsign", name + "/Softsign", new[] { input });
+                case Act.ReLU6:
+                    return Node("Clip", name + "/Clip", new[] { input, Scalar(name + "/min", 0f), Scalar(name + "/max", 6f) });
+                case Act.Hardswish:
+                    return Node("HardSwish", name + "/HardSwish", new[] { input });
+                case Act.Hardsigmoid:
+                    return Node("HardSigmoid", name + "/HardSigmoid", new[] { input }, Float("alpha", 1f / 6f), Float("beta", 0.5f));
+                case Act.LogSoftmax:
+                    return OverSample(name, input, "LogSoftmax", shape);
                 case Act.SELU:
                     return Node("Selu", name + "/Selu", new[] { input }); // ONNX's default alpha and gamma are eq. 10.19's constants
                 case Act.Softmax:
-                    if (shape.Length <= 1) return Node("Softmax", name + "/Softmax", new[] { input }, Int("axis", 1));
-                    string flat = Node("Flatten", name + "/Flatten", new[] { input }, Int("axis", 1));
-                    string soft = Node("Softmax", name + "/Softmax", new[] { flat }, Int("axis", 1));
-                    string target = name + "/shape";
-                    AddInitializer(target, new long[] { -1 }.Concat(shape.Select(d => (long)d)).ToArray());
-                    return Node("Reshape", name + "/Reshape", new[] { soft, target });
+                    return OverSample(name, input, "Softmax", shape);
                 default:
                     throw new ArgumentOutOfRangeException(nameof(act), $"Expected an activation ONNX has, but got {act}.");
             }
+        }
+
+        /// <summary>Softmax or LogSoftmax over all of a sample's values, through a flat view where the sample is a feature map.</summary>
+        private string OverSample(string name, string input, string op, int[] shape)
+        {
+            if (shape.Length <= 1) return Node(op, name + "/" + op, new[] { input }, Int("axis", 1));
+            string flat = Node("Flatten", name + "/Flatten", new[] { input }, Int("axis", 1));
+            string normalized = Node(op, name + "/" + op, new[] { flat }, Int("axis", 1));
+            string target = name + "/shape";
+            AddInitializer(target, new long[] { -1 }.Concat(shape.Select(d => (long)d)).ToArray());
+            return Node("Reshape", name + "/Reshape", new[] { normalized, target });
+        }
+
+        /// <summary>A float scalar initializer (a 0-d tensor) named <paramref name="name"/>.</summary>
+        private string Scalar(string name, float value)
+        {
+            AddInitializer(name, new int[0], new[] { value });
+            return name;
         }
 
         /// <summary>Makes <paramref name="value"/> a graph output named <paramref name="name"/> with per-sample <paramref name="shape"/>.</summary>

@@ -1,0 +1,83 @@
+using System;
+using System.Linq;
+using System.Reflection;
+using Xunit;
+
+namespace NetGen.Tests
+{
+    /// <summary>Issue 18's training controls: frozen layers (Trainable = false).</summary>
+    public class TrainingControlTests
+    {
+        private const string Source = @"using NetGen;
+namespace Controls
+{
+    [Network(1, 6, 6)]
+    [Conv(3, k: 3, act: Act.ReLU, Trainable = false)]
+    [BatchNorm(Trainable = false)]
+    [Dense(8, Act.GELU)]
+    [Dense(4, Act.Softmax, Trainable = false, WeightNorm = true)]
+    public partial class PartlyFrozen { }
+
+    [Network(1, 6, 6)]
+    [Conv(3, k: 3, act: Act.ReLU)]
+    [BatchNorm]
+    [Dense(8, Act.GELU)]
+    [Dense(4, Act.Softmax, WeightNorm = true)]
+    public partial class AllTrainable { }
+}
+";
+
+        private static readonly Lazy<Assembly> Compiled = new Lazy<Assembly>(() => TestCompiler.CompileAndLoad(Source));
+
+        // conv 3*1*3*3 + 3 = 30; batch norm 3 + 3 = 6; dense 8*48 + 8 = 392; dense with weight norm g 4, v 4*8, bias 4 = 40
+        private const int Conv = 30, Norm = 6, Hidden = 392, Head = 40;
+
+        private static (float[] Inputs, int[] Labels) Batch(int batch, int seed)
+        {
+            var random = new Random(seed);
+            var inputs = Enumerable.Range(0, batch * 36).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var labels = Enumerable.Range(0, batch).Select(_ => random.Next(4)).ToArray();
+            return (inputs, labels);
+        }
+
+        public static TheoryData<string> Optimizers => new TheoryData<string> { "sgd", "adamw" };
+
+        [Theory]
+        [MemberData(nameof(Optimizers))]
+        public void Frozen_layers_stay_bit_identical_through_steps_with_weight_decay_while_the_others_train(string kind)
+        {
+            var net = TestCompiler.Create(Compiled.Value, "Controls.PartlyFrozen", seed: 5);
+            Assert.Equal(Conv + Norm + Hidden + Head, net.ParameterCount);
+            var before = net.Parameters.ToArray();
+            IOptimizer optimizer = kind == "sgd" ? new Sgd(0.1f, momentum: 0.9f, weightDecay: 0.05f) : new AdamW(0.01f, weightDecay: 0.1f);
+            for (int step = 0; step < 5; step++)
+            {
+                var (inputs, labels) = Batch(6, step);
+                net.TrainStep(inputs, labels, 6, optimizer);
+            }
+
+            var after = net.Parameters.ToArray();
+            Assert.Equal(before.Take(Conv + Norm), after.Take(Conv + Norm));                  // bit for bit
+            Assert.Equal(before.Skip(Conv + Norm + Hidden), after.Skip(Conv + Norm + Hidden));
+            int changed = Enumerable.Range(Conv + Norm, Hidden).Count(i => before[i] != after[i]);
+            Assert.True(changed > Hidden / 2, $"only {changed} of the trainable dense layer's {Hidden} parameters changed");
+        }
+
+        [Fact]
+        public void Frozen_layers_have_no_gradient_and_the_others_the_same_as_without_freezing()
+        {
+            var frozen = TestCompiler.Create(Compiled.Value, "Controls.PartlyFrozen", seed: 5);
+            var free = TestCompiler.Create(Compiled.Value, "Controls.AllTrainable", seed: 5);
+            frozen.Parameters.CopyTo(free.Parameters);
+            var (inputs, labels) = Batch(5, 9);
+            float a = frozen.ComputeGradients(inputs, labels, 5);
+            float b = free.ComputeGradients(inputs, labels, 5);
+            Assert.Equal(b, a);
+            var g = frozen.Gradients.ToArray();
+            var reference = free.Gradients.ToArray();
+            Assert.All(g.Take(Conv + Norm).Concat(g.Skip(Conv + Norm + Hidden)), v => Assert.Equal(0f, v));
+            Assert.Equal(reference.Skip(Conv + Norm).Take(Hidden), g.Skip(Conv + Norm).Take(Hidden));
+            Assert.Contains(reference.Take(Conv), v => v != 0f); // the conv would have had a gradient
+        }
+    }
+}
