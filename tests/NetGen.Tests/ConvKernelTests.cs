@@ -8,6 +8,7 @@ namespace NetGen.Tests
     /// The two algorithms the emitter chooses between compute the same numbers: direct loops (used where the im2col
     /// matrix would be too large) against im2col + matrix products (checked by the gradient and PyTorch tests).
     /// </summary>
+    [Collection(ParallelismTests.Collection)] // some tests set Parallelism.MaxDegreeOfParallelism, which the other classes of the collection read
     public class ConvKernelTests
     {
         public static TheoryData<int, int, int, int, int, int, int> Geometries => new TheoryData<int, int, int, int, int, int, int>
