@@ -377,6 +377,24 @@ namespace NetGen
         public bool CountIncludePad { get; set; } = LayerDefaults.CountIncludePad;
     }
 
+    /// <summary>
+    /// Global average pooling: the mean of each channel over all its positions, (C, spatial...) -&gt; (C), the head of most
+    /// modern CNNs. As PyTorch's nn.AdaptiveAvgPool*d(1) followed by nn.Flatten() (two modules of an nn.Sequential).
+    /// </summary>
+    [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class GlobalAvgPoolAttribute : LayerAttribute
+    {
+    }
+
+    /// <summary>
+    /// Global max pooling: the maximum of each channel over all its positions, (C, spatial...) -&gt; (C); the gradient goes to
+    /// the first maximum. As PyTorch's nn.AdaptiveMaxPool*d(1) followed by nn.Flatten().
+    /// </summary>
+    [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class GlobalMaxPoolAttribute : LayerAttribute
+    {
+    }
+
     /// <summary>Flattens a feature map to a vector (a dense layer after a feature map does this implicitly).</summary>
     [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
     public sealed class FlattenAttribute : LayerAttribute

@@ -54,6 +54,8 @@ namespace NetGen.Tests
             { "[Network(4)] [Dense(5, {|NG0008:Act.LogSoftmax|})] [Dense(2)] public partial class N { }", "[Network(4)] [Dense(5, Act.Hardswish)] [Dense(2, Act.LogSoftmax)] public partial class N { }" },
             // NG0002 on Trainable: false on a layer without parameters.
             { "[Network(1, 6, 6)] [Conv(2, k: 3)] [MaxPool(2, {|NG0002:Trainable = false|})] [Dense(2)] public partial class N { }", "[Network(1, 6, 6)] [Conv(2, k: 3, Trainable = false)] [MaxPool(2)] [Dense(2)] public partial class N { }" },
+            // NG0012: global pooling after a layer without spatial axes.
+            { "[Network(1, 6, 6)] [Dense(8)] [{|NG0012:GlobalAvgPool|}] [Dense(2)] public partial class N { }", "[Network(1, 6, 6)] [Conv(8, k: 3)] [GlobalAvgPool] [Dense(2)] public partial class N { }" },
             // NG0004: not partial, also a containing type.
             { "[Network(4)] [Dense(3)] public class {|NG0004:N|} { }", "[Network(4)] [Dense(3)] public partial class N { }" },
             { "public class {|NG0004:Outer|} { [Network(4)] [Dense(3)] public partial class N { } }", "public partial class Outer { [Network(4)] [Dense(3)] public partial class N { } }" },

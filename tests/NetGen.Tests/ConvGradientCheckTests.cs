@@ -61,6 +61,13 @@ namespace NetGen.Tests
                 }
             }
 
+            // Global pooling over every axis count.
+            foreach (var (dims, input) in Inputs)
+            {
+                yield return new Case($"GlobalAvgPool_{dims}", input, "[GlobalAvgPool]", new RefLayer(RefKind.GlobalAvgPool, 0, Act.Identity));
+                yield return new Case($"GlobalMaxPool_{dims}", input, "[GlobalMaxPool]", new RefLayer(RefKind.GlobalMaxPool, 0, Act.Identity));
+            }
+
             // A non-square kernel and valid padding.
             yield return new Case("Conv_2d_kernel3x2", Inputs["2d"], "[Conv(2, k: 3, act: Act.Tanh, KernelSize = new[] { 3, 2 }, Padding = Padding.Valid)]",
                 new RefLayer(RefKind.Conv, 2, Act.Tanh) { Kernel = new[] { 3, 2 } });
@@ -104,7 +111,7 @@ namespace NetGen.Tests
         [Fact]
         public void Every_axis_and_option_is_covered()
         {
-            Assert.Equal(3 * (14 + 4 + 8 + 2) + 1, ByName.Count);
+            Assert.Equal(3 * (14 + 4 + 8 + 2 + 2) + 1, ByName.Count);
         }
     }
 }

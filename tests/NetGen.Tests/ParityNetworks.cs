@@ -193,3 +193,20 @@ namespace NetGen.Tests.Parity
     [Dense(3, Act.Hardswish)]
     public partial class ActivationsConv { }
 }
+
+namespace NetGen.Tests.Parity
+{
+    /// <summary>Global max pooling head (global_max).</summary>
+    [Network(2, 6, 5)]
+    [Conv(4, k: 3, p: 1, act: Act.Tanh)]
+    [GlobalMaxPool]
+    [Dense(3, Act.Softmax)]
+    public partial class GlobalMaxHead { }
+
+    /// <summary>Global average pooling over a 1-D map (global_avg).</summary>
+    [Network(3, 10)]
+    [Conv(5, k: 3, act: Act.ReLU)]
+    [GlobalAvgPool]
+    [Dense(2)]
+    public partial class GlobalAvgHead { }
+}

@@ -23,6 +23,7 @@ namespace NetGen.Tests
             "stochastic_eval", // dropout, alpha dropout and noise in eval mode (Mode = Inference): identities
             "identity", // nn.Identity
             "activations_dense", "activations_conv", // GELU, SiLU, Softplus, Softsign, ReLU6, Hardswish, Hardsigmoid, LogSoftmax + NLL, Alpha
+            "global_max", "global_avg", // global pooling heads
         };
 
         internal static INetwork Network(string fixture) => fixture switch
@@ -46,6 +47,8 @@ namespace NetGen.Tests
             "identity" => new IdentityBetween(),
             "activations_dense" => new ActivationsDense(),
             "activations_conv" => new ActivationsConv(),
+            "global_max" => new GlobalMaxHead(),
+            "global_avg" => new GlobalAvgHead(),
             _ => throw new ArgumentOutOfRangeException(nameof(fixture)),
         };
 

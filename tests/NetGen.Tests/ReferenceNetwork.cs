@@ -12,6 +12,8 @@ namespace NetGen.Tests
         MaxPool,
         AvgPool,
         Flatten,
+        GlobalAvgPool,
+        GlobalMaxPool,
     }
 
     /// <summary>
@@ -138,6 +140,21 @@ namespace NetGen.Tests
                     case RefKind.Flatten:
                         shape = new[] { a.Length };
                         break;
+                    case RefKind.GlobalAvgPool:
+                    case RefKind.GlobalMaxPool:
+                    {
+                        int channels = shape[0], size = a.Length / channels;
+                        var pooled = new double[channels];
+                        for (int c = 0; c < channels; c++)
+                        {
+                            var plane = a.Skip(c * size).Take(size);
+                            pooled[c] = layer.Kind == RefKind.GlobalAvgPool ? plane.Average() : plane.Max();
+                        }
+
+                        a = pooled;
+                        shape = new[] { channels };
+                        break;
+                    }
                 }
 
                 a = Activate(layer.Act, a, layer.Alpha);

@@ -15,6 +15,8 @@ namespace NetGen.Generator.Layers
             ConvTransposeLayer.Instance,
             MaxPoolLayer.Instance,
             AvgPoolLayer.Instance,
+            GlobalAvgPoolLayer.Instance,
+            GlobalMaxPoolLayer.Instance,
             FlattenLayer.Instance,
             DropoutLayer.Instance,
             AlphaDropoutLayer.Instance,

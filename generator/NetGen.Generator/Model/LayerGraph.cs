@@ -191,7 +191,7 @@ namespace NetGen.Generator.Model
                 // dense layer on a feature map), else a module per layer named after it.
                 if (chain && layer.Kind.FlattensFeatureMaps && layer.InShape.Count > 1) module++;
                 string prefix = chain && written.Name is null ? Str(module) : layer.Name;
-                module += 1 + (written.Act != Act.Identity && layer.Kind.ActIsOwnModule ? 1 : 0);
+                module += layer.Kind.Modules + (written.Act != Act.Identity && layer.Kind.ActIsOwnModule ? 1 : 0);
                 Loss loss = written.HeadLoss != Loss.Auto ? written.HeadLoss
                     : i == count - 1 && spec.Loss != Loss.Auto ? spec.Loss
                     : Fitting(written.Act);

@@ -39,6 +39,9 @@ namespace NetGen.Generator.Model
         /// <summary>Whether a PyTorch nn.Sequential holds an nn.Flatten before this layer when it reads a feature map (nn.Linear does).</summary>
         public virtual bool FlattensFeatureMaps => false;
 
+        /// <summary>The modules the layer is in a PyTorch nn.Sequential, its activation not counted (global pooling: the pool and a Flatten).</summary>
+        public virtual int Modules => 1;
+
         /// <summary>Whether the layer's activation is a module of its own in PyTorch (false where the layer is the activation).</summary>
         public virtual bool ActIsOwnModule => true;
 

@@ -101,6 +101,10 @@ namespace NetGen
         public string LayerNorm(string name, string input, string scale, string bias, double eps) =>
             Node("LayerNormalization", name + "/LayerNormalization", new[] { input, scale, bias }, Int("axis", 1), Float("epsilon", (float)eps));
 
+        /// <summary>Global pooling (<paramref name="op"/>: GlobalAveragePool or GlobalMaxPool) of each channel plane, flattened to (N, C).</summary>
+        public string GlobalPool(string name, string input, string op)
+            => Node("Flatten", name + "/Flatten", new[] { Node(op, name + "/" + op, new[] { input }) }, Int("axis", 1));
+
         /// <summary>Flattens a sample to a vector.</summary>
         public string Flatten(string name, string input) => Node("Flatten", name + "/Flatten", new[] { input }, Int("axis", 1));
 
