@@ -19,6 +19,7 @@ namespace NetGen.Tests
         {
             "sgd_plain", "sgd_momentum", "sgd_nesterov", "adam", "adam_wd", "adamw", "adagrad",
             "rmsprop", "rmsprop_centered", "adadelta", "adadelta_wd", "rprop", "rprop_custom",
+            "sgd_clipped", "adam_clipped", // ClipGradNorm around SGD with momentum and Adam (clip_grad_norm_ before each step)
         };
 
         /// <summary>The NetGen optimizer with the fixture's torch.optim arguments (PyTorch's names in camelCase).</summary>
@@ -46,6 +47,8 @@ namespace NetGen.Tests
         {
             var fixture = Fixture.Load(name);
             var optimizer = Create(fixture["optimizer"].GetString()!, fixture["options"]);
+            var clip = fixture.Has("clip") ? new ClipGradNorm(optimizer, (float)fixture.Double("clip")) : null;
+            var norms = clip is null ? null : fixture.Floats("norms");
             var net = new TanhSoftmax();
             fixture.Floats("parameters").AsSpan().CopyTo(net.Parameters);
             var inputs = fixture.Floats("inputs");
@@ -55,7 +58,8 @@ namespace NetGen.Tests
             Assert.Equal(20, trajectory.Length);
             for (int step = 0; step < trajectory.Length; step++)
             {
-                float loss = net.TrainStep(inputs, labels, fixture.Int("batch"), optimizer);
+                float loss = net.TrainStep(inputs, labels, fixture.Int("batch"), clip ?? optimizer);
+                if (clip != null) ParityTests.AssertClose(new[] { norms![step] }, new[] { clip.LastNorm }, $"gradient norm before step {step + 1}");
                 // The loss near zero is a difference of float32 logits in PyTorch: 1e-5 relative plus 1e-7 absolute.
                 Assert.True(Math.Abs(loss - losses[step]) <= 1e-5 * Math.Abs(losses[step]) + 1e-7, $"loss before step {step + 1}: NetGen {loss}, PyTorch {losses[step]}");
                 ParityTests.AssertClose(trajectory[step], net.Parameters.ToArray(), $"parameters after step {step + 1}");

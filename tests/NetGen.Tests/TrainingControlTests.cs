@@ -63,6 +63,33 @@ namespace Controls
             Assert.True(changed > Hidden / 2, $"only {changed} of the trainable dense layer's {Hidden} parameters changed");
         }
 
+        [Theory]
+        [InlineData(0f)]
+        [InlineData(-1f)]
+        [InlineData(float.NaN)]
+        [InlineData(float.PositiveInfinity)]
+        public void ClipGradNorm_refuses_a_max_norm_that_is_not_positive_and_finite(float maxNorm)
+        {
+            var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ClipGradNorm(new Sgd(0.1f), maxNorm));
+            Assert.Contains("Expected maxNorm > 0 and finite, but got", error.Message);
+        }
+
+        [Fact]
+        public void ClipGradNorm_scales_to_the_max_norm_only_above_it()
+        {
+            var inner = new Sgd(1f);
+            var clip = new ClipGradNorm(inner, 5f);
+            var parameters = new float[2];
+            clip.Step(parameters, new[] { 3f, 3.9f }); // norm 4.92: below, passed on as it is
+            Assert.False(clip.LastClipped);
+            Assert.Equal(new[] { -3f, -3.9f }, parameters);
+            clip.Step(parameters, new[] { 6f, 8f }); // norm 10: halved
+            Assert.True(clip.LastClipped);
+            Assert.Equal(10f, clip.LastNorm);
+            Assert.Equal(-6f, parameters[0], 4);
+            Assert.Equal(-7.9f, parameters[1], 4);
+        }
+
         [Fact]
         public void Frozen_layers_have_no_gradient_and_the_others_the_same_as_without_freezing()
         {
