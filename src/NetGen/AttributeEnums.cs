@@ -87,8 +87,15 @@ namespace NetGen
         MeanSquaredError = 1,
         /// <summary>mean(-y log a - (1 - y) log(1 - a)) over every output of the batch, as <c>nn.BCELoss()</c>; needs a sigmoid output.</summary>
         BinaryCrossEntropy = 2,
-        /// <summary>mean over the batch of -sum_k y_k log a_k, as <c>nn.CrossEntropyLoss()</c> on the logits; needs a softmax output.</summary>
+        /// <summary>mean over the batch of -sum_k y_k log a_k, as <c>nn.CrossEntropyLoss()</c> on the logits; needs a softmax (or log-softmax) output.</summary>
         CrossEntropy = 3,
+        /// <summary>mean(|a - y|) over every output of the batch, as <c>nn.L1Loss()</c>: robust to outliers.</summary>
+        L1 = 4,
+        /// <summary>
+        /// Huber's loss, as <c>nn.HuberLoss(delta)</c>: per output (a - y)^2 / 2 where |a - y| &lt; delta, else
+        /// delta (|a - y| - delta / 2), the mean over every output; delta is [Network]'s HuberDelta (1 by default).
+        /// </summary>
+        Huber = 5,
     }
 
     /// <summary>How a convolution pads its input (appendix E).</summary>

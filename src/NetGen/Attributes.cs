@@ -17,6 +17,22 @@ namespace NetGen
 
         /// <summary>The training loss; <see cref="Loss.Auto"/> (the default) chooses it from the output activation.</summary>
         public Loss Loss { get; set; }
+
+        /// <summary>Huber's delta for <see cref="Loss.Huber"/> (&gt; 0; 1 by default), as nn.HuberLoss(delta).</summary>
+        public double HuberDelta { get; set; } = 1.0;
+
+        /// <summary>
+        /// Label smoothing epsilon in [0, 1) for the last layer's cross-entropy: each target row becomes (1 - epsilon) y +
+        /// epsilon / classes, as nn.CrossEntropyLoss(label_smoothing); 0 by default.
+        /// </summary>
+        public double LabelSmoothing { get; set; }
+
+        /// <summary>
+        /// One weight per class (&gt;= 0) for the last layer's cross-entropy, as nn.CrossEntropyLoss(weight): sample n's loss
+        /// is weighted by its class's weight and the mean divides by the sum of those weights (for soft targets: by the sum
+        /// of weight times target over the batch). Null (the default): every class weighs 1.
+        /// </summary>
+        public double[]? ClassWeights { get; set; }
     }
 
     /// <summary>Base class of every layer attribute; the order of the attributes is the order of the layers.</summary>

@@ -56,6 +56,15 @@ namespace NetGen.Tests
             { "[Network(1, 6, 6)] [Conv(2, k: 3)] [MaxPool(2, {|NG0002:Trainable = false|})] [Dense(2)] public partial class N { }", "[Network(1, 6, 6)] [Conv(2, k: 3, Trainable = false)] [MaxPool(2)] [Dense(2)] public partial class N { }" },
             // NG0012: global pooling after a layer without spatial axes.
             { "[Network(1, 6, 6)] [Dense(8)] [{|NG0012:GlobalAvgPool|}] [Dense(2)] public partial class N { }", "[Network(1, 6, 6)] [Conv(8, k: 3)] [GlobalAvgPool] [Dense(2)] public partial class N { }" },
+            // NG0002 on [Network]'s loss options: HuberDelta not positive or without Huber; LabelSmoothing outside [0, 1) or without
+            // cross-entropy; ClassWeights of the wrong length, negative, or without cross-entropy.
+            { "[Network(4, Loss = Loss.Huber, {|NG0002:HuberDelta = 0|})] [Dense(2)] public partial class N { }", "[Network(4, Loss = Loss.Huber, HuberDelta = 0.1)] [Dense(2)] public partial class N { }" },
+            { "[Network(4, {|NG0002:HuberDelta = 2|})] [Dense(2)] public partial class N { }", "[Network(4, Loss = Loss.Huber, HuberDelta = 2)] [Dense(2)] public partial class N { }" },
+            { "[Network(4, {|NG0002:LabelSmoothing = 1|})] [Dense(3, Act.Softmax)] public partial class N { }", "[Network(4, LabelSmoothing = 0.9)] [Dense(3, Act.Softmax)] public partial class N { }" },
+            { "[Network(4, {|NG0002:LabelSmoothing = 0.1|})] [Dense(3, Act.Sigmoid)] public partial class N { }", "[Network(4, LabelSmoothing = 0.1)] [Dense(3, Act.LogSoftmax)] public partial class N { }" },
+            { "[Network(4, {|NG0002:ClassWeights = new[] { 1.0, 2.0 }|})] [Dense(3, Act.Softmax)] public partial class N { }", "[Network(4, ClassWeights = new[] { 1.0, 2.0, 0.0 })] [Dense(3, Act.Softmax)] public partial class N { }" },
+            { "[Network(4, {|NG0002:ClassWeights = new[] { 1.0, -2.0, 1.0 }|})] [Dense(3, Act.Softmax)] public partial class N { }", "[Network(4, ClassWeights = new[] { 1.0, 2.0, 1.0 })] [Dense(3, Act.Softmax)] public partial class N { }" },
+            { "[Network(4, Loss = Loss.L1, {|NG0002:ClassWeights = new[] { 1.0, 2.0, 1.0 }|})] [Dense(3)] public partial class N { }", "[Network(4, Loss = Loss.L1)] [Dense(3)] public partial class N { }" },
             // NG0004: not partial, also a containing type.
             { "[Network(4)] [Dense(3)] public class {|NG0004:N|} { }", "[Network(4)] [Dense(3)] public partial class N { }" },
             { "public class {|NG0004:Outer|} { [Network(4)] [Dense(3)] public partial class N { } }", "public partial class Outer { [Network(4)] [Dense(3)] public partial class N { } }" },

@@ -18,7 +18,7 @@ namespace NetGen.Tests
         private const int Batch = 4, InputLength = 3, Outputs = 3;
 
         private static readonly Act[] Acts = (Act[])Enum.GetValues(typeof(Act));
-        private static readonly Loss[] Losses = { Loss.MeanSquaredError, Loss.BinaryCrossEntropy, Loss.CrossEntropy };
+        private static readonly Loss[] Losses = { Loss.MeanSquaredError, Loss.BinaryCrossEntropy, Loss.CrossEntropy, Loss.L1, Loss.Huber };
 
         private static readonly Lazy<Assembly> Compiled = new Lazy<Assembly>(() => TestCompiler.CompileAndLoad(Source()));
 

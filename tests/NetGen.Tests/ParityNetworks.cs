@@ -210,3 +210,30 @@ namespace NetGen.Tests.Parity
     [Dense(2)]
     public partial class GlobalAvgHead { }
 }
+
+namespace NetGen.Tests.Parity
+{
+    /// <summary>nn.L1Loss (l1).</summary>
+    [Network(5, Loss = Loss.L1)]
+    [Dense(6, Act.ELU)]
+    [Dense(3)]
+    public partial class L1Net { }
+
+    /// <summary>nn.HuberLoss(delta = 0.5) (huber).</summary>
+    [Network(5, Loss = Loss.Huber, HuberDelta = 0.5)]
+    [Dense(6, Act.Tanh)]
+    [Dense(3)]
+    public partial class HuberNet { }
+
+    /// <summary>nn.CrossEntropyLoss(weight, label_smoothing = 0.1) with class indices (weighted_smoothed).</summary>
+    [Network(5, LabelSmoothing = 0.1, ClassWeights = new[] { 1.0, 2.0, 0.5, 1.5 })]
+    [Dense(6, Act.Tanh)]
+    [Dense(4, Act.Softmax)]
+    public partial class WeightedSmoothed { }
+
+    /// <summary>Label smoothing on a log-softmax output (smoothed_log).</summary>
+    [Network(5, LabelSmoothing = 0.2)]
+    [Dense(6, Act.ReLU)]
+    [Dense(3, Act.LogSoftmax)]
+    public partial class SmoothedLog { }
+}

@@ -24,6 +24,7 @@ namespace NetGen.Tests
             "identity", // nn.Identity
             "activations_dense", "activations_conv", // GELU, SiLU, Softplus, Softsign, ReLU6, Hardswish, Hardsigmoid, LogSoftmax + NLL, Alpha
             "global_max", "global_avg", // global pooling heads
+            "l1", "huber", "weighted_smoothed", "smoothed_log", // losses: L1, Huber, class weights and label smoothing
         };
 
         internal static INetwork Network(string fixture) => fixture switch
@@ -49,6 +50,10 @@ namespace NetGen.Tests
             "activations_conv" => new ActivationsConv(),
             "global_max" => new GlobalMaxHead(),
             "global_avg" => new GlobalAvgHead(),
+            "l1" => new L1Net(),
+            "huber" => new HuberNet(),
+            "weighted_smoothed" => new WeightedSmoothed(),
+            "smoothed_log" => new SmoothedLog(),
             _ => throw new ArgumentOutOfRangeException(nameof(fixture)),
         };
 

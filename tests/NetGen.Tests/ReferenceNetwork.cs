@@ -303,6 +303,8 @@ namespace NetGen.Tests
                     {
                         case NetGen.Loss.CrossEntropy: total -= y * Math.Log(a[k]); break;
                         case NetGen.Loss.BinaryCrossEntropy: total -= y * Math.Log(a[k]) + (1 - y) * Math.Log(1 - a[k]); break;
+                        case NetGen.Loss.L1: total += Math.Abs(a[k] - y); break;
+                        case NetGen.Loss.Huber: total += Math.Abs(a[k] - y) < 1 ? 0.5 * (a[k] - y) * (a[k] - y) : Math.Abs(a[k] - y) - 0.5; break; // delta 1
                         default: total += (a[k] - y) * (a[k] - y); break;
                     }
                 }

@@ -328,23 +328,33 @@ namespace NetGen.Generator.Emission
             string name = head.Name;
             bool rows = head.Loss == Loss.CrossEntropy;
             bool logs = head.Spec.Act == Act.LogSoftmax;
+            var spec = layout.Plan.Spec;
+            bool last = head.Index == layout.Plan.Layers.Count - 1;
+            bool weights = rows && last && spec.ClassWeights.Count > 0, smoothed = rows && last && spec.LabelSmoothing != 0;
             string kernel = head.Loss == Loss.MeanSquaredError ? KernelNames.SquaredError
+                : head.Loss == Loss.L1 ? KernelNames.AbsoluteError
+                : head.Loss == Loss.Huber ? KernelNames.HuberError
+                : weights || smoothed ? (head.FusedLoss ? KernelNames.WeightedCrossEntropy : KernelNames.WeightedCrossEntropyOfOutputs)
                 : head.FusedLoss ? (rows ? (logs ? KernelNames.LogSoftmaxCrossEntropy : KernelNames.SoftmaxCrossEntropy) : KernelNames.SigmoidBinaryCrossEntropy)
                 : (rows ? (logs ? KernelNames.NegativeLogLikelihood : KernelNames.CrossEntropyOfProbabilities) : KernelNames.BinaryCrossEntropyOfProbabilities);
+            string extra = head.Loss == Loss.Huber ? ", huberDelta: " + Lit(spec.HuberDelta) + "f"
+                : weights || smoothed ? ", classWeights: " + (weights ? "s_classWeights" : "default") + ", smoothing: " + Lit(spec.LabelSmoothing) + "f, logProbabilities: " + Lit(logs) : "";
             string delta = head.FusedLoss ? "dL/ds = weight * (a - y) / labels" : "dL/da";
             string weight = Lit(head.LossWeight);
             w.Line();
-            w.Line("// " + name + ": " + LossName(head.Loss) + ", mean over the " + (rows ? "samples with a label" : "targets present") + (head.LossWeight != 1.0 ? ", weight " + weight : "") + "; " + delta + (head.FusedLoss ? " (table 4.1)" : "") + ".");
+            string options = (weights ? ", class weights s_classWeights" : "") + (smoothed ? ", label smoothing " + Lit(spec.LabelSmoothing) : "") + (head.Loss == Loss.Huber ? ", delta " + Lit(spec.HuberDelta) : "");
+            w.Line("// " + name + ": " + LossName(head.Loss) + options + ", mean over the " + (weights ? "class weights of the samples with a label" : rows ? "samples with a label" : "targets present") + (head.LossWeight != 1.0 ? ", weight " + weight : "") + "; " + delta + (head.FusedLoss ? " (table 4.1)" : "") + ".");
             w.Line(Span + " " + OutName(head) + " = " + Block("a", head) + ";");
             w.Line(Span + " " + DeltaName(head) + " = " + Block("d", head) + ";");
             string count = name + "Labels", scale = name + "Scale", sum = name + "Loss";
-            w.Line("int " + count + " = " + Call(KernelNames.CountLabels, "targets", "batch", "stride: OutputLength", "offset: " + Lit(head.OutputOffset), "size: " + Lit(head.OutSize), "rows: " + Lit(rows)) + ";");
+            if (weights) w.Line("double " + count + " = " + Call(KernelNames.WeightedLabelCount, "targets", "batch", "stride: OutputLength", "offset: " + Lit(head.OutputOffset), "size: " + Lit(head.OutSize), "s_classWeights") + ";");
+            else w.Line("int " + count + " = " + Call(KernelNames.CountLabels, "targets", "batch", "stride: OutputLength", "offset: " + Lit(head.OutputOffset), "size: " + Lit(head.OutSize), "rows: " + Lit(rows)) + ";");
             w.Line("float " + scale + " = " + count + " == 0 ? 0f : (float)(" + weight + " / " + count + ");");
             w.Line("double " + sum + " = 0;");
             var output = new Operand(OutName(head), head.OutSize);
             var deltas = new Operand(DeltaName(head), head.OutSize);
             string target = "targets.Slice(n * OutputLength" + (head.OutputOffset == 0 ? "" : " + " + Lit(head.OutputOffset)) + ", " + Lit(head.OutSize) + ")";
-            w.Line("for (int n = 0; n < batch; n++) " + sum + " += " + Kernels + "." + kernel + "(" + output.Sample("n") + ", " + target + ", " + deltas.Sample("n") + ", " + scale + ");");
+            w.Line("for (int n = 0; n < batch; n++) " + sum + " += " + Kernels + "." + kernel + "(" + output.Sample("n") + ", " + target + ", " + deltas.Sample("n") + ", " + scale + extra + ");");
             w.Line("if (" + count + " > 0) loss += " + (head.LossWeight != 1.0 ? weight + " * " : "") + sum + " / " + count + ";");
         }
 

@@ -97,6 +97,12 @@ namespace NetGen.Generator.Emission
             var plan = layout.Plan;
             w.Line("private readonly float[] _parameters = new float[" + Lit(plan.ParameterCount) + "];");
             w.Line("private readonly float[] _gradients = new float[" + Lit(plan.ParameterCount) + "];");
+            if (plan.Spec.ClassWeights.Count > 0 && plan.Layers[plan.Layers.Count - 1].Loss == Loss.CrossEntropy)
+            {
+                w.Line("/// <summary>[Network]'s ClassWeights: the weight of each class in the last layer's cross-entropy.</summary>");
+                w.Line("private static readonly float[] s_classWeights = { " + string.Join(", ", plan.Spec.ClassWeights.Select(v => Lit(v) + "f")) + " };");
+            }
+
             var frozen = plan.Layers.Where(l => l.Frozen).ToList();
             if (frozen.Count > 0)
             {
@@ -649,7 +655,7 @@ namespace NetGen.Generator.Emission
         }
 
         private static string LossName(Loss loss)
-            => loss == Loss.CrossEntropy ? "cross-entropy" : loss == Loss.BinaryCrossEntropy ? "binary cross-entropy" : "mean squared error";
+            => loss == Loss.CrossEntropy ? "cross-entropy" : loss == Loss.BinaryCrossEntropy ? "binary cross-entropy" : loss == Loss.L1 ? "mean absolute error (L1)" : loss == Loss.Huber ? "Huber loss" : "mean squared error";
 
         private static string Count(int value, string noun) => Lit(value, true) + " " + noun + (value == 1 ? "" : "s");
     }

@@ -14,6 +14,11 @@ namespace NetGen.Generator.Emission
         public const string SoftmaxCrossEntropy = "SoftmaxCrossEntropy";
         public const string LogSoftmaxCrossEntropy = "LogSoftmaxCrossEntropy";
         public const string NegativeLogLikelihood = "NegativeLogLikelihood";
+        public const string WeightedCrossEntropy = "WeightedCrossEntropy";
+        public const string WeightedCrossEntropyOfOutputs = "WeightedCrossEntropyOfOutputs";
+        public const string WeightedLabelCount = "WeightedLabelCount";
+        public const string AbsoluteError = "AbsoluteError";
+        public const string HuberError = "HuberError";
         public const string SigmoidBinaryCrossEntropy = "SigmoidBinaryCrossEntropy";
         public const string CrossEntropyOfProbabilities = "CrossEntropyOfProbabilities";
         public const string BinaryCrossEntropyOfProbabilities = "BinaryCrossEntropyOfProbabilities";

@@ -135,7 +135,7 @@ namespace NetGen.Generator.Model
             Act act = layer.Act;
             Loss fitting = Fitting(act);
             if (written == Loss.Auto) return;
-            if (written < Loss.Auto || written > Loss.CrossEntropy)
+            if (written < Loss.Auto || written > Loss.Huber)
             {
                 problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, target, LayerArguments.Loss, -1, own ? layer.AttributeName : "Network", own ? number : "attribute", LayerArguments.Loss, Str((int)written), "a member of NetGen.Loss"));
             }
@@ -148,6 +148,35 @@ namespace NetGen.Generator.Model
                 string needs = written == Loss.CrossEntropy ? "Softmax" : "Sigmoid";
                 problems.Add(Make(DiagnosticIds.LossDoesNotFitOutput, target, LayerArguments.Loss, -1, written.ToString(), act.ToString(), needs, fitting.ToString()));
             }
+        }
+
+        /// <summary>The last layer's loss as resolved: its own, else [Network]'s, else the one its activation fits.</summary>
+        public static Loss LastLoss(NetworkSpec spec)
+        {
+            var last = spec.Layers[spec.Layers.Count - 1];
+            return last.HeadLoss != Loss.Auto ? last.HeadLoss : spec.Loss != Loss.Auto ? spec.Loss : Fitting(last.Act);
+        }
+
+        /// <summary>
+        /// [Network]'s loss options (NG0002 at the argument): HuberDelta &gt; 0 and only with Loss.Huber; LabelSmoothing in
+        /// [0, 1) and ClassWeights (one per class, each &gt;= 0) only with a cross-entropy last layer.
+        /// </summary>
+        public static void CheckLossOptions(NetworkSpec spec, long? classes, List<Problem> problems)
+        {
+            if (spec.Layers.Count == 0) return;
+            Loss loss = LastLoss(spec);
+            void Refuse(string argument, string value, string expected)
+                => problems.Add(Make(DiagnosticIds.ArgumentOutOfRange, ProblemTarget.NetworkAttribute, argument, -1, "Network", "attribute", argument, value, expected));
+
+            if (!(spec.HuberDelta > 0) || spec.HuberDelta > float.MaxValue) Refuse(LayerArguments.HuberDelta, Real(spec.HuberDelta), "HuberDelta > 0, a value a float holds");
+            else if (spec.HuberDelta != 1.0 && loss != Loss.Huber) Refuse(LayerArguments.HuberDelta, Real(spec.HuberDelta), "HuberDelta only with Loss = Loss.Huber (the loss is " + loss + ")");
+            if (!(spec.LabelSmoothing >= 0 && spec.LabelSmoothing < 1)) Refuse(LayerArguments.LabelSmoothing, Real(spec.LabelSmoothing), "0 <= LabelSmoothing < 1");
+            else if (spec.LabelSmoothing != 0 && loss != Loss.CrossEntropy) Refuse(LayerArguments.LabelSmoothing, Real(spec.LabelSmoothing), "LabelSmoothing only with a cross-entropy loss (the loss is " + loss + ")");
+            if (spec.ClassWeights.Count == 0) return;
+            string shown = "new[] { " + string.Join(", ", spec.ClassWeights.Select(Real)) + " }";
+            if (loss != Loss.CrossEntropy) Refuse(LayerArguments.ClassWeights, shown, "ClassWeights only with a cross-entropy loss (the loss is " + loss + ")");
+            else if (classes is { } c && spec.ClassWeights.Count != c) Refuse(LayerArguments.ClassWeights, shown, "one weight per class: " + Str(c) + " for the last layer's " + Str(c) + " outputs, but got " + Str(spec.ClassWeights.Count));
+            else if (spec.ClassWeights.Any(w => !(w >= 0) || w > float.MaxValue)) Refuse(LayerArguments.ClassWeights, shown, "every weight >= 0, a value a float holds");
         }
 
         /// <summary>The loss that fits an output activation (table 4.1; log-softmax takes the negative log-likelihood, which is the same cross-entropy).</summary>

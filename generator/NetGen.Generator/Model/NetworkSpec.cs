@@ -94,5 +94,15 @@ namespace NetGen.Generator.Model
         Loss Loss,
         EquatableArray<LayerSpec> Layers,
         bool HasParameterlessConstructor,
-        bool HasSeedConstructor);
+        bool HasSeedConstructor)
+    {
+        /// <summary>[Network]'s HuberDelta (Loss.Huber's delta).</summary>
+        public double HuberDelta { get; init; } = 1.0;
+
+        /// <summary>[Network]'s LabelSmoothing for the last layer's cross-entropy.</summary>
+        public double LabelSmoothing { get; init; }
+
+        /// <summary>[Network]'s ClassWeights for the last layer's cross-entropy (empty: not written).</summary>
+        public EquatableArray<double> ClassWeights { get; init; } = EquatableArray<double>.Empty;
+    }
 }

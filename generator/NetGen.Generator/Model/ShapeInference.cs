@@ -20,6 +20,7 @@ namespace NetGen.Generator.Model
             long inputLength = CheckInputShape(spec, problems);
             var inference = new Inference(spec, problems, inputLength);
             for (int i = 0; i < spec.Layers.Count; i++) inference.Layer(i);
+            LayerGraph.CheckLossOptions(spec, inference.LastOutputSize, problems);
             for (int i = 0; i < spec.Layers.Count; i++) spec.Layers[i].Kind?.CheckNetwork(spec, i, problems);
             return inference.Finish();
         }
@@ -80,6 +81,9 @@ namespace NetGen.Generator.Model
                 _names = LayerGraph.Names(spec, problems);
                 _inputsOf = new List<int>[spec.Layers.Count];
             }
+
+            /// <summary>The last layer's output size, where every shape is known (else null).</summary>
+            public long? LastOutputSize => _known && _outShapes.Count == _spec.Layers.Count && _outShapes.Count > 0 ? LayerShape.Size(_outShapes[_outShapes.Count - 1]) : null;
 
             public void Layer(int i)
             {

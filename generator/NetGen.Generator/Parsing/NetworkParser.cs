@@ -54,9 +54,17 @@ namespace NetGen.Generator.Parsing
 
             ReadInputShape(network, out var shape, out bool readable);
             Loss loss = Loss.Auto;
+            double huberDelta = 1.0, smoothing = 0;
+            var classWeights = new List<double>();
             foreach (var named in network.NamedArguments)
             {
-                if (named.Key == "Loss" && named.Value.Value is int value) loss = (Loss)value;
+                if (named.Key == LayerArguments.Loss && named.Value.Value is int value) loss = (Loss)value;
+                if (named.Key == LayerArguments.HuberDelta && named.Value.Value is double delta) huberDelta = delta;
+                if (named.Key == LayerArguments.LabelSmoothing && named.Value.Value is double epsilon) smoothing = epsilon;
+                if (named.Key == LayerArguments.ClassWeights && named.Value.Kind == TypedConstantKind.Array && !named.Value.IsNull)
+                {
+                    foreach (var element in named.Value.Values) classWeights.Add(element.Value is double w ? w : double.NaN);
+                }
             }
 
             bool parameterless = false, seeded = false;
@@ -77,7 +85,12 @@ namespace NetGen.Generator.Parsing
                 loss,
                 new EquatableArray<LayerSpec>(layers),
                 parameterless,
-                seeded);
+                seeded)
+            {
+                HuberDelta = huberDelta,
+                LabelSmoothing = smoothing,
+                ClassWeights = new EquatableArray<double>(classWeights),
+            };
         }
 
         private static void ReadInputShape(AttributeData network, out int[] shape, out bool readable)

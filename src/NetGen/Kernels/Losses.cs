@@ -48,6 +48,132 @@ namespace NetGen
             return loss;
         }
 
+        /// <summary>
+        /// <see cref="SoftmaxCrossEntropy"/> with class weights w (empty: all 1) and label smoothing epsilon, as
+        /// nn.CrossEntropyLoss(weight, label_smoothing): with y' = (1 - epsilon) y + epsilon / C, returns
+        /// -sum_k w_k y'_k log a_k and writes delta = scale (a sum_k w_k y'_k - w y'); the logits become probabilities (log-probabilities with
+        /// <paramref name="logProbabilities"/>). A target row holding NaN contributes nothing.
+        /// </summary>
+        public static double WeightedCrossEntropy(Span<float> logits, ReadOnlySpan<float> target, Span<float> delta, float scale, ReadOnlySpan<float> classWeights, float smoothing, bool logProbabilities)
+        {
+            float max = float.NegativeInfinity;
+            for (int i = 0; i < logits.Length; i++) if (logits[i] > max) max = logits[i];
+            double sum = 0;
+            for (int i = 0; i < logits.Length; i++) sum += Math.Exp(logits[i] - max);
+            double logSum = max + Math.Log(sum);
+            bool missing = HasNaN(target);
+            double loss = 0, weighted = 0, uniform = smoothing / logits.Length;
+            for (int i = 0; i < logits.Length && !missing; i++) weighted += ClassWeight(classWeights, i) * ((1 - smoothing) * target[i] + uniform);
+            for (int i = 0; i < logits.Length; i++)
+            {
+                double logA = logits[i] - logSum;
+                double a = Math.Exp(logA);
+                logits[i] = logProbabilities ? (float)logA : (float)a;
+                if (missing)
+                {
+                    delta[i] = 0f;
+                    continue;
+                }
+
+                double wy = ClassWeight(classWeights, i) * ((1 - smoothing) * target[i] + uniform);
+                if (wy != 0) loss -= wy * logA;
+                delta[i] = (float)(scale * (a * weighted - wy));
+            }
+
+            return loss;
+        }
+
+        /// <summary>
+        /// The sum over the samples with a label of sum_k w_k y_k (w empty: all 1): the divisor of a weighted cross-entropy's
+        /// mean, which is sum_n w[label_n] for one-hot rows, as nn.CrossEntropyLoss(weight) divides by.
+        /// </summary>
+        public static double WeightedLabelCount(ReadOnlySpan<float> targets, int batch, int stride, int offset, int size, ReadOnlySpan<float> classWeights)
+        {
+            double total = 0;
+            for (int n = 0; n < batch; n++)
+            {
+                var row = targets.Slice(n * stride + offset, size);
+                if (HasNaN(row)) continue;
+                for (int k = 0; k < size; k++) total += ClassWeight(classWeights, k) * row[k];
+            }
+
+            return total;
+        }
+
+        /// <summary>
+        /// The weighted, smoothed cross-entropy of probabilities <paramref name="a"/> (an output other layers read too):
+        /// returns -sum_k w_k y'_k log a_k and writes delta = -scale w y' / a (log clamped at -100); with
+        /// <paramref name="logProbabilities"/>, <paramref name="a"/> holds log a and delta = -scale w y'.
+        /// </summary>
+        public static double WeightedCrossEntropyOfOutputs(ReadOnlySpan<float> a, ReadOnlySpan<float> target, Span<float> delta, float scale, ReadOnlySpan<float> classWeights, float smoothing, bool logProbabilities)
+        {
+            if (HasNaN(target))
+            {
+                delta.Slice(0, a.Length).Clear();
+                return 0;
+            }
+
+            double loss = 0, uniform = smoothing / a.Length;
+            for (int i = 0; i < a.Length; i++)
+            {
+                double wy = ClassWeight(classWeights, i) * ((1 - smoothing) * target[i] + uniform);
+                double logA = logProbabilities ? a[i] : Math.Max(Math.Log(a[i]), -100.0);
+                if (wy != 0) loss -= wy * logA;
+                delta[i] = wy == 0 ? 0f : (float)(logProbabilities ? -scale * wy : -scale * wy / Math.Max(a[i], 1e-30f));
+            }
+
+            return loss;
+        }
+
+        private static double ClassWeight(ReadOnlySpan<float> classWeights, int k) => classWeights.IsEmpty ? 1.0 : classWeights[k];
+
+        /// <summary>
+        /// Absolute error (nn.L1Loss): returns sum_k |a_k - y_k| and writes delta = scale sign(a - y) (0 where equal), the
+        /// derivative with respect to a. A NaN target is a missing label: it contributes nothing.
+        /// </summary>
+        public static double AbsoluteError(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> delta, float scale)
+        {
+            double loss = 0;
+            for (int i = 0; i < delta.Length; i++)
+            {
+                if (float.IsNaN(target[i]))
+                {
+                    delta[i] = 0f;
+                    continue;
+                }
+
+                float diff = output[i] - target[i];
+                loss += Math.Abs(diff);
+                delta[i] = diff > 0f ? scale : diff < 0f ? -scale : 0f;
+            }
+
+            return loss;
+        }
+
+        /// <summary>
+        /// Huber's loss (nn.HuberLoss(delta)): returns sum_k of (a - y)^2 / 2 where |a - y| &lt; delta, else delta (|a - y| -
+        /// delta / 2); writes delta = scale (a - y) clamped to [-delta, delta]. A NaN target contributes nothing.
+        /// </summary>
+        public static double HuberError(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> delta, float scale, float huberDelta)
+        {
+            double loss = 0;
+            for (int i = 0; i < delta.Length; i++)
+            {
+                if (float.IsNaN(target[i]))
+                {
+                    delta[i] = 0f;
+                    continue;
+                }
+
+                float diff = output[i] - target[i];
+                float abs = Math.Abs(diff);
+                loss += abs < huberDelta ? 0.5 * diff * diff : huberDelta * (abs - 0.5 * huberDelta);
+                delta[i] = scale * (diff < -huberDelta ? -huberDelta : diff > huberDelta ? huberDelta : diff);
+            }
+
+            return loss;
+        }
+
         private static double CrossEntropyOfLogits(Span<float> logits, ReadOnlySpan<float> target, Span<float> delta, float scale, bool logProbabilities)
         {
             float max = float.NegativeInfinity;

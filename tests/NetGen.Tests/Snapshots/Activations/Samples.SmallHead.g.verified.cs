@@ -39,6 +39,8 @@ namespace Samples
 
         private readonly float[] _parameters = new float[17554];
         private readonly float[] _gradients = new float[17554];
+        /// <summary>[Network]'s ClassWeights: the weight of each class in the last layer's cross-entropy.</summary>
+        private static readonly float[] s_classWeights = { 1.0f, 1.0f, 2.0f, 1.0f, 1.0f, 0.5f, 1.0f, 1.0f, 1.0f, 3.0f };
         /// <summary>The frozen layers' parameters (Trainable = false) as (offset, length): TrainStep restores them after the optimizer's step, weight decay included.</summary>
         private static readonly (int Offset, int Length)[] s_frozen = { (0, 224) }; // conv1
         private readonly float[] _frozenKept = new float[224]; // their values during a step
@@ -427,13 +429,13 @@ namespace Samples
             global::System.Span<float> d = _deltas;
             double loss = 0;
 
-            // dense5: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
+            // dense5: cross-entropy, class weights s_classWeights, label smoothing 0.1, mean over the class weights of the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
             global::System.Span<float> dense5Out = a.Slice(batch * Dense5Offset, batch * 10);
             global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 10);
-            int dense5Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 10, rows: true);
+            double dense5Labels = global::NetGen.Kernels.WeightedLabelCount(targets, batch, stride: OutputLength, offset: 0, size: 10, s_classWeights);
             float dense5Scale = dense5Labels == 0 ? 0f : (float)(1.0 / dense5Labels);
             double dense5Loss = 0;
-            for (int n = 0; n < batch; n++) dense5Loss += global::NetGen.Kernels.LogSoftmaxCrossEntropy(dense5Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense5Delta.Slice(n * 10, 10), dense5Scale);
+            for (int n = 0; n < batch; n++) dense5Loss += global::NetGen.Kernels.WeightedCrossEntropy(dense5Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense5Delta.Slice(n * 10, 10), dense5Scale, classWeights: s_classWeights, smoothing: 0.1f, logProbabilities: true);
             if (dense5Labels > 0) loss += dense5Loss / dense5Labels;
 
             if (anomalies) global::NetGen.NumericChecks.FiniteLoss(loss);
