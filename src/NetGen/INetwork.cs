@@ -16,8 +16,15 @@ namespace NetGen
         /// <summary>Number of output values per sample.</summary>
         int OutputLength { get; }
 
-        /// <summary>Number of trainable parameters.</summary>
+        /// <summary>Number of parameters (frozen ones included).</summary>
         int ParameterCount { get; }
+
+        /// <summary>
+        /// The layer table, as Keras' model.summary() and torchinfo print it: each layer's attribute, output shape,
+        /// parameter count (frozen ones marked) and the layers it reads, then the totals, trainable and frozen. Generated
+        /// networks return their table (a constant); other implementations get a line with the sizes.
+        /// </summary>
+        string Summary() => GetType().Name + ": " + InputLength + " inputs -> " + OutputLength + " outputs, " + ParameterCount + " parameters";
 
         /// <summary>All parameters in one flat buffer: per layer its weight, then its bias, in PyTorch's layout.</summary>
         Span<float> Parameters { get; }

@@ -252,6 +252,7 @@ namespace NetGen.Generator.Emission
             w.Line();
             w.Line("int global::NetGen.INetwork.ParameterCount => ParameterCount;");
             w.Line();
+            SummaryTable.Emit(w, plan);
         }
 
         private static void EmitForwardMembers(SourceWriter w, Layout layout, bool nullable)
@@ -553,6 +554,8 @@ namespace NetGen.Generator.Emission
             w.Line("int global::NetGen.INetwork.InputLength => InputLength;");
             w.Line("int global::NetGen.INetwork.OutputLength => OutputLength;");
             w.Line("int global::NetGen.INetwork.ParameterCount => ParameterCount;");
+            w.Line("/// <summary>Throws: the network has errors.</summary>");
+            w.Line("public string Summary() { " + fail + " }");
             w.Line("/// <summary>Throws: the network has errors.</summary>");
             w.Line("public void Forward(" + ReadOnlySpan + " input, " + Span + " output) { " + fail + " }");
             w.Line("/// <summary>Throws: the network has errors.</summary>");

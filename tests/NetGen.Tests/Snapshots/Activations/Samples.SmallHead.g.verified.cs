@@ -151,6 +151,40 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
+        /// <remarks><code>
+        /// SmallHead: (3, 16, 16) -&gt; (10), 5 layers
+        /// --------------------------------------------------------------------------------------
+        /// Layer                                               Output shape  Parameters  Reads
+        /// --------------------------------------------------------------------------------------
+        /// input                                               (3, 16, 16)            0
+        /// conv1: Conv(8, k: 3, p: 1, Hardswish)               (8, 16, 16)   224 frozen  input
+        /// conv2: Conv(8, k: 3, p: 1, LeakyReLU, Alpha = 0.1)  (8, 16, 16)          584  conv1
+        /// maxpool3: MaxPool(2)                                (8, 8, 8)              0  conv2
+        /// dense4: Dense(32, GELU)                             (32)              16,416  maxpool3
+        /// dense5: Dense(10, LogSoftmax) (output)              (10)                 330  dense4
+        /// --------------------------------------------------------------------------------------
+        /// Parameters: 17,554 (trainable 17,330, frozen 224), 68.6 KB
+        /// Training storage per sample: 4,650 activations and as many deltas
+        /// </code></remarks>
+        public const string SummaryText =
+            "SmallHead: (3, 16, 16) -> (10), 5 layers\n" +
+            "--------------------------------------------------------------------------------------\n" +
+            "Layer                                               Output shape  Parameters  Reads\n" +
+            "--------------------------------------------------------------------------------------\n" +
+            "input                                               (3, 16, 16)            0\n" +
+            "conv1: Conv(8, k: 3, p: 1, Hardswish)               (8, 16, 16)   224 frozen  input\n" +
+            "conv2: Conv(8, k: 3, p: 1, LeakyReLU, Alpha = 0.1)  (8, 16, 16)          584  conv1\n" +
+            "maxpool3: MaxPool(2)                                (8, 8, 8)              0  conv2\n" +
+            "dense4: Dense(32, GELU)                             (32)              16,416  maxpool3\n" +
+            "dense5: Dense(10, LogSoftmax) (output)              (10)                 330  dense4\n" +
+            "--------------------------------------------------------------------------------------\n" +
+            "Parameters: 17,554 (trainable 17,330, frozen 224), 68.6 KB\n" +
+            "Training storage per sample: 4,650 activations and as many deltas";
+
+        /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
+        public string Summary() => SummaryText;
+
         /// <summary>Inference for one sample (768 values in, 10 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (3, 16, 16) flattened.</param>
         /// <param name="output">Receives the network's output.</param>

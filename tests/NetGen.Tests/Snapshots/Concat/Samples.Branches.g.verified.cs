@@ -140,6 +140,38 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
+        /// <remarks><code>
+        /// Branches: (3, 8, 8) -&gt; (1), 4 layers
+        /// -------------------------------------------------------------------------
+        /// Layer                               Output shape  Parameters  Reads
+        /// -------------------------------------------------------------------------
+        /// input                               (3, 8, 8)              0
+        /// wide: Conv(4, k: 3, p: 1, ReLU)     (4, 8, 8)            112  input
+        /// conv2: Conv(2, k: 1, ReLU)          (2, 8, 8)              8  input
+        /// concat3: Concat("wide")             (6, 8, 8)              0  conv2, wide
+        /// dense4: Dense(1, Sigmoid) (output)  (1)                  385  concat3
+        /// -------------------------------------------------------------------------
+        /// Parameters: 505 (trainable 505, frozen 0), 2.0 KB
+        /// Training storage per sample: 769 activations and as many deltas
+        /// </code></remarks>
+        public const string SummaryText =
+            "Branches: (3, 8, 8) -> (1), 4 layers\n" +
+            "-------------------------------------------------------------------------\n" +
+            "Layer                               Output shape  Parameters  Reads\n" +
+            "-------------------------------------------------------------------------\n" +
+            "input                               (3, 8, 8)              0\n" +
+            "wide: Conv(4, k: 3, p: 1, ReLU)     (4, 8, 8)            112  input\n" +
+            "conv2: Conv(2, k: 1, ReLU)          (2, 8, 8)              8  input\n" +
+            "concat3: Concat(\"wide\")             (6, 8, 8)              0  conv2, wide\n" +
+            "dense4: Dense(1, Sigmoid) (output)  (1)                  385  concat3\n" +
+            "-------------------------------------------------------------------------\n" +
+            "Parameters: 505 (trainable 505, frozen 0), 2.0 KB\n" +
+            "Training storage per sample: 769 activations and as many deltas";
+
+        /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
+        public string Summary() => SummaryText;
+
         /// <summary>Inference for one sample (192 values in, 1 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (3, 8, 8) flattened.</param>
         /// <param name="output">Receives the network's output.</param>

@@ -176,6 +176,42 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
+        /// <remarks><code>
+        /// SensorNet: (3, 64) -&gt; (4), 6 layers
+        /// ---------------------------------------------------------------------------
+        /// Layer                                    Output shape  Parameters  Reads
+        /// ---------------------------------------------------------------------------
+        /// input                                    (3, 64)                0
+        /// conv1: Conv(8, k: 5, s: 2, p: 2, ReLU)   (8, 32)              128  input
+        /// avgpool2: AvgPool(2)                     (8, 16)                0  conv1
+        /// conv3: Conv(16, k: 3, p: 2, d: 2, ReLU)  (16, 16)             400  avgpool2
+        /// maxpool4: MaxPool(4)                     (16, 4)                0  conv3
+        /// flatten5: Flatten                        (64)                   0  maxpool4
+        /// dense6: Dense(4, Softmax) (output)       (4)                  260  flatten5
+        /// ---------------------------------------------------------------------------
+        /// Parameters: 788 (trainable 788, frozen 0), 3.1 KB
+        /// Training storage per sample: 772 activations and as many deltas
+        /// </code></remarks>
+        public const string SummaryText =
+            "SensorNet: (3, 64) -> (4), 6 layers\n" +
+            "---------------------------------------------------------------------------\n" +
+            "Layer                                    Output shape  Parameters  Reads\n" +
+            "---------------------------------------------------------------------------\n" +
+            "input                                    (3, 64)                0\n" +
+            "conv1: Conv(8, k: 5, s: 2, p: 2, ReLU)   (8, 32)              128  input\n" +
+            "avgpool2: AvgPool(2)                     (8, 16)                0  conv1\n" +
+            "conv3: Conv(16, k: 3, p: 2, d: 2, ReLU)  (16, 16)             400  avgpool2\n" +
+            "maxpool4: MaxPool(4)                     (16, 4)                0  conv3\n" +
+            "flatten5: Flatten                        (64)                   0  maxpool4\n" +
+            "dense6: Dense(4, Softmax) (output)       (4)                  260  flatten5\n" +
+            "---------------------------------------------------------------------------\n" +
+            "Parameters: 788 (trainable 788, frozen 0), 3.1 KB\n" +
+            "Training storage per sample: 772 activations and as many deltas";
+
+        /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
+        public string Summary() => SummaryText;
+
         /// <summary>Inference for one sample (192 values in, 4 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (3, 64) flattened.</param>
         /// <param name="output">Receives the network's output.</param>

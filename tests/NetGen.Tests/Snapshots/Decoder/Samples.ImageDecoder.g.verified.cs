@@ -133,6 +133,34 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
+        /// <remarks><code>
+        /// ImageDecoder: (16, 4, 4) -&gt; (1, 16, 16), 2 layers
+        /// --------------------------------------------------------------------------------------------------------------------
+        /// Layer                                                                       Output shape  Parameters  Reads
+        /// --------------------------------------------------------------------------------------------------------------------
+        /// input                                                                       (16, 4, 4)             0
+        /// convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU)                    (8, 8, 8)          2,056  input
+        /// convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid) (output)  (1, 16, 16)           73  convtranspose1
+        /// --------------------------------------------------------------------------------------------------------------------
+        /// Parameters: 2,129 (trainable 2,129, frozen 0), 8.3 KB
+        /// Training storage per sample: 768 activations and as many deltas
+        /// </code></remarks>
+        public const string SummaryText =
+            "ImageDecoder: (16, 4, 4) -> (1, 16, 16), 2 layers\n" +
+            "--------------------------------------------------------------------------------------------------------------------\n" +
+            "Layer                                                                       Output shape  Parameters  Reads\n" +
+            "--------------------------------------------------------------------------------------------------------------------\n" +
+            "input                                                                       (16, 4, 4)             0\n" +
+            "convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU)                    (8, 8, 8)          2,056  input\n" +
+            "convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid) (output)  (1, 16, 16)           73  convtranspose1\n" +
+            "--------------------------------------------------------------------------------------------------------------------\n" +
+            "Parameters: 2,129 (trainable 2,129, frozen 0), 8.3 KB\n" +
+            "Training storage per sample: 768 activations and as many deltas";
+
+        /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
+        public string Summary() => SummaryText;
+
         /// <summary>Inference for one sample (256 values in, 256 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (16, 4, 4) flattened.</param>
         /// <param name="output">Receives the network's output.</param>

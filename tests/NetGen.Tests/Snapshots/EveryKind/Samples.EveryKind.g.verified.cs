@@ -210,6 +210,70 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
+        /// <remarks><code>
+        /// EveryKind: (2, 8, 8) -&gt; (3), 19 layers
+        /// -----------------------------------------------------------------------------------------------
+        /// Layer                                             Output shape  Parameters  Reads
+        /// -----------------------------------------------------------------------------------------------
+        /// input                                             (2, 8, 8)              0
+        /// conv: Conv(4, k: 3, p: 1)                         (4, 8, 8)             76  input
+        /// batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1)  (4, 8, 8)              8  conv
+        /// activation3: Activation(ReLU)                     (4, 8, 8)              0  batchnorm2
+        /// convtranspose4: ConvTranspose(4, k: 2, s: 2)      (4, 16, 16)           68  activation3
+        /// avgpool5: AvgPool(2)                              (4, 8, 8)              0  convtranspose4
+        /// add6: Add("conv")                                 (4, 8, 8)              0  avgpool5, conv
+        /// maxpool7: MaxPool(2)                              (4, 4, 4)              0  add6
+        /// gaussiannoise8: GaussianNoise(0.1)                (4, 4, 4)              0  maxpool7
+        /// flat: Flatten                                     (64)                   0  gaussiannoise8
+        /// layernorm10: LayerNorm(eps: 1E-05)                (64)                 128  flat
+        /// dense11: Dense(16, SELU)                          (16)               1,040  layernorm10
+        /// alphadropout12: AlphaDropout(0.1)                 (16)                   0  dense11
+        /// dense13: Dense(8, Tanh)                           (8)                  136  alphadropout12
+        /// dropout14: Dropout(0.2)                           (8)                    0  dense13
+        /// gap: GlobalAvgPool                                (4)                    0  conv
+        /// gmp: GlobalMaxPool                                (4)                    0  conv
+        /// concat17: Concat("flat", "gap", "gmp")            (76)                   0  gmp, flat, gap, gmp
+        /// identity18: Identity                              (76)                   0  concat17
+        /// dense19: Dense(3, Softmax) (output)               (3)                  231  identity18
+        /// -----------------------------------------------------------------------------------------------
+        /// Parameters: 1,687 (trainable 1,687, frozen 0), 6.6 KB
+        /// Buffers: 8 (running statistics, not trained)
+        /// Training storage per sample: 2,771 activations and as many deltas
+        /// </code></remarks>
+        public const string SummaryText =
+            "EveryKind: (2, 8, 8) -> (3), 19 layers\n" +
+            "-----------------------------------------------------------------------------------------------\n" +
+            "Layer                                             Output shape  Parameters  Reads\n" +
+            "-----------------------------------------------------------------------------------------------\n" +
+            "input                                             (2, 8, 8)              0\n" +
+            "conv: Conv(4, k: 3, p: 1)                         (4, 8, 8)             76  input\n" +
+            "batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1)  (4, 8, 8)              8  conv\n" +
+            "activation3: Activation(ReLU)                     (4, 8, 8)              0  batchnorm2\n" +
+            "convtranspose4: ConvTranspose(4, k: 2, s: 2)      (4, 16, 16)           68  activation3\n" +
+            "avgpool5: AvgPool(2)                              (4, 8, 8)              0  convtranspose4\n" +
+            "add6: Add(\"conv\")                                 (4, 8, 8)              0  avgpool5, conv\n" +
+            "maxpool7: MaxPool(2)                              (4, 4, 4)              0  add6\n" +
+            "gaussiannoise8: GaussianNoise(0.1)                (4, 4, 4)              0  maxpool7\n" +
+            "flat: Flatten                                     (64)                   0  gaussiannoise8\n" +
+            "layernorm10: LayerNorm(eps: 1E-05)                (64)                 128  flat\n" +
+            "dense11: Dense(16, SELU)                          (16)               1,040  layernorm10\n" +
+            "alphadropout12: AlphaDropout(0.1)                 (16)                   0  dense11\n" +
+            "dense13: Dense(8, Tanh)                           (8)                  136  alphadropout12\n" +
+            "dropout14: Dropout(0.2)                           (8)                    0  dense13\n" +
+            "gap: GlobalAvgPool                                (4)                    0  conv\n" +
+            "gmp: GlobalMaxPool                                (4)                    0  conv\n" +
+            "concat17: Concat(\"flat\", \"gap\", \"gmp\")            (76)                   0  gmp, flat, gap, gmp\n" +
+            "identity18: Identity                              (76)                   0  concat17\n" +
+            "dense19: Dense(3, Softmax) (output)               (3)                  231  identity18\n" +
+            "-----------------------------------------------------------------------------------------------\n" +
+            "Parameters: 1,687 (trainable 1,687, frozen 0), 6.6 KB\n" +
+            "Buffers: 8 (running statistics, not trained)\n" +
+            "Training storage per sample: 2,771 activations and as many deltas";
+
+        /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
+        public string Summary() => SummaryText;
+
         /// <summary>Inference for one sample (128 values in, 3 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (2, 8, 8) flattened.</param>
         /// <param name="output">Receives the network's output.</param>

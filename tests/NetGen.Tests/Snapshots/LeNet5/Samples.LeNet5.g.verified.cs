@@ -152,6 +152,44 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
+        /// <remarks><code>
+        /// LeNet5: (1, 28, 28) -&gt; (10), 7 layers
+        /// -----------------------------------------------------------------------
+        /// Layer                                Output shape  Parameters  Reads
+        /// -----------------------------------------------------------------------
+        /// input                                (1, 28, 28)            0
+        /// conv1: Conv(6, k: 5, p: 2, ReLU)     (6, 28, 28)          156  input
+        /// maxpool2: MaxPool(2)                 (6, 14, 14)            0  conv1
+        /// conv3: Conv(16, k: 5, ReLU)          (16, 10, 10)       2,416  maxpool2
+        /// maxpool4: MaxPool(2)                 (16, 5, 5)             0  conv3
+        /// dense5: Dense(120, ReLU)             (120)             48,120  maxpool4
+        /// dense6: Dense(84, ReLU)              (84)              10,164  dense5
+        /// dense7: Dense(10, Softmax) (output)  (10)                 850  dense6
+        /// -----------------------------------------------------------------------
+        /// Parameters: 61,706 (trainable 61,706, frozen 0), 241.0 KB
+        /// Training storage per sample: 8,094 activations and as many deltas
+        /// </code></remarks>
+        public const string SummaryText =
+            "LeNet5: (1, 28, 28) -> (10), 7 layers\n" +
+            "-----------------------------------------------------------------------\n" +
+            "Layer                                Output shape  Parameters  Reads\n" +
+            "-----------------------------------------------------------------------\n" +
+            "input                                (1, 28, 28)            0\n" +
+            "conv1: Conv(6, k: 5, p: 2, ReLU)     (6, 28, 28)          156  input\n" +
+            "maxpool2: MaxPool(2)                 (6, 14, 14)            0  conv1\n" +
+            "conv3: Conv(16, k: 5, ReLU)          (16, 10, 10)       2,416  maxpool2\n" +
+            "maxpool4: MaxPool(2)                 (16, 5, 5)             0  conv3\n" +
+            "dense5: Dense(120, ReLU)             (120)             48,120  maxpool4\n" +
+            "dense6: Dense(84, ReLU)              (84)              10,164  dense5\n" +
+            "dense7: Dense(10, Softmax) (output)  (10)                 850  dense6\n" +
+            "-----------------------------------------------------------------------\n" +
+            "Parameters: 61,706 (trainable 61,706, frozen 0), 241.0 KB\n" +
+            "Training storage per sample: 8,094 activations and as many deltas";
+
+        /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
+        public string Summary() => SummaryText;
+
         /// <summary>Inference for one sample (784 values in, 10 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (1, 28, 28) flattened.</param>
         /// <param name="output">Receives the network's output.</param>

@@ -99,6 +99,36 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
+        /// <remarks><code>
+        /// MnistMlp: (1, 28, 28) -&gt; (10), 3 layers
+        /// ---------------------------------------------------------------------
+        /// Layer                                Output shape  Parameters  Reads
+        /// ---------------------------------------------------------------------
+        /// input                                (1, 28, 28)            0
+        /// dense1: Dense(128, ReLU)             (128)            100,480  input
+        /// dense2: Dense(64, ReLU)              (64)               8,256  dense1
+        /// dense3: Dense(10, Softmax) (output)  (10)                 650  dense2
+        /// ---------------------------------------------------------------------
+        /// Parameters: 109,386 (trainable 109,386, frozen 0), 427.3 KB
+        /// Training storage per sample: 202 activations and as many deltas
+        /// </code></remarks>
+        public const string SummaryText =
+            "MnistMlp: (1, 28, 28) -> (10), 3 layers\n" +
+            "---------------------------------------------------------------------\n" +
+            "Layer                                Output shape  Parameters  Reads\n" +
+            "---------------------------------------------------------------------\n" +
+            "input                                (1, 28, 28)            0\n" +
+            "dense1: Dense(128, ReLU)             (128)            100,480  input\n" +
+            "dense2: Dense(64, ReLU)              (64)               8,256  dense1\n" +
+            "dense3: Dense(10, Softmax) (output)  (10)                 650  dense2\n" +
+            "---------------------------------------------------------------------\n" +
+            "Parameters: 109,386 (trainable 109,386, frozen 0), 427.3 KB\n" +
+            "Training storage per sample: 202 activations and as many deltas";
+
+        /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
+        public string Summary() => SummaryText;
+
         /// <summary>Inference for one sample (784 values in, 10 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (1, 28, 28) flattened.</param>
         /// <param name="output">Receives the network's output.</param>

@@ -197,6 +197,50 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
+        /// <remarks><code>
+        /// TwoTasks: (3, 32, 32) -&gt; (10), (1), 10 layers
+        /// ------------------------------------------------------------------------------
+        /// Layer                                Output shape  Parameters  Reads
+        /// ------------------------------------------------------------------------------
+        /// input                                (3, 32, 32)            0
+        /// stem: Conv(16, k: 3, p: 1, ReLU)     (16, 32, 32)         448  input
+        /// conv2: Conv(16, k: 3, p: 1, ReLU)    (16, 32, 32)       2,320  stem
+        /// conv3: Conv(16, k: 3, p: 1)          (16, 32, 32)       2,320  conv2
+        /// add4: Add("stem", ReLU)              (16, 32, 32)           0  conv3, stem
+        /// trunk: MaxPool(2)                    (16, 16, 16)           0  add4
+        /// conv6: Conv(8, k: 1)                 (8, 32, 32)          136  stem
+        /// maxpool7: MaxPool(2)                 (8, 16, 16)            0  conv6
+        /// concat8: Concat("trunk")             (24, 16, 16)           0  maxpool7, trunk
+        /// digit: Dense(10, Softmax) (output)   (10)              61,450  concat8
+        /// dense10: Dense(1, Sigmoid) (output)  (1)                4,097  trunk
+        /// ------------------------------------------------------------------------------
+        /// Parameters: 70,771 (trainable 70,771, frozen 0), 276.4 KB
+        /// Training storage per sample: 86,027 activations and as many deltas
+        /// </code></remarks>
+        public const string SummaryText =
+            "TwoTasks: (3, 32, 32) -> (10), (1), 10 layers\n" +
+            "------------------------------------------------------------------------------\n" +
+            "Layer                                Output shape  Parameters  Reads\n" +
+            "------------------------------------------------------------------------------\n" +
+            "input                                (3, 32, 32)            0\n" +
+            "stem: Conv(16, k: 3, p: 1, ReLU)     (16, 32, 32)         448  input\n" +
+            "conv2: Conv(16, k: 3, p: 1, ReLU)    (16, 32, 32)       2,320  stem\n" +
+            "conv3: Conv(16, k: 3, p: 1)          (16, 32, 32)       2,320  conv2\n" +
+            "add4: Add(\"stem\", ReLU)              (16, 32, 32)           0  conv3, stem\n" +
+            "trunk: MaxPool(2)                    (16, 16, 16)           0  add4\n" +
+            "conv6: Conv(8, k: 1)                 (8, 32, 32)          136  stem\n" +
+            "maxpool7: MaxPool(2)                 (8, 16, 16)            0  conv6\n" +
+            "concat8: Concat(\"trunk\")             (24, 16, 16)           0  maxpool7, trunk\n" +
+            "digit: Dense(10, Softmax) (output)   (10)              61,450  concat8\n" +
+            "dense10: Dense(1, Sigmoid) (output)  (1)                4,097  trunk\n" +
+            "------------------------------------------------------------------------------\n" +
+            "Parameters: 70,771 (trainable 70,771, frozen 0), 276.4 KB\n" +
+            "Training storage per sample: 86,027 activations and as many deltas";
+
+        /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
+        public string Summary() => SummaryText;
+
         /// <summary>Inference for one sample (3072 values in, 11 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (3, 32, 32) flattened.</param>
         /// <param name="output">Receives the network's outputs, one after the other.</param>

@@ -94,6 +94,34 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
+        /// <remarks><code>
+        /// HousePrice: (13) -&gt; (1), 2 layers
+        /// -----------------------------------------------------------
+        /// Layer                      Output shape  Parameters  Reads
+        /// -----------------------------------------------------------
+        /// input                      (13)                   0
+        /// dense1: Dense(32, Tanh)    (32)                 448  input
+        /// dense2: Dense(1) (output)  (1)                   33  dense1
+        /// -----------------------------------------------------------
+        /// Parameters: 481 (trainable 481, frozen 0), 1.9 KB
+        /// Training storage per sample: 33 activations and as many deltas
+        /// </code></remarks>
+        public const string SummaryText =
+            "HousePrice: (13) -> (1), 2 layers\n" +
+            "-----------------------------------------------------------\n" +
+            "Layer                      Output shape  Parameters  Reads\n" +
+            "-----------------------------------------------------------\n" +
+            "input                      (13)                   0\n" +
+            "dense1: Dense(32, Tanh)    (32)                 448  input\n" +
+            "dense2: Dense(1) (output)  (1)                   33  dense1\n" +
+            "-----------------------------------------------------------\n" +
+            "Parameters: 481 (trainable 481, frozen 0), 1.9 KB\n" +
+            "Training storage per sample: 33 activations and as many deltas";
+
+        /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
+        public string Summary() => SummaryText;
+
         /// <summary>Inference for one sample (13 values in, 1 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (13) flattened.</param>
         /// <param name="output">Receives the network's output.</param>

@@ -166,6 +166,42 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
+        /// <remarks><code>
+        /// ResidualNet: (1, 8, 8) -&gt; (10), 6 layers
+        /// --------------------------------------------------------------------------
+        /// Layer                                Output shape  Parameters  Reads
+        /// --------------------------------------------------------------------------
+        /// input                                (1, 8, 8)              0
+        /// stem: Conv(8, k: 3, p: 1, ReLU)      (8, 8, 8)             80  input
+        /// conv2: Conv(8, k: 3, p: 1, ReLU)     (8, 8, 8)            584  stem
+        /// conv3: Conv(8, k: 3, p: 1)           (8, 8, 8)            584  conv2
+        /// add4: Add("stem", ReLU)              (8, 8, 8)              0  conv3, stem
+        /// maxpool5: MaxPool(2)                 (8, 4, 4)              0  add4
+        /// dense6: Dense(10, Softmax) (output)  (10)               1,290  maxpool5
+        /// --------------------------------------------------------------------------
+        /// Parameters: 2,538 (trainable 2,538, frozen 0), 9.9 KB
+        /// Training storage per sample: 2,186 activations and as many deltas
+        /// </code></remarks>
+        public const string SummaryText =
+            "ResidualNet: (1, 8, 8) -> (10), 6 layers\n" +
+            "--------------------------------------------------------------------------\n" +
+            "Layer                                Output shape  Parameters  Reads\n" +
+            "--------------------------------------------------------------------------\n" +
+            "input                                (1, 8, 8)              0\n" +
+            "stem: Conv(8, k: 3, p: 1, ReLU)      (8, 8, 8)             80  input\n" +
+            "conv2: Conv(8, k: 3, p: 1, ReLU)     (8, 8, 8)            584  stem\n" +
+            "conv3: Conv(8, k: 3, p: 1)           (8, 8, 8)            584  conv2\n" +
+            "add4: Add(\"stem\", ReLU)              (8, 8, 8)              0  conv3, stem\n" +
+            "maxpool5: MaxPool(2)                 (8, 4, 4)              0  add4\n" +
+            "dense6: Dense(10, Softmax) (output)  (10)               1,290  maxpool5\n" +
+            "--------------------------------------------------------------------------\n" +
+            "Parameters: 2,538 (trainable 2,538, frozen 0), 9.9 KB\n" +
+            "Training storage per sample: 2,186 activations and as many deltas";
+
+        /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
+        public string Summary() => SummaryText;
+
         /// <summary>Inference for one sample (64 values in, 10 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (1, 8, 8) flattened.</param>
         /// <param name="output">Receives the network's output.</param>

@@ -93,6 +93,34 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
+        /// <remarks><code>
+        /// Diagnosis: (30) -&gt; (1), 2 layers
+        /// --------------------------------------------------------------------
+        /// Layer                               Output shape  Parameters  Reads
+        /// --------------------------------------------------------------------
+        /// input                               (30)                   0
+        /// dense1: Dense(16, SELU, no bias)    (16)                 480  input
+        /// dense2: Dense(1, Sigmoid) (output)  (1)                   17  dense1
+        /// --------------------------------------------------------------------
+        /// Parameters: 497 (trainable 497, frozen 0), 1.9 KB
+        /// Training storage per sample: 17 activations and as many deltas
+        /// </code></remarks>
+        public const string SummaryText =
+            "Diagnosis: (30) -> (1), 2 layers\n" +
+            "--------------------------------------------------------------------\n" +
+            "Layer                               Output shape  Parameters  Reads\n" +
+            "--------------------------------------------------------------------\n" +
+            "input                               (30)                   0\n" +
+            "dense1: Dense(16, SELU, no bias)    (16)                 480  input\n" +
+            "dense2: Dense(1, Sigmoid) (output)  (1)                   17  dense1\n" +
+            "--------------------------------------------------------------------\n" +
+            "Parameters: 497 (trainable 497, frozen 0), 1.9 KB\n" +
+            "Training storage per sample: 17 activations and as many deltas";
+
+        /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
+        public string Summary() => SummaryText;
+
         /// <summary>Inference for one sample (30 values in, 1 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (30) flattened.</param>
         /// <param name="output">Receives the network's output.</param>

@@ -94,6 +94,34 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
+        /// <remarks><code>
+        /// Xor: (2) -&gt; (1), 2 layers
+        /// -----------------------------------------------------------
+        /// Layer                      Output shape  Parameters  Reads
+        /// -----------------------------------------------------------
+        /// input                      (2)                    0
+        /// dense1: Dense(2, ReLU)     (2)                    6  input
+        /// dense2: Dense(1) (output)  (1)                    3  dense1
+        /// -----------------------------------------------------------
+        /// Parameters: 9 (trainable 9, frozen 0), 0.0 KB
+        /// Training storage per sample: 3 activations and as many deltas
+        /// </code></remarks>
+        public const string SummaryText =
+            "Xor: (2) -> (1), 2 layers\n" +
+            "-----------------------------------------------------------\n" +
+            "Layer                      Output shape  Parameters  Reads\n" +
+            "-----------------------------------------------------------\n" +
+            "input                      (2)                    0\n" +
+            "dense1: Dense(2, ReLU)     (2)                    6  input\n" +
+            "dense2: Dense(1) (output)  (1)                    3  dense1\n" +
+            "-----------------------------------------------------------\n" +
+            "Parameters: 9 (trainable 9, frozen 0), 0.0 KB\n" +
+            "Training storage per sample: 3 activations and as many deltas";
+
+        /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
+        public string Summary() => SummaryText;
+
         /// <summary>Inference for one sample (2 values in, 1 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (2) flattened.</param>
         /// <param name="output">Receives the network's output.</param>
