@@ -121,7 +121,28 @@ namespace NetGen
         /// float32; counters accept int64 and int32.
         /// </summary>
         /// <exception cref="InvalidDataException">The file is malformed or does not fit the network; the message lists every problem, and the network is unchanged.</exception>
-        public static void Load(INetwork network, Stream stream, TensorMatching matching = TensorMatching.ByName)
+        public static void Load(INetwork network, Stream stream, TensorMatching matching = TensorMatching.ByName) => Load(network, stream, matching, strict: true);
+
+        /// <summary>
+        /// Reads a safetensors file by name; with <paramref name="strict"/> false, as PyTorch's
+        /// <c>load_state_dict(strict=False)</c> for transfer learning: the tensors whose names and shapes match are loaded, and
+        /// the report lists the network's tensors the file lacks (missing), the file's tensors the network lacks
+        /// (unexpected), and those whose shapes differ (mismatched: kept as they were; PyTorch refuses these). The file is
+        /// still validated whole (header, dtypes, byte ranges) before anything is written.
+        /// </summary>
+        /// <exception cref="InvalidDataException">The file is malformed (or, when strict, does not fit the network); the network is unchanged.</exception>
+        public static TensorLoadReport Load(INetwork network, Stream stream, bool strict) => Load(network, stream, TensorMatching.ByName, strict);
+
+        /// <summary>Reads the safetensors file at <paramref name="path"/> by name; see <see cref="Load(INetwork, Stream, bool)"/>.</summary>
+        /// <exception cref="InvalidDataException">The file is malformed (or, when strict, does not fit the network); the network is unchanged.</exception>
+        public static TensorLoadReport Load(INetwork network, string path, bool strict)
+        {
+            Guard.NotNull(network, nameof(network));
+            using var file = new FileStream(AtomicFile.FullPath(path), FileMode.Open, FileAccess.Read, FileShare.Read);
+            return Load(network, file, TensorMatching.ByName, strict);
+        }
+
+        private static TensorLoadReport Load(INetwork network, Stream stream, TensorMatching matching, bool strict)
         {
             Guard.NotNull(network, nameof(network));
             Guard.NotNull(stream, nameof(stream));
@@ -141,7 +162,9 @@ namespace NetGen
             if (stream.CanSeek && dataLength < available - 8 - (long)headerLength)
                 throw new InvalidDataException($"The file has {available - 8 - (long)headerLength - dataLength} bytes after the last tensor's data; expected the tensors to cover the data exactly.");
 
-            var pairs = Match(network, entries, matching);
+            var report = new TensorLoadReport();
+            var pairs = Match(network, entries, matching, strict ? null : report);
+            var paired = pairs.ToDictionary(p => p.Entry.Name, p => p.Tensor, StringComparer.Ordinal);
 
             // Read into staging sized by the network (never by the file's claims), then write the network at once.
             var parameters = new float[network.Parameters.Length];
@@ -150,10 +173,16 @@ namespace NetGen
             network.Parameters.CopyTo(parameters);
             network.Buffers.CopyTo(buffers);
             network.Counters.CopyTo(counters);
-            // the byte ranges tile the data (CheckOffsets) and every one is paired (Match): read them in order, back to back
+            // the byte ranges tile the data (CheckOffsets): read them in order, back to back, skipping the tensors not loaded
             var chunk = new byte[ChunkBytes];
-            foreach (var (entry, tensor) in pairs.OrderBy(p => p.Entry.Begin))
+            foreach (var entry in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
             {
+                if (!paired.TryGetValue(entry.Name, out var tensor))
+                {
+                    Skip(stream, chunk, entry);
+                    continue;
+                }
+
                 int size = Size(entry.DType);
                 long index = 0;
                 while (index < tensor.Length)
@@ -176,6 +205,21 @@ namespace NetGen
             parameters.CopyTo(network.Parameters);
             buffers.CopyTo(network.Buffers);
             counters.CopyTo(network.Counters);
+            foreach (var (_, tensor) in pairs) report.Loaded.Add(tensor.Name);
+            return report;
+        }
+
+        /// <summary>Reads past a tensor's data (one that is not loaded), checking that it is all there.</summary>
+        private static void Skip(Stream stream, byte[] chunk, Entry entry)
+        {
+            long left = entry.End - entry.Begin;
+            while (left > 0)
+            {
+                int count = (int)Math.Min(chunk.Length, left);
+                if (ReadAtMost(stream, chunk, count) < count)
+                    throw new InvalidDataException($"The file is truncated: {entry.Name}'s data ({entry.End - entry.Begin} bytes from data byte {entry.Begin}) is incomplete.");
+                left -= count;
+            }
         }
 
         /// <summary>Reads the safetensors file at <paramref name="path"/> into the network; see <see cref="Load(INetwork, Stream, TensorMatching)"/>.</summary>
@@ -309,8 +353,11 @@ namespace NetGen
             return end;
         }
 
-        /// <summary>Pairs the file's tensors with the network's, or throws listing every mismatch.</summary>
-        private static List<(Entry Entry, TensorInfo Tensor)> Match(INetwork network, List<Entry> entries, TensorMatching matching)
+        /// <summary>
+        /// Pairs the file's tensors with the network's, or throws listing every mismatch; with a <paramref name="report"/>
+        /// (non-strict), missing, unexpected and differently shaped tensors go there instead (a dtype that does not fit still throws).
+        /// </summary>
+        private static List<(Entry Entry, TensorInfo Tensor)> Match(INetwork network, List<Entry> entries, TensorMatching matching, TensorLoadReport? report)
         {
             var problems = new List<string>();
             var pairs = new List<(Entry Entry, TensorInfo Tensor)>();
@@ -322,11 +369,18 @@ namespace NetGen
                 {
                     if (!byName.TryGetValue(t.Name, out var e))
                     {
-                        problems.Add($"missing tensor '{t.Name}' {t.ShapeText}");
+                        if (report != null) report.Missing.Add(t.Name);
+                        else problems.Add($"missing tensor '{t.Name}' {t.ShapeText}");
                         continue;
                     }
 
                     used.Add(e.Name);
+                    if (report != null && !SameShape(t, e))
+                    {
+                        report.Mismatched.Add($"{t.Name}: {t.ShapeText} here, {e.ShapeText} in the file");
+                        continue;
+                    }
+
                     if (Check(t, e, problems)) pairs.Add((e, t));
                 }
             }
@@ -350,7 +404,9 @@ namespace NetGen
 
             foreach (var e in entries)
             {
-                if (!used.Contains(e.Name)) problems.Add($"unexpected tensor '{e.Name}' {e.ShapeText}");
+                if (used.Contains(e.Name)) continue;
+                if (report != null) report.Unexpected.Add(e.Name);
+                else problems.Add($"unexpected tensor '{e.Name}' {e.ShapeText}");
             }
 
             if (problems.Count > 0)

@@ -16,6 +16,31 @@ namespace NetGen
         Counters,
     }
 
+    /// <summary>
+    /// What a non-strict load did (<see cref="SafeTensors.Load(INetwork, System.IO.Stream, bool)"/>), as PyTorch's
+    /// <c>load_state_dict(strict=False)</c> returns its missing and unexpected keys.
+    /// </summary>
+    public sealed class TensorLoadReport
+    {
+        /// <summary>The network's tensors that were read from the file.</summary>
+        public List<string> Loaded { get; } = new List<string>();
+
+        /// <summary>The network's tensors the file does not have (left as they were).</summary>
+        public List<string> Missing { get; } = new List<string>();
+
+        /// <summary>The file's tensors the network does not have (not read).</summary>
+        public List<string> Unexpected { get; } = new List<string>();
+
+        /// <summary>Tensors of both whose shapes differ, as "name: [here] here, [file] in the file" (left as they were).</summary>
+        public List<string> Mismatched { get; } = new List<string>();
+
+        /// <summary>One line per list, for a log.</summary>
+        public override string ToString()
+            => $"loaded {Loaded.Count}; missing: {Join(Missing)}; unexpected: {Join(Unexpected)}; mismatched: {Join(Mismatched)}";
+
+        private static string Join(List<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);
+    }
+
     /// <summary>How <see cref="SafeTensors.Load(INetwork, System.IO.Stream, TensorMatching)"/> pairs a file's tensors with the network's.</summary>
     public enum TensorMatching
     {

@@ -1,5 +1,7 @@
 using System;
+using System.IO;
 using System.Linq;
+using NetGen.Tests.Parity;
 using System.Reflection;
 using Xunit;
 
@@ -61,6 +63,47 @@ namespace Controls
             Assert.Equal(before.Skip(Conv + Norm + Hidden), after.Skip(Conv + Norm + Hidden));
             int changed = Enumerable.Range(Conv + Norm, Hidden).Count(i => before[i] != after[i]);
             Assert.True(changed > Hidden / 2, $"only {changed} of the trainable dense layer's {Hidden} parameters changed");
+        }
+
+        /// <summary>
+        /// A file from PyTorch with a 5-class head, no 0.bias and an extra tensor (tests/fixtures/make_weight_files.py):
+        /// non-strict loading takes 0.weight and reports the rest as load_state_dict(strict=False) would (PyTorch refuses
+        /// the mismatched shapes; NetGen reports them and keeps its own).
+        /// </summary>
+        [Fact]
+        public void A_non_strict_load_takes_the_matching_tensors_and_reports_the_rest()
+        {
+            var fixture = Fixture.Load("weights_transfer");
+            string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "weights_transfer.safetensors");
+            var net = new TanhSoftmax(3);
+            var before = net.Parameters.ToArray();
+            var report = net.Load(path, strict: false);
+            Assert.Equal(new[] { "0.weight" }, report.Loaded);
+            Assert.Equal(new[] { "0.bias" }, report.Missing);
+            Assert.Equal(new[] { "extra.weight" }, report.Unexpected);
+            Assert.Equal(new[] { "2.weight: [3, 8] here, [5, 8] in the file", "2.bias: [3] here, [5] in the file" }, report.Mismatched);
+            var after = net.Parameters.ToArray();
+            Assert.Equal(fixture.Floats("0.weight"), after.Take(32));           // 0.weight [8, 4]: PyTorch's values
+            Assert.Equal(before.Skip(32), after.Skip(32));                       // 0.bias, 2.weight, 2.bias: unchanged
+
+            // strict, the same file is refused whole and changes nothing
+            var strict = new TanhSoftmax(3);
+            var error = Assert.Throws<InvalidDataException>(() => strict.Load(path));
+            Assert.Contains("missing tensor '0.bias'", error.Message);
+            Assert.Contains("unexpected tensor 'extra.weight'", error.Message);
+            Assert.Equal(before, strict.Parameters.ToArray());
+        }
+
+        [Fact]
+        public void A_non_strict_load_of_a_truncated_file_changes_nothing()
+        {
+            string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "weights_transfer.safetensors");
+            var bytes = File.ReadAllBytes(path);
+            var net = new TanhSoftmax(3);
+            var before = net.Parameters.ToArray();
+            using var truncated = new MemoryStream(bytes, 0, bytes.Length - 4);
+            Assert.Throws<InvalidDataException>(() => SafeTensors.Load(net, truncated, strict: false));
+            Assert.Equal(before, net.Parameters.ToArray());
         }
 
         [Theory]

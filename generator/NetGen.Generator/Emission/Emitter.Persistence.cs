@@ -58,6 +58,13 @@ namespace NetGen.Generator.Emission
             w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>");
             w.Line("public void Load(string path, " + Matching + " matching = " + Matching + ".ByName) => global::NetGen.SafeTensors.Load(this, path, matching);");
             w.Line();
+            w.Line("/// <summary>Reads a safetensors file by name; <paramref name=\"strict\"/> false loads the tensors whose names and shapes match and reports the rest (transfer learning, as <c>load_state_dict(strict=False)</c>).</summary>");
+            w.Line("/// <param name=\"path\">The file to read.</param>");
+            w.Line("/// <param name=\"strict\">Whether every tensor must match (true: as <see cref=\"Load(string, global::NetGen.TensorMatching)\"/>).</param>");
+            w.Line("/// <returns>The tensors loaded, missing, unexpected and of another shape.</returns>");
+            w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file is malformed (or, when strict, does not fit); nothing was changed.</exception>");
+            w.Line("public global::NetGen.TensorLoadReport Load(string path, bool strict) => global::NetGen.SafeTensors.Load(this, path, strict);");
+            w.Line();
             EmitOnnx(w, plan, tensors);
         }
 
@@ -123,6 +130,8 @@ namespace NetGen.Generator.Emission
             w.Line("public void Load(" + Stream + " stream, " + Matching + " matching = " + Matching + ".ByName) { " + fail + " }");
             w.Line("/// <summary>Throws: the network has errors.</summary>");
             w.Line("public void Load(string path, " + Matching + " matching = " + Matching + ".ByName) { " + fail + " }");
+            w.Line("/// <summary>Throws: the network has errors.</summary>");
+            w.Line("public global::NetGen.TensorLoadReport Load(string path, bool strict) { " + fail + " }");
             w.Line("/// <summary>Throws: the network has errors.</summary>");
             w.Line("public void ExportOnnx(" + Stream + " stream) { " + fail + " }");
             w.Line("/// <summary>Throws: the network has errors.</summary>");

@@ -528,6 +528,13 @@ namespace Samples
         /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network; the message lists every problem and nothing was changed.</exception>
         public void Load(string path, global::NetGen.TensorMatching matching = global::NetGen.TensorMatching.ByName) => global::NetGen.SafeTensors.Load(this, path, matching);
 
+        /// <summary>Reads a safetensors file by name; <paramref name="strict"/> false loads the tensors whose names and shapes match and reports the rest (transfer learning, as <c>load_state_dict(strict=False)</c>).</summary>
+        /// <param name="path">The file to read.</param>
+        /// <param name="strict">Whether every tensor must match (true: as <see cref="Load(string, global::NetGen.TensorMatching)"/>).</param>
+        /// <returns>The tensors loaded, missing, unexpected and of another shape.</returns>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed (or, when strict, does not fit); nothing was changed.</exception>
+        public global::NetGen.TensorLoadReport Load(string path, bool strict) => global::NetGen.SafeTensors.Load(this, path, strict);
+
         /// <summary>Writes the inference graph as an ONNX model (opset 17): input "input" of shape [batch, 16, 4, 4], output "convtranspose2", the weights as initializers named as in <see cref="Tensors"/>.</summary>
         /// <param name="stream">Receives the model's bytes.</param>
         public void ExportOnnx(global::System.IO.Stream stream) => BuildOnnx().Write(stream);
