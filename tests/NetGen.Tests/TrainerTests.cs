@@ -74,6 +74,24 @@ namespace NetGen.Tests
         }
 
         [Fact]
+        public void A_schedule_steps_per_update_or_per_epoch_and_a_plateau_per_epoch()
+        {
+            var data = new Dataset(Enumerable.Range(0, 10).Select(i => (float)i).ToArray(), new int[10], 1, 2);
+            var sgd = new Sgd(0.1f);
+            var cycle = new OneCycle(sgd, maxLr: 1f, totalSteps: 9);
+            var plateau = new ReduceOnPlateau(sgd, patience: 0);
+            var history = new Trainer(new Spy(), new ClipGradNorm(sgd, 1f), new TrainingOptions { Epochs = 3, BatchSize = 4, Schedule = cycle, ScheduleEveryBatch = true, Plateau = plateau }).Fit(data);
+            Assert.Equal(9, cycle.Epoch); // 3 updates per epoch, 3 epochs
+            Assert.Equal(cycle.LearningRate(3), history[0].LearningRate, 6); // the rate after the first epoch's updates, through the clipping wrapper
+            Assert.Equal(history[0].TrainLoss, plateau.Best); // the spy's loss is the same every epoch: no improvement after the first ...
+            Assert.True(sgd.Lr < cycle.LearningRate(9)); // ... so the plateau cut the rate
+
+            var epochs = new StepDecay(new Sgd(1f), stepSize: 1);
+            new Trainer(new Spy(), new Sgd(1f), new TrainingOptions { Epochs = 3, BatchSize = 4, Schedule = epochs }).Fit(data);
+            Assert.Equal(3, epochs.Epoch);
+        }
+
+        [Fact]
         public void Early_stopping_ends_training_and_restores_the_best_parameters()
         {
             var data = BuiltInData.Iris();

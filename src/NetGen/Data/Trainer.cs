@@ -16,8 +16,14 @@ namespace NetGen
         /// <summary>Seed of the shuffling.</summary>
         public int Seed { get; set; }
 
-        /// <summary>A learning-rate schedule stepped after each epoch, or null.</summary>
+        /// <summary>A learning-rate schedule stepped after each epoch (after each update with <see cref="ScheduleEveryBatch"/>), or null.</summary>
         public LearningRateSchedule? Schedule { get; set; }
+
+        /// <summary>Whether <see cref="Schedule"/> steps after every update (warm-up, one-cycle) instead of every epoch.</summary>
+        public bool ScheduleEveryBatch { get; set; }
+
+        /// <summary>Cuts the learning rate when the validation loss (the training loss without validation data) stops improving, stepped after each epoch; or null.</summary>
+        public ReduceOnPlateau? Plateau { get; set; }
 
         /// <summary>Early stopping on the validation loss (the training loss without validation data), or null; the best parameters are restored at the end.</summary>
         public EarlyStopping? EarlyStopping { get; set; }
@@ -99,6 +105,7 @@ namespace NetGen
                         ? _network.TrainStep(inputs.AsSpan(0, n * train.InputLength), labels.AsSpan(0, n), n, _optimizer)
                         : _network.TrainStep(inputs.AsSpan(0, n * train.InputLength), targets.AsSpan(0, n * train.TargetLength), n, _optimizer);
                     lossSum += loss * n;
+                    if (_options.ScheduleEveryBatch) _options.Schedule?.Step();
                     _options.Progress?.Report(new TrainingProgress(epoch, _options.Epochs, update + 1, updates, loss, (start + n) / Math.Max(1e-9, watch.Elapsed.TotalSeconds), null));
                 }
 
@@ -107,11 +114,12 @@ namespace NetGen
                 var trainEvaluation = Evaluate(_network, evaluationSet);
                 var validationEvaluation = validation != null ? Evaluate(_network, validation) : null;
                 double evaluationSeconds = watch.Elapsed.TotalSeconds;
-                double lr = _optimizer is Optimizer o ? o.Lr : double.NaN;
+                double lr = (_optimizer is ClipGradNorm clip ? clip.Inner : _optimizer) is Optimizer o ? o.Lr : double.NaN;
                 var record = new EpochRecord(epoch, lossSum / train.Count, trainEvaluation.Accuracy, validationEvaluation?.Loss ?? double.NaN, validationEvaluation?.Accuracy ?? double.NaN, seconds, lr, evaluationSeconds);
                 history.Add(record);
                 _options.Progress?.Report(new TrainingProgress(epoch, _options.Epochs, updates, updates, record.TrainLoss, train.Count / Math.Max(1e-9, seconds), record));
-                _options.Schedule?.Step();
+                if (!_options.ScheduleEveryBatch) _options.Schedule?.Step();
+                _options.Plateau?.Step(validationEvaluation?.Loss ?? record.TrainLoss);
                 if (_options.EarlyStopping != null && _options.EarlyStopping.Report(validationEvaluation?.Loss ?? record.TrainLoss, _network)) break;
             }
 
