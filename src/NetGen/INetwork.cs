@@ -26,6 +26,13 @@ namespace NetGen
         /// </summary>
         string Summary() => GetType().Name + ": " + InputLength + " inputs -> " + OutputLength + " outputs, " + ParameterCount + " parameters";
 
+        /// <summary>
+        /// The output heads in the order of the outputs (one for a network with one output): where each starts in a sample's
+        /// outputs (and targets), its size, activation and loss. Other implementations than the generated get one head over
+        /// all outputs, its loss unknown (Auto).
+        /// </summary>
+        IReadOnlyList<OutputHead> Heads => new[] { new OutputHead("output", 0, OutputLength, Act.Identity, Loss.Auto, 1.0) };
+
         /// <summary>All parameters in one flat buffer: per layer its weight, then its bias, in PyTorch's layout.</summary>
         Span<float> Parameters { get; }
 
@@ -94,6 +101,16 @@ namespace NetGen
 
         /// <summary>Writes the inference graph as an ONNX model file, atomically.</summary>
         void ExportOnnx(string path);
+    }
+
+    /// <summary>
+    /// One output head of a network: its layer's name, where its values start in each sample's outputs and targets, how many
+    /// there are, its activation, its loss (resolved: never Auto for a generated network) and the loss's weight (eq. 8.21).
+    /// </summary>
+    public sealed record OutputHead(string Name, int Offset, int Length, Act Activation, Loss Loss, double LossWeight)
+    {
+        /// <summary>Huber's delta where <see cref="Loss"/> is Huber ([Network]'s HuberDelta).</summary>
+        public double HuberDelta { get; init; } = 1.0;
     }
 
     /// <summary>Updates parameters from their gradients (lecture notes, chapter 7).</summary>

@@ -33,6 +33,14 @@ namespace NetGen.Tests
         }
 
         [Fact]
+        public void Networks_named_as_the_new_members_compile_and_keep_them_on_the_interface()
+        {
+            var assembly = TestCompiler.CompileAndLoad("using NetGen;\nnamespace S\n{\n[Network(4)] [Dense(3)] public partial class Summary { }\n[Network(4)] [Dense(3)] public partial class Heads { }\n}\n");
+            Assert.StartsWith("Summary: (4) -> (3)", TestCompiler.Create(assembly, "S.Summary").Summary());
+            Assert.Equal("dense1", TestCompiler.Create(assembly, "S.Heads").Heads.Single().Name);
+        }
+
+        [Fact]
         public void Frozen_layers_are_marked_and_counted()
         {
             var net = TestCompiler.Create(TestCompiler.CompileAndLoad(

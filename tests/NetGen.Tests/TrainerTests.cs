@@ -91,6 +91,69 @@ namespace NetGen.Tests
             Assert.Equal(3, epochs.Epoch);
         }
 
+        /// <summary>
+        /// Per-head evaluation of the two-head network (softmax digit head, weight 0.7; sigmoid flags head, weight 0.5), with
+        /// missing labels: the heads' weighted losses add up to the network's own loss (eq. 8.21, computed by the generated
+        /// code from the logits), the accuracies are recounted here from Forward, and the metric hook sees every output.
+        /// </summary>
+        [Fact]
+        public void Each_head_gets_its_loss_and_accuracy_and_metrics_see_every_output()
+        {
+            var net = new NetGen.Tests.Parity.TwoHeads(3);
+            var random = new Random(4);
+            const int count = 40;
+            var inputs = Enumerable.Range(0, count * 6).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var targets = new float[count * 6];
+            for (int n = 0; n < count; n++)
+            {
+                if (n % 7 == 3) targets.AsSpan(n * 6, 4).Fill(float.NaN); // no digit label
+                else targets[n * 6 + random.Next(4)] = 1f;
+                targets[n * 6 + 4] = random.Next(2);
+                targets[n * 6 + 5] = n % 5 == 1 ? float.NaN : random.Next(2);
+            }
+
+            var data = new Dataset(inputs, targets, 6, 6);
+            int seen = 0;
+            var eval = Trainer.Evaluate(net, data, new[] { Metric.MeanAbsoluteError, new Metric("seen", (o, t, n) => seen = o.Length / n) }, batchSize: count); // one batch: its loss is the heads' means
+            Assert.Equal(new[] { "digit", "flags" }, eval.Heads.Select(h => h.Name));
+            Assert.Equal(eval.Loss, 0.7 * eval.Heads[0].Loss + 0.5 * eval.Heads[1].Loss, 5);
+            Assert.Equal(6, seen);
+
+            var outputs = new float[count * 6];
+            net.Forward(inputs, outputs, count);
+            int rows = 0, digits = 0, flags = 0, present = 0;
+            double absolute = 0, values = 0;
+            for (int n = 0; n < count; n++)
+            {
+                if (!float.IsNaN(targets[n * 6]))
+                {
+                    rows++;
+                    if (Trainer.ClassOf(outputs.AsSpan(n * 6, 4)) == Trainer.ClassOf(targets.AsSpan(n * 6, 4))) digits++;
+                }
+
+                for (int k = 4; k < 6; k++)
+                {
+                    if (float.IsNaN(targets[n * 6 + k])) continue;
+                    present++;
+                    if ((outputs[n * 6 + k] > 0.5f) == (targets[n * 6 + k] > 0.5f)) flags++;
+                }
+
+                for (int k = 0; k < 6; k++)
+                {
+                    if (float.IsNaN(targets[n * 6 + k])) continue;
+                    absolute += Math.Abs(outputs[n * 6 + k] - targets[n * 6 + k]);
+                    values++;
+                }
+            }
+
+            Assert.Equal((double)digits / rows, eval.Heads[0].Accuracy, 12);
+            Assert.Equal((double)flags / present, eval.Heads[1].Accuracy, 12);
+            Assert.Equal(absolute / values, eval.Metrics["mae"], 6);
+            var batched = Trainer.Evaluate(net, data, new[] { Metric.MeanAbsoluteError }, batchSize: 16); // heads gathered over three batches
+            Assert.Equal(eval.Heads, batched.Heads, (x, y) => x.Name == y.Name && Math.Abs(x.Loss - y.Loss) < 1e-6 && x.Accuracy == y.Accuracy);
+            Assert.Equal(eval.Metrics["mae"], batched.Metrics["mae"], 6);
+        }
+
         [Fact]
         public void Early_stopping_ends_training_and_restores_the_best_parameters()
         {

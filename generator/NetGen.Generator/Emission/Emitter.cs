@@ -252,6 +252,19 @@ namespace NetGen.Generator.Emission
             w.Line();
             w.Line("int global::NetGen.INetwork.ParameterCount => ParameterCount;");
             w.Line();
+            w.Line("/// <summary>The output heads in the order of the outputs: name, offset and size in a sample's outputs, activation, loss and its weight.</summary>");
+            // a member may not be named as its type: a network class named Heads implements the member explicitly
+            w.Line((plan.Spec.Type.Name == "Heads" ? "global::System.Collections.Generic.IReadOnlyList<global::NetGen.OutputHead> global::NetGen.INetwork.Heads" : "public global::System.Collections.Generic.IReadOnlyList<global::NetGen.OutputHead> Heads") + " => s_heads;");
+            w.Line();
+            w.Line("private static readonly global::NetGen.OutputHead[] s_heads =");
+            w.Line("{");
+            foreach (var head in plan.Outputs)
+            {
+                w.Line("    new global::NetGen.OutputHead(\"" + head.Name + "\", " + Lit(head.OutputOffset) + ", " + Lit(head.OutSize) + ", global::NetGen.Act." + head.Spec.Act + ", global::NetGen.Loss." + head.Loss + ", " + Lit(head.LossWeight) + ")" + (head.Loss == Loss.Huber ? " { HuberDelta = " + Lit(plan.Spec.HuberDelta) + " }" : "") + ",");
+            }
+
+            w.Line("};");
+            w.Line();
             SummaryTable.Emit(w, plan);
         }
 
@@ -556,6 +569,8 @@ namespace NetGen.Generator.Emission
             w.Line("int global::NetGen.INetwork.ParameterCount => ParameterCount;");
             w.Line("/// <summary>Throws: the network has errors.</summary>");
             w.Line("public string Summary() { " + fail + " }");
+            w.Line("/// <summary>Throws: the network has errors.</summary>");
+            w.Line("public global::System.Collections.Generic.IReadOnlyList<global::NetGen.OutputHead> Heads { get { " + fail + " } }");
             w.Line("/// <summary>Throws: the network has errors.</summary>");
             w.Line("public void Forward(" + ReadOnlySpan + " input, " + Span + " output) { " + fail + " }");
             w.Line("/// <summary>Throws: the network has errors.</summary>");

@@ -51,7 +51,7 @@ namespace NetGen.Generator.Emission
             return kb < 1024 ? kb.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " KB" : (kb / 1024).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + " MB";
         }
 
-        /// <summary>The summary as a C# constant, one line of the table per line of source.</summary>
+        /// <summary>The summary as a C# constant (s_summary), one line of the table per line of source, and Summary() returning it.</summary>
         public static void Emit(SourceWriter w, NetworkPlan plan)
         {
             var lines = Lines(plan);
@@ -59,11 +59,12 @@ namespace NetGen.Generator.Emission
             w.Line("/// <remarks><code>");
             foreach (var line in lines) w.Line("/// " + Xml(line));
             w.Line("/// </code></remarks>");
-            w.Line("public const string SummaryText =");
+            w.Line("private const string s_summary =");
             for (int i = 0; i < lines.Count; i++) w.Line("    \"" + Escape(lines[i]) + (i < lines.Count - 1 ? "\\n\" +" : "\";"));
             w.Line();
             w.Line("/// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>");
-            w.Line("public string Summary() => SummaryText;");
+            // a member may not be named as its type: a network class named Summary implements the member explicitly
+            w.Line((plan.Spec.Type.Name == "Summary" ? "string global::NetGen.INetwork.Summary()" : "public string Summary()") + " => s_summary;");
             w.Line();
         }
 

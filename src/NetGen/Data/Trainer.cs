@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 
 namespace NetGen
 {
@@ -33,7 +34,53 @@ namespace NetGen
 
         /// <summary>How many training samples (at most) are evaluated at each epoch's end for the training accuracy.</summary>
         public int TrainingEvaluationLimit { get; set; } = 10_000;
+
+        /// <summary>Metrics computed at each epoch's end on the validation set (the training evaluation set without one), into <see cref="EpochRecord.Metrics"/>.</summary>
+        public IList<Metric> Metrics { get; } = new List<Metric>();
     }
+
+    /// <summary>
+    /// A metric over a whole evaluation set: <c>Compute(outputs, targets, count)</c> gets the network's outputs (count *
+    /// OutputLength, inference mode) and the set's targets (count * TargetLength), or its labels as floats (count values).
+    /// </summary>
+    public sealed class Metric
+    {
+        /// <summary>A metric named <paramref name="name"/>.</summary>
+        public Metric(string name, Func<float[], float[], int, double> compute)
+        {
+            Name = Guard.NotNull(name, nameof(name));
+            Compute = Guard.NotNull(compute, nameof(compute));
+        }
+
+        /// <summary>The metric's name, its key in <see cref="EpochRecord.Metrics"/>.</summary>
+        public string Name { get; }
+
+        /// <summary>The function: (outputs, targets or labels, count) to the metric's value.</summary>
+        public Func<float[], float[], int, double> Compute { get; }
+
+        /// <summary>Mean absolute error over every output whose target is present (not NaN), as torchmetrics' MeanAbsoluteError; NaN for labels.</summary>
+        public static Metric MeanAbsoluteError { get; } = new Metric("mae", (outputs, targets, count) =>
+        {
+            if (targets.Length != outputs.Length) return double.NaN;
+            double sum = 0;
+            int present = 0;
+            for (int i = 0; i < outputs.Length; i++)
+            {
+                if (float.IsNaN(targets[i])) continue;
+                sum += Math.Abs(outputs[i] - targets[i]);
+                present++;
+            }
+
+            return present == 0 ? double.NaN : sum / present;
+        });
+    }
+
+    /// <summary>
+    /// One output head's data loss (its own loss, as the network trains it, without class weights or label smoothing), its
+    /// accuracy (cross-entropy: arg max against the target's; binary cross-entropy: each output against 0.5; NaN for
+    /// regression) and its mean absolute error (regression heads; NaN otherwise), over the targets present.
+    /// </summary>
+    public sealed record HeadEvaluation(string Name, double Loss, double Accuracy, double MeanAbsoluteError);
 
     /// <summary>A report during training: after an update (<see cref="Epoch"/> ends null) or at an epoch's end.</summary>
     public sealed record TrainingProgress(int Epoch, int Epochs, int Update, int UpdatesPerEpoch, double Loss, double SamplesPerSecond, EpochRecord? EpochEnd);
@@ -44,12 +91,25 @@ namespace NetGen
     /// </summary>
     public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccuracy, double ValidationLoss, double ValidationAccuracy, double Seconds, double LearningRate, double EvaluationSeconds = 0)
     {
+        /// <summary>Each output head's loss and accuracy on the validation set (the training evaluation set without one).</summary>
+        public IReadOnlyList<HeadEvaluation> Heads { get; init; } = Array.Empty<HeadEvaluation>();
+
+        /// <summary>The values of TrainingOptions.Metrics on the validation set (the training evaluation set without one), by name.</summary>
+        public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
         /// <summary>The epoch's wall time: training and evaluation.</summary>
         public double TotalSeconds => Seconds + EvaluationSeconds;
     }
 
     /// <summary>A network's loss, accuracy and confusion matrix (rows: true class, columns: predicted) on a dataset.</summary>
-    public sealed record Evaluation(double Loss, double Accuracy, int[,] Confusion);
+    public sealed record Evaluation(double Loss, double Accuracy, int[,] Confusion)
+    {
+        /// <summary>Each output head's loss and accuracy (see <see cref="HeadEvaluation"/>).</summary>
+        public IReadOnlyList<HeadEvaluation> Heads { get; init; } = Array.Empty<HeadEvaluation>();
+
+        /// <summary>The metrics asked for, by name.</summary>
+        public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+    }
 
     /// <summary>
     /// Trains a network with mini-batches drawn without replacement (section 4.10), epoch after epoch, reporting progress
@@ -111,11 +171,15 @@ namespace NetGen
 
                 double seconds = watch.Elapsed.TotalSeconds;
                 watch.Restart();
-                var trainEvaluation = Evaluate(_network, evaluationSet);
-                var validationEvaluation = validation != null ? Evaluate(_network, validation) : null;
+                var trainEvaluation = Evaluate(_network, evaluationSet, metrics: validation == null ? _options.Metrics : null);
+                var validationEvaluation = validation != null ? Evaluate(_network, validation, metrics: _options.Metrics) : null;
                 double evaluationSeconds = watch.Elapsed.TotalSeconds;
                 double lr = (_optimizer is ClipGradNorm clip ? clip.Inner : _optimizer) is Optimizer o ? o.Lr : double.NaN;
-                var record = new EpochRecord(epoch, lossSum / train.Count, trainEvaluation.Accuracy, validationEvaluation?.Loss ?? double.NaN, validationEvaluation?.Accuracy ?? double.NaN, seconds, lr, evaluationSeconds);
+                var record = new EpochRecord(epoch, lossSum / train.Count, trainEvaluation.Accuracy, validationEvaluation?.Loss ?? double.NaN, validationEvaluation?.Accuracy ?? double.NaN, seconds, lr, evaluationSeconds)
+                {
+                    Heads = (validationEvaluation ?? trainEvaluation).Heads,
+                    Metrics = (validationEvaluation ?? trainEvaluation).Metrics,
+                };
                 history.Add(record);
                 _options.Progress?.Report(new TrainingProgress(epoch, _options.Epochs, updates, updates, record.TrainLoss, train.Count / Math.Max(1e-9, seconds), record));
                 if (!_options.ScheduleEveryBatch) _options.Schedule?.Step();
@@ -134,7 +198,13 @@ namespace NetGen
         /// one forward pass per batch gives both the loss and the predictions; no backward pass, the network's gradients left
         /// as they were.
         /// </summary>
-        public static Evaluation Evaluate(INetwork network, Dataset data, int batchSize = 256)
+        public static Evaluation Evaluate(INetwork network, Dataset data, int batchSize = 256) => Evaluate(network, data, null, batchSize);
+
+        /// <summary>
+        /// As <see cref="Evaluate(INetwork, Dataset, int)"/>, also each output head's loss and accuracy
+        /// (<see cref="Evaluation.Heads"/>) and the <paramref name="metrics"/> over the whole set (<see cref="Evaluation.Metrics"/>).
+        /// </summary>
+        public static Evaluation Evaluate(INetwork network, Dataset data, IEnumerable<Metric>? metrics, int batchSize = 256)
         {
             Guard.NotNull(network, nameof(network));
             Guard.NotNull(data, nameof(data));
@@ -142,7 +212,10 @@ namespace NetGen
             if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), $"Expected batchSize >= 1, but got {batchSize}.");
             int classes = data.Labels != null ? Math.Max(data.Classes, network.OutputLength) : network.OutputLength;
             var confusion = new int[classes, classes];
-            var outputs = data.Labels != null ? new float[Math.Min(batchSize, data.Count) * network.OutputLength] : Array.Empty<float>();
+            var metricList = metrics?.ToList() ?? new List<Metric>();
+            // every sample's outputs where metrics read them all, else a batch's
+            var outputs = new float[(metricList.Count > 0 ? data.Count : Math.Min(batchSize, data.Count)) * network.OutputLength];
+            var heads = data.Labels == null ? network.Heads.Select(h => new HeadAccumulator(h)).ToList() : null;
             var mode = network.Mode;
             double loss = 0;
             int correct = 0;
@@ -153,16 +226,23 @@ namespace NetGen
                 {
                     int n = Math.Min(batchSize, data.Count - start);
                     var inputs = data.Inputs.AsSpan(start * data.InputLength, n * data.InputLength);
+                    var batchOutputs = outputs.AsSpan(metricList.Count > 0 ? start * network.OutputLength : 0, n * network.OutputLength);
                     if (data.Labels == null)
                     {
-                        loss += n * network.ComputeLoss(inputs, data.Targets.AsSpan(start * data.TargetLength, n * data.TargetLength), n);
+                        var batchTargets = data.Targets.AsSpan(start * data.TargetLength, n * data.TargetLength);
+                        loss += n * network.ComputeLoss(inputs, batchTargets, n, batchOutputs);
+                        for (int i = 0; i < n; i++)
+                        {
+                            foreach (var head in heads!) head.Include(batchOutputs.Slice(i * network.OutputLength, network.OutputLength), batchTargets.Slice(i * data.TargetLength, data.TargetLength));
+                        }
+
                         continue;
                     }
 
-                    loss += n * network.ComputeLoss(inputs, data.Labels.AsSpan(start, n), n, outputs.AsSpan(0, n * network.OutputLength));
+                    loss += n * network.ComputeLoss(inputs, data.Labels.AsSpan(start, n), n, batchOutputs);
                     for (int i = 0; i < n; i++)
                     {
-                        int predicted = ClassOf(outputs.AsSpan(i * network.OutputLength, network.OutputLength));
+                        int predicted = ClassOf(batchOutputs.Slice(i * network.OutputLength, network.OutputLength));
                         int truth = data.Labels[start + i];
                         confusion[truth, predicted]++;
                         if (predicted == truth) correct++;
@@ -174,7 +254,71 @@ namespace NetGen
                 network.Mode = mode;
             }
 
-            return new Evaluation(loss / data.Count, data.Labels != null ? (double)correct / data.Count : double.NaN, confusion);
+            var values = new Dictionary<string, double>();
+            if (metricList.Count > 0)
+            {
+                var targets = data.Labels != null ? Array.ConvertAll(data.Labels, l => (float)l) : data.Targets!;
+                foreach (var metric in metricList) values[metric.Name] = metric.Compute(outputs, targets, data.Count);
+            }
+
+            double accuracy = data.Labels != null ? (double)correct / data.Count : double.NaN;
+            var results = heads?.Select(h => h.Result()).ToArray() ?? new[] { new HeadEvaluation(network.Heads[0].Name, loss / data.Count, accuracy, double.NaN) };
+            return new Evaluation(loss / data.Count, accuracy, confusion) { Heads = results, Metrics = values };
+        }
+
+        /// <summary>One head's loss (by the loss kernels the network trains with), accuracy and mean absolute error over the targets present, sample by sample.</summary>
+        private sealed class HeadAccumulator
+        {
+            private readonly OutputHead _head;
+            private readonly float[] _scratch;
+            private double _loss, _absolute;
+            private int _rows, _values, _correct;
+
+            public HeadAccumulator(OutputHead head)
+            {
+                _head = head;
+                _scratch = new float[head.Length];
+            }
+
+            /// <summary>Adds one sample: its outputs and targets (the whole sample's; the head takes its slice).</summary>
+            public void Include(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets)
+            {
+                var a = outputs.Slice(_head.Offset, _head.Length);
+                var y = targets.Slice(_head.Offset, _head.Length);
+                if (_head.Loss == Loss.CrossEntropy)
+                {
+                    foreach (float v in y) if (float.IsNaN(v)) return; // a missing label
+                    _rows++;
+                    _loss += _head.Activation == Act.LogSoftmax ? Kernels.NegativeLogLikelihood(a, y, _scratch, 0f) : Kernels.CrossEntropyOfProbabilities(a, y, _scratch, 0f);
+                    if (ClassOf(a) == ClassOf(y)) _correct++;
+                    return;
+                }
+
+                for (int k = 0; k < _head.Length; k++)
+                {
+                    if (float.IsNaN(y[k])) continue;
+                    _values++;
+                    _absolute += Math.Abs(a[k] - y[k]);
+                    if (_head.Loss == Loss.BinaryCrossEntropy && (a[k] > 0.5f) == (y[k] > 0.5f)) _correct++;
+                }
+
+                _loss += _head.Loss switch
+                {
+                    Loss.BinaryCrossEntropy => Kernels.BinaryCrossEntropyOfProbabilities(a, y, _scratch, 0f),
+                    Loss.L1 => Kernels.AbsoluteError(a, y, _scratch, 0f),
+                    Loss.Huber => Kernels.HuberError(a, y, _scratch, 0f, (float)_head.HuberDelta),
+                    _ => Kernels.SquaredError(a, y, _scratch, 0f),
+                };
+            }
+
+            public HeadEvaluation Result()
+            {
+                if (_head.Loss == Loss.CrossEntropy)
+                    return new HeadEvaluation(_head.Name, _rows == 0 ? double.NaN : _loss / _rows, _rows == 0 ? double.NaN : (double)_correct / _rows, double.NaN);
+                bool classifier = _head.Loss == Loss.BinaryCrossEntropy;
+                return new HeadEvaluation(_head.Name, _values == 0 ? double.NaN : _loss / _values, classifier && _values > 0 ? (double)_correct / _values : double.NaN,
+                    !classifier && _values > 0 ? _absolute / _values : double.NaN);
+            }
         }
 
         /// <summary>

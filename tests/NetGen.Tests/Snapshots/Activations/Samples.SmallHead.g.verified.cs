@@ -151,6 +151,14 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The output heads in the order of the outputs: name, offset and size in a sample's outputs, activation, loss and its weight.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.OutputHead> Heads => s_heads;
+
+        private static readonly global::NetGen.OutputHead[] s_heads =
+        {
+            new global::NetGen.OutputHead("dense5", 0, 10, global::NetGen.Act.LogSoftmax, global::NetGen.Loss.CrossEntropy, 1.0),
+        };
+
         /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
         /// <remarks><code>
         /// SmallHead: (3, 16, 16) -&gt; (10), 5 layers
@@ -167,7 +175,7 @@ namespace Samples
         /// Parameters: 17,554 (trainable 17,330, frozen 224), 68.6 KB
         /// Training storage per sample: 4,650 activations and as many deltas
         /// </code></remarks>
-        public const string SummaryText =
+        private const string s_summary =
             "SmallHead: (3, 16, 16) -> (10), 5 layers\n" +
             "--------------------------------------------------------------------------------------\n" +
             "Layer                                               Output shape  Parameters  Reads\n" +
@@ -183,7 +191,7 @@ namespace Samples
             "Training storage per sample: 4,650 activations and as many deltas";
 
         /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
-        public string Summary() => SummaryText;
+        public string Summary() => s_summary;
 
         /// <summary>Inference for one sample (768 values in, 10 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (3, 16, 16) flattened.</param>

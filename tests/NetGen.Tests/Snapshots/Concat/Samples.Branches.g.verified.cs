@@ -140,6 +140,14 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The output heads in the order of the outputs: name, offset and size in a sample's outputs, activation, loss and its weight.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.OutputHead> Heads => s_heads;
+
+        private static readonly global::NetGen.OutputHead[] s_heads =
+        {
+            new global::NetGen.OutputHead("dense4", 0, 1, global::NetGen.Act.Sigmoid, global::NetGen.Loss.BinaryCrossEntropy, 1.0),
+        };
+
         /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
         /// <remarks><code>
         /// Branches: (3, 8, 8) -&gt; (1), 4 layers
@@ -155,7 +163,7 @@ namespace Samples
         /// Parameters: 505 (trainable 505, frozen 0), 2.0 KB
         /// Training storage per sample: 769 activations and as many deltas
         /// </code></remarks>
-        public const string SummaryText =
+        private const string s_summary =
             "Branches: (3, 8, 8) -> (1), 4 layers\n" +
             "-------------------------------------------------------------------------\n" +
             "Layer                               Output shape  Parameters  Reads\n" +
@@ -170,7 +178,7 @@ namespace Samples
             "Training storage per sample: 769 activations and as many deltas";
 
         /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
-        public string Summary() => SummaryText;
+        public string Summary() => s_summary;
 
         /// <summary>Inference for one sample (192 values in, 1 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (3, 8, 8) flattened.</param>

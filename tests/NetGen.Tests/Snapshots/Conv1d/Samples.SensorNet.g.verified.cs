@@ -176,6 +176,14 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The output heads in the order of the outputs: name, offset and size in a sample's outputs, activation, loss and its weight.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.OutputHead> Heads => s_heads;
+
+        private static readonly global::NetGen.OutputHead[] s_heads =
+        {
+            new global::NetGen.OutputHead("dense6", 0, 4, global::NetGen.Act.Softmax, global::NetGen.Loss.CrossEntropy, 1.0),
+        };
+
         /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
         /// <remarks><code>
         /// SensorNet: (3, 64) -&gt; (4), 6 layers
@@ -193,7 +201,7 @@ namespace Samples
         /// Parameters: 788 (trainable 788, frozen 0), 3.1 KB
         /// Training storage per sample: 772 activations and as many deltas
         /// </code></remarks>
-        public const string SummaryText =
+        private const string s_summary =
             "SensorNet: (3, 64) -> (4), 6 layers\n" +
             "---------------------------------------------------------------------------\n" +
             "Layer                                    Output shape  Parameters  Reads\n" +
@@ -210,7 +218,7 @@ namespace Samples
             "Training storage per sample: 772 activations and as many deltas";
 
         /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
-        public string Summary() => SummaryText;
+        public string Summary() => s_summary;
 
         /// <summary>Inference for one sample (192 values in, 4 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (3, 64) flattened.</param>

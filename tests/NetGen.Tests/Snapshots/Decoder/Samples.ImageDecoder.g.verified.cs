@@ -133,6 +133,14 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The output heads in the order of the outputs: name, offset and size in a sample's outputs, activation, loss and its weight.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.OutputHead> Heads => s_heads;
+
+        private static readonly global::NetGen.OutputHead[] s_heads =
+        {
+            new global::NetGen.OutputHead("convtranspose2", 0, 256, global::NetGen.Act.Sigmoid, global::NetGen.Loss.BinaryCrossEntropy, 1.0),
+        };
+
         /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
         /// <remarks><code>
         /// ImageDecoder: (16, 4, 4) -&gt; (1, 16, 16), 2 layers
@@ -146,7 +154,7 @@ namespace Samples
         /// Parameters: 2,129 (trainable 2,129, frozen 0), 8.3 KB
         /// Training storage per sample: 768 activations and as many deltas
         /// </code></remarks>
-        public const string SummaryText =
+        private const string s_summary =
             "ImageDecoder: (16, 4, 4) -> (1, 16, 16), 2 layers\n" +
             "--------------------------------------------------------------------------------------------------------------------\n" +
             "Layer                                                                       Output shape  Parameters  Reads\n" +
@@ -159,7 +167,7 @@ namespace Samples
             "Training storage per sample: 768 activations and as many deltas";
 
         /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
-        public string Summary() => SummaryText;
+        public string Summary() => s_summary;
 
         /// <summary>Inference for one sample (256 values in, 256 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (16, 4, 4) flattened.</param>

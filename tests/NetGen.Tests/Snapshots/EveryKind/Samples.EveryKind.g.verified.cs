@@ -210,6 +210,14 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The output heads in the order of the outputs: name, offset and size in a sample's outputs, activation, loss and its weight.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.OutputHead> Heads => s_heads;
+
+        private static readonly global::NetGen.OutputHead[] s_heads =
+        {
+            new global::NetGen.OutputHead("dense19", 0, 3, global::NetGen.Act.Softmax, global::NetGen.Loss.CrossEntropy, 1.0),
+        };
+
         /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
         /// <remarks><code>
         /// EveryKind: (2, 8, 8) -&gt; (3), 19 layers
@@ -241,7 +249,7 @@ namespace Samples
         /// Buffers: 8 (running statistics, not trained)
         /// Training storage per sample: 2,771 activations and as many deltas
         /// </code></remarks>
-        public const string SummaryText =
+        private const string s_summary =
             "EveryKind: (2, 8, 8) -> (3), 19 layers\n" +
             "-----------------------------------------------------------------------------------------------\n" +
             "Layer                                             Output shape  Parameters  Reads\n" +
@@ -272,7 +280,7 @@ namespace Samples
             "Training storage per sample: 2,771 activations and as many deltas";
 
         /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
-        public string Summary() => SummaryText;
+        public string Summary() => s_summary;
 
         /// <summary>Inference for one sample (128 values in, 3 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (2, 8, 8) flattened.</param>

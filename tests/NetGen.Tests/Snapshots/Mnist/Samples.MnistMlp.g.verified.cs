@@ -99,6 +99,14 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The output heads in the order of the outputs: name, offset and size in a sample's outputs, activation, loss and its weight.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.OutputHead> Heads => s_heads;
+
+        private static readonly global::NetGen.OutputHead[] s_heads =
+        {
+            new global::NetGen.OutputHead("dense3", 0, 10, global::NetGen.Act.Softmax, global::NetGen.Loss.CrossEntropy, 1.0),
+        };
+
         /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
         /// <remarks><code>
         /// MnistMlp: (1, 28, 28) -&gt; (10), 3 layers
@@ -113,7 +121,7 @@ namespace Samples
         /// Parameters: 109,386 (trainable 109,386, frozen 0), 427.3 KB
         /// Training storage per sample: 202 activations and as many deltas
         /// </code></remarks>
-        public const string SummaryText =
+        private const string s_summary =
             "MnistMlp: (1, 28, 28) -> (10), 3 layers\n" +
             "---------------------------------------------------------------------\n" +
             "Layer                                Output shape  Parameters  Reads\n" +
@@ -127,7 +135,7 @@ namespace Samples
             "Training storage per sample: 202 activations and as many deltas";
 
         /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
-        public string Summary() => SummaryText;
+        public string Summary() => s_summary;
 
         /// <summary>Inference for one sample (784 values in, 10 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (1, 28, 28) flattened.</param>

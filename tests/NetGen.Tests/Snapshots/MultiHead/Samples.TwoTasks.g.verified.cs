@@ -197,6 +197,15 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The output heads in the order of the outputs: name, offset and size in a sample's outputs, activation, loss and its weight.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.OutputHead> Heads => s_heads;
+
+        private static readonly global::NetGen.OutputHead[] s_heads =
+        {
+            new global::NetGen.OutputHead("digit", 0, 10, global::NetGen.Act.Softmax, global::NetGen.Loss.CrossEntropy, 1.0),
+            new global::NetGen.OutputHead("dense10", 10, 1, global::NetGen.Act.Sigmoid, global::NetGen.Loss.BinaryCrossEntropy, 0.5),
+        };
+
         /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
         /// <remarks><code>
         /// TwoTasks: (3, 32, 32) -&gt; (10), (1), 10 layers
@@ -218,7 +227,7 @@ namespace Samples
         /// Parameters: 70,771 (trainable 70,771, frozen 0), 276.4 KB
         /// Training storage per sample: 86,027 activations and as many deltas
         /// </code></remarks>
-        public const string SummaryText =
+        private const string s_summary =
             "TwoTasks: (3, 32, 32) -> (10), (1), 10 layers\n" +
             "------------------------------------------------------------------------------\n" +
             "Layer                                Output shape  Parameters  Reads\n" +
@@ -239,7 +248,7 @@ namespace Samples
             "Training storage per sample: 86,027 activations and as many deltas";
 
         /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
-        public string Summary() => SummaryText;
+        public string Summary() => s_summary;
 
         /// <summary>Inference for one sample (3072 values in, 11 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (3, 32, 32) flattened.</param>

@@ -94,6 +94,14 @@ namespace Samples
 
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+        /// <summary>The output heads in the order of the outputs: name, offset and size in a sample's outputs, activation, loss and its weight.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.OutputHead> Heads => s_heads;
+
+        private static readonly global::NetGen.OutputHead[] s_heads =
+        {
+            new global::NetGen.OutputHead("dense2", 0, 1, global::NetGen.Act.Identity, global::NetGen.Loss.MeanSquaredError, 1.0),
+        };
+
         /// <summary>The network's layer table, as Keras' model.summary() and torchinfo print it (a constant: known at compile time).</summary>
         /// <remarks><code>
         /// HousePrice: (13) -&gt; (1), 2 layers
@@ -107,7 +115,7 @@ namespace Samples
         /// Parameters: 481 (trainable 481, frozen 0), 1.9 KB
         /// Training storage per sample: 33 activations and as many deltas
         /// </code></remarks>
-        public const string SummaryText =
+        private const string s_summary =
             "HousePrice: (13) -> (1), 2 layers\n" +
             "-----------------------------------------------------------\n" +
             "Layer                      Output shape  Parameters  Reads\n" +
@@ -120,7 +128,7 @@ namespace Samples
             "Training storage per sample: 33 activations and as many deltas";
 
         /// <summary>The network's layer table: layers, output shapes, parameters (trainable and frozen), the layers each reads.</summary>
-        public string Summary() => SummaryText;
+        public string Summary() => s_summary;
 
         /// <summary>Inference for one sample (13 values in, 1 out); safe to call from several threads at once.</summary>
         /// <param name="input">The sample, (13) flattened.</param>
