@@ -83,3 +83,18 @@ namespace NetGen.Samples
     [Dense(1, Act.Sigmoid, From = "trunk", Name = "even", LossWeight = 0.5)]
     public partial class DigitAndParity { }
 }
+
+namespace NetGen.Samples
+{
+    /// <summary>
+    /// A modern small CNN for the digits at 28x28 (the `modern` sample): strided convolutions with Hardswish, SiLU and GELU,
+    /// a global-average-pooling head instead of large dense layers, log-softmax outputs trained with label smoothing.
+    /// </summary>
+    [Network(1, 28, 28, LabelSmoothing = 0.1)]
+    [Conv(16, k: 3, s: 2, p: 1, act: Act.Hardswish)]
+    [Conv(32, k: 3, s: 2, p: 1, act: Act.SiLU)]
+    [Conv(48, k: 3, p: 1, act: Act.GELU)]
+    [GlobalAvgPool]
+    [Dense(10, Act.LogSoftmax)]
+    public partial class ModernDigits { }
+}

@@ -236,6 +236,7 @@ namespace NetGen.Tests
         [InlineData("iris", 0.95)]
         [InlineData("breast-cancer", 0.95)]
         [InlineData("lenet", 0.95)]
+        [InlineData("modern", 0.95)] // issue 18's layers and controls together
         public void Samples_reach_their_accuracy(string command, double accuracy)
         {
             string folder = Path.Combine(Path.GetTempPath(), "netgen-sample-" + Guid.NewGuid().ToString("N"));
