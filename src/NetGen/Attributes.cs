@@ -411,6 +411,20 @@ namespace NetGen
     {
     }
 
+    /// <summary>
+    /// A parametric ReLU: a = s for s &gt; 0, w s otherwise, the slope w learned (initially 0.25), one for the layer or one
+    /// per channel (per unit of a vector); as PyTorch's nn.PReLU(num_parameters), its tensor "weight".
+    /// </summary>
+    [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class PReLUAttribute : LayerAttribute
+    {
+        /// <summary>One slope for all values, or (<paramref name="perChannel"/>) one per channel.</summary>
+        public PReLUAttribute(bool perChannel = false) => PerChannel = perChannel;
+
+        /// <summary>Whether each channel (each unit of a vector) has its own slope.</summary>
+        public bool PerChannel { get; }
+    }
+
     /// <summary>Flattens a feature map to a vector (a dense layer after a feature map does this implicitly).</summary>
     [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
     public sealed class FlattenAttribute : LayerAttribute

@@ -16,7 +16,7 @@ namespace NetGen
         public const string Init = "Init", InitScale = "InitScale", Gain = "Gain", BiasInit = "BiasInit";
         public const string L2 = "L2", L1 = "L1", WeightElimination = "WeightElimination", W0 = "W0", WeightNorm = "WeightNorm", WeightNoise = "WeightNoise";
         public const string LayerName = "Name", From = "From", Output = "Output", LossWeight = "LossWeight", Loss = "Loss";
-        public const string Alpha = "Alpha", Trainable = "Trainable";
+        public const string Alpha = "Alpha", Trainable = "Trainable", PerChannel = "perChannel";
         public const string HuberDelta = "HuberDelta", LabelSmoothing = "LabelSmoothing", ClassWeights = "ClassWeights";
         public const string InputShape = "inputShape";
     }
@@ -26,6 +26,8 @@ namespace NetGen
     {
         public const int Stride = 1, Padding = 0, Dilation = 1, OutputPadding = 0;
         public const bool Bias = true, CountIncludePad = true;
+        /// <summary>PReLU's initial slope (PyTorch's init = 0.25).</summary>
+        public const double PReLUInit = 0.25;
         public const double InitScale = 0.01, Gain = 1.0, BiasInit = 0.0, W0 = 0.2, Eps = 1e-5, Momentum = 0.1, LossWeight = 1.0;
     }
 }

@@ -66,6 +66,8 @@ namespace NetGen.Tests
             {
                 yield return new Case($"GlobalAvgPool_{dims}", input, "[GlobalAvgPool]", new RefLayer(RefKind.GlobalAvgPool, 0, Act.Identity));
                 yield return new Case($"GlobalMaxPool_{dims}", input, "[GlobalMaxPool]", new RefLayer(RefKind.GlobalMaxPool, 0, Act.Identity));
+                yield return new Case($"PReLU_{dims}", input, "[PReLU]", new RefLayer(RefKind.PReLU, 1, Act.Identity));
+                yield return new Case($"PReLUPerChannel_{dims}", input, "[PReLU(perChannel: true)]", new RefLayer(RefKind.PReLU, 2, Act.Identity));
             }
 
             // A non-square kernel and valid padding.
@@ -111,7 +113,7 @@ namespace NetGen.Tests
         [Fact]
         public void Every_axis_and_option_is_covered()
         {
-            Assert.Equal(3 * (14 + 4 + 8 + 2 + 2) + 1, ByName.Count);
+            Assert.Equal(3 * (14 + 4 + 8 + 2 + 2 + 2) + 1, ByName.Count);
         }
     }
 }

@@ -237,3 +237,24 @@ namespace NetGen.Tests.Parity
     [Dense(3, Act.LogSoftmax)]
     public partial class SmoothedLog { }
 }
+
+namespace NetGen.Tests.Parity
+{
+    /// <summary>nn.PReLU with one slope and with one per unit (prelu_dense).</summary>
+    [Network(5)]
+    [Dense(6)]
+    [PReLU]
+    [Dense(4, Act.Tanh)]
+    [PReLU(perChannel: true)]
+    [Dense(3, Act.Softmax)]
+    public partial class PReLUDense { }
+
+    /// <summary>nn.PReLU per channel of a feature map, and one slope (prelu_conv).</summary>
+    [Network(2, 6, 6)]
+    [Conv(3, k: 3)]
+    [PReLU(perChannel: true)]
+    [Conv(2, k: 3, p: 1)]
+    [PReLU]
+    [Dense(2)]
+    public partial class PReLUConv { }
+}

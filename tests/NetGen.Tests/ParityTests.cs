@@ -25,6 +25,7 @@ namespace NetGen.Tests
             "activations_dense", "activations_conv", // GELU, SiLU, Softplus, Softsign, ReLU6, Hardswish, Hardsigmoid, LogSoftmax + NLL, Alpha
             "global_max", "global_avg", // global pooling heads
             "l1", "huber", "weighted_smoothed", "smoothed_log", // losses: L1, Huber, class weights and label smoothing
+            "prelu_dense", "prelu_conv", // nn.PReLU
         };
 
         internal static INetwork Network(string fixture) => fixture switch
@@ -54,6 +55,8 @@ namespace NetGen.Tests
             "huber" => new HuberNet(),
             "weighted_smoothed" => new WeightedSmoothed(),
             "smoothed_log" => new SmoothedLog(),
+            "prelu_dense" => new PReLUDense(),
+            "prelu_conv" => new PReLUConv(),
             _ => throw new ArgumentOutOfRangeException(nameof(fixture)),
         };
 

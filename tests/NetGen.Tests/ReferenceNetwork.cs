@@ -14,6 +14,7 @@ namespace NetGen.Tests
         Flatten,
         GlobalAvgPool,
         GlobalMaxPool,
+        PReLU,
     }
 
     /// <summary>
@@ -140,6 +141,17 @@ namespace NetGen.Tests
                     case RefKind.Flatten:
                         shape = new[] { a.Length };
                         break;
+                    case RefKind.PReLU:
+                    {
+                        // Units: the number of slopes (1, or the channels); a channel's values are contiguous
+                        int plane = a.Length / layer.Units;
+                        var y = new double[a.Length];
+                        for (int i = 0; i < a.Length; i++) y[i] = a[i] > 0 ? a[i] : p[offset + i / plane] * a[i];
+                        offset += layer.Units;
+                        a = y;
+                        break;
+                    }
+
                     case RefKind.GlobalAvgPool:
                     case RefKind.GlobalMaxPool:
                     {

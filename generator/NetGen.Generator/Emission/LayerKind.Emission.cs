@@ -24,6 +24,9 @@ namespace NetGen.Generator.Model
         {
         }
 
+        /// <summary>How a kind without weight arguments initializes its weight, as the tensor table says it (null: normalization's "Constant 1").</summary>
+        public virtual string? WeightInit(LayerPlan layer) => null;
+
         /// <summary>The convolution scratch the layer needs, in floats (0: none).</summary>
         public virtual long Columns(LayerPlan layer) => 0;
 

@@ -11,6 +11,7 @@ namespace NetGen.Generator.Layers
         {
             DenseLayer.Instance,
             ActivationLayer.Instance,
+            PReLULayer.Instance,
             ConvLayer.Instance,
             ConvTransposeLayer.Instance,
             MaxPoolLayer.Instance,

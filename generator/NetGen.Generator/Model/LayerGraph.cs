@@ -264,7 +264,7 @@ namespace NetGen.Generator.Model
             var weight = layer.WeightShape.ToArray();
             var spec = layer.Spec.Weights;
             // normalization layers start at gamma 1, beta 0; other weights by their initializer (chapter 9)
-            string weightInit = spec is null ? "Constant 1"
+            string weightInit = spec is null ? layer.Kind.WeightInit(layer) ?? "Constant 1"
                 : layer.Init <= Init.TruncatedNormal ? layer.Init + " " + Real(spec.InitScale)
                 : layer.Init + (spec.Gain != LayerDefaults.Gain ? " gain " + Real(spec.Gain) : "");
             string biasInit = "Constant " + (spec is null ? "0" : Real(spec.BiasInit));

@@ -105,6 +105,22 @@ namespace NetGen
         public string GlobalPool(string name, string input, string op)
             => Node("Flatten", name + "/Flatten", new[] { Node(op, name + "/" + op, new[] { input }) }, Int("axis", 1));
 
+        /// <summary>
+        /// A parametric ReLU with its <paramref name="slope"/> initializer; per-channel slopes of a feature map with
+        /// <paramref name="spatialAxes"/> axes are reshaped to [C, 1, ...] so they broadcast over the positions.
+        /// </summary>
+        public string PRelu(string name, string input, string slope, int spatialAxes)
+        {
+            if (spatialAxes > 0)
+            {
+                string shape = name + "/slope_shape";
+                AddInitializer(shape, new long[] { -1 }.Concat(Enumerable.Repeat(1L, spatialAxes)).ToArray());
+                slope = Node("Reshape", name + "/SlopeReshape", new[] { slope, shape });
+            }
+
+            return Node("PRelu", name + "/PRelu", new[] { input, slope });
+        }
+
         /// <summary>Flattens a sample to a vector.</summary>
         public string Flatten(string name, string input) => Node("Flatten", name + "/Flatten", new[] { input }, Int("axis", 1));
 
