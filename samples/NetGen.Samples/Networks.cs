@@ -87,14 +87,18 @@ namespace NetGen.Samples
 namespace NetGen.Samples
 {
     /// <summary>
-    /// A modern small CNN for the digits at 28x28 (the `modern` sample): strided convolutions with Hardswish, SiLU and GELU,
-    /// a global-average-pooling head instead of large dense layers, log-softmax outputs trained with label smoothing.
+    /// A modern small CNN for the digits at 28x28 (the `modern` sample), MobileNet-style: a strided stem, depthwise-separable
+    /// blocks (a depthwise 3x3 convolution, Groups = channels, then a pointwise 1x1 one) with ReLU6, Hardswish, SiLU and
+    /// GELU, a global-average-pooling head instead of large dense layers, log-softmax outputs trained with label smoothing.
     /// </summary>
     [Network(1, 28, 28, LabelSmoothing = 0.1)]
-    [Conv(16, k: 3, s: 2, p: 1, act: Act.Hardswish)]
-    [Conv(32, k: 3, s: 2, p: 1, act: Act.SiLU)]
-    [Conv(48, k: 3, p: 1, act: Act.GELU)]
-    [GlobalAvgPool]
+    [Conv(16, k: 3, s: 2, p: 1, act: Act.Hardswish)]              // stem: 16 x 14 x 14
+    [Conv(16, k: 3, p: 1, act: Act.ReLU6, Groups = 16)]           // depthwise
+    [Conv(32, k: 1, act: Act.Hardswish)]                          // pointwise: 32 x 14 x 14
+    [Conv(32, k: 3, s: 2, p: 1, act: Act.ReLU6, Groups = 32)]     // depthwise, strided: 32 x 7 x 7
+    [Conv(64, k: 1, act: Act.SiLU)]                               // pointwise: 64 x 7 x 7
+    [Conv(64, k: 3, p: 1, act: Act.GELU, Groups = 64)]            // depthwise
+    [GlobalAvgPool]                                               // 64
     [Dense(10, Act.LogSoftmax)]
     public partial class ModernDigits { }
 }

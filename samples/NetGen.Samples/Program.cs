@@ -73,7 +73,7 @@ namespace NetGen.Samples
             writer.WriteLine("commands:");
             writer.WriteLine("  digits         (default) a small CNN on the built-in 8x8 digits: test accuracy, confusion matrix, learning-curve PNG");
             writer.WriteLine("  lenet          LeNet-5 (section 6.9) on the built-in digits scaled to 28x28");
-            writer.WriteLine("  modern         a modern small CNN on the same 28x28 digits: GELU/SiLU/Hardswish, global average pooling, label smoothing,");
+            writer.WriteLine("  modern         a MobileNet-style CNN on the same 28x28 digits: depthwise-separable convolutions, global average pooling, label smoothing,");
             writer.WriteLine("                 gradient clipping and a one-cycle schedule; its layer table and parameter count beside LeNet-5's");
             writer.WriteLine("  residual       a residual CNN (shortcut connections, section 4.6.1) on the built-in digits");
             writer.WriteLine("  multitask      two heads on one trunk (section 8.5): the digit and whether it is even, half the digit labels missing");
@@ -203,7 +203,7 @@ namespace NetGen.Samples
         }
 
         /// <summary>
-        /// The modern CNN on the digits at 28x28, split as the LeNet-5 sample: Adam with gradient clipping and a one-cycle
+        /// The MobileNet-style CNN on the digits at 28x28, split as the LeNet-5 sample: Adam with gradient clipping and a one-cycle
         /// schedule stepped per update; prints its Summary() and its size beside LeNet-5's.
         /// </summary>
         public int Modern()

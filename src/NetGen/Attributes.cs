@@ -226,6 +226,13 @@ namespace NetGen
         /// <summary>The padding mode; Explicit (the default) uses <see cref="P"/>.</summary>
         public Padding Padding { get; set; }
 
+        /// <summary>
+        /// Grouped convolution, as nn.Conv*d(groups): the C input channels and the filters split into this many groups,
+        /// each filter seeing only its group's C / Groups channels; weight [filters, C / Groups, k...]. Groups = C is a
+        /// depthwise convolution (MobileNet). Must divide both C and the filters; 1 by default.
+        /// </summary>
+        public int Groups { get; set; } = 1;
+
         /// <summary>A kernel size per spatial axis, e.g. <c>new[] { 3, 5 }</c> for 3 rows and 5 columns; overrides <see cref="K"/>.</summary>
         public int[]? KernelSize { get; set; }
 

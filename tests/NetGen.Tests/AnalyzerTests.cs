@@ -65,6 +65,9 @@ namespace NetGen.Tests
             { "[Network(4, {|NG0002:ClassWeights = new[] { 1.0, 2.0 }|})] [Dense(3, Act.Softmax)] public partial class N { }", "[Network(4, ClassWeights = new[] { 1.0, 2.0, 0.0 })] [Dense(3, Act.Softmax)] public partial class N { }" },
             { "[Network(4, {|NG0002:ClassWeights = new[] { 1.0, -2.0, 1.0 }|})] [Dense(3, Act.Softmax)] public partial class N { }", "[Network(4, ClassWeights = new[] { 1.0, 2.0, 1.0 })] [Dense(3, Act.Softmax)] public partial class N { }" },
             { "[Network(4, Loss = Loss.L1, {|NG0002:ClassWeights = new[] { 1.0, 2.0, 1.0 }|})] [Dense(3)] public partial class N { }", "[Network(4, Loss = Loss.L1)] [Dense(3)] public partial class N { }" },
+            // NG0002 on Groups: not dividing the input channels or the filters.
+            { "[Network(4, 6, 6)] [Conv(6, k: 3, {|NG0002:Groups = 3|})] [Dense(2)] public partial class N { }", "[Network(4, 6, 6)] [Conv(6, k: 3, Groups = 2)] [Dense(2)] public partial class N { }" },
+            { "[Network(4, 6, 6)] [Conv(6, k: 3, {|NG0002:Groups = 4|})] [Dense(2)] public partial class N { }", "[Network(4, 6, 6)] [Conv(8, k: 3, Groups = 4)] [Dense(2)] public partial class N { }" },
             // NG0004: not partial, also a containing type.
             { "[Network(4)] [Dense(3)] public class {|NG0004:N|} { }", "[Network(4)] [Dense(3)] public partial class N { }" },
             { "public class {|NG0004:Outer|} { [Network(4)] [Dense(3)] public partial class N { } }", "public partial class Outer { [Network(4)] [Dense(3)] public partial class N { } }" },

@@ -70,6 +70,13 @@ namespace NetGen.Tests
                 yield return new Case($"PReLUPerChannel_{dims}", input, "[PReLU(perChannel: true)]", new RefLayer(RefKind.PReLU, 2, Act.Identity));
             }
 
+            // Grouped convolutions: 2 groups (after the first layer's 2 channels: 1 channel each, 4 filters), and stride 2 with padding.
+            foreach (var (dims, input) in Inputs)
+            {
+                yield return new Case($"ConvGroups_{dims}", input, "[Conv(4, k: 3, p: 1, act: Act.Tanh, Groups = 2)]", new RefLayer(RefKind.Conv, 4, Act.Tanh) { K = 3, P = 1, Groups = 2 });
+                yield return new Case($"ConvGroupsStrided_{dims}", input, "[Conv(2, k: 2, s: 2, act: Act.Tanh, Groups = 2)]", new RefLayer(RefKind.Conv, 2, Act.Tanh) { K = 2, S = 2, Groups = 2 });
+            }
+
             // A non-square kernel and valid padding.
             yield return new Case("Conv_2d_kernel3x2", Inputs["2d"], "[Conv(2, k: 3, act: Act.Tanh, KernelSize = new[] { 3, 2 }, Padding = Padding.Valid)]",
                 new RefLayer(RefKind.Conv, 2, Act.Tanh) { Kernel = new[] { 3, 2 } });
@@ -113,7 +120,7 @@ namespace NetGen.Tests
         [Fact]
         public void Every_axis_and_option_is_covered()
         {
-            Assert.Equal(3 * (14 + 4 + 8 + 2 + 2 + 2) + 1, ByName.Count);
+            Assert.Equal(3 * (14 + 4 + 8 + 2 + 2 + 2 + 2) + 1, ByName.Count);
         }
     }
 }

@@ -258,3 +258,22 @@ namespace NetGen.Tests.Parity
     [Dense(2)]
     public partial class PReLUConv { }
 }
+
+namespace NetGen.Tests.Parity
+{
+    /// <summary>Grouped, depthwise (stride 2) and pointwise convolutions (grouped_conv).</summary>
+    [Network(4, 7, 7)]
+    [Conv(6, k: 3, p: 1, act: Act.ReLU, Groups = 2)]
+    [Conv(6, k: 3, s: 2, act: Act.Tanh, Groups = 6)]
+    [Conv(4, k: 1)]
+    [GlobalAvgPool]
+    [Dense(3, Act.Softmax)]
+    public partial class GroupedConv { }
+
+    /// <summary>Grouped 1-D convolutions, dilated and without bias (grouped_conv1d).</summary>
+    [Network(3, 12)]
+    [Conv(6, k: 3, act: Act.ELU, Groups = 3)]
+    [Conv(6, k: 3, p: 1, d: 2, Groups = 3, Bias = false)]
+    [Dense(2)]
+    public partial class GroupedConv1d { }
+}

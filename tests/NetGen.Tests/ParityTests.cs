@@ -26,6 +26,7 @@ namespace NetGen.Tests
             "global_max", "global_avg", // global pooling heads
             "l1", "huber", "weighted_smoothed", "smoothed_log", // losses: L1, Huber, class weights and label smoothing
             "prelu_dense", "prelu_conv", // nn.PReLU
+            "grouped_conv", "grouped_conv1d", // nn.Conv*d(groups): grouped, depthwise, pointwise
         };
 
         internal static INetwork Network(string fixture) => fixture switch
@@ -57,6 +58,8 @@ namespace NetGen.Tests
             "smoothed_log" => new SmoothedLog(),
             "prelu_dense" => new PReLUDense(),
             "prelu_conv" => new PReLUConv(),
+            "grouped_conv" => new GroupedConv(),
+            "grouped_conv1d" => new GroupedConv1d(),
             _ => throw new ArgumentOutOfRangeException(nameof(fixture)),
         };
 

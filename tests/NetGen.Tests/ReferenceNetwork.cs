@@ -31,6 +31,9 @@ namespace NetGen.Tests
         public int A { get; init; }
         public bool CountIncludePad { get; init; } = true;
 
+        /// <summary>A convolution's groups: filter fo sees input channels (fo / (F / Groups)) * (C / Groups) onward, C / Groups of them.</summary>
+        public int Groups { get; init; } = 1;
+
         /// <summary>LeakyReLU's negative slope or ELU's alpha (NaN: PyTorch's defaults, 0.01 and 1).</summary>
         public double Alpha { get; init; } = double.NaN;
 
@@ -198,8 +201,8 @@ namespace NetGen.Tests
             var p3 = Axes3(layer.P, 0, rank);
             var d3 = Axes3(layer.D, 1, rank);
             var o3 = Enumerable.Range(0, 3).Select(a => (i3[a] + 2 * p3[a] - d3[a] * (k3[a] - 1) - 1) / s3[a] + 1).ToArray();
-            int taps = k3[0] * k3[1] * k3[2];
-            int w = offset, b = offset + f * c * taps;
+            int taps = k3[0] * k3[1] * k3[2], cg = c / layer.Groups;
+            int w = offset, b = offset + f * cg * taps;
             offset = b + (layer.Bias ? f : 0);
             var y = new double[f * o3[0] * o3[1] * o3[2]];
             for (int fo = 0; fo < f; fo++)
@@ -208,14 +211,15 @@ namespace NetGen.Tests
             for (int q = 0; q < o3[2]; q++)
             {
                 double sum = layer.Bias ? p[b + fo] : 0;
-                for (int ci = 0; ci < c; ci++)
+                int first = fo / (f / layer.Groups) * cg; // the group's first input channel
+                for (int ci = first; ci < first + cg; ci++)
                 for (int kz = 0; kz < k3[0]; kz++)
                 for (int kr = 0; kr < k3[1]; kr++)
                 for (int kq = 0; kq < k3[2]; kq++)
                 {
                     int iz = z * s3[0] + kz * d3[0] - p3[0], ir = r * s3[1] + kr * d3[1] - p3[1], iq = q * s3[2] + kq * d3[2] - p3[2];
                     if (iz < 0 || iz >= i3[0] || ir < 0 || ir >= i3[1] || iq < 0 || iq >= i3[2]) continue;
-                    sum += p[w + (((fo * c + ci) * k3[0] + kz) * k3[1] + kr) * k3[2] + kq] * x[((ci * i3[0] + iz) * i3[1] + ir) * i3[2] + iq];
+                    sum += p[w + (((fo * cg + ci - first) * k3[0] + kz) * k3[1] + kr) * k3[2] + kq] * x[((ci * i3[0] + iz) * i3[1] + ir) * i3[2] + iq];
                 }
 
                 y[((fo * o3[0] + z) * o3[1] + r) * o3[2] + q] = sum;

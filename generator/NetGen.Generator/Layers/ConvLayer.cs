@@ -9,7 +9,7 @@ using static NetGen.Generator.Emission.Code;
 namespace NetGen.Generator.Layers
 {
     /// <summary>The arguments of a convolution and its transpose: filters, window and weight.</summary>
-    internal sealed record ConvOptions(int Filters, WindowSpec Window, WeightSpec Weight) : LayerOptions
+    internal sealed record ConvOptions(int Filters, WindowSpec Window, WeightSpec Weight, int Groups = 1) : LayerOptions
     {
         public override WeightSpec? Weights => Weight;
     }
@@ -48,7 +48,10 @@ namespace NetGen.Generator.Layers
         protected bool Transposed => Role == WindowRole.Transposed;
 
         protected override ConvOptions Read(ArgumentReader arguments)
-            => new ConvOptions(arguments.Int(LayerArguments.Filters, 0), arguments.Window(strideIsWindow: false), arguments.Weight());
+            => new ConvOptions(arguments.Int(LayerArguments.Filters, 0), arguments.Window(strideIsWindow: false), arguments.Weight(), arguments.Int(LayerArguments.Groups, 1));
+
+        /// <summary>The layer's groups (1: an ordinary convolution).</summary>
+        protected static int Groups(LayerPlan layer) => Options(layer).Groups;
 
         /// <summary>
         /// The window's output (appendix E); weight [F, C, k...] (transposed [C, F, k...]) with PyTorch's fans: from weight
@@ -59,16 +62,22 @@ namespace NetGen.Generator.Layers
             if (context.Input is null) return null;
             var shape = WindowArithmetic.Infer(context, Role, options.Window, options.Filters, out var window);
             if (shape is null) return null;
-            int channels = context.Input.Value[0];
+            int channels = context.Input.Value[0], groups = options.Groups;
+            if (groups < 1 || channels % groups != 0 || options.Filters % groups != 0)
+            {
+                context.OutOfRange(LayerArguments.Groups, Problems.Str(groups), "Groups >= 1 dividing both the " + Problems.Str(channels) + " input channels and the " + Problems.Str(options.Filters) + " filters");
+                return null;
+            }
+
             long taps = 1;
             foreach (int k in window!.Kernel) taps *= k;
-            int rows = Transposed ? channels : options.Filters, columns = Transposed ? options.Filters : channels;
+            int rows = Transposed ? channels : options.Filters, columns = (Transposed ? options.Filters : channels) / groups;
             shape.WeightShape = new[] { rows, columns }.Concat(window.Kernel).ToArray();
-            return WeightRules.Weighted(context, options.Weight, shape, (long)options.Filters * channels * taps, options.Filters, columns * taps, rows * taps, rows);
+            return WeightRules.Weighted(context, options.Weight, shape, (long)rows * columns * taps, options.Filters, columns * taps, rows * taps, rows);
         }
 
-        /// <summary>Whether the convolution runs as im2col + matrix products.</summary>
-        protected bool UsesColumns(LayerPlan layer) => ColumnsLength(layer) <= MaxColumns;
+        /// <summary>Whether the convolution runs as im2col + matrix products (a grouped one runs direct loops per group).</summary>
+        protected bool UsesColumns(LayerPlan layer) => Groups(layer) == 1 && ColumnsLength(layer) <= MaxColumns;
 
         /// <summary>Stride 1: the shifted-rows scratch (no im2col anywhere); otherwise the im2col matrix where it is small enough.</summary>
         public override long Columns(LayerPlan layer) => Implicit(layer) ? ImplicitLength(layer) : UsesColumns(layer) ? ColumnsLength(layer) : 0;
@@ -77,7 +86,7 @@ namespace NetGen.Generator.Layers
         /// Whether the forward pass runs as one matrix product over shifted rows of the padded input (every stride 1): no
         /// im2col copy. The runtime's Kernels.ImplicitConvScratchLength computes the same scratch and checks it.
         /// </summary>
-        protected virtual bool Implicit(LayerPlan layer) => layer.Window!.Stride.All(s => s == 1);
+        protected virtual bool Implicit(LayerPlan layer) => Groups(layer) == 1 && layer.Window!.Stride.All(s => s == 1);
 
         /// <summary>The stride-1 scratch (<see cref="ConvScratch.ImplicitLength"/>, the runtime's formula).</summary>
         private static long ImplicitLength(LayerPlan layer)
@@ -132,7 +141,7 @@ namespace NetGen.Generator.Layers
             return positions;
         }
 
-        public override string Signature(LayerPlan layer) => WindowSignature(layer, Lit(Options(layer).Filters) + ", k: ", 1) + ActSuffix(layer) + BiasSuffix(layer) + ")";
+        public override string Signature(LayerPlan layer) => WindowSignature(layer, Lit(Options(layer).Filters) + ", k: ", 1) + ActSuffix(layer) + BiasSuffix(layer) + (Groups(layer) > 1 ? ", Groups = " + Lit(Groups(layer)) : "") + ")";
 
         /// <summary>Stride 1: the shifted-rows product; otherwise "im2col, 25x784 columns" or "direct loops".</summary>
         public override string ForwardStrategy(LayerPlan layer)
@@ -143,6 +152,7 @@ namespace NetGen.Generator.Layers
                     + (FusesAct(layer) ? ", ReLU in its copy-out" : "");
             }
 
+            if (Groups(layer) > 1) return ", " + Lit(Groups(layer)) + " groups of " + Lit(layer.InShape[0] / Groups(layer)) + (layer.InShape[0] == Groups(layer) ? " channel (depthwise)" : " channels") + ", direct loops per group";
             if (!UsesColumns(layer)) return ", direct loops";
             long positions = Positions(layer);
             return ", im2col, " + Lit((int)(ColumnsLength(layer) / positions)) + "x" + Lit((int)positions) + " columns";
@@ -172,11 +182,12 @@ namespace NetGen.Generator.Layers
             var win = layer.Window!;
             var from = Transposed ? layer.OutShape : layer.InShape;
             var to = Transposed ? layer.InShape : layer.OutShape;
+            int groups = Groups(layer); // a grouped convolution's shape is one group's: C / groups channels to F / groups filters
             ShapeStruct(w, layer, "IConvShape", new IEnumerable<(string, int)>[]
             {
-                new (string, int)[] { ("C", from[0]), ("F", to[0]) },
+                new (string, int)[] { ("C", from[0] / groups), ("F", to[0] / groups) },
                 AxisMembers("I", from.Skip(1), 1), AxisMembers("O", to.Skip(1), 1), AxisMembers("K", win.Kernel, 1), AxisMembers("S", win.Stride, 1), AxisMembers("P", win.Padding, 0), AxisMembers("D", win.Dilation, 1),
-                new (string, int)[] { ("InputLength", from.Aggregate(1, (a, b) => a * b)), ("OutputLength", to.Aggregate(1, (a, b) => a * b)) },
+                new (string, int)[] { ("InputLength", from.Aggregate(1, (a, b) => a * b) / groups), ("OutputLength", to.Aggregate(1, (a, b) => a * b) / groups) },
             });
         }
 
@@ -195,10 +206,29 @@ namespace NetGen.Generator.Layers
         protected override WindowRole Role => WindowRole.Convolution;
 
         public override string Export(LayerPlan layer, ExportIo io)
-            => "onnx.Conv(\"" + layer.Name + "\", " + io.Inputs[0] + ", weight: " + io.Weight(layer) + ", bias: " + io.Bias(layer) + WindowAttributes(layer, dilations: true) + ")";
+            => "onnx.Conv(\"" + layer.Name + "\", " + io.Inputs[0] + ", weight: " + io.Weight(layer) + ", bias: " + io.Bias(layer) + WindowAttributes(layer, dilations: true) + (Groups(layer) > 1 ? ", group: " + Lit(Groups(layer)) : "") + ")";
+
+        /// <summary>
+        /// A grouped convolution's slices for group "group": its weight rows, biases, input channels and output channels
+        /// (each contiguous in PyTorch's layouts), for one call of the direct kernel per group.
+        /// </summary>
+        private static (string Weight, string Bias, string Input, string Output) GroupSlices(PassWriter w, LayerPlan layer, string weight, string bias, string input, string output)
+        {
+            int groups = Groups(layer), weights = layer.WeightCount / groups, filters = layer.OutShape[0] / groups;
+            int inputs = layer.InSize / groups, outputs = layer.OutSize / groups;
+            string Part(string span, int length) => span + ".Slice(group * " + Lit(length) + ", " + Lit(length) + ")";
+            return (Part(weight, weights), layer.BiasCount > 0 ? Part(bias, filters) : bias, Part(input, inputs), Part(output, outputs));
+        }
 
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {
+            if (Groups(layer) > 1)
+            {
+                var (weight, bias, input, output) = GroupSlices(w, layer, w.Weight(layer), w.Bias(layer), io.Input, io.Output);
+                w.Line("for (int group = 0; group < " + Lit(Groups(layer)) + "; group++) " + Call(KernelNames.Forward, ShapeArgument(layer), weight, bias, input, output) + ";");
+                return;
+            }
+
             if (Implicit(layer))
             {
                 w.Line(Call(KernelNames.ForwardImplicit, Fused(layer, ShapeArgument(layer), w.Weight(layer), w.Bias(layer), io.Input, io.Output, w.Columns)) + ";");
@@ -247,6 +277,19 @@ namespace NetGen.Generator.Layers
 
         protected override void Gradient(PassWriter w, LayerPlan layer, SampleIo io)
         {
+            if (Groups(layer) > 1)
+            {
+                var (weight, _, input, output) = GroupSlices(w, layer, w.Weight(layer), w.Bias(layer), io.Input, io.Delta!);
+                var (weightGradient, _, _, _) = GroupSlices(w, layer, w.WeightGradient(layer), "", io.Input, io.Delta!);
+                w.Line("for (int group = 0; group < " + Lit(Groups(layer)) + "; group++)");
+                w.Open();
+                w.Line(Call(KernelNames.WeightGradient, ShapeArgument(layer), input, output, weightGradient) + ";");
+                if (io.InputDelta != null) w.Line(Call(KernelNames.BackwardInput, ShapeArgument(layer), weight, output, GroupSlices(w, layer, "", "", io.InputDelta, "").Input) + ";");
+                w.Close();
+                if (layer.BiasCount > 0) w.Line(Call(KernelNames.ChannelBiasGradient, io.Delta!, w.BiasGradient(layer), PerChannel(layer)) + ";");
+                return;
+            }
+
             w.Line(Kernels + "." + Kernel(layer, KernelNames.WeightGradient) + "(" + ShapeArgument(layer) + ", " + io.Input + ", " + io.Delta + ", " + w.WeightGradient(layer) + Scratch(w, layer) + ");");
             if (layer.BiasCount > 0) w.Line(Call(KernelNames.ChannelBiasGradient, io.Delta!, w.BiasGradient(layer), PerChannel(layer)) + ";");
             if (io.InputDelta != null) w.Line(Kernels + "." + Kernel(layer, KernelNames.BackwardInput) + "(" + ShapeArgument(layer) + ", " + w.Weight(layer) + ", " + io.Delta + ", " + io.InputDelta + Scratch(w, layer) + ");");

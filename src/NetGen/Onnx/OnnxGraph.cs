@@ -71,10 +71,15 @@ namespace NetGen
         }
 
         /// <summary>A convolution (1 to 3 spatial axes) with symmetric zero padding.</summary>
-        public string Conv(string name, string input, string weight, string? bias, int[] kernel, int[] strides, int[] padding, int[] dilations)
+        public string Conv(string name, string input, string weight, string? bias, int[] kernel, int[] strides, int[] padding, int[] dilations) => Conv(name, input, weight, bias, kernel, strides, padding, dilations, 1);
+
+        /// <summary>A grouped convolution (ONNX Conv's group attribute).</summary>
+        public string Conv(string name, string input, string weight, string? bias, int[] kernel, int[] strides, int[] padding, int[] dilations, int group)
         {
             var inputs = bias is null ? new[] { input, weight } : new[] { input, weight, bias };
-            return Node("Conv", name + "/Conv", inputs, Ints("kernel_shape", kernel), Ints("strides", strides), Ints("pads", padding.Concat(padding).ToArray()), Ints("dilations", dilations));
+            var attributes = new List<ProtoWriter> { Ints("kernel_shape", kernel), Ints("strides", strides), Ints("pads", padding.Concat(padding).ToArray()), Ints("dilations", dilations) };
+            if (group != 1) attributes.Add(Int("group", group));
+            return Node("Conv", name + "/Conv", inputs, attributes.ToArray());
         }
 
         /// <summary>A transposed convolution (appendix E, relationship 14) with its output padding.</summary>
