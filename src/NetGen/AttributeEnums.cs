@@ -116,6 +116,24 @@ namespace NetGen
         Full = 3,
     }
 
+    /// <summary>How padding fills the values outside the input, as PyTorch's padding modes (F.pad, nn.Conv*d(padding_mode)).</summary>
+#if NETGEN_ROSLYN
+    internal
+#else
+    public
+#endif
+    enum PadMode
+    {
+        /// <summary>Zeros (PyTorch's 'zeros', F.pad's 'constant' with 0).</summary>
+        Zeros = 0,
+        /// <summary>The input mirrored at its edge, the edge not repeated ('reflect'): pad below the axis's size.</summary>
+        Reflect = 1,
+        /// <summary>The edge value repeated ('replicate').</summary>
+        Replicate = 2,
+        /// <summary>The input wrapped around ('circular'): pad at most the axis's size.</summary>
+        Circular = 3,
+    }
+
     /// <summary>Weight initializers (chapter 9); J is the fan-in, I the fan-out (for a convolution J = C k..., I = F k...).</summary>
 #if NETGEN_ROSLYN
     internal

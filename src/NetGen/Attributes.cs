@@ -233,6 +233,12 @@ namespace NetGen
         /// </summary>
         public int Groups { get; set; } = 1;
 
+        /// <summary>
+        /// How the p padded rows and columns are filled, as nn.Conv*d(padding_mode): Zeros (the default), Reflect (p below
+        /// the input's size on every axis), Replicate or Circular (p at most the input's size).
+        /// </summary>
+        public PadMode PaddingMode { get; set; }
+
         /// <summary>A kernel size per spatial axis, e.g. <c>new[] { 3, 5 }</c> for 3 rows and 5 columns; overrides <see cref="K"/>.</summary>
         public int[]? KernelSize { get; set; }
 
@@ -430,6 +436,37 @@ namespace NetGen
 
         /// <summary>Whether each channel (each unit of a vector) has its own slope.</summary>
         public bool PerChannel { get; }
+    }
+
+    /// <summary>
+    /// A padding layer for feature maps, as PyTorch's F.pad / nn.ReflectionPad*d / nn.ReplicationPad*d: p on every side of
+    /// every spatial axis, or F.pad's pairs (before, after) with the last axis first; <see cref="Mode"/> fills them.
+    /// </summary>
+    [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class PadAttribute : LayerAttribute
+    {
+        /// <summary><paramref name="p"/> values on both sides of every spatial axis.</summary>
+        public PadAttribute(int p)
+        {
+            P = p;
+            Pads = Array.Empty<int>();
+        }
+
+        /// <summary>F.pad's order: (before, after) of the last axis, then of the one before it, ...; axes left out are not padded.</summary>
+        public PadAttribute(params int[] pads)
+        {
+            P = -1;
+            Pads = pads ?? Array.Empty<int>();
+        }
+
+        /// <summary>The padding on every side, or -1 where <see cref="Pads"/> gives it.</summary>
+        public int P { get; }
+
+        /// <summary>F.pad's (before, after) pairs, last axis first (empty where <see cref="P"/> gives the padding).</summary>
+        public int[] Pads { get; }
+
+        /// <summary>How the padded values are filled: Zeros (the default), Reflect, Replicate or Circular.</summary>
+        public PadMode Mode { get; set; }
     }
 
     /// <summary>Flattens a feature map to a vector (a dense layer after a feature map does this implicitly).</summary>

@@ -68,6 +68,11 @@ namespace NetGen.Tests
             // NG0002 on Groups: not dividing the input channels or the filters.
             { "[Network(4, 6, 6)] [Conv(6, k: 3, {|NG0002:Groups = 3|})] [Dense(2)] public partial class N { }", "[Network(4, 6, 6)] [Conv(6, k: 3, Groups = 2)] [Dense(2)] public partial class N { }" },
             { "[Network(4, 6, 6)] [Conv(6, k: 3, {|NG0002:Groups = 4|})] [Dense(2)] public partial class N { }", "[Network(4, 6, 6)] [Conv(8, k: 3, Groups = 4)] [Dense(2)] public partial class N { }" },
+            // NG0002 on padding: reflect not below the input's size (at the padding, or at a convolution's PaddingMode), an odd F.pad list, a negative pad.
+            { "[Network(1, 3, 8)] [Pad({|NG0002:3|}, Mode = PadMode.Reflect)] [Dense(2)] public partial class N { }", "[Network(1, 3, 8)] [Pad(2, Mode = PadMode.Reflect)] [Dense(2)] public partial class N { }" },
+            { "[Network(1, 3, 8)] [Conv(2, k: 3, p: 3, {|NG0002:PaddingMode = PadMode.Reflect|})] [Dense(2)] public partial class N { }", "[Network(1, 3, 8)] [Conv(2, k: 3, p: 3, PaddingMode = PadMode.Circular)] [Dense(2)] public partial class N { }" },
+            { "[Network(1, 3, 8)] [Pad({|NG0002:1, 1, 1|})] [Dense(2)] public partial class N { }", "[Network(1, 3, 8)] [Pad(1, 1, 1, 1)] [Dense(2)] public partial class N { }" },
+            { "[Network(1, 3, 8)] [Pad(1, {|NG0002:-1|})] [Dense(2)] public partial class N { }", "[Network(1, 3, 8)] [Pad(1, 0)] [Dense(2)] public partial class N { }" },
             // NG0004: not partial, also a containing type.
             { "[Network(4)] [Dense(3)] public class {|NG0004:N|} { }", "[Network(4)] [Dense(3)] public partial class N { }" },
             { "public class {|NG0004:Outer|} { [Network(4)] [Dense(3)] public partial class N { } }", "public partial class Outer { [Network(4)] [Dense(3)] public partial class N { } }" },

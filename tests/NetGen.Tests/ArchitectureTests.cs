@@ -73,6 +73,7 @@ namespace NetGen.Tests
                 string token = Regex.Match(code.Substring(m.Index), @"^\w+").Value;
                 if (longer.Any(l => token.StartsWith(l, StringComparison.Ordinal))) continue;
                 if (Regex.IsMatch(code.Substring(0, m.Index), @"\bAct\s*\.\s*$")) continue; // Act.Identity: the activation, not the layer
+                if (token is "PadMode" or "PadRight" or "PadLeft") continue; // the padding modes (of [Pad] and of convolutions), and string padding
                 if (verb && (token != kind || (code.Substring(0, m.Index).TrimEnd().EndsWith(".") && code.Substring(m.Index + kind.Length).TrimStart().StartsWith("(")))) continue;
                 return true;
             }

@@ -77,6 +77,20 @@ namespace NetGen.Tests
                 yield return new Case($"ConvGroupsStrided_{dims}", input, "[Conv(2, k: 2, s: 2, act: Act.Tanh, Groups = 2)]", new RefLayer(RefKind.Conv, 2, Act.Tanh) { K = 2, S = 2, Groups = 2 });
             }
 
+            // Padding layers and convolutions that pad by a mode (after the first layer: 8 / 6x5 / 5x5x5).
+            foreach (var (dims, input) in Inputs)
+            {
+                int rank = input.Length - 1;
+                yield return new Case($"PadReflect_{dims}", input, "[Pad(1, Mode = PadMode.Reflect)]",
+                    new RefLayer(RefKind.Pad, 0, Act.Identity) { Mode = PadMode.Reflect, Sides = Enumerable.Repeat((1, 1), rank).ToArray() });
+                yield return new Case($"PadCircularPairs_{dims}", input, "[Pad(2, 1, Mode = PadMode.Circular)]", // the last axis: 2 before, 1 after
+                    new RefLayer(RefKind.Pad, 0, Act.Identity) { Mode = PadMode.Circular, Sides = Enumerable.Repeat((0, 0), rank - 1).Append((2, 1)).ToArray() });
+                yield return new Case($"ConvReplicate_{dims}", input, "[Conv(2, k: 3, p: 1, act: Act.Tanh, PaddingMode = PadMode.Replicate)]",
+                    new RefLayer(RefKind.Conv, 2, Act.Tanh) { K = 3, P = 1, Mode = PadMode.Replicate });
+                yield return new Case($"ConvReflectStrided_{dims}", input, "[Conv(2, k: 3, s: 2, p: 2, act: Act.Tanh, PaddingMode = PadMode.Reflect)]",
+                    new RefLayer(RefKind.Conv, 2, Act.Tanh) { K = 3, S = 2, P = 2, Mode = PadMode.Reflect });
+            }
+
             // A non-square kernel and valid padding.
             yield return new Case("Conv_2d_kernel3x2", Inputs["2d"], "[Conv(2, k: 3, act: Act.Tanh, KernelSize = new[] { 3, 2 }, Padding = Padding.Valid)]",
                 new RefLayer(RefKind.Conv, 2, Act.Tanh) { Kernel = new[] { 3, 2 } });
@@ -120,7 +134,7 @@ namespace NetGen.Tests
         [Fact]
         public void Every_axis_and_option_is_covered()
         {
-            Assert.Equal(3 * (14 + 4 + 8 + 2 + 2 + 2 + 2) + 1, ByName.Count);
+            Assert.Equal(3 * (14 + 4 + 8 + 2 + 2 + 2 + 2 + 4) + 1, ByName.Count);
         }
     }
 }

@@ -277,3 +277,25 @@ namespace NetGen.Tests.Parity
     [Dense(2)]
     public partial class GroupedConv1d { }
 }
+
+namespace NetGen.Tests.Parity
+{
+    /// <summary>Padding layers: reflect, zeros with F.pad's pairs, circular, replicate (pad_layers).</summary>
+    [Network(2, 5, 6)]
+    [Pad(1, Mode = PadMode.Reflect)]
+    [Conv(3, k: 3, act: Act.Tanh)]
+    [Pad(2, 0, 1, 1)]
+    [Conv(2, k: 2)]
+    [Pad(1, Mode = PadMode.Circular)]
+    [Pad(0, 1, 1, 0, Mode = PadMode.Replicate)]
+    [Dense(2)]
+    public partial class PadLayers { }
+
+    /// <summary>Convolutions with padding_mode reflect, circular (strided) and replicate (grouped) (conv_padding_modes).</summary>
+    [Network(2, 6, 5)]
+    [Conv(3, k: 3, p: 1, act: Act.ReLU, PaddingMode = PadMode.Reflect)]
+    [Conv(4, k: 3, s: 2, p: 2, PaddingMode = PadMode.Circular)]
+    [Conv(2, k: 3, p: 1, act: Act.Tanh, PaddingMode = PadMode.Replicate, Groups = 2)]
+    [Dense(3, Act.Softmax)]
+    public partial class ConvPaddingModes { }
+}

@@ -27,6 +27,7 @@ namespace NetGen.Tests
             "l1", "huber", "weighted_smoothed", "smoothed_log", // losses: L1, Huber, class weights and label smoothing
             "prelu_dense", "prelu_conv", // nn.PReLU
             "grouped_conv", "grouped_conv1d", // nn.Conv*d(groups): grouped, depthwise, pointwise
+            "pad_layers", "conv_padding_modes", // F.pad's modes as layers, nn.Conv*d(padding_mode)
         };
 
         internal static INetwork Network(string fixture) => fixture switch
@@ -60,6 +61,8 @@ namespace NetGen.Tests
             "prelu_conv" => new PReLUConv(),
             "grouped_conv" => new GroupedConv(),
             "grouped_conv1d" => new GroupedConv1d(),
+            "pad_layers" => new PadLayers(),
+            "conv_padding_modes" => new ConvPaddingModes(),
             _ => throw new ArgumentOutOfRangeException(nameof(fixture)),
         };
 

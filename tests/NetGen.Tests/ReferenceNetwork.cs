@@ -15,6 +15,7 @@ namespace NetGen.Tests
         GlobalAvgPool,
         GlobalMaxPool,
         PReLU,
+        Pad,
     }
 
     /// <summary>
@@ -30,6 +31,12 @@ namespace NetGen.Tests
         public int D { get; init; } = 1;
         public int A { get; init; }
         public bool CountIncludePad { get; init; } = true;
+
+        /// <summary>How padding fills (a Pad layer's mode, a convolution's PaddingMode).</summary>
+        public PadMode Mode { get; init; }
+
+        /// <summary>A Pad layer's (before, after) per spatial axis, first axis first.</summary>
+        public (int Before, int After)[] Sides { get; init; } = new (int, int)[0];
 
         /// <summary>A convolution's groups: filter fo sees input channels (fo / (F / Groups)) * (C / Groups) onward, C / Groups of them.</summary>
         public int Groups { get; init; } = 1;
@@ -144,6 +151,27 @@ namespace NetGen.Tests
                     case RefKind.Flatten:
                         shape = new[] { a.Length };
                         break;
+                    case RefKind.Pad:
+                    {
+                        int rank = shape.Length - 1, channels = shape[0];
+                        var before = Enumerable.Range(0, 3).Select(a => a < 3 - rank ? 0 : layer.Sides[a - (3 - rank)].Before).ToArray();
+                        var i3 = Spatial3(shape);
+                        var o3 = Enumerable.Range(0, 3).Select(a => a < 3 - rank ? 1 : i3[a] + layer.Sides[a - (3 - rank)].Before + layer.Sides[a - (3 - rank)].After).ToArray();
+                        var y = new double[channels * o3[0] * o3[1] * o3[2]];
+                        for (int c = 0; c < channels; c++)
+                        for (int z = 0; z < o3[0]; z++)
+                        for (int r = 0; r < o3[1]; r++)
+                        for (int q = 0; q < o3[2]; q++)
+                        {
+                            int iz = Source(z - before[0], i3[0], layer.Mode), ir = Source(r - before[1], i3[1], layer.Mode), iq = Source(q - before[2], i3[2], layer.Mode);
+                            y[((c * o3[0] + z) * o3[1] + r) * o3[2] + q] = iz < 0 || ir < 0 || iq < 0 ? 0 : a[((c * i3[0] + iz) * i3[1] + ir) * i3[2] + iq];
+                        }
+
+                        a = y;
+                        shape = Shape(channels, o3, rank);
+                        break;
+                    }
+
                     case RefKind.PReLU:
                     {
                         // Units: the number of slopes (1, or the channels); a channel's values are contiguous
@@ -217,8 +245,8 @@ namespace NetGen.Tests
                 for (int kr = 0; kr < k3[1]; kr++)
                 for (int kq = 0; kq < k3[2]; kq++)
                 {
-                    int iz = z * s3[0] + kz * d3[0] - p3[0], ir = r * s3[1] + kr * d3[1] - p3[1], iq = q * s3[2] + kq * d3[2] - p3[2];
-                    if (iz < 0 || iz >= i3[0] || ir < 0 || ir >= i3[1] || iq < 0 || iq >= i3[2]) continue;
+                    int iz = Source(z * s3[0] + kz * d3[0] - p3[0], i3[0], layer.Mode), ir = Source(r * s3[1] + kr * d3[1] - p3[1], i3[1], layer.Mode), iq = Source(q * s3[2] + kq * d3[2] - p3[2], i3[2], layer.Mode);
+                    if (iz < 0 || ir < 0 || iq < 0) continue;
                     sum += p[w + (((fo * cg + ci - first) * k3[0] + kz) * k3[1] + kr) * k3[2] + kq] * x[((ci * i3[0] + iz) * i3[1] + ir) * i3[2] + iq];
                 }
 
@@ -226,6 +254,22 @@ namespace NetGen.Tests
             }
 
             return (y, Shape(f, o3, rank));
+        }
+
+        /// <summary>
+        /// The input index a padded position i reads (F.pad's modes, by their definitions): itself inside [0, n); outside,
+        /// -1 for zeros, the mirror image without the edge for reflect, the nearest edge for replicate, i mod n for circular.
+        /// </summary>
+        private static int Source(int i, int n, PadMode mode)
+        {
+            if (i >= 0 && i < n) return i;
+            return mode switch
+            {
+                PadMode.Reflect => i < 0 ? -i : 2 * n - 2 - i,
+                PadMode.Replicate => Math.Clamp(i, 0, n - 1),
+                PadMode.Circular => ((i % n) + n) % n,
+                _ => -1,
+            };
         }
 
         /// <summary>y[f, i s + k - p] += w[c, f, k] x[c, i], then + b[f] (section E.5; output size (i - 1) s - 2p + k + a).</summary>

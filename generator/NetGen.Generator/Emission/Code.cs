@@ -87,10 +87,10 @@ namespace NetGen.Generator.Emission
         }
 
         /// <summary>A window layer's ONNX attributes: ", kernel: ..., strides: ..., padding: ..." and, for kinds that dilate, ", dilations: ...".</summary>
-        public static string WindowAttributes(LayerPlan layer, bool dilations)
+        public static string WindowAttributes(LayerPlan layer, bool dilations, bool padded = true)
         {
             var window = layer.Window!;
-            return ", kernel: " + IntArray(window.Kernel) + ", strides: " + IntArray(window.Stride) + ", padding: " + IntArray(window.Padding)
+            return ", kernel: " + IntArray(window.Kernel) + ", strides: " + IntArray(window.Stride) + ", padding: " + IntArray(padded ? window.Padding : window.Padding.Select(_ => 0))
                 + (dilations ? ", dilations: " + IntArray(window.Dilation) : "");
         }
 

@@ -9,7 +9,7 @@ using static NetGen.Generator.Emission.Code;
 namespace NetGen.Generator.Layers
 {
     /// <summary>The arguments of a convolution and its transpose: filters, window and weight.</summary>
-    internal sealed record ConvOptions(int Filters, WindowSpec Window, WeightSpec Weight, int Groups = 1) : LayerOptions
+    internal sealed record ConvOptions(int Filters, WindowSpec Window, WeightSpec Weight, int Groups = 1, PadMode PadMode = PadMode.Zeros) : LayerOptions
     {
         public override WeightSpec? Weights => Weight;
     }
@@ -48,10 +48,30 @@ namespace NetGen.Generator.Layers
         protected bool Transposed => Role == WindowRole.Transposed;
 
         protected override ConvOptions Read(ArgumentReader arguments)
-            => new ConvOptions(arguments.Int(LayerArguments.Filters, 0), arguments.Window(strideIsWindow: false), arguments.Weight(), arguments.Int(LayerArguments.Groups, 1));
+            => new ConvOptions(arguments.Int(LayerArguments.Filters, 0), arguments.Window(strideIsWindow: false), arguments.Weight(), arguments.Int(LayerArguments.Groups, 1),
+                (PadMode)arguments.Int(LayerArguments.ModeOfPadding, 0));
 
         /// <summary>The layer's groups (1: an ordinary convolution).</summary>
         protected static int Groups(LayerPlan layer) => Options(layer).Groups;
+
+        /// <summary>
+        /// Whether the layer pads its input itself, reflected, replicated or wrapped (PaddingMode other than Zeros, as
+        /// nn.Conv*d(padding_mode)): it pads each sample into scratch and convolves that without padding, by direct loops.
+        /// </summary>
+        protected static bool PadsItself(LayerPlan layer) => Options(layer).PadMode != PadMode.Zeros;
+
+        /// <summary>The input as a self-padding layer convolves it: each spatial axis grown by 2p.</summary>
+        private static IEnumerable<int> PaddedInput(LayerPlan layer) => layer.InShape.Skip(1).Select((n, a) => n + 2 * layer.Window!.Padding[a]);
+
+        /// <summary>The padded input's values per sample (the scratch holds it, and its delta after it).</summary>
+        protected static int PaddedLength(LayerPlan layer) => layer.InShape[0] * PaddedInput(layer).Aggregate(1, (p, d) => p * d);
+
+        /// <summary>The pad kernels' arguments for one sample of a self-padding layer.</summary>
+        protected static string[] PaddingArguments(LayerPlan layer, string from, string to)
+            => PaddingCode.Arguments(from, to, Lit(layer.InShape[0]), layer.InShape.Skip(1), Sides(layer), Options(layer).PadMode);
+
+        /// <summary>The padding on both sides of each spatial axis.</summary>
+        protected static (int Before, int After)[] Sides(LayerPlan layer) => layer.Window!.Padding.Select(p => (p, p)).ToArray();
 
         /// <summary>
         /// The window's output (appendix E); weight [F, C, k...] (transposed [C, F, k...]) with PyTorch's fans: from weight
@@ -60,13 +80,24 @@ namespace NetGen.Generator.Layers
         protected override LayerShape? Infer(ConvOptions options, LayerContext context)
         {
             if (context.Input is null) return null;
-            var shape = WindowArithmetic.Infer(context, Role, options.Window, options.Filters, out var window);
+            var shape = WindowArithmetic.Infer(context, Role, options.Window, options.Filters, out var window, zeroPadding: options.PadMode == PadMode.Zeros);
             if (shape is null) return null;
             int channels = context.Input.Value[0], groups = options.Groups;
             if (groups < 1 || channels % groups != 0 || options.Filters % groups != 0)
             {
                 context.OutOfRange(LayerArguments.Groups, Problems.Str(groups), "Groups >= 1 dividing both the " + Problems.Str(channels) + " input channels and the " + Problems.Str(options.Filters) + " filters");
                 return null;
+            }
+
+            if (options.PadMode != PadMode.Zeros)
+            {
+                if (!System.Enum.IsDefined(typeof(PadMode), options.PadMode))
+                {
+                    context.OutOfRange(LayerArguments.ModeOfPadding, Problems.Str((int)options.PadMode), "a member of NetGen.PadMode");
+                    return null;
+                }
+
+                if (!PaddingRules.CheckMode(context, options.PadMode, LayerArguments.ModeOfPadding, context.Input.Value, window!.Padding.Select(p => (p, p)).ToList())) return null;
             }
 
             long taps = 1;
@@ -77,16 +108,16 @@ namespace NetGen.Generator.Layers
         }
 
         /// <summary>Whether the convolution runs as im2col + matrix products (a grouped one runs direct loops per group).</summary>
-        protected bool UsesColumns(LayerPlan layer) => Groups(layer) == 1 && ColumnsLength(layer) <= MaxColumns;
+        protected bool UsesColumns(LayerPlan layer) => Groups(layer) == 1 && !PadsItself(layer) && ColumnsLength(layer) <= MaxColumns;
 
         /// <summary>Stride 1: the shifted-rows scratch (no im2col anywhere); otherwise the im2col matrix where it is small enough.</summary>
-        public override long Columns(LayerPlan layer) => Implicit(layer) ? ImplicitLength(layer) : UsesColumns(layer) ? ColumnsLength(layer) : 0;
+        public override long Columns(LayerPlan layer) => PadsItself(layer) ? 2L * PaddedLength(layer) : Implicit(layer) ? ImplicitLength(layer) : UsesColumns(layer) ? ColumnsLength(layer) : 0;
 
         /// <summary>
         /// Whether the forward pass runs as one matrix product over shifted rows of the padded input (every stride 1): no
         /// im2col copy. The runtime's Kernels.ImplicitConvScratchLength computes the same scratch and checks it.
         /// </summary>
-        protected virtual bool Implicit(LayerPlan layer) => Groups(layer) == 1 && layer.Window!.Stride.All(s => s == 1);
+        protected virtual bool Implicit(LayerPlan layer) => Groups(layer) == 1 && !PadsItself(layer) && layer.Window!.Stride.All(s => s == 1);
 
         /// <summary>The stride-1 scratch (<see cref="ConvScratch.ImplicitLength"/>, the runtime's formula).</summary>
         private static long ImplicitLength(LayerPlan layer)
@@ -141,7 +172,8 @@ namespace NetGen.Generator.Layers
             return positions;
         }
 
-        public override string Signature(LayerPlan layer) => WindowSignature(layer, Lit(Options(layer).Filters) + ", k: ", 1) + ActSuffix(layer) + BiasSuffix(layer) + (Groups(layer) > 1 ? ", Groups = " + Lit(Groups(layer)) : "") + ")";
+        public override string Signature(LayerPlan layer) => WindowSignature(layer, Lit(Options(layer).Filters) + ", k: ", 1) + ActSuffix(layer) + BiasSuffix(layer) + (Groups(layer) > 1 ? ", Groups = " + Lit(Groups(layer)) : "")
+            + (PadsItself(layer) ? ", PaddingMode = PadMode." + Options(layer).PadMode : "") + ")";
 
         /// <summary>Stride 1: the shifted-rows product; otherwise "im2col, 25x784 columns" or "direct loops".</summary>
         public override string ForwardStrategy(LayerPlan layer)
@@ -152,6 +184,7 @@ namespace NetGen.Generator.Layers
                     + (FusesAct(layer) ? ", ReLU in its copy-out" : "");
             }
 
+            if (PadsItself(layer)) return ", the input padded (" + Options(layer).PadMode + ") into scratch, then " + (Groups(layer) > 1 ? Lit(Groups(layer)) + " groups of direct loops" : "direct loops");
             if (Groups(layer) > 1) return ", " + Lit(Groups(layer)) + " groups of " + Lit(layer.InShape[0] / Groups(layer)) + (layer.InShape[0] == Groups(layer) ? " channel (depthwise)" : " channels") + ", direct loops per group";
             if (!UsesColumns(layer)) return ", direct loops";
             long positions = Positions(layer);
@@ -183,11 +216,13 @@ namespace NetGen.Generator.Layers
             var from = Transposed ? layer.OutShape : layer.InShape;
             var to = Transposed ? layer.InShape : layer.OutShape;
             int groups = Groups(layer); // a grouped convolution's shape is one group's: C / groups channels to F / groups filters
+            bool pads = PadsItself(layer); // a self-padding convolution's shape is that of its padded input, without padding
+            var input = pads ? new[] { from[0] }.Concat(PaddedInput(layer)).ToArray() : from.ToArray();
             ShapeStruct(w, layer, "IConvShape", new IEnumerable<(string, int)>[]
             {
                 new (string, int)[] { ("C", from[0] / groups), ("F", to[0] / groups) },
-                AxisMembers("I", from.Skip(1), 1), AxisMembers("O", to.Skip(1), 1), AxisMembers("K", win.Kernel, 1), AxisMembers("S", win.Stride, 1), AxisMembers("P", win.Padding, 0), AxisMembers("D", win.Dilation, 1),
-                new (string, int)[] { ("InputLength", from.Aggregate(1, (a, b) => a * b) / groups), ("OutputLength", to.Aggregate(1, (a, b) => a * b) / groups) },
+                AxisMembers("I", input.Skip(1), 1), AxisMembers("O", to.Skip(1), 1), AxisMembers("K", win.Kernel, 1), AxisMembers("S", win.Stride, 1), AxisMembers("P", pads ? win.Padding.Select(_ => 0) : win.Padding, 0), AxisMembers("D", win.Dilation, 1),
+                new (string, int)[] { ("InputLength", input.Aggregate(1, (a, b) => a * b) / groups), ("OutputLength", to.Aggregate(1, (a, b) => a * b) / groups) },
             });
         }
 
@@ -205,8 +240,13 @@ namespace NetGen.Generator.Layers
 
         protected override WindowRole Role => WindowRole.Convolution;
 
+        /// <summary>A self-padding layer exports as a Pad node of its mode, then the convolution without padding.</summary>
         public override string Export(LayerPlan layer, ExportIo io)
-            => "onnx.Conv(\"" + layer.Name + "\", " + io.Inputs[0] + ", weight: " + io.Weight(layer) + ", bias: " + io.Bias(layer) + WindowAttributes(layer, dilations: true) + (Groups(layer) > 1 ? ", group: " + Lit(Groups(layer)) : "") + ")";
+        {
+            string input = PadsItself(layer) ? PaddingCode.Export(layer.Name + "/input", io.Inputs[0], Sides(layer), Options(layer).PadMode) : io.Inputs[0];
+            return "onnx.Conv(\"" + layer.Name + "\", " + input + ", weight: " + io.Weight(layer) + ", bias: " + io.Bias(layer) + WindowAttributes(layer, dilations: true, padded: !PadsItself(layer))
+                + (Groups(layer) > 1 ? ", group: " + Lit(Groups(layer)) : "") + ")";
+        }
 
         /// <summary>
         /// A grouped convolution's slices for group "group": its weight rows, biases, input channels and output channels
@@ -215,16 +255,23 @@ namespace NetGen.Generator.Layers
         private static (string Weight, string Bias, string Input, string Output) GroupSlices(PassWriter w, LayerPlan layer, string weight, string bias, string input, string output)
         {
             int groups = Groups(layer), weights = layer.WeightCount / groups, filters = layer.OutShape[0] / groups;
-            int inputs = layer.InSize / groups, outputs = layer.OutSize / groups;
+            int inputs = (PadsItself(layer) ? PaddedLength(layer) : layer.InSize) / groups, outputs = layer.OutSize / groups; // a self-padding layer's groups slice the padded input
             string Part(string span, int length) => span + ".Slice(group * " + Lit(length) + ", " + Lit(length) + ")";
             return (Part(weight, weights), layer.BiasCount > 0 ? Part(bias, filters) : bias, Part(input, inputs), Part(output, outputs));
         }
 
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {
+            string source = io.Input;
+            if (PadsItself(layer))
+            {
+                source = w.Columns + ".Slice(0, " + Lit(PaddedLength(layer)) + ")";
+                w.Line(Call(PaddingCode.Forward, PaddingArguments(layer, io.Input, source)) + "; // " + Options(layer).PadMode + " padding");
+            }
+
             if (Groups(layer) > 1)
             {
-                var (weight, bias, input, output) = GroupSlices(w, layer, w.Weight(layer), w.Bias(layer), io.Input, io.Output);
+                var (weight, bias, input, output) = GroupSlices(w, layer, w.Weight(layer), w.Bias(layer), source, io.Output);
                 w.Line("for (int group = 0; group < " + Lit(Groups(layer)) + "; group++) " + Call(KernelNames.Forward, ShapeArgument(layer), weight, bias, input, output) + ";");
                 return;
             }
@@ -235,7 +282,7 @@ namespace NetGen.Generator.Layers
                 return;
             }
 
-            w.Line(Kernels + "." + Kernel(layer, KernelNames.Forward) + "(" + ShapeArgument(layer) + ", " + w.Weight(layer) + ", " + w.Bias(layer) + ", " + io.Input + ", " + io.Output + Scratch(w, layer) + ");");
+            w.Line(Kernels + "." + Kernel(layer, KernelNames.Forward) + "(" + ShapeArgument(layer) + ", " + w.Weight(layer) + ", " + w.Bias(layer) + ", " + source + ", " + io.Output + Scratch(w, layer) + ");");
         }
 
         /// <summary>
@@ -277,16 +324,37 @@ namespace NetGen.Generator.Layers
 
         protected override void Gradient(PassWriter w, LayerPlan layer, SampleIo io)
         {
-            if (Groups(layer) > 1)
+            if (Groups(layer) > 1 || PadsItself(layer))
             {
-                var (weight, _, input, output) = GroupSlices(w, layer, w.Weight(layer), w.Bias(layer), io.Input, io.Delta!);
-                var (weightGradient, _, _, _) = GroupSlices(w, layer, w.WeightGradient(layer), "", io.Input, io.Delta!);
-                w.Line("for (int group = 0; group < " + Lit(Groups(layer)) + "; group++)");
-                w.Open();
+                // a self-padding layer: the sample's padded input again, its delta in the scratch's second half, then unpadded
+                string source = io.Input, sourceDelta = io.InputDelta ?? "";
+                if (PadsItself(layer))
+                {
+                    int length = PaddedLength(layer);
+                    source = w.Columns + ".Slice(0, " + Lit(length) + ")";
+                    sourceDelta = io.InputDelta is null ? "" : w.Columns + ".Slice(" + Lit(length) + ", " + Lit(length) + ")";
+                    w.Line(Call(PaddingCode.Forward, PaddingArguments(layer, io.Input, source)) + "; // " + Options(layer).PadMode + " padding");
+                }
+
+                int groups = Groups(layer);
+                var (weight, _, input, output) = GroupSlices(w, layer, w.Weight(layer), w.Bias(layer), source, io.Delta!);
+                var (weightGradient, _, _, _) = GroupSlices(w, layer, w.WeightGradient(layer), "", source, io.Delta!);
+                string inputDelta = io.InputDelta is null ? "" : GroupSlices(w, layer, "", "", sourceDelta, "").Input;
+                if (groups == 1)
+                {
+                    (weight, input, output, weightGradient, inputDelta) = (w.Weight(layer), source, io.Delta!, w.WeightGradient(layer), sourceDelta);
+                }
+                else
+                {
+                    w.Line("for (int group = 0; group < " + Lit(groups) + "; group++)");
+                    w.Open();
+                }
+
                 w.Line(Call(KernelNames.WeightGradient, ShapeArgument(layer), input, output, weightGradient) + ";");
-                if (io.InputDelta != null) w.Line(Call(KernelNames.BackwardInput, ShapeArgument(layer), weight, output, GroupSlices(w, layer, "", "", io.InputDelta, "").Input) + ";");
-                w.Close();
+                if (io.InputDelta != null) w.Line(Call(KernelNames.BackwardInput, ShapeArgument(layer), weight, output, inputDelta) + ";");
+                if (groups > 1) w.Close();
                 if (layer.BiasCount > 0) w.Line(Call(KernelNames.ChannelBiasGradient, io.Delta!, w.BiasGradient(layer), PerChannel(layer)) + ";");
+                if (PadsItself(layer) && io.InputDelta != null) w.Line(Call(PaddingCode.Backward, PaddingArguments(layer, sourceDelta, io.InputDelta)) + ";");
                 return;
             }
 

@@ -18,6 +18,7 @@ namespace NetGen.Generator.Layers
             AvgPoolLayer.Instance,
             GlobalAvgPoolLayer.Instance,
             GlobalMaxPoolLayer.Instance,
+            PadLayer.Instance,
             FlattenLayer.Instance,
             DropoutLayer.Instance,
             AlphaDropoutLayer.Instance,

@@ -29,12 +29,12 @@ namespace NetGen.Generator.Model
         /// Resolves the window of a spatial layer of <paramref name="role"/> on its input (C, spatial...), reporting its
         /// problems (a channels-last hint on NG0001); null when its output cannot be computed.
         /// </summary>
-        public static LayerShape? Infer(LayerContext context, WindowRole role, WindowSpec spec, int filters, out WindowPlan? window)
+        public static LayerShape? Infer(LayerContext context, WindowRole role, WindowSpec spec, int filters, out WindowPlan? window, bool zeroPadding = true)
         {
             window = null;
             var shape = context.Input!.Value;
             int before = context.Problems.Count;
-            var output = Resolve(new Axes(context, role, spec, filters, shape), out window);
+            var output = Resolve(new Axes(context, role, spec, filters, shape) { ZeroPadding = zeroPadding }, out window);
             if (output is null) HintChannelsLast(context.Network.InputShape, context.Problems, before);
             return output is null ? null : new LayerShape(output.Value) { Window = window };
         }
@@ -55,6 +55,9 @@ namespace NetGen.Generator.Model
             }
 
             public LayerContext Context { get; }
+
+            /// <summary>Whether the padding is zeros (a convolution's PaddingMode Zeros): only then can a window see nothing but padding (NG0013).</summary>
+            public bool ZeroPadding { get; init; } = true;
 
             public WindowRole Role { get; }
 
@@ -271,7 +274,7 @@ namespace NetGen.Generator.Model
                 if (skipped > 0) findings.Subsampled.Add((keff, Str(skipped) + " of " + Plural(i, unit)));
             }
 
-            if (x.Convolves && p >= keff && !findings.ZerosOnly)
+            if (x.Convolves && x.ZeroPadding && p >= keff && !findings.ZerosOnly)
             {
                 x.Context.Add(Make(DiagnosticIds.PaddingOnlyZeros, x.Context.Index, LayerArguments.Padding, -1, x.Name, x.Number, Str(p), Str(keff)));
                 findings.ZerosOnly = true; // once per layer

@@ -126,6 +126,42 @@ namespace NetGen
             return Node("PRelu", name + "/PRelu", new[] { input, slope });
         }
 
+        /// <summary>
+        /// Padding of the spatial axes by before/after each (first axis first): ONNX Pad with mode constant, reflect or edge;
+        /// circular (ONNX has it only from opset 19) as slices of the far ends concatenated on each axis.
+        /// </summary>
+        public string Padding(string name, string input, int[] before, int[] after, PadMode mode)
+        {
+            if (mode == PadMode.Circular)
+            {
+                string value = input;
+                for (int a = 0; a < before.Length; a++)
+                {
+                    if (before[a] == 0 && after[a] == 0) continue;
+                    long axis = 2 + a;
+                    var parts = new List<string>();
+                    string At(string what, long[] values)
+                    {
+                        string id = name + "/" + what + "_" + axis;
+                        AddInitializer(id, values);
+                        return id;
+                    }
+
+                    if (before[a] > 0) parts.Add(Node("Slice", name + "/Before" + axis, new[] { value, At("before_start", new[] { (long)-before[a] }), At("before_end", new[] { long.MaxValue }), At("axis", new[] { axis }) }));
+                    parts.Add(value);
+                    if (after[a] > 0) parts.Add(Node("Slice", name + "/After" + axis, new[] { value, At("after_start", new[] { 0L }), At("after_end", new[] { (long)after[a] }), At("axis_after", new[] { axis }) }));
+                    value = Node("Concat", name + "/Concat" + axis, parts.ToArray(), Int("axis", axis));
+                }
+
+                return value;
+            }
+
+            // pads: [N, C, axes...] begins, then ends
+            var pads = new long[] { 0, 0 }.Concat(before.Select(v => (long)v)).Concat(new long[] { 0, 0 }).Concat(after.Select(v => (long)v)).ToArray();
+            AddInitializer(name + "/pads", pads);
+            return Node("Pad", name + "/Pad", new[] { input, name + "/pads" }, Text("mode", mode == PadMode.Zeros ? "constant" : mode == PadMode.Reflect ? "reflect" : "edge"));
+        }
+
         /// <summary>Flattens a sample to a vector.</summary>
         public string Flatten(string name, string input) => Node("Flatten", name + "/Flatten", new[] { input }, Int("axis", 1));
 
@@ -260,6 +296,8 @@ namespace NetGen
         }
 
         private static ProtoWriter Int(string name, long value) => new ProtoWriter().String(1, name).Varint(3, value).Varint(20, 2); // INT
+
+        private static ProtoWriter Text(string name, string value) => new ProtoWriter().String(1, name).String(4, value).Varint(20, 3); // STRING
 
         private static ProtoWriter Ints(string name, int[] values)
         {
