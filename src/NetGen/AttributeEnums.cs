@@ -134,6 +134,20 @@ namespace NetGen
         Circular = 3,
     }
 
+    /// <summary>How [Upsample] fills the new positions, as nn.Upsample's modes.</summary>
+#if NETGEN_ROSLYN
+    internal
+#else
+    public
+#endif
+    enum UpsampleMode
+    {
+        /// <summary>Each value repeated (mode='nearest').</summary>
+        Nearest = 0,
+        /// <summary>Linear, bilinear or trilinear interpolation by the input's rank, align_corners=False.</summary>
+        Linear = 1,
+    }
+
     /// <summary>Weight initializers (chapter 9); J is the fan-in, I the fan-out (for a convolution J = C k..., I = F k...).</summary>
 #if NETGEN_ROSLYN
     internal

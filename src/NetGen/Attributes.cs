@@ -469,6 +469,23 @@ namespace NetGen
         public PadMode Mode { get; set; }
     }
 
+    /// <summary>
+    /// Upsampling of feature maps by an integer factor on every spatial axis (decoders, segmentation), as
+    /// nn.Upsample(scale_factor, mode): nearest (the default) or (bi/tri)linear with align_corners=False.
+    /// </summary>
+    [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class UpsampleAttribute : LayerAttribute
+    {
+        /// <summary>Each spatial axis grown <paramref name="scale"/> times (at least 1).</summary>
+        public UpsampleAttribute(int scale) => Scale = scale;
+
+        /// <summary>The factor on every spatial axis.</summary>
+        public int Scale { get; }
+
+        /// <summary>Nearest (the default) or Linear.</summary>
+        public UpsampleMode Mode { get; set; }
+    }
+
     /// <summary>Flattens a feature map to a vector (a dense layer after a feature map does this implicitly).</summary>
     [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
     public sealed class FlattenAttribute : LayerAttribute

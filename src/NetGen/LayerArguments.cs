@@ -16,7 +16,7 @@ namespace NetGen
         public const string Init = "Init", InitScale = "InitScale", Gain = "Gain", BiasInit = "BiasInit";
         public const string L2 = "L2", L1 = "L1", WeightElimination = "WeightElimination", W0 = "W0", WeightNorm = "WeightNorm", WeightNoise = "WeightNoise";
         public const string LayerName = "Name", From = "From", Output = "Output", LossWeight = "LossWeight", Loss = "Loss";
-        public const string Alpha = "Alpha", Trainable = "Trainable", PerChannel = "perChannel", Groups = "Groups", Pads = "pads", Mode = "Mode", ModeOfPadding = "PaddingMode";
+        public const string Alpha = "Alpha", Trainable = "Trainable", PerChannel = "perChannel", Groups = "Groups", Pads = "pads", Mode = "Mode", ModeOfPadding = "PaddingMode", Scale = "scale";
         public const string HuberDelta = "HuberDelta", LabelSmoothing = "LabelSmoothing", ClassWeights = "ClassWeights";
         public const string InputShape = "inputShape";
     }

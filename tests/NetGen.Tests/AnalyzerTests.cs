@@ -73,6 +73,9 @@ namespace NetGen.Tests
             { "[Network(1, 3, 8)] [Conv(2, k: 3, p: 3, {|NG0002:PaddingMode = PadMode.Reflect|})] [Dense(2)] public partial class N { }", "[Network(1, 3, 8)] [Conv(2, k: 3, p: 3, PaddingMode = PadMode.Circular)] [Dense(2)] public partial class N { }" },
             { "[Network(1, 3, 8)] [Pad({|NG0002:1, 1, 1|})] [Dense(2)] public partial class N { }", "[Network(1, 3, 8)] [Pad(1, 1, 1, 1)] [Dense(2)] public partial class N { }" },
             { "[Network(1, 3, 8)] [Pad(1, {|NG0002:-1|})] [Dense(2)] public partial class N { }", "[Network(1, 3, 8)] [Pad(1, 0)] [Dense(2)] public partial class N { }" },
+            // NG0002 on Upsample's scale; NG0012: upsampling a vector.
+            { "[Network(1, 3, 8)] [Upsample({|NG0002:0|})] [Dense(2)] public partial class N { }", "[Network(1, 3, 8)] [Upsample(1)] [Dense(2)] public partial class N { }" },
+            { "[Network(6)] [{|NG0012:Upsample(2)|}] [Dense(2)] public partial class N { }", "[Network(1, 6)] [Upsample(2)] [Dense(2)] public partial class N { }" },
             // NG0004: not partial, also a containing type.
             { "[Network(4)] [Dense(3)] public class {|NG0004:N|} { }", "[Network(4)] [Dense(3)] public partial class N { }" },
             { "public class {|NG0004:Outer|} { [Network(4)] [Dense(3)] public partial class N { } }", "public partial class Outer { [Network(4)] [Dense(3)] public partial class N { } }" },

@@ -91,6 +91,13 @@ namespace NetGen.Tests
                     new RefLayer(RefKind.Conv, 2, Act.Tanh) { K = 3, S = 2, P = 2, Mode = PadMode.Reflect });
             }
 
+            // Upsampling by 2, nearest and (bi/tri)linear.
+            foreach (var (dims, input) in Inputs)
+            {
+                yield return new Case($"UpsampleNearest_{dims}", input, "[Upsample(2)]", new RefLayer(RefKind.Upsample, 0, Act.Identity) { K = 2 });
+                yield return new Case($"UpsampleLinear_{dims}", input, "[Upsample(2, Mode = UpsampleMode.Linear)]", new RefLayer(RefKind.Upsample, 0, Act.Identity) { K = 2, Upsampling = UpsampleMode.Linear });
+            }
+
             // A non-square kernel and valid padding.
             yield return new Case("Conv_2d_kernel3x2", Inputs["2d"], "[Conv(2, k: 3, act: Act.Tanh, KernelSize = new[] { 3, 2 }, Padding = Padding.Valid)]",
                 new RefLayer(RefKind.Conv, 2, Act.Tanh) { Kernel = new[] { 3, 2 } });
@@ -134,7 +141,7 @@ namespace NetGen.Tests
         [Fact]
         public void Every_axis_and_option_is_covered()
         {
-            Assert.Equal(3 * (14 + 4 + 8 + 2 + 2 + 2 + 2 + 4) + 1, ByName.Count);
+            Assert.Equal(3 * (14 + 4 + 8 + 2 + 2 + 2 + 2 + 4 + 2) + 1, ByName.Count);
         }
     }
 }

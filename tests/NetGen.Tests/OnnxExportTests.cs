@@ -18,7 +18,7 @@ namespace NetGen.Tests
             {
                 "LeNet5", "TanhSoftmax", "ReluEluSigmoid", "SeluLeakyIdentity", "SigmoidTanhSoftmax", "Conv1dNet", "Conv3dNet", "Decoder", "MixedConv",
                 "BatchNormDense", "BatchNormConv", "LayerNormDense", "LayerNormConv", "WeightNormDense", "WeightNormConv",
-                "ResidualCnn", "ConcatBranches", "TwoHeads", "InputShortcut", "Weights.EveryKind", "ActivationsDense", "ActivationsConv", "GlobalMaxHead", "GlobalAvgHead", "PReLUDense", "PReLUConv", "GroupedConv", "GroupedConv1d", "PadLayers", "ConvPaddingModes",
+                "ResidualCnn", "ConcatBranches", "TwoHeads", "InputShortcut", "Weights.EveryKind", "ActivationsDense", "ActivationsConv", "GlobalMaxHead", "GlobalAvgHead", "PReLUDense", "PReLUConv", "GroupedConv", "GroupedConv1d", "PadLayers", "ConvPaddingModes", "UpsampleNet", "Upsample1d",
             }.Select(n => new object[] { n });
 
         [Theory]

@@ -299,3 +299,22 @@ namespace NetGen.Tests.Parity
     [Dense(3, Act.Softmax)]
     public partial class ConvPaddingModes { }
 }
+
+namespace NetGen.Tests.Parity
+{
+    /// <summary>nn.Upsample nearest and bilinear (upsample).</summary>
+    [Network(2, 3, 4)]
+    [Upsample(2)]
+    [Conv(2, k: 3, act: Act.Tanh)]
+    [Upsample(3, Mode = UpsampleMode.Linear)]
+    [Dense(2)]
+    public partial class UpsampleNet { }
+
+    /// <summary>nn.Upsample linear and nearest on a 1-D map (upsample1d).</summary>
+    [Network(2, 5)]
+    [Upsample(2, Mode = UpsampleMode.Linear)]
+    [Conv(3, k: 3, act: Act.ReLU)]
+    [Upsample(3)]
+    [Dense(2, Act.Sigmoid)]
+    public partial class Upsample1d { }
+}

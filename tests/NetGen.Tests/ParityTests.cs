@@ -28,6 +28,7 @@ namespace NetGen.Tests
             "prelu_dense", "prelu_conv", // nn.PReLU
             "grouped_conv", "grouped_conv1d", // nn.Conv*d(groups): grouped, depthwise, pointwise
             "pad_layers", "conv_padding_modes", // F.pad's modes as layers, nn.Conv*d(padding_mode)
+            "upsample", "upsample1d", // nn.Upsample nearest and (bi)linear
         };
 
         internal static INetwork Network(string fixture) => fixture switch
@@ -63,6 +64,8 @@ namespace NetGen.Tests
             "grouped_conv1d" => new GroupedConv1d(),
             "pad_layers" => new PadLayers(),
             "conv_padding_modes" => new ConvPaddingModes(),
+            "upsample" => new UpsampleNet(),
+            "upsample1d" => new Upsample1d(),
             _ => throw new ArgumentOutOfRangeException(nameof(fixture)),
         };
 

@@ -16,6 +16,7 @@ namespace NetGen.Tests
         GlobalMaxPool,
         PReLU,
         Pad,
+        Upsample,
     }
 
     /// <summary>
@@ -34,6 +35,9 @@ namespace NetGen.Tests
 
         /// <summary>How padding fills (a Pad layer's mode, a convolution's PaddingMode).</summary>
         public PadMode Mode { get; init; }
+
+        /// <summary>An Upsample layer's interpolation (its factor is <see cref="K"/>).</summary>
+        public UpsampleMode Upsampling { get; init; }
 
         /// <summary>A Pad layer's (before, after) per spatial axis, first axis first.</summary>
         public (int Before, int After)[] Sides { get; init; } = new (int, int)[0];
@@ -165,6 +169,41 @@ namespace NetGen.Tests
                         {
                             int iz = Source(z - before[0], i3[0], layer.Mode), ir = Source(r - before[1], i3[1], layer.Mode), iq = Source(q - before[2], i3[2], layer.Mode);
                             y[((c * o3[0] + z) * o3[1] + r) * o3[2] + q] = iz < 0 || ir < 0 || iq < 0 ? 0 : a[((c * i3[0] + iz) * i3[1] + ir) * i3[2] + iq];
+                        }
+
+                        a = y;
+                        shape = Shape(channels, o3, rank);
+                        break;
+                    }
+
+                    case RefKind.Upsample:
+                    {
+                        // per axis: nearest reads floor(o / k); linear (align_corners=False) blends floor(t) and the next index by
+                        // t's fraction, t = max(0, (o + 1/2) / k - 1/2), the next index clamped to the last
+                        int rank = shape.Length - 1, channels = shape[0], k = layer.K;
+                        var i3 = Spatial3(shape);
+                        var s3 = Enumerable.Range(0, 3).Select(ax => ax < 3 - rank ? 1 : k).ToArray();
+                        var o3 = Enumerable.Range(0, 3).Select(ax => i3[ax] * s3[ax]).ToArray();
+                        (int, int, double)[] Taps(int ax, int o)
+                        {
+                            if (layer.Upsampling == UpsampleMode.Nearest || s3[ax] == 1) return new[] { (o / s3[ax], 0, 1.0) };
+                            double t = Math.Max(0, (o + 0.5) / s3[ax] - 0.5);
+                            int low = (int)Math.Floor(t), high = Math.Min(low + 1, i3[ax] - 1);
+                            return new[] { (low, 0, 1 - (t - low)), (high, 0, t - low) };
+                        }
+
+                        var y = new double[channels * o3[0] * o3[1] * o3[2]];
+                        for (int c = 0; c < channels; c++)
+                        for (int z = 0; z < o3[0]; z++)
+                        for (int r = 0; r < o3[1]; r++)
+                        for (int q = 0; q < o3[2]; q++)
+                        {
+                            double sum = 0;
+                            foreach (var (iz, _, wz) in Taps(0, z))
+                            foreach (var (ir, _, wr) in Taps(1, r))
+                            foreach (var (iq, _, wq) in Taps(2, q))
+                                sum += wz * wr * wq * a[((c * i3[0] + iz) * i3[1] + ir) * i3[2] + iq];
+                            y[((c * o3[0] + z) * o3[1] + r) * o3[2] + q] = sum;
                         }
 
                         a = y;

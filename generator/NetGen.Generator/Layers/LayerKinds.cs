@@ -19,6 +19,7 @@ namespace NetGen.Generator.Layers
             GlobalAvgPoolLayer.Instance,
             GlobalMaxPoolLayer.Instance,
             PadLayer.Instance,
+            UpsampleLayer.Instance,
             FlattenLayer.Instance,
             DropoutLayer.Instance,
             AlphaDropoutLayer.Instance,

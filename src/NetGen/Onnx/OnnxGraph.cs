@@ -162,6 +162,19 @@ namespace NetGen
             return Node("Pad", name + "/Pad", new[] { input, name + "/pads" }, Text("mode", mode == PadMode.Zeros ? "constant" : mode == PadMode.Reflect ? "reflect" : "edge"));
         }
 
+        /// <summary>
+        /// Upsampling by <paramref name="scale"/> on the spatial axes (ONNX Resize): nearest as PyTorch's (asymmetric source,
+        /// floor), linear with pytorch_half_pixel (align_corners=False).
+        /// </summary>
+        public string Resize(string name, string input, int scale, int spatialAxes, UpsampleMode mode)
+        {
+            string scales = name + "/scales";
+            AddInitializer(scales, new[] { spatialAxes + 2 }, new float[] { 1, 1 }.Concat(Enumerable.Repeat((float)scale, spatialAxes)).ToArray());
+            return mode == UpsampleMode.Nearest
+                ? Node("Resize", name + "/Resize", new[] { input, "", scales }, Text("mode", "nearest"), Text("coordinate_transformation_mode", "asymmetric"), Text("nearest_mode", "floor"))
+                : Node("Resize", name + "/Resize", new[] { input, "", scales }, Text("mode", "linear"), Text("coordinate_transformation_mode", "pytorch_half_pixel"));
+        }
+
         /// <summary>Flattens a sample to a vector.</summary>
         public string Flatten(string name, string input) => Node("Flatten", name + "/Flatten", new[] { input }, Int("axis", 1));
 
