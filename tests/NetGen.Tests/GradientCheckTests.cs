@@ -158,6 +158,62 @@ namespace NetGen.Tests
             return targets;
         }
 
+        private static readonly Lazy<Assembly> Issue18 = new Lazy<Assembly>(() => TestCompiler.CompileAndLoad(@"using NetGen;
+namespace Options
+{
+    [Network(3)] [Dense(5, Act.LeakyReLU, Alpha = 0.3)] [Dense(4, Act.ELU, Alpha = 0.6)] [Dense(3)] public partial class Alphas { }
+    [Network(3, LabelSmoothing = 0.2, ClassWeights = new[] { 0.5, 2.0, 1.0 })] [Dense(5, Act.Tanh)] [Dense(3, Act.Softmax)] public partial class Smoothed { }
+    [Network(3, LabelSmoothing = 0.2, ClassWeights = new[] { 0.5, 2.0, 1.0 })] [Dense(5, Act.Tanh)] [Dense(3, Act.LogSoftmax)] public partial class SmoothedLog { }
+}
+"));
+
+        [Fact]
+        public void Alpha_on_LeakyReLU_and_ELU_matches_finite_differences()
+        {
+            var net = TestCompiler.Create(Issue18.Value, "Options.Alphas", seed: 2);
+            var layers = new[] { RefLayer.Dense(5, Act.LeakyReLU) with { Alpha = 0.3 }, RefLayer.Dense(4, Act.ELU) with { Alpha = 0.6 }, RefLayer.Dense(Outputs) };
+            Check(net, layers, Loss.MeanSquaredError, seed: 181);
+        }
+
+        /// <summary>
+        /// Label smoothing and class weights against the definition of nn.CrossEntropyLoss(weight, label_smoothing) with class
+        /// indices, written out here: sum_n sum_k w_k y'_k (-log a_k) / sum_n w[label_n], y' = (1 - eps) y + eps / K.
+        /// </summary>
+        [Theory]
+        [InlineData("Options.Smoothed")]
+        [InlineData("Options.SmoothedLog")]
+        public void Label_smoothing_and_class_weights_match_finite_differences(string type)
+        {
+            var net = TestCompiler.Create(Issue18.Value, type, seed: 3);
+            var random = new Random(182);
+            var p = net.Parameters;
+            for (int i = 0; i < p.Length; i++) p[i] = (float)(random.NextDouble() * 2 - 1);
+            var parameters = net.Parameters.ToArray().Select(v => (double)v).ToArray();
+            const int batch = 6;
+            var inputs = Enumerable.Range(0, batch * InputLength).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+            var labels = Enumerable.Range(0, batch).Select(_ => random.Next(Outputs)).ToArray();
+            double[] weights = { 0.5, 2.0, 1.0 };
+            const double eps = 0.2;
+            var layers = new[] { RefLayer.Dense(5, Act.Tanh), RefLayer.Dense(Outputs, Act.Softmax) };
+            double Reference(double[] q)
+            {
+                double total = 0, divisor = 0;
+                for (int n = 0; n < batch; n++)
+                {
+                    var a = ReferenceNetwork.Forward(q, inputs.Skip(n * InputLength).Take(InputLength).Select(v => (double)v).ToArray(), new[] { InputLength }, layers);
+                    for (int k = 0; k < Outputs; k++) total -= weights[k] * ((1 - eps) * (k == labels[n] ? 1 : 0) + eps / Outputs) * Math.Log(a[k]);
+                    divisor += weights[labels[n]];
+                }
+
+                return total / divisor;
+            }
+
+            float loss = net.ComputeGradients(inputs, labels, batch);
+            double expected = Reference(parameters);
+            Assert.True(Math.Abs(loss - expected) <= 1e-5 * expected, $"loss {loss} vs reference {expected}");
+            AssertGradientsMatch(net.Gradients.ToArray(), ReferenceNetwork.NumericGradient(parameters, Reference));
+        }
+
         [Fact]
         public void Labels_give_the_same_loss_and_gradients_as_one_hot_targets()
         {

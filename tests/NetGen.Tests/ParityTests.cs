@@ -84,6 +84,11 @@ namespace NetGen.Tests
             int batch = fixture.Int("batch");
             var parameters = fixture.Floats("parameters");
             Assert.Equal(parameters.Length, net.ParameterCount);
+            if (fixture.Has("names")) // the state_dict's names, in its order (recorded for the newer fixtures)
+            {
+                Assert.Equal(fixture["names"].EnumerateArray().Select(e => e.GetString()), net.Tensors.Select(t => t.Name));
+            }
+
             parameters.CopyTo(net.Parameters);
 
             var inputs = fixture.Floats("inputs");
