@@ -138,12 +138,18 @@ namespace NetGen
         /// <summary>a_k = s_k - ln sum_j e^(s_j) over the span, shifted by its maximum (the sum in double).</summary>
         public static void LogSoftmax(Span<float> s)
         {
+            double logSum = LogSumExp(s);
+            for (int i = 0; i < s.Length; i++) s[i] = (float)(s[i] - logSum);
+        }
+
+        /// <summary>ln sum_j e^(s_j), shifted by the maximum for stability, the sum in double (log-softmax, and cross-entropy from logits).</summary>
+        private static double LogSumExp(ReadOnlySpan<float> s)
+        {
             float max = float.NegativeInfinity;
             for (int i = 0; i < s.Length; i++) if (s[i] > max) max = s[i];
             double sum = 0;
             for (int i = 0; i < s.Length; i++) sum += Math.Exp(s[i] - max);
-            double logSum = max + Math.Log(sum);
-            for (int i = 0; i < s.Length; i++) s[i] = (float)(s[i] - logSum);
+            return max + Math.Log(sum);
         }
 
         // ---- activation derivatives: delta *= f'(s), computed from the activations a = f(s) ----

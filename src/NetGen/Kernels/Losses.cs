@@ -56,11 +56,7 @@ namespace NetGen
         /// </summary>
         public static double WeightedCrossEntropy(Span<float> logits, ReadOnlySpan<float> target, Span<float> delta, float scale, ReadOnlySpan<float> classWeights, float smoothing, bool logProbabilities)
         {
-            float max = float.NegativeInfinity;
-            for (int i = 0; i < logits.Length; i++) if (logits[i] > max) max = logits[i];
-            double sum = 0;
-            for (int i = 0; i < logits.Length; i++) sum += Math.Exp(logits[i] - max);
-            double logSum = max + Math.Log(sum);
+            double logSum = LogSumExp(logits);
             bool missing = HasNaN(target);
             double loss = 0, weighted = 0, uniform = smoothing / logits.Length;
             for (int i = 0; i < logits.Length && !missing; i++) weighted += ClassWeight(classWeights, i) * ((1 - smoothing) * target[i] + uniform);
@@ -176,11 +172,7 @@ namespace NetGen
 
         private static double CrossEntropyOfLogits(Span<float> logits, ReadOnlySpan<float> target, Span<float> delta, float scale, bool logProbabilities)
         {
-            float max = float.NegativeInfinity;
-            for (int i = 0; i < logits.Length; i++) if (logits[i] > max) max = logits[i];
-            double sum = 0;
-            for (int i = 0; i < logits.Length; i++) sum += Math.Exp(logits[i] - max);
-            double logSum = max + Math.Log(sum);
+            double logSum = LogSumExp(logits);
             bool missing = HasNaN(target);
             double loss = 0;
             for (int i = 0; i < logits.Length; i++)
