@@ -43,42 +43,7 @@ namespace NetGen
             Guard.NotNull(network, nameof(network));
             Guard.NotNull(stream, nameof(stream));
             var tensors = network.Tensors;
-            var header = new ArrayBufferWriter<byte>();
-            using (var json = new Utf8JsonWriter(header))
-            {
-                json.WriteStartObject();
-                json.WriteStartObject("__metadata__");
-                json.WriteString("format", "pt");
-                json.WriteEndObject();
-                long offset = 0;
-                foreach (var t in tensors)
-                {
-                    string dtype = t.Store == TensorStore.Counters ? "I64" : "F32";
-                    long bytes = (long)t.Length * Size(dtype);
-                    json.WriteStartObject(t.Name);
-                    json.WriteString("dtype", dtype);
-                    json.WriteStartArray("shape");
-                    foreach (int d in t.Shape) json.WriteNumberValue(d);
-                    json.WriteEndArray();
-                    json.WriteStartArray("data_offsets");
-                    json.WriteNumberValue(offset);
-                    json.WriteNumberValue(offset + bytes);
-                    json.WriteEndArray();
-                    json.WriteEndObject();
-                    offset += bytes;
-                }
-
-                json.WriteEndObject();
-            }
-
-            // the header padded with spaces to a multiple of 8 bytes, so the data starts aligned
-            int padded = (header.WrittenCount + 7) / 8 * 8;
-            var prefix = new byte[8 + padded];
-            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)padded);
-            header.WrittenSpan.CopyTo(prefix.AsSpan(8));
-            prefix.AsSpan(8 + header.WrittenCount).Fill((byte)' ');
-            stream.Write(prefix, 0, prefix.Length);
-
+            WriteHeader(stream, tensors.Select(t => (t.Name, t.Store == TensorStore.Counters ? "I64" : "F32", (IEnumerable<int>)t.Shape, (long)t.Length)));
             var chunk = new byte[ChunkBytes];
             foreach (var t in tensors)
             {
@@ -102,6 +67,74 @@ namespace NetGen
                     stream.Write(chunk, 0, 4 * count);
                 }
             }
+        }
+
+        /// <summary>
+        /// Writes named float32 tensors (name, shape, values in row-major order) as a safetensors file, in the given order:
+        /// for weights that do not come from a network (an importer's), which a network's Load then reads by name.
+        /// </summary>
+        /// <exception cref="ArgumentException">A tensor's values do not match its shape, or a name repeats.</exception>
+        public static void Save(Stream stream, IReadOnlyList<(string Name, int[] Shape, float[] Values)> tensors)
+        {
+            Guard.NotNull(stream, nameof(stream));
+            Guard.NotNull(tensors, nameof(tensors));
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (name, shape, values) in tensors)
+            {
+                long count = shape.Aggregate(1L, (p, d) => p * d);
+                if (count != values.Length) throw new ArgumentException($"Expected tensor '{name}' of shape [{string.Join(", ", shape)}] to have {count} values, but got {values.Length}.", nameof(tensors));
+                if (!names.Add(name)) throw new ArgumentException($"Expected distinct tensor names, but '{name}' repeats.", nameof(tensors));
+            }
+
+            WriteHeader(stream, tensors.Select(t => (t.Name, "F32", (IEnumerable<int>)t.Shape, (long)t.Values.Length)));
+            var chunk = new byte[ChunkBytes];
+            foreach (var (_, _, values) in tensors)
+            {
+                for (int start = 0; start < values.Length; start += ChunkBytes / 4)
+                {
+                    int count = Math.Min(ChunkBytes / 4, values.Length - start);
+                    for (int i = 0; i < count; i++) BinaryPrimitives.WriteSingleLittleEndian(chunk.AsSpan(4 * i), values[start + i]);
+                    stream.Write(chunk, 0, 4 * count);
+                }
+            }
+        }
+
+        /// <summary>The 8-byte header length and the JSON header (with __metadata__ format pt), padded with spaces to a multiple of 8 so the data starts aligned.</summary>
+        private static void WriteHeader(Stream stream, IEnumerable<(string Name, string DType, IEnumerable<int> Shape, long Length)> tensors)
+        {
+            var header = new ArrayBufferWriter<byte>();
+            using (var json = new Utf8JsonWriter(header))
+            {
+                json.WriteStartObject();
+                json.WriteStartObject("__metadata__");
+                json.WriteString("format", "pt");
+                json.WriteEndObject();
+                long offset = 0;
+                foreach (var (name, dtype, shape, length) in tensors)
+                {
+                    long bytes = length * Size(dtype);
+                    json.WriteStartObject(name);
+                    json.WriteString("dtype", dtype);
+                    json.WriteStartArray("shape");
+                    foreach (int d in shape) json.WriteNumberValue(d);
+                    json.WriteEndArray();
+                    json.WriteStartArray("data_offsets");
+                    json.WriteNumberValue(offset);
+                    json.WriteNumberValue(offset + bytes);
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                    offset += bytes;
+                }
+
+                json.WriteEndObject();
+            }
+
+            int padded = (header.WrittenCount + 7) / 8 * 8;
+            var prefix = new byte[8 + padded];
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)padded);
+            header.WrittenSpan.CopyTo(prefix.AsSpan(8));
+            prefix.AsSpan(8 + header.WrittenCount).Fill((byte)' ');
+            stream.Write(prefix, 0, prefix.Length);
         }
 
         /// <summary>

@@ -2,6 +2,8 @@ using System;
 using System.IO;
 using System.Linq;
 using NetGen.Tests.Parity;
+using Microsoft.ML.OnnxRuntime;
+using NetGen.Tool.Import;
 using NetGen.Tool.Onnx;
 using Xunit;
 
@@ -47,6 +49,52 @@ namespace NetGen.Tests
             Assert.Equal(new long[] { 2, 2, 2, 2 }, conv.Attribute("pads")!.Ints);
             Assert.Equal(AttributeType.Ints, conv.Attribute("pads")!.Type);
             Assert.Equal(1, model.Graph.Nodes[7].Attribute("transB")!.Int);
+        }
+
+        /// <summary>
+        /// The import (issue 19, in progress): PyTorch's LeNet-5 becomes a declaration that compiles, its weights a file the
+        /// network loads strictly by name, and Forward gives ONNX Runtime's outputs for the same file within 1e-5.
+        /// </summary>
+        [Theory]
+        [InlineData(11)]
+        [InlineData(13)]
+        [InlineData(17)]
+        public void PyTorchs_LeNet5_imports_compiles_loads_and_matches_ONNX_Runtime(int opset)
+        {
+            string path = FixturePath("onnx_lenet5_opset" + opset + ".onnx");
+            var result = Importer.Import(OnnxModel.Read(path));
+            Assert.Empty(result.Problems);
+            string source = result.Source("ImportedLeNet", "Imported", "onnx_lenet5_opset" + opset + ".onnx");
+            Assert.Contains("[Conv(6, k: 5, p: 2, act: Act.ReLU, Name = \"conv1\")]", source);
+            var net = TestCompiler.Create(TestCompiler.CompileAndLoad(source), "Imported.ImportedLeNet");
+            using (var weights = new MemoryStream())
+            {
+                SafeTensors.Save(weights, result.Tensors);
+                weights.Position = 0;
+                net.Load(weights);
+            }
+
+            const int batch = 3;
+            var random = new Random(opset);
+            var x = Enumerable.Range(0, batch * net.InputLength).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var y = new float[batch * net.OutputLength];
+            net.Forward(x, y, batch);
+            using var session = new InferenceSession(File.ReadAllBytes(path));
+            using var value = OrtValue.CreateTensorValueFromMemory(x, new long[] { batch, 1, 28, 28 });
+            using var results = session.Run(new RunOptions(), new[] { "input" }, new[] { value }, session.OutputNames.ToArray());
+            var expected = results[0].GetTensorDataAsSpan<float>().ToArray();
+            Assert.Equal(expected.Length, y.Length);
+            for (int i = 0; i < y.Length; i++) Assert.True(Math.Abs(y[i] - expected[i]) <= 1e-5 * Math.Max(1, Math.Abs(expected[i])), $"output {i}: NetGen {y[i]:R}, ONNX Runtime {expected[i]:R}");
+        }
+
+        [Fact]
+        public void What_cannot_be_represented_is_refused_node_by_node()
+        {
+            var net = new LayerNormDense(2);
+            using var stream = new MemoryStream();
+            net.ExportOnnx(stream);
+            var result = Importer.Import(OnnxModel.Read(stream.ToArray()));
+            Assert.Contains(result.Problems, p => p.StartsWith("node \"", StringComparison.Ordinal) && p.EndsWith("(LayerNormalization): operator not supported", StringComparison.Ordinal));
         }
 
         [Fact]
@@ -112,6 +160,40 @@ namespace NetGen.Tests
             Assert.True(refused > 1000, $"only {refused} damaged files were refused");
             Assert.Throws<InvalidDataException>(() => OnnxModel.Read(new byte[] { 0x08 })); // a tag with its varint cut off
             Assert.Throws<InvalidDataException>(() => OnnxModel.Read(Array.Empty<byte>()));  // no graph
+        }
+
+        [Fact]
+        public void The_import_command_writes_the_declaration_and_weights_or_nothing()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "netgen-import-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var output = new StringWriter();
+                var error = new StringWriter();
+                Assert.Equal(0, NetGen.Tool.Program.Run(new[] { "import", FixturePath("onnx_lenet5_opset17.onnx"), "--class", "LeNet", "--namespace", "Demo", "--out", folder }, output, error));
+                Assert.Equal("", error.ToString());
+                Assert.Contains("namespace Demo", File.ReadAllText(Path.Combine(folder, "LeNet.cs")));
+                Assert.Contains("[Dense(10, Name = \"dense8\")] // node \"/11/Gemm\" (Gemm)", File.ReadAllText(Path.Combine(folder, "LeNet.cs")));
+                Assert.True(new FileInfo(Path.Combine(folder, "LeNet.safetensors")).Length > 61_706 * 4);
+
+                // refused: one line per problem, exit code 2, nothing written
+                var net = new LayerNormDense(2);
+                string refusedModel = Path.Combine(folder, "layernorm.onnx");
+                net.ExportOnnx(refusedModel);
+                error = new StringWriter();
+                Assert.Equal(2, NetGen.Tool.Program.Run(new[] { "import", refusedModel, "--class", "Refused", "--out", Path.Combine(folder, "refused") }, new StringWriter(), error));
+                Assert.Contains("(LayerNormalization): operator not supported", error.ToString());
+                Assert.Contains("nothing was written", error.ToString());
+                Assert.False(Directory.Exists(Path.Combine(folder, "refused")));
+
+                error = new StringWriter();
+                Assert.Equal(2, NetGen.Tool.Program.Run(new[] { "import", FixturePath("onnx_lenet5_opset17.onnx"), "--class", "2bad" }, new StringWriter(), error));
+                Assert.Contains("expected --class with a C# identifier, but got '2bad'", error.ToString());
+            }
+            finally
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, true);
+            }
         }
 
         [Fact]
