@@ -55,18 +55,26 @@ namespace NetGen.Tests
         /// The import (issue 19, in progress): PyTorch's LeNet-5 becomes a declaration that compiles, its weights a file the
         /// network loads strictly by name, and Forward gives ONNX Runtime's outputs for the same file within 1e-5.
         /// </summary>
-        [Theory]
-        [InlineData(11)]
-        [InlineData(13)]
-        [InlineData(17)]
-        public void PyTorchs_LeNet5_imports_compiles_loads_and_matches_ONNX_Runtime(int opset)
+        public static TheoryData<string, int> Models()
         {
-            string path = FixturePath("onnx_lenet5_opset" + opset + ".onnx");
-            var result = Importer.Import(OnnxModel.Read(path));
-            Assert.Empty(result.Problems);
-            string source = result.Source("ImportedLeNet", "Imported", "onnx_lenet5_opset" + opset + ".onnx");
-            Assert.Contains("[Conv(6, k: 5, p: 2, act: Act.ReLU, Name = \"conv1\")]", source);
-            var net = TestCompiler.Create(TestCompiler.CompileAndLoad(source), "Imported.ImportedLeNet");
+            var data = new TheoryData<string, int>();
+            foreach (string model in new[] { "lenet5", "mlp", "conv1d", "separable", "residual" })
+                foreach (int opset in new[] { 11, 13, 17 })
+                    data.Add(model, opset);
+            return data;
+        }
+
+        [Theory]
+        [MemberData(nameof(Models))]
+        public void PyTorchs_models_import_compile_load_and_match_ONNX_Runtime(string name, int opset)
+        {
+            string path = FixturePath("onnx_" + name + "_opset" + opset + ".onnx");
+            var model = OnnxModel.Read(path);
+            var result = Importer.Import(model);
+            Assert.True(result.Problems.Count == 0, string.Join("\n", result.Problems));
+            string source = result.Source("Imported", "Imports", "onnx_" + name + "_opset" + opset + ".onnx");
+            if (name == "lenet5") Assert.Contains("[Conv(6, k: 5, p: 2, act: Act.ReLU, Name = \"conv1\")]", source);
+            var net = TestCompiler.Create(TestCompiler.CompileAndLoad(source), "Imports.Imported");
             using (var weights = new MemoryStream())
             {
                 SafeTensors.Save(weights, result.Tensors);
@@ -80,7 +88,7 @@ namespace NetGen.Tests
             var y = new float[batch * net.OutputLength];
             net.Forward(x, y, batch);
             using var session = new InferenceSession(File.ReadAllBytes(path));
-            using var value = OrtValue.CreateTensorValueFromMemory(x, new long[] { batch, 1, 28, 28 });
+            using var value = OrtValue.CreateTensorValueFromMemory(x, new long[] { batch }.Concat(result.InputShape.Select(d => (long)d)).ToArray());
             using var results = session.Run(new RunOptions(), new[] { "input" }, new[] { value }, session.OutputNames.ToArray());
             var expected = results[0].GetTensorDataAsSpan<float>().ToArray();
             Assert.Equal(expected.Length, y.Length);

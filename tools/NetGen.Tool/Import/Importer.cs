@@ -31,6 +31,9 @@ namespace NetGen.Tool.Import
 
             public string Arguments { get; set; }
 
+            /// <summary>The attribute's named properties ("Groups = 2, Bias = false"), written after the constructor's arguments.</summary>
+            public string Properties { get; set; } = "";
+
             public string Name { get; }
 
             public int[] Shape { get; }
@@ -57,6 +60,15 @@ namespace NetGen.Tool.Import
         private readonly Dictionary<string, int> _readers = new Dictionary<string, int>(StringComparer.Ordinal);
         private readonly List<(string Name, int[] Shape, float[] Values)> _tensors = new List<(string, int[], float[])>();
         private readonly List<string> _problems = new List<string>();
+
+        /// <summary>The nodes that read each value, in order (for the patterns PyTorch writes: GELU's Erf, SiLU's Mul).</summary>
+        private readonly Dictionary<string, List<NodeModel>> _consumers = new Dictionary<string, List<NodeModel>>(StringComparer.Ordinal);
+
+        /// <summary>Nodes a pattern has taken in already; skipped when their turn comes.</summary>
+        private readonly HashSet<NodeModel> _taken = new HashSet<NodeModel>();
+
+        /// <summary>Values downstream of a refused node: their nodes are skipped, so each problem is reported once, at its cause.</summary>
+        private readonly HashSet<string> _refused = new HashSet<string>(StringComparer.Ordinal);
         private int[] _input = Array.Empty<int>();
 
         private Importer(OnnxModel model)
@@ -90,7 +102,7 @@ namespace NetGen.Tool.Import
         {
             var importer = new Importer(model);
             importer.Run();
-            var lines = importer._layers.Select(l => "[" + l.Kind + "(" + Join(l.Arguments, l.Act is null ? "" : "act: Act." + l.Act + l.ActArguments, l.From is null ? "" : "From = \"" + l.From + "\"", "Name = \"" + l.Name + "\"") + ")] // "
+            var lines = importer._layers.Select(l => "[" + l.Kind + "(" + Join(l.Arguments, l.Act is null ? "" : "act: Act." + l.Act, l.ActArguments.TrimStart(',', ' '), l.Properties, l.From is null ? "" : "From = \"" + l.From + "\"", "Name = \"" + l.Name + "\"") + ")] // "
                 + string.Join(", ", l.Nodes)).ToList();
             return new Result(importer._input, lines, importer._tensors, importer._problems);
         }
@@ -102,7 +114,14 @@ namespace NetGen.Tool.Import
             var graph = _model.Graph;
             foreach (var node in graph.Nodes)
             {
-                foreach (var input in node.Inputs) _readers[input] = _readers.TryGetValue(input, out int n) ? n + 1 : 1;
+                // constants are known up front, wherever the file puts their nodes (a pattern may look ahead to one)
+                if (node.OpType == "Constant" && node.Attribute("value")?.Tensor is { } constant) _constants[node.Outputs[0]] = constant;
+                foreach (var input in node.Inputs)
+                {
+                    _readers[input] = _readers.TryGetValue(input, out int n) ? n + 1 : 1;
+                    if (!_consumers.TryGetValue(input, out var list)) _consumers[input] = list = new List<NodeModel>();
+                    list.Add(node);
+                }
             }
 
             var inputs = graph.Inputs.Where(i => !_constants.ContainsKey(i.Name)).ToList();
@@ -123,6 +142,13 @@ namespace NetGen.Tool.Import
             _values[inputs[0].Name] = new Value(-1, _input);
             foreach (var node in graph.Nodes)
             {
+                if (_taken.Contains(node)) continue;
+                if (node.Inputs.Any(_refused.Contains))
+                {
+                    foreach (var output in node.Outputs) _refused.Add(output);
+                    continue;
+                }
+
                 try
                 {
                     Node(node);
@@ -130,6 +156,7 @@ namespace NetGen.Tool.Import
                 catch (Refused refused)
                 {
                     _problems.Add($"node \"{node.Name}\" ({node.OpType}): {refused.Message}");
+                    foreach (var output in node.Outputs) _refused.Add(output);
                 }
             }
 
@@ -168,10 +195,10 @@ namespace NetGen.Tool.Import
 
         private void Alias(NodeModel node, Value value) => _values[node.Outputs[0]] = value;
 
-        private Layer Add(NodeModel node, string kind, string arguments, int[] shape, Value input)
+        private Layer Add(NodeModel node, string kind, string arguments, int[] shape, Value input, string properties = "")
         {
             string name = kind.ToLowerInvariant() + (_layers.Count + 1).ToString(CultureInfo.InvariantCulture);
-            var layer = new Layer(kind, arguments, name, shape);
+            var layer = new Layer(kind, arguments, name, shape) { Properties = properties };
             if (input.Layer != _layers.Count - 1) layer.From = input.Layer < 0 ? "input" : _layers[input.Layer].Name;
             layer.Nodes.Add("node \"" + node.Name + "\" (" + node.OpType + ")");
             _layers.Add(layer);
@@ -189,8 +216,7 @@ namespace NetGen.Tool.Import
                     Alias(node, In(node, 0));
                     return;
                 case "Constant":
-                    if (node.Attribute("value")?.Tensor is not { } value) throw new Refused("a constant without a tensor value");
-                    _constants[node.Outputs[0]] = value;
+                    if (node.Attribute("value")?.Tensor is null) throw new Refused("a constant without a tensor value (value_float, value_ints, ... are not read yet)");
                     return;
                 case "Conv":
                     Conv(node);
@@ -226,6 +252,11 @@ namespace NetGen.Tool.Import
 
                 case "Add":
                     AddNode(node);
+                    return;
+                case "Pad":
+                    PadNode(node);
+                    return;
+                case "Div" when Gelu(node):
                     return;
                 case "Concat":
                 {
@@ -291,8 +322,59 @@ namespace NetGen.Tool.Import
             }
 
             if (act is null) return false;
-            var value = In(node, 0);
-            bool folds = value.Layer >= 0 && value.Layer == _layers.Count - 1 && _layers[value.Layer].Act is null && _readers.TryGetValue(node.Inputs[0], out int readers) && readers == 1
+            string result = node.Outputs[0];
+            // PyTorch before opset 14 writes Hardswish as x * HardSigmoid(x), and SiLU as x * Sigmoid(x)
+            if ((act == "Hardsigmoid" || act == "Sigmoid") && Only(node.Outputs[0]) is { OpType: "Mul" } mul && mul.Inputs.Contains(node.Inputs[0]) && mul.Inputs.Contains(node.Outputs[0]))
+            {
+                act = act == "Hardsigmoid" ? "Hardswish" : "SiLU";
+                _taken.Add(mul);
+                result = mul.Outputs[0];
+            }
+
+            Apply(node, node.Inputs[0], result, act, extra);
+            return true;
+        }
+
+        /// <summary>The one node that reads <paramref name="value"/>, or null.</summary>
+        private NodeModel? Only(string value) => _consumers.TryGetValue(value, out var list) && list.Count == 1 ? list[0] : null;
+
+        /// <summary>
+        /// GELU as PyTorch writes it before opset 20: Div(x, sqrt 2) -> Erf -> Add(1) -> Mul(x) -> Mul(0.5), each read by the
+        /// next alone; the chain becomes the activation GELU (the Div is the node at hand).
+        /// </summary>
+        private bool Gelu(NodeModel div)
+        {
+            if (Constant(div, 1)?.ToFloats() is not [var root] || Math.Abs(root - 1.41421356f) > 1e-5) return false;
+            string x = div.Inputs[0];
+            if (Only(div.Outputs[0]) is not { OpType: "Erf" } erf) return false;
+            if (Only(erf.Outputs[0]) is not { OpType: "Add" } add || ConstantValue(add) != 1f) return false;
+            if (Only(add.Outputs[0]) is not { OpType: "Mul" } times || !times.Inputs.Contains(x)) return false;
+            NodeModel last = times;
+            if (Only(times.Outputs[0]) is { OpType: "Mul" } half && ConstantValue(half) == 0.5f) last = half;
+            else return false;
+            foreach (var taken in new[] { erf, add, times, last }) _taken.Add(taken);
+            Apply(div, x, last.Outputs[0], "GELU", "");
+            return true;
+        }
+
+        /// <summary>A node's one-value constant input, or NaN.</summary>
+        private float ConstantValue(NodeModel node)
+        {
+            for (int i = 0; i < node.Inputs.Count; i++)
+            {
+                if (Constant(node, i)?.ToFloats() is [var v]) return v;
+            }
+
+            return float.NaN;
+        }
+
+        /// <summary>The activation <paramref name="act"/> of the value <paramref name="from"/>, written as <paramref name="to"/>: folded into the layer before where it can be.</summary>
+        private void Apply(NodeModel node, string from, string to, string act, string extra)
+        {
+            if (!_values.TryGetValue(from, out var value)) throw new Refused($"input \"{from}\" is not a value the importer has computed");
+            // the activation's own readers: a pattern's first node may be read twice (x * f(x)), which still folds
+            int readers = _consumers.TryGetValue(from, out var list) ? list.Count(n => !_taken.Contains(n) && n != node) + 1 : 1;
+            bool folds = value.Layer >= 0 && value.Layer == _layers.Count - 1 && _layers[value.Layer].Act is null && readers == 1
                 && _layers[value.Layer].Kind is "Conv" or "Dense" or "Add";
             if (folds)
             {
@@ -300,15 +382,38 @@ namespace NetGen.Tool.Import
                 layer.Act = act;
                 layer.ActArguments = extra;
                 layer.Nodes.Add("node \"" + node.Name + "\" (" + node.OpType + ")");
-                _values[node.Outputs[0]] = new Value(value.Layer, value.Shape);
+                _values[to] = new Value(value.Layer, value.Shape);
             }
             else
             {
-                var layer = Add(node, "Activation", "Act." + act + extra, value.Shape, value);
-                _ = layer;
+                Add(node, "Activation", "Act." + act, value.Shape, value, extra.TrimStart(',', ' '));
+                _values[to] = _values[node.Outputs[0]];
+            }
+        }
+
+        /// <summary>Pad: all zeros passes its input on (PyTorch writes one before some pooling); else a [Pad] layer of its mode.</summary>
+        private void PadNode(NodeModel node)
+        {
+            var input = In(node, 0);
+            var pads = Constant(node, 1)?.ToInt64s() ?? Ints(node, "pads", Array.Empty<long>());
+            string mode = node.Attribute("mode")?.String ?? "constant";
+            int rank = input.Shape.Length + 1; // with the batch
+            if (pads.Length != 2 * rank) throw new Refused($"{pads.Length} pads for a value of rank {rank}");
+            if (pads.All(p => p == 0))
+            {
+                Alias(node, input);
+                return;
             }
 
-            return true;
+            if (pads[0] != 0 || pads[1] != 0 || pads[rank] != 0 || pads[rank + 1] != 0) throw new Refused("padding the batch or the channels");
+            if (pads.Any(p => p < 0)) throw new Refused("negative padding (cropping)");
+            if (mode == "constant" && Constant(node, 2)?.ToFloats() is [var fill] && fill != 0f) throw new Refused($"constant padding with {Lit(fill)}; NetGen pads with zeros");
+            string padMode = mode switch { "constant" => "", "reflect" => ", Mode = PadMode.Reflect", "edge" => ", Mode = PadMode.Replicate", "wrap" => ", Mode = PadMode.Circular", _ => throw new Refused($"mode \"{mode}\"") };
+            int axes = input.Shape.Length - 1;
+            // F.pad's order: the last axis first, (before, after) pairs
+            var pairs = Enumerable.Range(0, axes).Reverse().SelectMany(a => new[] { pads[2 + a], pads[rank + 2 + a] });
+            var shape = new[] { input.Shape[0] }.Concat(Enumerable.Range(0, axes).Select(a => (int)(input.Shape[a + 1] + pads[2 + a] + pads[rank + 2 + a]))).ToArray();
+            Add(node, "Pad", string.Join(", ", pairs.Select(Lit)), shape, input, padMode.TrimStart(',', ' '));
         }
 
         private void Conv(NodeModel node)
@@ -332,9 +437,9 @@ namespace NetGen.Tool.Import
             var output = new int[rank + 1];
             output[0] = (int)filters;
             for (int a = 0; a < rank; a++) output[a + 1] = (int)((input.Shape[a + 1] + 2 * p - d * (kernel[a] - 1) - 1) / s + 1);
-            string k = kernel.Distinct().Count() == 1 ? "k: " + Lit(kernel[0]) : "k: " + Lit(kernel[0]) + ", KernelSize = new[] { " + string.Join(", ", kernel.Select(Lit)) + " }";
-            string arguments = Join(Lit(filters), k, s != 1 ? "s: " + Lit(s) : "", p != 0 ? "p: " + Lit(p) : "", d != 1 ? "d: " + Lit(d) : "", group != 1 ? "Groups = " + Lit(group) : "", b is null ? "Bias = false" : "");
-            var layer = Add(node, "Conv", arguments, output, input);
+            string arguments = Join(Lit(filters), "k: " + Lit(kernel[0]), s != 1 ? "s: " + Lit(s) : "", p != 0 ? "p: " + Lit(p) : "", d != 1 ? "d: " + Lit(d) : "");
+            string properties = Join(kernel.Distinct().Count() == 1 ? "" : "KernelSize = new[] { " + string.Join(", ", kernel.Select(Lit)) + " }", group != 1 ? "Groups = " + Lit(group) : "", b is null ? "Bias = false" : "");
+            var layer = Add(node, "Conv", arguments, output, input, properties);
             _tensors.Add((layer.Name + ".weight", w.Dims.Select(v => (int)v).ToArray(), w.ToFloats()));
             if (b != null) _tensors.Add((layer.Name + ".bias", new[] { (int)filters }, b.ToFloats()));
         }
@@ -377,7 +482,7 @@ namespace NetGen.Tool.Import
             var rows = new float[w.Length]; // [units, inputs], as nn.Linear
             for (int o = 0; o < units; o++)
             for (int i = 0; i < inputs; i++) rows[o * inputs + i] = alpha * (transposed ? w[o * inputs + i] : w[i * units + o]);
-            var layer = Add(node, "Dense", Lit(units) + (bias is null ? ", Bias = false" : ""), new[] { units }, input);
+            var layer = Add(node, "Dense", Lit(units), new[] { units }, input, bias is null ? "Bias = false" : "");
             _tensors.Add((layer.Name + ".weight", new[] { units, inputs }, rows));
             if (bias is null) return;
             var b = bias.ToFloats();
@@ -396,7 +501,7 @@ namespace NetGen.Tool.Import
             var rows = new float[w.Length];
             for (int o = 0; o < units; o++)
             for (int i = 0; i < inputs; i++) rows[o * inputs + i] = w[i * units + o];
-            var layer = Add(node, "Dense", Lit(units) + ", Bias = false", new[] { units }, input);
+            var layer = Add(node, "Dense", Lit(units), new[] { units }, input, "Bias = false");
             layer.AwaitsBias = true;
             _tensors.Add((layer.Name + ".weight", new[] { units, inputs }, rows));
         }
@@ -413,7 +518,7 @@ namespace NetGen.Tool.Import
                     throw new Refused("adding a constant that is not a dense layer's bias");
                 var b = constant.ToFloats();
                 if (b.Length != layer.Shape[0]) throw new Refused($"a bias of {b.Length} values for {layer.Shape[0]} outputs");
-                layer.Arguments = layer.Arguments.Replace(", Bias = false", "");
+                layer.Properties = "";
                 layer.AwaitsBias = false;
                 layer.Nodes.Add("node \"" + node.Name + "\" (Add)");
                 _tensors.Add((layer.Name + ".bias", new[] { b.Length }, b));
@@ -445,8 +550,7 @@ namespace NetGen.Tool.Import
             var output = new[] { input.Shape[0] }.Concat(input.Shape.Skip(1).Select(n => (int)((n + 2 * p - k) / s + 1))).ToArray();
             bool max = node.OpType == "MaxPool";
             string arguments = Lit(k) + (s != k || p != 0 ? ", " + Lit(s) : "") + (p != 0 ? ", " + Lit(p) : "");
-            if (!max && p != 0 && Int(node, "count_include_pad", 0) == 0) arguments += ", CountIncludePad = false";
-            Add(node, max ? "MaxPool" : "AvgPool", arguments, output, input);
+            Add(node, max ? "MaxPool" : "AvgPool", arguments, output, input, !max && p != 0 && Int(node, "count_include_pad", 0) == 0 ? "CountIncludePad = false" : "");
         }
     }
 }
