@@ -74,10 +74,17 @@ namespace NetGen
         /// for weights that do not come from a network (an importer's), which a network's Load then reads by name.
         /// </summary>
         /// <exception cref="ArgumentException">A tensor's values do not match its shape, or a name repeats.</exception>
-        public static void Save(Stream stream, IReadOnlyList<(string Name, int[] Shape, float[] Values)> tensors)
+        public static void Save(Stream stream, IReadOnlyList<(string Name, int[] Shape, float[] Values)> tensors) => Save(stream, tensors, Array.Empty<(string, long)>());
+
+        /// <summary>
+        /// As <see cref="Save(Stream, IReadOnlyList{ValueTuple{string, int[], float[]}})"/>, then int64 scalars (batch
+        /// normalization's num_batches_tracked) named <paramref name="counters"/>.
+        /// </summary>
+        public static void Save(Stream stream, IReadOnlyList<(string Name, int[] Shape, float[] Values)> tensors, IReadOnlyList<(string Name, long Value)> counters)
         {
             Guard.NotNull(stream, nameof(stream));
             Guard.NotNull(tensors, nameof(tensors));
+            Guard.NotNull(counters, nameof(counters));
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (name, shape, values) in tensors)
             {
@@ -86,7 +93,13 @@ namespace NetGen
                 if (!names.Add(name)) throw new ArgumentException($"Expected distinct tensor names, but '{name}' repeats.", nameof(tensors));
             }
 
-            WriteHeader(stream, tensors.Select(t => (t.Name, "F32", (IEnumerable<int>)t.Shape, (long)t.Values.Length)));
+            foreach (var (name, _) in counters)
+            {
+                if (!names.Add(name)) throw new ArgumentException($"Expected distinct tensor names, but '{name}' repeats.", nameof(counters));
+            }
+
+            WriteHeader(stream, tensors.Select(t => (t.Name, "F32", (IEnumerable<int>)t.Shape, (long)t.Values.Length))
+                .Concat(counters.Select(c => (c.Name, "I64", (IEnumerable<int>)Array.Empty<int>(), 1L))));
             var chunk = new byte[ChunkBytes];
             foreach (var (_, _, values) in tensors)
             {
@@ -96,6 +109,12 @@ namespace NetGen
                     for (int i = 0; i < count; i++) BinaryPrimitives.WriteSingleLittleEndian(chunk.AsSpan(4 * i), values[start + i]);
                     stream.Write(chunk, 0, 4 * count);
                 }
+            }
+
+            foreach (var (_, value) in counters)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(chunk, value);
+                stream.Write(chunk, 0, 8);
             }
         }
 

@@ -58,7 +58,7 @@ namespace NetGen.Tests
         public static TheoryData<string, int> Models()
         {
             var data = new TheoryData<string, int>();
-            foreach (string model in new[] { "lenet5", "mlp", "conv1d", "separable", "residual" })
+            foreach (string model in new[] { "lenet5", "mlp", "conv1d", "separable", "residual", "residual_bn" })
                 foreach (int opset in new[] { 11, 13, 17 })
                     data.Add(model, opset);
             return data;
@@ -77,7 +77,7 @@ namespace NetGen.Tests
             var net = TestCompiler.Create(TestCompiler.CompileAndLoad(source), "Imports.Imported");
             using (var weights = new MemoryStream())
             {
-                SafeTensors.Save(weights, result.Tensors);
+                result.SaveWeights(weights);
                 weights.Position = 0;
                 net.Load(weights);
             }

@@ -89,7 +89,7 @@ namespace NetGen.Tool
 
             Directory.CreateDirectory(folder);
             string source = Path.Combine(folder, className + ".cs"), weights = Path.Combine(folder, className + ".safetensors");
-            using (var file = File.Create(weights)) SafeTensors.Save(file, result.Tensors);
+            using (var file = File.Create(weights)) result.SaveWeights(file);
             File.WriteAllText(source, result.Source(className, ns, Path.GetFileName(path)));
             foreach (var line in result.Attributes) output.WriteLine(line);
             output.WriteLine($"wrote {source} and {weights} ({result.Tensors.Count} tensors)");

@@ -59,6 +59,7 @@ namespace NetGen.Tool.Import
         private readonly Dictionary<string, TensorModel> _constants;
         private readonly Dictionary<string, int> _readers = new Dictionary<string, int>(StringComparer.Ordinal);
         private readonly List<(string Name, int[] Shape, float[] Values)> _tensors = new List<(string, int[], float[])>();
+        private readonly List<(string Name, long Value)> _counters = new List<(string, long)>();
         private readonly List<string> _problems = new List<string>();
 
         /// <summary>The nodes that read each value, in order (for the patterns PyTorch writes: GELU's Erf, SiLU's Mul).</summary>
@@ -80,6 +81,12 @@ namespace NetGen.Tool.Import
         /// <summary>The declaration's layers as attribute lines, the weights by the declaration's tensor names, and the problems (empty when the import succeeded).</summary>
         public sealed record Result(int[] InputShape, IReadOnlyList<string> Attributes, IReadOnlyList<(string Name, int[] Shape, float[] Values)> Tensors, IReadOnlyList<string> Problems)
         {
+            /// <summary>The int64 tensors (batch normalization's num_batches_tracked, which ONNX does not keep: 0).</summary>
+            public IReadOnlyList<(string Name, long Value)> Counters { get; init; } = Array.Empty<(string, long)>();
+
+            /// <summary>Writes the weights as a safetensors file the declaration's Load reads strictly.</summary>
+            public void SaveWeights(System.IO.Stream stream) => SafeTensors.Save(stream, Tensors, Counters);
+
             /// <summary>The C# file: the partial class with [Network] and one attribute per layer.</summary>
             public string Source(string className, string? ns, string origin)
             {
@@ -104,7 +111,7 @@ namespace NetGen.Tool.Import
             importer.Run();
             var lines = importer._layers.Select(l => "[" + l.Kind + "(" + Join(l.Arguments, l.Act is null ? "" : "act: Act." + l.Act, l.ActArguments.TrimStart(',', ' '), l.Properties, l.From is null ? "" : "From = \"" + l.From + "\"", "Name = \"" + l.Name + "\"") + ")] // "
                 + string.Join(", ", l.Nodes)).ToList();
-            return new Result(importer._input, lines, importer._tensors, importer._problems);
+            return new Result(importer._input, lines, importer._tensors, importer._problems) { Counters = importer._counters };
         }
 
         private static string Join(params string[] parts) => string.Join(", ", parts.Where(p => p.Length > 0));
@@ -116,6 +123,7 @@ namespace NetGen.Tool.Import
             {
                 // constants are known up front, wherever the file puts their nodes (a pattern may look ahead to one)
                 if (node.OpType == "Constant" && node.Attribute("value")?.Tensor is { } constant) _constants[node.Outputs[0]] = constant;
+                if (node.OpType == "Identity" && node.Inputs.Count == 1 && _constants.TryGetValue(node.Inputs[0], out var same)) _constants[node.Outputs[0]] = same; // PyTorch's shared initializers
                 foreach (var input in node.Inputs)
                 {
                     _readers[input] = _readers.TryGetValue(input, out int n) ? n + 1 : 1;
@@ -211,6 +219,8 @@ namespace NetGen.Tool.Import
             if (node.Domain.Length > 0 && node.Domain != "ai.onnx") throw new Refused($"operator of the domain \"{node.Domain}\" not supported");
             switch (node.OpType)
             {
+                case "Identity" when _constants.ContainsKey(node.Outputs[0]):
+                    return;
                 case "Identity":
                 case "Dropout":
                     Alias(node, In(node, 0));
@@ -255,6 +265,9 @@ namespace NetGen.Tool.Import
                     return;
                 case "Pad":
                     PadNode(node);
+                    return;
+                case "BatchNormalization":
+                    BatchNorm(node);
                     return;
                 case "Div" when Gelu(node):
                     return;
@@ -414,6 +427,27 @@ namespace NetGen.Tool.Import
             var pairs = Enumerable.Range(0, axes).Reverse().SelectMany(a => new[] { pads[2 + a], pads[rank + 2 + a] });
             var shape = new[] { input.Shape[0] }.Concat(Enumerable.Range(0, axes).Select(a => (int)(input.Shape[a + 1] + pads[2 + a] + pads[rank + 2 + a]))).ToArray();
             Add(node, "Pad", string.Join(", ", pairs.Select(Lit)), shape, input, padMode.TrimStart(',', ' '));
+        }
+
+        /// <summary>
+        /// BatchNormalization in inference: a [BatchNorm] layer with the file's scale, bias and running statistics (it stays a
+        /// layer, so the model can still train); ONNX's momentum m is PyTorch's 1 - m.
+        /// </summary>
+        private void BatchNorm(NodeModel node)
+        {
+            var input = In(node, 0);
+            if (node.Outputs.Count(o => o.Length > 0) > 1) throw new Refused("the training-mode outputs (running statistics as outputs)");
+            var parts = Enumerable.Range(1, 4).Select(i => Constant(node, i) ?? throw new Refused($"input {i + 1} is not a constant")).Select(t => t.ToFloats()).ToArray();
+            int channels = input.Shape[0];
+            if (parts.Any(p => p.Length != channels)) throw new Refused($"statistics of {string.Join("/", parts.Select(p => p.Length))} values for {channels} channels");
+            float eps = Float(node, "epsilon", 1e-5f), momentum = 1f - Float(node, "momentum", 0.9f);
+            string arguments = Join(Math.Abs(eps - 1e-5f) > 1e-12f ? "eps: " + Lit(eps) : "", Math.Abs(momentum - 0.1f) > 1e-6f ? "momentum: " + Lit(momentum) : "");
+            var layer = Add(node, "BatchNorm", arguments, input.Shape, input);
+            _tensors.Add((layer.Name + ".weight", new[] { channels }, parts[0]));
+            _tensors.Add((layer.Name + ".bias", new[] { channels }, parts[1]));
+            _tensors.Add((layer.Name + ".running_mean", new[] { channels }, parts[2]));
+            _tensors.Add((layer.Name + ".running_var", new[] { channels }, parts[3]));
+            _counters.Add((layer.Name + ".num_batches_tracked", 0));
         }
 
         private void Conv(NodeModel node)
