@@ -122,8 +122,8 @@ namespace NetGen.Tool.Import
             foreach (var node in graph.Nodes)
             {
                 // constants are known up front, wherever the file puts their nodes (a pattern may look ahead to one)
-                if (node.OpType == "Constant" && node.Attribute("value")?.Tensor is { } constant) _constants[node.Outputs[0]] = constant;
-                if (node.OpType == "Identity" && node.Inputs.Count == 1 && _constants.TryGetValue(node.Inputs[0], out var same)) _constants[node.Outputs[0]] = same; // PyTorch's shared initializers
+                if (node.Outputs.Count > 0 && node.OpType == "Constant" && node.Attribute("value")?.Tensor is { } constant) _constants[node.Outputs[0]] = constant;
+                if (node.Outputs.Count > 0 && node.OpType == "Identity" && node.Inputs.Count == 1 && _constants.TryGetValue(node.Inputs[0], out var same)) _constants[node.Outputs[0]] = same; // PyTorch's shared initializers
                 foreach (var input in node.Inputs)
                 {
                     _readers[input] = _readers.TryGetValue(input, out int n) ? n + 1 : 1;
@@ -164,6 +164,12 @@ namespace NetGen.Tool.Import
                 catch (Refused refused)
                 {
                     _problems.Add($"node \"{node.Name}\" ({node.OpType}): {refused.Message}");
+                    foreach (var output in node.Outputs) _refused.Add(output);
+                }
+                catch (Exception e) when (e is not System.IO.InvalidDataException)
+                {
+                    // a last line of defence: a damaged file must never crash the tool (the fuzz test fails on this line)
+                    _problems.Add($"node \"{node.Name}\" ({node.OpType}): the importer could not read it ({e.GetType().Name}: {e.Message}); an importer defect, please report it");
                     foreach (var output in node.Outputs) _refused.Add(output);
                 }
             }
@@ -217,6 +223,8 @@ namespace NetGen.Tool.Import
         private void Node(NodeModel node)
         {
             if (node.Domain.Length > 0 && node.Domain != "ai.onnx") throw new Refused($"operator of the domain \"{node.Domain}\" not supported");
+            if (node.Outputs.Count == 0 || node.Outputs[0].Length == 0) throw new Refused("a node without an output");
+            if (node.OpType != "Constant" && (node.Inputs.Count == 0 || node.Inputs[0].Length == 0)) throw new Refused("a node without its first input");
             switch (node.OpType)
             {
                 case "Identity" when _constants.ContainsKey(node.Outputs[0]):
@@ -349,7 +357,7 @@ namespace NetGen.Tool.Import
         }
 
         /// <summary>The one node that reads <paramref name="value"/>, or null.</summary>
-        private NodeModel? Only(string value) => _consumers.TryGetValue(value, out var list) && list.Count == 1 ? list[0] : null;
+        private NodeModel? Only(string value) => _consumers.TryGetValue(value, out var list) && list.Count == 1 && list[0].Outputs.Count > 0 && list[0].Outputs[0].Length > 0 ? list[0] : null;
 
         /// <summary>
         /// GELU as PyTorch writes it before opset 20: Div(x, sqrt 2) -> Erf -> Add(1) -> Mul(x) -> Mul(0.5), each read by the
@@ -462,6 +470,10 @@ namespace NetGen.Tool.Import
             var kernel = w.Dims.Skip(2).ToArray();
             var strides = Ints(node, "strides", Enumerable.Repeat(1L, rank).ToArray());
             var dilations = Ints(node, "dilations", Enumerable.Repeat(1L, rank).ToArray());
+            Positive(kernel, "kernel sizes", rank);
+            Positive(strides, "strides", rank);
+            Positive(dilations, "dilations", rank);
+            if (group < 1 || filters < 1 || filters > int.MaxValue) throw new Refused($"group = {group} and {filters} filters");
             var pads = Pads(node, rank, kernel, strides, dilations);
             if (input.Shape[0] % group != 0 || filters % group != 0) throw new Refused($"group = {group} does not divide {input.Shape[0]} input channels and {filters} filters");
             if (w.Dims[1] * group != input.Shape[0]) throw new Refused($"a weight for {w.Dims[1] * group} input channels, but the input has {input.Shape[0]}");
@@ -478,6 +490,13 @@ namespace NetGen.Tool.Import
             if (b != null) _tensors.Add((layer.Name + ".bias", new[] { (int)filters }, b.ToFloats()));
         }
 
+        /// <summary>Refuses sizes that are not positive (and within an int): windows, strides, dilations.</summary>
+        private static void Positive(long[] values, string what, int rank)
+        {
+            if (values.Length != rank) throw new Refused($"{values.Length} {what} for {rank} spatial axes");
+            if (values.Any(v => v < 1 || v > int.MaxValue)) throw new Refused($"{what} [{string.Join(", ", values)}]; expected positive sizes");
+        }
+
         /// <summary>The padding per axis (begin = end required), from pads or auto_pad.</summary>
         private static long[] Pads(NodeModel node, int rank, long[] kernel, long[] strides, long[] dilations)
         {
@@ -492,6 +511,7 @@ namespace NetGen.Tool.Import
 
             var pads = Ints(node, "pads", new long[2 * rank]);
             if (pads.Length != 2 * rank) throw new Refused($"{pads.Length} pads for {rank} spatial axes");
+            if (pads.Any(p => p < 0 || p > int.MaxValue)) throw new Refused($"padding [{string.Join(", ", pads)}]; expected sizes of 0 or more");
             for (int a = 0; a < rank; a++)
             {
                 if (pads[a] != pads[a + rank]) throw new Refused($"padding {pads[a]} before and {pads[a + rank]} after spatial axis {a + 1}; NetGen pads both sides alike");
@@ -506,7 +526,7 @@ namespace NetGen.Tool.Import
             var weight = Constant(node, 1) ?? throw new Refused("a weight that is not a constant");
             var bias = Constant(node, 2);
             if (Int(node, "transA", 0) != 0) throw new Refused("transA = 1: the samples must be rows");
-            if (weight.Dims.Count != 2) throw new Refused($"a weight of {weight.Dims.Count} dimensions");
+            if (weight.Dims.Count != 2 || weight.Dims.Any(d => d < 1 || d > int.MaxValue)) throw new Refused($"a weight of the dimensions [{string.Join(", ", weight.Dims)}]");
             bool transposed = Int(node, "transB", 0) != 0;
             int units = (int)(transposed ? weight.Dims[0] : weight.Dims[1]), inputs = (int)(transposed ? weight.Dims[1] : weight.Dims[0]);
             int size = input.Shape.Aggregate(1, (p, d) => p * d);
@@ -578,6 +598,9 @@ namespace NetGen.Tool.Import
             var dilations = Ints(node, "dilations", Enumerable.Repeat(1L, rank).ToArray());
             if (dilations.Any(d => d != 1)) throw new Refused("dilated pooling");
             if (Int(node, "ceil_mode", 0) != 0) throw new Refused("ceil_mode = 1; NetGen's pooling rounds down");
+            Positive(kernel, "window sizes", rank);
+            Positive(strides, "strides", rank);
+            Positive(dilations, "dilations", rank);
             var pads = Pads(node, rank, kernel, strides, dilations);
             if (kernel.Distinct().Count() > 1 || strides.Distinct().Count() > 1 || pads.Distinct().Count() > 1) throw new Refused("windows, strides or padding that differ between axes");
             long k = kernel[0], s = strides[0], p = pads[0];
