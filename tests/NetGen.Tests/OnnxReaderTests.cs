@@ -58,7 +58,7 @@ namespace NetGen.Tests
         public static TheoryData<string, int> Models()
         {
             var data = new TheoryData<string, int>();
-            foreach (string model in new[] { "lenet5", "mlp", "conv1d", "separable", "residual", "residual_bn" })
+            foreach (string model in new[] { "lenet5", "mlp", "conv1d", "separable", "residual", "residual_bn", "decoder" })
                 foreach (int opset in new[] { 11, 13, 17 })
                     data.Add(model, opset);
             return data;

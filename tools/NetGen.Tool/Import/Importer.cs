@@ -277,6 +277,12 @@ namespace NetGen.Tool.Import
                 case "BatchNormalization":
                     BatchNorm(node);
                     return;
+                case "ConvTranspose":
+                    ConvTranspose(node);
+                    return;
+                case "Resize":
+                    Resize(node);
+                    return;
                 case "Div" when Gelu(node):
                     return;
                 case "Concat":
@@ -456,6 +462,79 @@ namespace NetGen.Tool.Import
             _tensors.Add((layer.Name + ".running_mean", new[] { channels }, parts[2]));
             _tensors.Add((layer.Name + ".running_var", new[] { channels }, parts[3]));
             _counters.Add((layer.Name + ".num_batches_tracked", 0));
+        }
+
+        /// <summary>ConvTranspose: [ConvTranspose(F, k, s, p, a)], weight [C, F, k...] as ONNX and PyTorch store it.</summary>
+        private void ConvTranspose(NodeModel node)
+        {
+            var input = In(node, 0);
+            var w = Constant(node, 1) ?? throw new Refused("a weight that is not a constant");
+            var b = Constant(node, 2);
+            int rank = input.Shape.Length - 1;
+            if (rank < 1 || rank > 3 || w.Dims.Count != rank + 2) throw new Refused($"a weight of the dimensions [{string.Join(", ", w.Dims)}] for {rank} spatial axes");
+            if (Int(node, "group", 1) != 1) throw new Refused("a grouped transposed convolution");
+            if (node.Attribute("output_shape") != null) throw new Refused("output_shape (give the padding instead)");
+            var kernel = w.Dims.Skip(2).ToArray();
+            var strides = Ints(node, "strides", Enumerable.Repeat(1L, rank).ToArray());
+            var dilations = Ints(node, "dilations", Enumerable.Repeat(1L, rank).ToArray());
+            var extra = Ints(node, "output_padding", new long[rank]);
+            Positive(kernel, "kernel sizes", rank);
+            Positive(strides, "strides", rank);
+            Positive(dilations, "dilations", rank);
+            if (dilations.Any(d => d != 1)) throw new Refused("a dilated transposed convolution");
+            if (extra.Length != rank || extra.Any(a => a < 0)) throw new Refused($"output_padding [{string.Join(", ", extra)}]");
+            var pads = Pads(node, rank, kernel, strides, dilations);
+            if (w.Dims[0] != input.Shape[0]) throw new Refused($"a weight for {w.Dims[0]} input channels, but the input has {input.Shape[0]}");
+            if (kernel.Distinct().Count() > 1 || strides.Distinct().Count() > 1 || pads.Distinct().Count() > 1 || extra.Distinct().Count() > 1)
+                throw new Refused("kernels, strides, padding or output padding that differ between axes");
+            long filters = w.Dims[1], k = kernel[0], s = strides[0], p = pads[0], a = extra[0];
+            if (filters < 1 || filters > int.MaxValue) throw new Refused($"{filters} filters");
+            var output = new[] { (int)filters }.Concat(input.Shape.Skip(1).Select(n => (int)((n - 1) * s - 2 * p + k + a))).ToArray();
+            string arguments = Join(Lit(filters), "k: " + Lit(k), s != 1 ? "s: " + Lit(s) : "", p != 0 ? "p: " + Lit(p) : "", a != 0 ? "a: " + Lit(a) : "");
+            var layer = Add(node, "ConvTranspose", arguments, output, input, b is null ? "Bias = false" : "");
+            _tensors.Add((layer.Name + ".weight", w.Dims.Select(v => (int)v).ToArray(), w.ToFloats()));
+            if (b != null) _tensors.Add((layer.Name + ".bias", new[] { (int)filters }, b.ToFloats()));
+        }
+
+        /// <summary>
+        /// Resize by one integer factor on every spatial axis: nearest as PyTorch writes it (asymmetric, floor) is
+        /// [Upsample(s)], linear with (pytorch_)half_pixel is [Upsample(s, Mode = UpsampleMode.Linear)].
+        /// </summary>
+        private void Resize(NodeModel node)
+        {
+            var input = In(node, 0);
+            int rank = input.Shape.Length - 1;
+            if (rank < 1) throw new Refused("resizing a value without spatial axes");
+            double[] factors;
+            if (Constant(node, 2) is { } scales && scales.Count > 0) factors = scales.ToFloats().Select(v => (double)v).ToArray();
+            else if (Constant(node, 3) is { } sizes && sizes.Count > 0)
+            {
+                var target = sizes.ToInt64s();
+                if (target.Length != rank + 2) throw new Refused($"{target.Length} sizes for a value of rank {rank + 2}");
+                factors = target.Select((t, i) => i < 2 ? 1.0 : (double)t / input.Shape[i - 1]).ToArray();
+            }
+            else throw new Refused("scales or sizes that are not constants");
+
+            if (factors.Length != rank + 2 || factors[0] != 1 || factors[1] != 1) throw new Refused($"scales [{string.Join(", ", factors)}]; only the spatial axes may grow");
+            double factor = factors[2];
+            if (factors.Skip(2).Any(f => f != factor) || factor < 1 || factor != Math.Floor(factor)) throw new Refused($"scales [{string.Join(", ", factors)}]; NetGen upsamples by one integer factor on every spatial axis");
+            string mode = node.Attribute("mode")?.String ?? "nearest", transform = node.Attribute("coordinate_transformation_mode")?.String ?? "half_pixel";
+            string properties;
+            if (mode == "nearest")
+            {
+                string rounding = node.Attribute("nearest_mode")?.String ?? "round_prefer_floor";
+                if (transform != "asymmetric" || rounding != "floor") throw new Refused($"nearest resizing with {transform} coordinates and {rounding} rounding; NetGen's (PyTorch's) is asymmetric with floor");
+                properties = "";
+            }
+            else if (mode == "linear")
+            {
+                if (transform is not ("pytorch_half_pixel" or "half_pixel")) throw new Refused($"linear resizing with {transform} coordinates; NetGen's is align_corners=False (half pixel)");
+                properties = "Mode = UpsampleMode.Linear";
+            }
+            else throw new Refused($"mode \"{mode}\"");
+
+            int scale = (int)factor;
+            Add(node, "Upsample", Lit(scale), new[] { input.Shape[0] }.Concat(input.Shape.Skip(1).Select(n => n * scale)).ToArray(), input, properties);
         }
 
         private void Conv(NodeModel node)
