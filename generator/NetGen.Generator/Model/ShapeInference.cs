@@ -123,7 +123,7 @@ namespace NetGen.Generator.Model
 
             private void CheckAct(LayerSpec layer, int i, bool output)
             {
-                if (!IsDefined(layer.Act))
+                if (!ActTraits.IsDefined(layer.Act))
                 {
                     _problems.Add(OutOfRange(layer, i, LayerArguments.Act, LayerArguments.Act, Str((int)layer.Act), "a member of NetGen.Act"));
                 }
@@ -279,7 +279,5 @@ namespace NetGen.Generator.Model
 
             return length;
         }
-
-        private static bool IsDefined(Act act) => ActTraits.IsDefined(act);
     }
 }

@@ -254,8 +254,7 @@ namespace NetGen.Tool.Import
                 {
                     var input = In(node, 0);
                     if (input.Shape.Length < 2) throw new Refused("global pooling of a value without spatial axes");
-                    var layer = Add(node, node.OpType == "GlobalAveragePool" ? "GlobalAvgPool" : "GlobalMaxPool", "", new[] { input.Shape[0] }, input);
-                    _ = layer;
+                    Add(node, node.OpType == "GlobalAveragePool" ? "GlobalAvgPool" : "GlobalMaxPool", "", new[] { input.Shape[0] }, input);
                     return;
                 }
 
