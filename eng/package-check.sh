@@ -10,11 +10,12 @@ feed="$work/feed"
 
 echo "== pack"
 (cd "$root" && dotnet pack -c Release -o "$feed" -v quiet -nologo)
-count=$(ls "$feed"/*.nupkg | wc -l)
-if [ "$count" -ne 1 ]; then echo "expected exactly one package, got $count:"; ls "$feed"; exit 1; fi
-package=$(ls "$feed"/*.nupkg)
-case "$(basename "$package")" in NetGen.*.nupkg) ;; *) echo "unexpected package $(basename "$package")"; exit 1;; esac
+packages=$(cd "$feed" && ls *.nupkg | sort | tr '\n' ' ')
+case "$packages" in "NetGen."[0-9]*".nupkg NetGen.Tool."[0-9]*".nupkg ") ;; *) echo "expected the packages NetGen and NetGen.Tool, got: $packages"; exit 1;; esac
+package=$(ls "$feed"/NetGen.[0-9]*.nupkg)
 version=$(basename "$package" .nupkg); version=${version#NetGen.}
+tool_package="$feed/NetGen.Tool.$version.nupkg"
+[ -f "$tool_package" ] || { echo "the tool's package does not have the library's version $version: $packages"; exit 1; }
 contents=$(python3 -m zipfile -l "$package")
 for entry in lib/net8.0/NetGen.dll lib/net8.0/NetGen.xml README.md LICENSE analyzers/dotnet/cs/NetGen.Generator.dll analyzers/dotnet/cs/NetGen.Analyzers.dll analyzers/dotnet/cs/NetGen.CodeFixes.dll; do
   grep -q "$entry" <<<"$contents" || { echo "package lacks $entry"; echo "$contents"; exit 1; }
@@ -109,4 +110,35 @@ if ! grep -q "Program.cs(5,8): error NG0002: Dense layer 1: units = 0; expected 
 fi
 if grep -E "error CS" <<<"$out"; then echo "compiler errors besides NG0002 (a cascade)"; exit 1; fi
 echo "invalid network: error NG0002 at Program.cs(5,8), no other error"
+
+echo "== the tool: installed from its package, imports a model PyTorch exported, and the consumer runs the import"
+tool_contents=$(python3 -m zipfile -l "$tool_package")
+for entry in README.md LICENSE DotnetToolSettings.xml NetGen.Tool.dll NetGen.dll; do
+  grep -q "$entry" <<<"$tool_contents" || { echo "the tool's package lacks $entry"; echo "$tool_contents"; exit 1; }
+done
+dotnet tool install NetGen.Tool --version "$version" --tool-path "$work/tools" --add-source "$feed" >/dev/null
+cp "$root/tests/NetGen.Tests/Fixtures/onnx_lenet5_opset17.onnx" "$work/lenet5.onnx"
+"$work/tools/netgen" import "$work/lenet5.onnx" --class ImportedLeNet --namespace Consumer.Models --out "$consumer/Models" | tee "$work/import.out"
+grep -q "8 layers, 61,706 parameters" "$work/import.out" || { echo "netgen import printed no layer table with 61,706 parameters"; exit 1; }
+sed -i 's/\[Dense(0, Act.Tanh)\]/[Dense(4, Act.Tanh)]/' "$consumer/Program.cs"
+cat > "$consumer/Imported.cs" <<'CS'
+public static class Imported
+{
+    /// <summary>The imported LeNet-5 with its weights: ten finite class scores for a blank image.</summary>
+    public static bool Run()
+    {
+        var net = new Consumer.Models.ImportedLeNet();
+        net.Load(System.IO.Path.Combine(System.AppContext.BaseDirectory, "ImportedLeNet.safetensors"));
+        var scores = new float[Consumer.Models.ImportedLeNet.OutputLength];
+        net.Forward(new float[Consumer.Models.ImportedLeNet.InputLength], scores);
+        System.Console.WriteLine($"imported LeNet-5: {Consumer.Models.ImportedLeNet.ParameterCount} parameters, scores [{string.Join(", ", scores)}]");
+        return scores.Length == 10 && System.Array.TrueForAll(scores, float.IsFinite) && Consumer.Models.ImportedLeNet.ParameterCount == 61706;
+    }
+}
+CS
+sed -i 's|return after < before|return Imported.Run() \&\& after < before|' "$consumer/Program.cs"
+sed -i 's|</Project>|  <ItemGroup><None Include="Models/*.safetensors" Link="%(Filename)%(Extension)" CopyToOutputDirectory="PreserveNewest" /></ItemGroup>\n</Project>|' "$consumer/Consumer.csproj"
+(cd "$consumer" && dotnet run -c Release -nologo) | tee "$work/imported.out"
+grep -q "imported LeNet-5: 61706 parameters" "$work/imported.out" || { echo "the imported network did not run"; exit 1; }
+echo "the tool installed from NetGen.Tool.$version.nupkg, imported LeNet-5, and the consumer built and ran it without warnings"
 echo "package check passed"

@@ -1,3 +1,4 @@
 using System.Runtime.CompilerServices;
 
 [assembly: InternalsVisibleTo("NetGen.Tests")]
+[assembly: InternalsVisibleTo("NetGen.Tool")]

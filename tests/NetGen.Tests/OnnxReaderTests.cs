@@ -190,6 +190,11 @@ namespace NetGen.Tests
                 Assert.Contains("namespace Demo", File.ReadAllText(Path.Combine(folder, "LeNet.cs")));
                 Assert.Contains("[Dense(10, Name = \"dense8\")] // node \"/11/Gemm\" (Gemm)", File.ReadAllText(Path.Combine(folder, "LeNet.cs")));
                 Assert.True(new FileInfo(Path.Combine(folder, "LeNet.safetensors")).Length > 61_706 * 4);
+                // the layer table: LeNet-5's parameter counts by hand (5*5*1*6+6, 5*5*6*16+16, 400*120+120, 120*84+84, 84*10+10)
+                string table = output.ToString();
+                Assert.Contains("8 layers, 61,706 parameters, input (1, 28, 28)", table);
+                Assert.Matches(@"1  conv1     Conv \+ ReLU   \(6, 28, 28\) +156  ""/0/Conv"" \(Conv\), ""/1/Relu"" \(Relu\)", table);
+                Assert.Matches(@"6  dense6    Dense \+ ReLU  \(120\) +48,120", table);
 
                 // refused: one line per problem, exit code 2, nothing written
                 var net = new LayerNormDense(2);

@@ -89,9 +89,11 @@ namespace NetGen.Tool
 
             Directory.CreateDirectory(folder);
             string source = Path.Combine(folder, className + ".cs"), weights = Path.Combine(folder, className + ".safetensors");
-            using (var file = File.Create(weights)) result.SaveWeights(file);
-            File.WriteAllText(source, result.Source(className, ns, Path.GetFileName(path)));
-            foreach (var line in result.Attributes) output.WriteLine(line);
+            // each file is replaced whole or not at all (a failed write leaves the old one)
+            AtomicFile.Write(weights, result.SaveWeights);
+            byte[] text = new System.Text.UTF8Encoding(false).GetBytes(result.Source(className, ns, Path.GetFileName(path)));
+            AtomicFile.Write(source, file => file.Write(text));
+            output.Write(result.Table);
             output.WriteLine($"wrote {source} and {weights} ({result.Tensors.Count} tensors)");
             return 0;
         }

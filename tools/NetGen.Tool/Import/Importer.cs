@@ -61,6 +61,7 @@ namespace NetGen.Tool.Import
         private readonly List<(string Name, int[] Shape, float[] Values)> _tensors = new List<(string, int[], float[])>();
         private readonly List<(string Name, long Value)> _counters = new List<(string, long)>();
         private readonly List<string> _problems = new List<string>();
+        private readonly HashSet<string> _names = new HashSet<string>(StringComparer.Ordinal) { "input" };
 
         /// <summary>The nodes that read each value, in order (for the patterns PyTorch writes: GELU's Erf, SiLU's Mul).</summary>
         private readonly Dictionary<string, List<NodeModel>> _consumers = new Dictionary<string, List<NodeModel>>(StringComparer.Ordinal);
@@ -83,6 +84,9 @@ namespace NetGen.Tool.Import
         {
             /// <summary>The int64 tensors (batch normalization's num_batches_tracked, which ONNX does not keep: 0).</summary>
             public IReadOnlyList<(string Name, long Value)> Counters { get; init; } = Array.Empty<(string, long)>();
+
+            /// <summary>The layer table <c>netgen import</c> prints (empty when the import failed).</summary>
+            public string Table { get; init; } = "";
 
             /// <summary>Writes the weights as a safetensors file the declaration's Load reads strictly.</summary>
             public void SaveWeights(System.IO.Stream stream) => SafeTensors.Save(stream, Tensors, Counters);
@@ -111,7 +115,34 @@ namespace NetGen.Tool.Import
             importer.Run();
             var lines = importer._layers.Select(l => "[" + l.Kind + "(" + Join(l.Arguments, l.Act is null ? "" : "act: Act." + l.Act, l.ActArguments.TrimStart(',', ' '), l.Properties, l.From is null ? "" : "From = \"" + l.From + "\"", "Name = \"" + l.Name + "\"") + ")] // "
                 + string.Join(", ", l.Nodes)).ToList();
-            return new Result(importer._input, lines, importer._tensors, importer._problems) { Counters = importer._counters };
+            return new Result(importer._input, lines, importer._tensors, importer._problems) { Counters = importer._counters, Table = importer.Table() };
+        }
+
+        /// <summary>The layer table the command prints: number, name, kind (with its activation), output shape per sample, parameters, source nodes.</summary>
+        private string Table()
+        {
+            var rows = new List<string[]> { new[] { "#", "name", "layer", "output", "parameters", "from" } };
+            long total = 0;
+            for (int i = 0; i < _layers.Count; i++)
+            {
+                var layer = _layers[i];
+                long parameters = _tensors.Where(t => t.Name.StartsWith(layer.Name + ".", StringComparison.Ordinal)).Sum(t => (long)t.Values.Length);
+                total += parameters;
+                string kind = layer.Kind == "Activation" ? layer.Arguments.Replace("Act.", "", StringComparison.Ordinal) : layer.Kind + (layer.Act is null ? "" : " + " + layer.Act);
+                rows.Add(new[] { Lit(i + 1), layer.Name, kind, "(" + string.Join(", ", layer.Shape) + ")", parameters.ToString("N0", CultureInfo.InvariantCulture),
+                    string.Join(", ", layer.Nodes.Select(n => n.Substring(n.IndexOf('"', StringComparison.Ordinal)))) });
+            }
+
+            var widths = Enumerable.Range(0, 5).Select(c => rows.Max(r => r[c].Length)).ToArray();
+            var text = new StringBuilder();
+            foreach (var row in rows)
+            {
+                for (int c = 0; c < 5; c++) text.Append(c is 0 or 4 ? row[c].PadLeft(widths[c]) : row[c].PadRight(widths[c])).Append("  ");
+                text.Append(row[5]).Append('\n');
+            }
+
+            text.Append(_layers.Count).Append(" layers, ").Append(total.ToString("N0", CultureInfo.InvariantCulture)).Append(" parameters, input (").Append(string.Join(", ", _input)).Append(")\n");
+            return text.ToString();
         }
 
         private static string Join(params string[] parts) => string.Join(", ", parts.Where(p => p.Length > 0));
@@ -211,13 +242,35 @@ namespace NetGen.Tool.Import
 
         private Layer Add(NodeModel node, string kind, string arguments, int[] shape, Value input, string properties = "")
         {
-            string name = kind.ToLowerInvariant() + (_layers.Count + 1).ToString(CultureInfo.InvariantCulture);
+            string name = ModuleName(node, kind) ?? kind.ToLowerInvariant() + (_layers.Count + 1).ToString(CultureInfo.InvariantCulture);
+            while (!_names.Add(name)) name += "_";
             var layer = new Layer(kind, arguments, name, shape) { Properties = properties };
             if (input.Layer != _layers.Count - 1) layer.From = input.Layer < 0 ? "input" : _layers[input.Layer].Name;
             layer.Nodes.Add("node \"" + node.Name + "\" (" + node.OpType + ")");
             _layers.Add(layer);
             _values[node.Outputs[0]] = new Value(_layers.Count - 1, shape);
             return layer;
+        }
+
+        /// <summary>
+        /// The PyTorch module a layer with parameters came from, as an identifier: torch.onnx.export names nodes by their
+        /// module path ("/layer4/layer4.1/conv2/Conv", each segment qualified by the one before), which becomes
+        /// "layer4_1_conv2" (its tensors "layer4_1_conv2.weight" beside PyTorch's "layer4.1.conv2.weight"). Null for layers
+        /// without parameters, for names without a module path and where the path is no identifier (nn.Sequential's "0").
+        /// </summary>
+        private static string? ModuleName(NodeModel node, string kind)
+        {
+            if (kind is not ("Conv" or "ConvTranspose" or "Dense" or "BatchNorm" or "PReLU") || !node.Name.StartsWith("/", StringComparison.Ordinal)) return null;
+            var segments = node.Name.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            var parts = new List<string>();
+            foreach (string segment in segments.Take(segments.Length - 1))
+            {
+                if (parts.Count > 0 && segment.StartsWith(parts[^1] + ".", StringComparison.Ordinal)) parts[^1] = segment;
+                else parts.Add(segment);
+            }
+
+            string name = string.Join("_", parts).Replace('.', '_');
+            return name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_') && name != "input" ? name : null;
         }
 
         private void Node(NodeModel node)
