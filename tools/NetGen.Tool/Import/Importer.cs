@@ -126,7 +126,9 @@ namespace NetGen.Tool.Import
             for (int i = 0; i < _layers.Count; i++)
             {
                 var layer = _layers[i];
-                long parameters = _tensors.Where(t => t.Name.StartsWith(layer.Name + ".", StringComparison.Ordinal)).Sum(t => (long)t.Values.Length);
+                // PyTorch's count: batch normalization's running statistics are buffers, not parameters
+                long parameters = _tensors.Where(t => t.Name.StartsWith(layer.Name + ".", StringComparison.Ordinal) && !t.Name.EndsWith(".running_mean", StringComparison.Ordinal) && !t.Name.EndsWith(".running_var", StringComparison.Ordinal))
+                    .Sum(t => (long)t.Values.Length);
                 total += parameters;
                 string kind = layer.Kind == "Activation" ? layer.Arguments.Replace("Act.", "", StringComparison.Ordinal) : layer.Kind + (layer.Act is null ? "" : " + " + layer.Act);
                 rows.Add(new[] { Lit(i + 1), layer.Name, kind, "(" + string.Join(", ", layer.Shape) + ")", parameters.ToString("N0", CultureInfo.InvariantCulture),
