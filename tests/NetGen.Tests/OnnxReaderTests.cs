@@ -58,9 +58,19 @@ namespace NetGen.Tests
         public static TheoryData<string, int> Models()
         {
             var data = new TheoryData<string, int>();
-            foreach (string model in new[] { "lenet5", "mlp", "conv1d", "separable", "residual", "residual_bn", "decoder" })
+            foreach (string model in new[] { "lenet5", "mlp", "conv1d", "separable", "residual", "residual_bn", "decoder", "reshape_prelu", "pool1d" })
                 foreach (int opset in new[] { 11, 13, 17 })
                     data.Add(model, opset);
+
+            // the old opsets PyTorch 1.x writes (attributes where later opsets have inputs; Upsample; Softmax's old axis rule)
+            foreach (string model in new[] { "lenet5", "conv1d", "separable", "residual", "residual_bn", "reshape_prelu", "pool1d" })
+                foreach (int opset in new[] { 7, 9, 10 })
+                    data.Add(model, opset);
+            data.Add("mlp", 9);
+            data.Add("mlp", 10);
+            data.Add("decoder", 9);
+            data.Add("decoder", 10);
+            data.Add("mlp_gelu", 20); // the Gelu operator
             return data;
         }
 
@@ -70,10 +80,26 @@ namespace NetGen.Tests
         {
             string path = FixturePath("onnx_" + name + "_opset" + opset + ".onnx");
             var model = OnnxModel.Read(path);
+            Assert.Equal(opset, model.Opset);
             var result = Importer.Import(model);
+            if (name == "decoder" && opset < 11)
+            {
+                // before opset 11 ONNX's linear resizing has asymmetric coordinates, PyTorch's bilinear half-pixel ones: refused
+                Assert.Equal(new[] { "linear resizing with asymmetric coordinates; NetGen's is align_corners=False (half pixel)" }, result.Problems.Select(p => p[(p.IndexOf("): ", StringComparison.Ordinal) + 3)..]));
+                Assert.Contains(opset == 9 ? "(Upsample)" : "(Resize)", result.Problems[0]);
+                return;
+            }
+
             Assert.True(result.Problems.Count == 0, string.Join("\n", result.Problems));
-            string source = result.Source("Imported", "Imports", "onnx_" + name + "_opset" + opset + ".onnx");
-            if (name == "lenet5") Assert.Contains("[Conv(6, k: 5, p: 2, act: Act.ReLU, Name = \"conv1\")]", source);
+            MatchesOnnxRuntime(path, result);
+        }
+
+        /// <summary>Compiles the import, loads its weights strictly and compares Forward on three samples with ONNX Runtime on the file.</summary>
+        private static void MatchesOnnxRuntime(string path, Importer.Result result)
+        {
+            string name = Path.GetFileNameWithoutExtension(path);
+            string source = result.Source("Imported", "Imports", name + ".onnx");
+            if (name.StartsWith("onnx_lenet5", StringComparison.Ordinal)) Assert.Contains("[Conv(6, k: 5, p: 2, act: Act.ReLU, Name = \"conv1\")]", source);
             var net = TestCompiler.Create(TestCompiler.CompileAndLoad(source), "Imports.Imported");
             using (var weights = new MemoryStream())
             {
@@ -83,7 +109,7 @@ namespace NetGen.Tests
             }
 
             const int batch = 3;
-            var random = new Random(opset);
+            var random = new Random(name.Length);
             var x = Enumerable.Range(0, batch * net.InputLength).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
             var y = new float[batch * net.OutputLength];
             net.Forward(x, y, batch);
@@ -93,6 +119,78 @@ namespace NetGen.Tests
             var expected = results[0].GetTensorDataAsSpan<float>().ToArray();
             Assert.Equal(expected.Length, y.Length);
             for (int i = 0; i < y.Length; i++) Assert.True(Math.Abs(y[i] - expected[i]) <= 1e-5 * Math.Max(1, Math.Abs(expected[i])), $"output {i}: NetGen {y[i]:R}, ONNX Runtime {expected[i]:R}");
+        }
+
+        /// <summary>What PyTorch's patterns become: each is the layer the issue names, not an approximation.</summary>
+        [Theory]
+        [InlineData("reshape_prelu", 11, "[PReLU(perChannel: true, Name = \"act\")] // node \"/act/PRelu\" (PRelu)")]
+        [InlineData("reshape_prelu", 17, "[Flatten(Name = \"flatten3\")] // node \"/Reshape\" (Reshape)")]
+        [InlineData("reshape_prelu", 13, "[Dense(8, Bias = false, Name = \"hidden\")] // node \"/hidden/MatMul\" (MatMul)")]
+        [InlineData("reshape_prelu", 9, "[PReLU(Name = \"act2\")]")]
+        [InlineData("pool1d", 13, "[MaxPool(2, Name = \"maxpool2\")] // node \"/Unsqueeze\" (Unsqueeze), node \"/MaxPool\" (MaxPool), node \"/Squeeze\" (Squeeze)")]
+        [InlineData("pool1d", 7, "[AvgPool(2, Name = \"avgpool3\")]")]
+        [InlineData("mlp", 9, "act: Act.GELU")]
+        [InlineData("mlp_gelu", 20, "[Dense(16, act: Act.GELU, Name = \"dense3\")] // node \"/3/Gemm\" (Gemm), node \"/4/Gelu\" (Gelu)")]
+        [InlineData("separable", 7, "[Conv(16, k: 3, p: 1, act: Act.ReLU6, Groups = 16")]
+        public void PyTorchs_patterns_become_the_layers_they_compute(string name, int opset, string expected)
+        {
+            var result = Importer.Import(OnnxModel.Read(FixturePath("onnx_" + name + "_opset" + opset + ".onnx")));
+            Assert.True(result.Problems.Count == 0, string.Join("\n", result.Problems));
+            Assert.Contains(expected, result.Source("Imported", null, "model.onnx"));
+        }
+
+        /// <summary>
+        /// --fold-batch-norm: each batch normalization after a convolution folds into it (one layer less each, a bias
+        /// where there was none), the outputs stay ONNX Runtime's; without the option the layers stay (the default).
+        /// </summary>
+        [Theory]
+        [InlineData("onnx_residual_bn_opset13.onnx", 3)]
+        [InlineData("onnx_resnet18_opset17.onnx", 20)]
+        public void Batch_normalization_folds_into_the_layer_before_only_when_asked(string file, int batchNorms)
+        {
+            var model = OnnxModel.Read(FixturePath(file));
+            var kept = Importer.Import(model);
+            var folded = Importer.Import(model, foldBatchNorm: true);
+            Assert.Empty(folded.Problems);
+            Assert.Equal(batchNorms, kept.Attributes.Count(a => a.StartsWith("[BatchNorm(", StringComparison.Ordinal)));
+            Assert.DoesNotContain(folded.Attributes, a => a.StartsWith("[BatchNorm(", StringComparison.Ordinal));
+            // one layer less per batch normalization, and an activation after it may now fold into the layer too
+            Assert.True(folded.Attributes.Count <= kept.Attributes.Count - batchNorms, $"{folded.Attributes.Count} layers folded, {kept.Attributes.Count} kept");
+            Assert.Contains(folded.Attributes, a => a.Contains("(BatchNormalization, folded)", StringComparison.Ordinal) && !a.Contains("Bias = false", StringComparison.Ordinal));
+            Assert.Empty(folded.Counters);
+            MatchesOnnxRuntime(FixturePath(file), folded);
+        }
+
+        /// <summary>Every construct NetGen cannot represent (tests/fixtures/make_onnx_models.py's REFUSALS, exported by PyTorch) is refused with its reason.</summary>
+        [Theory]
+        [InlineData("layernorm")]
+        [InlineData("gather")]
+        [InlineData("multiply")]
+        [InlineData("ceil_pool")]
+        [InlineData("dilated_pool")]
+        [InlineData("clamp")]
+        [InlineData("softmax_channels")]
+        [InlineData("fractional_upsample")]
+        [InlineData("bilinear_opset9")]
+        [InlineData("concat3")]
+        [InlineData("transpose")]
+        [InlineData("reshape")]
+        [InlineData("two_outputs")]
+        [InlineData("crop")]
+        public void PyTorchs_constructs_NetGen_cannot_represent_are_refused_with_their_reason(string name)
+        {
+            var fixture = Fixture.Load("onnx_refused_" + name);
+            string? op = fixture["operator"].GetString();
+            string reason = fixture["reason"].GetString()!;
+            var result = Importer.Import(OnnxModel.Read(FixturePath("onnx_refused_" + name + ".onnx")));
+            Assert.Single(result.Problems);
+            string problem = result.Problems[0];
+            if (op is null) Assert.StartsWith(reason, problem, StringComparison.Ordinal);
+            else
+            {
+                Assert.Matches("^node \"[^\"]+\" \\(" + op + "\\): ", problem);
+                Assert.Contains(reason, problem);
+            }
         }
 
         [Fact]
@@ -209,6 +307,9 @@ namespace NetGen.Tests
                 error = new StringWriter();
                 Assert.Equal(2, NetGen.Tool.Program.Run(new[] { "import", FixturePath("onnx_lenet5_opset17.onnx"), "--class", "2bad" }, new StringWriter(), error));
                 Assert.Contains("expected --class with a C# identifier, but got '2bad'", error.ToString());
+                error = new StringWriter();
+                Assert.Equal(2, NetGen.Tool.Program.Run(new[] { "import", FixturePath("onnx_lenet5_opset17.onnx"), "--class", "class" }, new StringWriter(), error));
+                Assert.Contains("expected --class with a C# identifier, but got 'class'", error.ToString());
             }
             finally
             {

@@ -7,13 +7,13 @@ using NetGen.Tool.Onnx;
 namespace NetGen.Tool
 {
     /// <summary>
-    /// The netgen command (issue 19, in progress): <c>netgen import model.onnx --class Name [--namespace Ns] [--out dir]</c>
-    /// writes the declaration and the weights of the operators the importer maps so far; <c>netgen inspect model.onnx</c>
-    /// lists a model's graph.
+    /// The netgen command: <c>netgen import model.onnx --class Name [--namespace Ns] [--out dir] [--fold-batch-norm]</c>
+    /// writes the declaration and the weights and prints the layer table, or refuses with one line per problem and writes
+    /// nothing (exit code 2); <c>netgen inspect model.onnx</c> lists a model's graph.
     /// </summary>
     public static class Program
     {
-        private const string Usage = "usage: netgen import <model.onnx> --class <Name> [--namespace <Ns>] [--out <dir>]\n       netgen inspect <model.onnx>";
+        private const string Usage = "usage: netgen import <model.onnx> --class <Name> [--namespace <Ns>] [--out <dir>] [--fold-batch-norm]\n       netgen inspect <model.onnx>";
 
         /// <summary>The entry point: <see cref="Run"/> on the console.</summary>
         public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
@@ -49,6 +49,7 @@ namespace NetGen.Tool
         {
             string path = args[1];
             string? className = null, ns = null, folder = ".";
+            bool fold = false;
             for (int i = 2; i < args.Length; i++)
             {
                 string? next = i + 1 < args.Length ? args[i + 1] : null;
@@ -57,13 +58,14 @@ namespace NetGen.Tool
                     case "--class" when next != null: className = next; i++; break;
                     case "--namespace" when next != null: ns = next; i++; break;
                     case "--out" when next != null: folder = next; i++; break;
+                    case "--fold-batch-norm": fold = true; break;
                     default:
                         error.WriteLine($"netgen: unknown or incomplete option '{args[i]}'.\n{Usage}");
                         return 2;
                 }
             }
 
-            if (className is null || !IsIdentifier(className))
+            if (className is null || !Importer.IsIdentifier(className))
             {
                 error.WriteLine($"netgen: expected --class with a C# identifier, but got '{className}'.\n{Usage}");
                 return 2;
@@ -72,7 +74,7 @@ namespace NetGen.Tool
             Importer.Result result;
             try
             {
-                result = Importer.Import(OnnxModel.Read(path));
+                result = Importer.Import(OnnxModel.Read(path), fold);
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {
@@ -96,14 +98,6 @@ namespace NetGen.Tool
             output.Write(result.Table);
             output.WriteLine($"wrote {source} and {weights} ({result.Tensors.Count} tensors)");
             return 0;
-        }
-
-        /// <summary>Whether <paramref name="name"/> is a C# identifier (letters, digits and underscores, not starting with a digit).</summary>
-        private static bool IsIdentifier(string name)
-        {
-            if (name.Length == 0 || char.IsDigit(name[0])) return false;
-            foreach (char c in name) if (!char.IsLetterOrDigit(c) && c != '_') return false;
-            return true;
         }
     }
 }

@@ -73,9 +73,18 @@ namespace NetGen.Tool.Import
         private readonly HashSet<string> _refused = new HashSet<string>(StringComparer.Ordinal);
         private int[] _input = Array.Empty<int>();
 
-        private Importer(OnnxModel model)
+        private readonly bool _foldBatchNorm;
+
+        /// <summary>Integer values the importer computes from shapes and constants (Shape, Gather, Unsqueeze, Concat): the shape arithmetic PyTorch writes before a Reshape. <see cref="Batch"/> stands for the batch size.</summary>
+        private readonly Dictionary<string, long[]> _ints = new Dictionary<string, long[]>(StringComparer.Ordinal);
+
+        /// <summary>The batch size in <see cref="_ints"/>: known only when the network runs.</summary>
+        private const long Batch = long.MinValue;
+
+        private Importer(OnnxModel model, bool foldBatchNorm)
         {
             _model = model;
+            _foldBatchNorm = foldBatchNorm;
             _constants = new Dictionary<string, TensorModel>(model.Graph.Initializers, StringComparer.Ordinal);
         }
 
@@ -108,10 +117,14 @@ namespace NetGen.Tool.Import
             }
         }
 
-        /// <summary>Imports <paramref name="model"/>.</summary>
-        public static Result Import(OnnxModel model)
+        /// <summary>
+        /// Imports <paramref name="model"/>. With <paramref name="foldBatchNorm"/>, a batch normalization directly after a
+        /// convolution or dense layer (read by nothing else) is folded into that layer's weight and bias: the same outputs
+        /// in inference, one layer less, but the statistics are gone (the model trains without them).
+        /// </summary>
+        public static Result Import(OnnxModel model, bool foldBatchNorm = false)
         {
-            var importer = new Importer(model);
+            var importer = new Importer(model, foldBatchNorm);
             importer.Run();
             var lines = importer._layers.Select(l => "[" + l.Kind + "(" + Join(l.Arguments, l.Act is null ? "" : "act: Act." + l.Act, l.ActArguments.TrimStart(',', ' '), l.Properties, l.From is null ? "" : "From = \"" + l.From + "\"", "Name = \"" + l.Name + "\"") + ")] // "
                 + string.Join(", ", l.Nodes)).ToList();
@@ -163,6 +176,12 @@ namespace NetGen.Tool.Import
                     if (!_consumers.TryGetValue(input, out var list)) _consumers[input] = list = new List<NodeModel>();
                     list.Add(node);
                 }
+            }
+
+            if (_model.Opset < 6)
+            {
+                _problems.Add($"opset {_model.Opset}; the importer reads opsets 6 and later");
+                return;
             }
 
             var inputs = graph.Inputs.Where(i => !_constants.ContainsKey(i.Name)).ToList();
@@ -272,8 +291,23 @@ namespace NetGen.Tool.Import
             }
 
             string name = string.Join("_", parts).Replace('.', '_');
-            return name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_') && name != "input" ? name : null;
+            return IsIdentifier(name) && name != "input" ? name : null;
         }
+
+        /// <summary>C#'s reserved keywords, which are no identifiers (a module named "out" keeps the importer's name).</summary>
+        private static readonly HashSet<string> Keywords = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class", "const", "continue", "decimal", "default",
+            "delegate", "do", "double", "else", "enum", "event", "explicit", "extern", "false", "finally", "fixed", "float", "for", "foreach", "goto",
+            "if", "implicit", "in", "int", "interface", "internal", "is", "lock", "long", "namespace", "new", "null", "object", "operator", "out",
+            "override", "params", "private", "protected", "public", "readonly", "ref", "return", "sbyte", "sealed", "short", "sizeof", "stackalloc",
+            "static", "string", "struct", "switch", "this", "throw", "true", "try", "typeof", "uint", "ulong", "unchecked", "unsafe", "ushort",
+            "using", "virtual", "void", "volatile", "while",
+        };
+
+        /// <summary>Whether <paramref name="name"/> is a C# identifier: letters, digits and underscores, not starting with a digit, no keyword.</summary>
+        internal static bool IsIdentifier(string name) =>
+            name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_') && !Keywords.Contains(name);
 
         private void Node(NodeModel node)
         {
@@ -302,7 +336,7 @@ namespace NetGen.Tool.Import
                     return;
                 case "MaxPool":
                 case "AveragePool":
-                    Pool(node);
+                    Pool(node, In(node, 0));
                     return;
                 case "GlobalAveragePool":
                 case "GlobalMaxPool":
@@ -339,6 +373,81 @@ namespace NetGen.Tool.Import
                     return;
                 case "Div" when Gelu(node):
                     return;
+                case "Shape":
+                {
+                    var input = In(node, 0);
+                    var dims = new[] { Batch }.Concat(input.Shape.Select(d => (long)d)).ToArray();
+                    int start = (int)Math.Clamp(Axis(Int(node, "start", 0), dims.Length), 0, dims.Length), end = (int)Math.Clamp(Axis(Int(node, "end", dims.Length), dims.Length), start, dims.Length);
+                    _ints[node.Outputs[0]] = dims[start..end];
+                    return;
+                }
+
+                case "Gather" when IntsOf(node, 0) is { } data:
+                {
+                    var indices = IntsOf(node, 1) ?? throw new Refused("indices that are not constants");
+                    if (Int(node, "axis", 0) != 0) throw new Refused($"gathering along axis {Int(node, "axis", 0)} of a shape");
+                    _ints[node.Outputs[0]] = indices.Select(i => data[(int)Index(Axis(i, data.Length), data.Length)]).ToArray();
+                    return;
+                }
+
+                case "Unsqueeze" or "Squeeze" or "Cast" when IntsOf(node, 0) is { } same:
+                    _ints[node.Outputs[0]] = same;
+                    return;
+                case "Cast" when Constant(node, 0) is { } constant:
+                {
+                    long to = Int(node, "to", 0);
+                    if (to is (long)DataType.Int64 or (long)DataType.Int32) _ints[node.Outputs[0]] = constant.ToFloats().Select(v => (long)v).ToArray();
+                    else if (to is (long)DataType.Float or (long)DataType.Double) _constants[node.Outputs[0]] = TensorModel.FromFloats(node.Outputs[0], constant.Dims, constant.ToFloats());
+                    else throw new Refused($"a cast of a constant to the element type {(DataType)to}");
+                    return;
+                }
+
+                case "Unsqueeze" or "Squeeze" when Constant(node, 0) is { } constant:
+                {
+                    // a constant given axes of size 1 or rid of them (PyTorch's PReLU slope, [C] -> [C, 1, 1])
+                    var dims = constant.Dims.ToList();
+                    var axes = node.OpType == "Squeeze" && node.Attribute("axes") is null && node.Inputs.Count < 2 ? Enumerable.Range(0, dims.Count).Where(a => dims[a] == 1).Select(a => (long)a).ToArray() : SqueezeAxes(node);
+                    int rank = node.OpType == "Unsqueeze" ? dims.Count + axes.Length : dims.Count;
+                    var sorted = axes.Select(a => (int)Index(Axis(a, rank), rank)).OrderBy(a => a).ToList();
+                    if (node.OpType == "Unsqueeze") foreach (int a in sorted) dims.Insert(a, 1);
+                    else
+                    {
+                        if (sorted.Any(a => dims[a] != 1)) throw new Refused($"squeezing an axis of size other than 1 from [{string.Join(", ", dims)}]");
+                        for (int i = sorted.Count - 1; i >= 0; i--) dims.RemoveAt(sorted[i]);
+                    }
+
+                    _constants[node.Outputs[0]] = TensorModel.FromFloats(node.Outputs[0], dims, constant.ToFloats());
+                    return;
+                }
+                case "Concat" when node.Inputs.All(i => _ints.ContainsKey(i) || IsIntConstant(i)):
+                    _ints[node.Outputs[0]] = Enumerable.Range(0, node.Inputs.Count).SelectMany(i => IntsOf(node, i)!).ToArray();
+                    return;
+                case "Unsqueeze":
+                    UnsqueezedPool(node);
+                    return;
+                case "Transpose" when Constant(node, 0) is { } matrix:
+                {
+                    // PyTorch's linear layer without bias (and shared weights): the weight transposed by a node
+                    var perm = Ints(node, "perm", new long[] { 1, 0 });
+                    if (matrix.Dims.Count != 2 || !perm.SequenceEqual(new long[] { 1, 0 })) throw new Refused($"transposing a constant of the dimensions [{string.Join(", ", matrix.Dims)}] by [{string.Join(", ", perm)}]; only a matrix's transpose is folded");
+                    int rows = (int)matrix.Dims[0], columns = (int)matrix.Dims[1];
+                    var values = matrix.ToFloats();
+                    var transposed = new float[values.Length];
+                    for (int r = 0; r < rows; r++)
+                    for (int c = 0; c < columns; c++) transposed[c * rows + r] = values[r * columns + c];
+                    _constants[node.Outputs[0]] = TensorModel.FromFloats(node.Outputs[0], new long[] { columns, rows }, transposed);
+                    return;
+                }
+
+                case "Reshape":
+                    Reshape(node);
+                    return;
+                case "PRelu":
+                    PRelu(node);
+                    return;
+                case "Upsample":
+                    Resize(node);
+                    return;
                 case "Concat":
                 {
                     var a = In(node, 0);
@@ -358,6 +467,91 @@ namespace NetGen.Tool.Import
             }
         }
 
+        /// <summary>An axis counted from the end when negative (ONNX's convention), as a count from the start.</summary>
+        private static long Axis(long axis, int rank) => axis < 0 ? axis + rank : axis;
+
+        /// <summary>An index into <paramref name="length"/> values, checked.</summary>
+        private static long Index(long index, int length) => index >= 0 && index < length ? index : throw new Refused($"index {index} outside the {length} values");
+
+        private bool IsIntConstant(string name) => _constants.TryGetValue(name, out var t) && t.DataType is DataType.Int64 or DataType.Int32;
+
+        /// <summary>Input <paramref name="i"/> as integers, if the importer knows them: a computed shape value, or an integer constant.</summary>
+        private long[]? IntsOf(NodeModel node, int i)
+        {
+            if (i >= node.Inputs.Count || node.Inputs[i].Length == 0) return null;
+            if (_ints.TryGetValue(node.Inputs[i], out var known)) return known;
+            return IsIntConstant(node.Inputs[i]) ? _constants[node.Inputs[i]].ToInt64s() : null;
+        }
+
+        /// <summary>The axes of Squeeze or Unsqueeze: an attribute before opset 13, an input from then on.</summary>
+        private long[] SqueezeAxes(NodeModel node) => node.Attribute("axes") is { } a ? a.Ints.ToArray() : IntsOf(node, 1) ?? throw new Refused("axes that are not constants");
+
+        /// <summary>
+        /// Pooling over one axis written as two-dimensional pooling: Unsqueeze (a spatial axis of size 1) -> MaxPool or
+        /// AveragePool (window 1 on that axis) -> Squeeze of the same axis, each read by the next alone. The three nodes are
+        /// one [MaxPool] or [AvgPool] over the value's own axes; any other Unsqueeze of a value is refused.
+        /// </summary>
+        private void UnsqueezedPool(NodeModel unsqueeze)
+        {
+            var input = In(unsqueeze, 0);
+            int rank = input.Shape.Length + 2; // with the batch and the new axis
+            var axes = SqueezeAxes(unsqueeze);
+            if (axes.Length != 1) throw new Refused($"adding {axes.Length} axes; NetGen's values keep their rank (only the pooling pattern Unsqueeze -> pool -> Squeeze is read)");
+            long axis = Axis(axes[0], rank);
+            var next = Only(unsqueeze.Outputs[0]);
+            // PyTorch writes a Pad before average pooling; of zeros it changes nothing
+            NodeModel? zeros = next is { OpType: "Pad" } pad && (IntsOf(pad, 1) ?? Ints(pad, "pads", new long[] { 1 })).All(p => p == 0) ? pad : null;
+            if (zeros != null) next = Only(zeros.Outputs[0]);
+            if (next is not { OpType: "MaxPool" or "AveragePool" } pool || Only(pool.Outputs[0]) is not { OpType: "Squeeze" } squeeze
+                || SqueezeAxes(squeeze) is not [var back] || Axis(back, rank) != axis || axis < 2)
+                throw new Refused("adding an axis; NetGen's values keep their rank (only the pooling pattern Unsqueeze -> pool -> Squeeze is read)");
+            _taken.Add(pool);
+            _taken.Add(squeeze);
+            if (zeros != null) _taken.Add(zeros);
+            var layer = Pool(pool, input, (int)axis - 2);
+            if (zeros != null) layer.Nodes.Insert(0, "node \"" + zeros.Name + "\" (Pad)");
+            layer.Nodes.Insert(0, "node \"" + unsqueeze.Name + "\" (Unsqueeze)");
+            layer.Nodes.Add("node \"" + squeeze.Name + "\" (Squeeze)");
+            _values[squeeze.Outputs[0]] = _values[pool.Outputs[0]];
+        }
+
+        /// <summary>Reshape: the one that flattens each sample ([batch, -1], [0, -1], [-1, n] and the like) is Flatten; one that keeps the shape passes its input on.</summary>
+        private void Reshape(NodeModel node)
+        {
+            var input = In(node, 0);
+            var target = IntsOf(node, 1) ?? throw new Refused("a shape that is not a constant (nor computed from shapes)");
+            bool allowZero = Int(node, "allowzero", 0) != 0;
+            long size = input.Shape.Aggregate(1L, (p, d) => p * d);
+            if (target.Length < 2 || !(target[0] == Batch || target[0] == -1 || (target[0] == 0 && !allowZero)))
+                throw new Refused($"a reshape to [{string.Join(", ", target.Select(t => t == Batch ? "batch" : Lit(t)))}]; NetGen keeps the batch first and flattens each sample");
+            var rest = target.Skip(1).Select((t, i) => t == 0 && !allowZero ? (i < input.Shape.Length ? input.Shape[i] : -2) : t).ToArray();
+            if (target[0] == -1 && rest.Any(t => t < 1)) throw new Refused("a reshape that infers the batch and another axis");
+            long known = rest.Where(t => t != -1).Aggregate(1L, (p, t) => p * t);
+            if (rest.Count(t => t == -1) > 1 || rest.Any(t => t < -1 || t == 0 || t == Batch) || known < 1 || size % known != 0)
+                throw new Refused($"a reshape to [{string.Join(", ", target.Select(t => t == Batch ? "batch" : Lit(t)))}] of values of shape ({string.Join(", ", input.Shape)})");
+            var shape = rest.Select(t => t == -1 ? size / known : t).ToArray();
+            if (shape.Aggregate(1L, (p, d) => p * d) != size) throw new Refused($"a reshape of {size} values per sample to ({string.Join(", ", shape)})");
+            if (shape.SequenceEqual(input.Shape.Select(d => (long)d))) Alias(node, input);
+            else if (shape.Length != 1) throw new Refused($"a reshape of ({string.Join(", ", input.Shape)}) to ({string.Join(", ", shape)}); NetGen reshapes only by flattening each sample");
+            else if (input.Shape.Length == 1) Alias(node, input);
+            else Add(node, "Flatten", "", new[] { (int)size }, input);
+        }
+
+        /// <summary>PRelu with one slope ([PReLU]) or one per channel ([PReLU(perChannel: true)]), as nn.PReLU writes them.</summary>
+        private void PRelu(NodeModel node)
+        {
+            var input = In(node, 0);
+            var slope = Constant(node, 1) ?? throw new Refused("a slope that is not a constant");
+            var values = slope.ToFloats();
+            int channels = input.Shape[0], rank = input.Shape.Length;
+            bool perChannel = values.Length != 1;
+            // the slope broadcasts from the right against (C, spatial...): per channel it is [C, 1, ...] with an axis per spatial axis
+            if (perChannel && (values.Length != channels || slope.Dims.Count < rank || slope.Dims[slope.Dims.Count - rank] != channels || slope.Dims.Skip(slope.Dims.Count - rank + 1).Any(d => d != 1)))
+                throw new Refused($"a slope of the dimensions [{string.Join(", ", slope.Dims)}] for values of shape ({string.Join(", ", input.Shape)}); NetGen's PReLU has one slope or one per channel");
+            var layer = Add(node, "PReLU", perChannel ? "perChannel: true" : "", input.Shape, input);
+            _tensors.Add((layer.Name + ".weight", new[] { values.Length }, values));
+        }
+
         /// <summary>The activations: folded into the layer that writes their input where nothing else reads it and the layer has none, else a layer.</summary>
         private bool Activation(NodeModel node)
         {
@@ -375,6 +569,10 @@ namespace NetGen.Tool.Import
                 case "LeakyRelu": act = "LeakyReLU"; extra = ", Alpha = " + Lit(Float(node, "alpha", 0.01f)); break;
                 case "Elu": act = "ELU"; extra = ", Alpha = " + Lit(Float(node, "alpha", 1f)); break;
                 case "Softplus": act = "Softplus"; break;
+                case "Gelu":
+                    if ((node.Attribute("approximate")?.String ?? "none") != "none") throw new Refused($"approximate = \"{node.Attribute("approximate")!.String}\"; NetGen's GELU is the exact one (erf)");
+                    act = "GELU";
+                    break;
                 case "Softsign": act = "Softsign"; break;
                 case "HardSwish": act = "Hardswish"; break;
                 case "HardSigmoid":
@@ -488,7 +686,8 @@ namespace NetGen.Tool.Import
 
             if (pads[0] != 0 || pads[1] != 0 || pads[rank] != 0 || pads[rank + 1] != 0) throw new Refused("padding the batch or the channels");
             if (pads.Any(p => p < 0)) throw new Refused("negative padding (cropping)");
-            if (mode == "constant" && Constant(node, 2)?.ToFloats() is [var fill] && fill != 0f) throw new Refused($"constant padding with {Lit(fill)}; NetGen pads with zeros");
+            float fill = Constant(node, 2)?.ToFloats() is [var given] ? given : Float(node, "value", 0f); // an input from opset 11, an attribute before
+            if (mode == "constant" && fill != 0f) throw new Refused($"constant padding with {Lit(fill)}; NetGen pads with zeros");
             string padMode = mode switch { "constant" => "", "reflect" => ", Mode = PadMode.Reflect", "edge" => ", Mode = PadMode.Replicate", "wrap" => ", Mode = PadMode.Circular", _ => throw new Refused($"mode \"{mode}\"") };
             int axes = input.Shape.Length - 1;
             // F.pad's order: the last axis first, (before, after) pairs
@@ -505,10 +704,12 @@ namespace NetGen.Tool.Import
         {
             var input = In(node, 0);
             if (node.Outputs.Count(o => o.Length > 0) > 1) throw new Refused("the training-mode outputs (running statistics as outputs)");
+            if (Int(node, "spatial", 1) != 1) throw new Refused("spatial = 0 (statistics per value, not per channel)");
             var parts = Enumerable.Range(1, 4).Select(i => Constant(node, i) ?? throw new Refused($"input {i + 1} is not a constant")).Select(t => t.ToFloats()).ToArray();
             int channels = input.Shape[0];
             if (parts.Any(p => p.Length != channels)) throw new Refused($"statistics of {string.Join("/", parts.Select(p => p.Length))} values for {channels} channels");
             float eps = Float(node, "epsilon", 1e-5f), momentum = 1f - Float(node, "momentum", 0.9f);
+            if (_foldBatchNorm && FoldBatchNorm(node, input, parts, eps)) return;
             string arguments = Join(Math.Abs(eps - 1e-5f) > 1e-12f ? "eps: " + Lit(eps) : "", Math.Abs(momentum - 0.1f) > 1e-6f ? "momentum: " + Lit(momentum) : "");
             var layer = Add(node, "BatchNorm", arguments, input.Shape, input);
             _tensors.Add((layer.Name + ".weight", new[] { channels }, parts[0]));
@@ -516,6 +717,39 @@ namespace NetGen.Tool.Import
             _tensors.Add((layer.Name + ".running_mean", new[] { channels }, parts[2]));
             _tensors.Add((layer.Name + ".running_var", new[] { channels }, parts[3]));
             _counters.Add((layer.Name + ".num_batches_tracked", 0));
+        }
+
+        /// <summary>
+        /// --fold-batch-norm: y = gamma (x - mean) / sqrt(var + eps) + beta after a layer x = W u + b that nothing else reads is
+        /// the layer with W' = W * gamma / sqrt(var + eps) per output channel and b' = (b - mean) * gamma / sqrt(var + eps) + beta.
+        /// False where it cannot fold (the batch normalization stays a layer).
+        /// </summary>
+        private bool FoldBatchNorm(NodeModel node, Value input, float[][] parts, float eps)
+        {
+            if (input.Layer < 0 || input.Layer != _layers.Count - 1 || !_readers.TryGetValue(node.Inputs[0], out int readers) || readers != 1) return false;
+            var layer = _layers[input.Layer];
+            if (layer.Kind is not ("Conv" or "Dense" or "ConvTranspose") || layer.Act != null || layer.AwaitsBias) return false;
+            int channels = input.Shape[0];
+            var scale = new double[channels];
+            for (int c = 0; c < channels; c++) scale[c] = parts[0][c] / Math.Sqrt((double)parts[3][c] + eps);
+            int w = _tensors.FindIndex(t => t.Name == layer.Name + ".weight"), b = _tensors.FindIndex(t => t.Name == layer.Name + ".bias");
+            var weight = _tensors[w].Values;
+            // output channels are the first axis of Conv and Dense weights, the second of ConvTranspose's [C, F, k...]
+            int inner = weight.Length / channels, groups = layer.Kind == "ConvTranspose" ? _tensors[w].Shape[0] : 1, per = inner / groups;
+            for (int i = 0; i < weight.Length; i++)
+            {
+                int c = layer.Kind == "ConvTranspose" ? i / per % channels : i / inner;
+                weight[i] = (float)(weight[i] * scale[c]);
+            }
+
+            var bias = new float[channels];
+            for (int c = 0; c < channels; c++) bias[c] = (float)(((b >= 0 ? _tensors[b].Values[c] : 0.0) - parts[2][c]) * scale[c] + parts[1][c]);
+            if (b >= 0) _tensors[b] = (_tensors[b].Name, _tensors[b].Shape, bias);
+            else _tensors.Insert(w + 1, (layer.Name + ".bias", new[] { channels }, bias));
+            layer.Properties = Join(layer.Properties.Split(", ").Where(p => p != "Bias = false").ToArray());
+            layer.Nodes.Add("node \"" + node.Name + "\" (BatchNormalization, folded)");
+            _values[node.Outputs[0]] = input;
+            return true;
         }
 
         /// <summary>ConvTranspose: [ConvTranspose(F, k, s, p, a)], weight [C, F, k...] as ONNX and PyTorch store it.</summary>
@@ -560,7 +794,12 @@ namespace NetGen.Tool.Import
             int rank = input.Shape.Length - 1;
             if (rank < 1) throw new Refused("resizing a value without spatial axes");
             double[] factors;
-            if (Constant(node, 2) is { } scales && scales.Count > 0) factors = scales.ToFloats().Select(v => (double)v).ToArray();
+            // Upsample (opsets 7-9) and Resize at opset 10: scales as an attribute (7-8) or the second input; nearest is
+            // asymmetric with floor, linear asymmetric (not PyTorch's half-pixel, which came with opset 11)
+            bool legacy = node.OpType == "Upsample" || _model.Opset < 11;
+            if (legacy && node.Attribute("scales") is { } attribute) factors = attribute.Floats.Select(v => (double)v).ToArray();
+            else if (legacy) factors = (Constant(node, 1) ?? throw new Refused("scales that are not constants")).ToFloats().Select(v => (double)v).ToArray();
+            else if (Constant(node, 2) is { } scales && scales.Count > 0) factors = scales.ToFloats().Select(v => (double)v).ToArray();
             else if (Constant(node, 3) is { } sizes && sizes.Count > 0)
             {
                 var target = sizes.ToInt64s();
@@ -572,11 +811,11 @@ namespace NetGen.Tool.Import
             if (factors.Length != rank + 2 || factors[0] != 1 || factors[1] != 1) throw new Refused($"scales [{string.Join(", ", factors)}]; only the spatial axes may grow");
             double factor = factors[2];
             if (factors.Skip(2).Any(f => f != factor) || factor < 1 || factor != Math.Floor(factor)) throw new Refused($"scales [{string.Join(", ", factors)}]; NetGen upsamples by one integer factor on every spatial axis");
-            string mode = node.Attribute("mode")?.String ?? "nearest", transform = node.Attribute("coordinate_transformation_mode")?.String ?? "half_pixel";
+            string mode = node.Attribute("mode")?.String ?? "nearest", transform = legacy ? "asymmetric" : node.Attribute("coordinate_transformation_mode")?.String ?? "half_pixel";
             string properties;
             if (mode == "nearest")
             {
-                string rounding = node.Attribute("nearest_mode")?.String ?? "round_prefer_floor";
+                string rounding = legacy ? "floor" : node.Attribute("nearest_mode")?.String ?? "round_prefer_floor";
                 if (transform != "asymmetric" || rounding != "floor") throw new Refused($"nearest resizing with {transform} coordinates and {rounding} rounding; NetGen's (PyTorch's) is asymmetric with floor");
                 properties = "";
             }
@@ -720,15 +959,30 @@ namespace NetGen.Tool.Import
             Add(node, "Add", "\"" + named + "\"", a.Shape, first);
         }
 
-        private void Pool(NodeModel node)
+        /// <summary>
+        /// MaxPool or AveragePool of <paramref name="input"/>; with <paramref name="dropped"/> (the Unsqueeze pattern), the
+        /// node pools over one spatial axis more, of size 1, whose window, stride and padding must leave it as it is.
+        /// </summary>
+        private Layer Pool(NodeModel node, Value input, int dropped = -1)
         {
-            var input = In(node, 0);
-            int rank = input.Shape.Length - 1;
+            int rank = input.Shape.Length - 1 + (dropped >= 0 ? 1 : 0);
             if (rank < 1) throw new Refused("pooling a value without spatial axes");
             var kernel = Ints(node, "kernel_shape", Array.Empty<long>());
             if (kernel.Length != rank) throw new Refused($"a window of {kernel.Length} axes on {rank} spatial axes");
             var strides = Ints(node, "strides", Enumerable.Repeat(1L, rank).ToArray());
             var dilations = Ints(node, "dilations", Enumerable.Repeat(1L, rank).ToArray());
+            if (dropped >= 0)
+            {
+                var written = Ints(node, "pads", new long[2 * rank]);
+                if (dropped >= rank || kernel[dropped] != 1 || strides.Length != rank || strides[dropped] != 1 || written.Length != 2 * rank || written[dropped] != 0 || written[dropped + rank] != 0)
+                    throw new Refused("pooling over the axis Unsqueeze added (window, stride or padding other than 1, 1 and 0 on it)");
+                node = Without(node, dropped, rank);
+                rank--;
+                kernel = Ints(node, "kernel_shape", Array.Empty<long>());
+                strides = Ints(node, "strides", Enumerable.Repeat(1L, rank).ToArray());
+                dilations = Ints(node, "dilations", Enumerable.Repeat(1L, rank).ToArray());
+            }
+
             if (dilations.Any(d => d != 1)) throw new Refused("dilated pooling");
             if (Int(node, "ceil_mode", 0) != 0) throw new Refused("ceil_mode = 1; NetGen's pooling rounds down");
             Positive(kernel, "window sizes", rank);
@@ -740,7 +994,19 @@ namespace NetGen.Tool.Import
             var output = new[] { input.Shape[0] }.Concat(input.Shape.Skip(1).Select(n => (int)((n + 2 * p - k) / s + 1))).ToArray();
             bool max = node.OpType == "MaxPool";
             string arguments = Lit(k) + (s != k || p != 0 ? ", " + Lit(s) : "") + (p != 0 ? ", " + Lit(p) : "");
-            Add(node, max ? "MaxPool" : "AvgPool", arguments, output, input, !max && p != 0 && Int(node, "count_include_pad", 0) == 0 ? "CountIncludePad = false" : "");
+            return Add(node, max ? "MaxPool" : "AvgPool", arguments, output, input, !max && p != 0 && Int(node, "count_include_pad", 0) == 0 ? "CountIncludePad = false" : "");
+        }
+
+        /// <summary>A copy of a pooling node with spatial axis <paramref name="axis"/> (of <paramref name="rank"/>) taken out of its per-axis attributes.</summary>
+        private static NodeModel Without(NodeModel node, int axis, int rank)
+        {
+            foreach (string name in new[] { "kernel_shape", "strides", "dilations" })
+            {
+                if (node.Attribute(name) is { } a && a.Ints.Count == rank) node = node.WithInts(name, a.Ints.Where((_, i) => i != axis));
+            }
+
+            if (node.Attribute("pads") is { } pads && pads.Ints.Count == 2 * rank) node = node.WithInts("pads", pads.Ints.Where((_, i) => i != axis && i != axis + rank));
+            return node;
         }
     }
 }

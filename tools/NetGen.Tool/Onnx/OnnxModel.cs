@@ -149,6 +149,17 @@ namespace NetGen.Tool.Onnx
         /// <summary>The attribute <paramref name="name"/>, or null.</summary>
         public AttributeModel? Attribute(string name) => Attributes.TryGetValue(name, out var a) ? a : null;
 
+        /// <summary>A copy of this node whose integer-list attribute <paramref name="name"/> holds <paramref name="values"/> (the importer's rewrites; the file's node stays as read).</summary>
+        internal NodeModel WithInts(string name, IEnumerable<long> values)
+        {
+            var copy = new NodeModel { Name = Name, OpType = OpType, Domain = Domain };
+            copy.Inputs.AddRange(Inputs);
+            copy.Outputs.AddRange(Outputs);
+            foreach (var pair in Attributes) copy.Attributes[pair.Key] = pair.Value;
+            copy.Attributes[name] = AttributeModel.OfInts(name, values);
+            return copy;
+        }
+
         internal static NodeModel Read(ReadOnlySpan<byte> bytes, int depth)
         {
             var node = new NodeModel();
@@ -206,6 +217,14 @@ namespace NetGen.Tool.Onnx
         public List<long> Ints { get; } = new List<long>();
 
         public List<string> Strings { get; } = new List<string>();
+
+        /// <summary>An integer-list attribute made here.</summary>
+        internal static AttributeModel OfInts(string name, IEnumerable<long> values)
+        {
+            var attribute = new AttributeModel { Name = name, Type = AttributeType.Ints };
+            attribute.Ints.AddRange(values);
+            return attribute;
+        }
 
         internal static AttributeModel Read(ReadOnlySpan<byte> bytes, int depth)
         {
@@ -333,6 +352,15 @@ namespace NetGen.Tool.Onnx
             if (_longs.Count != count) throw new InvalidDataException($"Tensor '{Name}' has {_longs.Count} values; its dimensions [{string.Join(", ", Dims)}] need {count}.");
             _longs.CopyTo(values);
             return values;
+        }
+
+        /// <summary>A float tensor made here (a constant the importer folds, such as a transposed weight).</summary>
+        internal static TensorModel FromFloats(string name, IEnumerable<long> dims, float[] values)
+        {
+            var tensor = new TensorModel { Name = name, DataType = DataType.Float };
+            tensor.Dims.AddRange(dims);
+            tensor._floats.AddRange(values);
+            return tensor;
         }
 
         internal static TensorModel Read(ReadOnlySpan<byte> bytes)
