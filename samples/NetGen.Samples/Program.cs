@@ -48,6 +48,7 @@ namespace NetGen.Samples
                 case "digits": return samples.DigitsCnn();
                 case "lenet": return samples.LeNetDigits();
                 case "modern": return samples.Modern();
+                case "finetune": return samples.FineTune();
                 case "residual": return samples.Residual();
                 case "multitask": return samples.MultiTask();
                 case "xor": return samples.Xor();
@@ -76,6 +77,7 @@ namespace NetGen.Samples
             writer.WriteLine("  modern         a MobileNet-style CNN on the same 28x28 digits: depthwise-separable convolutions, global average pooling, label smoothing,");
             writer.WriteLine("                 gradient clipping and a one-cycle schedule; its layer table and parameter count beside LeNet-5's");
             writer.WriteLine("  residual       a residual CNN (shortcut connections, section 4.6.1) on the built-in digits");
+            writer.WriteLine("  finetune       a CNN trained briefly in PyTorch (samples/pytorch/train_digits.py), imported by netgen import, fine-tuned here");
             writer.WriteLine("  multitask      two heads on one trunk (section 8.5): the digit and whether it is even, half the digit labels missing");
             writer.WriteLine("  xor            the 2-2-1 ReLU network of section 4.5 learning XOR");
             writer.WriteLine("  iris           softmax regression (section 4.4) on the built-in Iris data");
@@ -220,6 +222,35 @@ namespace NetGen.Samples
             _output.WriteLine(net.Summary());
             _output.WriteLine(Invariant($"{ModernDigits.ParameterCount:N0} parameters against LeNet-5's {NetGen.Samples.LeNet5.ParameterCount:N0} (the `lenet` sample, same data); Adam, gradients clipped at norm 1, one-cycle learning rate up to 0.01."));
             return Classify("modern CNN", net, new ClipGradNorm(adam, maxNorm: 1f), options, train, validation, test, "modern-learning-curve.png");
+        }
+
+        /// <summary>
+        /// From PyTorch to NetGen: samples/pytorch/train_digits.py trained a small CNN with batch normalization on the built-in
+        /// digits for six epochs and exported it; <c>netgen import --add-softmax</c> wrote DigitsFromPyTorch (Imported/) and its
+        /// weights. Here the imported model is evaluated as PyTorch left it, fine-tuned on the same training images, and
+        /// evaluated again. The split is the script's: image i is a test image when i % 5 == 4.
+        /// </summary>
+        public int FineTune()
+        {
+            var data = BuiltInData.Digits();
+            var train = data.Subset(Enumerable.Range(0, data.Count).Where(i => i % 5 != 4).ToArray());
+            var test = data.Subset(Enumerable.Range(0, data.Count).Where(i => i % 5 == 4).ToArray());
+            var net = new DigitsFromPyTorch();
+            net.Load(Path.Combine(AppContext.BaseDirectory, "DigitsFromPyTorch.safetensors"));
+            _output.WriteLine(Invariant($"DigitsFromPyTorch: {DigitsFromPyTorch.ParameterCount:N0} parameters imported from PyTorch; {train.Count} training, {test.Count} test images."));
+            _output.WriteLine(net.Summary());
+            var before = Trainer.Evaluate(net, test);
+            _output.WriteLine(Invariant($"Before fine-tuning (as trained in PyTorch): test accuracy {before.Accuracy:P1}, loss {before.Loss:F4}"));
+
+            var adam = new Adam(lr: 2e-3f);
+            int epochs = Epochs(15);
+            var options = new TrainingOptions { Epochs = epochs, BatchSize = 32, Seed = 1, Schedule = new CosineAnnealing(adam, epochs, 1e-4f) };
+            options.Progress = new Reporter(p => { if (p.EpochEnd != null) _output.WriteLine(EpochLine(p.EpochEnd)); });
+            new Trainer(net, adam, options).Fit(train);
+            var after = Trainer.Evaluate(net, test);
+            _output.WriteLine(Invariant($"After fine-tuning in NetGen ({epochs} epochs, Adam): test accuracy {after.Accuracy:P1}, loss {after.Loss:F4}"));
+            _output.WriteLine(Invariant($"Test accuracy: {after.Accuracy:P1} ({test.Count} samples)"));
+            return 0;
         }
 
         /// <summary>A residual CNN on the built-in digits, split as the default sample.</summary>
@@ -431,7 +462,9 @@ namespace NetGen.Samples
         }
 
         private static string EpochLine(EpochRecord e)
-            => Invariant($"epoch {e.Epoch,3}: loss {e.TrainLoss:F4}, accuracy {e.TrainAccuracy:P1}; validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:P1} ({e.Seconds:F1} s training, {e.EvaluationSeconds:F1} s evaluation)");
+            => double.IsNaN(e.ValidationLoss)
+                ? Invariant($"epoch {e.Epoch,3}: loss {e.TrainLoss:F4}, accuracy {e.TrainAccuracy:P1} ({e.Seconds:F1} s training)")
+                : Invariant($"epoch {e.Epoch,3}: loss {e.TrainLoss:F4}, accuracy {e.TrainAccuracy:P1}; validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:P1} ({e.Seconds:F1} s training, {e.EvaluationSeconds:F1} s evaluation)");
 
         private void WriteConfusion(int[,] confusion)
         {

@@ -95,7 +95,7 @@ namespace NetGen.Tests
         }
 
         /// <summary>Compiles the import, loads its weights strictly and compares Forward on three samples with ONNX Runtime on the file.</summary>
-        private static void MatchesOnnxRuntime(string path, Importer.Result result)
+        private static void MatchesOnnxRuntime(string path, Importer.Result result, bool softmax = false)
         {
             string name = Path.GetFileNameWithoutExtension(path);
             string source = result.Source("Imported", "Imports", name + ".onnx");
@@ -118,6 +118,17 @@ namespace NetGen.Tests
             using var results = session.Run(new RunOptions(), new[] { "input" }, new[] { value }, session.OutputNames.ToArray());
             var expected = results[0].GetTensorDataAsSpan<float>().ToArray();
             Assert.Equal(expected.Length, y.Length);
+            if (softmax)
+            {
+                // --add-softmax: the probabilities of ONNX Runtime's logits, per sample
+                for (int n = 0; n < batch; n++)
+                {
+                    var row = expected.AsSpan(n * net.OutputLength, net.OutputLength);
+                    double max = row.ToArray().Max(), sum = row.ToArray().Sum(v => Math.Exp(v - max));
+                    for (int k = 0; k < row.Length; k++) row[k] = (float)(Math.Exp(row[k] - max) / sum);
+                }
+            }
+
             for (int i = 0; i < y.Length; i++) Assert.True(Math.Abs(y[i] - expected[i]) <= 1e-5 * Math.Max(1, Math.Abs(expected[i])), $"output {i}: NetGen {y[i]:R}, ONNX Runtime {expected[i]:R}");
         }
 
@@ -159,6 +170,27 @@ namespace NetGen.Tests
             Assert.Contains(folded.Attributes, a => a.Contains("(BatchNormalization, folded)", StringComparison.Ordinal) && !a.Contains("Bias = false", StringComparison.Ordinal));
             Assert.Empty(folded.Counters);
             MatchesOnnxRuntime(FixturePath(file), folded);
+        }
+
+        /// <summary>
+        /// --add-softmax: the finetune sample's classifier (samples/pytorch/train_digits.py) ends in a softmax; its Forward gives
+        /// the softmax of ONNX Runtime's logits, and the declaration committed in the sample is what the importer writes now.
+        /// </summary>
+        [Fact]
+        public void A_classifier_imported_with_add_softmax_outputs_the_probabilities_of_its_logits()
+        {
+            string? root = AppContext.BaseDirectory;
+            while (root != null && !File.Exists(Path.Combine(root, "NetGen.sln"))) root = Path.GetDirectoryName(root);
+            string folder = Path.Combine(root!, "samples", "NetGen.Samples", "Imported");
+            var result = Importer.Import(OnnxModel.Read(Path.Combine(folder, "digits_pytorch.onnx")), addSoftmax: true);
+            Assert.Empty(result.Problems);
+            Assert.Equal(File.ReadAllText(Path.Combine(folder, "DigitsFromPyTorch.cs")).ReplaceLineEndings("\n"), result.Source("DigitsFromPyTorch", "NetGen.Samples", "digits_pytorch.onnx"));
+            Assert.Contains("[Dense(10, act: Act.Softmax, Name = \"dense7\")] // node \"/8/Gemm\" (Gemm), --add-softmax", result.Source("A", null, "x"));
+            MatchesOnnxRuntime(Path.Combine(folder, "digits_pytorch.onnx"), result, softmax: true);
+
+            // a model that ends in a softmax already is refused the option
+            var twice = Importer.Import(OnnxModel.Read(FixturePath("onnx_separable_opset13.onnx")), addSoftmax: true);
+            Assert.Equal(new[] { "--add-softmax: the model already ends in a softmax" }, twice.Problems);
         }
 
         /// <summary>Every construct NetGen cannot represent (tests/fixtures/make_onnx_models.py's REFUSALS, exported by PyTorch) is refused with its reason.</summary>

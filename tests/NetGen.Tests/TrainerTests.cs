@@ -252,12 +252,31 @@ namespace NetGen.Tests
             }
         }
 
+        /// <summary>
+        /// From PyTorch to NetGen: the imported model's test accuracy and loss before fine-tuning are the ones PyTorch measured
+        /// on the same images (samples/pytorch/train_digits.py recorded them), and fine-tuning raises the accuracy.
+        /// </summary>
+        [Fact]
+        public void The_model_imported_from_PyTorch_starts_where_PyTorch_left_it_and_fine_tunes()
+        {
+            string? folder = AppContext.BaseDirectory;
+            while (folder != null && !File.Exists(Path.Combine(folder, "NetGen.sln"))) folder = Path.GetDirectoryName(folder);
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder!, "samples", "NetGen.Samples", "Imported", "digits_pytorch.json")));
+            double accuracy = json.RootElement.GetProperty("test_accuracy").GetDouble(), loss = json.RootElement.GetProperty("test_loss").GetDouble();
+
+            var (code, output) = Sample("finetune", "--no-progress");
+            Assert.Equal(0, code);
+            var before = output.Split('\n').Single(l => l.StartsWith("Before fine-tuning", StringComparison.Ordinal));
+            Assert.Contains(FormattableString.Invariant($"test accuracy {accuracy:P1}, loss {loss:F4}"), before);
+            Assert.True(TestAccuracy(output) >= accuracy + 0.08, output);
+        }
+
         [Fact]
         public void Help_lists_the_commands_and_bad_arguments_fail()
         {
             var (code, output) = Sample("--help");
             Assert.Equal(0, code);
-            foreach (var command in new[] { "digits", "lenet", "xor", "iris", "breast-cancer", "snn", "fashion-mnist", "cv" }) Assert.Contains("  " + command, output);
+            foreach (var command in new[] { "digits", "lenet", "xor", "iris", "breast-cancer", "snn", "fashion-mnist", "cv", "finetune" }) Assert.Contains("  " + command, output);
             Assert.Equal(2, Sample("--epochs", "zero").Code);
             Assert.Equal(2, Sample("nonsense").Code);
         }

@@ -13,7 +13,7 @@ namespace NetGen.Tool
     /// </summary>
     public static class Program
     {
-        private const string Usage = "usage: netgen import <model.onnx> --class <Name> [--namespace <Ns>] [--out <dir>] [--fold-batch-norm]\n       netgen inspect <model.onnx>";
+        private const string Usage = "usage: netgen import <model.onnx> --class <Name> [--namespace <Ns>] [--out <dir>] [--fold-batch-norm] [--add-softmax]\n       netgen inspect <model.onnx>";
 
         /// <summary>The entry point: <see cref="Run"/> on the console.</summary>
         public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
@@ -49,7 +49,7 @@ namespace NetGen.Tool
         {
             string path = args[1];
             string? className = null, ns = null, folder = ".";
-            bool fold = false;
+            bool fold = false, softmax = false;
             for (int i = 2; i < args.Length; i++)
             {
                 string? next = i + 1 < args.Length ? args[i + 1] : null;
@@ -59,6 +59,7 @@ namespace NetGen.Tool
                     case "--namespace" when next != null: ns = next; i++; break;
                     case "--out" when next != null: folder = next; i++; break;
                     case "--fold-batch-norm": fold = true; break;
+                    case "--add-softmax": softmax = true; break;
                     default:
                         error.WriteLine($"netgen: unknown or incomplete option '{args[i]}'.\n{Usage}");
                         return 2;
@@ -74,7 +75,7 @@ namespace NetGen.Tool
             Importer.Result result;
             try
             {
-                result = Importer.Import(OnnxModel.Read(path), fold);
+                result = Importer.Import(OnnxModel.Read(path), fold, softmax);
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {

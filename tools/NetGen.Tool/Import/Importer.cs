@@ -122,13 +122,41 @@ namespace NetGen.Tool.Import
         /// convolution or dense layer (read by nothing else) is folded into that layer's weight and bias: the same outputs
         /// in inference, one layer less, but the statistics are gone (the model trains without them).
         /// </summary>
-        public static Result Import(OnnxModel model, bool foldBatchNorm = false)
+        /// <param name="model">The model read.</param>
+        /// <param name="foldBatchNorm">Whether batch normalization folds into the layer before it.</param>
+        /// <param name="addSoftmax">
+        /// Whether the network ends in a softmax: a classifier's outputs are class scores (logits), which PyTorch trains with
+        /// nn.CrossEntropyLoss; NetGen's cross-entropy needs the softmax in the network (its Forward then gives probabilities).
+        /// </param>
+        public static Result Import(OnnxModel model, bool foldBatchNorm = false, bool addSoftmax = false)
         {
             var importer = new Importer(model, foldBatchNorm);
             importer.Run();
+            if (addSoftmax && importer._problems.Count == 0) importer.AddSoftmax();
             var lines = importer._layers.Select(l => "[" + l.Kind + "(" + Join(l.Arguments, l.Act is null ? "" : "act: Act." + l.Act, l.ActArguments.TrimStart(',', ' '), l.Properties, l.From is null ? "" : "From = \"" + l.From + "\"", "Name = \"" + l.Name + "\"") + ")] // "
                 + string.Join(", ", l.Nodes)).ToList();
             return new Result(importer._input, lines, importer._tensors, importer._problems) { Counters = importer._counters, Table = importer.Table() };
+        }
+
+        /// <summary>--add-softmax: the last layer's activation becomes the softmax where it has none and can take one, else a softmax layer follows.</summary>
+        private void AddSoftmax()
+        {
+            var last = _layers[^1];
+            if (last.Shape.Length != 1) _problems.Add($"--add-softmax: the output has the shape ({string.Join(", ", last.Shape)}); a softmax over classes needs a vector per sample");
+            else if (last.Act is "Softmax" or "LogSoftmax" || (last.Kind == "Activation" && last.Arguments is "Act.Softmax" or "Act.LogSoftmax")) _problems.Add("--add-softmax: the model already ends in a softmax");
+            else if (last.Act is null && last.Kind is "Dense" or "Conv" or "Add")
+            {
+                last.Act = "Softmax";
+                last.Nodes.Add("--add-softmax");
+            }
+            else
+            {
+                string name = "softmax" + Lit(_layers.Count + 1);
+                while (!_names.Add(name)) name += "_";
+                var layer = new Layer("Activation", "Act.Softmax", name, last.Shape);
+                layer.Nodes.Add("--add-softmax");
+                _layers.Add(layer);
+            }
         }
 
         /// <summary>The layer table the command prints: number, name, kind (with its activation), output shape per sample, parameters, source nodes.</summary>
@@ -145,7 +173,7 @@ namespace NetGen.Tool.Import
                 total += parameters;
                 string kind = layer.Kind == "Activation" ? layer.Arguments.Replace("Act.", "", StringComparison.Ordinal) : layer.Kind + (layer.Act is null ? "" : " + " + layer.Act);
                 rows.Add(new[] { Lit(i + 1), layer.Name, kind, "(" + string.Join(", ", layer.Shape) + ")", parameters.ToString("N0", CultureInfo.InvariantCulture),
-                    string.Join(", ", layer.Nodes.Select(n => n.Substring(n.IndexOf('"', StringComparison.Ordinal)))) });
+                    string.Join(", ", layer.Nodes.Select(n => n.StartsWith("node ", StringComparison.Ordinal) ? n.Substring(5) : n)) });
             }
 
             var widths = Enumerable.Range(0, 5).Select(c => rows.Max(r => r[c].Length)).ToArray();
