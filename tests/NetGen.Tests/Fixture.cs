@@ -11,9 +11,11 @@ namespace NetGen.Tests
 
         private Fixture(JsonElement root) => _root = root;
 
-        public static Fixture Load(string name)
+        public static Fixture Load(string name) => LoadFile(Path.Combine(System.AppContext.BaseDirectory, "Fixtures", name + ".json"));
+
+        /// <summary>A fixture at <paramref name="path"/> (one that lives beside what it describes, such as a sample's).</summary>
+        public static Fixture LoadFile(string path)
         {
-            string path = Path.Combine(System.AppContext.BaseDirectory, "Fixtures", name + ".json");
             using var document = JsonDocument.Parse(File.ReadAllText(path));
             return new Fixture(document.RootElement.Clone());
         }

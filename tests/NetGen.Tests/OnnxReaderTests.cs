@@ -58,7 +58,7 @@ namespace NetGen.Tests
         public static TheoryData<string, int> Models()
         {
             var data = new TheoryData<string, int>();
-            foreach (string model in new[] { "lenet5", "mlp", "conv1d", "separable", "residual", "residual_bn", "decoder", "reshape_prelu", "pool1d" })
+            foreach (string model in new[] { "lenet5", "mlp", "conv1d", "separable", "residual", "residual_bn", "decoder", "reshape_prelu", "pool1d", "fixed_batch" })
                 foreach (int opset in new[] { 11, 13, 17 })
                     data.Add(model, opset);
 
@@ -94,7 +94,10 @@ namespace NetGen.Tests
             MatchesOnnxRuntime(path, result);
         }
 
-        /// <summary>Compiles the import, loads its weights strictly and compares Forward on three samples with ONNX Runtime on the file.</summary>
+        /// <summary>
+        /// Compiles the import, loads its weights strictly, and compares Forward on three probe samples with PyTorch's outputs
+        /// (recorded in the fixture) and with ONNX Runtime on the file.
+        /// </summary>
         private static void MatchesOnnxRuntime(string path, Importer.Result result, bool softmax = false)
         {
             string name = Path.GetFileNameWithoutExtension(path);
@@ -108,11 +111,22 @@ namespace NetGen.Tests
                 net.Load(weights);
             }
 
-            const int batch = 3;
-            var random = new Random(name.Length);
-            var x = Enumerable.Range(0, batch * net.InputLength).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-            var y = new float[batch * net.OutputLength];
-            net.Forward(x, y, batch);
+            // three probe samples, the inputs PyTorch's outputs in the fixture were computed on (one where the model's batch is fixed)
+            var fixture = File.Exists(Path.ChangeExtension(path, ".json")) ? Fixture.LoadFile(Path.ChangeExtension(path, ".json")) : null;
+            int batch = fixture != null && fixture.Has("input") && fixture["input"][0].ValueKind == System.Text.Json.JsonValueKind.Number ? 1 : 3;
+            var x = TorchvisionImportTests.Probe(3 * net.InputLength);
+            var y = new float[3 * net.OutputLength];
+            net.Forward(x, y, 3);
+            if (fixture != null && fixture.Has("output") && !softmax)
+            {
+                // the first samples of the probe (torchvision's fixtures record two)
+                var pytorch = fixture.Floats("output");
+                Assert.True(pytorch.Length <= y.Length && pytorch.Length % net.OutputLength == 0, $"{pytorch.Length} recorded outputs");
+                for (int i = 0; i < pytorch.Length; i++) Assert.True(Math.Abs(y[i] - pytorch[i]) <= 1e-5 * Math.Max(1, Math.Abs(pytorch[i])), $"output {i}: NetGen {y[i]:R}, PyTorch {pytorch[i]:R}");
+            }
+
+            x = x.AsSpan(0, batch * net.InputLength).ToArray();
+            y = y.AsSpan(0, batch * net.OutputLength).ToArray();
             using var session = new InferenceSession(File.ReadAllBytes(path));
             using var value = OrtValue.CreateTensorValueFromMemory(x, new long[] { batch }.Concat(result.InputShape.Select(d => (long)d)).ToArray());
             using var results = session.Run(new RunOptions(), new[] { "input" }, new[] { value }, session.OutputNames.ToArray());

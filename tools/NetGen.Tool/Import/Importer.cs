@@ -73,6 +73,9 @@ namespace NetGen.Tool.Import
         private readonly HashSet<string> _refused = new HashSet<string>(StringComparer.Ordinal);
         private int[] _input = Array.Empty<int>();
 
+        /// <summary>The batch size the model was exported with, where it is fixed (a Reshape may then name it as a constant); null where symbolic.</summary>
+        private long? _fixedBatch;
+
         private readonly bool _foldBatchNorm;
 
         /// <summary>Integer values the importer computes from shapes and constants (Shape, Gather, Unsqueeze, Concat): the shape arithmetic PyTorch writes before a Reshape. <see cref="Batch"/> stands for the batch size.</summary>
@@ -227,6 +230,7 @@ namespace NetGen.Tool.Import
             }
 
             _input = dims.Skip(1).Select(d => (int)d!.Value).ToArray();
+            _fixedBatch = dims[0];
             _values[inputs[0].Name] = new Value(-1, _input);
             foreach (var node in graph.Nodes)
             {
@@ -550,6 +554,8 @@ namespace NetGen.Tool.Import
             var target = IntsOf(node, 1) ?? throw new Refused("a shape that is not a constant (nor computed from shapes)");
             bool allowZero = Int(node, "allowzero", 0) != 0;
             long size = input.Shape.Aggregate(1L, (p, d) => p * d);
+            // the batch first: computed from the input's shape, inferred (-1), copied (0), or the model's fixed batch size
+            if (target.Length >= 2 && _fixedBatch is long fixedBatch && target[0] == fixedBatch) target = new[] { Batch }.Concat(target.Skip(1)).ToArray();
             if (target.Length < 2 || !(target[0] == Batch || target[0] == -1 || (target[0] == 0 && !allowZero)))
                 throw new Refused($"a reshape to [{string.Join(", ", target.Select(t => t == Batch ? "batch" : Lit(t)))}]; NetGen keeps the batch first and flattens each sample");
             var rest = target.Skip(1).Select((t, i) => t == 0 && !allowZero ? (i < input.Shape.Length ? input.Shape[i] : -2) : t).ToArray();
