@@ -58,7 +58,7 @@ namespace NetGen.Tests
         public static TheoryData<string, int> Models()
         {
             var data = new TheoryData<string, int>();
-            foreach (string model in new[] { "lenet5", "mlp", "conv1d", "separable", "residual", "residual_bn", "decoder", "reshape_prelu", "pool1d", "fixed_batch", "two_heads", "pre_post" })
+            foreach (string model in new[] { "lenet5", "mlp", "conv1d", "separable", "residual", "residual_bn", "decoder", "reshape_prelu", "pool1d", "fixed_batch", "two_heads", "pre_post", "inception" })
                 foreach (int opset in new[] { 11, 13, 17 })
                     data.Add(model, opset);
 
@@ -162,6 +162,7 @@ namespace NetGen.Tests
         [InlineData("mlp_gelu", 20, "[Dense(16, act: Act.GELU, Name = \"dense3\")] // node \"/3/Gemm\" (Gemm), node \"/4/Gelu\" (Gelu)")]
         [InlineData("separable", 7, "[Conv(16, k: 3, p: 1, act: Act.ReLU6, Groups = 16")]
         [InlineData("two_heads", 13, "[Dense(4, act: Act.Softmax, Output = true, Name = \"digit\")]")]
+        [InlineData("inception", 17, "[Concat(\"b\", \"c\", From = \"a\", Name = \"concat4\")] // node \"/Concat\" (Concat)")]
         [InlineData("pre_post", 13, "[Activation(Act.ReLU, Name = \"activation2\")]")]
         [InlineData("two_heads", 17, "// Forward writes the model's outputs side by side per sample: \"output\", \"output2\".")]
         public void PyTorchs_patterns_become_the_layers_they_compute(string name, int opset, string expected)
@@ -225,7 +226,7 @@ namespace NetGen.Tests
         [InlineData("softmax_channels")]
         [InlineData("fractional_upsample")]
         [InlineData("bilinear_opset9")]
-        [InlineData("concat3")]
+        [InlineData("concat_rows")]
         [InlineData("transpose")]
         [InlineData("reshape")]
         [InlineData("output_is_input")]

@@ -521,14 +521,15 @@ namespace NetGen.Tool.Import
                     return;
                 case "Concat":
                 {
+                    // [Concat("b", "c", ...)] after (or From) the first: its channels, then the others' in order
                     var a = In(node, 0);
-                    if (node.Inputs.Count != 2) throw new Refused($"a concatenation of {node.Inputs.Count} values; the importer takes two so far");
-                    var b = In(node, 1);
                     long axis = Int(node, "axis", 1);
-                    if (axis != 1) throw new Refused($"axis = {axis}; NetGen concatenates channels (axis 1)");
-                    if (!a.Shape.Skip(1).SequenceEqual(b.Shape.Skip(1))) throw new Refused("branches of different spatial sizes");
-                    if (b.Layer < 0) throw new Refused("the network's input as the second branch");
-                    Add(node, "Concat", "\"" + _layers[b.Layer].Name + "\"", new[] { a.Shape[0] + b.Shape[0] }.Concat(a.Shape.Skip(1)).ToArray(), a);
+                    if (axis != 1 && axis != -a.Shape.Length - 1) throw new Refused($"axis = {axis}; NetGen concatenates channels (axis 1)");
+                    if (node.Inputs.Count < 2) throw new Refused("a concatenation of one value");
+                    var others = Enumerable.Range(1, node.Inputs.Count - 1).Select(i => In(node, i)).ToList();
+                    if (others.Any(b => !a.Shape.Skip(1).SequenceEqual(b.Shape.Skip(1)))) throw new Refused("branches of different spatial sizes");
+                    if (others.Any(b => b.Layer < 0)) throw new Refused("the network's input as a later branch");
+                    Add(node, "Concat", string.Join(", ", others.Select(b => "\"" + _layers[b.Layer].Name + "\"")), new[] { a.Shape[0] + others.Sum(b => b.Shape[0]) }.Concat(a.Shape.Skip(1)).ToArray(), a);
                     return;
                 }
 
