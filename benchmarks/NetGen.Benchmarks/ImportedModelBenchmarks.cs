@@ -32,6 +32,10 @@ namespace NetGen.Benchmarks
         [Params("resnet18", "mobilenet_v2")]
         public string Model { get; set; } = "resnet18";
 
+        /// <summary>Imported with --fold-batch-norm (each batch normalization folded into the convolution before it, as ONNX Runtime does).</summary>
+        [Params(false, true)]
+        public bool Folded { get; set; }
+
         private static string Root()
         {
             string? folder = AppContext.BaseDirectory;
@@ -42,12 +46,19 @@ namespace NetGen.Benchmarks
         [GlobalSetup]
         public void Setup()
         {
-            string root = Root(), className = Model == "resnet18" ? "ResNet18" : "MobileNetV2";
+            string root = Root(), className = (Model == "resnet18" ? "ResNet18" : "MobileNetV2") + (Folded ? "Folded" : "");
             string onnx = Path.Combine(root, "tests", "NetGen.Tests", "Fixtures", "onnx_" + Model + "_opset17.onnx");
             string folder = Path.Combine(Path.GetTempPath(), "netgen-bench-" + Guid.NewGuid().ToString("N"));
             var log = new StringWriter();
-            if (NetGen.Tool.Program.Run(new[] { "import", onnx, "--class", className, "--namespace", "NetGen.Imported", "--out", folder }, log, log) != 0) throw new InvalidOperationException(log.ToString());
-            _net = Model == "resnet18" ? new ResNet18() : new MobileNetV2();
+            var arguments = new[] { "import", onnx, "--class", className, "--namespace", "NetGen.Imported", "--out", folder }.Concat(Folded ? new[] { "--fold-batch-norm" } : Array.Empty<string>()).ToArray();
+            if (NetGen.Tool.Program.Run(arguments, log, log) != 0) throw new InvalidOperationException(log.ToString());
+            _net = (Model, Folded) switch
+            {
+                ("resnet18", false) => new ResNet18(),
+                ("resnet18", true) => new ResNet18Folded(),
+                (_, false) => new MobileNetV2(),
+                _ => new MobileNetV2Folded(),
+            };
             _net.Load(Path.Combine(folder, className + ".safetensors"));
             string declaration = File.ReadAllText(Path.Combine(folder, className + ".cs"));
             Directory.Delete(folder, true);
@@ -56,7 +67,7 @@ namespace NetGen.Benchmarks
                 .Append(MetadataReference.CreateFromFile(typeof(INetwork).Assembly.Location));
             _declaration = CSharpCompilation.Create("Imported", new[] { CSharpSyntaxTree.ParseText(declaration) }, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
             var generated = Generate().GetRunResult().GeneratedTrees;
-            Console.WriteLine($"// {Model}: declaration {declaration.Length:N0} characters; generated code {generated.Sum(t => t.Length):N0} characters in {generated.Length} files, {generated.Sum(t => t.GetText().Lines.Count):N0} lines");
+            Console.WriteLine($"// {className}: declaration {declaration.Length:N0} characters; generated code {generated.Sum(t => t.Length):N0} characters in {generated.Length} files, {generated.Sum(t => t.GetText().Lines.Count):N0} lines");
 
             var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
             _session = new InferenceSession(onnx, options);

@@ -42,6 +42,9 @@ namespace NetGen.Tests
             Assert.True(result.Problems.Count == 0, string.Join("\n", result.Problems));
             Assert.Contains($"{layers} layers, {parameters} parameters, input (3, 64, 64)", result.Table);
             Assert.Equal(Committed(className).ReplaceLineEndings("\n"), result.Source(className, "NetGen.Imported", file + ".onnx"));
+            // the folded variant the benchmarks compare (netgen import --fold-batch-norm)
+            var folded = Importer.Import(OnnxModel.Read(FixturePath(file + ".onnx")), foldBatchNorm: true);
+            Assert.Equal(Committed(className + "Folded").ReplaceLineEndings("\n"), folded.Source(className + "Folded", "NetGen.Imported", file + ".onnx"));
 
             INetwork net = name == "resnet18" ? new ResNet18() : new MobileNetV2();
             using (var weights = new MemoryStream())
