@@ -101,6 +101,20 @@ namespace NetGen
 
         /// <summary>Writes the inference graph as an ONNX model file, atomically.</summary>
         void ExportOnnx(string path);
+
+        /// <summary>
+        /// dL/dx for given dL/dy (a vector-Jacobian product) in inference mode: batch * InputLength values out. Generated
+        /// networks implement it; another implementation of this interface throws <see cref="NotSupportedException"/>.
+        /// </summary>
+        void InputGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, Span<float> inputGradients, int batch)
+            => throw new NotSupportedException($"{GetType().Name} does not compute input gradients.");
+
+        /// <summary>
+        /// The input-output Jacobian of one sample (eq. 4.85): J[k, i] = dy_k / dx_i, OutputLength x InputLength row-major, in
+        /// inference mode. Generated networks implement it; another implementation throws <see cref="NotSupportedException"/>.
+        /// </summary>
+        void Jacobian(ReadOnlySpan<float> input, Span<float> jacobian)
+            => throw new NotSupportedException($"{GetType().Name} does not compute Jacobians.");
     }
 
     /// <summary>

@@ -16,20 +16,27 @@ namespace NetGen.Generator.Emission
         /// </summary>
         private sealed class Layout
         {
-            public Layout(NetworkPlan plan)
+            /// <param name="plan">The network.</param>
+            /// <param name="toInputs">
+            /// The layout of the input-gradient pass (InputGradients, Jacobian): every live layer passes its delta on, down
+            /// to the network's input, whose delta is the pass's result.
+            /// </param>
+            public Layout(NetworkPlan plan, bool toInputs = false)
             {
                 Plan = plan;
+                ToInputs = toInputs;
                 Heads = plan.Outputs.ToList();
                 int count = plan.Layers.Count;
                 NeedsDelta = new bool[count];
                 Routes = new int[count][];
                 foreach (var layer in plan.Layers)
                 {
-                    NeedsDelta[layer.Index] = layer.ParameterCount > 0 || layer.Inputs.Any(i => i != LayerPlan.NetworkInput && NeedsDelta[i]);
+                    NeedsDelta[layer.Index] = toInputs || layer.ParameterCount > 0 || layer.Inputs.Any(i => i != LayerPlan.NetworkInput && NeedsDelta[i]);
                 }
 
                 // Backward runs in reverse declaration order; the loss writes the outputs' deltas before it.
                 var written = plan.Layers.Select(l => l.IsOutput).ToArray();
+                bool inputWritten = false;
                 for (int i = count - 1; i >= 0; i--)
                 {
                     var layer = plan.Layers[i];
@@ -39,21 +46,26 @@ namespace NetGen.Generator.Emission
                     {
                         int source = layer.Inputs[j];
                         routes[j] = NoDelta;
-                        if (!Backpropagates(layer) || source == LayerPlan.NetworkInput || !NeedsDelta[source]) continue;
-                        if (!written[source])
+                        bool network = source == LayerPlan.NetworkInput;
+                        if (!Backpropagates(layer) || (network && !toInputs) || (!network && !NeedsDelta[source])) continue;
+                        if (network ? !inputWritten : !written[source])
                         {
                             routes[j] = DeltaBlock;
-                            written[source] = true;
+                            if (network) inputWritten = true;
+                            else written[source] = true;
                             continue;
                         }
 
                         routes[j] = scratch;
-                        scratch += plan.Layers[source].OutSize;
+                        scratch += network ? plan.InputLength : plan.Layers[source].OutSize;
                     }
 
                     Routes[i] = routes;
                     ScratchLength = System.Math.Max(ScratchLength, scratch);
                 }
+
+                // one scratch serves both passes
+                if (!toInputs) ScratchLength = System.Math.Max(ScratchLength, new Layout(plan, toInputs: true).ScratchLength);
 
                 Columns = (int)plan.Layers.Max(l => l.Kind.Columns(l));
                 Masks = plan.Layers.Any(l => l.Kind.UsesMask);
@@ -68,6 +80,9 @@ namespace NetGen.Generator.Emission
             public const int NoDelta = -2, DeltaBlock = -1;
 
             public NetworkPlan Plan { get; }
+
+            /// <summary>Whether this is the input-gradient pass's layout (deltas down to the network's input).</summary>
+            public bool ToInputs { get; }
 
             public List<LayerPlan> Heads { get; }
 
@@ -102,7 +117,7 @@ namespace NetGen.Generator.Emission
             public bool Labels { get; }
 
             /// <summary>Whether a backward pass reads the network's input: a layer with parameters reads it.</summary>
-            public bool BackwardReadsInputs => Plan.Layers.Any(l => Backpropagates(l) && l.ParameterCount > 0 && l.Inputs.Contains(LayerPlan.NetworkInput));
+            public bool BackwardReadsInputs => Plan.Layers.Any(l => Backpropagates(l) && (ToInputs || l.ParameterCount > 0) && l.Inputs.Contains(LayerPlan.NetworkInput));
 
             /// <summary>Whether a layer's backward pass runs: it reaches an output and gradients flow to a parameter at or below it.</summary>
             public bool Backpropagates(LayerPlan layer) => layer.Live && NeedsDelta[layer.Index];
@@ -384,16 +399,26 @@ namespace NetGen.Generator.Emission
         {
             var plan = layout.Plan;
             sink.Line("/// <summary>");
-            sink.Line("/// Backpropagation (section 4.7.1) layer by layer over the batch, in reverse declaration order, from the outputs' deltas:");
-            sink.Line("/// each layer applies its activation's derivative to its delta, adds its parameter gradients and writes the deltas of");
-            sink.Line("/// the layers it reads; a layer read by several layers receives the sum of their deltas.");
+            if (layout.ToInputs)
+            {
+                sink.Line("/// The input-gradient pass (InputGradients, Jacobian): backpropagation as in Backward, carried down to the network's");
+                sink.Line("/// input, whose delta goes to <paramref name=\"inputGradients\"/>; the parameter gradients it computes on the way go to scratch.");
+            }
+            else
+            {
+                sink.Line("/// Backpropagation (section 4.7.1) layer by layer over the batch, in reverse declaration order, from the outputs' deltas:");
+                sink.Line("/// each layer applies its activation's derivative to its delta, adds its parameter gradients and writes the deltas of");
+                sink.Line("/// the layers it reads; a layer read by several layers receives the sum of their deltas.");
+            }
+
             sink.Line("/// </summary>");
-            sink.Line("private void Backward(" + (layout.BackwardReadsInputs ? ReadOnlySpan + " inputs, " : "") + "int batch" + (layout.BatchTraining ? ", bool training" : "") + ")");
+            string name = layout.ToInputs ? "InputBackward" : "Backward";
+            sink.Line("private void " + name + "(" + (layout.BackwardReadsInputs ? ReadOnlySpan + " inputs, " : "") + "int batch" + (layout.BatchTraining ? ", bool training" : "") + (layout.ToInputs ? ", " + Span + " inputGradients" : "") + ")");
             sink.Open();
             var w = new PassWriter(sink);
             var scope = w.Begin(
                 w.Local("p", () => ReadOnlySpan + " p = _parameters;"),
-                w.Local("g", () => Span + " g = _gradients;"),
+                w.Local("g", () => Span + " g = " + (layout.ToInputs ? "_inputPassGradients" : "_gradients") + ";"),
                 w.Local("a", () => ReadOnlySpan + " a = _activations;"),
                 w.Local("d", () => Span + " d = _deltas;"),
                 w.Local("m", () => ReadOnlySpan + " m = _masks;"),
@@ -445,8 +470,10 @@ namespace NetGen.Generator.Emission
             for (int j = 0; j < routes.Length; j++)
             {
                 if (routes[j] == Layout.NoDelta) continue;
-                var source = plan.Layers[layer.Inputs[j]];
-                var sum = Declared(source, DeltaName(source), Span, "d");
+                // the network's input (the input-gradient pass only) has its delta in the pass's inputGradients
+                bool network = layer.Inputs[j] == LayerPlan.NetworkInput;
+                var source = network ? null : plan.Layers[layer.Inputs[j]];
+                var sum = network ? new Operand("inputGradients", plan.InputLength) : Declared(source!, DeltaName(source!), Span, "d");
                 if (routes[j] == Layout.DeltaBlock)
                 {
                     inputDeltas[j] = sum;
@@ -455,12 +482,13 @@ namespace NetGen.Generator.Emission
 
                 // a layer that reads the same input in several slots (Concat("a") after a, Add("a", "a")) has a scratch part per slot
                 string slot = layer.Inputs.Count(k => k == layer.Inputs[j]) > 1 ? "Slot" + Lit(j + 1) : "";
-                string name = DeltaName(source) + "From" + char.ToUpperInvariant(layer.Name[0]) + layer.Name.Substring(1) + slot;
-                int offset = routes[j];
-                var part = w.Local(name, () => Span + " " + name + " = " + w.Use("t") + ".Slice(" + (offset == 0 ? "0" : "batch * " + Lit(offset)) + ", batch * " + Lit(source.OutSize) + "); // " + layer.Name + "'s share of " + source.Name + "'s delta");
+                string sourceName = network ? LayerGraph.InputName : source!.Name;
+                string name = sourceName + "DeltaFrom" + char.ToUpperInvariant(layer.Name[0]) + layer.Name.Substring(1) + slot;
+                int offset = routes[j], size = sum.Size;
+                var part = w.Local(name, () => Span + " " + name + " = " + w.Use("t") + ".Slice(" + (offset == 0 ? "0" : "batch * " + Lit(offset)) + ", batch * " + Lit(size) + "); // " + layer.Name + "'s share of " + sourceName + "'s delta");
                 candidates.Add(part);
-                inputDeltas[j] = new Operand(part, source.OutSize);
-                adds.Add((inputDeltas[j]!, sum, source.Name));
+                inputDeltas[j] = new Operand(part, size);
+                adds.Add((inputDeltas[j]!, sum, sourceName));
             }
 
             // declared in this order where used: the input deltas (and shares), the delta, the output, the inputs, the mask

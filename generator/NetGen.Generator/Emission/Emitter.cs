@@ -62,12 +62,15 @@ namespace NetGen.Generator.Emission
             EmitStateMembers(w, layout);
             EmitForwardMembers(w, layout, nullable);
             EmitTrainingMembers(w, layout);
+            EmitDerivativeMembers(w, layout);
             EmitRun(w, layout);
             EmitPersistence(w, plan);
             EmitEffectiveWeights(w, plan);
             EmitReserve(w, layout);
             EmitBatchForward(w, layout);
             EmitBackward(w, layout);
+            w.Line();
+            EmitBackward(w, new Layout(plan, toInputs: true));
             w.Close();
         }
 

@@ -528,6 +528,73 @@ namespace Samples
             }
         }
 
+        private float[] _inputPassGradients = global::System.Array.Empty<float>(); // the input-gradient pass's parameter gradients (scratch, not kept)
+
+        /// <summary>
+        /// dL/dx for given dL/dy: a vector-Jacobian product, inference mode (dropout and noise off, batch normalization with its
+        /// running statistics), as <c>torch.autograd.grad(y, x, grad_outputs)</c> on the module in eval mode. The outputs are the
+        /// ones Forward writes (after each output's activation). <see cref="Gradients"/> is left alone.
+        /// </summary>
+        /// <param name="inputs">batch * 768 values.</param>
+        /// <param name="outputGradients">dL/dy: batch * 10 values, laid out as Forward's outputs.</param>
+        /// <param name="inputGradients">dL/dx: batch * 768 values, written.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public void InputGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("outputGradients", batch, OutputLength, outputGradients.Length);
+            global::NetGen.Guard.BatchLength("inputGradients", batch, InputLength, inputGradients.Length);
+            bool owner = _training.Enter("SmallHead"); // one thread trains an instance at a time
+            try
+            {
+                InputPass(inputs, outputGradients, inputGradients, batch);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The input-output Jacobian of one sample (eq. 4.85): J[k, i] = dy_k / dx_i, 10 x 768 row-major, in inference mode;
+        /// row k is the input gradient of output k (one input-gradient pass per output, run as one batch).
+        /// </summary>
+        /// <param name="input">768 values.</param>
+        /// <param name="jacobian">OutputLength * InputLength values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        public void Jacobian(global::System.ReadOnlySpan<float> input, global::System.Span<float> jacobian)
+        {
+            global::NetGen.Guard.Length("input", InputLength, input.Length);
+            global::NetGen.Guard.Length("jacobian", OutputLength * InputLength, jacobian.Length);
+            var inputs = new float[OutputLength * InputLength];
+            var seeds = new float[OutputLength * OutputLength]; // the rows of the identity: sample k seeds output k
+            for (int k = 0; k < OutputLength; k++)
+            {
+                input.CopyTo(global::System.MemoryExtensions.AsSpan(inputs, k * InputLength, InputLength));
+                seeds[k * OutputLength + k] = 1f;
+            }
+            InputGradients(inputs, seeds, jacobian, OutputLength);
+        }
+
+        private void InputPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            Reserve(batch);
+            if (_inputPassGradients.Length != ParameterCount) _inputPassGradients = new float[ParameterCount];
+            else global::System.Array.Clear(_inputPassGradients, 0, ParameterCount);
+            BatchForward(inputs, batch, true, _activations, _preActivations, _trainColumns);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            // dense5: dL/dy through LogSoftmax's derivative (its loss would take the pre-activations)
+            global::System.Span<float> dense5Out = a.Slice(batch * Dense5Offset, batch * 10);
+            global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 10);
+            for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength, 10).CopyTo(dense5Delta.Slice(n * 10, 10));
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.LogSoftmaxBackward(dense5Out.Slice(n * 10, 10), dense5Delta.Slice(n * 10, 10));
+            inputGradients.Slice(0, batch * InputLength).Clear();
+            InputBackward(inputs, batch, inputGradients);
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (4640 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
@@ -722,6 +789,54 @@ namespace Samples
             global::NetGen.Kernels.HardswishBackward(conv1Pre, conv1Delta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv1Shape), inputs, conv1Delta, g.Slice(0, 216), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 2048, 2048), g.Slice(216, 8), plane: 256);
+        }
+
+        /// <summary>
+        /// The input-gradient pass (InputGradients, Jacobian): backpropagation as in Backward, carried down to the network's
+        /// input, whose delta goes to <paramref name="inputGradients"/>; the parameter gradients it computes on the way go to scratch.
+        /// </summary>
+        private void InputBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> inputGradients)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _inputPassGradients;
+            global::System.ReadOnlySpan<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.ReadOnlySpan<float> pre = _preActivations;
+            global::System.Span<float> columns = _trainColumns;
+            // dense5: Dense(10, LogSoftmax), (32) -> (10), matrix products dW += dY^T X and dX = dY W in register tiles
+            global::System.Span<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 32);
+            global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 10);
+            global::System.ReadOnlySpan<float> dense4Out = a.Slice(batch * Dense4Offset, batch * 32);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(16720, 320), dense4Out, dense5Delta, g.Slice(16720, 320), g.Slice(17040, 10), dense4Delta, batch, inSize: 32, outSize: 10);
+            // dense4: Dense(32, GELU), (8, 8, 8) -> (32), matrix products dW += dY^T X and dX = dY W in register tiles
+            global::System.Span<float> maxpool3Delta = d.Slice(batch * Maxpool3Offset, batch * 512);
+            global::System.ReadOnlySpan<float> maxpool3Out = a.Slice(batch * Maxpool3Offset, batch * 512);
+            global::System.ReadOnlySpan<float> dense4Pre = pre.Slice(batch * Dense4Offset, batch * 32);
+            global::NetGen.Kernels.GELUBackward(dense4Pre, dense4Delta);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(304, 16384), maxpool3Out, dense4Delta, g.Slice(304, 16384), g.Slice(16688, 32), maxpool3Delta, batch, inSize: 512, outSize: 32);
+            // maxpool3: MaxPool(2), (8, 16, 16) -> (8, 8, 8), 2x2 windows over all channel planes
+            global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 2048);
+            global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 2048);
+            global::NetGen.Kernels.MaxPool2x2Backward(conv2Out, maxpool3Delta, conv2Delta, planes: batch * 8, height: 16, width: 16);
+            // conv2: Conv(8, k: 3, p: 1, LeakyReLU, Alpha = 0.1, Groups = 8), (8, 16, 16) -> (8, 16, 16), 8 groups of 1 channel (depthwise), direct loops per group
+            global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 2048);
+            global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 2048);
+            for (int n = 0; n < batch; n++)
+            {
+                global::NetGen.Kernels.LeakyReLUBackward(conv2Out.Slice(n * 2048, 2048), conv2Delta.Slice(n * 2048, 2048), 0.1f);
+                for (int group = 0; group < 8; group++)
+                {
+                    global::NetGen.Kernels.ConvWeightGradient(default(Conv2Shape), conv1Out.Slice(n * 2048, 2048).Slice(group * 256, 256), conv2Delta.Slice(n * 2048, 2048).Slice(group * 256, 256), g.Slice(224, 72).Slice(group * 9, 9));
+                    global::NetGen.Kernels.ConvBackwardInput(default(Conv2Shape), p.Slice(224, 72).Slice(group * 9, 9), conv2Delta.Slice(n * 2048, 2048).Slice(group * 256, 256), conv1Delta.Slice(n * 2048, 2048).Slice(group * 256, 256));
+                }
+                global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 2048, 2048), g.Slice(296, 8), plane: 256);
+            }
+            // conv1: Conv(8, k: 3, p: 1, Hardswish), (3, 16, 16) -> (8, 16, 16), shifted rows of the padded input, 16 samples side by side, weight gradient: 16-lane dot products over the batch
+            global::System.ReadOnlySpan<float> conv1Pre = pre.Slice(batch * Conv1Offset, batch * 2048);
+            global::NetGen.Kernels.HardswishBackward(conv1Pre, conv1Delta);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv1Shape), inputs, conv1Delta, g.Slice(0, 216), batch, columns);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 2048, 2048), g.Slice(216, 8), plane: 256);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv1Shape), inputGradient: true, p.Slice(0, 216), default(global::System.ReadOnlySpan<float>), conv1Delta, inputGradients, batch, columns);
         }
     }
 }

@@ -41,6 +41,7 @@ namespace Samples
         // Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.
         private float[] _activations = global::System.Array.Empty<float>();
         private float[] _deltas = global::System.Array.Empty<float>();
+        private float[] _scratch = global::System.Array.Empty<float>(); // deltas of layers read by several layers, before they are added up
         private float[] _labelTargets = global::System.Array.Empty<float>(); // one-hot targets of the labels overloads
         private int _capacity;
         private global::NetGen.TrainingLock _training; // detects training from two threads at once
@@ -506,6 +507,73 @@ namespace Samples
             }
         }
 
+        private float[] _inputPassGradients = global::System.Array.Empty<float>(); // the input-gradient pass's parameter gradients (scratch, not kept)
+
+        /// <summary>
+        /// dL/dx for given dL/dy: a vector-Jacobian product, inference mode (dropout and noise off, batch normalization with its
+        /// running statistics), as <c>torch.autograd.grad(y, x, grad_outputs)</c> on the module in eval mode. The outputs are the
+        /// ones Forward writes (after each output's activation). <see cref="Gradients"/> is left alone.
+        /// </summary>
+        /// <param name="inputs">batch * 192 values.</param>
+        /// <param name="outputGradients">dL/dy: batch * 1 values, laid out as Forward's outputs.</param>
+        /// <param name="inputGradients">dL/dx: batch * 192 values, written.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public void InputGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("outputGradients", batch, OutputLength, outputGradients.Length);
+            global::NetGen.Guard.BatchLength("inputGradients", batch, InputLength, inputGradients.Length);
+            bool owner = _training.Enter("Branches"); // one thread trains an instance at a time
+            try
+            {
+                InputPass(inputs, outputGradients, inputGradients, batch);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The input-output Jacobian of one sample (eq. 4.85): J[k, i] = dy_k / dx_i, 1 x 192 row-major, in inference mode;
+        /// row k is the input gradient of output k (one input-gradient pass per output, run as one batch).
+        /// </summary>
+        /// <param name="input">192 values.</param>
+        /// <param name="jacobian">OutputLength * InputLength values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        public void Jacobian(global::System.ReadOnlySpan<float> input, global::System.Span<float> jacobian)
+        {
+            global::NetGen.Guard.Length("input", InputLength, input.Length);
+            global::NetGen.Guard.Length("jacobian", OutputLength * InputLength, jacobian.Length);
+            var inputs = new float[OutputLength * InputLength];
+            var seeds = new float[OutputLength * OutputLength]; // the rows of the identity: sample k seeds output k
+            for (int k = 0; k < OutputLength; k++)
+            {
+                input.CopyTo(global::System.MemoryExtensions.AsSpan(inputs, k * InputLength, InputLength));
+                seeds[k * OutputLength + k] = 1f;
+            }
+            InputGradients(inputs, seeds, jacobian, OutputLength);
+        }
+
+        private void InputPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            Reserve(batch);
+            if (_inputPassGradients.Length != ParameterCount) _inputPassGradients = new float[ParameterCount];
+            else global::System.Array.Clear(_inputPassGradients, 0, ParameterCount);
+            BatchForward(inputs, batch, true, _activations, _trainColumns);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            // dense4: dL/dy through Sigmoid's derivative (its loss would take the pre-activations)
+            global::System.Span<float> dense4Out = a.Slice(batch * Dense4Offset, batch * 1);
+            global::System.Span<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 1);
+            for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength, 1).CopyTo(dense4Delta.Slice(n * 1, 1));
+            global::NetGen.Kernels.SigmoidBackward(dense4Out, dense4Delta);
+            inputGradients.Slice(0, batch * InputLength).Clear();
+            InputBackward(inputs, batch, inputGradients);
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (768 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
@@ -599,6 +667,7 @@ namespace Samples
             if (batch <= _capacity) return;
             _activations = new float[(long)batch * 769];
             _deltas = new float[(long)batch * 769];
+            _scratch = new float[(long)batch * 192];
             _labelTargets = new float[(long)batch * OutputLength];
             _capacity = batch;
         }
@@ -668,6 +737,47 @@ namespace Samples
             global::NetGen.Kernels.ReLUBackward(wideOut, wideDelta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(default(WideShape), inputs, wideDelta, g.Slice(0, 108), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(wideDelta.Slice(n * 256, 256), g.Slice(108, 4), plane: 64);
+        }
+
+        /// <summary>
+        /// The input-gradient pass (InputGradients, Jacobian): backpropagation as in Backward, carried down to the network's
+        /// input, whose delta goes to <paramref name="inputGradients"/>; the parameter gradients it computes on the way go to scratch.
+        /// </summary>
+        private void InputBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> inputGradients)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _inputPassGradients;
+            global::System.ReadOnlySpan<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> t = _scratch;
+            global::System.Span<float> columns = _trainColumns;
+            // dense4: Dense(1, Sigmoid), (6, 8, 8) -> (1), matrix products dW += dY^T X and dX = dY W in register tiles
+            global::System.Span<float> concat3Delta = d.Slice(batch * Concat3Offset, batch * 384);
+            global::System.Span<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 1);
+            global::System.ReadOnlySpan<float> concat3Out = a.Slice(batch * Concat3Offset, batch * 384);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(120, 384), concat3Out, dense4Delta, g.Slice(120, 384), g.Slice(504, 1), concat3Delta, batch, inSize: 384, outSize: 1);
+            // concat3: Concat("wide"), from conv2, wide, (2, 8, 8) -> (6, 8, 8)
+            global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 128);
+            global::System.Span<float> wideDelta = d.Slice(batch * WideOffset, batch * 256);
+            for (int n = 0; n < batch; n++)
+            {
+                concat3Delta.Slice(n * 384, 384).Slice(0, 128).CopyTo(conv2Delta.Slice(n * 128, 128));
+                concat3Delta.Slice(n * 384, 384).Slice(128, 256).CopyTo(wideDelta.Slice(n * 256, 256));
+            }
+            // conv2: Conv(2, k: 1, ReLU), from input, (3, 8, 8) -> (2, 8, 8), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
+            global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 128);
+            global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), inputs, conv2Delta, g.Slice(112, 6), batch, columns);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 128, 128), g.Slice(118, 2), plane: 64);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: true, p.Slice(112, 6), default(global::System.ReadOnlySpan<float>), conv2Delta, inputGradients, batch, columns);
+            // wide: Conv(4, k: 3, p: 1, ReLU), (3, 8, 8) -> (4, 8, 8), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
+            global::System.Span<float> inputDeltaFromWide = t.Slice(0, batch * 192); // wide's share of input's delta
+            global::System.ReadOnlySpan<float> wideOut = a.Slice(batch * WideOffset, batch * 256);
+            global::NetGen.Kernels.ReLUBackward(wideOut, wideDelta);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(WideShape), inputs, wideDelta, g.Slice(0, 108), batch, columns);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(wideDelta.Slice(n * 256, 256), g.Slice(108, 4), plane: 64);
+            global::NetGen.Kernels.ConvImplicitBatch(default(WideShape), inputGradient: true, p.Slice(0, 108), default(global::System.ReadOnlySpan<float>), wideDelta, inputDeltaFromWide, batch, columns);
+            global::NetGen.Kernels.Axpy(1f, inputDeltaFromWide, inputGradients); // input is read by several layers: their deltas add up
         }
     }
 }

@@ -550,6 +550,73 @@ namespace Samples
             }
         }
 
+        private float[] _inputPassGradients = global::System.Array.Empty<float>(); // the input-gradient pass's parameter gradients (scratch, not kept)
+
+        /// <summary>
+        /// dL/dx for given dL/dy: a vector-Jacobian product, inference mode (dropout and noise off, batch normalization with its
+        /// running statistics), as <c>torch.autograd.grad(y, x, grad_outputs)</c> on the module in eval mode. The outputs are the
+        /// ones Forward writes (after each output's activation). <see cref="Gradients"/> is left alone.
+        /// </summary>
+        /// <param name="inputs">batch * 192 values.</param>
+        /// <param name="outputGradients">dL/dy: batch * 4 values, laid out as Forward's outputs.</param>
+        /// <param name="inputGradients">dL/dx: batch * 192 values, written.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public void InputGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("outputGradients", batch, OutputLength, outputGradients.Length);
+            global::NetGen.Guard.BatchLength("inputGradients", batch, InputLength, inputGradients.Length);
+            bool owner = _training.Enter("SensorNet"); // one thread trains an instance at a time
+            try
+            {
+                InputPass(inputs, outputGradients, inputGradients, batch);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The input-output Jacobian of one sample (eq. 4.85): J[k, i] = dy_k / dx_i, 4 x 192 row-major, in inference mode;
+        /// row k is the input gradient of output k (one input-gradient pass per output, run as one batch).
+        /// </summary>
+        /// <param name="input">192 values.</param>
+        /// <param name="jacobian">OutputLength * InputLength values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        public void Jacobian(global::System.ReadOnlySpan<float> input, global::System.Span<float> jacobian)
+        {
+            global::NetGen.Guard.Length("input", InputLength, input.Length);
+            global::NetGen.Guard.Length("jacobian", OutputLength * InputLength, jacobian.Length);
+            var inputs = new float[OutputLength * InputLength];
+            var seeds = new float[OutputLength * OutputLength]; // the rows of the identity: sample k seeds output k
+            for (int k = 0; k < OutputLength; k++)
+            {
+                input.CopyTo(global::System.MemoryExtensions.AsSpan(inputs, k * InputLength, InputLength));
+                seeds[k * OutputLength + k] = 1f;
+            }
+            InputGradients(inputs, seeds, jacobian, OutputLength);
+        }
+
+        private void InputPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            Reserve(batch);
+            if (_inputPassGradients.Length != ParameterCount) _inputPassGradients = new float[ParameterCount];
+            else global::System.Array.Clear(_inputPassGradients, 0, ParameterCount);
+            BatchForward(inputs, batch, true, _activations, _trainColumns);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            // dense6: dL/dy through Softmax's derivative (its loss would take the pre-activations)
+            global::System.Span<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 4);
+            global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 4);
+            for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength, 4).CopyTo(dense6Delta.Slice(n * 4, 4));
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SoftmaxBackward(dense6Out.Slice(n * 4, 4), dense6Delta.Slice(n * 4, 4));
+            inputGradients.Slice(0, batch * InputLength).Clear();
+            InputBackward(inputs, batch, inputGradients);
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (768 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
@@ -746,6 +813,56 @@ namespace Samples
                 global::NetGen.Kernels.ReLUBackward(conv1Out.Slice(n * 256, 256), conv1Delta.Slice(n * 256, 256));
                 global::NetGen.Kernels.ConvWeightGradientColumns(default(Conv1Shape), inputs.Slice(n * 192, 192), conv1Delta.Slice(n * 256, 256), g.Slice(0, 120), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 256, 256), g.Slice(120, 8), plane: 32);
+            }
+        }
+
+        /// <summary>
+        /// The input-gradient pass (InputGradients, Jacobian): backpropagation as in Backward, carried down to the network's
+        /// input, whose delta goes to <paramref name="inputGradients"/>; the parameter gradients it computes on the way go to scratch.
+        /// </summary>
+        private void InputBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> inputGradients)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _inputPassGradients;
+            global::System.ReadOnlySpan<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> columns = _trainColumns;
+            // dense6: Dense(4, Softmax), (64) -> (4), matrix products dW += dY^T X and dX = dY W in register tiles
+            global::System.Span<float> flatten5Delta = d.Slice(batch * Flatten5Offset, batch * 64);
+            global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 4);
+            global::System.ReadOnlySpan<float> flatten5Out = a.Slice(batch * Flatten5Offset, batch * 64);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(528, 256), flatten5Out, dense6Delta, g.Slice(528, 256), g.Slice(784, 4), flatten5Delta, batch, inSize: 64, outSize: 4);
+            // flatten5: Flatten, (16, 4) -> (64)
+            global::System.Span<float> maxpool4Delta = d.Slice(batch * Maxpool4Offset, batch * 64);
+            flatten5Delta.CopyTo(maxpool4Delta);
+            // maxpool4: MaxPool(4), (16, 16) -> (16, 4)
+            global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 256);
+            global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 256);
+            for (int n = 0; n < batch; n++)
+            {
+                global::NetGen.Kernels.MaxPoolBackward(default(Maxpool4Shape), conv3Out.Slice(n * 256, 256), maxpool4Delta.Slice(n * 64, 64), conv3Delta.Slice(n * 256, 256));
+            }
+            // conv3: Conv(16, k: 3, p: 2, d: 2, ReLU), (8, 16) -> (16, 16), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
+            global::System.Span<float> avgpool2Delta = d.Slice(batch * Avgpool2Offset, batch * 128);
+            global::System.ReadOnlySpan<float> avgpool2Out = a.Slice(batch * Avgpool2Offset, batch * 128);
+            global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), avgpool2Out, conv3Delta, g.Slice(128, 384), batch, columns);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 256, 256), g.Slice(512, 16), plane: 16);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(128, 384), default(global::System.ReadOnlySpan<float>), conv3Delta, avgpool2Delta, batch, columns);
+            // avgpool2: AvgPool(2), (8, 32) -> (8, 16)
+            global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 256);
+            for (int n = 0; n < batch; n++)
+            {
+                global::NetGen.Kernels.AvgPoolBackward(default(Avgpool2Shape), countIncludePad: true, avgpool2Delta.Slice(n * 128, 128), conv1Delta.Slice(n * 256, 256));
+            }
+            // conv1: Conv(8, k: 5, s: 2, p: 2, ReLU), (3, 64) -> (8, 32), im2col, 15x32 columns
+            global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 256);
+            for (int n = 0; n < batch; n++)
+            {
+                global::NetGen.Kernels.ReLUBackward(conv1Out.Slice(n * 256, 256), conv1Delta.Slice(n * 256, 256));
+                global::NetGen.Kernels.ConvWeightGradientColumns(default(Conv1Shape), inputs.Slice(n * 192, 192), conv1Delta.Slice(n * 256, 256), g.Slice(0, 120), columns);
+                global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 256, 256), g.Slice(120, 8), plane: 32);
+                global::NetGen.Kernels.ConvBackwardInputColumns(default(Conv1Shape), p.Slice(0, 120), conv1Delta.Slice(n * 256, 256), inputGradients.Slice(n * 192, 192), columns);
             }
         }
     }

@@ -489,6 +489,73 @@ namespace Samples
             }
         }
 
+        private float[] _inputPassGradients = global::System.Array.Empty<float>(); // the input-gradient pass's parameter gradients (scratch, not kept)
+
+        /// <summary>
+        /// dL/dx for given dL/dy: a vector-Jacobian product, inference mode (dropout and noise off, batch normalization with its
+        /// running statistics), as <c>torch.autograd.grad(y, x, grad_outputs)</c> on the module in eval mode. The outputs are the
+        /// ones Forward writes (after each output's activation). <see cref="Gradients"/> is left alone.
+        /// </summary>
+        /// <param name="inputs">batch * 256 values.</param>
+        /// <param name="outputGradients">dL/dy: batch * 256 values, laid out as Forward's outputs.</param>
+        /// <param name="inputGradients">dL/dx: batch * 256 values, written.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public void InputGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("outputGradients", batch, OutputLength, outputGradients.Length);
+            global::NetGen.Guard.BatchLength("inputGradients", batch, InputLength, inputGradients.Length);
+            bool owner = _training.Enter("ImageDecoder"); // one thread trains an instance at a time
+            try
+            {
+                InputPass(inputs, outputGradients, inputGradients, batch);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The input-output Jacobian of one sample (eq. 4.85): J[k, i] = dy_k / dx_i, 256 x 256 row-major, in inference mode;
+        /// row k is the input gradient of output k (one input-gradient pass per output, run as one batch).
+        /// </summary>
+        /// <param name="input">256 values.</param>
+        /// <param name="jacobian">OutputLength * InputLength values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        public void Jacobian(global::System.ReadOnlySpan<float> input, global::System.Span<float> jacobian)
+        {
+            global::NetGen.Guard.Length("input", InputLength, input.Length);
+            global::NetGen.Guard.Length("jacobian", OutputLength * InputLength, jacobian.Length);
+            var inputs = new float[OutputLength * InputLength];
+            var seeds = new float[OutputLength * OutputLength]; // the rows of the identity: sample k seeds output k
+            for (int k = 0; k < OutputLength; k++)
+            {
+                input.CopyTo(global::System.MemoryExtensions.AsSpan(inputs, k * InputLength, InputLength));
+                seeds[k * OutputLength + k] = 1f;
+            }
+            InputGradients(inputs, seeds, jacobian, OutputLength);
+        }
+
+        private void InputPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            Reserve(batch);
+            if (_inputPassGradients.Length != ParameterCount) _inputPassGradients = new float[ParameterCount];
+            else global::System.Array.Clear(_inputPassGradients, 0, ParameterCount);
+            BatchForward(inputs, batch, true, _activations, _trainColumns);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            // convtranspose2: dL/dy through Sigmoid's derivative (its loss would take the pre-activations)
+            global::System.Span<float> convtranspose2Out = a.Slice(batch * Convtranspose2Offset, batch * 256);
+            global::System.Span<float> convtranspose2Delta = d.Slice(batch * Convtranspose2Offset, batch * 256);
+            for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength, 256).CopyTo(convtranspose2Delta.Slice(n * 256, 256));
+            global::NetGen.Kernels.SigmoidBackward(convtranspose2Out, convtranspose2Delta);
+            inputGradients.Slice(0, batch * InputLength).Clear();
+            InputBackward(inputs, batch, inputGradients);
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (512 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
@@ -632,6 +699,37 @@ namespace Samples
                 global::NetGen.Kernels.ReLUBackward(convtranspose1Out.Slice(n * 512, 512), convtranspose1Delta.Slice(n * 512, 512));
                 global::NetGen.Kernels.ConvWeightGradientColumns(default(Convtranspose1Shape), convtranspose1Delta.Slice(n * 512, 512), inputs.Slice(n * 256, 256), g.Slice(0, 2048), columns);
                 global::NetGen.Kernels.ChannelBiasGradient(convtranspose1Delta.Slice(n * 512, 512), g.Slice(2048, 8), plane: 64);
+            }
+        }
+
+        /// <summary>
+        /// The input-gradient pass (InputGradients, Jacobian): backpropagation as in Backward, carried down to the network's
+        /// input, whose delta goes to <paramref name="inputGradients"/>; the parameter gradients it computes on the way go to scratch.
+        /// </summary>
+        private void InputBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> inputGradients)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _inputPassGradients;
+            global::System.ReadOnlySpan<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> columns = _trainColumns;
+            // convtranspose2: ConvTranspose(1, k: 3, s: 2, p: 1, a: 1, Sigmoid), (8, 8, 8) -> (1, 16, 16), im2col, 9x64 columns
+            global::System.Span<float> convtranspose1Delta = d.Slice(batch * Convtranspose1Offset, batch * 512);
+            global::System.Span<float> convtranspose2Delta = d.Slice(batch * Convtranspose2Offset, batch * 256);
+            global::System.ReadOnlySpan<float> convtranspose1Out = a.Slice(batch * Convtranspose1Offset, batch * 512);
+            for (int n = 0; n < batch; n++)
+            {
+                global::NetGen.Kernels.ConvWeightGradientColumns(default(Convtranspose2Shape), convtranspose2Delta.Slice(n * 256, 256), convtranspose1Out.Slice(n * 512, 512), g.Slice(2056, 72), columns);
+                global::NetGen.Kernels.ChannelBiasGradient(convtranspose2Delta.Slice(n * 256, 256), g.Slice(2128, 1), plane: 256);
+                global::NetGen.Kernels.ConvForwardColumns(default(Convtranspose2Shape), p.Slice(2056, 72), default(global::System.ReadOnlySpan<float>), convtranspose2Delta.Slice(n * 256, 256), convtranspose1Delta.Slice(n * 512, 512), columns);
+            }
+            // convtranspose1: ConvTranspose(8, k: 4, s: 2, p: 1, ReLU), (16, 4, 4) -> (8, 8, 8), im2col, 128x16 columns
+            for (int n = 0; n < batch; n++)
+            {
+                global::NetGen.Kernels.ReLUBackward(convtranspose1Out.Slice(n * 512, 512), convtranspose1Delta.Slice(n * 512, 512));
+                global::NetGen.Kernels.ConvWeightGradientColumns(default(Convtranspose1Shape), convtranspose1Delta.Slice(n * 512, 512), inputs.Slice(n * 256, 256), g.Slice(0, 2048), columns);
+                global::NetGen.Kernels.ChannelBiasGradient(convtranspose1Delta.Slice(n * 512, 512), g.Slice(2048, 8), plane: 64);
+                global::NetGen.Kernels.ConvForwardColumns(default(Convtranspose1Shape), p.Slice(0, 2048), default(global::System.ReadOnlySpan<float>), convtranspose1Delta.Slice(n * 512, 512), inputGradients.Slice(n * 256, 256), columns);
             }
         }
     }

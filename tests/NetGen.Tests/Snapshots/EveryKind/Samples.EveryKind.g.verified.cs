@@ -670,6 +670,73 @@ namespace Samples
             }
         }
 
+        private float[] _inputPassGradients = global::System.Array.Empty<float>(); // the input-gradient pass's parameter gradients (scratch, not kept)
+
+        /// <summary>
+        /// dL/dx for given dL/dy: a vector-Jacobian product, inference mode (dropout and noise off, batch normalization with its
+        /// running statistics), as <c>torch.autograd.grad(y, x, grad_outputs)</c> on the module in eval mode. The outputs are the
+        /// ones Forward writes (after each output's activation). <see cref="Gradients"/> is left alone.
+        /// </summary>
+        /// <param name="inputs">batch * 128 values.</param>
+        /// <param name="outputGradients">dL/dy: batch * 3 values, laid out as Forward's outputs.</param>
+        /// <param name="inputGradients">dL/dx: batch * 128 values, written.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public void InputGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("outputGradients", batch, OutputLength, outputGradients.Length);
+            global::NetGen.Guard.BatchLength("inputGradients", batch, InputLength, inputGradients.Length);
+            bool owner = _training.Enter("EveryKind"); // one thread trains an instance at a time
+            try
+            {
+                InputPass(inputs, outputGradients, inputGradients, batch);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The input-output Jacobian of one sample (eq. 4.85): J[k, i] = dy_k / dx_i, 3 x 128 row-major, in inference mode;
+        /// row k is the input gradient of output k (one input-gradient pass per output, run as one batch).
+        /// </summary>
+        /// <param name="input">128 values.</param>
+        /// <param name="jacobian">OutputLength * InputLength values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        public void Jacobian(global::System.ReadOnlySpan<float> input, global::System.Span<float> jacobian)
+        {
+            global::NetGen.Guard.Length("input", InputLength, input.Length);
+            global::NetGen.Guard.Length("jacobian", OutputLength * InputLength, jacobian.Length);
+            var inputs = new float[OutputLength * InputLength];
+            var seeds = new float[OutputLength * OutputLength]; // the rows of the identity: sample k seeds output k
+            for (int k = 0; k < OutputLength; k++)
+            {
+                input.CopyTo(global::System.MemoryExtensions.AsSpan(inputs, k * InputLength, InputLength));
+                seeds[k * OutputLength + k] = 1f;
+            }
+            InputGradients(inputs, seeds, jacobian, OutputLength);
+        }
+
+        private void InputPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            Reserve(batch);
+            if (_inputPassGradients.Length != ParameterCount) _inputPassGradients = new float[ParameterCount];
+            else global::System.Array.Clear(_inputPassGradients, 0, ParameterCount);
+            BatchForward(inputs, batch, true, false, _activations, _trainColumns);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            // dense22: dL/dy through Softmax's derivative (its loss would take the pre-activations)
+            global::System.Span<float> dense22Out = a.Slice(batch * Dense22Offset, batch * 3);
+            global::System.Span<float> dense22Delta = d.Slice(batch * Dense22Offset, batch * 3);
+            for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength, 3).CopyTo(dense22Delta.Slice(n * 3, 3));
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SoftmaxBackward(dense22Out.Slice(n * 3, 3), dense22Delta.Slice(n * 3, 3));
+            inputGradients.Slice(0, batch * InputLength).Clear();
+            InputBackward(inputs, batch, false, inputGradients);
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (5328 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns, bool training)
         {
@@ -1100,6 +1167,111 @@ namespace Samples
             // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
             global::NetGen.Kernels.ConvWeightGradientImplicit(default(ConvShape), inputs, convDelta, g.Slice(0, 72), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(convDelta.Slice(n * 256, 256), g.Slice(72, 4), plane: 64);
+        }
+
+        /// <summary>
+        /// The input-gradient pass (InputGradients, Jacobian): backpropagation as in Backward, carried down to the network's
+        /// input, whose delta goes to <paramref name="inputGradients"/>; the parameter gradients it computes on the way go to scratch.
+        /// </summary>
+        private void InputBackward(global::System.ReadOnlySpan<float> inputs, int batch, bool training, global::System.Span<float> inputGradients)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _inputPassGradients;
+            global::System.ReadOnlySpan<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> t = _scratch;
+            global::System.Span<float> columns = _trainColumns;
+            // dense22: Dense(3, Softmax), (268) -> (3), matrix products dW += dY^T X and dX = dY W in register tiles
+            global::System.Span<float> identity21Delta = d.Slice(batch * Identity21Offset, batch * 268);
+            global::System.Span<float> dense22Delta = d.Slice(batch * Dense22Offset, batch * 3);
+            global::System.ReadOnlySpan<float> identity21Out = a.Slice(batch * Identity21Offset, batch * 268);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(4916, 804), identity21Out, dense22Delta, g.Slice(4916, 804), g.Slice(5720, 3), identity21Delta, batch, inSize: 268, outSize: 3);
+            // identity21: Identity, (268) -> (268)
+            global::System.Span<float> concat20Delta = d.Slice(batch * Concat20Offset, batch * 268);
+            identity21Delta.CopyTo(concat20Delta);
+            // concat20: Concat("flat", "gap", "gmp"), from gmp, flat, gap, gmp, (4) -> (268)
+            global::System.Span<float> gmpDelta = d.Slice(batch * GmpOffset, batch * 4);
+            global::System.Span<float> flatDelta = d.Slice(batch * FlatOffset, batch * 256);
+            global::System.Span<float> gapDelta = d.Slice(batch * GapOffset, batch * 4);
+            global::System.Span<float> gmpDeltaFromConcat20Slot4 = t.Slice(0, batch * 4); // concat20's share of gmp's delta
+            for (int n = 0; n < batch; n++)
+            {
+                concat20Delta.Slice(n * 268, 268).Slice(0, 4).CopyTo(gmpDelta.Slice(n * 4, 4));
+                concat20Delta.Slice(n * 268, 268).Slice(4, 256).CopyTo(flatDelta.Slice(n * 256, 256));
+                concat20Delta.Slice(n * 268, 268).Slice(260, 4).CopyTo(gapDelta.Slice(n * 4, 4));
+                concat20Delta.Slice(n * 268, 268).Slice(264, 4).CopyTo(gmpDeltaFromConcat20Slot4.Slice(n * 4, 4));
+            }
+            global::NetGen.Kernels.Axpy(1f, gmpDeltaFromConcat20Slot4, gmpDelta); // gmp is read by several layers: their deltas add up
+            // gmp: GlobalMaxPool, from conv, (4, 8, 8) -> (4)
+            global::System.Span<float> convDelta = d.Slice(batch * ConvOffset, batch * 256);
+            global::System.ReadOnlySpan<float> convOut = a.Slice(batch * ConvOffset, batch * 256);
+            global::NetGen.Kernels.GlobalMaxPoolBackward(convOut, gmpDelta, convDelta, size: 64);
+            // gap: GlobalAvgPool, (4, 8, 8) -> (4)
+            global::System.Span<float> prelu17Delta = d.Slice(batch * Prelu17Offset, batch * 256);
+            global::NetGen.Kernels.GlobalAvgPoolBackward(gapDelta, prelu17Delta, size: 64);
+            // prelu17: PReLU(perChannel: true), from conv, (4, 8, 8) -> (4, 8, 8)
+            global::System.Span<float> convDeltaFromPrelu17 = t.Slice(0, batch * 256); // prelu17's share of conv's delta
+            global::NetGen.Kernels.PReLUBackward(convOut, prelu17Delta, convDeltaFromPrelu17, p.Slice(4912, 4), g.Slice(4912, 4), plane: 64);
+            global::NetGen.Kernels.Axpy(1f, convDeltaFromPrelu17, convDelta); // conv is read by several layers: their deltas add up
+            // flat: Flatten, (4, 8, 8) -> (256)
+            global::System.Span<float> gaussiannoise10Delta = d.Slice(batch * Gaussiannoise10Offset, batch * 256);
+            flatDelta.CopyTo(gaussiannoise10Delta);
+            // gaussiannoise10: GaussianNoise(0.1), (4, 8, 8) -> (4, 8, 8)
+            global::System.Span<float> upsample9Delta = d.Slice(batch * Upsample9Offset, batch * 256);
+            gaussiannoise10Delta.CopyTo(upsample9Delta);
+            // upsample9: Upsample(2, Mode = UpsampleMode.Linear), (4, 4, 4) -> (4, 8, 8)
+            global::System.Span<float> maxpool8Delta = d.Slice(batch * Maxpool8Offset, batch * 64);
+            global::NetGen.Kernels.UpsampleBackward(upsample9Delta, maxpool8Delta, planes: batch * 4, 1, 4, 4, 1, 2, 2, global::NetGen.UpsampleMode.Linear);
+            // maxpool8: MaxPool(2), (4, 8, 8) -> (4, 4, 4), 2x2 windows over all channel planes
+            global::System.Span<float> add7Delta = d.Slice(batch * Add7Offset, batch * 256);
+            global::System.ReadOnlySpan<float> add7Out = a.Slice(batch * Add7Offset, batch * 256);
+            global::NetGen.Kernels.MaxPool2x2Backward(add7Out, maxpool8Delta, add7Delta, planes: batch * 4, height: 8, width: 8);
+            // add7: Add("conv"), from avgpool6, conv, (4, 8, 8) -> (4, 8, 8)
+            global::System.Span<float> avgpool6Delta = d.Slice(batch * Avgpool6Offset, batch * 256);
+            global::System.Span<float> convDeltaFromAdd7 = t.Slice(0, batch * 256); // add7's share of conv's delta
+            add7Delta.CopyTo(avgpool6Delta);
+            add7Delta.CopyTo(convDeltaFromAdd7);
+            global::NetGen.Kernels.Axpy(1f, convDeltaFromAdd7, convDelta); // conv is read by several layers: their deltas add up
+            // avgpool6: AvgPool(2), (4, 16, 17) -> (4, 8, 8)
+            global::System.Span<float> pad5Delta = d.Slice(batch * Pad5Offset, batch * 1088);
+            for (int n = 0; n < batch; n++)
+            {
+                global::NetGen.Kernels.AvgPoolBackward(default(Avgpool6Shape), countIncludePad: true, avgpool6Delta.Slice(n * 256, 256), pad5Delta.Slice(n * 1088, 1088));
+            }
+            // pad5: Pad(1, 0, Mode = PadMode.Reflect), (4, 16, 16) -> (4, 16, 17)
+            global::System.Span<float> convtranspose4Delta = d.Slice(batch * Convtranspose4Offset, batch * 1024);
+            global::NetGen.Kernels.PaddingBackward(pad5Delta, convtranspose4Delta, planes: batch * 4, 1, 16, 16, 0, 0, 1, 1, 16, 17, global::NetGen.PadMode.Reflect);
+            // convtranspose4: ConvTranspose(4, k: 2, s: 2), (4, 8, 8) -> (4, 16, 16), im2col, 16x64 columns
+            global::System.Span<float> activation3Delta = d.Slice(batch * Activation3Offset, batch * 256);
+            global::System.ReadOnlySpan<float> activation3Out = a.Slice(batch * Activation3Offset, batch * 256);
+            for (int n = 0; n < batch; n++)
+            {
+                global::NetGen.Kernels.ConvWeightGradientColumns(default(Convtranspose4Shape), convtranspose4Delta.Slice(n * 1024, 1024), activation3Out.Slice(n * 256, 256), g.Slice(84, 64), columns);
+                global::NetGen.Kernels.ChannelBiasGradient(convtranspose4Delta.Slice(n * 1024, 1024), g.Slice(148, 4), plane: 256);
+                global::NetGen.Kernels.ConvForwardColumns(default(Convtranspose4Shape), p.Slice(84, 64), default(global::System.ReadOnlySpan<float>), convtranspose4Delta.Slice(n * 1024, 1024), activation3Delta.Slice(n * 256, 256), columns);
+            }
+            // activation3: Activation(ReLU), (4, 8, 8) -> (4, 8, 8)
+            global::System.Span<float> batchnorm2Delta = d.Slice(batch * Batchnorm2Offset, batch * 256);
+            global::NetGen.Kernels.ReLUBackward(activation3Out, activation3Delta);
+            activation3Delta.CopyTo(batchnorm2Delta);
+            // batchnorm2: BatchNorm(eps: 1E-05, momentum: 0.1), (4, 8, 8) -> (4, 8, 8)
+            global::System.Span<float> convDeltaFromBatchnorm2 = t.Slice(0, batch * 256); // batchnorm2's share of conv's delta
+            if (training)
+            {
+                global::NetGen.Kernels.BatchNormBackward(convOut, batchnorm2Delta, convDeltaFromBatchnorm2, p.Slice(76, 4), new global::System.Span<float>(_saved, 0, 8), g.Slice(76, 4), g.Slice(80, 4), batch, channels: 4, spatial: 64);
+            }
+            else
+            {
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.BatchNormInferenceBackward(convOut.Slice(n * 256, 256), batchnorm2Delta.Slice(n * 256, 256), convDeltaFromBatchnorm2.Slice(n * 256, 256), p.Slice(76, 4), new global::System.Span<float>(_buffers, 0, 8), g.Slice(76, 4), g.Slice(80, 4), channels: 4, spatial: 64, eps: 1E-05f);
+                }
+            }
+            global::NetGen.Kernels.Axpy(1f, convDeltaFromBatchnorm2, convDelta); // conv is read by several layers: their deltas add up
+            // conv: Conv(4, k: 3, p: 1), (2, 8, 8) -> (4, 8, 8), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(ConvShape), inputs, convDelta, g.Slice(0, 72), batch, columns);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(convDelta.Slice(n * 256, 256), g.Slice(72, 4), plane: 64);
+            global::NetGen.Kernels.ConvImplicitBatch(default(ConvShape), inputGradient: true, p.Slice(0, 72), default(global::System.ReadOnlySpan<float>), convDelta, inputGradients, batch, columns);
         }
     }
 }

@@ -478,6 +478,72 @@ namespace Samples
             }
         }
 
+        private float[] _inputPassGradients = global::System.Array.Empty<float>(); // the input-gradient pass's parameter gradients (scratch, not kept)
+
+        /// <summary>
+        /// dL/dx for given dL/dy: a vector-Jacobian product, inference mode (dropout and noise off, batch normalization with its
+        /// running statistics), as <c>torch.autograd.grad(y, x, grad_outputs)</c> on the module in eval mode. The outputs are the
+        /// ones Forward writes (after each output's activation). <see cref="Gradients"/> is left alone.
+        /// </summary>
+        /// <param name="inputs">batch * 64 values.</param>
+        /// <param name="outputGradients">dL/dy: batch * 2 values, laid out as Forward's outputs.</param>
+        /// <param name="inputGradients">dL/dx: batch * 64 values, written.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public void InputGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("outputGradients", batch, OutputLength, outputGradients.Length);
+            global::NetGen.Guard.BatchLength("inputGradients", batch, InputLength, inputGradients.Length);
+            bool owner = _training.Enter("RobustRegression"); // one thread trains an instance at a time
+            try
+            {
+                InputPass(inputs, outputGradients, inputGradients, batch);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The input-output Jacobian of one sample (eq. 4.85): J[k, i] = dy_k / dx_i, 2 x 64 row-major, in inference mode;
+        /// row k is the input gradient of output k (one input-gradient pass per output, run as one batch).
+        /// </summary>
+        /// <param name="input">64 values.</param>
+        /// <param name="jacobian">OutputLength * InputLength values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        public void Jacobian(global::System.ReadOnlySpan<float> input, global::System.Span<float> jacobian)
+        {
+            global::NetGen.Guard.Length("input", InputLength, input.Length);
+            global::NetGen.Guard.Length("jacobian", OutputLength * InputLength, jacobian.Length);
+            var inputs = new float[OutputLength * InputLength];
+            var seeds = new float[OutputLength * OutputLength]; // the rows of the identity: sample k seeds output k
+            for (int k = 0; k < OutputLength; k++)
+            {
+                input.CopyTo(global::System.MemoryExtensions.AsSpan(inputs, k * InputLength, InputLength));
+                seeds[k * OutputLength + k] = 1f;
+            }
+            InputGradients(inputs, seeds, jacobian, OutputLength);
+        }
+
+        private void InputPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            Reserve(batch);
+            if (_inputPassGradients.Length != ParameterCount) _inputPassGradients = new float[ParameterCount];
+            else global::System.Array.Clear(_inputPassGradients, 0, ParameterCount);
+            BatchForward(inputs, batch, _activations, _preActivations, _trainColumns);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            // dense3: dL/dy
+            global::System.Span<float> dense3Out = a.Slice(batch * Dense3Offset, batch * 2);
+            global::System.Span<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 2);
+            for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength, 2).CopyTo(dense3Delta.Slice(n * 2, 2));
+            inputGradients.Slice(0, batch * InputLength).Clear();
+            InputBackward(inputs, batch, inputGradients);
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (260 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
@@ -623,6 +689,40 @@ namespace Samples
                 global::NetGen.Kernels.PaddingForward(inputs.Slice(n * 64, 64), columns.Slice(0, 100), planes: 1, 1, 8, 8, 0, 1, 1, 1, 10, 10, global::NetGen.PadMode.Reflect); // Reflect padding
                 global::NetGen.Kernels.ConvWeightGradient(default(Conv1Shape), columns.Slice(0, 100), conv1Delta.Slice(n * 256, 256), g.Slice(0, 36));
                 global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 256, 256), g.Slice(36, 4), plane: 64);
+            }
+        }
+
+        /// <summary>
+        /// The input-gradient pass (InputGradients, Jacobian): backpropagation as in Backward, carried down to the network's
+        /// input, whose delta goes to <paramref name="inputGradients"/>; the parameter gradients it computes on the way go to scratch.
+        /// </summary>
+        private void InputBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> inputGradients)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _inputPassGradients;
+            global::System.ReadOnlySpan<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.ReadOnlySpan<float> pre = _preActivations;
+            global::System.Span<float> columns = _trainColumns;
+            // dense3: Dense(2), (4) -> (2), matrix products dW += dY^T X and dX = dY W in register tiles
+            global::System.Span<float> globalmaxpool2Delta = d.Slice(batch * Globalmaxpool2Offset, batch * 4);
+            global::System.Span<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 2);
+            global::System.ReadOnlySpan<float> globalmaxpool2Out = a.Slice(batch * Globalmaxpool2Offset, batch * 4);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(40, 8), globalmaxpool2Out, dense3Delta, g.Slice(40, 8), g.Slice(48, 2), globalmaxpool2Delta, batch, inSize: 4, outSize: 2);
+            // globalmaxpool2: GlobalMaxPool, (4, 8, 8) -> (4)
+            global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 256);
+            global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 256);
+            global::NetGen.Kernels.GlobalMaxPoolBackward(conv1Out, globalmaxpool2Delta, conv1Delta, size: 64);
+            // conv1: Conv(4, k: 3, p: 1, GELU, PaddingMode = PadMode.Reflect), (1, 8, 8) -> (4, 8, 8), the input padded (Reflect) into scratch, then direct loops
+            global::System.ReadOnlySpan<float> conv1Pre = pre.Slice(batch * Conv1Offset, batch * 256);
+            for (int n = 0; n < batch; n++)
+            {
+                global::NetGen.Kernels.GELUBackward(conv1Pre.Slice(n * 256, 256), conv1Delta.Slice(n * 256, 256));
+                global::NetGen.Kernels.PaddingForward(inputs.Slice(n * 64, 64), columns.Slice(0, 100), planes: 1, 1, 8, 8, 0, 1, 1, 1, 10, 10, global::NetGen.PadMode.Reflect); // Reflect padding
+                global::NetGen.Kernels.ConvWeightGradient(default(Conv1Shape), columns.Slice(0, 100), conv1Delta.Slice(n * 256, 256), g.Slice(0, 36));
+                global::NetGen.Kernels.ConvBackwardInput(default(Conv1Shape), p.Slice(0, 36), conv1Delta.Slice(n * 256, 256), columns.Slice(100, 100));
+                global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 256, 256), g.Slice(36, 4), plane: 64);
+                global::NetGen.Kernels.PaddingBackward(columns.Slice(100, 100), inputGradients.Slice(n * 64, 64), planes: 1, 1, 8, 8, 0, 1, 1, 1, 10, 10, global::NetGen.PadMode.Reflect);
             }
         }
     }

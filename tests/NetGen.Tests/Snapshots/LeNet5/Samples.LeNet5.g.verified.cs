@@ -534,6 +534,73 @@ namespace Samples
             }
         }
 
+        private float[] _inputPassGradients = global::System.Array.Empty<float>(); // the input-gradient pass's parameter gradients (scratch, not kept)
+
+        /// <summary>
+        /// dL/dx for given dL/dy: a vector-Jacobian product, inference mode (dropout and noise off, batch normalization with its
+        /// running statistics), as <c>torch.autograd.grad(y, x, grad_outputs)</c> on the module in eval mode. The outputs are the
+        /// ones Forward writes (after each output's activation). <see cref="Gradients"/> is left alone.
+        /// </summary>
+        /// <param name="inputs">batch * 784 values.</param>
+        /// <param name="outputGradients">dL/dy: batch * 10 values, laid out as Forward's outputs.</param>
+        /// <param name="inputGradients">dL/dx: batch * 784 values, written.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public void InputGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("outputGradients", batch, OutputLength, outputGradients.Length);
+            global::NetGen.Guard.BatchLength("inputGradients", batch, InputLength, inputGradients.Length);
+            bool owner = _training.Enter("LeNet5"); // one thread trains an instance at a time
+            try
+            {
+                InputPass(inputs, outputGradients, inputGradients, batch);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The input-output Jacobian of one sample (eq. 4.85): J[k, i] = dy_k / dx_i, 10 x 784 row-major, in inference mode;
+        /// row k is the input gradient of output k (one input-gradient pass per output, run as one batch).
+        /// </summary>
+        /// <param name="input">784 values.</param>
+        /// <param name="jacobian">OutputLength * InputLength values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        public void Jacobian(global::System.ReadOnlySpan<float> input, global::System.Span<float> jacobian)
+        {
+            global::NetGen.Guard.Length("input", InputLength, input.Length);
+            global::NetGen.Guard.Length("jacobian", OutputLength * InputLength, jacobian.Length);
+            var inputs = new float[OutputLength * InputLength];
+            var seeds = new float[OutputLength * OutputLength]; // the rows of the identity: sample k seeds output k
+            for (int k = 0; k < OutputLength; k++)
+            {
+                input.CopyTo(global::System.MemoryExtensions.AsSpan(inputs, k * InputLength, InputLength));
+                seeds[k * OutputLength + k] = 1f;
+            }
+            InputGradients(inputs, seeds, jacobian, OutputLength);
+        }
+
+        private void InputPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            Reserve(batch);
+            if (_inputPassGradients.Length != ParameterCount) _inputPassGradients = new float[ParameterCount];
+            else global::System.Array.Clear(_inputPassGradients, 0, ParameterCount);
+            BatchForward(inputs, batch, true, _activations, _trainColumns);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            // dense7: dL/dy through Softmax's derivative (its loss would take the pre-activations)
+            global::System.Span<float> dense7Out = a.Slice(batch * Dense7Offset, batch * 10);
+            global::System.Span<float> dense7Delta = d.Slice(batch * Dense7Offset, batch * 10);
+            for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength, 10).CopyTo(dense7Delta.Slice(n * 10, 10));
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SoftmaxBackward(dense7Out.Slice(n * 10, 10), dense7Delta.Slice(n * 10, 10));
+            inputGradients.Slice(0, batch * InputLength).Clear();
+            InputBackward(inputs, batch, inputGradients);
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (8084 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
@@ -734,6 +801,52 @@ namespace Samples
             // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), shifted rows of the padded input, 16 samples side by side, weight gradient: 16-lane dot products over the batch
             global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv1Shape), inputs, conv1Delta, g.Slice(0, 150), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 4704, 4704), g.Slice(150, 6), plane: 784);
+        }
+
+        /// <summary>
+        /// The input-gradient pass (InputGradients, Jacobian): backpropagation as in Backward, carried down to the network's
+        /// input, whose delta goes to <paramref name="inputGradients"/>; the parameter gradients it computes on the way go to scratch.
+        /// </summary>
+        private void InputBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> inputGradients)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _inputPassGradients;
+            global::System.ReadOnlySpan<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> columns = _trainColumns;
+            // dense7: Dense(10, Softmax), (84) -> (10), matrix products dW += dY^T X and dX = dY W in register tiles
+            global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 84);
+            global::System.Span<float> dense7Delta = d.Slice(batch * Dense7Offset, batch * 10);
+            global::System.ReadOnlySpan<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 84);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(60856, 840), dense6Out, dense7Delta, g.Slice(60856, 840), g.Slice(61696, 10), dense6Delta, batch, inSize: 84, outSize: 10);
+            // dense6: Dense(84, ReLU), (120) -> (84), matrix products dW += dY^T X and dX = dY W in register tiles
+            global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 120);
+            global::System.ReadOnlySpan<float> dense5Out = a.Slice(batch * Dense5Offset, batch * 120);
+            global::NetGen.Kernels.ReLUBackward(dense6Out, dense6Delta);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(50692, 10080), dense5Out, dense6Delta, g.Slice(50692, 10080), g.Slice(60772, 84), dense5Delta, batch, inSize: 120, outSize: 84);
+            // dense5: Dense(120, ReLU), (16, 5, 5) -> (120), matrix products dW += dY^T X and dX = dY W in register tiles
+            global::System.Span<float> maxpool4Delta = d.Slice(batch * Maxpool4Offset, batch * 400);
+            global::System.ReadOnlySpan<float> maxpool4Out = a.Slice(batch * Maxpool4Offset, batch * 400);
+            global::NetGen.Kernels.ReLUBackward(dense5Out, dense5Delta);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(2572, 48000), maxpool4Out, dense5Delta, g.Slice(2572, 48000), g.Slice(50572, 120), maxpool4Delta, batch, inSize: 400, outSize: 120);
+            // maxpool4: MaxPool(2), (16, 10, 10) -> (16, 5, 5), 2x2 windows over all channel planes, with conv3's ReLU derivative
+            global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 1600);
+            global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 1600);
+            global::NetGen.Kernels.MaxPool2x2Backward(conv3Out, maxpool4Delta, conv3Delta, planes: batch * 16, height: 10, width: 10, relu: true);
+            // conv3: Conv(16, k: 5, ReLU), (6, 14, 14) -> (16, 10, 10), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
+            global::System.Span<float> maxpool2Delta = d.Slice(batch * Maxpool2Offset, batch * 1176);
+            global::System.ReadOnlySpan<float> maxpool2Out = a.Slice(batch * Maxpool2Offset, batch * 1176);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), maxpool2Out, conv3Delta, g.Slice(156, 2400), batch, columns);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 1600, 1600), g.Slice(2556, 16), plane: 100);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(156, 2400), default(global::System.ReadOnlySpan<float>), conv3Delta, maxpool2Delta, batch, columns);
+            // maxpool2: MaxPool(2), (6, 28, 28) -> (6, 14, 14), 2x2 windows over all channel planes, with conv1's ReLU derivative
+            global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 4704);
+            global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 4704);
+            global::NetGen.Kernels.MaxPool2x2Backward(conv1Out, maxpool2Delta, conv1Delta, planes: batch * 6, height: 28, width: 28, relu: true);
+            // conv1: Conv(6, k: 5, p: 2, ReLU), (1, 28, 28) -> (6, 28, 28), shifted rows of the padded input, 16 samples side by side, weight gradient: 16-lane dot products over the batch
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv1Shape), inputs, conv1Delta, g.Slice(0, 150), batch, columns);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 4704, 4704), g.Slice(150, 6), plane: 784);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv1Shape), inputGradient: true, p.Slice(0, 150), default(global::System.ReadOnlySpan<float>), conv1Delta, inputGradients, batch, columns);
         }
     }
 }

@@ -460,6 +460,73 @@ namespace Samples
             }
         }
 
+        private float[] _inputPassGradients = global::System.Array.Empty<float>(); // the input-gradient pass's parameter gradients (scratch, not kept)
+
+        /// <summary>
+        /// dL/dx for given dL/dy: a vector-Jacobian product, inference mode (dropout and noise off, batch normalization with its
+        /// running statistics), as <c>torch.autograd.grad(y, x, grad_outputs)</c> on the module in eval mode. The outputs are the
+        /// ones Forward writes (after each output's activation). <see cref="Gradients"/> is left alone.
+        /// </summary>
+        /// <param name="inputs">batch * 784 values.</param>
+        /// <param name="outputGradients">dL/dy: batch * 10 values, laid out as Forward's outputs.</param>
+        /// <param name="inputGradients">dL/dx: batch * 784 values, written.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public void InputGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("outputGradients", batch, OutputLength, outputGradients.Length);
+            global::NetGen.Guard.BatchLength("inputGradients", batch, InputLength, inputGradients.Length);
+            bool owner = _training.Enter("MnistMlp"); // one thread trains an instance at a time
+            try
+            {
+                InputPass(inputs, outputGradients, inputGradients, batch);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The input-output Jacobian of one sample (eq. 4.85): J[k, i] = dy_k / dx_i, 10 x 784 row-major, in inference mode;
+        /// row k is the input gradient of output k (one input-gradient pass per output, run as one batch).
+        /// </summary>
+        /// <param name="input">784 values.</param>
+        /// <param name="jacobian">OutputLength * InputLength values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        public void Jacobian(global::System.ReadOnlySpan<float> input, global::System.Span<float> jacobian)
+        {
+            global::NetGen.Guard.Length("input", InputLength, input.Length);
+            global::NetGen.Guard.Length("jacobian", OutputLength * InputLength, jacobian.Length);
+            var inputs = new float[OutputLength * InputLength];
+            var seeds = new float[OutputLength * OutputLength]; // the rows of the identity: sample k seeds output k
+            for (int k = 0; k < OutputLength; k++)
+            {
+                input.CopyTo(global::System.MemoryExtensions.AsSpan(inputs, k * InputLength, InputLength));
+                seeds[k * OutputLength + k] = 1f;
+            }
+            InputGradients(inputs, seeds, jacobian, OutputLength);
+        }
+
+        private void InputPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            Reserve(batch);
+            if (_inputPassGradients.Length != ParameterCount) _inputPassGradients = new float[ParameterCount];
+            else global::System.Array.Clear(_inputPassGradients, 0, ParameterCount);
+            BatchForward(inputs, batch, true, _activations);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            // dense3: dL/dy through Softmax's derivative (its loss would take the pre-activations)
+            global::System.Span<float> dense3Out = a.Slice(batch * Dense3Offset, batch * 10);
+            global::System.Span<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 10);
+            for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength, 10).CopyTo(dense3Delta.Slice(n * 10, 10));
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SoftmaxBackward(dense3Out.Slice(n * 10, 10), dense3Delta.Slice(n * 10, 10));
+            inputGradients.Slice(0, batch * InputLength).Clear();
+            InputBackward(inputs, batch, inputGradients);
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (192 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y)
         {
@@ -602,6 +669,31 @@ namespace Samples
             // dense1: Dense(128, ReLU), (1, 28, 28) -> (128), matrix products dW += dY^T X and dX = dY W in register tiles
             global::NetGen.Kernels.ReLUBackward(dense1Out, dense1Delta);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 100352), inputs, dense1Delta, g.Slice(0, 100352), g.Slice(100352, 128), default(global::System.Span<float>), batch, inSize: 784, outSize: 128);
+        }
+
+        /// <summary>
+        /// The input-gradient pass (InputGradients, Jacobian): backpropagation as in Backward, carried down to the network's
+        /// input, whose delta goes to <paramref name="inputGradients"/>; the parameter gradients it computes on the way go to scratch.
+        /// </summary>
+        private void InputBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> inputGradients)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _inputPassGradients;
+            global::System.ReadOnlySpan<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            // dense3: Dense(10, Softmax), (64) -> (10), matrix products dW += dY^T X and dX = dY W in register tiles
+            global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 64);
+            global::System.Span<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 10);
+            global::System.ReadOnlySpan<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 64);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(108736, 640), dense2Out, dense3Delta, g.Slice(108736, 640), g.Slice(109376, 10), dense2Delta, batch, inSize: 64, outSize: 10);
+            // dense2: Dense(64, ReLU), (128) -> (64), matrix products dW += dY^T X and dX = dY W in register tiles
+            global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 128);
+            global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 128);
+            global::NetGen.Kernels.ReLUBackward(dense2Out, dense2Delta);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(100480, 8192), dense1Out, dense2Delta, g.Slice(100480, 8192), g.Slice(108672, 64), dense1Delta, batch, inSize: 128, outSize: 64);
+            // dense1: Dense(128, ReLU), (1, 28, 28) -> (128), matrix products dW += dY^T X and dX = dY W in register tiles
+            global::NetGen.Kernels.ReLUBackward(dense1Out, dense1Delta);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 100352), inputs, dense1Delta, g.Slice(0, 100352), g.Slice(100352, 128), inputGradients, batch, inSize: 784, outSize: 128);
         }
     }
 }

@@ -547,6 +547,78 @@ namespace Samples
             }
         }
 
+        private float[] _inputPassGradients = global::System.Array.Empty<float>(); // the input-gradient pass's parameter gradients (scratch, not kept)
+
+        /// <summary>
+        /// dL/dx for given dL/dy: a vector-Jacobian product, inference mode (dropout and noise off, batch normalization with its
+        /// running statistics), as <c>torch.autograd.grad(y, x, grad_outputs)</c> on the module in eval mode. The outputs are the
+        /// ones Forward writes (after each output's activation). <see cref="Gradients"/> is left alone.
+        /// </summary>
+        /// <param name="inputs">batch * 3072 values.</param>
+        /// <param name="outputGradients">dL/dy: batch * 11 values, laid out as Forward's outputs.</param>
+        /// <param name="inputGradients">dL/dx: batch * 3072 values, written.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public void InputGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("outputGradients", batch, OutputLength, outputGradients.Length);
+            global::NetGen.Guard.BatchLength("inputGradients", batch, InputLength, inputGradients.Length);
+            bool owner = _training.Enter("TwoTasks"); // one thread trains an instance at a time
+            try
+            {
+                InputPass(inputs, outputGradients, inputGradients, batch);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The input-output Jacobian of one sample (eq. 4.85): J[k, i] = dy_k / dx_i, 11 x 3072 row-major, in inference mode;
+        /// row k is the input gradient of output k (one input-gradient pass per output, run as one batch).
+        /// </summary>
+        /// <param name="input">3072 values.</param>
+        /// <param name="jacobian">OutputLength * InputLength values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        public void Jacobian(global::System.ReadOnlySpan<float> input, global::System.Span<float> jacobian)
+        {
+            global::NetGen.Guard.Length("input", InputLength, input.Length);
+            global::NetGen.Guard.Length("jacobian", OutputLength * InputLength, jacobian.Length);
+            var inputs = new float[OutputLength * InputLength];
+            var seeds = new float[OutputLength * OutputLength]; // the rows of the identity: sample k seeds output k
+            for (int k = 0; k < OutputLength; k++)
+            {
+                input.CopyTo(global::System.MemoryExtensions.AsSpan(inputs, k * InputLength, InputLength));
+                seeds[k * OutputLength + k] = 1f;
+            }
+            InputGradients(inputs, seeds, jacobian, OutputLength);
+        }
+
+        private void InputPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            Reserve(batch);
+            if (_inputPassGradients.Length != ParameterCount) _inputPassGradients = new float[ParameterCount];
+            else global::System.Array.Clear(_inputPassGradients, 0, ParameterCount);
+            BatchForward(inputs, batch, true, _activations, _trainColumns);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            // digit: dL/dy through Softmax's derivative (its loss would take the pre-activations)
+            global::System.Span<float> digitOut = a.Slice(batch * DigitOffset, batch * 10);
+            global::System.Span<float> digitDelta = d.Slice(batch * DigitOffset, batch * 10);
+            for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength, 10).CopyTo(digitDelta.Slice(n * 10, 10));
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SoftmaxBackward(digitOut.Slice(n * 10, 10), digitDelta.Slice(n * 10, 10));
+            // dense10: dL/dy through Sigmoid's derivative (its loss would take the pre-activations)
+            global::System.Span<float> dense10Out = a.Slice(batch * Dense10Offset, batch * 1);
+            global::System.Span<float> dense10Delta = d.Slice(batch * Dense10Offset, batch * 1);
+            for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength + 10, 1).CopyTo(dense10Delta.Slice(n * 1, 1));
+            global::NetGen.Kernels.SigmoidBackward(dense10Out, dense10Delta);
+            inputGradients.Slice(0, batch * InputLength).Clear();
+            InputBackward(inputs, batch, inputGradients);
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (86016 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
@@ -807,6 +879,77 @@ namespace Samples
             global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(default(StemShape), inputs, stemDelta, g.Slice(0, 432), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 16384, 16384), g.Slice(432, 16), plane: 1024);
+        }
+
+        /// <summary>
+        /// The input-gradient pass (InputGradients, Jacobian): backpropagation as in Backward, carried down to the network's
+        /// input, whose delta goes to <paramref name="inputGradients"/>; the parameter gradients it computes on the way go to scratch.
+        /// </summary>
+        private void InputBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> inputGradients)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _inputPassGradients;
+            global::System.ReadOnlySpan<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> t = _scratch;
+            global::System.Span<float> columns = _trainColumns;
+            // dense10: Dense(1, Sigmoid), from trunk, (16, 16, 16) -> (1), matrix products dW += dY^T X and dX = dY W in register tiles
+            global::System.Span<float> trunkDelta = d.Slice(batch * TrunkOffset, batch * 4096);
+            global::System.Span<float> dense10Delta = d.Slice(batch * Dense10Offset, batch * 1);
+            global::System.ReadOnlySpan<float> trunkOut = a.Slice(batch * TrunkOffset, batch * 4096);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(66674, 4096), trunkOut, dense10Delta, g.Slice(66674, 4096), g.Slice(70770, 1), trunkDelta, batch, inSize: 4096, outSize: 1);
+            // digit: Dense(10, Softmax), (24, 16, 16) -> (10), matrix products dW += dY^T X and dX = dY W in register tiles
+            global::System.Span<float> concat8Delta = d.Slice(batch * Concat8Offset, batch * 6144);
+            global::System.Span<float> digitDelta = d.Slice(batch * DigitOffset, batch * 10);
+            global::System.ReadOnlySpan<float> concat8Out = a.Slice(batch * Concat8Offset, batch * 6144);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(5224, 61440), concat8Out, digitDelta, g.Slice(5224, 61440), g.Slice(66664, 10), concat8Delta, batch, inSize: 6144, outSize: 10);
+            // concat8: Concat("trunk"), from maxpool7, trunk, (8, 16, 16) -> (24, 16, 16)
+            global::System.Span<float> maxpool7Delta = d.Slice(batch * Maxpool7Offset, batch * 2048);
+            global::System.Span<float> trunkDeltaFromConcat8 = t.Slice(0, batch * 4096); // concat8's share of trunk's delta
+            for (int n = 0; n < batch; n++)
+            {
+                concat8Delta.Slice(n * 6144, 6144).Slice(0, 2048).CopyTo(maxpool7Delta.Slice(n * 2048, 2048));
+                concat8Delta.Slice(n * 6144, 6144).Slice(2048, 4096).CopyTo(trunkDeltaFromConcat8.Slice(n * 4096, 4096));
+            }
+            global::NetGen.Kernels.Axpy(1f, trunkDeltaFromConcat8, trunkDelta); // trunk is read by several layers: their deltas add up
+            // maxpool7: MaxPool(2), (8, 32, 32) -> (8, 16, 16), 2x2 windows over all channel planes
+            global::System.Span<float> conv6Delta = d.Slice(batch * Conv6Offset, batch * 8192);
+            global::System.ReadOnlySpan<float> conv6Out = a.Slice(batch * Conv6Offset, batch * 8192);
+            global::NetGen.Kernels.MaxPool2x2Backward(conv6Out, maxpool7Delta, conv6Delta, planes: batch * 8, height: 32, width: 32);
+            // conv6: Conv(8, k: 1), from stem, (16, 32, 32) -> (8, 32, 32), shifted rows of the padded input, 16 samples side by side, weight gradient: 16-lane dot products over the batch
+            global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 16384);
+            global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv6Shape), stemOut, conv6Delta, g.Slice(5088, 128), batch, columns);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv6Delta.Slice(n * 8192, 8192), g.Slice(5216, 8), plane: 1024);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv6Shape), inputGradient: true, p.Slice(5088, 128), default(global::System.ReadOnlySpan<float>), conv6Delta, stemDelta, batch, columns);
+            // trunk: MaxPool(2), (16, 32, 32) -> (16, 16, 16), 2x2 windows over all channel planes, with add4's ReLU derivative
+            global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 16384);
+            global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 16384);
+            global::NetGen.Kernels.MaxPool2x2Backward(add4Out, trunkDelta, add4Delta, planes: batch * 16, height: 32, width: 32, relu: true);
+            // add4: Add("stem", ReLU), from conv3, stem, (16, 32, 32) -> (16, 32, 32)
+            global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 16384);
+            global::System.Span<float> stemDeltaFromAdd4 = t.Slice(0, batch * 16384); // add4's share of stem's delta
+            add4Delta.CopyTo(conv3Delta);
+            add4Delta.CopyTo(stemDeltaFromAdd4);
+            global::NetGen.Kernels.Axpy(1f, stemDeltaFromAdd4, stemDelta); // stem is read by several layers: their deltas add up
+            // conv3: Conv(16, k: 3, p: 1), (16, 32, 32) -> (16, 32, 32), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
+            global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 16384);
+            global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 16384);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), conv2Out, conv3Delta, g.Slice(2768, 2304), batch, columns);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 16384, 16384), g.Slice(5072, 16), plane: 1024);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(2768, 2304), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
+            // conv2: Conv(16, k: 3, p: 1, ReLU), (16, 32, 32) -> (16, 32, 32), shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
+            global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 16384); // conv2's share of stem's delta
+            global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), stemOut, conv2Delta, g.Slice(448, 2304), batch, columns);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 16384, 16384), g.Slice(2752, 16), plane: 1024);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: true, p.Slice(448, 2304), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
+            global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
+            // stem: Conv(16, k: 3, p: 1, ReLU), (3, 32, 32) -> (16, 32, 32), shifted rows of the padded input, 16 samples side by side, weight gradient: 16-lane dot products over the batch
+            global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(StemShape), inputs, stemDelta, g.Slice(0, 432), batch, columns);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 16384, 16384), g.Slice(432, 16), plane: 1024);
+            global::NetGen.Kernels.ConvImplicitBatch(default(StemShape), inputGradient: true, p.Slice(0, 432), default(global::System.ReadOnlySpan<float>), stemDelta, inputGradients, batch, columns);
         }
     }
 }

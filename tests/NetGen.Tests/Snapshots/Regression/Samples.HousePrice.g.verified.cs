@@ -449,6 +449,72 @@ namespace Samples
             }
         }
 
+        private float[] _inputPassGradients = global::System.Array.Empty<float>(); // the input-gradient pass's parameter gradients (scratch, not kept)
+
+        /// <summary>
+        /// dL/dx for given dL/dy: a vector-Jacobian product, inference mode (dropout and noise off, batch normalization with its
+        /// running statistics), as <c>torch.autograd.grad(y, x, grad_outputs)</c> on the module in eval mode. The outputs are the
+        /// ones Forward writes (after each output's activation). <see cref="Gradients"/> is left alone.
+        /// </summary>
+        /// <param name="inputs">batch * 13 values.</param>
+        /// <param name="outputGradients">dL/dy: batch * 1 values, laid out as Forward's outputs.</param>
+        /// <param name="inputGradients">dL/dx: batch * 13 values, written.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public void InputGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("outputGradients", batch, OutputLength, outputGradients.Length);
+            global::NetGen.Guard.BatchLength("inputGradients", batch, InputLength, inputGradients.Length);
+            bool owner = _training.Enter("HousePrice"); // one thread trains an instance at a time
+            try
+            {
+                InputPass(inputs, outputGradients, inputGradients, batch);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The input-output Jacobian of one sample (eq. 4.85): J[k, i] = dy_k / dx_i, 1 x 13 row-major, in inference mode;
+        /// row k is the input gradient of output k (one input-gradient pass per output, run as one batch).
+        /// </summary>
+        /// <param name="input">13 values.</param>
+        /// <param name="jacobian">OutputLength * InputLength values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        public void Jacobian(global::System.ReadOnlySpan<float> input, global::System.Span<float> jacobian)
+        {
+            global::NetGen.Guard.Length("input", InputLength, input.Length);
+            global::NetGen.Guard.Length("jacobian", OutputLength * InputLength, jacobian.Length);
+            var inputs = new float[OutputLength * InputLength];
+            var seeds = new float[OutputLength * OutputLength]; // the rows of the identity: sample k seeds output k
+            for (int k = 0; k < OutputLength; k++)
+            {
+                input.CopyTo(global::System.MemoryExtensions.AsSpan(inputs, k * InputLength, InputLength));
+                seeds[k * OutputLength + k] = 1f;
+            }
+            InputGradients(inputs, seeds, jacobian, OutputLength);
+        }
+
+        private void InputPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            Reserve(batch);
+            if (_inputPassGradients.Length != ParameterCount) _inputPassGradients = new float[ParameterCount];
+            else global::System.Array.Clear(_inputPassGradients, 0, ParameterCount);
+            BatchForward(inputs, batch, _activations);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            // dense2: dL/dy
+            global::System.Span<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 1);
+            global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 1);
+            for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength, 1).CopyTo(dense2Delta.Slice(n * 1, 1));
+            inputGradients.Slice(0, batch * InputLength).Clear();
+            InputBackward(inputs, batch, inputGradients);
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (32 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y)
         {
@@ -566,6 +632,26 @@ namespace Samples
             // dense1: Dense(32, Tanh), (13) -> (32), matrix products dW += dY^T X and dX = dY W in register tiles
             global::NetGen.Kernels.TanhBackward(dense1Out, dense1Delta);
             global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 416), inputs, dense1Delta, g.Slice(0, 416), g.Slice(416, 32), default(global::System.Span<float>), batch, inSize: 13, outSize: 32);
+        }
+
+        /// <summary>
+        /// The input-gradient pass (InputGradients, Jacobian): backpropagation as in Backward, carried down to the network's
+        /// input, whose delta goes to <paramref name="inputGradients"/>; the parameter gradients it computes on the way go to scratch.
+        /// </summary>
+        private void InputBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> inputGradients)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _inputPassGradients;
+            global::System.ReadOnlySpan<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            // dense2: Dense(1), (32) -> (1), matrix products dW += dY^T X and dX = dY W in register tiles
+            global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 32);
+            global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 1);
+            global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 32);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(448, 32), dense1Out, dense2Delta, g.Slice(448, 32), g.Slice(480, 1), dense1Delta, batch, inSize: 32, outSize: 1);
+            // dense1: Dense(32, Tanh), (13) -> (32), matrix products dW += dY^T X and dX = dY W in register tiles
+            global::NetGen.Kernels.TanhBackward(dense1Out, dense1Delta);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 416), inputs, dense1Delta, g.Slice(0, 416), g.Slice(416, 32), inputGradients, batch, inSize: 13, outSize: 32);
         }
     }
 }

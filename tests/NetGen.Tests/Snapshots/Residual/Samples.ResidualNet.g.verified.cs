@@ -542,6 +542,73 @@ namespace Samples
             }
         }
 
+        private float[] _inputPassGradients = global::System.Array.Empty<float>(); // the input-gradient pass's parameter gradients (scratch, not kept)
+
+        /// <summary>
+        /// dL/dx for given dL/dy: a vector-Jacobian product, inference mode (dropout and noise off, batch normalization with its
+        /// running statistics), as <c>torch.autograd.grad(y, x, grad_outputs)</c> on the module in eval mode. The outputs are the
+        /// ones Forward writes (after each output's activation). <see cref="Gradients"/> is left alone.
+        /// </summary>
+        /// <param name="inputs">batch * 64 values.</param>
+        /// <param name="outputGradients">dL/dy: batch * 10 values, laid out as Forward's outputs.</param>
+        /// <param name="inputGradients">dL/dx: batch * 64 values, written.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public void InputGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("outputGradients", batch, OutputLength, outputGradients.Length);
+            global::NetGen.Guard.BatchLength("inputGradients", batch, InputLength, inputGradients.Length);
+            bool owner = _training.Enter("ResidualNet"); // one thread trains an instance at a time
+            try
+            {
+                InputPass(inputs, outputGradients, inputGradients, batch);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The input-output Jacobian of one sample (eq. 4.85): J[k, i] = dy_k / dx_i, 10 x 64 row-major, in inference mode;
+        /// row k is the input gradient of output k (one input-gradient pass per output, run as one batch).
+        /// </summary>
+        /// <param name="input">64 values.</param>
+        /// <param name="jacobian">OutputLength * InputLength values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        public void Jacobian(global::System.ReadOnlySpan<float> input, global::System.Span<float> jacobian)
+        {
+            global::NetGen.Guard.Length("input", InputLength, input.Length);
+            global::NetGen.Guard.Length("jacobian", OutputLength * InputLength, jacobian.Length);
+            var inputs = new float[OutputLength * InputLength];
+            var seeds = new float[OutputLength * OutputLength]; // the rows of the identity: sample k seeds output k
+            for (int k = 0; k < OutputLength; k++)
+            {
+                input.CopyTo(global::System.MemoryExtensions.AsSpan(inputs, k * InputLength, InputLength));
+                seeds[k * OutputLength + k] = 1f;
+            }
+            InputGradients(inputs, seeds, jacobian, OutputLength);
+        }
+
+        private void InputPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
+        {
+            Reserve(batch);
+            if (_inputPassGradients.Length != ParameterCount) _inputPassGradients = new float[ParameterCount];
+            else global::System.Array.Clear(_inputPassGradients, 0, ParameterCount);
+            BatchForward(inputs, batch, true, _activations, _trainColumns);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            // dense6: dL/dy through Softmax's derivative (its loss would take the pre-activations)
+            global::System.Span<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 10);
+            global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 10);
+            for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength, 10).CopyTo(dense6Delta.Slice(n * 10, 10));
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SoftmaxBackward(dense6Out.Slice(n * 10, 10), dense6Delta.Slice(n * 10, 10));
+            inputGradients.Slice(0, batch * InputLength).Clear();
+            InputBackward(inputs, batch, inputGradients);
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (2176 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {
@@ -731,6 +798,53 @@ namespace Samples
             global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
             global::NetGen.Kernels.ConvWeightGradientImplicit(default(StemShape), inputs, stemDelta, g.Slice(0, 72), batch, columns);
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 512, 512), g.Slice(72, 8), plane: 64);
+        }
+
+        /// <summary>
+        /// The input-gradient pass (InputGradients, Jacobian): backpropagation as in Backward, carried down to the network's
+        /// input, whose delta goes to <paramref name="inputGradients"/>; the parameter gradients it computes on the way go to scratch.
+        /// </summary>
+        private void InputBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> inputGradients)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _inputPassGradients;
+            global::System.ReadOnlySpan<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> t = _scratch;
+            global::System.Span<float> columns = _trainColumns;
+            // dense6: Dense(10, Softmax), (8, 4, 4) -> (10), matrix products dW += dY^T X and dX = dY W in register tiles
+            global::System.Span<float> maxpool5Delta = d.Slice(batch * Maxpool5Offset, batch * 128);
+            global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 10);
+            global::System.ReadOnlySpan<float> maxpool5Out = a.Slice(batch * Maxpool5Offset, batch * 128);
+            global::NetGen.Kernels.DenseBackwardBatch(p.Slice(1248, 1280), maxpool5Out, dense6Delta, g.Slice(1248, 1280), g.Slice(2528, 10), maxpool5Delta, batch, inSize: 128, outSize: 10);
+            // maxpool5: MaxPool(2), (8, 8, 8) -> (8, 4, 4), 2x2 windows over all channel planes, with add4's ReLU derivative
+            global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 512);
+            global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 512);
+            global::NetGen.Kernels.MaxPool2x2Backward(add4Out, maxpool5Delta, add4Delta, planes: batch * 8, height: 8, width: 8, relu: true);
+            // add4: Add("stem", ReLU), from conv3, stem, (8, 8, 8) -> (8, 8, 8)
+            global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 512);
+            global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 512);
+            add4Delta.CopyTo(conv3Delta);
+            add4Delta.CopyTo(stemDelta);
+            // conv3: Conv(8, k: 3, p: 1), (8, 8, 8) -> (8, 8, 8), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
+            global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 512);
+            global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 512);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), conv2Out, conv3Delta, g.Slice(664, 576), batch, columns);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 512, 512), g.Slice(1240, 8), plane: 64);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(664, 576), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
+            // conv2: Conv(8, k: 3, p: 1, ReLU), (8, 8, 8) -> (8, 8, 8), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
+            global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 512); // conv2's share of stem's delta
+            global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 512);
+            global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), stemOut, conv2Delta, g.Slice(80, 576), batch, columns);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 512, 512), g.Slice(656, 8), plane: 64);
+            global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: true, p.Slice(80, 576), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
+            global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
+            // stem: Conv(8, k: 3, p: 1, ReLU), (1, 8, 8) -> (8, 8, 8), shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
+            global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
+            global::NetGen.Kernels.ConvWeightGradientImplicit(default(StemShape), inputs, stemDelta, g.Slice(0, 72), batch, columns);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 512, 512), g.Slice(72, 8), plane: 64);
+            global::NetGen.Kernels.ConvImplicitBatch(default(StemShape), inputGradient: true, p.Slice(0, 72), default(global::System.ReadOnlySpan<float>), stemDelta, inputGradients, batch, columns);
         }
     }
 }

@@ -1,0 +1,98 @@
+using System.Linq;
+using NetGen.Generator.Model;
+using static NetGen.Generator.Emission.Code;
+
+namespace NetGen.Generator.Emission
+{
+    /// <summary>
+    /// Derivatives with respect to the input (section 4.8): InputGradients, a vector-Jacobian product dL/dx for given dL/dy,
+    /// and Jacobian, the input-output Jacobian of one sample (eq. 4.85), both in inference mode. They run the forward pass
+    /// into the training storage and the input-gradient pass (<see cref="Layout.ToInputs"/>), which is the backward pass
+    /// carried down to the network's input.
+    /// </summary>
+    internal static partial class Emitter
+    {
+        private static void EmitDerivativeMembers(SourceWriter w, Layout layout)
+        {
+            var plan = layout.Plan;
+            w.Line("private float[] _inputPassGradients = global::System.Array.Empty<float>(); // the input-gradient pass's parameter gradients (scratch, not kept)");
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// dL/dx for given dL/dy: a vector-Jacobian product, inference mode (dropout and noise off, batch normalization with its");
+            w.Line("/// running statistics), as <c>torch.autograd.grad(y, x, grad_outputs)</c> on the module in eval mode. The outputs are the");
+            w.Line("/// ones Forward writes (after each output's activation). <see cref=\"Gradients\"/> is left alone.");
+            w.Line("/// </summary>");
+            w.Line("/// <param name=\"inputs\">batch * " + Lit(plan.InputLength) + " values.</param>");
+            w.Line("/// <param name=\"outputGradients\">dL/dy: batch * " + Lit(plan.OutputLength) + " values, laid out as Forward's outputs.</param>");
+            w.Line("/// <param name=\"inputGradients\">dL/dx: batch * " + Lit(plan.InputLength) + " values, written.</param>");
+            w.Line("/// <param name=\"batch\">The number of samples.</param>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or batch is not positive.</exception>");
+            w.Line("public void InputGradients(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " outputGradients, " + Span + " inputGradients, int batch)");
+            w.Open();
+            w.Line("global::NetGen.Guard.Batch(batch);");
+            w.Line("global::NetGen.Guard.BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
+            w.Line("global::NetGen.Guard.BatchLength(\"outputGradients\", batch, OutputLength, outputGradients.Length);");
+            w.Line("global::NetGen.Guard.BatchLength(\"inputGradients\", batch, InputLength, inputGradients.Length);");
+            Exclusive(w, plan, "InputPass(inputs, outputGradients, inputGradients, batch);");
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// The input-output Jacobian of one sample (eq. 4.85): J[k, i] = dy_k / dx_i, " + Lit(plan.OutputLength) + " x " + Lit(plan.InputLength) + " row-major, in inference mode;");
+            w.Line("/// row k is the input gradient of output k (one input-gradient pass per output, run as one batch).");
+            w.Line("/// </summary>");
+            w.Line("/// <param name=\"input\">" + Lit(plan.InputLength) + " values.</param>");
+            w.Line("/// <param name=\"jacobian\">OutputLength * InputLength values, written.</param>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            w.Line("public void Jacobian(" + ReadOnlySpan + " input, " + Span + " jacobian)");
+            w.Open();
+            w.Line("global::NetGen.Guard.Length(\"input\", InputLength, input.Length);");
+            w.Line("global::NetGen.Guard.Length(\"jacobian\", OutputLength * InputLength, jacobian.Length);");
+            w.Line("var inputs = new float[OutputLength * InputLength];");
+            w.Line("var seeds = new float[OutputLength * OutputLength]; // the rows of the identity: sample k seeds output k");
+            w.Line("for (int k = 0; k < OutputLength; k++)");
+            w.Open();
+            w.Line("input.CopyTo(global::System.MemoryExtensions.AsSpan(inputs, k * InputLength, InputLength));");
+            w.Line("seeds[k * OutputLength + k] = 1f;");
+            w.Close();
+            w.Line("InputGradients(inputs, seeds, jacobian, OutputLength);");
+            w.Close();
+            w.Line();
+            EmitInputPass(w, layout);
+        }
+
+        /// <summary>
+        /// The body of InputGradients: the inference forward pass into the training storage, each output's delta set to the
+        /// given dL/dy (through its activation's derivative where the loss would otherwise have taken it), the
+        /// input-gradient pass.
+        /// </summary>
+        private static void EmitInputPass(SourceWriter sink, Layout layout)
+        {
+            var plan = layout.Plan;
+            sink.Line("private void InputPass(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " outputGradients, " + Span + " inputGradients, int batch)");
+            sink.Open();
+            sink.Line("Reserve(batch);");
+            sink.Line("if (_inputPassGradients.Length != ParameterCount) _inputPassGradients = new float[ParameterCount];");
+            sink.Line("else global::System.Array.Clear(_inputPassGradients, 0, ParameterCount);");
+            if (plan.EffectiveLength > 0) sink.Line("EffectiveWeights(_effective, false);");
+            sink.Line("BatchForward(" + BatchForwardArguments(layout, "inputs", "batch", "true", "false", "_activations", "_preActivations", "_trainColumns", "_effective") + ");");
+            var w = new PassWriter(sink);
+            var scope = w.Begin(w.Local("a", () => Span + " a = _activations;"), w.Local("d", () => Span + " d = _deltas;"));
+            foreach (var head in layout.Heads)
+            {
+                string output = OutName(head), delta = DeltaName(head);
+                w.Line("// " + head.Name + ": dL/dy" + (head.FusedLoss ? " through " + head.Spec.Act + "'s derivative (its loss would take the pre-activations)" : ""));
+                w.Line(Span + " " + output + " = " + Block(w.Use("a"), head) + ";");
+                w.Line(Span + " " + delta + " = " + Block(w.Use("d"), head) + ";");
+                string source = "outputGradients.Slice(n * OutputLength" + (head.OutputOffset == 0 ? "" : " + " + Lit(head.OutputOffset)) + ", " + Lit(head.OutSize) + ")";
+                w.Line("for (int n = 0; n < batch; n++) " + source + ".CopyTo(" + new Operand(delta, head.OutSize).Sample("n") + ");");
+                if (head.FusedLoss) ActCode.BatchBackward(w, head, new LayerIo(new Operand[0], new Operand(output, head.OutSize)) { Delta = new Operand(delta, head.OutSize) });
+            }
+
+            w.End(scope);
+            sink.Line("inputGradients.Slice(0, batch * InputLength).Clear();");
+            sink.Line("InputBackward(" + (new Layout(plan, toInputs: true).BackwardReadsInputs ? "inputs, " : "") + "batch" + (layout.BatchTraining ? ", false" : "") + ", inputGradients);");
+            sink.Close();
+            sink.Line();
+        }
+    }
+}

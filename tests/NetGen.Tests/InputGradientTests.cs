@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using NetGen.Tests.Parity;
+using Xunit;
+
+namespace NetGen.Tests
+{
+    /// <summary>
+    /// Issue 20, section 4.8: InputGradients (dL/dx for given dL/dy) and Jacobian (eq. 4.85) on every network of the gradient
+    /// checks, which together hold every layer kind: checked against central differences of Forward (inference mode: dropout
+    /// and noise off, batch normalization with its running statistics), and the Jacobian's rows against InputGradients.
+    /// </summary>
+    public class InputGradientTests
+    {
+        private static readonly Lazy<Assembly>[] Assemblies =
+        {
+            new Lazy<Assembly>(() => TestCompiler.CompileAndLoad(GradientCheckTests.Source())),
+            new Lazy<Assembly>(() => TestCompiler.CompileAndLoad(ConvGradientCheckTests.Source)),
+            new Lazy<Assembly>(() => TestCompiler.CompileAndLoad(GraphGradientCheckTests.Source)),
+        };
+
+        public static TheoryData<int, string> Networks()
+        {
+            var data = new TheoryData<int, string>();
+            for (int a = 0; a < Assemblies.Length; a++)
+                foreach (var type in Assemblies[a].Value.GetTypes().Where(t => typeof(INetwork).IsAssignableFrom(t) && !t.IsAbstract).OrderBy(t => t.FullName))
+                    data.Add(a, type.FullName!);
+            return data;
+        }
+
+        /// <summary>f(x) = sum_k dy_k y_k(x) over the batch, in double.</summary>
+        private static double Objective(INetwork net, float[] x, float[] dy, int batch)
+        {
+            var y = new float[batch * net.OutputLength];
+            net.Forward(x, y, batch);
+            double sum = 0;
+            for (int i = 0; i < y.Length; i++) sum += (double)dy[i] * y[i];
+            return sum;
+        }
+
+        [Theory]
+        [MemberData(nameof(Networks))]
+        public void Input_gradients_match_central_differences_of_Forward(int assembly, string type)
+        {
+            var net = TestCompiler.Create(Assemblies[assembly].Value, type, seed: 11);
+            const int batch = 2;
+            var random = new Random(type.Length * 31 + assembly);
+            var x = Enumerable.Range(0, batch * net.InputLength).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var dy = Enumerable.Range(0, batch * net.OutputLength).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var before = net.Parameters.ToArray();
+            var gradientsBefore = net.Gradients.ToArray();
+            var dx = new float[x.Length];
+            net.InputGradients(x, dy, dx, batch);
+            Assert.Equal(before, net.Parameters.ToArray());
+            Assert.Equal(gradientsBefore, net.Gradients.ToArray()); // Gradients is left alone
+
+            // one-sided differences from both sides: where they disagree the step crosses a kink (ReLU, max, clipping) and the
+            // input is skipped; elsewhere their mean is the central difference (error h^2). A kink inside the step that passes
+            // the test moves the mean by at most half the allowed disagreement, below the tolerance.
+            double scale = Math.Max(1e-3, dx.Max(v => Math.Abs((double)v)));
+            double center = Objective(net, x, dy, batch);
+            int checkedInputs = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double OneSided(float h)
+                {
+                    float keep = x[i];
+                    x[i] = keep + h;
+                    double moved = Objective(net, x, dy, batch);
+                    x[i] = keep;
+                    return (moved - center) / ((double)(keep + h) - keep);
+                }
+
+                // a step of 1e-2, else one of 2.5e-3 (curvature moves one-sided estimates by h f'', which a small scale may not absorb)
+                double right = OneSided(1e-2f), left = OneSided(-1e-2f);
+                if (Math.Abs(right - left) > 1.5e-2 * scale + 1e-4)
+                {
+                    right = OneSided(2.5e-3f);
+                    left = OneSided(-2.5e-3f);
+                    if (Math.Abs(right - left) > 1.5e-2 * scale + 1e-4) continue;
+                }
+
+                checkedInputs++;
+                double central = (right + left) / 2;
+                // Forward's float rounding (about 1e-7 of outputs near 1) over a step of 1e-2 gives an absolute floor
+                Assert.True(Math.Abs(dx[i] - central) <= 1e-2 * scale + 1e-4, $"{type}: dL/dx[{i}] = {dx[i]:R}, central difference {central:R} (scale {scale:R})");
+            }
+
+            Assert.True(checkedInputs >= x.Length / 2, $"{type}: only {checkedInputs} of {x.Length} inputs away from kinks");
+        }
+
+        [Theory]
+        [MemberData(nameof(Networks))]
+        public void Jacobian_rows_are_the_input_gradients_of_each_output(int assembly, string type)
+        {
+            var net = TestCompiler.Create(Assemblies[assembly].Value, type, seed: 5);
+            var random = new Random(type.Length);
+            var x = Enumerable.Range(0, net.InputLength).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var jacobian = new float[net.OutputLength * net.InputLength];
+            net.Jacobian(x, jacobian);
+            var seed = new float[net.OutputLength];
+            var row = new float[net.InputLength];
+            for (int k = 0; k < net.OutputLength; k++)
+            {
+                Array.Clear(seed);
+                seed[k] = 1f;
+                net.InputGradients(x, seed, row, 1);
+                for (int i = 0; i < row.Length; i++) Assert.True(Math.Abs(row[i] - jacobian[k * net.InputLength + i]) <= 1e-5f * Math.Max(1f, Math.Abs(row[i])), $"{type}: J[{k}, {i}] = {jacobian[k * net.InputLength + i]:R}, input gradient {row[i]:R}");
+            }
+        }
+
+        [Fact]
+        public void Wrong_lengths_are_refused_with_the_expected_and_actual_lengths()
+        {
+            var net = new LeNet5(1);
+            var error = Assert.Throws<ArgumentException>(() => { net.InputGradients(new float[784], new float[9], new float[784], 1); });
+            Assert.Contains("outputGradients", error.Message);
+            Assert.Contains("10", error.Message);
+            Assert.Throws<ArgumentException>(() => { net.Jacobian(new float[784], new float[100]); });
+        }
+    }
+}
