@@ -111,6 +111,35 @@ namespace NetGen.Tests
             }
         }
 
+        /// <summary>PyTorch's torch.autograd.functional.jacobian and torch.autograd.grad in float64, eval mode (tests/fixtures/make_fixtures.py --jacobian).</summary>
+        [Theory]
+        [InlineData("jacobian_cnn")]
+        [InlineData("jacobian_mlp")]
+        public void Jacobians_and_input_gradients_match_PyTorch(string name)
+        {
+            var fixture = Fixture.Load(name);
+            INetwork net = name == "jacobian_cnn" ? new JacobianCnn() : new JacobianMlp();
+            fixture.Floats("parameters").CopyTo(net.Parameters);
+            fixture.Floats("buffers").CopyTo(net.Buffers);
+            net.Mode = NetworkMode.Training; // the derivatives are of the inference function whatever the mode
+
+            var jacobian = new float[net.OutputLength * net.InputLength];
+            net.Jacobian(fixture.Floats("input"), jacobian);
+            Close(fixture.Floats("jacobian"), jacobian, "J");
+
+            var inputs = fixture.Floats("inputs");
+            var dx = new float[inputs.Length];
+            net.InputGradients(inputs, fixture.Floats("output_gradients"), dx, 3);
+            Close(fixture.Floats("input_gradients"), dx, "dL/dx");
+        }
+
+        private static void Close(float[] expected, float[] actual, string what)
+        {
+            Assert.Equal(expected.Length, actual.Length);
+            float scale = Math.Max(1e-3f, expected.Max(Math.Abs));
+            for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f * scale + 1e-6f, $"{what}[{i}]: NetGen {actual[i]:R}, PyTorch {expected[i]:R}");
+        }
+
         [Fact]
         public void Wrong_lengths_are_refused_with_the_expected_and_actual_lengths()
         {
@@ -120,5 +149,26 @@ namespace NetGen.Tests
             Assert.Contains("10", error.Message);
             Assert.Throws<ArgumentException>(() => { net.Jacobian(new float[784], new float[100]); });
         }
+    }
+
+    /// <summary>The network of the jacobian_cnn fixture: convolution, batch normalization (running statistics), max pooling, dropout, softmax.</summary>
+    [Network(1, 6, 6)]
+    [Conv(3, k: 3, p: 1)]
+    [BatchNorm]
+    [Activation(Act.ReLU)]
+    [MaxPool(2)]
+    [Dropout(0.3)]
+    [Dense(4, Act.Softmax)]
+    public partial class JacobianCnn
+    {
+    }
+
+    /// <summary>The network of the jacobian_mlp fixture: GELU (pre-activations), tanh, a sigmoid output.</summary>
+    [Network(5)]
+    [Dense(6, Act.GELU)]
+    [Dense(4, Act.Tanh)]
+    [Dense(3, Act.Sigmoid)]
+    public partial class JacobianMlp
+    {
     }
 }
