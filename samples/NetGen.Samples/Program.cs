@@ -49,6 +49,7 @@ namespace NetGen.Samples
                 case "lenet": return samples.LeNetDigits();
                 case "modern": return samples.Modern();
                 case "finetune": return samples.FineTune();
+                case "saliency": return samples.Saliency();
                 case "residual": return samples.Residual();
                 case "multitask": return samples.MultiTask();
                 case "xor": return samples.Xor();
@@ -77,6 +78,7 @@ namespace NetGen.Samples
             writer.WriteLine("  modern         a MobileNet-style CNN on the same 28x28 digits: depthwise-separable convolutions, global average pooling, label smoothing,");
             writer.WriteLine("                 gradient clipping and a one-cycle schedule; its layer table and parameter count beside LeNet-5's");
             writer.WriteLine("  residual       a residual CNN (shortcut connections, section 4.6.1) on the built-in digits");
+            writer.WriteLine("  saliency       the digits CNN's input gradients (section 4.8): which pixels move the predicted class, as a PNG");
             writer.WriteLine("  finetune       a CNN trained briefly in PyTorch (samples/pytorch/train_digits.py), imported by netgen import, fine-tuned here");
             writer.WriteLine("  multitask      two heads on one trunk (section 8.5): the digit and whether it is even, half the digit labels missing");
             writer.WriteLine("  xor            the 2-2-1 ReLU network of section 4.5 learning XOR");
@@ -250,6 +252,47 @@ namespace NetGen.Samples
             var after = Trainer.Evaluate(net, test);
             _output.WriteLine(Invariant($"After fine-tuning in NetGen ({epochs} epochs, Adam): test accuracy {after.Accuracy:P1}, loss {after.Loss:F4}"));
             _output.WriteLine(Invariant($"Test accuracy: {after.Accuracy:P1} ({test.Count} samples)"));
+            return 0;
+        }
+
+        /// <summary>
+        /// Saliency maps (section 4.8): the digits CNN, trained as the default sample, and for eight test digits the gradient
+        /// of the predicted class's log-probability with respect to the pixels (one InputGradients pass seeded with 1/p there),
+        /// drawn beside the digits. Jacobian gives all ten classes' gradients at once; the sample prints its row sums too.
+        /// </summary>
+        public int Saliency()
+        {
+            var (train, validation, test) = BuiltInData.Digits().Split(0.72, 0.08, seed: 42);
+            var net = new DigitsCnn(seed: 1);
+            var adam = new Adam(lr: 2e-3f);
+            int epochs = Epochs(15);
+            new Trainer(net, adam, new TrainingOptions { Epochs = epochs, BatchSize = 32, Seed = 1, Schedule = new CosineAnnealing(adam, epochs, 1e-4f) }).Fit(train, validation);
+            _output.WriteLine(Invariant($"Digits CNN trained for {epochs} epochs: test accuracy {Trainer.Evaluate(net, test).Accuracy:P1}."));
+
+            var digits = new List<(float[] Image, float[] Saliency, string Caption)>();
+            var probabilities = new float[NetGen.Samples.DigitsCnn.OutputLength];
+            var jacobian = new float[NetGen.Samples.DigitsCnn.OutputLength * NetGen.Samples.DigitsCnn.InputLength];
+            for (int n = 0; n < 8; n++)
+            {
+                var image = test.Input(n).ToArray();
+                net.Forward(image, probabilities);
+                int predicted = Array.IndexOf(probabilities, probabilities.Max());
+                var seed = new float[probabilities.Length];
+                seed[predicted] = 1f / probabilities[predicted]; // dL/dy for L = log p: the probability itself saturates near 1
+                var saliency = new float[image.Length];
+                net.InputGradients(image, seed, saliency, 1);
+                net.Jacobian(image, jacobian);
+                // the probabilities sum to 1 for every input, so the Jacobian's columns sum to 0 (a check on the whole Jacobian)
+                double columnSum = Enumerable.Range(0, image.Length).Max(i => Math.Abs(Enumerable.Range(0, probabilities.Length).Sum(k => (double)jacobian[k * image.Length + i])));
+                int strongest = Enumerable.Range(0, image.Length).OrderByDescending(i => Math.Abs(saliency[i])).First();
+                _output.WriteLine(Invariant($"test digit {n}: label {test.Labels![n]}, predicted {predicted} (p = {probabilities[predicted]:F3}); most salient pixel (row {strongest / 8}, column {strongest % 8}), d log p / dx = {saliency[strongest]:F3}; largest Jacobian column sum {columnSum:E1}"));
+                digits.Add((image, saliency, Invariant($"{test.Labels![n]} -> {predicted}")));
+            }
+
+            Directory.CreateDirectory(_options.OutputFolder);
+            string path = Path.GetFullPath(Path.Combine(_options.OutputFolder, "saliency.png"));
+            SaliencyMap.Save(digits, 8, path);
+            _output.WriteLine($"Saliency maps: {path}");
             return 0;
         }
 

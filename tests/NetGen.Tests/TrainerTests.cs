@@ -271,12 +271,42 @@ namespace NetGen.Tests
             Assert.True(TestAccuracy(output) >= accuracy + 0.08, output);
         }
 
+        /// <summary>
+        /// The saliency sample (issue 20, section 4.8): a PNG of digits and their input gradients; every Jacobian it prints has
+        /// columns summing to 0, since the softmax outputs sum to 1 whatever the input (an independent check of the Jacobian).
+        /// </summary>
+        [Fact]
+        public void The_saliency_sample_draws_its_maps_and_its_Jacobians_columns_sum_to_zero()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "netgen-saliency-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var (code, output) = Sample("saliency", "--epochs", "3", "--out", folder);
+                Assert.Equal(0, code);
+                var lines = output.Split('\n').Where(l => l.StartsWith("test digit ", StringComparison.Ordinal)).ToList();
+                Assert.Equal(8, lines.Count);
+                foreach (var line in lines)
+                {
+                    double sum = double.Parse(line.Substring(line.LastIndexOf(' ') + 1), System.Globalization.CultureInfo.InvariantCulture);
+                    Assert.True(sum < 1e-5, line);
+                }
+
+                var png = File.ReadAllBytes(Path.Combine(folder, "saliency.png"));
+                Assert.Equal(0x89, png[0]);
+                Assert.True(png.Length > 4_000, $"{png.Length} bytes"); // 16 heat maps and captions
+            }
+            finally
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, true);
+            }
+        }
+
         [Fact]
         public void Help_lists_the_commands_and_bad_arguments_fail()
         {
             var (code, output) = Sample("--help");
             Assert.Equal(0, code);
-            foreach (var command in new[] { "digits", "lenet", "xor", "iris", "breast-cancer", "snn", "fashion-mnist", "cv", "finetune" }) Assert.Contains("  " + command, output);
+            foreach (var command in new[] { "digits", "lenet", "xor", "iris", "breast-cancer", "snn", "fashion-mnist", "cv", "finetune", "saliency" }) Assert.Contains("  " + command, output);
             Assert.Equal(2, Sample("--epochs", "zero").Code);
             Assert.Equal(2, Sample("nonsense").Code);
         }
