@@ -103,6 +103,12 @@ namespace NetGen
         void ExportOnnx(string path);
 
         /// <summary>
+        /// Pruning masks (section 8.7), laid out as <see cref="Parameters"/>: 1 kept, 0 pruned. Generated networks implement it;
+        /// another implementation of this interface throws <see cref="NotSupportedException"/>.
+        /// </summary>
+        Span<float> Masks => throw new NotSupportedException($"{GetType().Name} does not support pruning masks.");
+
+        /// <summary>
         /// dL/dx for given dL/dy (a vector-Jacobian product) in inference mode: batch * InputLength values out. Generated
         /// networks implement it; another implementation of this interface throws <see cref="NotSupportedException"/>.
         /// </summary>

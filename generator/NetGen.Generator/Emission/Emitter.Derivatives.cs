@@ -38,26 +38,48 @@ namespace NetGen.Generator.Emission
             w.Line();
             w.Line("/// <summary>");
             w.Line("/// The input-output Jacobian of one sample (eq. 4.85): J[k, i] = dy_k / dx_i, " + Lit(plan.OutputLength) + " x " + Lit(plan.InputLength) + " row-major, in inference mode;");
-            w.Line("/// row k is the input gradient of output k (one input-gradient pass per output, run as one batch).");
+            w.Line("/// row k is the input gradient of output k (one input-gradient pass per output, up to 32 of them as one batch).");
             w.Line("/// </summary>");
             w.Line("/// <param name=\"input\">" + Lit(plan.InputLength) + " values.</param>");
             w.Line("/// <param name=\"jacobian\">OutputLength * InputLength values, written.</param>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
             w.Line("public void Jacobian(" + ReadOnlySpan + " input, " + Span + " jacobian)");
             w.Open();
-            w.Line("global::NetGen.Guard.Length(\"input\", InputLength, input.Length);");
-            w.Line("global::NetGen.Guard.Length(\"jacobian\", OutputLength * InputLength, jacobian.Length);");
-            w.Line("var inputs = new float[OutputLength * InputLength];");
-            w.Line("var seeds = new float[OutputLength * OutputLength]; // the rows of the identity: sample k seeds output k");
-            w.Line("for (int k = 0; k < OutputLength; k++)");
-            w.Open();
-            w.Line("input.CopyTo(global::System.MemoryExtensions.AsSpan(inputs, k * InputLength, InputLength));");
-            w.Line("seeds[k * OutputLength + k] = 1f;");
-            w.Close();
-            w.Line("InputGradients(inputs, seeds, jacobian, OutputLength);");
+            EmitJacobianBody(w, plan);
             w.Close();
             w.Line();
             EmitInputPass(w, layout);
+        }
+
+        /// <summary>
+        /// Jacobian's body: input-gradient passes over chunks of up to 32 outputs, each a batch of copies of the input seeded
+        /// with rows of the identity; a Jacobian too large for one array throws.
+        /// </summary>
+        private static void EmitJacobianBody(SourceWriter w, NetworkPlan plan)
+        {
+            long size = (long)plan.OutputLength * plan.InputLength;
+            int rows = System.Math.Min(plan.OutputLength, 32);
+            if (size > int.MaxValue || (long)rows * plan.OutputLength > int.MaxValue)
+            {
+                w.Line("throw new global::System.NotSupportedException(\"The Jacobian would have " + Lit(plan.OutputLength) + " x " + Lit(plan.InputLength) + " values, more than one array holds; use InputGradients for the rows you need.\");");
+                return;
+            }
+
+            w.Line("global::NetGen.Guard.Length(\"input\", InputLength, input.Length);");
+            w.Line("global::NetGen.Guard.Length(\"jacobian\", " + Lit((int)size) + ", jacobian.Length);");
+            w.Line("var inputs = new float[" + Lit(rows * plan.InputLength) + "];");
+            w.Line("var seeds = new float[" + Lit(rows * plan.OutputLength) + "]; // rows of the identity: sample r seeds output k0 + r");
+            w.Line("for (int k0 = 0; k0 < OutputLength; k0 += " + Lit(rows) + ")");
+            w.Open();
+            w.Line("int rows = global::System.Math.Min(" + Lit(rows) + ", OutputLength - k0);");
+            w.Line("global::System.Array.Clear(seeds);");
+            w.Line("for (int r = 0; r < rows; r++)");
+            w.Open();
+            w.Line("input.CopyTo(global::System.MemoryExtensions.AsSpan(inputs, r * InputLength, InputLength));");
+            w.Line("seeds[r * OutputLength + k0 + r] = 1f;");
+            w.Close();
+            w.Line("InputGradients(global::System.MemoryExtensions.AsSpan(inputs, 0, rows * InputLength), global::System.MemoryExtensions.AsSpan(seeds, 0, rows * OutputLength), jacobian.Slice(k0 * InputLength, rows * InputLength), rows);");
+            w.Close();
         }
 
         /// <summary>

@@ -258,6 +258,7 @@ namespace NetGen.Generator.Emission
             w.Line("private float Train(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " targets, int batch, bool gradients)");
             w.Open();
             w.Line("Reserve(batch);");
+            w.Line("global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0 (nothing to do before any pruning)");
             w.Line("if (gradients) global::System.Array.Clear(_gradients, 0, ParameterCount);");
             if (layout.BatchTraining || plan.EffectiveLength > 0) w.Line("bool training = gradients ? Mode != global::NetGen.NetworkMode.Inference : Mode == global::NetGen.NetworkMode.Training;");
             if (plan.EffectiveLength > 0)
@@ -280,6 +281,7 @@ namespace NetGen.Generator.Emission
             if (plan.EffectiveLength > 0) w.Line("EffectiveBackward();");
             EmitPenalties(w, plan);
             if (plan.Layers.Any(l => l.Frozen)) w.Line("foreach (var (offset, length) in s_frozen) global::System.Array.Clear(_gradients, offset, length); // frozen layers (Trainable = false) have no gradient, as requires_grad = False");
+            w.Line("global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient");
             w.Line("if (anomalies) CheckAnomalies(batch, backward: true);");
             w.Line("return (float)loss;");
             w.Close();

@@ -100,6 +100,7 @@ namespace NetGen.Generator.Emission
             var plan = layout.Plan;
             w.Line("private readonly float[] _parameters = new float[" + Lit(plan.ParameterCount) + "];");
             w.Line("private readonly float[] _gradients = new float[" + Lit(plan.ParameterCount) + "];");
+            w.Line("private float[] _pruneMask = global::System.Array.Empty<float>(); // Masks, once asked for");
             if (plan.Spec.ClassWeights.Count > 0 && plan.Layers[plan.Layers.Count - 1].Loss == Loss.CrossEntropy)
             {
                 w.Line("/// <summary>[Network]'s ClassWeights: the weight of each class in the last layer's cross-entropy.</summary>");
@@ -215,6 +216,19 @@ namespace NetGen.Generator.Emission
             w.Line();
             w.Line("/// <summary>d(mean loss)/d(parameters) of the last ComputeGradients call, laid out as <see cref=\"Parameters\"/>.</summary>");
             w.Line("public " + Span + " Gradients => _gradients;");
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// Pruning masks (section 8.7), laid out as <see cref=\"Parameters\"/>: 1 kept, 0 pruned; all 1 when first asked for. Where a");
+            w.Line("/// mask is 0, ComputeGradients and TrainStep keep the parameter and its gradient at exactly 0, whatever the optimizer does.");
+            w.Line("/// </summary>");
+            w.Line("public " + Span + " Masks");
+            w.Open();
+            w.Line("get");
+            w.Open();
+            w.Line("if (_pruneMask.Length == 0) global::System.Array.Fill(_pruneMask = new float[" + Lit(plan.ParameterCount) + "], 1f);");
+            w.Line("return _pruneMask;");
+            w.Close();
+            w.Close();
             w.Line();
             if (plan.BufferLength > 0)
             {
@@ -509,6 +523,7 @@ namespace NetGen.Generator.Emission
             statements.Add("if (global::NetGen.NumericChecks.Anomalies) global::NetGen.NumericChecks.Step(this, optimizer); // checks every parameter after the step");
             statements.Add("else optimizer.Step(_parameters, _gradients);");
             if (frozen) statements.Add("global::NetGen.Kernels.RestoreRanges(_parameters, s_frozen, _frozenKept); // bit for bit, whatever the optimizer did (weight decay, momentum)");
+            statements.Add("global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters stay 0, whatever the optimizer did");
             statements.Add("return loss;");
             Exclusive(w, plan, statements.ToArray());
             w.Close();

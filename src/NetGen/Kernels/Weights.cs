@@ -26,6 +26,20 @@ namespace NetGen
             }
         }
 
+        /// <summary>
+        /// values[i] *= mask[i] where the mask has 0 (pruning, section 8.7): pruned values become exactly 0, kept ones stay
+        /// bit for bit. An empty mask (nothing pruned yet) does nothing.
+        /// </summary>
+        public static void ApplyMask(Span<float> values, ReadOnlySpan<float> mask)
+        {
+            if (mask.IsEmpty) return;
+            if (mask.Length != values.Length) throw new ArgumentException($"Expected a mask of {values.Length} values, but got {mask.Length}.", nameof(mask));
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (mask[i] == 0f) values[i] = 0f;
+            }
+        }
+
         /// <summary>Gaussian noise in place (section 8.2, on weights): w += N(0, std^2).</summary>
         public static void AddNoise(Span<float> w, float std, Rng rng)
         {

@@ -41,6 +41,7 @@ namespace Samples
 
         private readonly float[] _parameters = new float[788];
         private readonly float[] _gradients = new float[788];
+        private float[] _pruneMask = global::System.Array.Empty<float>(); // Masks, once asked for
 
         // Training storage for a batch: each layer's outputs and deltas as a [batch, size] block; grown when a larger batch arrives.
         private float[] _activations = global::System.Array.Empty<float>();
@@ -160,6 +161,19 @@ namespace Samples
 
         /// <summary>d(mean loss)/d(parameters) of the last ComputeGradients call, laid out as <see cref="Parameters"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
+
+        /// <summary>
+        /// Pruning masks (section 8.7), laid out as <see cref="Parameters"/>: 1 kept, 0 pruned; all 1 when first asked for. Where a
+        /// mask is 0, ComputeGradients and TrainStep keep the parameter and its gradient at exactly 0, whatever the optimizer does.
+        /// </summary>
+        public global::System.Span<float> Masks
+        {
+            get
+            {
+                if (_pruneMask.Length == 0) global::System.Array.Fill(_pruneMask = new float[788], 1f);
+                return _pruneMask;
+            }
+        }
 
         /// <summary>Model state that is not trained by gradients: none in this network (only batch normalization keeps running statistics).</summary>
         public global::System.Span<float> Buffers => global::System.Span<float>.Empty;
@@ -447,6 +461,7 @@ namespace Samples
                 float loss = ComputeGradients(inputs, targets, batch);
                 if (global::NetGen.NumericChecks.Anomalies) global::NetGen.NumericChecks.Step(this, optimizer); // checks every parameter after the step
                 else optimizer.Step(_parameters, _gradients);
+                global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters stay 0, whatever the optimizer did
                 return loss;
             }
             finally
@@ -470,6 +485,7 @@ namespace Samples
                 float loss = ComputeGradients(inputs, labels, batch);
                 if (global::NetGen.NumericChecks.Anomalies) global::NetGen.NumericChecks.Step(this, optimizer); // checks every parameter after the step
                 else optimizer.Step(_parameters, _gradients);
+                global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters stay 0, whatever the optimizer did
                 return loss;
             }
             finally
@@ -486,6 +502,7 @@ namespace Samples
         private float Train(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, bool gradients)
         {
             Reserve(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0 (nothing to do before any pruning)
             if (gradients) global::System.Array.Clear(_gradients, 0, ParameterCount);
             BatchForward(inputs, batch, false, _activations, _trainColumns);
             bool anomalies = global::NetGen.NumericChecks.Anomalies;
@@ -506,6 +523,7 @@ namespace Samples
             if (anomalies) global::NetGen.NumericChecks.FiniteLoss(loss);
             if (!gradients) return (float)loss;
             Backward(inputs, batch);
+            global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
             if (anomalies) CheckAnomalies(batch, backward: true);
             return (float)loss;
         }
@@ -581,7 +599,7 @@ namespace Samples
 
         /// <summary>
         /// The input-output Jacobian of one sample (eq. 4.85): J[k, i] = dy_k / dx_i, 4 x 192 row-major, in inference mode;
-        /// row k is the input gradient of output k (one input-gradient pass per output, run as one batch).
+        /// row k is the input gradient of output k (one input-gradient pass per output, up to 32 of them as one batch).
         /// </summary>
         /// <param name="input">192 values.</param>
         /// <param name="jacobian">OutputLength * InputLength values, written.</param>
@@ -589,15 +607,20 @@ namespace Samples
         public void Jacobian(global::System.ReadOnlySpan<float> input, global::System.Span<float> jacobian)
         {
             global::NetGen.Guard.Length("input", InputLength, input.Length);
-            global::NetGen.Guard.Length("jacobian", OutputLength * InputLength, jacobian.Length);
-            var inputs = new float[OutputLength * InputLength];
-            var seeds = new float[OutputLength * OutputLength]; // the rows of the identity: sample k seeds output k
-            for (int k = 0; k < OutputLength; k++)
+            global::NetGen.Guard.Length("jacobian", 768, jacobian.Length);
+            var inputs = new float[768];
+            var seeds = new float[16]; // rows of the identity: sample r seeds output k0 + r
+            for (int k0 = 0; k0 < OutputLength; k0 += 4)
             {
-                input.CopyTo(global::System.MemoryExtensions.AsSpan(inputs, k * InputLength, InputLength));
-                seeds[k * OutputLength + k] = 1f;
+                int rows = global::System.Math.Min(4, OutputLength - k0);
+                global::System.Array.Clear(seeds);
+                for (int r = 0; r < rows; r++)
+                {
+                    input.CopyTo(global::System.MemoryExtensions.AsSpan(inputs, r * InputLength, InputLength));
+                    seeds[r * OutputLength + k0 + r] = 1f;
+                }
+                InputGradients(global::System.MemoryExtensions.AsSpan(inputs, 0, rows * InputLength), global::System.MemoryExtensions.AsSpan(seeds, 0, rows * OutputLength), jacobian.Slice(k0 * InputLength, rows * InputLength), rows);
             }
-            InputGradients(inputs, seeds, jacobian, OutputLength);
         }
 
         private void InputPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)

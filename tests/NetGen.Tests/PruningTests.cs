@@ -1,0 +1,128 @@
+using System;
+using System.IO;
+using System.Linq;
+using NetGen.Tests.Parity;
+using Xunit;
+
+namespace NetGen.Tests
+{
+    /// <summary>
+    /// Issue 20, section 8.7: pruning masks. Magnitude pruning masks exactly the smallest |w| of the weight tensors (not biases),
+    /// globally or per layer; a masked parameter and its gradient stay exactly 0 through ComputeGradients and every
+    /// optimizer's steps; the ONNX export carries the zeros.
+    /// </summary>
+    public class PruningTests
+    {
+        private static (float[] X, int[] Labels) Data(int batch, int seed)
+        {
+            var random = new Random(seed);
+            return (Enumerable.Range(0, batch * LeNet5.InputLength).Select(_ => (float)random.NextDouble()).ToArray(), Enumerable.Range(0, batch).Select(_ => random.Next(10)).ToArray());
+        }
+
+        [Theory]
+        [InlineData(PruningScope.Global)]
+        [InlineData(PruningScope.PerLayer)]
+        public void Magnitude_pruning_masks_the_smallest_weights_and_no_bias(PruningScope scope)
+        {
+            var net = new LeNet5(3);
+            var before = net.Parameters.ToArray();
+            var weights = Pruning.Prunable(net);
+            Assert.Equal(new[] { "0.weight", "3.weight", "7.weight", "9.weight", "11.weight" }, weights.Select(t => t.Name));
+            int pruned = Pruning.Magnitude(net, 0.6, scope);
+            int total = weights.Sum(t => t.Length);
+
+            // the direct computation: the 60 % smallest |w| of all weights (or of each tensor)
+            var groups = scope == PruningScope.Global ? new[] { weights.SelectMany(t => Enumerable.Range(t.Offset, t.Length)).ToArray() } : weights.Select(t => Enumerable.Range(t.Offset, t.Length).ToArray()).ToArray();
+            var expected = groups.SelectMany(g => g.OrderBy(i => Math.Abs(before[i])).ThenBy(i => i).Take((int)Math.Round(0.6 * g.Length, MidpointRounding.AwayFromZero))).ToHashSet();
+            Assert.Equal(expected.Count, pruned);
+            var masks = net.Masks.ToArray();
+            var parameters = net.Parameters.ToArray();
+            for (int i = 0; i < before.Length; i++)
+            {
+                bool masked = expected.Contains(i);
+                Assert.Equal(masked ? 0f : 1f, masks[i]);
+                Assert.Equal(masked ? 0f : before[i], parameters[i]);
+            }
+
+            Assert.Equal((double)expected.Count / total, Pruning.Sparsity(net), 12);
+            // fractions count what is pruned already: 0.8 after 0.6 adds the next 20 % (of each group)
+            int more = Pruning.Magnitude(net, 0.8, scope);
+            Assert.Equal(groups.Sum(g => (int)Math.Round(0.8 * g.Length, MidpointRounding.AwayFromZero)) - expected.Count, more);
+            Assert.Throws<ArgumentOutOfRangeException>(() => Pruning.Magnitude(net, 1.5));
+        }
+
+        public static TheoryData<string> Optimizers() => new TheoryData<string> { "sgd", "momentum", "adam", "adamw", "adagrad", "rmsprop", "adadelta", "rprop", "deltabardelta", "quickprop", "clipped" };
+
+        private static IOptimizer Make(string name) => name switch
+        {
+            "sgd" => new Sgd(lr: 0.05f),
+            "momentum" => new Sgd(lr: 0.05f, momentum: 0.9f, weightDecay: 1e-2f),
+            "adam" => new Adam(lr: 1e-2f),
+            "adamw" => new AdamW(lr: 1e-2f, weightDecay: 0.1f),
+            "adagrad" => new AdaGrad(lr: 0.05f),
+            "rmsprop" => new RmsProp(lr: 1e-2f),
+            "adadelta" => new AdaDelta(),
+            "rprop" => new Rprop(),
+            "deltabardelta" => new DeltaBarDelta(lr: 0.01f),
+            "quickprop" => new Quickprop(lr: 0.01f),
+            _ => new ClipGradNorm(new Adam(lr: 1e-2f), maxNorm: 0.5f),
+        };
+
+        [Theory]
+        [MemberData(nameof(Optimizers))]
+        public void Masked_parameters_and_gradients_stay_exactly_zero_through_every_optimizer(string optimizer)
+        {
+            var net = new LeNet5(5);
+            var (x, labels) = Data(8, 9);
+            var step = Make(optimizer);
+            net.TrainStep(x, labels, 8, step); // optimizer state from before the pruning (momentum, running averages)
+            Pruning.Magnitude(net, 0.7);
+            var masks = net.Masks.ToArray();
+            var kept = net.Parameters.ToArray();
+            for (int s = 0; s < 5; s++) net.TrainStep(x, labels, 8, step);
+            var parameters = net.Parameters.ToArray();
+            var gradients = net.Gradients.ToArray();
+            int moved = 0;
+            for (int i = 0; i < masks.Length; i++)
+            {
+                if (masks[i] == 0f)
+                {
+                    Assert.Equal(0f, parameters[i]);
+                    Assert.Equal(0f, gradients[i]);
+                }
+                else if (parameters[i] != kept[i]) moved++;
+            }
+
+            Assert.True(moved > masks.Count(m => m != 0f) / 10, $"{optimizer}: only {moved} kept parameters trained"); // the others train on (some sit behind dead ReLUs)
+        }
+
+        [Fact]
+        public void The_ONNX_export_carries_the_zeros_and_Forward_uses_them()
+        {
+            var net = new LeNet5(2);
+            Pruning.Magnitude(net, 0.9);
+            var (x, _) = Data(1, 4);
+            var y = new float[10];
+            net.Forward(x, y);
+            using var stream = new MemoryStream();
+            net.ExportOnnx(stream);
+            var model = NetGen.Tool.Onnx.OnnxModel.Read(stream.ToArray());
+            foreach (var t in Pruning.Prunable(net))
+            {
+                var exported = model.Graph.Initializers[t.Name].ToFloats();
+                var masks = net.Masks.Slice(t.Offset, t.Length).ToArray();
+                for (int i = 0; i < exported.Length; i++) Assert.True(masks[i] != 0f || exported[i] == 0f);
+                Assert.True(exported.Count(v => v == 0f) >= masks.Count(m => m == 0f));
+            }
+
+            // Forward reads the zeros: the same outputs as a network whose weights were zeroed by hand
+            var copy = new LeNet5(2);
+            var parameters = copy.Parameters;
+            var zeroed = net.Masks.ToArray();
+            for (int i = 0; i < zeroed.Length; i++) if (zeroed[i] == 0f) parameters[i] = 0f;
+            var expected = new float[10];
+            copy.Forward(x, expected);
+            Assert.Equal(expected, y);
+        }
+    }
+}
