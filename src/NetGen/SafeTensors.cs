@@ -42,7 +42,8 @@ namespace NetGen
         {
             Guard.NotNull(network, nameof(network));
             Guard.NotNull(stream, nameof(stream));
-            var tensors = network.Tensors;
+            var masks = MasksOf(network).ToArray();
+            var tensors = FileLayout(network, name => masks.Length > 0 && Pruning.Prunable(network).FirstOrDefault(t => t.Name == name) is { } t && Array.IndexOf(masks, 0f, t.Offset, t.Length) >= 0);
             WriteHeader(stream, tensors.Select(t => (t.Name, t.Store == TensorStore.Counters ? "I64" : "F32", (IEnumerable<int>)t.Shape, (long)t.Length)));
             var chunk = new byte[ChunkBytes];
             foreach (var t in tensors)
@@ -215,13 +216,20 @@ namespace NetGen
                 throw new InvalidDataException($"The file has {available - 8 - (long)headerLength - dataLength} bytes after the last tensor's data; expected the tensors to cover the data exactly.");
 
             var report = new TensorLoadReport();
-            var pairs = Match(network, entries, matching, strict ? null : report);
+            var names = new HashSet<string>(entries.Select(e => e.Name), StringComparer.Ordinal);
+            var expected = FileLayout(network, name => names.Contains(name + "_mask") && Pruning.Prunable(network).Any(t => t.Name == name));
+            var pairs = Match(network, expected, entries, matching, strict ? null : report);
             var paired = pairs.ToDictionary(p => p.Entry.Name, p => p.Tensor, StringComparer.Ordinal);
 
             // Read into staging sized by the network (never by the file's claims), then write the network at once.
             var parameters = new float[network.Parameters.Length];
             var buffers = new float[network.Buffers.Length];
             var counters = new long[network.Counters.Length];
+            // the masks come from the file: a weight it keeps whole is unpruned after the load, one it prunes is masked
+            bool pruned = expected.Any(t => t.Store == TensorStore.Masks);
+            var had = MasksOf(network);
+            var masks = new float[had.Length];
+            Array.Fill(masks, 1f);
             network.Parameters.CopyTo(parameters);
             network.Buffers.CopyTo(buffers);
             network.Counters.CopyTo(counters);
@@ -247,12 +255,22 @@ namespace NetGen
                         int at = tensor.Offset + (int)index + i;
                         var bytes = chunk.AsSpan(i * size, size);
                         if (tensor.Store == TensorStore.Counters) counters[at] = ReadInteger(entry.DType, bytes);
-                        else (tensor.Store == TensorStore.Parameters ? parameters : buffers)[at] = ReadReal(entry.DType, bytes);
+                        else (tensor.Store == TensorStore.Parameters ? parameters : tensor.Store == TensorStore.Masks ? masks : buffers)[at] = ReadReal(entry.DType, bytes);
                     }
 
                     index += count;
                 }
             }
+
+            if (pruned)
+            {
+                // a mask is 0 or 1 (PyTorch's weight = weight_orig * weight_mask): the weight is the masked original
+                int bad = Array.FindIndex(masks, m => m != 0f && m != 1f);
+                if (bad >= 0) throw new InvalidDataException($"A pruning mask holds {masks[bad]} at parameter {bad}; expected 0 or 1 (nothing was loaded).");
+                Kernels.ApplyMask(parameters, masks);
+            }
+
+            masks.CopyTo(had);
 
             parameters.CopyTo(network.Parameters);
             buffers.CopyTo(network.Buffers);
@@ -293,7 +311,44 @@ namespace NetGen
 
         private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-        private static Span<float> Values(INetwork network, TensorStore store) => store == TensorStore.Parameters ? network.Parameters : network.Buffers;
+        private static Span<float> Values(INetwork network, TensorStore store) => store == TensorStore.Parameters ? network.Parameters : store == TensorStore.Masks ? network.Masks : network.Buffers;
+
+        /// <summary>The network's masks, or nothing where the network has none (an INetwork that is not generated).</summary>
+        private static Span<float> MasksOf(INetwork network)
+        {
+            try
+            {
+                return network.Masks;
+            }
+            catch (NotSupportedException)
+            {
+                return Span<float>.Empty;
+            }
+        }
+
+        /// <summary>
+        /// The tensors of a weight file for <paramref name="network"/>: its own, except that a pruned weight ("0.weight", where
+        /// <paramref name="pruned"/> says so) is "0.weight_orig" (the masked weight) and "0.weight_mask", as PyTorch's
+        /// torch.nn.utils.prune writes a pruned module's state_dict.
+        /// </summary>
+        private static List<TensorInfo> FileLayout(INetwork network, Func<string, bool> pruned)
+        {
+            var layout = new List<TensorInfo>();
+            foreach (var t in network.Tensors)
+            {
+                if (t.Store != TensorStore.Parameters || !pruned(t.Name))
+                {
+                    layout.Add(t);
+                    continue;
+                }
+
+                var shape = t.Shape.ToArray();
+                layout.Add(new TensorInfo(t.Name + "_orig", TensorStore.Parameters, t.Offset, shape));
+                layout.Add(new TensorInfo(t.Name + "_mask", TensorStore.Masks, t.Offset, shape));
+            }
+
+            return layout;
+        }
 
         /// <summary>Reads the header, growing the buffer only as bytes arrive (a stream that cannot seek may be shorter than claimed).</summary>
         private static byte[] ReadHeader(Stream stream, int length)
@@ -409,7 +464,7 @@ namespace NetGen
         /// Pairs the file's tensors with the network's, or throws listing every mismatch; with a <paramref name="report"/>
         /// (non-strict), missing, unexpected and differently shaped tensors go there instead (a dtype that does not fit still throws).
         /// </summary>
-        private static List<(Entry Entry, TensorInfo Tensor)> Match(INetwork network, List<Entry> entries, TensorMatching matching, TensorLoadReport? report)
+        private static List<(Entry Entry, TensorInfo Tensor)> Match(INetwork network, List<TensorInfo> expected, List<Entry> entries, TensorMatching matching, TensorLoadReport? report)
         {
             var problems = new List<string>();
             var pairs = new List<(Entry Entry, TensorInfo Tensor)>();
@@ -417,7 +472,7 @@ namespace NetGen
             if (matching == TensorMatching.ByName)
             {
                 var byName = entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
-                foreach (var t in network.Tensors)
+                foreach (var t in expected)
                 {
                     if (!byName.TryGetValue(t.Name, out var e))
                     {
@@ -439,7 +494,7 @@ namespace NetGen
             else
             {
                 var ordered = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
-                foreach (var t in network.Tensors)
+                foreach (var t in expected)
                 {
                     int index = ordered.FindIndex(e => !used.Contains(e.Name) && SameShape(t, e));
                     if (index < 0)

@@ -14,6 +14,12 @@ namespace NetGen
 
         /// <summary><see cref="INetwork.Counters"/>: batch normalization's <c>num_batches_tracked</c> (a 64-bit integer, shape []).</summary>
         Counters,
+
+        /// <summary>
+        /// <see cref="INetwork.Masks"/>: a pruned weight's mask (section 8.7), in weight files as PyTorch's
+        /// <c>torch.nn.utils.prune</c> keeps it: <c>name_mask</c> beside <c>name_orig</c> instead of <c>name</c>.
+        /// </summary>
+        Masks,
     }
 
     /// <summary>

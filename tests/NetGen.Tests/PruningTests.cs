@@ -96,6 +96,48 @@ namespace NetGen.Tests
             Assert.True(moved > masks.Count(m => m != 0f) / 10, $"{optimizer}: only {moved} kept parameters trained"); // the others train on (some sit behind dead ReLUs)
         }
 
+        /// <summary>
+        /// Weight files keep the masks as PyTorch's torch.nn.utils.prune keeps them: a pruned weight is "name_orig" and
+        /// "name_mask" instead of "name" (an unpruned one stays "name"); loading restores the masks, and training goes on with them.
+        /// </summary>
+        [Fact]
+        public void Masks_round_trip_through_weight_files_as_PyTorchs_prune_writes_them()
+        {
+            var net = new LeNet5(6);
+            Pruning.Magnitude(net, 0.7, PruningScope.PerLayer);
+            net.Masks.Slice(Pruning.Prunable(net)[0].Offset, Pruning.Prunable(net)[0].Length).Fill(1f); // conv 0 unpruned again
+            using var file = new MemoryStream();
+            net.Save(file);
+            var header = System.Text.Encoding.UTF8.GetString(file.ToArray(), 8, (int)BitConverter.ToInt64(file.ToArray(), 0));
+            Assert.Contains("\"0.weight\"", header);
+            Assert.DoesNotContain("\"0.weight_mask\"", header);
+            foreach (string name in new[] { "3.weight", "7.weight", "9.weight", "11.weight" })
+            {
+                Assert.Contains("\"" + name + "_orig\"", header);
+                Assert.Contains("\"" + name + "_mask\"", header);
+                Assert.DoesNotContain("\"" + name + "\"", header);
+            }
+
+            var loaded = new LeNet5(99);
+            file.Position = 0;
+            loaded.Load(file);
+            Assert.Equal(net.Parameters.ToArray(), loaded.Parameters.ToArray());
+            Assert.Equal(net.Masks.ToArray(), loaded.Masks.ToArray());
+
+            var (x, labels) = Data(8, 2);
+            for (int s = 0; s < 3; s++) loaded.TrainStep(x, labels, 8, new Adam(lr: 1e-2f));
+            var masks = loaded.Masks.ToArray();
+            var parameters = loaded.Parameters.ToArray();
+            Assert.All(Enumerable.Range(0, masks.Length).Where(i => masks[i] == 0f), i => Assert.Equal(0f, parameters[i]));
+
+            // an unpruned file unprunes: the masks come from the file
+            using var plain = new MemoryStream();
+            new LeNet5(1).Save(plain);
+            plain.Position = 0;
+            loaded.Load(plain);
+            Assert.All(loaded.Masks.ToArray(), m => Assert.Equal(1f, m));
+        }
+
         [Fact]
         public void The_ONNX_export_carries_the_zeros_and_Forward_uses_them()
         {
