@@ -116,6 +116,13 @@ namespace NetGen
             => throw new NotSupportedException($"{GetType().Name} does not compute input gradients.");
 
         /// <summary>
+        /// dL/dw for given dL/dy into <see cref="Gradients"/> (a vector-Jacobian product with respect to the parameters), inference
+        /// mode, summed over the batch. Generated networks implement it; another implementation throws <see cref="NotSupportedException"/>.
+        /// </summary>
+        void ParameterGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch)
+            => throw new NotSupportedException($"{GetType().Name} does not compute parameter gradients for given output gradients.");
+
+        /// <summary>
         /// The input-output Jacobian of one sample (eq. 4.85): J[k, i] = dy_k / dx_i, OutputLength x InputLength row-major, in
         /// inference mode. Generated networks implement it; another implementation throws <see cref="NotSupportedException"/>.
         /// </summary>

@@ -91,6 +91,46 @@ namespace NetGen.Tests
             Assert.True(checkedInputs >= x.Length / 2, $"{type}: only {checkedInputs} of {x.Length} inputs away from kinks");
         }
 
+        /// <summary>ParameterGradients (dL/dw for given dL/dy) against one-sided/central differences of Forward over up to 24 parameters of every network.</summary>
+        [Theory]
+        [MemberData(nameof(Networks))]
+        public void Parameter_gradients_match_central_differences_of_Forward(int assembly, string type)
+        {
+            var net = TestCompiler.Create(Assemblies[assembly].Value, type, seed: 13);
+            const int batch = 2;
+            var random = new Random(type.Length * 17 + assembly);
+            var x = Enumerable.Range(0, batch * net.InputLength).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var dy = Enumerable.Range(0, batch * net.OutputLength).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            net.ParameterGradients(x, dy, batch);
+            var dw = net.Gradients.ToArray();
+            double scale = Math.Max(1e-3, dw.Max(v => Math.Abs((double)v)));
+            double center = Objective(net, x, dy, batch);
+            int checkedParameters = 0;
+            var chosen = Enumerable.Range(0, dw.Length).OrderBy(_ => random.Next()).Take(24).ToList();
+            foreach (int i in chosen)
+            {
+                double OneSided(float h)
+                {
+                    float keep = net.Parameters[i];
+                    net.Parameters[i] = keep + h;
+                    double moved = Objective(net, x, dy, batch);
+                    net.Parameters[i] = keep;
+                    return (moved - center) / ((double)(keep + h) - keep);
+                }
+
+                // a weight moves many pre-activations at once (a convolution kernel), so kinks may sit on both sides of it:
+                // the one-sided differences must agree at two step sizes, and the two central differences with each other
+                double right = OneSided(2.5e-3f), left = OneSided(-2.5e-3f), fineRight = OneSided(6.25e-4f), fineLeft = OneSided(-6.25e-4f);
+                double coarse = (right + left) / 2, fine = (fineRight + fineLeft) / 2;
+                if (Math.Abs(right - left) > 1.5e-2 * scale + 1e-4 || Math.Abs(fineRight - fineLeft) > 1.5e-2 * scale + 1e-4 || Math.Abs(coarse - fine) > 5e-3 * scale + 1e-4) continue;
+                checkedParameters++;
+                double central = fine;
+                Assert.True(Math.Abs(dw[i] - central) <= 1e-2 * scale + 1e-4, $"{type}: dL/dw[{i}] = {dw[i]:R}, central difference {central:R} (scale {scale:R})");
+            }
+
+            Assert.True(checkedParameters >= chosen.Count / 2, $"{type}: only {checkedParameters} of {chosen.Count} parameters away from kinks");
+        }
+
         [Theory]
         [MemberData(nameof(Networks))]
         public void Jacobian_rows_are_the_input_gradients_of_each_output(int assembly, string type)

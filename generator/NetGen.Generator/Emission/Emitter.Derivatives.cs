@@ -48,7 +48,26 @@ namespace NetGen.Generator.Emission
             EmitJacobianBody(w, plan);
             w.Close();
             w.Line();
-            EmitInputPass(w, layout);
+            w.Line("/// <summary>");
+            w.Line("/// dL/dw for given dL/dy, into <see cref=\"Gradients\"/>: the parameter gradients of an arbitrary function of the outputs (as");
+            w.Line("/// <c>torch.autograd.grad(y, parameters, grad_outputs)</c> in eval mode), summed over the batch; with dL/dy the unit vector of");
+            w.Line("/// output k and one sample, the gradient of that output (Optimal Brain Surgeon's dy_k/dw). Inference mode; masks and");
+            w.Line("/// frozen layers as in ComputeGradients.");
+            w.Line("/// </summary>");
+            w.Line("/// <param name=\"inputs\">batch * " + Lit(plan.InputLength) + " values.</param>");
+            w.Line("/// <param name=\"outputGradients\">dL/dy: batch * " + Lit(plan.OutputLength) + " values, laid out as Forward's outputs.</param>");
+            w.Line("/// <param name=\"batch\">The number of samples.</param>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or batch is not positive.</exception>");
+            w.Line("public void ParameterGradients(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " outputGradients, int batch)");
+            w.Open();
+            w.Line("global::NetGen.Guard.Batch(batch);");
+            w.Line("global::NetGen.Guard.BatchLength(\"inputs\", batch, InputLength, inputs.Length);");
+            w.Line("global::NetGen.Guard.BatchLength(\"outputGradients\", batch, OutputLength, outputGradients.Length);");
+            Exclusive(w, plan, "ParameterPass(inputs, outputGradients, batch);");
+            w.Close();
+            w.Line();
+            EmitSeededPass(w, layout, toInputs: true);
+            EmitSeededPass(w, layout, toInputs: false);
         }
 
         /// <summary>
@@ -83,19 +102,29 @@ namespace NetGen.Generator.Emission
         }
 
         /// <summary>
-        /// The body of InputGradients: the inference forward pass into the training storage, each output's delta set to the
-        /// given dL/dy (through its activation's derivative where the loss would otherwise have taken it), the
-        /// input-gradient pass.
+        /// The bodies of InputGradients (<paramref name="toInputs"/>) and ParameterGradients: the inference forward pass into the
+        /// training storage, each output's delta set to the given dL/dy (through its activation's derivative where the loss
+        /// would otherwise have taken it), then the input-gradient pass or the backward pass into Gradients.
         /// </summary>
-        private static void EmitInputPass(SourceWriter sink, Layout layout)
+        private static void EmitSeededPass(SourceWriter sink, Layout layout, bool toInputs)
         {
             var plan = layout.Plan;
-            sink.Line("private void InputPass(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " outputGradients, " + Span + " inputGradients, int batch)");
+            sink.Line("private void " + (toInputs ? "InputPass" : "ParameterPass") + "(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " outputGradients, " + (toInputs ? Span + " inputGradients, " : "") + "int batch)");
             sink.Open();
             sink.Line("Reserve(batch);");
-            sink.Line("if (_inputPassGradients.Length != ParameterCount) _inputPassGradients = new float[ParameterCount];");
-            sink.Line("else global::System.Array.Clear(_inputPassGradients, 0, ParameterCount);");
+            if (toInputs)
+            {
+                sink.Line("if (_inputPassGradients.Length != ParameterCount) _inputPassGradients = new float[ParameterCount];");
+                sink.Line("else global::System.Array.Clear(_inputPassGradients, 0, ParameterCount);");
+            }
+            else
+            {
+                sink.Line("global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0");
+                sink.Line("global::System.Array.Clear(_gradients, 0, ParameterCount);");
+            }
+
             if (plan.EffectiveLength > 0) sink.Line("EffectiveWeights(_effective, false);");
+            if (plan.EffectiveLength > 0 && !toInputs) sink.Line("global::System.Array.Clear(_effectiveGradients, 0, " + Lit(plan.EffectiveLength) + ");");
             sink.Line("BatchForward(" + BatchForwardArguments(layout, "inputs", "batch", "true", "false", "_activations", "_preActivations", "_trainColumns", "_effective") + ");");
             var w = new PassWriter(sink);
             var scope = w.Begin(w.Local("a", () => Span + " a = _activations;"), w.Local("d", () => Span + " d = _deltas;"));
@@ -111,8 +140,19 @@ namespace NetGen.Generator.Emission
             }
 
             w.End(scope);
-            sink.Line("inputGradients.Slice(0, batch * InputLength).Clear();");
-            sink.Line("InputBackward(" + (new Layout(plan, toInputs: true).BackwardReadsInputs ? "inputs, " : "") + "batch" + (layout.BatchTraining ? ", false" : "") + ", inputGradients);");
+            if (toInputs)
+            {
+                sink.Line("inputGradients.Slice(0, batch * InputLength).Clear();");
+                sink.Line("InputBackward(" + (new Layout(plan, toInputs: true).BackwardReadsInputs ? "inputs, " : "") + "batch" + (layout.BatchTraining ? ", false" : "") + ", inputGradients);");
+            }
+            else
+            {
+                sink.Line("Backward(" + (layout.BackwardReadsInputs ? "inputs, " : "") + "batch" + (layout.BatchTraining ? ", false" : "") + ");");
+                if (plan.EffectiveLength > 0) sink.Line("EffectiveBackward();");
+                if (plan.Layers.Any(l => l.Frozen)) sink.Line("foreach (var (offset, length) in s_frozen) global::System.Array.Clear(_gradients, offset, length); // frozen layers have no gradient");
+                sink.Line("global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient");
+            }
+
             sink.Close();
             sink.Line();
         }

@@ -551,6 +551,32 @@ namespace Samples
             }
         }
 
+        /// <summary>
+        /// dL/dw for given dL/dy, into <see cref="Gradients"/>: the parameter gradients of an arbitrary function of the outputs (as
+        /// <c>torch.autograd.grad(y, parameters, grad_outputs)</c> in eval mode), summed over the batch; with dL/dy the unit vector of
+        /// output k and one sample, the gradient of that output (Optimal Brain Surgeon's dy_k/dw). Inference mode; masks and
+        /// frozen layers as in ComputeGradients.
+        /// </summary>
+        /// <param name="inputs">batch * 64 values.</param>
+        /// <param name="outputGradients">dL/dy: batch * 2 values, laid out as Forward's outputs.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public void ParameterGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("outputGradients", batch, OutputLength, outputGradients.Length);
+            bool owner = _training.Enter("RobustRegression"); // one thread trains an instance at a time
+            try
+            {
+                ParameterPass(inputs, outputGradients, batch);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
         private void InputPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
         {
             Reserve(batch);
@@ -565,6 +591,22 @@ namespace Samples
             for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength, 2).CopyTo(dense3Delta.Slice(n * 2, 2));
             inputGradients.Slice(0, batch * InputLength).Clear();
             InputBackward(inputs, batch, inputGradients);
+        }
+
+        private void ParameterPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, int batch)
+        {
+            Reserve(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            global::System.Array.Clear(_gradients, 0, ParameterCount);
+            BatchForward(inputs, batch, _activations, _preActivations, _trainColumns);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            // dense3: dL/dy
+            global::System.Span<float> dense3Out = a.Slice(batch * Dense3Offset, batch * 2);
+            global::System.Span<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 2);
+            for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength, 2).CopyTo(dense3Delta.Slice(n * 2, 2));
+            Backward(inputs, batch);
+            global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (260 values), the outputs' to <paramref name="y"/>.</summary>

@@ -607,6 +607,32 @@ namespace Samples
             }
         }
 
+        /// <summary>
+        /// dL/dw for given dL/dy, into <see cref="Gradients"/>: the parameter gradients of an arbitrary function of the outputs (as
+        /// <c>torch.autograd.grad(y, parameters, grad_outputs)</c> in eval mode), summed over the batch; with dL/dy the unit vector of
+        /// output k and one sample, the gradient of that output (Optimal Brain Surgeon's dy_k/dw). Inference mode; masks and
+        /// frozen layers as in ComputeGradients.
+        /// </summary>
+        /// <param name="inputs">batch * 784 values.</param>
+        /// <param name="outputGradients">dL/dy: batch * 10 values, laid out as Forward's outputs.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public void ParameterGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("outputGradients", batch, OutputLength, outputGradients.Length);
+            bool owner = _training.Enter("LeNet5"); // one thread trains an instance at a time
+            try
+            {
+                ParameterPass(inputs, outputGradients, batch);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
         private void InputPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
         {
             Reserve(batch);
@@ -622,6 +648,23 @@ namespace Samples
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.SoftmaxBackward(dense7Out.Slice(n * 10, 10), dense7Delta.Slice(n * 10, 10));
             inputGradients.Slice(0, batch * InputLength).Clear();
             InputBackward(inputs, batch, inputGradients);
+        }
+
+        private void ParameterPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, int batch)
+        {
+            Reserve(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            global::System.Array.Clear(_gradients, 0, ParameterCount);
+            BatchForward(inputs, batch, true, _activations, _trainColumns);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            // dense7: dL/dy through Softmax's derivative (its loss would take the pre-activations)
+            global::System.Span<float> dense7Out = a.Slice(batch * Dense7Offset, batch * 10);
+            global::System.Span<float> dense7Delta = d.Slice(batch * Dense7Offset, batch * 10);
+            for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength, 10).CopyTo(dense7Delta.Slice(n * 10, 10));
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SoftmaxBackward(dense7Out.Slice(n * 10, 10), dense7Delta.Slice(n * 10, 10));
+            Backward(inputs, batch);
+            global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (8084 values), the outputs' to <paramref name="y"/>.</summary>

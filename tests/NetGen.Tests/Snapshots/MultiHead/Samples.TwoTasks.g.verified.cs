@@ -620,6 +620,32 @@ namespace Samples
             }
         }
 
+        /// <summary>
+        /// dL/dw for given dL/dy, into <see cref="Gradients"/>: the parameter gradients of an arbitrary function of the outputs (as
+        /// <c>torch.autograd.grad(y, parameters, grad_outputs)</c> in eval mode), summed over the batch; with dL/dy the unit vector of
+        /// output k and one sample, the gradient of that output (Optimal Brain Surgeon's dy_k/dw). Inference mode; masks and
+        /// frozen layers as in ComputeGradients.
+        /// </summary>
+        /// <param name="inputs">batch * 3072 values.</param>
+        /// <param name="outputGradients">dL/dy: batch * 11 values, laid out as Forward's outputs.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public void ParameterGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("outputGradients", batch, OutputLength, outputGradients.Length);
+            bool owner = _training.Enter("TwoTasks"); // one thread trains an instance at a time
+            try
+            {
+                ParameterPass(inputs, outputGradients, batch);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
         private void InputPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
         {
             Reserve(batch);
@@ -640,6 +666,28 @@ namespace Samples
             global::NetGen.Kernels.SigmoidBackward(dense10Out, dense10Delta);
             inputGradients.Slice(0, batch * InputLength).Clear();
             InputBackward(inputs, batch, inputGradients);
+        }
+
+        private void ParameterPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, int batch)
+        {
+            Reserve(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            global::System.Array.Clear(_gradients, 0, ParameterCount);
+            BatchForward(inputs, batch, true, _activations, _trainColumns);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            // digit: dL/dy through Softmax's derivative (its loss would take the pre-activations)
+            global::System.Span<float> digitOut = a.Slice(batch * DigitOffset, batch * 10);
+            global::System.Span<float> digitDelta = d.Slice(batch * DigitOffset, batch * 10);
+            for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength, 10).CopyTo(digitDelta.Slice(n * 10, 10));
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SoftmaxBackward(digitOut.Slice(n * 10, 10), digitDelta.Slice(n * 10, 10));
+            // dense10: dL/dy through Sigmoid's derivative (its loss would take the pre-activations)
+            global::System.Span<float> dense10Out = a.Slice(batch * Dense10Offset, batch * 1);
+            global::System.Span<float> dense10Delta = d.Slice(batch * Dense10Offset, batch * 1);
+            for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength + 10, 1).CopyTo(dense10Delta.Slice(n * 1, 1));
+            global::NetGen.Kernels.SigmoidBackward(dense10Out, dense10Delta);
+            Backward(inputs, batch);
+            global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (86016 values), the outputs' to <paramref name="y"/>.</summary>

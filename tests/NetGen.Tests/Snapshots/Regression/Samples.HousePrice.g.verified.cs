@@ -522,6 +522,32 @@ namespace Samples
             }
         }
 
+        /// <summary>
+        /// dL/dw for given dL/dy, into <see cref="Gradients"/>: the parameter gradients of an arbitrary function of the outputs (as
+        /// <c>torch.autograd.grad(y, parameters, grad_outputs)</c> in eval mode), summed over the batch; with dL/dy the unit vector of
+        /// output k and one sample, the gradient of that output (Optimal Brain Surgeon's dy_k/dw). Inference mode; masks and
+        /// frozen layers as in ComputeGradients.
+        /// </summary>
+        /// <param name="inputs">batch * 13 values.</param>
+        /// <param name="outputGradients">dL/dy: batch * 1 values, laid out as Forward's outputs.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        public void ParameterGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, int batch)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("outputGradients", batch, OutputLength, outputGradients.Length);
+            bool owner = _training.Enter("HousePrice"); // one thread trains an instance at a time
+            try
+            {
+                ParameterPass(inputs, outputGradients, batch);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
         private void InputPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batch)
         {
             Reserve(batch);
@@ -536,6 +562,22 @@ namespace Samples
             for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength, 1).CopyTo(dense2Delta.Slice(n * 1, 1));
             inputGradients.Slice(0, batch * InputLength).Clear();
             InputBackward(inputs, batch, inputGradients);
+        }
+
+        private void ParameterPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, int batch)
+        {
+            Reserve(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            global::System.Array.Clear(_gradients, 0, ParameterCount);
+            BatchForward(inputs, batch, _activations);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            // dense2: dL/dy
+            global::System.Span<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 1);
+            global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 1);
+            for (int n = 0; n < batch; n++) outputGradients.Slice(n * OutputLength, 1).CopyTo(dense2Delta.Slice(n * 1, 1));
+            Backward(inputs, batch);
+            global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
         }
 
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (32 values), the outputs' to <paramref name="y"/>.</summary>
