@@ -68,10 +68,10 @@ namespace NetGen
             var masks = network.Masks;
             var parameters = network.Parameters;
             int newly = 0;
+            var mask = masks.ToArray(); // as it was: the groups do not overlap
             foreach (var group in groups)
             {
                 int count = (int)Math.Round(fraction * group.Length, MidpointRounding.AwayFromZero);
-                var mask = masks.ToArray();
                 var order = group.OrderBy(i => mask[i] == 0f ? 0 : 1).ThenBy(saliency).ThenBy(i => i).Take(count);
                 foreach (int i in order)
                 {

@@ -43,7 +43,7 @@ namespace NetGen
             Guard.NotNull(network, nameof(network));
             Guard.NotNull(stream, nameof(stream));
             var masks = MasksOf(network).ToArray();
-            var tensors = FileLayout(network, name => masks.Length > 0 && Pruning.Prunable(network).FirstOrDefault(t => t.Name == name) is { } t && Array.IndexOf(masks, 0f, t.Offset, t.Length) >= 0);
+            var tensors = FileLayout(network, t => masks.Length > 0 && Array.IndexOf(masks, 0f, t.Offset, t.Length) >= 0);
             WriteHeader(stream, tensors.Select(t => (t.Name, t.Store == TensorStore.Counters ? "I64" : "F32", (IEnumerable<int>)t.Shape, (long)t.Length)));
             var chunk = new byte[ChunkBytes];
             foreach (var t in tensors)
@@ -217,7 +217,7 @@ namespace NetGen
 
             var report = new TensorLoadReport();
             var names = new HashSet<string>(entries.Select(e => e.Name), StringComparer.Ordinal);
-            var expected = FileLayout(network, name => names.Contains(name + "_mask") && Pruning.Prunable(network).Any(t => t.Name == name));
+            var expected = FileLayout(network, t => names.Contains(t.Name + "_mask"));
             var pairs = Match(network, expected, entries, matching, strict ? null : report);
             var paired = pairs.ToDictionary(p => p.Entry.Name, p => p.Tensor, StringComparer.Ordinal);
 
@@ -327,16 +327,17 @@ namespace NetGen
         }
 
         /// <summary>
-        /// The tensors of a weight file for <paramref name="network"/>: its own, except that a pruned weight ("0.weight", where
-        /// <paramref name="pruned"/> says so) is "0.weight_orig" (the masked weight) and "0.weight_mask", as PyTorch's
-        /// torch.nn.utils.prune writes a pruned module's state_dict.
+        /// The tensors of a weight file for <paramref name="network"/>: its own, except that a pruned weight (a prunable one,
+        /// "0.weight", where <paramref name="pruned"/> says so) is "0.weight_orig" (the masked weight) and "0.weight_mask", as
+        /// PyTorch's torch.nn.utils.prune writes a pruned module's state_dict.
         /// </summary>
-        private static List<TensorInfo> FileLayout(INetwork network, Func<string, bool> pruned)
+        private static List<TensorInfo> FileLayout(INetwork network, Func<TensorInfo, bool> pruned)
         {
+            var prunable = new HashSet<string>(Pruning.Prunable(network).Select(t => t.Name), StringComparer.Ordinal);
             var layout = new List<TensorInfo>();
             foreach (var t in network.Tensors)
             {
-                if (t.Store != TensorStore.Parameters || !pruned(t.Name))
+                if (!prunable.Contains(t.Name) || !pruned(t))
                 {
                     layout.Add(t);
                     continue;

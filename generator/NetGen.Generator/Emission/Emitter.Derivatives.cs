@@ -143,7 +143,7 @@ namespace NetGen.Generator.Emission
             if (toInputs)
             {
                 sink.Line("inputGradients.Slice(0, batch * InputLength).Clear();");
-                sink.Line("InputBackward(" + (new Layout(plan, toInputs: true).BackwardReadsInputs ? "inputs, " : "") + "batch" + (layout.BatchTraining ? ", false" : "") + ", inputGradients);");
+                sink.Line("InputBackward(" + (layout.InputPass!.BackwardReadsInputs ? "inputs, " : "") + "batch" + (layout.BatchTraining ? ", false" : "") + ", inputGradients);");
             }
             else
             {

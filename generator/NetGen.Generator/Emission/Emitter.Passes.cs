@@ -65,7 +65,11 @@ namespace NetGen.Generator.Emission
                 }
 
                 // one scratch serves both passes
-                if (!toInputs) ScratchLength = System.Math.Max(ScratchLength, new Layout(plan, toInputs: true).ScratchLength);
+                if (!toInputs)
+                {
+                    InputPass = new Layout(plan, toInputs: true);
+                    ScratchLength = System.Math.Max(ScratchLength, InputPass.ScratchLength);
+                }
 
                 Columns = (int)plan.Layers.Max(l => l.Kind.Columns(l));
                 Masks = plan.Layers.Any(l => l.Kind.UsesMask);
@@ -83,6 +87,9 @@ namespace NetGen.Generator.Emission
 
             /// <summary>Whether this is the input-gradient pass's layout (deltas down to the network's input).</summary>
             public bool ToInputs { get; }
+
+            /// <summary>The input-gradient pass's layout (of the network's layout; null on that layout itself).</summary>
+            public Layout? InputPass { get; }
 
             public List<LayerPlan> Heads { get; }
 

@@ -70,7 +70,7 @@ namespace NetGen.Generator.Emission
             EmitBatchForward(w, layout);
             EmitBackward(w, layout);
             w.Line();
-            EmitBackward(w, new Layout(plan, toInputs: true));
+            EmitBackward(w, layout.InputPass!);
             w.Close();
         }
 
