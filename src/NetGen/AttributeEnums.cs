@@ -71,6 +71,9 @@ namespace NetGen
         /// be computed from a = f(s) as every other activation's is; training keeps s for them.
         /// </summary>
         public static bool NeedsPreActivation(Act act) => act == Act.GELU || act == Act.SiLU || act == Act.Hardswish;
+
+        /// <summary>Whether the activation is piecewise linear (identity, ReLU, LeakyReLU, ReLU6, Hardsigmoid): f'' = 0 almost everywhere.</summary>
+        public static bool PiecewiseLinear(Act act) => act == Act.Identity || act == Act.ReLU || act == Act.LeakyReLU || act == Act.ReLU6 || act == Act.Hardsigmoid;
     }
 
     /// <summary>Training losses (lecture notes, table 4.1), reduced as PyTorch's defaults do.</summary>

@@ -128,6 +128,28 @@ namespace NetGen
         /// </summary>
         void Jacobian(ReadOnlySpan<float> input, Span<float> jacobian)
             => throw new NotSupportedException($"{GetType().Name} does not compute Jacobians.");
+
+        /// <summary>
+        /// H v, H the Hessian of ComputeGradients' loss with respect to <see cref="Parameters"/> (eq. 4.88), exactly by the
+        /// R-operator, in inference mode. Generated networks implement it; another implementation throws <see cref="NotSupportedException"/>.
+        /// </summary>
+        void HessianVectorProduct(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, ReadOnlySpan<float> v, Span<float> hv)
+            => throw new NotSupportedException($"{GetType().Name} does not compute Hessian-vector products.");
+
+        /// <summary>As <see cref="HessianVectorProduct(ReadOnlySpan{float}, ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float})"/> with class labels.</summary>
+        void HessianVectorProduct(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch, ReadOnlySpan<float> v, Span<float> hv)
+            => throw new NotSupportedException($"{GetType().Name} does not compute Hessian-vector products.");
+
+        /// <summary>
+        /// The ParameterCount x ParameterCount Hessian (row-major) of ComputeGradients' loss, in inference mode, for small networks.
+        /// Generated networks implement it; another implementation throws <see cref="NotSupportedException"/>.
+        /// </summary>
+        void Hessian(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, Span<float> hessian)
+            => throw new NotSupportedException($"{GetType().Name} does not compute Hessians.");
+
+        /// <summary>As <see cref="Hessian(ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float})"/> with class labels.</summary>
+        void Hessian(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch, Span<float> hessian)
+            => throw new NotSupportedException($"{GetType().Name} does not compute Hessians.");
     }
 
     /// <summary>

@@ -30,6 +30,9 @@ namespace NetGen.Tests
             return data;
         }
 
+        /// <summary>Network <paramref name="type"/> of the gradient checks' assembly <paramref name="assembly"/>, seeded.</summary>
+        internal static INetwork Create(int assembly, string type, int seed) => TestCompiler.Create(Assemblies[assembly].Value, type, seed);
+
         /// <summary>f(x) = sum_k dy_k y_k(x) over the batch, in double.</summary>
         private static double Objective(INetwork net, float[] x, float[] dy, int batch)
         {

@@ -347,7 +347,11 @@ namespace NetGen.Generator.Emission
         /// delta dL/ds where the loss takes the pre-activations (softmax and sigmoid fused with their cross-entropies,
         /// table 4.1), else dL/da.
         /// </summary>
-        private static void EmitHeadLoss(SourceWriter w, Layout layout, LayerPlan head)
+        /// <param name="tangent">
+        /// The Hessian-vector product: then also R{delta} into "rd" from R{output} (R{s} in "rs" where the loss takes the
+        /// pre-activations, else R{a} in "ra"), by the loss kernel's Tangent twin with the same scale.
+        /// </param>
+        private static void EmitHeadLoss(SourceWriter w, Layout layout, LayerPlan head, bool tangent = false)
         {
             string name = head.Name;
             bool rows = head.Loss == Loss.CrossEntropy;
@@ -380,6 +384,12 @@ namespace NetGen.Generator.Emission
             string target = "targets.Slice(n * OutputLength" + (head.OutputOffset == 0 ? "" : " + " + Lit(head.OutputOffset)) + ", " + Lit(head.OutSize) + ")";
             w.Line("for (int n = 0; n < batch; n++) " + sum + " += " + Kernels + "." + kernel + "(" + output.Sample("n") + ", " + target + ", " + deltas.Sample("n") + ", " + scale + extra + ");");
             w.Line("if (" + count + " > 0) loss += " + (head.LossWeight != 1.0 ? weight + " * " : "") + sum + " / " + count + ";");
+            if (!tangent) return;
+            var rOutput = new Operand(name + (head.FusedLoss ? "Rs" : "Ra"), head.OutSize);
+            var rDelta = new Operand(name + "Rd", head.OutSize);
+            w.Line(Span + " " + rOutput.Name + " = " + Block(head.FusedLoss ? "rs" : "ra", head) + ";");
+            w.Line(Span + " " + rDelta.Name + " = " + Block("rd", head) + ";");
+            w.Line("for (int n = 0; n < batch; n++) " + Kernels + "." + kernel + "Tangent(" + output.Sample("n") + ", " + target + ", " + rOutput.Sample("n") + ", " + rDelta.Sample("n") + ", " + scale + extra + "); // R{delta}");
         }
 
         /// <summary>The layers whose weights carry a penalty (chapter 8).</summary>
@@ -460,11 +470,15 @@ namespace NetGen.Generator.Emission
         /// One layer's backward pass: its kind's code from its delta, writing its inputs' deltas (a layer read by several
         /// layers gets each one's share in scratch, added up after), each block declared where first used.
         /// </summary>
-        private static void EmitLayerBackward(PassWriter w, Layout layout, LayerPlan layer)
+        /// <param name="tangent">
+        /// The second-order passes: the kind's backward pass from a delta that is already dL/ds (no activation derivative, no
+        /// ReLU folded in), run on the buffers the pass binds to "p", "g", "a", "d" and "t".
+        /// </param>
+        private static void EmitLayerBackward(PassWriter w, Layout layout, LayerPlan layer, bool tangent = false)
         {
             var plan = layout.Plan;
-            bool foldsRelu = FoldsInputRelu(plan, layer);
-            w.Line("// " + Describe(plan, layer) + layer.Kind.BackwardStrategy(layer) + (foldsRelu ? ", with " + plan.Layers[layer.Inputs[0]].Name + "'s ReLU derivative" : ""));
+            bool foldsRelu = !tangent && FoldsInputRelu(plan, layer);
+            if (!tangent) w.Line("// " + Describe(plan, layer) + layer.Kind.BackwardStrategy(layer) + (foldsRelu ? ", with " + plan.Layers[layer.Inputs[0]].Name + "'s ReLU derivative" : ""));
             var candidates = new List<Local>();
             Operand Declared(LayerPlan of, string name, string type, string buffer)
             {
@@ -511,10 +525,11 @@ namespace NetGen.Generator.Emission
                 Mask = layer.Kind.UsesMask ? Declared(layer, MaskName(layer), ReadOnlySpan, "m") : null,
                 PreActivations = layer.KeepsPreActivations ? Declared(layer, PreName(layer), ReadOnlySpan, "pre") : null,
                 InputReluDerivative = foldsRelu,
-                DerivativeApplied = layer.Consumers.Count == 1 && FoldsInputRelu(plan, plan.Layers[layer.Consumers[0]]),
+                DerivativeApplied = !tangent && layer.Consumers.Count == 1 && FoldsInputRelu(plan, plan.Layers[layer.Consumers[0]]),
             };
             var scope = w.Begin(candidates.ToArray());
-            layer.Kind.Backward(w, layer, io);
+            if (tangent) layer.Kind.GradientTangent(w, layer, io);
+            else layer.Kind.Backward(w, layer, io);
             foreach (var (part, sum, source) in adds) w.Line(Call(KernelNames.Axpy, "1f", part.Name, sum.Name) + "; // " + source + " is read by several layers: their deltas add up");
             w.End(scope);
         }

@@ -8,6 +8,8 @@ namespace NetGen.Generator.Emission
     internal static class KernelNames
     {
         public const string Axpy = "Axpy";
+        public const string ActCurvature = "ActCurvature";
+        public const string LogSoftmaxTangent = "LogSoftmaxTangent";
         public const string CountLabels = "CountLabels";
         public const string LabelToTarget = "LabelToTarget";
         public const string SquaredError = "SquaredError";

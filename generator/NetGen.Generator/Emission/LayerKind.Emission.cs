@@ -146,5 +146,53 @@ namespace NetGen.Generator.Model
             if (derivative) Derivative(w, layer, io);
             w.Line(io.Delta + ".CopyTo(" + io.InputDeltas[0] + ");");
         }
+
+        /// <summary>
+        /// How the layer takes part in the second-order passes (HessianVectorProduct, Hessian, section 4.9), which run the
+        /// R-operator through the generated passes: by default a kind without parameters is linear in its inputs and a kind
+        /// with parameters has no second-order pass (its file says otherwise).
+        /// </summary>
+        public virtual SecondOrderRule SecondOrder(LayerPlan layer) => layer.ParameterCount > 0 ? SecondOrderRule.None : SecondOrderRule.Linear;
+
+        /// <summary>The R-operator's forward step of a <see cref="SecondOrderRule.Custom"/> kind: R{s} into the output from the inputs, their tangents and the direction ("v").</summary>
+        public virtual void TangentForward(PassWriter w, LayerPlan layer, LayerIo io)
+            => throw new System.InvalidOperationException(Attribute + " has no custom second-order forward step.");
+
+        /// <summary>
+        /// The terms of a <see cref="SecondOrderRule.Custom"/> kind's second-order backward step that its backward pass run on
+        /// R{delta} leaves out: added to R{dL/dx} (the input deltas) and to hv ("hv"), from the delta, the inputs' tangents and "v".
+        /// </summary>
+        public virtual void TangentBackward(PassWriter w, LayerPlan layer, LayerIo io)
+        {
+        }
+
+        /// <summary>The layer's function over a batch, s only (<see cref="LayerIo.Tangent"/>): what the second-order passes call with other operands.</summary>
+        public void ComputeTangent(PassWriter w, LayerPlan layer, LayerIo io)
+        {
+            io.Tangent = true;
+            ComputeBatch(w, layer, io);
+        }
+
+        /// <summary>The layer's backward pass from dL/ds (no activation derivative), for the second-order passes.</summary>
+        public void GradientTangent(PassWriter w, LayerPlan layer, LayerIo io) => GradientBatch(w, layer, io, derivative: false);
+    }
+
+    /// <summary>How a layer kind takes part in the second-order passes.</summary>
+    internal enum SecondOrderRule
+    {
+        /// <summary>s is linear in the inputs and has no parameters: R{s} = s(R{x}), R{dL/dx} = the backward pass of R{dL/ds}.</summary>
+        Linear,
+
+        /// <summary>
+        /// s is linear in the parameters and affine in the input x (dense, convolutions, batch normalization in inference):
+        /// R{s} = s(V; x) + s(W; R{x}) - s(W; 0); the backward pass gives the rest the same way.
+        /// </summary>
+        Bilinear,
+
+        /// <summary>The kind writes its own steps (<see cref="LayerKind.TangentForward"/>, <see cref="LayerKind.TangentBackward"/>).</summary>
+        Custom,
+
+        /// <summary>No second-order pass: the second-order members throw NotSupportedException naming the layer.</summary>
+        None,
     }
 }

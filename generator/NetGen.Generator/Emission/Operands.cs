@@ -73,6 +73,15 @@ namespace NetGen.Generator.Emission
         /// <summary>Backward: the layer reading this one has already applied this layer's activation derivative to its delta.</summary>
         public bool DerivativeApplied { get; set; }
 
+        /// <summary>
+        /// The second-order passes: the layer computes s only, never its activation in its stores (a tangent R{s} is linear
+        /// where s is not).
+        /// </summary>
+        public bool Tangent { get; set; }
+
+        /// <summary>The second-order passes: R{input j}, the directional derivatives of the inputs (where a kind's code reads them).</summary>
+        public IReadOnlyList<Operand> TangentInputs { get; set; } = new Operand[0];
+
         /// <summary>The same operands, sliced to sample <paramref name="n"/> of their blocks.</summary>
         public SampleIo Sample(string n) => new SampleIo(this, operand => operand.Sample(n));
 

@@ -50,6 +50,7 @@ namespace NetGen.Generator.Emission
     {
         private readonly SourceWriter _w;
         private readonly Dictionary<string, Local> _locals = new Dictionary<string, Local>();
+        private readonly List<Local> _order = new List<Local>();
 
         public PassWriter(SourceWriter w)
         {
@@ -77,9 +78,17 @@ namespace NetGen.Generator.Emission
         /// <summary>The variable <paramref name="name"/> of this pass, registered with <paramref name="declaration"/> on first use of the name.</summary>
         public Local Local(string name, Func<string>? declaration = null)
         {
-            if (!_locals.TryGetValue(name, out var local)) _locals[name] = local = new Local(name, declaration);
+            if (!_locals.TryGetValue(name, out var local))
+            {
+                _locals[name] = local = new Local(name, declaration);
+                _order.Add(local);
+            }
+
             return local;
         }
+
+        /// <summary>The variables registered so far, in the order of registration.</summary>
+        public IEnumerable<Local> Locals => _order;
 
         /// <summary>A registered variable's name, marked used (a state buffer: "p", "g", "e", "ge", "columns", ...).</summary>
         public string Use(string name) => _locals.TryGetValue(name, out var local)
@@ -134,6 +143,9 @@ namespace NetGen.Generator.Emission
 
         /// <summary>The stored weight in the parameters (v for a weight-normalized layer).</summary>
         public string RawWeight(LayerPlan layer) => RawWeightSlice(layer, Use("p"));
+
+        /// <summary>The second-order passes: the direction's slice for the layer's weight ("v").</summary>
+        public string Direction(LayerPlan layer) => RawWeightSlice(layer, Use("v"));
 
         /// <summary>The convolution scratch.</summary>
         public string Columns => Use("columns");

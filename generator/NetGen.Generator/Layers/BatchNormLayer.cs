@@ -66,6 +66,12 @@ namespace NetGen.Generator.Layers
             w.Line("_counters[" + Lit(layer.CounterIndex) + "] = 0; // num_batches_tracked");
         }
 
+        /// <summary>
+        /// The second-order passes run in inference mode, where the running statistics are constants: s = gamma (x - mean) /
+        /// sqrt(var + eps) + beta is linear in gamma and beta and affine in x.
+        /// </summary>
+        public override SecondOrderRule SecondOrder(LayerPlan layer) => SecondOrderRule.Bilinear;
+
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {
             w.Line(Call(KernelNames.Inference, io.Input, io.Output, w.Weight(layer), w.Bias(layer), Running(layer), Channels(layer), Spatial(layer), Eps(layer)) + ";");

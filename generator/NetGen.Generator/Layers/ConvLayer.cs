@@ -199,6 +199,9 @@ namespace NetGen.Generator.Layers
             return ", shifted rows of the padded input" + (Blocked(layer) ? ", 16 samples side by side" : "") + ", weight gradient: " + weights;
         }
 
+        /// <summary>Linear in the weight and bias, affine in the input.</summary>
+        public override SecondOrderRule SecondOrder(LayerPlan layer) => SecondOrderRule.Bilinear;
+
         protected string Suffix(LayerPlan layer) => UsesColumns(layer) ? "Columns" : "";
 
         /// <summary>The kernel <paramref name="name"/>, its im2col variant where the layer uses columns.</summary>
@@ -313,7 +316,8 @@ namespace NetGen.Generator.Layers
                 return;
             }
 
-            w.Line(Call(KernelNames.ImplicitBatch, Fused(layer, ShapeArgument(layer), "inputGradient: false", w.Weight(layer), w.Bias(layer), io.Inputs[0].Name, io.Output.Name, "batch", w.Columns)) + ";");
+            var arguments = new[] { ShapeArgument(layer), "inputGradient: false", w.Weight(layer), w.Bias(layer), io.Inputs[0].Name, io.Output.Name, "batch", w.Columns };
+            w.Line(Call(KernelNames.ImplicitBatch, io.Tangent ? arguments : Fused(layer, arguments)) + ";");
         }
 
         /// <summary>Stride 1 with ReLU: the shifted-rows forward applies it as it copies each kept row out (no sweep of its own).</summary>

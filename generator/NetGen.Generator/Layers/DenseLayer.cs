@@ -64,6 +64,9 @@ namespace NetGen.Generator.Layers
 
         public override string BackwardStrategy(LayerPlan layer) => ", matrix products dW += dY^T X and dX = dY W in register tiles";
 
+        /// <summary>Linear in W and b, affine in x.</summary>
+        public override SecondOrderRule SecondOrder(LayerPlan layer) => SecondOrderRule.Bilinear;
+
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {
             w.Line(Call(KernelNames.Forward, w.Weight(layer), w.Bias(layer), io.Input, io.Output, "inSize: " + Lit(layer.InSize), "outSize: " + Lit(layer.OutSize)) + ";");

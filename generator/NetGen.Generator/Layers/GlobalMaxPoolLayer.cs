@@ -14,6 +14,7 @@ namespace NetGen.Generator.Layers
         {
             public const string Forward = "GlobalMaxPool";
             public const string Backward = "GlobalMaxPoolBackward";
+            public const string Tangent = "GlobalMaxPoolTangent";
         }
 
         public override string Attribute => "GlobalMaxPool";
@@ -22,6 +23,12 @@ namespace NetGen.Generator.Layers
 
         protected override void Pool(PassWriter w, LayerPlan layer, string input, string output)
             => w.Line(Call(KernelNames.Forward, input, output, "size: " + Lit(PlaneSize(layer))) + ";");
+
+        /// <summary>Piecewise linear: R{s} is R{x} at each plane's maximum; the backward pass of R{delta} is the rest.</summary>
+        public override SecondOrderRule SecondOrder(LayerPlan layer) => SecondOrderRule.Custom;
+
+        public override void TangentForward(PassWriter w, LayerPlan layer, LayerIo io)
+            => w.Line(Call(KernelNames.Tangent, io.Inputs[0].Name, io.TangentInputs[0].Name, io.Output.Name, "size: " + Lit(PlaneSize(layer))) + ";");
 
         /// <summary>The maximum is found again in the input (kept for the backward pass as every layer's output is).</summary>
         protected override void PoolBackward(PassWriter w, LayerPlan layer, LayerIo io)

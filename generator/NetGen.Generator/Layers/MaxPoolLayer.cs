@@ -17,6 +17,8 @@ namespace NetGen.Generator.Layers
             public const string Backward = "MaxPoolBackward";
             public const string Forward2x2 = "MaxPool2x2Forward";
             public const string Backward2x2 = "MaxPool2x2Backward";
+            public const string Tangent = "MaxPoolTangent";
+            public const string Tangent2x2 = "MaxPool2x2Tangent";
         }
 
         public override string Attribute => "MaxPool";
@@ -57,6 +59,19 @@ namespace NetGen.Generator.Layers
         {
             if (Specialized(layer)) w.Line(Call(KernelNames.Forward2x2, io.Inputs[0].Name, io.Output.Name, Planes(layer, "batch")) + ";");
             else base.ComputeBatch(w, layer, io);
+        }
+
+        /// <summary>
+        /// Piecewise linear: R{s} is R{x} at each window's maximum, and the backward pass of R{delta} is the rest. Its second
+        /// derivative is zero almost everywhere (a tie between two maxima is where it is not differentiable, as in PyTorch).
+        /// </summary>
+        public override SecondOrderRule SecondOrder(LayerPlan layer) => SecondOrderRule.Custom;
+
+        public override void TangentForward(PassWriter w, LayerPlan layer, LayerIo io)
+        {
+            string x = io.Inputs[0].Name, rx = io.TangentInputs[0].Name;
+            if (Specialized(layer)) w.Line(Call(KernelNames.Tangent2x2, x, rx, io.Output.Name, Planes(layer, "batch")) + ";");
+            else w.Line("for (int n = 0; n < batch; n++) " + Call(KernelNames.Tangent, ShapeArgument(layer), io.Inputs[0].Sample("n"), io.TangentInputs[0].Sample("n"), io.Output.Sample("n")) + ";");
         }
 
         protected override void Gradient(PassWriter w, LayerPlan layer, SampleIo io)

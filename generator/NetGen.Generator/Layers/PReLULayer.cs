@@ -19,6 +19,8 @@ namespace NetGen.Generator.Layers
         {
             public const string Forward = "PReLU";
             public const string Backward = "PReLUBackward";
+            public const string Tangent = "PReLUTangent";
+            public const string TangentBackward = "PReLUTangentBackward";
         }
 
         public override string Attribute => "PReLU";
@@ -55,6 +57,20 @@ namespace NetGen.Generator.Layers
 
         protected override void ComputeBatch(PassWriter w, LayerPlan layer, LayerIo io)
             => w.Line(Call(KernelNames.Forward, io.Inputs[0].Name, io.Output.Name, w.Weight(layer), "plane: " + Lit(Plane(layer))) + ";");
+
+        /// <summary>Linear in the slopes, piecewise linear in x: its own R-operator steps.</summary>
+        public override SecondOrderRule SecondOrder(LayerPlan layer) => SecondOrderRule.Custom;
+
+        /// <summary>R{s} = R{x} for x &gt; 0, a R{x} + v_a x otherwise.</summary>
+        public override void TangentForward(PassWriter w, LayerPlan layer, LayerIo io)
+            => w.Line(Call(KernelNames.Tangent, io.Inputs[0].Name, io.TangentInputs[0].Name, io.Output.Name, w.Weight(layer), w.Direction(layer), "plane: " + Lit(Plane(layer))) + ";");
+
+        /// <summary>R{dL/dx} += v_a delta and R{dL/da} += sum of delta R{x}, over x &lt;= 0.</summary>
+        public override void TangentBackward(PassWriter w, LayerPlan layer, LayerIo io)
+        {
+            string inputDelta = io.InputDeltas[0]?.Name ?? "default(" + Span + ")";
+            w.Line(Call(KernelNames.TangentBackward, io.Inputs[0].Name, io.TangentInputs[0].Name, io.Delta!.Name, inputDelta, w.Direction(layer), w.WeightGradient(layer), "plane: " + Lit(Plane(layer))) + ";");
+        }
 
         /// <summary>The slopes' gradient over the whole batch and the input's delta, in one pass.</summary>
         protected override void GradientBatch(PassWriter w, LayerPlan layer, LayerIo io, bool derivative)

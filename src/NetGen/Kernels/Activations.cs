@@ -283,6 +283,92 @@ namespace NetGen
             }
         }
 
+        // ---- second order (section 4.9): the R-operator's terms of an activation a = f(s) ----
+
+        /// <summary>
+        /// Adds f''(s) r_s delta to <paramref name="rDelta"/>: the term of R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da that
+        /// the activation's curvature gives, with dL/da in <paramref name="delta"/> and R{s} in <paramref name="rs"/>.
+        /// <paramref name="from"/> holds what the activation's backward kernel reads: s for GELU, SiLU and Hardswish, else a.
+        /// Softmax and log-softmax take one sample. The piecewise linear activations (ReLU, LeakyReLU, ReLU6, Hardsigmoid)
+        /// have f'' = 0 almost everywhere and add nothing.
+        /// </summary>
+        public static void ActCurvature(Act act, ReadOnlySpan<float> from, ReadOnlySpan<float> rs, ReadOnlySpan<float> delta, Span<float> rDelta, float alpha = 1f)
+        {
+            if (act == Act.Softmax || act == Act.LogSoftmax)
+            {
+                SampleCurvature(act, from, rs, delta, rDelta);
+                return;
+            }
+
+            for (int i = 0; i < rDelta.Length; i++)
+            {
+                double v = from[i], second;
+                switch (act)
+                {
+                    case Act.Sigmoid: second = v * (1 - v) * (1 - 2 * v); break;
+                    case Act.Tanh: second = -2 * v * (1 - v * v); break;
+                    case Act.ELU: second = v > 0 ? 0 : v + alpha; break;
+                    case Act.SELU: second = v > 0 ? 0 : v + SeluLambdaExact * SeluAlphaExact; break;
+                    case Act.Softplus:
+                        double d = v > SoftplusThreshold ? 1 : v < 1e-5 ? v - 0.5 * v * v : 1 - Math.Exp(-v);
+                        second = d * (1 - d);
+                        break;
+                    case Act.Softsign:
+                        double r = 1 - Math.Abs(v);
+                        second = -2 * Math.Sign(v) * r * r * r;
+                        break;
+                    case Act.GELU: second = Math.Exp(-0.5 * v * v) * InvSqrt2Pi * (2 - v * v); break;
+                    case Act.SiLU:
+                        double sig = 1 / (1 + Math.Exp(-v));
+                        second = sig * (1 - sig) * (2 + v * (1 - 2 * sig));
+                        break;
+                    case Act.Hardswish: second = v > -3 && v < 3 ? 1.0 / 3 : 0; break;
+                    default: second = 0; break;
+                }
+
+                rDelta[i] += (float)(second * rs[i] * delta[i]);
+            }
+        }
+
+        /// <summary>
+        /// Softmax (a = y): R{J} delta = R{y} (delta - y.delta) - y (R{y}.delta) with R{y} = y (r_s - y.r_s); log-softmax (a = log y):
+        /// -R{y} sum(delta).
+        /// </summary>
+        private static void SampleCurvature(Act act, ReadOnlySpan<float> from, ReadOnlySpan<float> rs, ReadOnlySpan<float> delta, Span<float> rDelta)
+        {
+            int n = rDelta.Length;
+            double yr = 0, yd = 0, sum = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double y = act == Act.Softmax ? from[i] : Math.Exp(from[i]);
+                yr += y * rs[i];
+                yd += y * delta[i];
+                sum += delta[i];
+            }
+
+            double ryd = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double y = act == Act.Softmax ? from[i] : Math.Exp(from[i]);
+                ryd += y * (rs[i] - yr) * delta[i];
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                double y = act == Act.Softmax ? from[i] : Math.Exp(from[i]);
+                double ry = y * (rs[i] - yr);
+                rDelta[i] += (float)(act == Act.Softmax ? ry * (delta[i] - yd) - y * ryd : -ry * sum);
+            }
+        }
+
+        /// <summary>values = J values for log-softmax's Jacobian J = I - 1 y^T (one sample, a = log y): r_i - sum_k y_k r_k, the R-operator's forward step.</summary>
+        public static void LogSoftmaxTangent(ReadOnlySpan<float> logA, Span<float> values)
+        {
+            double dot = 0;
+            for (int i = 0; i < values.Length; i++) dot += Math.Exp(logA[i]) * values[i];
+            for (int i = 0; i < values.Length; i++) values[i] = (float)(values[i] - dot);
+        }
+
         private const float SoftplusThreshold = 20f;
         private const double InvSqrt2 = 0.70710678118654752440, InvSqrt2Pi = 0.39894228040143267794;
 

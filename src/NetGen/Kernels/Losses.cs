@@ -243,6 +243,102 @@ namespace NetGen
             return loss;
         }
 
+        // ---- the losses' second order: R{delta}, the R-operator applied to each loss's delta (section 4.9) ----
+        // Each takes the output as the loss kernel left it (a fused loss has turned its logits into probabilities or
+        // log-probabilities), R{output} (R{s} for a fused loss, else R{a}) and writes R{delta} with the loss kernel's scale.
+        // A missing label contributes nothing, as to the delta.
+
+        /// <summary>Squared error: R{delta} = 2 scale R{a}.</summary>
+        public static void SquaredErrorTangent(ReadOnlySpan<float> output, ReadOnlySpan<float> target, ReadOnlySpan<float> rOutput, Span<float> rDelta, float scale)
+        {
+            for (int i = 0; i < rDelta.Length; i++) rDelta[i] = float.IsNaN(target[i]) ? 0f : 2f * scale * rOutput[i];
+        }
+
+        /// <summary>Absolute error: its delta is piecewise constant, so R{delta} = 0 (almost everywhere).</summary>
+        public static void AbsoluteErrorTangent(ReadOnlySpan<float> output, ReadOnlySpan<float> target, ReadOnlySpan<float> rOutput, Span<float> rDelta, float scale)
+            => rDelta.Clear();
+
+        /// <summary>Huber: R{delta} = scale R{a} inside the quadratic zone |a - y| &lt; delta, 0 outside.</summary>
+        public static void HuberErrorTangent(ReadOnlySpan<float> output, ReadOnlySpan<float> target, ReadOnlySpan<float> rOutput, Span<float> rDelta, float scale, float huberDelta)
+        {
+            for (int i = 0; i < rDelta.Length; i++)
+            {
+                rDelta[i] = float.IsNaN(target[i]) || !(MathF.Abs(output[i] - target[i]) < huberDelta) ? 0f : scale * rOutput[i];
+            }
+        }
+
+        /// <summary>Softmax + cross-entropy (<paramref name="output"/> holds the probabilities y): R{delta} = scale y (R{s} - y.R{s}).</summary>
+        public static void SoftmaxCrossEntropyTangent(ReadOnlySpan<float> output, ReadOnlySpan<float> target, ReadOnlySpan<float> rOutput, Span<float> rDelta, float scale)
+            => SoftmaxTangent(output, HasNaN(target) ? 0 : scale, rOutput, rDelta, logProbabilities: false);
+
+        /// <summary>Log-softmax + negative log-likelihood (<paramref name="output"/> holds log y): as <see cref="SoftmaxCrossEntropyTangent"/>.</summary>
+        public static void LogSoftmaxCrossEntropyTangent(ReadOnlySpan<float> output, ReadOnlySpan<float> target, ReadOnlySpan<float> rOutput, Span<float> rDelta, float scale)
+            => SoftmaxTangent(output, HasNaN(target) ? 0 : scale, rOutput, rDelta, logProbabilities: true);
+
+        /// <summary>The weighted, smoothed cross-entropy from the logits: R{delta} = scale (sum_k w_k y'_k) y (R{s} - y.R{s}).</summary>
+        public static void WeightedCrossEntropyTangent(ReadOnlySpan<float> output, ReadOnlySpan<float> target, ReadOnlySpan<float> rOutput, Span<float> rDelta, float scale, ReadOnlySpan<float> classWeights, float smoothing, bool logProbabilities)
+        {
+            double weighted = 0, uniform = smoothing / output.Length;
+            if (!HasNaN(target))
+            {
+                for (int i = 0; i < output.Length; i++) weighted += ClassWeight(classWeights, i) * ((1 - smoothing) * target[i] + uniform);
+            }
+
+            SoftmaxTangent(output, scale * weighted, rOutput, rDelta, logProbabilities);
+        }
+
+        /// <summary>rDelta = factor y (r - y.r), y the softmax probabilities (from log y where <paramref name="logProbabilities"/>).</summary>
+        private static void SoftmaxTangent(ReadOnlySpan<float> output, double factor, ReadOnlySpan<float> r, Span<float> rDelta, bool logProbabilities)
+        {
+            double dot = 0;
+            for (int i = 0; i < rDelta.Length; i++) dot += (logProbabilities ? Math.Exp(output[i]) : output[i]) * r[i];
+            for (int i = 0; i < rDelta.Length; i++) rDelta[i] = (float)(factor * (logProbabilities ? Math.Exp(output[i]) : output[i]) * (r[i] - dot));
+        }
+
+        /// <summary>Sigmoid + binary cross-entropy (<paramref name="output"/> holds the probabilities a): R{delta} = scale a (1 - a) R{s}.</summary>
+        public static void SigmoidBinaryCrossEntropyTangent(ReadOnlySpan<float> output, ReadOnlySpan<float> target, ReadOnlySpan<float> rOutput, Span<float> rDelta, float scale)
+        {
+            for (int i = 0; i < rDelta.Length; i++) rDelta[i] = float.IsNaN(target[i]) ? 0f : scale * output[i] * (1f - output[i]) * rOutput[i];
+        }
+
+        /// <summary>Negative log-likelihood of log-probabilities: the delta -scale y does not depend on them, so R{delta} = 0.</summary>
+        public static void NegativeLogLikelihoodTangent(ReadOnlySpan<float> output, ReadOnlySpan<float> target, ReadOnlySpan<float> rOutput, Span<float> rDelta, float scale)
+            => rDelta.Clear();
+
+        /// <summary>Cross-entropy of probabilities: delta = -scale y / a, so R{delta} = scale y R{a} / a^2 (0 where a is clamped).</summary>
+        public static void CrossEntropyOfProbabilitiesTangent(ReadOnlySpan<float> output, ReadOnlySpan<float> target, ReadOnlySpan<float> rOutput, Span<float> rDelta, float scale)
+        {
+            bool missing = HasNaN(target);
+            for (int i = 0; i < rDelta.Length; i++)
+            {
+                double a = output[i];
+                rDelta[i] = missing || target[i] == 0f || !(a > 1e-30) ? 0f : (float)(scale * target[i] * rOutput[i] / (a * a));
+            }
+        }
+
+        /// <summary>The weighted cross-entropy of probabilities: R{delta} = scale w y' R{a} / a^2; of log-probabilities 0.</summary>
+        public static void WeightedCrossEntropyOfOutputsTangent(ReadOnlySpan<float> output, ReadOnlySpan<float> target, ReadOnlySpan<float> rOutput, Span<float> rDelta, float scale, ReadOnlySpan<float> classWeights, float smoothing, bool logProbabilities)
+        {
+            bool missing = HasNaN(target);
+            double uniform = smoothing / output.Length;
+            for (int i = 0; i < rDelta.Length; i++)
+            {
+                double wy = missing ? 0 : ClassWeight(classWeights, i) * ((1 - smoothing) * target[i] + uniform);
+                double a = output[i];
+                rDelta[i] = logProbabilities || wy == 0 || !(a > 1e-30) ? 0f : (float)(scale * wy * rOutput[i] / (a * a));
+            }
+        }
+
+        /// <summary>Binary cross-entropy of probabilities: delta = scale (a - y) / (a (1 - a)), so R{delta} = scale R{a} (a (1 - a) - (a - y)(1 - 2a)) / (a (1 - a))^2.</summary>
+        public static void BinaryCrossEntropyOfProbabilitiesTangent(ReadOnlySpan<float> output, ReadOnlySpan<float> target, ReadOnlySpan<float> rOutput, Span<float> rDelta, float scale)
+        {
+            for (int i = 0; i < rDelta.Length; i++)
+            {
+                double p = output[i], y = target[i], q = p * (1 - p);
+                rDelta[i] = float.IsNaN(target[i]) || !(q > 1e-12) ? 0f : (float)(scale * rOutput[i] * (q - (p - y) * (1 - 2 * p)) / (q * q));
+            }
+        }
+
         /// <summary>Writes the target for a class label: one-hot over the outputs, or the label itself (0 or 1) for a single output.</summary>
         public static void LabelToTarget(int label, Span<float> target)
         {

@@ -45,5 +45,22 @@ namespace NetGen
 
             return lambda * sum;
         }
+
+        /// <summary>L2's second order: its Hessian is lambda I, so hv += lambda v.</summary>
+        public static void L2PenaltyTangent(ReadOnlySpan<float> w, ReadOnlySpan<float> v, Span<float> hv, float lambda)
+        {
+            for (int i = 0; i < w.Length; i++) hv[i] += lambda * v[i];
+        }
+
+        /// <summary>Weight elimination's second order (diagonal): hv += lambda (2 / w0^2) (1 - 3 r) / (1 + r)^3 v, r = w^2 / w0^2.</summary>
+        public static void WeightEliminationPenaltyTangent(ReadOnlySpan<float> w, ReadOnlySpan<float> v, Span<float> hv, float lambda, float w0)
+        {
+            double inv = 1.0 / ((double)w0 * w0);
+            for (int i = 0; i < w.Length; i++)
+            {
+                double r = w[i] * (double)w[i] * inv;
+                hv[i] += (float)(lambda * 2 * inv * (1 - 3 * r) / ((1 + r) * (1 + r) * (1 + r)) * v[i]);
+            }
+        }
     }
 }

@@ -37,5 +37,33 @@ namespace NetGen
                 if (input) inputDelta[i] = w[c] * delta[i];
             }
         }
+
+        /// <summary>
+        /// The R-operator's forward step: R{y} = R{x} for x &gt; 0, w[c] R{x} + v[c] x otherwise (<paramref name="v"/> the
+        /// direction's slopes).
+        /// </summary>
+        public static void PReLUTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> rx, Span<float> ry, ReadOnlySpan<float> w, ReadOnlySpan<float> v, int plane)
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                int c = i / plane % w.Length;
+                ry[i] = x[i] > 0f ? rx[i] : w[c] * rx[i] + v[c] * x[i];
+            }
+        }
+
+        /// <summary>
+        /// The terms of PReLU's second-order backward step that <see cref="PReLUBackward"/> on R{delta} leaves out: R{dL/dx} +=
+        /// v[c] delta and R{dL/dw[c]} += sum of delta R{x}, both over the values x &lt;= 0.
+        /// </summary>
+        public static void PReLUTangentBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> rx, ReadOnlySpan<float> delta, Span<float> rInputDelta, ReadOnlySpan<float> v, Span<float> rwGradient, int plane)
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                if (x[i] > 0f) continue;
+                int c = i / plane % v.Length;
+                rwGradient[c] += delta[i] * rx[i];
+                if (!rInputDelta.IsEmpty) rInputDelta[i] += v[c] * delta[i];
+            }
+        }
     }
 }

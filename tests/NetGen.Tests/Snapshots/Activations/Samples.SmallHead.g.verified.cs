@@ -662,6 +662,585 @@ namespace Samples
             global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
         }
 
+        /// <summary>
+        /// H v, H the Hessian (eq. 4.88) of the loss of ComputeGradients (mean data loss plus the weight penalties) with
+        /// respect to Parameters, exactly, by the R-operator through the generated passes (forward over reverse, as
+        /// <c>torch.autograd.functional.hvp</c>), not by finite differences; at the cost of about two backward passes.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 768 values.</param>
+        /// <param name="targets">batch * 10 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="v">The direction, ParameterCount values laid out as Parameters.</param>
+        /// <param name="hv">H v, ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass.</exception>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            bool owner = _training.Enter("SmallHead"); // one thread trains an instance at a time
+            try
+            {
+                HessianVectorPass(inputs, targets, batch, v, hv);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian H[i, j] = d^2 L / dw_i dw_j (eq. 4.88) of the loss of ComputeGradients with respect to Parameters,
+        /// 17050 x 17050 row-major, one Hessian-vector product per column (so its cost is ParameterCount
+        /// backward passes). Up to 46,340 parameters (the matrix fills one array); above, NotSupportedException.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 768 values.</param>
+        /// <param name="targets">batch * 10 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="hessian">ParameterCount * ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass, or the Hessian would not fit one array.</exception>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> hessian)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            global::NetGen.Guard.Length("hessian", 290702500, hessian.Length);
+            bool owner = _training.Enter("SmallHead"); // one thread trains an instance at a time
+            try
+            {
+                var unit = new float[ParameterCount];
+                for (int j = 0; j < ParameterCount; j++)
+                {
+                    unit[j] = 1f;
+                    HessianVectorPass(inputs, targets, batch, unit, hessian.Slice(j * ParameterCount, ParameterCount));
+                    unit[j] = 0f;
+                }
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="HessianVectorProduct(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            bool owner = _training.Enter("SmallHead"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                HessianVectorPass(inputs, targets, batch, v, hv);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="Hessian(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> hessian)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            global::NetGen.Guard.Length("hessian", 290702500, hessian.Length);
+            bool owner = _training.Enter("SmallHead"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                var unit = new float[ParameterCount];
+                for (int j = 0; j < ParameterCount; j++)
+                {
+                    unit[j] = 1f;
+                    HessianVectorPass(inputs, targets, batch, unit, hessian.Slice(j * ParameterCount, ParameterCount));
+                    unit[j] = 0f;
+                }
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
+        private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros
+        private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();
+        private int _tangentCapacity;
+
+        /// <summary>The second-order passes' storage for <paramref name="batch"/> samples (allocated on first use, grown as needed).</summary>
+        private void ReserveTangents(int batch)
+        {
+            if (_direction.Length == 0)
+            {
+                _direction = new float[ParameterCount];
+                _discardedGradients = new float[ParameterCount];
+                _zeroInputGradients = new float[ParameterCount];
+            }
+            if (batch <= _tangentCapacity) return;
+            _tangents = new float[(long)batch * 4650];
+            _tangentOutputs = new float[(long)batch * 4650];
+            _tangentDeltas = new float[(long)batch * 4650];
+            _tangentScratch = new float[(long)batch * 4096];
+            _tangentZeros = new float[(long)batch * 2048];
+            _tangentCapacity = batch;
+        }
+
+        private void HessianVectorPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Length("v", ParameterCount, v.Length);
+            global::NetGen.Guard.Length("hv", ParameterCount, hv.Length);
+            Reserve(batch);
+            ReserveTangents(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            v.CopyTo(_direction);
+            global::NetGen.Kernels.ApplyMask(_direction, _pruneMask); // pruned parameters are constants
+            foreach (var (offset, length) in s_frozen) global::System.Array.Clear(_direction, offset, length); // frozen layers are constants
+            hv.Clear();
+            global::System.Array.Clear(_zeroInputGradients);
+            BatchForward(inputs, batch, false, _activations, _preActivations, _trainColumns);
+            TangentForward(inputs, batch);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> rs = _tangents;
+            global::System.Span<float> ra = _tangentOutputs;
+            global::System.Span<float> rd = _tangentDeltas;
+            double loss = 0;
+
+            // dense5: cross-entropy, class weights s_classWeights, label smoothing 0.1, mean over the class weights of the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> dense5Out = a.Slice(batch * Dense5Offset, batch * 10);
+            global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 10);
+            double dense5Labels = global::NetGen.Kernels.WeightedLabelCount(targets, batch, stride: OutputLength, offset: 0, size: 10, s_classWeights);
+            float dense5Scale = dense5Labels == 0 ? 0f : (float)(1.0 / dense5Labels);
+            double dense5Loss = 0;
+            for (int n = 0; n < batch; n++) dense5Loss += global::NetGen.Kernels.WeightedCrossEntropy(dense5Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense5Delta.Slice(n * 10, 10), dense5Scale, classWeights: s_classWeights, smoothing: 0.1f, logProbabilities: true);
+            if (dense5Labels > 0) loss += dense5Loss / dense5Labels;
+            global::System.Span<float> dense5Rs = rs.Slice(batch * Dense5Offset, batch * 10);
+            global::System.Span<float> dense5Rd = rd.Slice(batch * Dense5Offset, batch * 10);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.WeightedCrossEntropyTangent(dense5Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense5Rs.Slice(n * 10, 10), dense5Rd.Slice(n * 10, 10), dense5Scale, classWeights: s_classWeights, smoothing: 0.1f, logProbabilities: true); // R{delta}
+
+            TangentBackward(inputs, batch, hv);
+            global::NetGen.Kernels.Axpy(-1f, _zeroInputGradients, hv); // the bilinear layers' terms at x = 0 (their biases' share), counted twice
+            foreach (var (offset, length) in s_frozen) hv.Slice(offset, length).Clear();
+            global::NetGen.Kernels.ApplyMask(hv, _pruneMask);
+        }
+
+        /// <summary>The R-operator's forward pass (direction _direction): R{s} of every layer into _tangents, R{a} = f'(s) R{s} into _tangentOutputs.</summary>
+        private void TangentForward(global::System.ReadOnlySpan<float> inputs, int batch)
+        {
+            // conv1: R{s} = s(v; x) (R{x} = 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv1Rs = rs.Slice(batch * Conv1Offset, batch * 2048);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv1Shape), inputGradient: false, p.Slice(0, 216), p.Slice(216, 8), inputs, conv1Rs, batch, columns);
+            }
+            // conv1: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> pre = _preActivations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> conv1Rs = rs.Slice(batch * Conv1Offset, batch * 2048);
+                global::System.Span<float> conv1Ra = ra.Slice(batch * Conv1Offset, batch * 2048);
+                global::System.ReadOnlySpan<float> conv1Pre = pre.Slice(batch * Conv1Offset, batch * 2048);
+                conv1Rs.CopyTo(conv1Ra);
+                global::NetGen.Kernels.HardswishBackward(conv1Pre, conv1Ra);
+            }
+            // conv2: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> conv2Rs = rs.Slice(batch * Conv2Offset, batch * 2048);
+                global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 2048);
+                for (int n = 0; n < batch; n++)
+                {
+                    for (int group = 0; group < 8; group++) global::NetGen.Kernels.ConvForward(default(Conv2Shape), p.Slice(224, 72).Slice(group * 9, 9), p.Slice(296, 8).Slice(group * 1, 1), conv1Out.Slice(n * 2048, 2048).Slice(group * 256, 256), conv2Rs.Slice(n * 2048, 2048).Slice(group * 256, 256));
+                }
+            }
+            // conv2: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> conv2Rs = rs.Slice(batch * Conv2Offset, batch * 2048);
+                global::System.Span<float> conv2Linear = tt.Slice(0, batch * 2048);
+                global::System.Span<float> conv2AtZero = tt.Slice(batch * 2048, batch * 2048);
+                global::System.ReadOnlySpan<float> conv1Ra = ra.Slice(batch * Conv1Offset, batch * 2048);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 2048); // s(w; 0)
+                for (int n = 0; n < batch; n++)
+                {
+                    for (int group = 0; group < 8; group++) global::NetGen.Kernels.ConvForward(default(Conv2Shape), p.Slice(224, 72).Slice(group * 9, 9), p.Slice(296, 8).Slice(group * 1, 1), conv1Ra.Slice(n * 2048, 2048).Slice(group * 256, 256), conv2Linear.Slice(n * 2048, 2048).Slice(group * 256, 256));
+                }
+                for (int n = 0; n < batch; n++)
+                {
+                    for (int group = 0; group < 8; group++) global::NetGen.Kernels.ConvForward(default(Conv2Shape), p.Slice(224, 72).Slice(group * 9, 9), p.Slice(296, 8).Slice(group * 1, 1), zeros.Slice(n * 2048, 2048).Slice(group * 256, 256), conv2AtZero.Slice(n * 2048, 2048).Slice(group * 256, 256));
+                }
+                global::NetGen.Kernels.Axpy(1f, conv2Linear, conv2Rs);
+                global::NetGen.Kernels.Axpy(-1f, conv2AtZero, conv2Rs);
+            }
+            // conv2: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> conv2Rs = rs.Slice(batch * Conv2Offset, batch * 2048);
+                global::System.Span<float> conv2Ra = ra.Slice(batch * Conv2Offset, batch * 2048);
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 2048);
+                conv2Rs.CopyTo(conv2Ra);
+                global::NetGen.Kernels.LeakyReLUBackward(conv2Out, conv2Ra, 0.1f);
+            }
+            // maxpool3: R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> maxpool3Rs = rs.Slice(batch * Maxpool3Offset, batch * 512);
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 2048);
+                global::System.ReadOnlySpan<float> conv2Ra = ra.Slice(batch * Conv2Offset, batch * 2048);
+                global::NetGen.Kernels.MaxPool2x2Tangent(conv2Out, conv2Ra, maxpool3Rs, planes: batch * 8, height: 16, width: 16);
+            }
+            // maxpool3: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> maxpool3Rs = rs.Slice(batch * Maxpool3Offset, batch * 512);
+                global::System.Span<float> maxpool3Ra = ra.Slice(batch * Maxpool3Offset, batch * 512);
+                maxpool3Rs.CopyTo(maxpool3Ra);
+            }
+            // dense4: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> dense4Rs = rs.Slice(batch * Dense4Offset, batch * 32);
+                global::System.ReadOnlySpan<float> maxpool3Out = a.Slice(batch * Maxpool3Offset, batch * 512);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(304, 16384), p.Slice(16688, 32), maxpool3Out, dense4Rs, batch, inSize: 512, outSize: 32);
+            }
+            // dense4: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense4Rs = rs.Slice(batch * Dense4Offset, batch * 32);
+                global::System.Span<float> dense4Linear = tt.Slice(0, batch * 32);
+                global::System.Span<float> dense4AtZero = tt.Slice(batch * 32, batch * 32);
+                global::System.ReadOnlySpan<float> maxpool3Ra = ra.Slice(batch * Maxpool3Offset, batch * 512);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 512); // s(w; 0)
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(304, 16384), p.Slice(16688, 32), maxpool3Ra, dense4Linear, batch, inSize: 512, outSize: 32);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(304, 16384), p.Slice(16688, 32), zeros, dense4AtZero, batch, inSize: 512, outSize: 32);
+                global::NetGen.Kernels.Axpy(1f, dense4Linear, dense4Rs);
+                global::NetGen.Kernels.Axpy(-1f, dense4AtZero, dense4Rs);
+            }
+            // dense4: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> pre = _preActivations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> dense4Rs = rs.Slice(batch * Dense4Offset, batch * 32);
+                global::System.Span<float> dense4Ra = ra.Slice(batch * Dense4Offset, batch * 32);
+                global::System.ReadOnlySpan<float> dense4Pre = pre.Slice(batch * Dense4Offset, batch * 32);
+                dense4Rs.CopyTo(dense4Ra);
+                global::NetGen.Kernels.GELUBackward(dense4Pre, dense4Ra);
+            }
+            // dense5: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> dense5Rs = rs.Slice(batch * Dense5Offset, batch * 10);
+                global::System.ReadOnlySpan<float> dense4Out = a.Slice(batch * Dense4Offset, batch * 32);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(16720, 320), p.Slice(17040, 10), dense4Out, dense5Rs, batch, inSize: 32, outSize: 10);
+            }
+            // dense5: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense5Rs = rs.Slice(batch * Dense5Offset, batch * 10);
+                global::System.Span<float> dense5Linear = tt.Slice(0, batch * 10);
+                global::System.Span<float> dense5AtZero = tt.Slice(batch * 10, batch * 10);
+                global::System.ReadOnlySpan<float> dense4Ra = ra.Slice(batch * Dense4Offset, batch * 32);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 32); // s(w; 0)
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(16720, 320), p.Slice(17040, 10), dense4Ra, dense5Linear, batch, inSize: 32, outSize: 10);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(16720, 320), p.Slice(17040, 10), zeros, dense5AtZero, batch, inSize: 32, outSize: 10);
+                global::NetGen.Kernels.Axpy(1f, dense5Linear, dense5Rs);
+                global::NetGen.Kernels.Axpy(-1f, dense5AtZero, dense5Rs);
+            }
+        }
+
+        /// <summary>The R-operator's backward pass: R{dL/dw} = H v into <paramref name="hv"/> (added), the deltas and their tangents on the way.</summary>
+        private void TangentBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> hv)
+        {
+            // dense5: the backward pass, matrix products dW += dY^T X and dX = dY W in register tiles
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 32);
+                global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 10);
+                global::System.ReadOnlySpan<float> dense4Out = a.Slice(batch * Dense4Offset, batch * 32);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(16720, 320), dense4Out, dense5Delta, g.Slice(16720, 320), g.Slice(17040, 10), dense4Delta, batch, inSize: 32, outSize: 10);
+            }
+            // dense5: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 32);
+                global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 10);
+                global::System.ReadOnlySpan<float> dense4Out = a.Slice(batch * Dense4Offset, batch * 32);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(16720, 320), dense4Out, dense5Delta, g.Slice(16720, 320), g.Slice(17040, 10), dense4Delta, batch, inSize: 32, outSize: 10);
+            }
+            // dense5: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense4Rd = rd.Slice(batch * Dense4Offset, batch * 32);
+                global::System.Span<float> dense5Share = tt.Slice(batch * 0, batch * 32);
+                global::System.ReadOnlySpan<float> dense4Ra = ra.Slice(batch * Dense4Offset, batch * 32);
+                global::System.ReadOnlySpan<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 10);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(16720, 320), dense4Ra, dense5Delta, g.Slice(16720, 320), g.Slice(17040, 10), dense5Share, batch, inSize: 32, outSize: 10);
+                global::NetGen.Kernels.Axpy(1f, dense5Share, dense4Rd);
+            }
+            // dense5: the same at x = 0, subtracted at the end
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 32); // s(w; 0)
+                global::System.ReadOnlySpan<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 10);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(16720, 320), zeros, dense5Delta, g.Slice(16720, 320), g.Slice(17040, 10), default(global::System.Span<float>), batch, inSize: 32, outSize: 10);
+            }
+            // dense4: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> pre = _preActivations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> dense4Pre = pre.Slice(batch * Dense4Offset, batch * 32);
+                global::System.Span<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 32);
+                global::System.Span<float> dense4Rd = rd.Slice(batch * Dense4Offset, batch * 32);
+                global::System.ReadOnlySpan<float> dense4Rs = rs.Slice(batch * Dense4Offset, batch * 32);
+                global::NetGen.Kernels.GELUBackward(dense4Pre, dense4Rd);
+                global::NetGen.Kernels.ActCurvature(global::NetGen.Act.GELU, dense4Pre, dense4Rs, dense4Delta, dense4Rd);
+                global::NetGen.Kernels.GELUBackward(dense4Pre, dense4Delta);
+            }
+            // dense4: the backward pass, matrix products dW += dY^T X and dX = dY W in register tiles
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> maxpool3Delta = d.Slice(batch * Maxpool3Offset, batch * 512);
+                global::System.Span<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 32);
+                global::System.ReadOnlySpan<float> maxpool3Out = a.Slice(batch * Maxpool3Offset, batch * 512);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(304, 16384), maxpool3Out, dense4Delta, g.Slice(304, 16384), g.Slice(16688, 32), maxpool3Delta, batch, inSize: 512, outSize: 32);
+            }
+            // dense4: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> maxpool3Delta = d.Slice(batch * Maxpool3Offset, batch * 512);
+                global::System.Span<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 32);
+                global::System.ReadOnlySpan<float> maxpool3Out = a.Slice(batch * Maxpool3Offset, batch * 512);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(304, 16384), maxpool3Out, dense4Delta, g.Slice(304, 16384), g.Slice(16688, 32), maxpool3Delta, batch, inSize: 512, outSize: 32);
+            }
+            // dense4: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> maxpool3Rd = rd.Slice(batch * Maxpool3Offset, batch * 512);
+                global::System.Span<float> dense4Share = tt.Slice(batch * 0, batch * 512);
+                global::System.ReadOnlySpan<float> maxpool3Ra = ra.Slice(batch * Maxpool3Offset, batch * 512);
+                global::System.ReadOnlySpan<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 32);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(304, 16384), maxpool3Ra, dense4Delta, g.Slice(304, 16384), g.Slice(16688, 32), dense4Share, batch, inSize: 512, outSize: 32);
+                global::NetGen.Kernels.Axpy(1f, dense4Share, maxpool3Rd);
+            }
+            // dense4: the same at x = 0, subtracted at the end
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 512); // s(w; 0)
+                global::System.ReadOnlySpan<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 32);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(304, 16384), zeros, dense4Delta, g.Slice(304, 16384), g.Slice(16688, 32), default(global::System.Span<float>), batch, inSize: 512, outSize: 32);
+            }
+            // maxpool3: the backward pass, 2x2 windows over all channel planes
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 2048);
+                global::System.Span<float> maxpool3Delta = d.Slice(batch * Maxpool3Offset, batch * 512);
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 2048);
+                global::NetGen.Kernels.MaxPool2x2Backward(conv2Out, maxpool3Delta, conv2Delta, planes: batch * 8, height: 16, width: 16);
+            }
+            // maxpool3: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 2048);
+                global::System.Span<float> maxpool3Delta = d.Slice(batch * Maxpool3Offset, batch * 512);
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 2048);
+                global::NetGen.Kernels.MaxPool2x2Backward(conv2Out, maxpool3Delta, conv2Delta, planes: batch * 8, height: 16, width: 16);
+            }
+            // maxpool3: the terms of its own
+            {
+            }
+            // conv2: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 2048);
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 2048);
+                global::System.Span<float> conv2Rd = rd.Slice(batch * Conv2Offset, batch * 2048);
+                global::NetGen.Kernels.LeakyReLUBackward(conv2Out, conv2Rd, 0.1f);
+                global::NetGen.Kernels.LeakyReLUBackward(conv2Out, conv2Delta, 0.1f);
+            }
+            // conv2: the backward pass, 8 groups of 1 channel (depthwise), direct loops per group
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 2048);
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 2048);
+                global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 2048);
+                for (int n = 0; n < batch; n++)
+                {
+                    for (int group = 0; group < 8; group++)
+                    {
+                        global::NetGen.Kernels.ConvWeightGradient(default(Conv2Shape), conv1Out.Slice(n * 2048, 2048).Slice(group * 256, 256), conv2Delta.Slice(n * 2048, 2048).Slice(group * 256, 256), g.Slice(224, 72).Slice(group * 9, 9));
+                        global::NetGen.Kernels.ConvBackwardInput(default(Conv2Shape), p.Slice(224, 72).Slice(group * 9, 9), conv2Delta.Slice(n * 2048, 2048).Slice(group * 256, 256), conv1Delta.Slice(n * 2048, 2048).Slice(group * 256, 256));
+                    }
+                    global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 2048, 2048), g.Slice(296, 8), plane: 256);
+                }
+            }
+            // conv2: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 2048);
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 2048);
+                global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 2048);
+                for (int n = 0; n < batch; n++)
+                {
+                    for (int group = 0; group < 8; group++)
+                    {
+                        global::NetGen.Kernels.ConvWeightGradient(default(Conv2Shape), conv1Out.Slice(n * 2048, 2048).Slice(group * 256, 256), conv2Delta.Slice(n * 2048, 2048).Slice(group * 256, 256), g.Slice(224, 72).Slice(group * 9, 9));
+                        global::NetGen.Kernels.ConvBackwardInput(default(Conv2Shape), p.Slice(224, 72).Slice(group * 9, 9), conv2Delta.Slice(n * 2048, 2048).Slice(group * 256, 256), conv1Delta.Slice(n * 2048, 2048).Slice(group * 256, 256));
+                    }
+                    global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 2048, 2048), g.Slice(296, 8), plane: 256);
+                }
+            }
+            // conv2: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> conv1Rd = rd.Slice(batch * Conv1Offset, batch * 2048);
+                global::System.Span<float> conv2Share = tt.Slice(batch * 0, batch * 2048);
+                global::System.ReadOnlySpan<float> conv1Ra = ra.Slice(batch * Conv1Offset, batch * 2048);
+                global::System.ReadOnlySpan<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 2048);
+                for (int n = 0; n < batch; n++)
+                {
+                    for (int group = 0; group < 8; group++)
+                    {
+                        global::NetGen.Kernels.ConvWeightGradient(default(Conv2Shape), conv1Ra.Slice(n * 2048, 2048).Slice(group * 256, 256), conv2Delta.Slice(n * 2048, 2048).Slice(group * 256, 256), g.Slice(224, 72).Slice(group * 9, 9));
+                        global::NetGen.Kernels.ConvBackwardInput(default(Conv2Shape), p.Slice(224, 72).Slice(group * 9, 9), conv2Delta.Slice(n * 2048, 2048).Slice(group * 256, 256), conv2Share.Slice(n * 2048, 2048).Slice(group * 256, 256));
+                    }
+                    global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 2048, 2048), g.Slice(296, 8), plane: 256);
+                }
+                global::NetGen.Kernels.Axpy(1f, conv2Share, conv1Rd);
+            }
+            // conv2: the same at x = 0, subtracted at the end
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 2048); // s(w; 0)
+                global::System.ReadOnlySpan<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 2048);
+                for (int n = 0; n < batch; n++)
+                {
+                    for (int group = 0; group < 8; group++)
+                    {
+                        global::NetGen.Kernels.ConvWeightGradient(default(Conv2Shape), zeros.Slice(n * 2048, 2048).Slice(group * 256, 256), conv2Delta.Slice(n * 2048, 2048).Slice(group * 256, 256), g.Slice(224, 72).Slice(group * 9, 9));
+                    }
+                    global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 2048, 2048), g.Slice(296, 8), plane: 256);
+                }
+            }
+            // conv1: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> pre = _preActivations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> conv1Pre = pre.Slice(batch * Conv1Offset, batch * 2048);
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 2048);
+                global::System.Span<float> conv1Rd = rd.Slice(batch * Conv1Offset, batch * 2048);
+                global::System.ReadOnlySpan<float> conv1Rs = rs.Slice(batch * Conv1Offset, batch * 2048);
+                global::NetGen.Kernels.HardswishBackward(conv1Pre, conv1Rd);
+                global::NetGen.Kernels.ActCurvature(global::NetGen.Act.Hardswish, conv1Pre, conv1Rs, conv1Delta, conv1Rd);
+                global::NetGen.Kernels.HardswishBackward(conv1Pre, conv1Delta);
+            }
+            // conv1: the backward pass, shifted rows of the padded input, 16 samples side by side, weight gradient: 16-lane dot products over the batch
+            {
+                global::System.Span<float> g = _discardedGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 2048);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv1Shape), inputs, conv1Delta, g.Slice(0, 216), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 2048, 2048), g.Slice(216, 8), plane: 256);
+            }
+            // conv1: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> g = hv;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 2048);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv1Shape), inputs, conv1Delta, g.Slice(0, 216), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 2048, 2048), g.Slice(216, 8), plane: 256);
+            }
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (4640 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {

@@ -640,6 +640,405 @@ namespace Samples
             global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
         }
 
+        /// <summary>
+        /// H v, H the Hessian (eq. 4.88) of the loss of ComputeGradients (mean data loss plus the weight penalties) with
+        /// respect to Parameters, exactly, by the R-operator through the generated passes (forward over reverse, as
+        /// <c>torch.autograd.functional.hvp</c>), not by finite differences; at the cost of about two backward passes.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 192 values.</param>
+        /// <param name="targets">batch * 1 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="v">The direction, ParameterCount values laid out as Parameters.</param>
+        /// <param name="hv">H v, ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass.</exception>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            bool owner = _training.Enter("Branches"); // one thread trains an instance at a time
+            try
+            {
+                HessianVectorPass(inputs, targets, batch, v, hv);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian H[i, j] = d^2 L / dw_i dw_j (eq. 4.88) of the loss of ComputeGradients with respect to Parameters,
+        /// 505 x 505 row-major, one Hessian-vector product per column (so its cost is ParameterCount
+        /// backward passes). Up to 46,340 parameters (the matrix fills one array); above, NotSupportedException.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 192 values.</param>
+        /// <param name="targets">batch * 1 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="hessian">ParameterCount * ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass, or the Hessian would not fit one array.</exception>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> hessian)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            global::NetGen.Guard.Length("hessian", 255025, hessian.Length);
+            bool owner = _training.Enter("Branches"); // one thread trains an instance at a time
+            try
+            {
+                var unit = new float[ParameterCount];
+                for (int j = 0; j < ParameterCount; j++)
+                {
+                    unit[j] = 1f;
+                    HessianVectorPass(inputs, targets, batch, unit, hessian.Slice(j * ParameterCount, ParameterCount));
+                    unit[j] = 0f;
+                }
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="HessianVectorProduct(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            bool owner = _training.Enter("Branches"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                HessianVectorPass(inputs, targets, batch, v, hv);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="Hessian(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> hessian)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            global::NetGen.Guard.Length("hessian", 255025, hessian.Length);
+            bool owner = _training.Enter("Branches"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                var unit = new float[ParameterCount];
+                for (int j = 0; j < ParameterCount; j++)
+                {
+                    unit[j] = 1f;
+                    HessianVectorPass(inputs, targets, batch, unit, hessian.Slice(j * ParameterCount, ParameterCount));
+                    unit[j] = 0f;
+                }
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
+        private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros
+        private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();
+        private int _tangentCapacity;
+
+        /// <summary>The second-order passes' storage for <paramref name="batch"/> samples (allocated on first use, grown as needed).</summary>
+        private void ReserveTangents(int batch)
+        {
+            if (_direction.Length == 0)
+            {
+                _direction = new float[ParameterCount];
+                _discardedGradients = new float[ParameterCount];
+                _zeroInputGradients = new float[ParameterCount];
+            }
+            if (batch <= _tangentCapacity) return;
+            _tangents = new float[(long)batch * 769];
+            _tangentOutputs = new float[(long)batch * 769];
+            _tangentDeltas = new float[(long)batch * 769];
+            _tangentScratch = new float[(long)batch * 960];
+            _tangentZeros = new float[(long)batch * 384];
+            _tangentCapacity = batch;
+        }
+
+        private void HessianVectorPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Length("v", ParameterCount, v.Length);
+            global::NetGen.Guard.Length("hv", ParameterCount, hv.Length);
+            Reserve(batch);
+            ReserveTangents(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            v.CopyTo(_direction);
+            global::NetGen.Kernels.ApplyMask(_direction, _pruneMask); // pruned parameters are constants
+            hv.Clear();
+            global::System.Array.Clear(_zeroInputGradients);
+            BatchForward(inputs, batch, false, _activations, _trainColumns);
+            TangentForward(inputs, batch);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> rs = _tangents;
+            global::System.Span<float> ra = _tangentOutputs;
+            global::System.Span<float> rd = _tangentDeltas;
+            double loss = 0;
+
+            // dense4: binary cross-entropy, mean over the targets present; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> dense4Out = a.Slice(batch * Dense4Offset, batch * 1);
+            global::System.Span<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 1);
+            int dense4Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 1, rows: false);
+            float dense4Scale = dense4Labels == 0 ? 0f : (float)(1.0 / dense4Labels);
+            double dense4Loss = 0;
+            for (int n = 0; n < batch; n++) dense4Loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(dense4Out.Slice(n * 1, 1), targets.Slice(n * OutputLength, 1), dense4Delta.Slice(n * 1, 1), dense4Scale);
+            if (dense4Labels > 0) loss += dense4Loss / dense4Labels;
+            global::System.Span<float> dense4Rs = rs.Slice(batch * Dense4Offset, batch * 1);
+            global::System.Span<float> dense4Rd = rd.Slice(batch * Dense4Offset, batch * 1);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SigmoidBinaryCrossEntropyTangent(dense4Out.Slice(n * 1, 1), targets.Slice(n * OutputLength, 1), dense4Rs.Slice(n * 1, 1), dense4Rd.Slice(n * 1, 1), dense4Scale); // R{delta}
+
+            TangentBackward(inputs, batch, hv);
+            global::NetGen.Kernels.Axpy(-1f, _zeroInputGradients, hv); // the bilinear layers' terms at x = 0 (their biases' share), counted twice
+            global::NetGen.Kernels.ApplyMask(hv, _pruneMask);
+        }
+
+        /// <summary>The R-operator's forward pass (direction _direction): R{s} of every layer into _tangents, R{a} = f'(s) R{s} into _tangentOutputs.</summary>
+        private void TangentForward(global::System.ReadOnlySpan<float> inputs, int batch)
+        {
+            // wide: R{s} = s(v; x) (R{x} = 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> wideRs = rs.Slice(batch * WideOffset, batch * 256);
+                global::NetGen.Kernels.ConvImplicitBatch(default(WideShape), inputGradient: false, p.Slice(0, 108), p.Slice(108, 4), inputs, wideRs, batch, columns);
+            }
+            // wide: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> wideRs = rs.Slice(batch * WideOffset, batch * 256);
+                global::System.Span<float> wideRa = ra.Slice(batch * WideOffset, batch * 256);
+                global::System.ReadOnlySpan<float> wideOut = a.Slice(batch * WideOffset, batch * 256);
+                wideRs.CopyTo(wideRa);
+                global::NetGen.Kernels.ReLUBackward(wideOut, wideRa);
+            }
+            // conv2: R{s} = s(v; x) (R{x} = 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv2Rs = rs.Slice(batch * Conv2Offset, batch * 128);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: false, p.Slice(112, 6), p.Slice(118, 2), inputs, conv2Rs, batch, columns);
+            }
+            // conv2: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> conv2Rs = rs.Slice(batch * Conv2Offset, batch * 128);
+                global::System.Span<float> conv2Ra = ra.Slice(batch * Conv2Offset, batch * 128);
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 128);
+                conv2Rs.CopyTo(conv2Ra);
+                global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Ra);
+            }
+            // concat3: R{s} = s(R{x}), s being linear
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> concat3Rs = rs.Slice(batch * Concat3Offset, batch * 384);
+                global::System.ReadOnlySpan<float> conv2Ra = ra.Slice(batch * Conv2Offset, batch * 128);
+                global::System.ReadOnlySpan<float> wideRa = ra.Slice(batch * WideOffset, batch * 256);
+                for (int n = 0; n < batch; n++)
+                {
+                    conv2Ra.Slice(n * 128, 128).CopyTo(concat3Rs.Slice(n * 384, 384).Slice(0, 128));
+                    wideRa.Slice(n * 256, 256).CopyTo(concat3Rs.Slice(n * 384, 384).Slice(128, 256));
+                }
+            }
+            // concat3: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> concat3Rs = rs.Slice(batch * Concat3Offset, batch * 384);
+                global::System.Span<float> concat3Ra = ra.Slice(batch * Concat3Offset, batch * 384);
+                concat3Rs.CopyTo(concat3Ra);
+            }
+            // dense4: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> dense4Rs = rs.Slice(batch * Dense4Offset, batch * 1);
+                global::System.ReadOnlySpan<float> concat3Out = a.Slice(batch * Concat3Offset, batch * 384);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(120, 384), p.Slice(504, 1), concat3Out, dense4Rs, batch, inSize: 384, outSize: 1);
+            }
+            // dense4: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense4Rs = rs.Slice(batch * Dense4Offset, batch * 1);
+                global::System.Span<float> dense4Linear = tt.Slice(0, batch * 1);
+                global::System.Span<float> dense4AtZero = tt.Slice(batch * 1, batch * 1);
+                global::System.ReadOnlySpan<float> concat3Ra = ra.Slice(batch * Concat3Offset, batch * 384);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 384); // s(w; 0)
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(120, 384), p.Slice(504, 1), concat3Ra, dense4Linear, batch, inSize: 384, outSize: 1);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(120, 384), p.Slice(504, 1), zeros, dense4AtZero, batch, inSize: 384, outSize: 1);
+                global::NetGen.Kernels.Axpy(1f, dense4Linear, dense4Rs);
+                global::NetGen.Kernels.Axpy(-1f, dense4AtZero, dense4Rs);
+            }
+        }
+
+        /// <summary>The R-operator's backward pass: R{dL/dw} = H v into <paramref name="hv"/> (added), the deltas and their tangents on the way.</summary>
+        private void TangentBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> hv)
+        {
+            // dense4: the backward pass, matrix products dW += dY^T X and dX = dY W in register tiles
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> concat3Delta = d.Slice(batch * Concat3Offset, batch * 384);
+                global::System.Span<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 1);
+                global::System.ReadOnlySpan<float> concat3Out = a.Slice(batch * Concat3Offset, batch * 384);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(120, 384), concat3Out, dense4Delta, g.Slice(120, 384), g.Slice(504, 1), concat3Delta, batch, inSize: 384, outSize: 1);
+            }
+            // dense4: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> concat3Delta = d.Slice(batch * Concat3Offset, batch * 384);
+                global::System.Span<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 1);
+                global::System.ReadOnlySpan<float> concat3Out = a.Slice(batch * Concat3Offset, batch * 384);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(120, 384), concat3Out, dense4Delta, g.Slice(120, 384), g.Slice(504, 1), concat3Delta, batch, inSize: 384, outSize: 1);
+            }
+            // dense4: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> concat3Rd = rd.Slice(batch * Concat3Offset, batch * 384);
+                global::System.Span<float> dense4Share = tt.Slice(batch * 192, batch * 384);
+                global::System.ReadOnlySpan<float> concat3Ra = ra.Slice(batch * Concat3Offset, batch * 384);
+                global::System.ReadOnlySpan<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 1);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(120, 384), concat3Ra, dense4Delta, g.Slice(120, 384), g.Slice(504, 1), dense4Share, batch, inSize: 384, outSize: 1);
+                global::NetGen.Kernels.Axpy(1f, dense4Share, concat3Rd);
+            }
+            // dense4: the same at x = 0, subtracted at the end
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 384); // s(w; 0)
+                global::System.ReadOnlySpan<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 1);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(120, 384), zeros, dense4Delta, g.Slice(120, 384), g.Slice(504, 1), default(global::System.Span<float>), batch, inSize: 384, outSize: 1);
+            }
+            // concat3: the backward pass
+            {
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 128);
+                global::System.Span<float> wideDelta = d.Slice(batch * WideOffset, batch * 256);
+                global::System.Span<float> concat3Delta = d.Slice(batch * Concat3Offset, batch * 384);
+                for (int n = 0; n < batch; n++)
+                {
+                    concat3Delta.Slice(n * 384, 384).Slice(0, 128).CopyTo(conv2Delta.Slice(n * 128, 128));
+                    concat3Delta.Slice(n * 384, 384).Slice(128, 256).CopyTo(wideDelta.Slice(n * 256, 256));
+                }
+            }
+            // concat3: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 128);
+                global::System.Span<float> wideDelta = d.Slice(batch * WideOffset, batch * 256);
+                global::System.Span<float> concat3Delta = d.Slice(batch * Concat3Offset, batch * 384);
+                for (int n = 0; n < batch; n++)
+                {
+                    concat3Delta.Slice(n * 384, 384).Slice(0, 128).CopyTo(conv2Delta.Slice(n * 128, 128));
+                    concat3Delta.Slice(n * 384, 384).Slice(128, 256).CopyTo(wideDelta.Slice(n * 256, 256));
+                }
+            }
+            // conv2: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 128);
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 128);
+                global::System.Span<float> conv2Rd = rd.Slice(batch * Conv2Offset, batch * 128);
+                global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Rd);
+                global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
+            }
+            // conv2: the backward pass, shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
+            {
+                global::System.Span<float> g = _discardedGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 128);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), inputs, conv2Delta, g.Slice(112, 6), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 128, 128), g.Slice(118, 2), plane: 64);
+            }
+            // conv2: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> g = hv;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 128);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), inputs, conv2Delta, g.Slice(112, 6), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 128, 128), g.Slice(118, 2), plane: 64);
+            }
+            // wide: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> wideOut = a.Slice(batch * WideOffset, batch * 256);
+                global::System.Span<float> wideDelta = d.Slice(batch * WideOffset, batch * 256);
+                global::System.Span<float> wideRd = rd.Slice(batch * WideOffset, batch * 256);
+                global::NetGen.Kernels.ReLUBackward(wideOut, wideRd);
+                global::NetGen.Kernels.ReLUBackward(wideOut, wideDelta);
+            }
+            // wide: the backward pass, shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
+            {
+                global::System.Span<float> g = _discardedGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> wideDelta = d.Slice(batch * WideOffset, batch * 256);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(WideShape), inputs, wideDelta, g.Slice(0, 108), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(wideDelta.Slice(n * 256, 256), g.Slice(108, 4), plane: 64);
+            }
+            // wide: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> g = hv;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> wideDelta = d.Slice(batch * WideOffset, batch * 256);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(WideShape), inputs, wideDelta, g.Slice(0, 108), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(wideDelta.Slice(n * 256, 256), g.Slice(108, 4), plane: 64);
+            }
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (768 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {

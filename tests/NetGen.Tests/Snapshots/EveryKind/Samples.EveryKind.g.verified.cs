@@ -803,6 +803,1076 @@ namespace Samples
             global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
         }
 
+        /// <summary>
+        /// H v, H the Hessian (eq. 4.88) of the loss of ComputeGradients (mean data loss plus the weight penalties) with
+        /// respect to Parameters, exactly, by the R-operator through the generated passes (forward over reverse, as
+        /// <c>torch.autograd.functional.hvp</c>), not by finite differences; at the cost of about two backward passes.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 128 values.</param>
+        /// <param name="targets">batch * 3 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="v">The direction, ParameterCount values laid out as Parameters.</param>
+        /// <param name="hv">H v, ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass.</exception>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            bool owner = _training.Enter("EveryKind"); // one thread trains an instance at a time
+            try
+            {
+                HessianVectorPass(inputs, targets, batch, v, hv);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian H[i, j] = d^2 L / dw_i dw_j (eq. 4.88) of the loss of ComputeGradients with respect to Parameters,
+        /// 5723 x 5723 row-major, one Hessian-vector product per column (so its cost is ParameterCount
+        /// backward passes). Up to 46,340 parameters (the matrix fills one array); above, NotSupportedException.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 128 values.</param>
+        /// <param name="targets">batch * 3 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="hessian">ParameterCount * ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass, or the Hessian would not fit one array.</exception>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> hessian)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            global::NetGen.Guard.Length("hessian", 32752729, hessian.Length);
+            bool owner = _training.Enter("EveryKind"); // one thread trains an instance at a time
+            try
+            {
+                var unit = new float[ParameterCount];
+                for (int j = 0; j < ParameterCount; j++)
+                {
+                    unit[j] = 1f;
+                    HessianVectorPass(inputs, targets, batch, unit, hessian.Slice(j * ParameterCount, ParameterCount));
+                    unit[j] = 0f;
+                }
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="HessianVectorProduct(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            bool owner = _training.Enter("EveryKind"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                HessianVectorPass(inputs, targets, batch, v, hv);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="Hessian(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> hessian)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            global::NetGen.Guard.Length("hessian", 32752729, hessian.Length);
+            bool owner = _training.Enter("EveryKind"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                var unit = new float[ParameterCount];
+                for (int j = 0; j < ParameterCount; j++)
+                {
+                    unit[j] = 1f;
+                    HessianVectorPass(inputs, targets, batch, unit, hessian.Slice(j * ParameterCount, ParameterCount));
+                    unit[j] = 0f;
+                }
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
+        private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros
+        private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();
+        private int _tangentCapacity;
+
+        /// <summary>The second-order passes' storage for <paramref name="batch"/> samples (allocated on first use, grown as needed).</summary>
+        private void ReserveTangents(int batch)
+        {
+            if (_direction.Length == 0)
+            {
+                _direction = new float[ParameterCount];
+                _discardedGradients = new float[ParameterCount];
+                _zeroInputGradients = new float[ParameterCount];
+            }
+            if (batch <= _tangentCapacity) return;
+            _tangents = new float[(long)batch * 5331];
+            _tangentOutputs = new float[(long)batch * 5331];
+            _tangentDeltas = new float[(long)batch * 5331];
+            _tangentScratch = new float[(long)batch * 2432];
+            _tangentZeros = new float[(long)batch * 1088];
+            _tangentCapacity = batch;
+        }
+
+        private void HessianVectorPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Length("v", ParameterCount, v.Length);
+            global::NetGen.Guard.Length("hv", ParameterCount, hv.Length);
+            Reserve(batch);
+            ReserveTangents(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            v.CopyTo(_direction);
+            global::NetGen.Kernels.ApplyMask(_direction, _pruneMask); // pruned parameters are constants
+            hv.Clear();
+            global::System.Array.Clear(_zeroInputGradients);
+            BatchForward(inputs, batch, false, false, _activations, _trainColumns);
+            TangentForward(inputs, batch, training: false);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> rs = _tangents;
+            global::System.Span<float> ra = _tangentOutputs;
+            global::System.Span<float> rd = _tangentDeltas;
+            double loss = 0;
+
+            // dense22: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> dense22Out = a.Slice(batch * Dense22Offset, batch * 3);
+            global::System.Span<float> dense22Delta = d.Slice(batch * Dense22Offset, batch * 3);
+            int dense22Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 3, rows: true);
+            float dense22Scale = dense22Labels == 0 ? 0f : (float)(1.0 / dense22Labels);
+            double dense22Loss = 0;
+            for (int n = 0; n < batch; n++) dense22Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense22Out.Slice(n * 3, 3), targets.Slice(n * OutputLength, 3), dense22Delta.Slice(n * 3, 3), dense22Scale);
+            if (dense22Labels > 0) loss += dense22Loss / dense22Labels;
+            global::System.Span<float> dense22Rs = rs.Slice(batch * Dense22Offset, batch * 3);
+            global::System.Span<float> dense22Rd = rd.Slice(batch * Dense22Offset, batch * 3);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SoftmaxCrossEntropyTangent(dense22Out.Slice(n * 3, 3), targets.Slice(n * OutputLength, 3), dense22Rs.Slice(n * 3, 3), dense22Rd.Slice(n * 3, 3), dense22Scale); // R{delta}
+
+            TangentBackward(inputs, batch, training: false, hv);
+            global::NetGen.Kernels.Axpy(-1f, _zeroInputGradients, hv); // the bilinear layers' terms at x = 0 (their biases' share), counted twice
+            global::NetGen.Kernels.ApplyMask(hv, _pruneMask);
+        }
+
+        /// <summary>The R-operator's forward pass (direction _direction): R{s} of every layer into _tangents, R{a} = f'(s) R{s} into _tangentOutputs.</summary>
+        private void TangentForward(global::System.ReadOnlySpan<float> inputs, int batch, bool training)
+        {
+            // conv: R{s} = s(v; x) (R{x} = 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> convRs = rs.Slice(batch * ConvOffset, batch * 256);
+                global::NetGen.Kernels.ConvImplicitBatch(default(ConvShape), inputGradient: false, p.Slice(0, 72), p.Slice(72, 4), inputs, convRs, batch, columns);
+            }
+            // conv: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> convRs = rs.Slice(batch * ConvOffset, batch * 256);
+                global::System.Span<float> convRa = ra.Slice(batch * ConvOffset, batch * 256);
+                convRs.CopyTo(convRa);
+            }
+            // batchnorm2: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> batchnorm2Rs = rs.Slice(batch * Batchnorm2Offset, batch * 256);
+                global::System.ReadOnlySpan<float> convOut = a.Slice(batch * ConvOffset, batch * 256);
+                if (training)
+                {
+                    global::NetGen.Kernels.BatchNormTrain(convOut, batchnorm2Rs, p.Slice(76, 4), p.Slice(80, 4), new global::System.Span<float>(_buffers, 0, 8), new global::System.Span<float>(_saved, 0, 8), batch, channels: 4, spatial: 64, eps: 1E-05f, momentum: 0.1f);
+                    _counters[0]++; // num_batches_tracked
+                }
+                else
+                {
+                    for (int n = 0; n < batch; n++)
+                    {
+                        global::NetGen.Kernels.BatchNormInference(convOut.Slice(n * 256, 256), batchnorm2Rs.Slice(n * 256, 256), p.Slice(76, 4), p.Slice(80, 4), new global::System.Span<float>(_buffers, 0, 8), channels: 4, spatial: 64, eps: 1E-05f);
+                    }
+                }
+            }
+            // batchnorm2: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> batchnorm2Rs = rs.Slice(batch * Batchnorm2Offset, batch * 256);
+                global::System.Span<float> batchnorm2Linear = tt.Slice(0, batch * 256);
+                global::System.Span<float> batchnorm2AtZero = tt.Slice(batch * 256, batch * 256);
+                global::System.ReadOnlySpan<float> convRa = ra.Slice(batch * ConvOffset, batch * 256);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 256); // s(w; 0)
+                if (training)
+                {
+                    global::NetGen.Kernels.BatchNormTrain(convRa, batchnorm2Linear, p.Slice(76, 4), p.Slice(80, 4), new global::System.Span<float>(_buffers, 0, 8), new global::System.Span<float>(_saved, 0, 8), batch, channels: 4, spatial: 64, eps: 1E-05f, momentum: 0.1f);
+                    _counters[0]++; // num_batches_tracked
+                }
+                else
+                {
+                    for (int n = 0; n < batch; n++)
+                    {
+                        global::NetGen.Kernels.BatchNormInference(convRa.Slice(n * 256, 256), batchnorm2Linear.Slice(n * 256, 256), p.Slice(76, 4), p.Slice(80, 4), new global::System.Span<float>(_buffers, 0, 8), channels: 4, spatial: 64, eps: 1E-05f);
+                    }
+                }
+                if (training)
+                {
+                    global::NetGen.Kernels.BatchNormTrain(zeros, batchnorm2AtZero, p.Slice(76, 4), p.Slice(80, 4), new global::System.Span<float>(_buffers, 0, 8), new global::System.Span<float>(_saved, 0, 8), batch, channels: 4, spatial: 64, eps: 1E-05f, momentum: 0.1f);
+                    _counters[0]++; // num_batches_tracked
+                }
+                else
+                {
+                    for (int n = 0; n < batch; n++)
+                    {
+                        global::NetGen.Kernels.BatchNormInference(zeros.Slice(n * 256, 256), batchnorm2AtZero.Slice(n * 256, 256), p.Slice(76, 4), p.Slice(80, 4), new global::System.Span<float>(_buffers, 0, 8), channels: 4, spatial: 64, eps: 1E-05f);
+                    }
+                }
+                global::NetGen.Kernels.Axpy(1f, batchnorm2Linear, batchnorm2Rs);
+                global::NetGen.Kernels.Axpy(-1f, batchnorm2AtZero, batchnorm2Rs);
+            }
+            // batchnorm2: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> batchnorm2Rs = rs.Slice(batch * Batchnorm2Offset, batch * 256);
+                global::System.Span<float> batchnorm2Ra = ra.Slice(batch * Batchnorm2Offset, batch * 256);
+                batchnorm2Rs.CopyTo(batchnorm2Ra);
+            }
+            // activation3: R{s} = s(R{x}), s being linear
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> activation3Rs = rs.Slice(batch * Activation3Offset, batch * 256);
+                global::System.ReadOnlySpan<float> batchnorm2Ra = ra.Slice(batch * Batchnorm2Offset, batch * 256);
+                batchnorm2Ra.CopyTo(activation3Rs);
+            }
+            // activation3: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> activation3Rs = rs.Slice(batch * Activation3Offset, batch * 256);
+                global::System.Span<float> activation3Ra = ra.Slice(batch * Activation3Offset, batch * 256);
+                global::System.ReadOnlySpan<float> activation3Out = a.Slice(batch * Activation3Offset, batch * 256);
+                activation3Rs.CopyTo(activation3Ra);
+                global::NetGen.Kernels.ReLUBackward(activation3Out, activation3Ra);
+            }
+            // convtranspose4: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> convtranspose4Rs = rs.Slice(batch * Convtranspose4Offset, batch * 1024);
+                global::System.ReadOnlySpan<float> activation3Out = a.Slice(batch * Activation3Offset, batch * 256);
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.ConvBackwardInputColumns(default(Convtranspose4Shape), p.Slice(84, 64), activation3Out.Slice(n * 256, 256), convtranspose4Rs.Slice(n * 1024, 1024), columns);
+                    global::NetGen.Kernels.AddChannelBias(p.Slice(148, 4), convtranspose4Rs.Slice(n * 1024, 1024), plane: 256);
+                }
+            }
+            // convtranspose4: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> convtranspose4Rs = rs.Slice(batch * Convtranspose4Offset, batch * 1024);
+                global::System.Span<float> convtranspose4Linear = tt.Slice(0, batch * 1024);
+                global::System.Span<float> convtranspose4AtZero = tt.Slice(batch * 1024, batch * 1024);
+                global::System.ReadOnlySpan<float> activation3Ra = ra.Slice(batch * Activation3Offset, batch * 256);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 256); // s(w; 0)
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.ConvBackwardInputColumns(default(Convtranspose4Shape), p.Slice(84, 64), activation3Ra.Slice(n * 256, 256), convtranspose4Linear.Slice(n * 1024, 1024), columns);
+                    global::NetGen.Kernels.AddChannelBias(p.Slice(148, 4), convtranspose4Linear.Slice(n * 1024, 1024), plane: 256);
+                }
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.ConvBackwardInputColumns(default(Convtranspose4Shape), p.Slice(84, 64), zeros.Slice(n * 256, 256), convtranspose4AtZero.Slice(n * 1024, 1024), columns);
+                    global::NetGen.Kernels.AddChannelBias(p.Slice(148, 4), convtranspose4AtZero.Slice(n * 1024, 1024), plane: 256);
+                }
+                global::NetGen.Kernels.Axpy(1f, convtranspose4Linear, convtranspose4Rs);
+                global::NetGen.Kernels.Axpy(-1f, convtranspose4AtZero, convtranspose4Rs);
+            }
+            // convtranspose4: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> convtranspose4Rs = rs.Slice(batch * Convtranspose4Offset, batch * 1024);
+                global::System.Span<float> convtranspose4Ra = ra.Slice(batch * Convtranspose4Offset, batch * 1024);
+                convtranspose4Rs.CopyTo(convtranspose4Ra);
+            }
+            // pad5: R{s} = s(R{x}), s being linear
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> pad5Rs = rs.Slice(batch * Pad5Offset, batch * 1088);
+                global::System.ReadOnlySpan<float> convtranspose4Ra = ra.Slice(batch * Convtranspose4Offset, batch * 1024);
+                global::NetGen.Kernels.PaddingForward(convtranspose4Ra, pad5Rs, planes: batch * 4, 1, 16, 16, 0, 0, 1, 1, 16, 17, global::NetGen.PadMode.Reflect);
+            }
+            // pad5: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> pad5Rs = rs.Slice(batch * Pad5Offset, batch * 1088);
+                global::System.Span<float> pad5Ra = ra.Slice(batch * Pad5Offset, batch * 1088);
+                pad5Rs.CopyTo(pad5Ra);
+            }
+            // avgpool6: R{s} = s(R{x}), s being linear
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> avgpool6Rs = rs.Slice(batch * Avgpool6Offset, batch * 256);
+                global::System.ReadOnlySpan<float> pad5Ra = ra.Slice(batch * Pad5Offset, batch * 1088);
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.AvgPoolForward(default(Avgpool6Shape), countIncludePad: true, pad5Ra.Slice(n * 1088, 1088), avgpool6Rs.Slice(n * 256, 256));
+                }
+            }
+            // avgpool6: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> avgpool6Rs = rs.Slice(batch * Avgpool6Offset, batch * 256);
+                global::System.Span<float> avgpool6Ra = ra.Slice(batch * Avgpool6Offset, batch * 256);
+                avgpool6Rs.CopyTo(avgpool6Ra);
+            }
+            // add7: R{s} = s(R{x}), s being linear
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> add7Rs = rs.Slice(batch * Add7Offset, batch * 256);
+                global::System.ReadOnlySpan<float> avgpool6Ra = ra.Slice(batch * Avgpool6Offset, batch * 256);
+                global::System.ReadOnlySpan<float> convRa = ra.Slice(batch * ConvOffset, batch * 256);
+                global::NetGen.Kernels.Sum(avgpool6Ra, convRa, add7Rs);
+            }
+            // add7: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> add7Rs = rs.Slice(batch * Add7Offset, batch * 256);
+                global::System.Span<float> add7Ra = ra.Slice(batch * Add7Offset, batch * 256);
+                add7Rs.CopyTo(add7Ra);
+            }
+            // maxpool8: R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> maxpool8Rs = rs.Slice(batch * Maxpool8Offset, batch * 64);
+                global::System.ReadOnlySpan<float> add7Out = a.Slice(batch * Add7Offset, batch * 256);
+                global::System.ReadOnlySpan<float> add7Ra = ra.Slice(batch * Add7Offset, batch * 256);
+                global::NetGen.Kernels.MaxPool2x2Tangent(add7Out, add7Ra, maxpool8Rs, planes: batch * 4, height: 8, width: 8);
+            }
+            // maxpool8: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> maxpool8Rs = rs.Slice(batch * Maxpool8Offset, batch * 64);
+                global::System.Span<float> maxpool8Ra = ra.Slice(batch * Maxpool8Offset, batch * 64);
+                maxpool8Rs.CopyTo(maxpool8Ra);
+            }
+            // upsample9: R{s} = s(R{x}), s being linear
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> upsample9Rs = rs.Slice(batch * Upsample9Offset, batch * 256);
+                global::System.ReadOnlySpan<float> maxpool8Ra = ra.Slice(batch * Maxpool8Offset, batch * 64);
+                global::NetGen.Kernels.UpsampleForward(maxpool8Ra, upsample9Rs, planes: batch * 4, 1, 4, 4, 1, 2, 2, global::NetGen.UpsampleMode.Linear);
+            }
+            // upsample9: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> upsample9Rs = rs.Slice(batch * Upsample9Offset, batch * 256);
+                global::System.Span<float> upsample9Ra = ra.Slice(batch * Upsample9Offset, batch * 256);
+                upsample9Rs.CopyTo(upsample9Ra);
+            }
+            // gaussiannoise10: R{s} = s(R{x}), s being linear
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> gaussiannoise10Rs = rs.Slice(batch * Gaussiannoise10Offset, batch * 256);
+                global::System.ReadOnlySpan<float> upsample9Ra = ra.Slice(batch * Upsample9Offset, batch * 256);
+                if (training) global::NetGen.Kernels.GaussianNoise(upsample9Ra, gaussiannoise10Rs, std: 0.1f, rng: Randomness);
+                else upsample9Ra.CopyTo(gaussiannoise10Rs);
+            }
+            // gaussiannoise10: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> gaussiannoise10Rs = rs.Slice(batch * Gaussiannoise10Offset, batch * 256);
+                global::System.Span<float> gaussiannoise10Ra = ra.Slice(batch * Gaussiannoise10Offset, batch * 256);
+                gaussiannoise10Rs.CopyTo(gaussiannoise10Ra);
+            }
+            // flat: R{s} = s(R{x}), s being linear
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> flatRs = rs.Slice(batch * FlatOffset, batch * 256);
+                global::System.ReadOnlySpan<float> gaussiannoise10Ra = ra.Slice(batch * Gaussiannoise10Offset, batch * 256);
+                gaussiannoise10Ra.CopyTo(flatRs);
+            }
+            // flat: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> flatRs = rs.Slice(batch * FlatOffset, batch * 256);
+                global::System.Span<float> flatRa = ra.Slice(batch * FlatOffset, batch * 256);
+                flatRs.CopyTo(flatRa);
+            }
+            // prelu17: R{s}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.ReadOnlySpan<float> v = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> prelu17Rs = rs.Slice(batch * Prelu17Offset, batch * 256);
+                global::System.ReadOnlySpan<float> convOut = a.Slice(batch * ConvOffset, batch * 256);
+                global::System.ReadOnlySpan<float> convRa = ra.Slice(batch * ConvOffset, batch * 256);
+                global::NetGen.Kernels.PReLUTangent(convOut, convRa, prelu17Rs, p.Slice(4912, 4), v.Slice(4912, 4), plane: 64);
+            }
+            // prelu17: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> prelu17Rs = rs.Slice(batch * Prelu17Offset, batch * 256);
+                global::System.Span<float> prelu17Ra = ra.Slice(batch * Prelu17Offset, batch * 256);
+                prelu17Rs.CopyTo(prelu17Ra);
+            }
+            // gap: R{s} = s(R{x}), s being linear
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> gapRs = rs.Slice(batch * GapOffset, batch * 4);
+                global::System.ReadOnlySpan<float> prelu17Ra = ra.Slice(batch * Prelu17Offset, batch * 256);
+                global::NetGen.Kernels.GlobalAvgPool(prelu17Ra, gapRs, size: 64);
+            }
+            // gap: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> gapRs = rs.Slice(batch * GapOffset, batch * 4);
+                global::System.Span<float> gapRa = ra.Slice(batch * GapOffset, batch * 4);
+                gapRs.CopyTo(gapRa);
+            }
+            // gmp: R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> gmpRs = rs.Slice(batch * GmpOffset, batch * 4);
+                global::System.ReadOnlySpan<float> convOut = a.Slice(batch * ConvOffset, batch * 256);
+                global::System.ReadOnlySpan<float> convRa = ra.Slice(batch * ConvOffset, batch * 256);
+                global::NetGen.Kernels.GlobalMaxPoolTangent(convOut, convRa, gmpRs, size: 64);
+            }
+            // gmp: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> gmpRs = rs.Slice(batch * GmpOffset, batch * 4);
+                global::System.Span<float> gmpRa = ra.Slice(batch * GmpOffset, batch * 4);
+                gmpRs.CopyTo(gmpRa);
+            }
+            // concat20: R{s} = s(R{x}), s being linear
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> concat20Rs = rs.Slice(batch * Concat20Offset, batch * 268);
+                global::System.ReadOnlySpan<float> gmpRa = ra.Slice(batch * GmpOffset, batch * 4);
+                global::System.ReadOnlySpan<float> flatRa = ra.Slice(batch * FlatOffset, batch * 256);
+                global::System.ReadOnlySpan<float> gapRa = ra.Slice(batch * GapOffset, batch * 4);
+                for (int n = 0; n < batch; n++)
+                {
+                    gmpRa.Slice(n * 4, 4).CopyTo(concat20Rs.Slice(n * 268, 268).Slice(0, 4));
+                    flatRa.Slice(n * 256, 256).CopyTo(concat20Rs.Slice(n * 268, 268).Slice(4, 256));
+                    gapRa.Slice(n * 4, 4).CopyTo(concat20Rs.Slice(n * 268, 268).Slice(260, 4));
+                    gmpRa.Slice(n * 4, 4).CopyTo(concat20Rs.Slice(n * 268, 268).Slice(264, 4));
+                }
+            }
+            // concat20: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> concat20Rs = rs.Slice(batch * Concat20Offset, batch * 268);
+                global::System.Span<float> concat20Ra = ra.Slice(batch * Concat20Offset, batch * 268);
+                concat20Rs.CopyTo(concat20Ra);
+            }
+            // identity21: R{s} = s(R{x}), s being linear
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> identity21Rs = rs.Slice(batch * Identity21Offset, batch * 268);
+                global::System.ReadOnlySpan<float> concat20Ra = ra.Slice(batch * Concat20Offset, batch * 268);
+                concat20Ra.CopyTo(identity21Rs);
+            }
+            // identity21: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> identity21Rs = rs.Slice(batch * Identity21Offset, batch * 268);
+                global::System.Span<float> identity21Ra = ra.Slice(batch * Identity21Offset, batch * 268);
+                identity21Rs.CopyTo(identity21Ra);
+            }
+            // dense22: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> dense22Rs = rs.Slice(batch * Dense22Offset, batch * 3);
+                global::System.ReadOnlySpan<float> identity21Out = a.Slice(batch * Identity21Offset, batch * 268);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(4916, 804), p.Slice(5720, 3), identity21Out, dense22Rs, batch, inSize: 268, outSize: 3);
+            }
+            // dense22: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense22Rs = rs.Slice(batch * Dense22Offset, batch * 3);
+                global::System.Span<float> dense22Linear = tt.Slice(0, batch * 3);
+                global::System.Span<float> dense22AtZero = tt.Slice(batch * 3, batch * 3);
+                global::System.ReadOnlySpan<float> identity21Ra = ra.Slice(batch * Identity21Offset, batch * 268);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 268); // s(w; 0)
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(4916, 804), p.Slice(5720, 3), identity21Ra, dense22Linear, batch, inSize: 268, outSize: 3);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(4916, 804), p.Slice(5720, 3), zeros, dense22AtZero, batch, inSize: 268, outSize: 3);
+                global::NetGen.Kernels.Axpy(1f, dense22Linear, dense22Rs);
+                global::NetGen.Kernels.Axpy(-1f, dense22AtZero, dense22Rs);
+            }
+        }
+
+        /// <summary>The R-operator's backward pass: R{dL/dw} = H v into <paramref name="hv"/> (added), the deltas and their tangents on the way.</summary>
+        private void TangentBackward(global::System.ReadOnlySpan<float> inputs, int batch, bool training, global::System.Span<float> hv)
+        {
+            // dense22: the backward pass, matrix products dW += dY^T X and dX = dY W in register tiles
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> identity21Delta = d.Slice(batch * Identity21Offset, batch * 268);
+                global::System.Span<float> dense22Delta = d.Slice(batch * Dense22Offset, batch * 3);
+                global::System.ReadOnlySpan<float> identity21Out = a.Slice(batch * Identity21Offset, batch * 268);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(4916, 804), identity21Out, dense22Delta, g.Slice(4916, 804), g.Slice(5720, 3), identity21Delta, batch, inSize: 268, outSize: 3);
+            }
+            // dense22: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> identity21Delta = d.Slice(batch * Identity21Offset, batch * 268);
+                global::System.Span<float> dense22Delta = d.Slice(batch * Dense22Offset, batch * 3);
+                global::System.ReadOnlySpan<float> identity21Out = a.Slice(batch * Identity21Offset, batch * 268);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(4916, 804), identity21Out, dense22Delta, g.Slice(4916, 804), g.Slice(5720, 3), identity21Delta, batch, inSize: 268, outSize: 3);
+            }
+            // dense22: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> identity21Rd = rd.Slice(batch * Identity21Offset, batch * 268);
+                global::System.Span<float> dense22Share = tt.Slice(batch * 256, batch * 268);
+                global::System.ReadOnlySpan<float> identity21Ra = ra.Slice(batch * Identity21Offset, batch * 268);
+                global::System.ReadOnlySpan<float> dense22Delta = d.Slice(batch * Dense22Offset, batch * 3);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(4916, 804), identity21Ra, dense22Delta, g.Slice(4916, 804), g.Slice(5720, 3), dense22Share, batch, inSize: 268, outSize: 3);
+                global::NetGen.Kernels.Axpy(1f, dense22Share, identity21Rd);
+            }
+            // dense22: the same at x = 0, subtracted at the end
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 268); // s(w; 0)
+                global::System.ReadOnlySpan<float> dense22Delta = d.Slice(batch * Dense22Offset, batch * 3);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(4916, 804), zeros, dense22Delta, g.Slice(4916, 804), g.Slice(5720, 3), default(global::System.Span<float>), batch, inSize: 268, outSize: 3);
+            }
+            // identity21: the backward pass
+            {
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> concat20Delta = d.Slice(batch * Concat20Offset, batch * 268);
+                global::System.Span<float> identity21Delta = d.Slice(batch * Identity21Offset, batch * 268);
+                identity21Delta.CopyTo(concat20Delta);
+            }
+            // identity21: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> concat20Delta = d.Slice(batch * Concat20Offset, batch * 268);
+                global::System.Span<float> identity21Delta = d.Slice(batch * Identity21Offset, batch * 268);
+                identity21Delta.CopyTo(concat20Delta);
+            }
+            // concat20: the backward pass
+            {
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> t = _scratch;
+                global::System.Span<float> gmpDelta = d.Slice(batch * GmpOffset, batch * 4);
+                global::System.Span<float> flatDelta = d.Slice(batch * FlatOffset, batch * 256);
+                global::System.Span<float> gapDelta = d.Slice(batch * GapOffset, batch * 4);
+                global::System.Span<float> gmpDeltaFromConcat20Slot4 = t.Slice(0, batch * 4); // concat20's share of gmp's delta
+                global::System.Span<float> concat20Delta = d.Slice(batch * Concat20Offset, batch * 268);
+                for (int n = 0; n < batch; n++)
+                {
+                    concat20Delta.Slice(n * 268, 268).Slice(0, 4).CopyTo(gmpDelta.Slice(n * 4, 4));
+                    concat20Delta.Slice(n * 268, 268).Slice(4, 256).CopyTo(flatDelta.Slice(n * 256, 256));
+                    concat20Delta.Slice(n * 268, 268).Slice(260, 4).CopyTo(gapDelta.Slice(n * 4, 4));
+                    concat20Delta.Slice(n * 268, 268).Slice(264, 4).CopyTo(gmpDeltaFromConcat20Slot4.Slice(n * 4, 4));
+                }
+                global::NetGen.Kernels.Axpy(1f, gmpDeltaFromConcat20Slot4, gmpDelta); // gmp is read by several layers: their deltas add up
+            }
+            // concat20: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> t = _tangentScratch;
+                global::System.Span<float> gmpDelta = d.Slice(batch * GmpOffset, batch * 4);
+                global::System.Span<float> flatDelta = d.Slice(batch * FlatOffset, batch * 256);
+                global::System.Span<float> gapDelta = d.Slice(batch * GapOffset, batch * 4);
+                global::System.Span<float> gmpDeltaFromConcat20Slot4 = t.Slice(0, batch * 4); // concat20's share of gmp's delta
+                global::System.Span<float> concat20Delta = d.Slice(batch * Concat20Offset, batch * 268);
+                for (int n = 0; n < batch; n++)
+                {
+                    concat20Delta.Slice(n * 268, 268).Slice(0, 4).CopyTo(gmpDelta.Slice(n * 4, 4));
+                    concat20Delta.Slice(n * 268, 268).Slice(4, 256).CopyTo(flatDelta.Slice(n * 256, 256));
+                    concat20Delta.Slice(n * 268, 268).Slice(260, 4).CopyTo(gapDelta.Slice(n * 4, 4));
+                    concat20Delta.Slice(n * 268, 268).Slice(264, 4).CopyTo(gmpDeltaFromConcat20Slot4.Slice(n * 4, 4));
+                }
+                global::NetGen.Kernels.Axpy(1f, gmpDeltaFromConcat20Slot4, gmpDelta); // gmp is read by several layers: their deltas add up
+            }
+            // gmp: the backward pass
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> convDelta = d.Slice(batch * ConvOffset, batch * 256);
+                global::System.Span<float> gmpDelta = d.Slice(batch * GmpOffset, batch * 4);
+                global::System.ReadOnlySpan<float> convOut = a.Slice(batch * ConvOffset, batch * 256);
+                global::NetGen.Kernels.GlobalMaxPoolBackward(convOut, gmpDelta, convDelta, size: 64);
+            }
+            // gmp: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> convDelta = d.Slice(batch * ConvOffset, batch * 256);
+                global::System.Span<float> gmpDelta = d.Slice(batch * GmpOffset, batch * 4);
+                global::System.ReadOnlySpan<float> convOut = a.Slice(batch * ConvOffset, batch * 256);
+                global::NetGen.Kernels.GlobalMaxPoolBackward(convOut, gmpDelta, convDelta, size: 64);
+            }
+            // gmp: the terms of its own
+            {
+            }
+            // gap: the backward pass
+            {
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> prelu17Delta = d.Slice(batch * Prelu17Offset, batch * 256);
+                global::System.Span<float> gapDelta = d.Slice(batch * GapOffset, batch * 4);
+                global::NetGen.Kernels.GlobalAvgPoolBackward(gapDelta, prelu17Delta, size: 64);
+            }
+            // gap: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> prelu17Delta = d.Slice(batch * Prelu17Offset, batch * 256);
+                global::System.Span<float> gapDelta = d.Slice(batch * GapOffset, batch * 4);
+                global::NetGen.Kernels.GlobalAvgPoolBackward(gapDelta, prelu17Delta, size: 64);
+            }
+            // prelu17: the backward pass
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> t = _scratch;
+                global::System.Span<float> convDelta = d.Slice(batch * ConvOffset, batch * 256);
+                global::System.Span<float> convDeltaFromPrelu17 = t.Slice(0, batch * 256); // prelu17's share of conv's delta
+                global::System.Span<float> prelu17Delta = d.Slice(batch * Prelu17Offset, batch * 256);
+                global::System.ReadOnlySpan<float> convOut = a.Slice(batch * ConvOffset, batch * 256);
+                global::NetGen.Kernels.PReLUBackward(convOut, prelu17Delta, convDeltaFromPrelu17, p.Slice(4912, 4), g.Slice(4912, 4), plane: 64);
+                global::NetGen.Kernels.Axpy(1f, convDeltaFromPrelu17, convDelta); // conv is read by several layers: their deltas add up
+            }
+            // prelu17: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> t = _tangentScratch;
+                global::System.Span<float> convDelta = d.Slice(batch * ConvOffset, batch * 256);
+                global::System.Span<float> convDeltaFromPrelu17 = t.Slice(0, batch * 256); // prelu17's share of conv's delta
+                global::System.Span<float> prelu17Delta = d.Slice(batch * Prelu17Offset, batch * 256);
+                global::System.ReadOnlySpan<float> convOut = a.Slice(batch * ConvOffset, batch * 256);
+                global::NetGen.Kernels.PReLUBackward(convOut, prelu17Delta, convDeltaFromPrelu17, p.Slice(4912, 4), g.Slice(4912, 4), plane: 64);
+                global::NetGen.Kernels.Axpy(1f, convDeltaFromPrelu17, convDelta); // conv is read by several layers: their deltas add up
+            }
+            // prelu17: the terms of its own
+            {
+                global::System.ReadOnlySpan<float> v = _direction;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> convOut = a.Slice(batch * ConvOffset, batch * 256);
+                global::System.ReadOnlySpan<float> convRa = ra.Slice(batch * ConvOffset, batch * 256);
+                global::System.ReadOnlySpan<float> prelu17Delta = d.Slice(batch * Prelu17Offset, batch * 256);
+                global::System.Span<float> convRd = rd.Slice(batch * ConvOffset, batch * 256);
+                global::NetGen.Kernels.PReLUTangentBackward(convOut, convRa, prelu17Delta, convRd, v.Slice(4912, 4), g.Slice(4912, 4), plane: 64);
+            }
+            // flat: the backward pass
+            {
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> gaussiannoise10Delta = d.Slice(batch * Gaussiannoise10Offset, batch * 256);
+                global::System.Span<float> flatDelta = d.Slice(batch * FlatOffset, batch * 256);
+                flatDelta.CopyTo(gaussiannoise10Delta);
+            }
+            // flat: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> gaussiannoise10Delta = d.Slice(batch * Gaussiannoise10Offset, batch * 256);
+                global::System.Span<float> flatDelta = d.Slice(batch * FlatOffset, batch * 256);
+                flatDelta.CopyTo(gaussiannoise10Delta);
+            }
+            // gaussiannoise10: the backward pass
+            {
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> upsample9Delta = d.Slice(batch * Upsample9Offset, batch * 256);
+                global::System.Span<float> gaussiannoise10Delta = d.Slice(batch * Gaussiannoise10Offset, batch * 256);
+                gaussiannoise10Delta.CopyTo(upsample9Delta);
+            }
+            // gaussiannoise10: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> upsample9Delta = d.Slice(batch * Upsample9Offset, batch * 256);
+                global::System.Span<float> gaussiannoise10Delta = d.Slice(batch * Gaussiannoise10Offset, batch * 256);
+                gaussiannoise10Delta.CopyTo(upsample9Delta);
+            }
+            // upsample9: the backward pass
+            {
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> maxpool8Delta = d.Slice(batch * Maxpool8Offset, batch * 64);
+                global::System.Span<float> upsample9Delta = d.Slice(batch * Upsample9Offset, batch * 256);
+                global::NetGen.Kernels.UpsampleBackward(upsample9Delta, maxpool8Delta, planes: batch * 4, 1, 4, 4, 1, 2, 2, global::NetGen.UpsampleMode.Linear);
+            }
+            // upsample9: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> maxpool8Delta = d.Slice(batch * Maxpool8Offset, batch * 64);
+                global::System.Span<float> upsample9Delta = d.Slice(batch * Upsample9Offset, batch * 256);
+                global::NetGen.Kernels.UpsampleBackward(upsample9Delta, maxpool8Delta, planes: batch * 4, 1, 4, 4, 1, 2, 2, global::NetGen.UpsampleMode.Linear);
+            }
+            // maxpool8: the backward pass, 2x2 windows over all channel planes
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> add7Delta = d.Slice(batch * Add7Offset, batch * 256);
+                global::System.Span<float> maxpool8Delta = d.Slice(batch * Maxpool8Offset, batch * 64);
+                global::System.ReadOnlySpan<float> add7Out = a.Slice(batch * Add7Offset, batch * 256);
+                global::NetGen.Kernels.MaxPool2x2Backward(add7Out, maxpool8Delta, add7Delta, planes: batch * 4, height: 8, width: 8);
+            }
+            // maxpool8: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> add7Delta = d.Slice(batch * Add7Offset, batch * 256);
+                global::System.Span<float> maxpool8Delta = d.Slice(batch * Maxpool8Offset, batch * 64);
+                global::System.ReadOnlySpan<float> add7Out = a.Slice(batch * Add7Offset, batch * 256);
+                global::NetGen.Kernels.MaxPool2x2Backward(add7Out, maxpool8Delta, add7Delta, planes: batch * 4, height: 8, width: 8);
+            }
+            // maxpool8: the terms of its own
+            {
+            }
+            // add7: the backward pass
+            {
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> t = _scratch;
+                global::System.Span<float> avgpool6Delta = d.Slice(batch * Avgpool6Offset, batch * 256);
+                global::System.Span<float> convDelta = d.Slice(batch * ConvOffset, batch * 256);
+                global::System.Span<float> convDeltaFromAdd7 = t.Slice(0, batch * 256); // add7's share of conv's delta
+                global::System.Span<float> add7Delta = d.Slice(batch * Add7Offset, batch * 256);
+                add7Delta.CopyTo(avgpool6Delta);
+                add7Delta.CopyTo(convDeltaFromAdd7);
+                global::NetGen.Kernels.Axpy(1f, convDeltaFromAdd7, convDelta); // conv is read by several layers: their deltas add up
+            }
+            // add7: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> t = _tangentScratch;
+                global::System.Span<float> avgpool6Delta = d.Slice(batch * Avgpool6Offset, batch * 256);
+                global::System.Span<float> convDelta = d.Slice(batch * ConvOffset, batch * 256);
+                global::System.Span<float> convDeltaFromAdd7 = t.Slice(0, batch * 256); // add7's share of conv's delta
+                global::System.Span<float> add7Delta = d.Slice(batch * Add7Offset, batch * 256);
+                add7Delta.CopyTo(avgpool6Delta);
+                add7Delta.CopyTo(convDeltaFromAdd7);
+                global::NetGen.Kernels.Axpy(1f, convDeltaFromAdd7, convDelta); // conv is read by several layers: their deltas add up
+            }
+            // avgpool6: the backward pass
+            {
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> pad5Delta = d.Slice(batch * Pad5Offset, batch * 1088);
+                global::System.Span<float> avgpool6Delta = d.Slice(batch * Avgpool6Offset, batch * 256);
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.AvgPoolBackward(default(Avgpool6Shape), countIncludePad: true, avgpool6Delta.Slice(n * 256, 256), pad5Delta.Slice(n * 1088, 1088));
+                }
+            }
+            // avgpool6: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> pad5Delta = d.Slice(batch * Pad5Offset, batch * 1088);
+                global::System.Span<float> avgpool6Delta = d.Slice(batch * Avgpool6Offset, batch * 256);
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.AvgPoolBackward(default(Avgpool6Shape), countIncludePad: true, avgpool6Delta.Slice(n * 256, 256), pad5Delta.Slice(n * 1088, 1088));
+                }
+            }
+            // pad5: the backward pass
+            {
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> convtranspose4Delta = d.Slice(batch * Convtranspose4Offset, batch * 1024);
+                global::System.Span<float> pad5Delta = d.Slice(batch * Pad5Offset, batch * 1088);
+                global::NetGen.Kernels.PaddingBackward(pad5Delta, convtranspose4Delta, planes: batch * 4, 1, 16, 16, 0, 0, 1, 1, 16, 17, global::NetGen.PadMode.Reflect);
+            }
+            // pad5: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> convtranspose4Delta = d.Slice(batch * Convtranspose4Offset, batch * 1024);
+                global::System.Span<float> pad5Delta = d.Slice(batch * Pad5Offset, batch * 1088);
+                global::NetGen.Kernels.PaddingBackward(pad5Delta, convtranspose4Delta, planes: batch * 4, 1, 16, 16, 0, 0, 1, 1, 16, 17, global::NetGen.PadMode.Reflect);
+            }
+            // convtranspose4: the backward pass, im2col, 16x64 columns
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> activation3Delta = d.Slice(batch * Activation3Offset, batch * 256);
+                global::System.Span<float> convtranspose4Delta = d.Slice(batch * Convtranspose4Offset, batch * 1024);
+                global::System.ReadOnlySpan<float> activation3Out = a.Slice(batch * Activation3Offset, batch * 256);
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.ConvWeightGradientColumns(default(Convtranspose4Shape), convtranspose4Delta.Slice(n * 1024, 1024), activation3Out.Slice(n * 256, 256), g.Slice(84, 64), columns);
+                    global::NetGen.Kernels.ChannelBiasGradient(convtranspose4Delta.Slice(n * 1024, 1024), g.Slice(148, 4), plane: 256);
+                    global::NetGen.Kernels.ConvForwardColumns(default(Convtranspose4Shape), p.Slice(84, 64), default(global::System.ReadOnlySpan<float>), convtranspose4Delta.Slice(n * 1024, 1024), activation3Delta.Slice(n * 256, 256), columns);
+                }
+            }
+            // convtranspose4: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> activation3Delta = d.Slice(batch * Activation3Offset, batch * 256);
+                global::System.Span<float> convtranspose4Delta = d.Slice(batch * Convtranspose4Offset, batch * 1024);
+                global::System.ReadOnlySpan<float> activation3Out = a.Slice(batch * Activation3Offset, batch * 256);
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.ConvWeightGradientColumns(default(Convtranspose4Shape), convtranspose4Delta.Slice(n * 1024, 1024), activation3Out.Slice(n * 256, 256), g.Slice(84, 64), columns);
+                    global::NetGen.Kernels.ChannelBiasGradient(convtranspose4Delta.Slice(n * 1024, 1024), g.Slice(148, 4), plane: 256);
+                    global::NetGen.Kernels.ConvForwardColumns(default(Convtranspose4Shape), p.Slice(84, 64), default(global::System.ReadOnlySpan<float>), convtranspose4Delta.Slice(n * 1024, 1024), activation3Delta.Slice(n * 256, 256), columns);
+                }
+            }
+            // convtranspose4: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> activation3Rd = rd.Slice(batch * Activation3Offset, batch * 256);
+                global::System.Span<float> convtranspose4Share = tt.Slice(batch * 256, batch * 256);
+                global::System.ReadOnlySpan<float> activation3Ra = ra.Slice(batch * Activation3Offset, batch * 256);
+                global::System.ReadOnlySpan<float> convtranspose4Delta = d.Slice(batch * Convtranspose4Offset, batch * 1024);
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.ConvWeightGradientColumns(default(Convtranspose4Shape), convtranspose4Delta.Slice(n * 1024, 1024), activation3Ra.Slice(n * 256, 256), g.Slice(84, 64), columns);
+                    global::NetGen.Kernels.ChannelBiasGradient(convtranspose4Delta.Slice(n * 1024, 1024), g.Slice(148, 4), plane: 256);
+                    global::NetGen.Kernels.ConvForwardColumns(default(Convtranspose4Shape), p.Slice(84, 64), default(global::System.ReadOnlySpan<float>), convtranspose4Delta.Slice(n * 1024, 1024), convtranspose4Share.Slice(n * 256, 256), columns);
+                }
+                global::NetGen.Kernels.Axpy(1f, convtranspose4Share, activation3Rd);
+            }
+            // convtranspose4: the same at x = 0, subtracted at the end
+            {
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 256); // s(w; 0)
+                global::System.ReadOnlySpan<float> convtranspose4Delta = d.Slice(batch * Convtranspose4Offset, batch * 1024);
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.ConvWeightGradientColumns(default(Convtranspose4Shape), convtranspose4Delta.Slice(n * 1024, 1024), zeros.Slice(n * 256, 256), g.Slice(84, 64), columns);
+                    global::NetGen.Kernels.ChannelBiasGradient(convtranspose4Delta.Slice(n * 1024, 1024), g.Slice(148, 4), plane: 256);
+                }
+            }
+            // activation3: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> activation3Out = a.Slice(batch * Activation3Offset, batch * 256);
+                global::System.Span<float> activation3Delta = d.Slice(batch * Activation3Offset, batch * 256);
+                global::System.Span<float> activation3Rd = rd.Slice(batch * Activation3Offset, batch * 256);
+                global::NetGen.Kernels.ReLUBackward(activation3Out, activation3Rd);
+                global::NetGen.Kernels.ReLUBackward(activation3Out, activation3Delta);
+            }
+            // activation3: the backward pass
+            {
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> batchnorm2Delta = d.Slice(batch * Batchnorm2Offset, batch * 256);
+                global::System.Span<float> activation3Delta = d.Slice(batch * Activation3Offset, batch * 256);
+                activation3Delta.CopyTo(batchnorm2Delta);
+            }
+            // activation3: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> batchnorm2Delta = d.Slice(batch * Batchnorm2Offset, batch * 256);
+                global::System.Span<float> activation3Delta = d.Slice(batch * Activation3Offset, batch * 256);
+                activation3Delta.CopyTo(batchnorm2Delta);
+            }
+            // batchnorm2: the backward pass
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> t = _scratch;
+                global::System.Span<float> convDelta = d.Slice(batch * ConvOffset, batch * 256);
+                global::System.Span<float> convDeltaFromBatchnorm2 = t.Slice(0, batch * 256); // batchnorm2's share of conv's delta
+                global::System.Span<float> batchnorm2Delta = d.Slice(batch * Batchnorm2Offset, batch * 256);
+                global::System.ReadOnlySpan<float> convOut = a.Slice(batch * ConvOffset, batch * 256);
+                if (training)
+                {
+                    global::NetGen.Kernels.BatchNormBackward(convOut, batchnorm2Delta, convDeltaFromBatchnorm2, p.Slice(76, 4), new global::System.Span<float>(_saved, 0, 8), g.Slice(76, 4), g.Slice(80, 4), batch, channels: 4, spatial: 64);
+                }
+                else
+                {
+                    for (int n = 0; n < batch; n++)
+                    {
+                        global::NetGen.Kernels.BatchNormInferenceBackward(convOut.Slice(n * 256, 256), batchnorm2Delta.Slice(n * 256, 256), convDeltaFromBatchnorm2.Slice(n * 256, 256), p.Slice(76, 4), new global::System.Span<float>(_buffers, 0, 8), g.Slice(76, 4), g.Slice(80, 4), channels: 4, spatial: 64, eps: 1E-05f);
+                    }
+                }
+                global::NetGen.Kernels.Axpy(1f, convDeltaFromBatchnorm2, convDelta); // conv is read by several layers: their deltas add up
+            }
+            // batchnorm2: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> t = _tangentScratch;
+                global::System.Span<float> convDelta = d.Slice(batch * ConvOffset, batch * 256);
+                global::System.Span<float> convDeltaFromBatchnorm2 = t.Slice(0, batch * 256); // batchnorm2's share of conv's delta
+                global::System.Span<float> batchnorm2Delta = d.Slice(batch * Batchnorm2Offset, batch * 256);
+                global::System.ReadOnlySpan<float> convOut = a.Slice(batch * ConvOffset, batch * 256);
+                if (training)
+                {
+                    global::NetGen.Kernels.BatchNormBackward(convOut, batchnorm2Delta, convDeltaFromBatchnorm2, p.Slice(76, 4), new global::System.Span<float>(_saved, 0, 8), g.Slice(76, 4), g.Slice(80, 4), batch, channels: 4, spatial: 64);
+                }
+                else
+                {
+                    for (int n = 0; n < batch; n++)
+                    {
+                        global::NetGen.Kernels.BatchNormInferenceBackward(convOut.Slice(n * 256, 256), batchnorm2Delta.Slice(n * 256, 256), convDeltaFromBatchnorm2.Slice(n * 256, 256), p.Slice(76, 4), new global::System.Span<float>(_buffers, 0, 8), g.Slice(76, 4), g.Slice(80, 4), channels: 4, spatial: 64, eps: 1E-05f);
+                    }
+                }
+                global::NetGen.Kernels.Axpy(1f, convDeltaFromBatchnorm2, convDelta); // conv is read by several layers: their deltas add up
+            }
+            // batchnorm2: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> convRd = rd.Slice(batch * ConvOffset, batch * 256);
+                global::System.Span<float> batchnorm2Share = tt.Slice(batch * 256, batch * 256);
+                global::System.ReadOnlySpan<float> convRa = ra.Slice(batch * ConvOffset, batch * 256);
+                global::System.ReadOnlySpan<float> batchnorm2Delta = d.Slice(batch * Batchnorm2Offset, batch * 256);
+                if (training)
+                {
+                    global::NetGen.Kernels.BatchNormBackward(convRa, batchnorm2Delta, batchnorm2Share, p.Slice(76, 4), new global::System.Span<float>(_saved, 0, 8), g.Slice(76, 4), g.Slice(80, 4), batch, channels: 4, spatial: 64);
+                }
+                else
+                {
+                    for (int n = 0; n < batch; n++)
+                    {
+                        global::NetGen.Kernels.BatchNormInferenceBackward(convRa.Slice(n * 256, 256), batchnorm2Delta.Slice(n * 256, 256), batchnorm2Share.Slice(n * 256, 256), p.Slice(76, 4), new global::System.Span<float>(_buffers, 0, 8), g.Slice(76, 4), g.Slice(80, 4), channels: 4, spatial: 64, eps: 1E-05f);
+                    }
+                }
+                global::NetGen.Kernels.Axpy(1f, batchnorm2Share, convRd);
+            }
+            // batchnorm2: the same at x = 0, subtracted at the end
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 256); // s(w; 0)
+                global::System.ReadOnlySpan<float> batchnorm2Delta = d.Slice(batch * Batchnorm2Offset, batch * 256);
+                if (training)
+                {
+                    global::NetGen.Kernels.BatchNormBackward(zeros, batchnorm2Delta, default(global::System.Span<float>), p.Slice(76, 4), new global::System.Span<float>(_saved, 0, 8), g.Slice(76, 4), g.Slice(80, 4), batch, channels: 4, spatial: 64);
+                }
+                else
+                {
+                    for (int n = 0; n < batch; n++)
+                    {
+                        global::NetGen.Kernels.BatchNormInferenceBackward(zeros.Slice(n * 256, 256), batchnorm2Delta.Slice(n * 256, 256), default(global::System.Span<float>), p.Slice(76, 4), new global::System.Span<float>(_buffers, 0, 8), g.Slice(76, 4), g.Slice(80, 4), channels: 4, spatial: 64, eps: 1E-05f);
+                    }
+                }
+            }
+            // conv: the backward pass, shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
+            {
+                global::System.Span<float> g = _discardedGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> convDelta = d.Slice(batch * ConvOffset, batch * 256);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(ConvShape), inputs, convDelta, g.Slice(0, 72), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(convDelta.Slice(n * 256, 256), g.Slice(72, 4), plane: 64);
+            }
+            // conv: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> g = hv;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> convDelta = d.Slice(batch * ConvOffset, batch * 256);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(ConvShape), inputs, convDelta, g.Slice(0, 72), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(convDelta.Slice(n * 256, 256), g.Slice(72, 4), plane: 64);
+            }
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (5328 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns, bool training)
         {

@@ -609,6 +609,376 @@ namespace Samples
             global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
         }
 
+        /// <summary>
+        /// H v, H the Hessian (eq. 4.88) of the loss of ComputeGradients (mean data loss plus the weight penalties) with
+        /// respect to Parameters, exactly, by the R-operator through the generated passes (forward over reverse, as
+        /// <c>torch.autograd.functional.hvp</c>), not by finite differences; at the cost of about two backward passes.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 64 values.</param>
+        /// <param name="targets">batch * 2 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="v">The direction, ParameterCount values laid out as Parameters.</param>
+        /// <param name="hv">H v, ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass.</exception>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            bool owner = _training.Enter("RobustRegression"); // one thread trains an instance at a time
+            try
+            {
+                HessianVectorPass(inputs, targets, batch, v, hv);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian H[i, j] = d^2 L / dw_i dw_j (eq. 4.88) of the loss of ComputeGradients with respect to Parameters,
+        /// 50 x 50 row-major, one Hessian-vector product per column (so its cost is ParameterCount
+        /// backward passes). Up to 46,340 parameters (the matrix fills one array); above, NotSupportedException.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 64 values.</param>
+        /// <param name="targets">batch * 2 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="hessian">ParameterCount * ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass, or the Hessian would not fit one array.</exception>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> hessian)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            global::NetGen.Guard.Length("hessian", 2500, hessian.Length);
+            bool owner = _training.Enter("RobustRegression"); // one thread trains an instance at a time
+            try
+            {
+                var unit = new float[ParameterCount];
+                for (int j = 0; j < ParameterCount; j++)
+                {
+                    unit[j] = 1f;
+                    HessianVectorPass(inputs, targets, batch, unit, hessian.Slice(j * ParameterCount, ParameterCount));
+                    unit[j] = 0f;
+                }
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="HessianVectorProduct(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            bool owner = _training.Enter("RobustRegression"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                HessianVectorPass(inputs, targets, batch, v, hv);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="Hessian(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> hessian)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            global::NetGen.Guard.Length("hessian", 2500, hessian.Length);
+            bool owner = _training.Enter("RobustRegression"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                var unit = new float[ParameterCount];
+                for (int j = 0; j < ParameterCount; j++)
+                {
+                    unit[j] = 1f;
+                    HessianVectorPass(inputs, targets, batch, unit, hessian.Slice(j * ParameterCount, ParameterCount));
+                    unit[j] = 0f;
+                }
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
+        private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros
+        private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();
+        private int _tangentCapacity;
+
+        /// <summary>The second-order passes' storage for <paramref name="batch"/> samples (allocated on first use, grown as needed).</summary>
+        private void ReserveTangents(int batch)
+        {
+            if (_direction.Length == 0)
+            {
+                _direction = new float[ParameterCount];
+                _discardedGradients = new float[ParameterCount];
+                _zeroInputGradients = new float[ParameterCount];
+            }
+            if (batch <= _tangentCapacity) return;
+            _tangents = new float[(long)batch * 262];
+            _tangentOutputs = new float[(long)batch * 262];
+            _tangentDeltas = new float[(long)batch * 262];
+            _tangentScratch = new float[(long)batch * 512];
+            _tangentZeros = new float[(long)batch * 256];
+            _tangentCapacity = batch;
+        }
+
+        private void HessianVectorPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Length("v", ParameterCount, v.Length);
+            global::NetGen.Guard.Length("hv", ParameterCount, hv.Length);
+            Reserve(batch);
+            ReserveTangents(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            v.CopyTo(_direction);
+            global::NetGen.Kernels.ApplyMask(_direction, _pruneMask); // pruned parameters are constants
+            hv.Clear();
+            global::System.Array.Clear(_zeroInputGradients);
+            BatchForward(inputs, batch, _activations, _preActivations, _trainColumns);
+            TangentForward(inputs, batch);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> rs = _tangents;
+            global::System.Span<float> ra = _tangentOutputs;
+            global::System.Span<float> rd = _tangentDeltas;
+            double loss = 0;
+
+            // dense3: Huber loss, delta 0.5, mean over the targets present; dL/da.
+            global::System.Span<float> dense3Out = a.Slice(batch * Dense3Offset, batch * 2);
+            global::System.Span<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 2);
+            int dense3Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 2, rows: false);
+            float dense3Scale = dense3Labels == 0 ? 0f : (float)(1.0 / dense3Labels);
+            double dense3Loss = 0;
+            for (int n = 0; n < batch; n++) dense3Loss += global::NetGen.Kernels.HuberError(dense3Out.Slice(n * 2, 2), targets.Slice(n * OutputLength, 2), dense3Delta.Slice(n * 2, 2), dense3Scale, huberDelta: 0.5f);
+            if (dense3Labels > 0) loss += dense3Loss / dense3Labels;
+            global::System.Span<float> dense3Ra = ra.Slice(batch * Dense3Offset, batch * 2);
+            global::System.Span<float> dense3Rd = rd.Slice(batch * Dense3Offset, batch * 2);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.HuberErrorTangent(dense3Out.Slice(n * 2, 2), targets.Slice(n * OutputLength, 2), dense3Ra.Slice(n * 2, 2), dense3Rd.Slice(n * 2, 2), dense3Scale, huberDelta: 0.5f); // R{delta}
+
+            TangentBackward(inputs, batch, hv);
+            global::NetGen.Kernels.Axpy(-1f, _zeroInputGradients, hv); // the bilinear layers' terms at x = 0 (their biases' share), counted twice
+            global::NetGen.Kernels.ApplyMask(hv, _pruneMask);
+        }
+
+        /// <summary>The R-operator's forward pass (direction _direction): R{s} of every layer into _tangents, R{a} = f'(s) R{s} into _tangentOutputs.</summary>
+        private void TangentForward(global::System.ReadOnlySpan<float> inputs, int batch)
+        {
+            // conv1: R{s} = s(v; x) (R{x} = 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv1Rs = rs.Slice(batch * Conv1Offset, batch * 256);
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.PaddingForward(inputs.Slice(n * 64, 64), columns.Slice(0, 100), planes: 1, 1, 8, 8, 0, 1, 1, 1, 10, 10, global::NetGen.PadMode.Reflect); // Reflect padding
+                    global::NetGen.Kernels.ConvForward(default(Conv1Shape), p.Slice(0, 36), p.Slice(36, 4), columns.Slice(0, 100), conv1Rs.Slice(n * 256, 256));
+                }
+            }
+            // conv1: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> pre = _preActivations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> conv1Rs = rs.Slice(batch * Conv1Offset, batch * 256);
+                global::System.Span<float> conv1Ra = ra.Slice(batch * Conv1Offset, batch * 256);
+                global::System.ReadOnlySpan<float> conv1Pre = pre.Slice(batch * Conv1Offset, batch * 256);
+                conv1Rs.CopyTo(conv1Ra);
+                global::NetGen.Kernels.GELUBackward(conv1Pre, conv1Ra);
+            }
+            // globalmaxpool2: R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> globalmaxpool2Rs = rs.Slice(batch * Globalmaxpool2Offset, batch * 4);
+                global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 256);
+                global::System.ReadOnlySpan<float> conv1Ra = ra.Slice(batch * Conv1Offset, batch * 256);
+                global::NetGen.Kernels.GlobalMaxPoolTangent(conv1Out, conv1Ra, globalmaxpool2Rs, size: 64);
+            }
+            // globalmaxpool2: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> globalmaxpool2Rs = rs.Slice(batch * Globalmaxpool2Offset, batch * 4);
+                global::System.Span<float> globalmaxpool2Ra = ra.Slice(batch * Globalmaxpool2Offset, batch * 4);
+                globalmaxpool2Rs.CopyTo(globalmaxpool2Ra);
+            }
+            // dense3: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> dense3Rs = rs.Slice(batch * Dense3Offset, batch * 2);
+                global::System.ReadOnlySpan<float> globalmaxpool2Out = a.Slice(batch * Globalmaxpool2Offset, batch * 4);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(40, 8), p.Slice(48, 2), globalmaxpool2Out, dense3Rs, batch, inSize: 4, outSize: 2);
+            }
+            // dense3: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense3Rs = rs.Slice(batch * Dense3Offset, batch * 2);
+                global::System.Span<float> dense3Linear = tt.Slice(0, batch * 2);
+                global::System.Span<float> dense3AtZero = tt.Slice(batch * 2, batch * 2);
+                global::System.ReadOnlySpan<float> globalmaxpool2Ra = ra.Slice(batch * Globalmaxpool2Offset, batch * 4);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 4); // s(w; 0)
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(40, 8), p.Slice(48, 2), globalmaxpool2Ra, dense3Linear, batch, inSize: 4, outSize: 2);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(40, 8), p.Slice(48, 2), zeros, dense3AtZero, batch, inSize: 4, outSize: 2);
+                global::NetGen.Kernels.Axpy(1f, dense3Linear, dense3Rs);
+                global::NetGen.Kernels.Axpy(-1f, dense3AtZero, dense3Rs);
+            }
+            // dense3: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> dense3Rs = rs.Slice(batch * Dense3Offset, batch * 2);
+                global::System.Span<float> dense3Ra = ra.Slice(batch * Dense3Offset, batch * 2);
+                dense3Rs.CopyTo(dense3Ra);
+            }
+        }
+
+        /// <summary>The R-operator's backward pass: R{dL/dw} = H v into <paramref name="hv"/> (added), the deltas and their tangents on the way.</summary>
+        private void TangentBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> hv)
+        {
+            // dense3: the backward pass, matrix products dW += dY^T X and dX = dY W in register tiles
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> globalmaxpool2Delta = d.Slice(batch * Globalmaxpool2Offset, batch * 4);
+                global::System.Span<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 2);
+                global::System.ReadOnlySpan<float> globalmaxpool2Out = a.Slice(batch * Globalmaxpool2Offset, batch * 4);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(40, 8), globalmaxpool2Out, dense3Delta, g.Slice(40, 8), g.Slice(48, 2), globalmaxpool2Delta, batch, inSize: 4, outSize: 2);
+            }
+            // dense3: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> globalmaxpool2Delta = d.Slice(batch * Globalmaxpool2Offset, batch * 4);
+                global::System.Span<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 2);
+                global::System.ReadOnlySpan<float> globalmaxpool2Out = a.Slice(batch * Globalmaxpool2Offset, batch * 4);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(40, 8), globalmaxpool2Out, dense3Delta, g.Slice(40, 8), g.Slice(48, 2), globalmaxpool2Delta, batch, inSize: 4, outSize: 2);
+            }
+            // dense3: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> globalmaxpool2Rd = rd.Slice(batch * Globalmaxpool2Offset, batch * 4);
+                global::System.Span<float> dense3Share = tt.Slice(batch * 0, batch * 4);
+                global::System.ReadOnlySpan<float> globalmaxpool2Ra = ra.Slice(batch * Globalmaxpool2Offset, batch * 4);
+                global::System.ReadOnlySpan<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 2);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(40, 8), globalmaxpool2Ra, dense3Delta, g.Slice(40, 8), g.Slice(48, 2), dense3Share, batch, inSize: 4, outSize: 2);
+                global::NetGen.Kernels.Axpy(1f, dense3Share, globalmaxpool2Rd);
+            }
+            // dense3: the same at x = 0, subtracted at the end
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 4); // s(w; 0)
+                global::System.ReadOnlySpan<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 2);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(40, 8), zeros, dense3Delta, g.Slice(40, 8), g.Slice(48, 2), default(global::System.Span<float>), batch, inSize: 4, outSize: 2);
+            }
+            // globalmaxpool2: the backward pass
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 256);
+                global::System.Span<float> globalmaxpool2Delta = d.Slice(batch * Globalmaxpool2Offset, batch * 4);
+                global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 256);
+                global::NetGen.Kernels.GlobalMaxPoolBackward(conv1Out, globalmaxpool2Delta, conv1Delta, size: 64);
+            }
+            // globalmaxpool2: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 256);
+                global::System.Span<float> globalmaxpool2Delta = d.Slice(batch * Globalmaxpool2Offset, batch * 4);
+                global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 256);
+                global::NetGen.Kernels.GlobalMaxPoolBackward(conv1Out, globalmaxpool2Delta, conv1Delta, size: 64);
+            }
+            // globalmaxpool2: the terms of its own
+            {
+            }
+            // conv1: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> pre = _preActivations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> conv1Pre = pre.Slice(batch * Conv1Offset, batch * 256);
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 256);
+                global::System.Span<float> conv1Rd = rd.Slice(batch * Conv1Offset, batch * 256);
+                global::System.ReadOnlySpan<float> conv1Rs = rs.Slice(batch * Conv1Offset, batch * 256);
+                global::NetGen.Kernels.GELUBackward(conv1Pre, conv1Rd);
+                global::NetGen.Kernels.ActCurvature(global::NetGen.Act.GELU, conv1Pre, conv1Rs, conv1Delta, conv1Rd);
+                global::NetGen.Kernels.GELUBackward(conv1Pre, conv1Delta);
+            }
+            // conv1: the backward pass, the input padded (Reflect) into scratch, then direct loops
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 256);
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.PaddingForward(inputs.Slice(n * 64, 64), columns.Slice(0, 100), planes: 1, 1, 8, 8, 0, 1, 1, 1, 10, 10, global::NetGen.PadMode.Reflect); // Reflect padding
+                    global::NetGen.Kernels.ConvWeightGradient(default(Conv1Shape), columns.Slice(0, 100), conv1Delta.Slice(n * 256, 256), g.Slice(0, 36));
+                    global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 256, 256), g.Slice(36, 4), plane: 64);
+                }
+            }
+            // conv1: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 256);
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.PaddingForward(inputs.Slice(n * 64, 64), columns.Slice(0, 100), planes: 1, 1, 8, 8, 0, 1, 1, 1, 10, 10, global::NetGen.PadMode.Reflect); // Reflect padding
+                    global::NetGen.Kernels.ConvWeightGradient(default(Conv1Shape), columns.Slice(0, 100), conv1Delta.Slice(n * 256, 256), g.Slice(0, 36));
+                    global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 256, 256), g.Slice(36, 4), plane: 64);
+                }
+            }
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (260 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {

@@ -667,6 +667,641 @@ namespace Samples
             global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
         }
 
+        /// <summary>
+        /// H v, H the Hessian (eq. 4.88) of the loss of ComputeGradients (mean data loss plus the weight penalties) with
+        /// respect to Parameters, exactly, by the R-operator through the generated passes (forward over reverse, as
+        /// <c>torch.autograd.functional.hvp</c>), not by finite differences; at the cost of about two backward passes.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 784 values.</param>
+        /// <param name="targets">batch * 10 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="v">The direction, ParameterCount values laid out as Parameters.</param>
+        /// <param name="hv">H v, ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass.</exception>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            bool owner = _training.Enter("LeNet5"); // one thread trains an instance at a time
+            try
+            {
+                HessianVectorPass(inputs, targets, batch, v, hv);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian H[i, j] = d^2 L / dw_i dw_j (eq. 4.88) of the loss of ComputeGradients with respect to Parameters,
+        /// 61706 x 61706 row-major, one Hessian-vector product per column (so its cost is ParameterCount
+        /// backward passes). Up to 46,340 parameters (the matrix fills one array); above, NotSupportedException.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 784 values.</param>
+        /// <param name="targets">batch * 10 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="hessian">ParameterCount * ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass, or the Hessian would not fit one array.</exception>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> hessian)
+        {
+            throw new global::System.NotSupportedException("The Hessian of LeNet5 would have 61706 x 61706 values, more than one array holds (up to 46,340 parameters); use HessianVectorProduct or HessianDiagonal.");
+        }
+
+        /// <summary>As <see cref="HessianVectorProduct(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            bool owner = _training.Enter("LeNet5"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                HessianVectorPass(inputs, targets, batch, v, hv);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="Hessian(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> hessian)
+        {
+            throw new global::System.NotSupportedException("The Hessian of LeNet5 would have 61706 x 61706 values, more than one array holds (up to 46,340 parameters); use HessianVectorProduct or HessianDiagonal.");
+        }
+
+        private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
+        private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros
+        private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();
+        private int _tangentCapacity;
+
+        /// <summary>The second-order passes' storage for <paramref name="batch"/> samples (allocated on first use, grown as needed).</summary>
+        private void ReserveTangents(int batch)
+        {
+            if (_direction.Length == 0)
+            {
+                _direction = new float[ParameterCount];
+                _discardedGradients = new float[ParameterCount];
+                _zeroInputGradients = new float[ParameterCount];
+            }
+            if (batch <= _tangentCapacity) return;
+            _tangents = new float[(long)batch * 8094];
+            _tangentOutputs = new float[(long)batch * 8094];
+            _tangentDeltas = new float[(long)batch * 8094];
+            _tangentScratch = new float[(long)batch * 9408];
+            _tangentZeros = new float[(long)batch * 4704];
+            _tangentCapacity = batch;
+        }
+
+        private void HessianVectorPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Length("v", ParameterCount, v.Length);
+            global::NetGen.Guard.Length("hv", ParameterCount, hv.Length);
+            Reserve(batch);
+            ReserveTangents(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            v.CopyTo(_direction);
+            global::NetGen.Kernels.ApplyMask(_direction, _pruneMask); // pruned parameters are constants
+            hv.Clear();
+            global::System.Array.Clear(_zeroInputGradients);
+            BatchForward(inputs, batch, false, _activations, _trainColumns);
+            TangentForward(inputs, batch);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> rs = _tangents;
+            global::System.Span<float> ra = _tangentOutputs;
+            global::System.Span<float> rd = _tangentDeltas;
+            double loss = 0;
+
+            // dense7: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> dense7Out = a.Slice(batch * Dense7Offset, batch * 10);
+            global::System.Span<float> dense7Delta = d.Slice(batch * Dense7Offset, batch * 10);
+            int dense7Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 10, rows: true);
+            float dense7Scale = dense7Labels == 0 ? 0f : (float)(1.0 / dense7Labels);
+            double dense7Loss = 0;
+            for (int n = 0; n < batch; n++) dense7Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense7Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense7Delta.Slice(n * 10, 10), dense7Scale);
+            if (dense7Labels > 0) loss += dense7Loss / dense7Labels;
+            global::System.Span<float> dense7Rs = rs.Slice(batch * Dense7Offset, batch * 10);
+            global::System.Span<float> dense7Rd = rd.Slice(batch * Dense7Offset, batch * 10);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SoftmaxCrossEntropyTangent(dense7Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense7Rs.Slice(n * 10, 10), dense7Rd.Slice(n * 10, 10), dense7Scale); // R{delta}
+
+            TangentBackward(inputs, batch, hv);
+            global::NetGen.Kernels.Axpy(-1f, _zeroInputGradients, hv); // the bilinear layers' terms at x = 0 (their biases' share), counted twice
+            global::NetGen.Kernels.ApplyMask(hv, _pruneMask);
+        }
+
+        /// <summary>The R-operator's forward pass (direction _direction): R{s} of every layer into _tangents, R{a} = f'(s) R{s} into _tangentOutputs.</summary>
+        private void TangentForward(global::System.ReadOnlySpan<float> inputs, int batch)
+        {
+            // conv1: R{s} = s(v; x) (R{x} = 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv1Rs = rs.Slice(batch * Conv1Offset, batch * 4704);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv1Shape), inputGradient: false, p.Slice(0, 150), p.Slice(150, 6), inputs, conv1Rs, batch, columns);
+            }
+            // conv1: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> conv1Rs = rs.Slice(batch * Conv1Offset, batch * 4704);
+                global::System.Span<float> conv1Ra = ra.Slice(batch * Conv1Offset, batch * 4704);
+                global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 4704);
+                conv1Rs.CopyTo(conv1Ra);
+                global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Ra);
+            }
+            // maxpool2: R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> maxpool2Rs = rs.Slice(batch * Maxpool2Offset, batch * 1176);
+                global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 4704);
+                global::System.ReadOnlySpan<float> conv1Ra = ra.Slice(batch * Conv1Offset, batch * 4704);
+                global::NetGen.Kernels.MaxPool2x2Tangent(conv1Out, conv1Ra, maxpool2Rs, planes: batch * 6, height: 28, width: 28);
+            }
+            // maxpool2: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> maxpool2Rs = rs.Slice(batch * Maxpool2Offset, batch * 1176);
+                global::System.Span<float> maxpool2Ra = ra.Slice(batch * Maxpool2Offset, batch * 1176);
+                maxpool2Rs.CopyTo(maxpool2Ra);
+            }
+            // conv3: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv3Rs = rs.Slice(batch * Conv3Offset, batch * 1600);
+                global::System.ReadOnlySpan<float> maxpool2Out = a.Slice(batch * Maxpool2Offset, batch * 1176);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Out, conv3Rs, batch, columns);
+            }
+            // conv3: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv3Rs = rs.Slice(batch * Conv3Offset, batch * 1600);
+                global::System.Span<float> conv3Linear = tt.Slice(0, batch * 1600);
+                global::System.Span<float> conv3AtZero = tt.Slice(batch * 1600, batch * 1600);
+                global::System.ReadOnlySpan<float> maxpool2Ra = ra.Slice(batch * Maxpool2Offset, batch * 1176);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 1176); // s(w; 0)
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(156, 2400), p.Slice(2556, 16), maxpool2Ra, conv3Linear, batch, columns);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(156, 2400), p.Slice(2556, 16), zeros, conv3AtZero, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, conv3Linear, conv3Rs);
+                global::NetGen.Kernels.Axpy(-1f, conv3AtZero, conv3Rs);
+            }
+            // conv3: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> conv3Rs = rs.Slice(batch * Conv3Offset, batch * 1600);
+                global::System.Span<float> conv3Ra = ra.Slice(batch * Conv3Offset, batch * 1600);
+                global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 1600);
+                conv3Rs.CopyTo(conv3Ra);
+                global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Ra);
+            }
+            // maxpool4: R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> maxpool4Rs = rs.Slice(batch * Maxpool4Offset, batch * 400);
+                global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 1600);
+                global::System.ReadOnlySpan<float> conv3Ra = ra.Slice(batch * Conv3Offset, batch * 1600);
+                global::NetGen.Kernels.MaxPool2x2Tangent(conv3Out, conv3Ra, maxpool4Rs, planes: batch * 16, height: 10, width: 10);
+            }
+            // maxpool4: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> maxpool4Rs = rs.Slice(batch * Maxpool4Offset, batch * 400);
+                global::System.Span<float> maxpool4Ra = ra.Slice(batch * Maxpool4Offset, batch * 400);
+                maxpool4Rs.CopyTo(maxpool4Ra);
+            }
+            // dense5: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> dense5Rs = rs.Slice(batch * Dense5Offset, batch * 120);
+                global::System.ReadOnlySpan<float> maxpool4Out = a.Slice(batch * Maxpool4Offset, batch * 400);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(2572, 48000), p.Slice(50572, 120), maxpool4Out, dense5Rs, batch, inSize: 400, outSize: 120);
+            }
+            // dense5: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense5Rs = rs.Slice(batch * Dense5Offset, batch * 120);
+                global::System.Span<float> dense5Linear = tt.Slice(0, batch * 120);
+                global::System.Span<float> dense5AtZero = tt.Slice(batch * 120, batch * 120);
+                global::System.ReadOnlySpan<float> maxpool4Ra = ra.Slice(batch * Maxpool4Offset, batch * 400);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 400); // s(w; 0)
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(2572, 48000), p.Slice(50572, 120), maxpool4Ra, dense5Linear, batch, inSize: 400, outSize: 120);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(2572, 48000), p.Slice(50572, 120), zeros, dense5AtZero, batch, inSize: 400, outSize: 120);
+                global::NetGen.Kernels.Axpy(1f, dense5Linear, dense5Rs);
+                global::NetGen.Kernels.Axpy(-1f, dense5AtZero, dense5Rs);
+            }
+            // dense5: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> dense5Rs = rs.Slice(batch * Dense5Offset, batch * 120);
+                global::System.Span<float> dense5Ra = ra.Slice(batch * Dense5Offset, batch * 120);
+                global::System.ReadOnlySpan<float> dense5Out = a.Slice(batch * Dense5Offset, batch * 120);
+                dense5Rs.CopyTo(dense5Ra);
+                global::NetGen.Kernels.ReLUBackward(dense5Out, dense5Ra);
+            }
+            // dense6: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> dense6Rs = rs.Slice(batch * Dense6Offset, batch * 84);
+                global::System.ReadOnlySpan<float> dense5Out = a.Slice(batch * Dense5Offset, batch * 120);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(50692, 10080), p.Slice(60772, 84), dense5Out, dense6Rs, batch, inSize: 120, outSize: 84);
+            }
+            // dense6: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense6Rs = rs.Slice(batch * Dense6Offset, batch * 84);
+                global::System.Span<float> dense6Linear = tt.Slice(0, batch * 84);
+                global::System.Span<float> dense6AtZero = tt.Slice(batch * 84, batch * 84);
+                global::System.ReadOnlySpan<float> dense5Ra = ra.Slice(batch * Dense5Offset, batch * 120);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 120); // s(w; 0)
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(50692, 10080), p.Slice(60772, 84), dense5Ra, dense6Linear, batch, inSize: 120, outSize: 84);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(50692, 10080), p.Slice(60772, 84), zeros, dense6AtZero, batch, inSize: 120, outSize: 84);
+                global::NetGen.Kernels.Axpy(1f, dense6Linear, dense6Rs);
+                global::NetGen.Kernels.Axpy(-1f, dense6AtZero, dense6Rs);
+            }
+            // dense6: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> dense6Rs = rs.Slice(batch * Dense6Offset, batch * 84);
+                global::System.Span<float> dense6Ra = ra.Slice(batch * Dense6Offset, batch * 84);
+                global::System.ReadOnlySpan<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 84);
+                dense6Rs.CopyTo(dense6Ra);
+                global::NetGen.Kernels.ReLUBackward(dense6Out, dense6Ra);
+            }
+            // dense7: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> dense7Rs = rs.Slice(batch * Dense7Offset, batch * 10);
+                global::System.ReadOnlySpan<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 84);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(60856, 840), p.Slice(61696, 10), dense6Out, dense7Rs, batch, inSize: 84, outSize: 10);
+            }
+            // dense7: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense7Rs = rs.Slice(batch * Dense7Offset, batch * 10);
+                global::System.Span<float> dense7Linear = tt.Slice(0, batch * 10);
+                global::System.Span<float> dense7AtZero = tt.Slice(batch * 10, batch * 10);
+                global::System.ReadOnlySpan<float> dense6Ra = ra.Slice(batch * Dense6Offset, batch * 84);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 84); // s(w; 0)
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(60856, 840), p.Slice(61696, 10), dense6Ra, dense7Linear, batch, inSize: 84, outSize: 10);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(60856, 840), p.Slice(61696, 10), zeros, dense7AtZero, batch, inSize: 84, outSize: 10);
+                global::NetGen.Kernels.Axpy(1f, dense7Linear, dense7Rs);
+                global::NetGen.Kernels.Axpy(-1f, dense7AtZero, dense7Rs);
+            }
+        }
+
+        /// <summary>The R-operator's backward pass: R{dL/dw} = H v into <paramref name="hv"/> (added), the deltas and their tangents on the way.</summary>
+        private void TangentBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> hv)
+        {
+            // dense7: the backward pass, matrix products dW += dY^T X and dX = dY W in register tiles
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 84);
+                global::System.Span<float> dense7Delta = d.Slice(batch * Dense7Offset, batch * 10);
+                global::System.ReadOnlySpan<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 84);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(60856, 840), dense6Out, dense7Delta, g.Slice(60856, 840), g.Slice(61696, 10), dense6Delta, batch, inSize: 84, outSize: 10);
+            }
+            // dense7: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 84);
+                global::System.Span<float> dense7Delta = d.Slice(batch * Dense7Offset, batch * 10);
+                global::System.ReadOnlySpan<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 84);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(60856, 840), dense6Out, dense7Delta, g.Slice(60856, 840), g.Slice(61696, 10), dense6Delta, batch, inSize: 84, outSize: 10);
+            }
+            // dense7: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense6Rd = rd.Slice(batch * Dense6Offset, batch * 84);
+                global::System.Span<float> dense7Share = tt.Slice(batch * 0, batch * 84);
+                global::System.ReadOnlySpan<float> dense6Ra = ra.Slice(batch * Dense6Offset, batch * 84);
+                global::System.ReadOnlySpan<float> dense7Delta = d.Slice(batch * Dense7Offset, batch * 10);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(60856, 840), dense6Ra, dense7Delta, g.Slice(60856, 840), g.Slice(61696, 10), dense7Share, batch, inSize: 84, outSize: 10);
+                global::NetGen.Kernels.Axpy(1f, dense7Share, dense6Rd);
+            }
+            // dense7: the same at x = 0, subtracted at the end
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 84); // s(w; 0)
+                global::System.ReadOnlySpan<float> dense7Delta = d.Slice(batch * Dense7Offset, batch * 10);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(60856, 840), zeros, dense7Delta, g.Slice(60856, 840), g.Slice(61696, 10), default(global::System.Span<float>), batch, inSize: 84, outSize: 10);
+            }
+            // dense6: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 84);
+                global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 84);
+                global::System.Span<float> dense6Rd = rd.Slice(batch * Dense6Offset, batch * 84);
+                global::NetGen.Kernels.ReLUBackward(dense6Out, dense6Rd);
+                global::NetGen.Kernels.ReLUBackward(dense6Out, dense6Delta);
+            }
+            // dense6: the backward pass, matrix products dW += dY^T X and dX = dY W in register tiles
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 120);
+                global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 84);
+                global::System.ReadOnlySpan<float> dense5Out = a.Slice(batch * Dense5Offset, batch * 120);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(50692, 10080), dense5Out, dense6Delta, g.Slice(50692, 10080), g.Slice(60772, 84), dense5Delta, batch, inSize: 120, outSize: 84);
+            }
+            // dense6: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 120);
+                global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 84);
+                global::System.ReadOnlySpan<float> dense5Out = a.Slice(batch * Dense5Offset, batch * 120);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(50692, 10080), dense5Out, dense6Delta, g.Slice(50692, 10080), g.Slice(60772, 84), dense5Delta, batch, inSize: 120, outSize: 84);
+            }
+            // dense6: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense5Rd = rd.Slice(batch * Dense5Offset, batch * 120);
+                global::System.Span<float> dense6Share = tt.Slice(batch * 0, batch * 120);
+                global::System.ReadOnlySpan<float> dense5Ra = ra.Slice(batch * Dense5Offset, batch * 120);
+                global::System.ReadOnlySpan<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 84);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(50692, 10080), dense5Ra, dense6Delta, g.Slice(50692, 10080), g.Slice(60772, 84), dense6Share, batch, inSize: 120, outSize: 84);
+                global::NetGen.Kernels.Axpy(1f, dense6Share, dense5Rd);
+            }
+            // dense6: the same at x = 0, subtracted at the end
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 120); // s(w; 0)
+                global::System.ReadOnlySpan<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 84);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(50692, 10080), zeros, dense6Delta, g.Slice(50692, 10080), g.Slice(60772, 84), default(global::System.Span<float>), batch, inSize: 120, outSize: 84);
+            }
+            // dense5: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> dense5Out = a.Slice(batch * Dense5Offset, batch * 120);
+                global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 120);
+                global::System.Span<float> dense5Rd = rd.Slice(batch * Dense5Offset, batch * 120);
+                global::NetGen.Kernels.ReLUBackward(dense5Out, dense5Rd);
+                global::NetGen.Kernels.ReLUBackward(dense5Out, dense5Delta);
+            }
+            // dense5: the backward pass, matrix products dW += dY^T X and dX = dY W in register tiles
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> maxpool4Delta = d.Slice(batch * Maxpool4Offset, batch * 400);
+                global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 120);
+                global::System.ReadOnlySpan<float> maxpool4Out = a.Slice(batch * Maxpool4Offset, batch * 400);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(2572, 48000), maxpool4Out, dense5Delta, g.Slice(2572, 48000), g.Slice(50572, 120), maxpool4Delta, batch, inSize: 400, outSize: 120);
+            }
+            // dense5: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> maxpool4Delta = d.Slice(batch * Maxpool4Offset, batch * 400);
+                global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 120);
+                global::System.ReadOnlySpan<float> maxpool4Out = a.Slice(batch * Maxpool4Offset, batch * 400);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(2572, 48000), maxpool4Out, dense5Delta, g.Slice(2572, 48000), g.Slice(50572, 120), maxpool4Delta, batch, inSize: 400, outSize: 120);
+            }
+            // dense5: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> maxpool4Rd = rd.Slice(batch * Maxpool4Offset, batch * 400);
+                global::System.Span<float> dense5Share = tt.Slice(batch * 0, batch * 400);
+                global::System.ReadOnlySpan<float> maxpool4Ra = ra.Slice(batch * Maxpool4Offset, batch * 400);
+                global::System.ReadOnlySpan<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 120);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(2572, 48000), maxpool4Ra, dense5Delta, g.Slice(2572, 48000), g.Slice(50572, 120), dense5Share, batch, inSize: 400, outSize: 120);
+                global::NetGen.Kernels.Axpy(1f, dense5Share, maxpool4Rd);
+            }
+            // dense5: the same at x = 0, subtracted at the end
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 400); // s(w; 0)
+                global::System.ReadOnlySpan<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 120);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(2572, 48000), zeros, dense5Delta, g.Slice(2572, 48000), g.Slice(50572, 120), default(global::System.Span<float>), batch, inSize: 400, outSize: 120);
+            }
+            // maxpool4: the backward pass, 2x2 windows over all channel planes
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 1600);
+                global::System.Span<float> maxpool4Delta = d.Slice(batch * Maxpool4Offset, batch * 400);
+                global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 1600);
+                global::NetGen.Kernels.MaxPool2x2Backward(conv3Out, maxpool4Delta, conv3Delta, planes: batch * 16, height: 10, width: 10);
+            }
+            // maxpool4: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 1600);
+                global::System.Span<float> maxpool4Delta = d.Slice(batch * Maxpool4Offset, batch * 400);
+                global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 1600);
+                global::NetGen.Kernels.MaxPool2x2Backward(conv3Out, maxpool4Delta, conv3Delta, planes: batch * 16, height: 10, width: 10);
+            }
+            // maxpool4: the terms of its own
+            {
+            }
+            // conv3: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 1600);
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 1600);
+                global::System.Span<float> conv3Rd = rd.Slice(batch * Conv3Offset, batch * 1600);
+                global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Rd);
+                global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Delta);
+            }
+            // conv3: the backward pass, shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> maxpool2Delta = d.Slice(batch * Maxpool2Offset, batch * 1176);
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 1600);
+                global::System.ReadOnlySpan<float> maxpool2Out = a.Slice(batch * Maxpool2Offset, batch * 1176);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), maxpool2Out, conv3Delta, g.Slice(156, 2400), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 1600, 1600), g.Slice(2556, 16), plane: 100);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(156, 2400), default(global::System.ReadOnlySpan<float>), conv3Delta, maxpool2Delta, batch, columns);
+            }
+            // conv3: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> maxpool2Delta = d.Slice(batch * Maxpool2Offset, batch * 1176);
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 1600);
+                global::System.ReadOnlySpan<float> maxpool2Out = a.Slice(batch * Maxpool2Offset, batch * 1176);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), maxpool2Out, conv3Delta, g.Slice(156, 2400), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 1600, 1600), g.Slice(2556, 16), plane: 100);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(156, 2400), default(global::System.ReadOnlySpan<float>), conv3Delta, maxpool2Delta, batch, columns);
+            }
+            // conv3: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> maxpool2Rd = rd.Slice(batch * Maxpool2Offset, batch * 1176);
+                global::System.Span<float> conv3Share = tt.Slice(batch * 0, batch * 1176);
+                global::System.ReadOnlySpan<float> maxpool2Ra = ra.Slice(batch * Maxpool2Offset, batch * 1176);
+                global::System.ReadOnlySpan<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 1600);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), maxpool2Ra, conv3Delta, g.Slice(156, 2400), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 1600, 1600), g.Slice(2556, 16), plane: 100);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(156, 2400), default(global::System.ReadOnlySpan<float>), conv3Delta, conv3Share, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, conv3Share, maxpool2Rd);
+            }
+            // conv3: the same at x = 0, subtracted at the end
+            {
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 1176); // s(w; 0)
+                global::System.ReadOnlySpan<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 1600);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), zeros, conv3Delta, g.Slice(156, 2400), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 1600, 1600), g.Slice(2556, 16), plane: 100);
+            }
+            // maxpool2: the backward pass, 2x2 windows over all channel planes
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 4704);
+                global::System.Span<float> maxpool2Delta = d.Slice(batch * Maxpool2Offset, batch * 1176);
+                global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 4704);
+                global::NetGen.Kernels.MaxPool2x2Backward(conv1Out, maxpool2Delta, conv1Delta, planes: batch * 6, height: 28, width: 28);
+            }
+            // maxpool2: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 4704);
+                global::System.Span<float> maxpool2Delta = d.Slice(batch * Maxpool2Offset, batch * 1176);
+                global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 4704);
+                global::NetGen.Kernels.MaxPool2x2Backward(conv1Out, maxpool2Delta, conv1Delta, planes: batch * 6, height: 28, width: 28);
+            }
+            // maxpool2: the terms of its own
+            {
+            }
+            // conv1: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 4704);
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 4704);
+                global::System.Span<float> conv1Rd = rd.Slice(batch * Conv1Offset, batch * 4704);
+                global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Rd);
+                global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Delta);
+            }
+            // conv1: the backward pass, shifted rows of the padded input, 16 samples side by side, weight gradient: 16-lane dot products over the batch
+            {
+                global::System.Span<float> g = _discardedGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 4704);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv1Shape), inputs, conv1Delta, g.Slice(0, 150), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 4704, 4704), g.Slice(150, 6), plane: 784);
+            }
+            // conv1: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> g = hv;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 4704);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv1Shape), inputs, conv1Delta, g.Slice(0, 150), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 4704, 4704), g.Slice(150, 6), plane: 784);
+            }
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (8084 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {

@@ -593,6 +593,362 @@ namespace Samples
             global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
         }
 
+        /// <summary>
+        /// H v, H the Hessian (eq. 4.88) of the loss of ComputeGradients (mean data loss plus the weight penalties) with
+        /// respect to Parameters, exactly, by the R-operator through the generated passes (forward over reverse, as
+        /// <c>torch.autograd.functional.hvp</c>), not by finite differences; at the cost of about two backward passes.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 784 values.</param>
+        /// <param name="targets">batch * 10 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="v">The direction, ParameterCount values laid out as Parameters.</param>
+        /// <param name="hv">H v, ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass.</exception>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            bool owner = _training.Enter("MnistMlp"); // one thread trains an instance at a time
+            try
+            {
+                HessianVectorPass(inputs, targets, batch, v, hv);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian H[i, j] = d^2 L / dw_i dw_j (eq. 4.88) of the loss of ComputeGradients with respect to Parameters,
+        /// 109386 x 109386 row-major, one Hessian-vector product per column (so its cost is ParameterCount
+        /// backward passes). Up to 46,340 parameters (the matrix fills one array); above, NotSupportedException.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 784 values.</param>
+        /// <param name="targets">batch * 10 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="hessian">ParameterCount * ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass, or the Hessian would not fit one array.</exception>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> hessian)
+        {
+            throw new global::System.NotSupportedException("The Hessian of MnistMlp would have 109386 x 109386 values, more than one array holds (up to 46,340 parameters); use HessianVectorProduct or HessianDiagonal.");
+        }
+
+        /// <summary>As <see cref="HessianVectorProduct(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            bool owner = _training.Enter("MnistMlp"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                HessianVectorPass(inputs, targets, batch, v, hv);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="Hessian(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> hessian)
+        {
+            throw new global::System.NotSupportedException("The Hessian of MnistMlp would have 109386 x 109386 values, more than one array holds (up to 46,340 parameters); use HessianVectorProduct or HessianDiagonal.");
+        }
+
+        private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
+        private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros
+        private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();
+        private int _tangentCapacity;
+
+        /// <summary>The second-order passes' storage for <paramref name="batch"/> samples (allocated on first use, grown as needed).</summary>
+        private void ReserveTangents(int batch)
+        {
+            if (_direction.Length == 0)
+            {
+                _direction = new float[ParameterCount];
+                _discardedGradients = new float[ParameterCount];
+                _zeroInputGradients = new float[ParameterCount];
+            }
+            if (batch <= _tangentCapacity) return;
+            _tangents = new float[(long)batch * 202];
+            _tangentOutputs = new float[(long)batch * 202];
+            _tangentDeltas = new float[(long)batch * 202];
+            _tangentScratch = new float[(long)batch * 256];
+            _tangentZeros = new float[(long)batch * 784];
+            _tangentCapacity = batch;
+        }
+
+        private void HessianVectorPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Length("v", ParameterCount, v.Length);
+            global::NetGen.Guard.Length("hv", ParameterCount, hv.Length);
+            Reserve(batch);
+            ReserveTangents(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            v.CopyTo(_direction);
+            global::NetGen.Kernels.ApplyMask(_direction, _pruneMask); // pruned parameters are constants
+            hv.Clear();
+            global::System.Array.Clear(_zeroInputGradients);
+            BatchForward(inputs, batch, false, _activations);
+            TangentForward(inputs, batch);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> rs = _tangents;
+            global::System.Span<float> ra = _tangentOutputs;
+            global::System.Span<float> rd = _tangentDeltas;
+            double loss = 0;
+
+            // dense3: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> dense3Out = a.Slice(batch * Dense3Offset, batch * 10);
+            global::System.Span<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 10);
+            int dense3Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 10, rows: true);
+            float dense3Scale = dense3Labels == 0 ? 0f : (float)(1.0 / dense3Labels);
+            double dense3Loss = 0;
+            for (int n = 0; n < batch; n++) dense3Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense3Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense3Delta.Slice(n * 10, 10), dense3Scale);
+            if (dense3Labels > 0) loss += dense3Loss / dense3Labels;
+            global::System.Span<float> dense3Rs = rs.Slice(batch * Dense3Offset, batch * 10);
+            global::System.Span<float> dense3Rd = rd.Slice(batch * Dense3Offset, batch * 10);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SoftmaxCrossEntropyTangent(dense3Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense3Rs.Slice(n * 10, 10), dense3Rd.Slice(n * 10, 10), dense3Scale); // R{delta}
+
+            TangentBackward(inputs, batch, hv);
+            global::NetGen.Kernels.Axpy(-1f, _zeroInputGradients, hv); // the bilinear layers' terms at x = 0 (their biases' share), counted twice
+            global::NetGen.Kernels.ApplyMask(hv, _pruneMask);
+        }
+
+        /// <summary>The R-operator's forward pass (direction _direction): R{s} of every layer into _tangents, R{a} = f'(s) R{s} into _tangentOutputs.</summary>
+        private void TangentForward(global::System.ReadOnlySpan<float> inputs, int batch)
+        {
+            // dense1: R{s} = s(v; x) (R{x} = 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> dense1Rs = rs.Slice(batch * Dense1Offset, batch * 128);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 100352), p.Slice(100352, 128), inputs, dense1Rs, batch, inSize: 784, outSize: 128);
+            }
+            // dense1: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> dense1Rs = rs.Slice(batch * Dense1Offset, batch * 128);
+                global::System.Span<float> dense1Ra = ra.Slice(batch * Dense1Offset, batch * 128);
+                global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 128);
+                dense1Rs.CopyTo(dense1Ra);
+                global::NetGen.Kernels.ReLUBackward(dense1Out, dense1Ra);
+            }
+            // dense2: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> dense2Rs = rs.Slice(batch * Dense2Offset, batch * 64);
+                global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 128);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(100480, 8192), p.Slice(108672, 64), dense1Out, dense2Rs, batch, inSize: 128, outSize: 64);
+            }
+            // dense2: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense2Rs = rs.Slice(batch * Dense2Offset, batch * 64);
+                global::System.Span<float> dense2Linear = tt.Slice(0, batch * 64);
+                global::System.Span<float> dense2AtZero = tt.Slice(batch * 64, batch * 64);
+                global::System.ReadOnlySpan<float> dense1Ra = ra.Slice(batch * Dense1Offset, batch * 128);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 128); // s(w; 0)
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(100480, 8192), p.Slice(108672, 64), dense1Ra, dense2Linear, batch, inSize: 128, outSize: 64);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(100480, 8192), p.Slice(108672, 64), zeros, dense2AtZero, batch, inSize: 128, outSize: 64);
+                global::NetGen.Kernels.Axpy(1f, dense2Linear, dense2Rs);
+                global::NetGen.Kernels.Axpy(-1f, dense2AtZero, dense2Rs);
+            }
+            // dense2: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> dense2Rs = rs.Slice(batch * Dense2Offset, batch * 64);
+                global::System.Span<float> dense2Ra = ra.Slice(batch * Dense2Offset, batch * 64);
+                global::System.ReadOnlySpan<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 64);
+                dense2Rs.CopyTo(dense2Ra);
+                global::NetGen.Kernels.ReLUBackward(dense2Out, dense2Ra);
+            }
+            // dense3: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> dense3Rs = rs.Slice(batch * Dense3Offset, batch * 10);
+                global::System.ReadOnlySpan<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 64);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(108736, 640), p.Slice(109376, 10), dense2Out, dense3Rs, batch, inSize: 64, outSize: 10);
+            }
+            // dense3: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense3Rs = rs.Slice(batch * Dense3Offset, batch * 10);
+                global::System.Span<float> dense3Linear = tt.Slice(0, batch * 10);
+                global::System.Span<float> dense3AtZero = tt.Slice(batch * 10, batch * 10);
+                global::System.ReadOnlySpan<float> dense2Ra = ra.Slice(batch * Dense2Offset, batch * 64);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 64); // s(w; 0)
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(108736, 640), p.Slice(109376, 10), dense2Ra, dense3Linear, batch, inSize: 64, outSize: 10);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(108736, 640), p.Slice(109376, 10), zeros, dense3AtZero, batch, inSize: 64, outSize: 10);
+                global::NetGen.Kernels.Axpy(1f, dense3Linear, dense3Rs);
+                global::NetGen.Kernels.Axpy(-1f, dense3AtZero, dense3Rs);
+            }
+        }
+
+        /// <summary>The R-operator's backward pass: R{dL/dw} = H v into <paramref name="hv"/> (added), the deltas and their tangents on the way.</summary>
+        private void TangentBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> hv)
+        {
+            // dense3: the backward pass, matrix products dW += dY^T X and dX = dY W in register tiles
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 64);
+                global::System.Span<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 10);
+                global::System.ReadOnlySpan<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 64);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(108736, 640), dense2Out, dense3Delta, g.Slice(108736, 640), g.Slice(109376, 10), dense2Delta, batch, inSize: 64, outSize: 10);
+            }
+            // dense3: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 64);
+                global::System.Span<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 10);
+                global::System.ReadOnlySpan<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 64);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(108736, 640), dense2Out, dense3Delta, g.Slice(108736, 640), g.Slice(109376, 10), dense2Delta, batch, inSize: 64, outSize: 10);
+            }
+            // dense3: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense2Rd = rd.Slice(batch * Dense2Offset, batch * 64);
+                global::System.Span<float> dense3Share = tt.Slice(batch * 0, batch * 64);
+                global::System.ReadOnlySpan<float> dense2Ra = ra.Slice(batch * Dense2Offset, batch * 64);
+                global::System.ReadOnlySpan<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 10);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(108736, 640), dense2Ra, dense3Delta, g.Slice(108736, 640), g.Slice(109376, 10), dense3Share, batch, inSize: 64, outSize: 10);
+                global::NetGen.Kernels.Axpy(1f, dense3Share, dense2Rd);
+            }
+            // dense3: the same at x = 0, subtracted at the end
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 64); // s(w; 0)
+                global::System.ReadOnlySpan<float> dense3Delta = d.Slice(batch * Dense3Offset, batch * 10);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(108736, 640), zeros, dense3Delta, g.Slice(108736, 640), g.Slice(109376, 10), default(global::System.Span<float>), batch, inSize: 64, outSize: 10);
+            }
+            // dense2: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 64);
+                global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 64);
+                global::System.Span<float> dense2Rd = rd.Slice(batch * Dense2Offset, batch * 64);
+                global::NetGen.Kernels.ReLUBackward(dense2Out, dense2Rd);
+                global::NetGen.Kernels.ReLUBackward(dense2Out, dense2Delta);
+            }
+            // dense2: the backward pass, matrix products dW += dY^T X and dX = dY W in register tiles
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 128);
+                global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 64);
+                global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 128);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(100480, 8192), dense1Out, dense2Delta, g.Slice(100480, 8192), g.Slice(108672, 64), dense1Delta, batch, inSize: 128, outSize: 64);
+            }
+            // dense2: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 128);
+                global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 64);
+                global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 128);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(100480, 8192), dense1Out, dense2Delta, g.Slice(100480, 8192), g.Slice(108672, 64), dense1Delta, batch, inSize: 128, outSize: 64);
+            }
+            // dense2: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense1Rd = rd.Slice(batch * Dense1Offset, batch * 128);
+                global::System.Span<float> dense2Share = tt.Slice(batch * 0, batch * 128);
+                global::System.ReadOnlySpan<float> dense1Ra = ra.Slice(batch * Dense1Offset, batch * 128);
+                global::System.ReadOnlySpan<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 64);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(100480, 8192), dense1Ra, dense2Delta, g.Slice(100480, 8192), g.Slice(108672, 64), dense2Share, batch, inSize: 128, outSize: 64);
+                global::NetGen.Kernels.Axpy(1f, dense2Share, dense1Rd);
+            }
+            // dense2: the same at x = 0, subtracted at the end
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 128); // s(w; 0)
+                global::System.ReadOnlySpan<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 64);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(100480, 8192), zeros, dense2Delta, g.Slice(100480, 8192), g.Slice(108672, 64), default(global::System.Span<float>), batch, inSize: 128, outSize: 64);
+            }
+            // dense1: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 128);
+                global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 128);
+                global::System.Span<float> dense1Rd = rd.Slice(batch * Dense1Offset, batch * 128);
+                global::NetGen.Kernels.ReLUBackward(dense1Out, dense1Rd);
+                global::NetGen.Kernels.ReLUBackward(dense1Out, dense1Delta);
+            }
+            // dense1: the backward pass, matrix products dW += dY^T X and dX = dY W in register tiles
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 128);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 100352), inputs, dense1Delta, g.Slice(0, 100352), g.Slice(100352, 128), default(global::System.Span<float>), batch, inSize: 784, outSize: 128);
+            }
+            // dense1: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 128);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 100352), inputs, dense1Delta, g.Slice(0, 100352), g.Slice(100352, 128), default(global::System.Span<float>), batch, inSize: 784, outSize: 128);
+            }
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (192 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y)
         {

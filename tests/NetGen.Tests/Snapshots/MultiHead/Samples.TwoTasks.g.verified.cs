@@ -690,6 +690,817 @@ namespace Samples
             global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
         }
 
+        /// <summary>
+        /// H v, H the Hessian (eq. 4.88) of the loss of ComputeGradients (mean data loss plus the weight penalties) with
+        /// respect to Parameters, exactly, by the R-operator through the generated passes (forward over reverse, as
+        /// <c>torch.autograd.functional.hvp</c>), not by finite differences; at the cost of about two backward passes.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 3072 values.</param>
+        /// <param name="targets">batch * 11 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="v">The direction, ParameterCount values laid out as Parameters.</param>
+        /// <param name="hv">H v, ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass.</exception>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            bool owner = _training.Enter("TwoTasks"); // one thread trains an instance at a time
+            try
+            {
+                HessianVectorPass(inputs, targets, batch, v, hv);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian H[i, j] = d^2 L / dw_i dw_j (eq. 4.88) of the loss of ComputeGradients with respect to Parameters,
+        /// 70771 x 70771 row-major, one Hessian-vector product per column (so its cost is ParameterCount
+        /// backward passes). Up to 46,340 parameters (the matrix fills one array); above, NotSupportedException.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 3072 values.</param>
+        /// <param name="targets">batch * 11 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="hessian">ParameterCount * ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass, or the Hessian would not fit one array.</exception>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> hessian)
+        {
+            throw new global::System.NotSupportedException("The Hessian of TwoTasks would have 70771 x 70771 values, more than one array holds (up to 46,340 parameters); use HessianVectorProduct or HessianDiagonal.");
+        }
+
+        /// <summary>As <see cref="HessianVectorProduct(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            throw new global::System.NotSupportedException("TwoTasks has 2 outputs: pass targets.");
+        }
+
+        /// <summary>As <see cref="Hessian(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> hessian)
+        {
+            throw new global::System.NotSupportedException("TwoTasks has 2 outputs: pass targets.");
+        }
+
+        private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
+        private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros
+        private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();
+        private int _tangentCapacity;
+
+        /// <summary>The second-order passes' storage for <paramref name="batch"/> samples (allocated on first use, grown as needed).</summary>
+        private void ReserveTangents(int batch)
+        {
+            if (_direction.Length == 0)
+            {
+                _direction = new float[ParameterCount];
+                _discardedGradients = new float[ParameterCount];
+                _zeroInputGradients = new float[ParameterCount];
+            }
+            if (batch <= _tangentCapacity) return;
+            _tangents = new float[(long)batch * 86027];
+            _tangentOutputs = new float[(long)batch * 86027];
+            _tangentDeltas = new float[(long)batch * 86027];
+            _tangentScratch = new float[(long)batch * 49152];
+            _tangentZeros = new float[(long)batch * 16384];
+            _tangentCapacity = batch;
+        }
+
+        private void HessianVectorPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Length("v", ParameterCount, v.Length);
+            global::NetGen.Guard.Length("hv", ParameterCount, hv.Length);
+            Reserve(batch);
+            ReserveTangents(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            v.CopyTo(_direction);
+            global::NetGen.Kernels.ApplyMask(_direction, _pruneMask); // pruned parameters are constants
+            hv.Clear();
+            global::System.Array.Clear(_zeroInputGradients);
+            BatchForward(inputs, batch, false, _activations, _trainColumns);
+            TangentForward(inputs, batch);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> rs = _tangents;
+            global::System.Span<float> ra = _tangentOutputs;
+            global::System.Span<float> rd = _tangentDeltas;
+            double loss = 0;
+
+            // digit: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> digitOut = a.Slice(batch * DigitOffset, batch * 10);
+            global::System.Span<float> digitDelta = d.Slice(batch * DigitOffset, batch * 10);
+            int digitLabels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 10, rows: true);
+            float digitScale = digitLabels == 0 ? 0f : (float)(1.0 / digitLabels);
+            double digitLoss = 0;
+            for (int n = 0; n < batch; n++) digitLoss += global::NetGen.Kernels.SoftmaxCrossEntropy(digitOut.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), digitDelta.Slice(n * 10, 10), digitScale);
+            if (digitLabels > 0) loss += digitLoss / digitLabels;
+            global::System.Span<float> digitRs = rs.Slice(batch * DigitOffset, batch * 10);
+            global::System.Span<float> digitRd = rd.Slice(batch * DigitOffset, batch * 10);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SoftmaxCrossEntropyTangent(digitOut.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), digitRs.Slice(n * 10, 10), digitRd.Slice(n * 10, 10), digitScale); // R{delta}
+
+            // dense10: binary cross-entropy, mean over the targets present, weight 0.5; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> dense10Out = a.Slice(batch * Dense10Offset, batch * 1);
+            global::System.Span<float> dense10Delta = d.Slice(batch * Dense10Offset, batch * 1);
+            int dense10Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 10, size: 1, rows: false);
+            float dense10Scale = dense10Labels == 0 ? 0f : (float)(0.5 / dense10Labels);
+            double dense10Loss = 0;
+            for (int n = 0; n < batch; n++) dense10Loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(dense10Out.Slice(n * 1, 1), targets.Slice(n * OutputLength + 10, 1), dense10Delta.Slice(n * 1, 1), dense10Scale);
+            if (dense10Labels > 0) loss += 0.5 * dense10Loss / dense10Labels;
+            global::System.Span<float> dense10Rs = rs.Slice(batch * Dense10Offset, batch * 1);
+            global::System.Span<float> dense10Rd = rd.Slice(batch * Dense10Offset, batch * 1);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SigmoidBinaryCrossEntropyTangent(dense10Out.Slice(n * 1, 1), targets.Slice(n * OutputLength + 10, 1), dense10Rs.Slice(n * 1, 1), dense10Rd.Slice(n * 1, 1), dense10Scale); // R{delta}
+
+            TangentBackward(inputs, batch, hv);
+            global::NetGen.Kernels.Axpy(-1f, _zeroInputGradients, hv); // the bilinear layers' terms at x = 0 (their biases' share), counted twice
+            global::NetGen.Kernels.ApplyMask(hv, _pruneMask);
+        }
+
+        /// <summary>The R-operator's forward pass (direction _direction): R{s} of every layer into _tangents, R{a} = f'(s) R{s} into _tangentOutputs.</summary>
+        private void TangentForward(global::System.ReadOnlySpan<float> inputs, int batch)
+        {
+            // stem: R{s} = s(v; x) (R{x} = 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemRs = rs.Slice(batch * StemOffset, batch * 16384);
+                global::NetGen.Kernels.ConvImplicitBatch(default(StemShape), inputGradient: false, p.Slice(0, 432), p.Slice(432, 16), inputs, stemRs, batch, columns);
+            }
+            // stem: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> stemRs = rs.Slice(batch * StemOffset, batch * 16384);
+                global::System.Span<float> stemRa = ra.Slice(batch * StemOffset, batch * 16384);
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
+                stemRs.CopyTo(stemRa);
+                global::NetGen.Kernels.ReLUBackward(stemOut, stemRa);
+            }
+            // conv2: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv2Rs = rs.Slice(batch * Conv2Offset, batch * 16384);
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: false, p.Slice(448, 2304), p.Slice(2752, 16), stemOut, conv2Rs, batch, columns);
+            }
+            // conv2: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv2Rs = rs.Slice(batch * Conv2Offset, batch * 16384);
+                global::System.Span<float> conv2Linear = tt.Slice(0, batch * 16384);
+                global::System.Span<float> conv2AtZero = tt.Slice(batch * 16384, batch * 16384);
+                global::System.ReadOnlySpan<float> stemRa = ra.Slice(batch * StemOffset, batch * 16384);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 16384); // s(w; 0)
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: false, p.Slice(448, 2304), p.Slice(2752, 16), stemRa, conv2Linear, batch, columns);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: false, p.Slice(448, 2304), p.Slice(2752, 16), zeros, conv2AtZero, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, conv2Linear, conv2Rs);
+                global::NetGen.Kernels.Axpy(-1f, conv2AtZero, conv2Rs);
+            }
+            // conv2: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> conv2Rs = rs.Slice(batch * Conv2Offset, batch * 16384);
+                global::System.Span<float> conv2Ra = ra.Slice(batch * Conv2Offset, batch * 16384);
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 16384);
+                conv2Rs.CopyTo(conv2Ra);
+                global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Ra);
+            }
+            // conv3: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv3Rs = rs.Slice(batch * Conv3Offset, batch * 16384);
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 16384);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(2768, 2304), p.Slice(5072, 16), conv2Out, conv3Rs, batch, columns);
+            }
+            // conv3: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv3Rs = rs.Slice(batch * Conv3Offset, batch * 16384);
+                global::System.Span<float> conv3Linear = tt.Slice(0, batch * 16384);
+                global::System.Span<float> conv3AtZero = tt.Slice(batch * 16384, batch * 16384);
+                global::System.ReadOnlySpan<float> conv2Ra = ra.Slice(batch * Conv2Offset, batch * 16384);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 16384); // s(w; 0)
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(2768, 2304), p.Slice(5072, 16), conv2Ra, conv3Linear, batch, columns);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(2768, 2304), p.Slice(5072, 16), zeros, conv3AtZero, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, conv3Linear, conv3Rs);
+                global::NetGen.Kernels.Axpy(-1f, conv3AtZero, conv3Rs);
+            }
+            // conv3: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> conv3Rs = rs.Slice(batch * Conv3Offset, batch * 16384);
+                global::System.Span<float> conv3Ra = ra.Slice(batch * Conv3Offset, batch * 16384);
+                conv3Rs.CopyTo(conv3Ra);
+            }
+            // add4: R{s} = s(R{x}), s being linear
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> add4Rs = rs.Slice(batch * Add4Offset, batch * 16384);
+                global::System.ReadOnlySpan<float> conv3Ra = ra.Slice(batch * Conv3Offset, batch * 16384);
+                global::System.ReadOnlySpan<float> stemRa = ra.Slice(batch * StemOffset, batch * 16384);
+                global::NetGen.Kernels.Sum(conv3Ra, stemRa, add4Rs);
+            }
+            // add4: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> add4Rs = rs.Slice(batch * Add4Offset, batch * 16384);
+                global::System.Span<float> add4Ra = ra.Slice(batch * Add4Offset, batch * 16384);
+                global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 16384);
+                add4Rs.CopyTo(add4Ra);
+                global::NetGen.Kernels.ReLUBackward(add4Out, add4Ra);
+            }
+            // trunk: R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> trunkRs = rs.Slice(batch * TrunkOffset, batch * 4096);
+                global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 16384);
+                global::System.ReadOnlySpan<float> add4Ra = ra.Slice(batch * Add4Offset, batch * 16384);
+                global::NetGen.Kernels.MaxPool2x2Tangent(add4Out, add4Ra, trunkRs, planes: batch * 16, height: 32, width: 32);
+            }
+            // trunk: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> trunkRs = rs.Slice(batch * TrunkOffset, batch * 4096);
+                global::System.Span<float> trunkRa = ra.Slice(batch * TrunkOffset, batch * 4096);
+                trunkRs.CopyTo(trunkRa);
+            }
+            // conv6: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv6Rs = rs.Slice(batch * Conv6Offset, batch * 8192);
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv6Shape), inputGradient: false, p.Slice(5088, 128), p.Slice(5216, 8), stemOut, conv6Rs, batch, columns);
+            }
+            // conv6: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv6Rs = rs.Slice(batch * Conv6Offset, batch * 8192);
+                global::System.Span<float> conv6Linear = tt.Slice(0, batch * 8192);
+                global::System.Span<float> conv6AtZero = tt.Slice(batch * 8192, batch * 8192);
+                global::System.ReadOnlySpan<float> stemRa = ra.Slice(batch * StemOffset, batch * 16384);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 16384); // s(w; 0)
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv6Shape), inputGradient: false, p.Slice(5088, 128), p.Slice(5216, 8), stemRa, conv6Linear, batch, columns);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv6Shape), inputGradient: false, p.Slice(5088, 128), p.Slice(5216, 8), zeros, conv6AtZero, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, conv6Linear, conv6Rs);
+                global::NetGen.Kernels.Axpy(-1f, conv6AtZero, conv6Rs);
+            }
+            // conv6: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> conv6Rs = rs.Slice(batch * Conv6Offset, batch * 8192);
+                global::System.Span<float> conv6Ra = ra.Slice(batch * Conv6Offset, batch * 8192);
+                conv6Rs.CopyTo(conv6Ra);
+            }
+            // maxpool7: R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> maxpool7Rs = rs.Slice(batch * Maxpool7Offset, batch * 2048);
+                global::System.ReadOnlySpan<float> conv6Out = a.Slice(batch * Conv6Offset, batch * 8192);
+                global::System.ReadOnlySpan<float> conv6Ra = ra.Slice(batch * Conv6Offset, batch * 8192);
+                global::NetGen.Kernels.MaxPool2x2Tangent(conv6Out, conv6Ra, maxpool7Rs, planes: batch * 8, height: 32, width: 32);
+            }
+            // maxpool7: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> maxpool7Rs = rs.Slice(batch * Maxpool7Offset, batch * 2048);
+                global::System.Span<float> maxpool7Ra = ra.Slice(batch * Maxpool7Offset, batch * 2048);
+                maxpool7Rs.CopyTo(maxpool7Ra);
+            }
+            // concat8: R{s} = s(R{x}), s being linear
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> concat8Rs = rs.Slice(batch * Concat8Offset, batch * 6144);
+                global::System.ReadOnlySpan<float> maxpool7Ra = ra.Slice(batch * Maxpool7Offset, batch * 2048);
+                global::System.ReadOnlySpan<float> trunkRa = ra.Slice(batch * TrunkOffset, batch * 4096);
+                for (int n = 0; n < batch; n++)
+                {
+                    maxpool7Ra.Slice(n * 2048, 2048).CopyTo(concat8Rs.Slice(n * 6144, 6144).Slice(0, 2048));
+                    trunkRa.Slice(n * 4096, 4096).CopyTo(concat8Rs.Slice(n * 6144, 6144).Slice(2048, 4096));
+                }
+            }
+            // concat8: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> concat8Rs = rs.Slice(batch * Concat8Offset, batch * 6144);
+                global::System.Span<float> concat8Ra = ra.Slice(batch * Concat8Offset, batch * 6144);
+                concat8Rs.CopyTo(concat8Ra);
+            }
+            // digit: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> digitRs = rs.Slice(batch * DigitOffset, batch * 10);
+                global::System.ReadOnlySpan<float> concat8Out = a.Slice(batch * Concat8Offset, batch * 6144);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(5224, 61440), p.Slice(66664, 10), concat8Out, digitRs, batch, inSize: 6144, outSize: 10);
+            }
+            // digit: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> digitRs = rs.Slice(batch * DigitOffset, batch * 10);
+                global::System.Span<float> digitLinear = tt.Slice(0, batch * 10);
+                global::System.Span<float> digitAtZero = tt.Slice(batch * 10, batch * 10);
+                global::System.ReadOnlySpan<float> concat8Ra = ra.Slice(batch * Concat8Offset, batch * 6144);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 6144); // s(w; 0)
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(5224, 61440), p.Slice(66664, 10), concat8Ra, digitLinear, batch, inSize: 6144, outSize: 10);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(5224, 61440), p.Slice(66664, 10), zeros, digitAtZero, batch, inSize: 6144, outSize: 10);
+                global::NetGen.Kernels.Axpy(1f, digitLinear, digitRs);
+                global::NetGen.Kernels.Axpy(-1f, digitAtZero, digitRs);
+            }
+            // dense10: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> dense10Rs = rs.Slice(batch * Dense10Offset, batch * 1);
+                global::System.ReadOnlySpan<float> trunkOut = a.Slice(batch * TrunkOffset, batch * 4096);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(66674, 4096), p.Slice(70770, 1), trunkOut, dense10Rs, batch, inSize: 4096, outSize: 1);
+            }
+            // dense10: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense10Rs = rs.Slice(batch * Dense10Offset, batch * 1);
+                global::System.Span<float> dense10Linear = tt.Slice(0, batch * 1);
+                global::System.Span<float> dense10AtZero = tt.Slice(batch * 1, batch * 1);
+                global::System.ReadOnlySpan<float> trunkRa = ra.Slice(batch * TrunkOffset, batch * 4096);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 4096); // s(w; 0)
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(66674, 4096), p.Slice(70770, 1), trunkRa, dense10Linear, batch, inSize: 4096, outSize: 1);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(66674, 4096), p.Slice(70770, 1), zeros, dense10AtZero, batch, inSize: 4096, outSize: 1);
+                global::NetGen.Kernels.Axpy(1f, dense10Linear, dense10Rs);
+                global::NetGen.Kernels.Axpy(-1f, dense10AtZero, dense10Rs);
+            }
+        }
+
+        /// <summary>The R-operator's backward pass: R{dL/dw} = H v into <paramref name="hv"/> (added), the deltas and their tangents on the way.</summary>
+        private void TangentBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> hv)
+        {
+            // dense10: the backward pass, matrix products dW += dY^T X and dX = dY W in register tiles
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> trunkDelta = d.Slice(batch * TrunkOffset, batch * 4096);
+                global::System.Span<float> dense10Delta = d.Slice(batch * Dense10Offset, batch * 1);
+                global::System.ReadOnlySpan<float> trunkOut = a.Slice(batch * TrunkOffset, batch * 4096);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(66674, 4096), trunkOut, dense10Delta, g.Slice(66674, 4096), g.Slice(70770, 1), trunkDelta, batch, inSize: 4096, outSize: 1);
+            }
+            // dense10: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> trunkDelta = d.Slice(batch * TrunkOffset, batch * 4096);
+                global::System.Span<float> dense10Delta = d.Slice(batch * Dense10Offset, batch * 1);
+                global::System.ReadOnlySpan<float> trunkOut = a.Slice(batch * TrunkOffset, batch * 4096);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(66674, 4096), trunkOut, dense10Delta, g.Slice(66674, 4096), g.Slice(70770, 1), trunkDelta, batch, inSize: 4096, outSize: 1);
+            }
+            // dense10: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> trunkRd = rd.Slice(batch * TrunkOffset, batch * 4096);
+                global::System.Span<float> dense10Share = tt.Slice(batch * 16384, batch * 4096);
+                global::System.ReadOnlySpan<float> trunkRa = ra.Slice(batch * TrunkOffset, batch * 4096);
+                global::System.ReadOnlySpan<float> dense10Delta = d.Slice(batch * Dense10Offset, batch * 1);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(66674, 4096), trunkRa, dense10Delta, g.Slice(66674, 4096), g.Slice(70770, 1), dense10Share, batch, inSize: 4096, outSize: 1);
+                global::NetGen.Kernels.Axpy(1f, dense10Share, trunkRd);
+            }
+            // dense10: the same at x = 0, subtracted at the end
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 4096); // s(w; 0)
+                global::System.ReadOnlySpan<float> dense10Delta = d.Slice(batch * Dense10Offset, batch * 1);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(66674, 4096), zeros, dense10Delta, g.Slice(66674, 4096), g.Slice(70770, 1), default(global::System.Span<float>), batch, inSize: 4096, outSize: 1);
+            }
+            // digit: the backward pass, matrix products dW += dY^T X and dX = dY W in register tiles
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> concat8Delta = d.Slice(batch * Concat8Offset, batch * 6144);
+                global::System.Span<float> digitDelta = d.Slice(batch * DigitOffset, batch * 10);
+                global::System.ReadOnlySpan<float> concat8Out = a.Slice(batch * Concat8Offset, batch * 6144);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(5224, 61440), concat8Out, digitDelta, g.Slice(5224, 61440), g.Slice(66664, 10), concat8Delta, batch, inSize: 6144, outSize: 10);
+            }
+            // digit: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> concat8Delta = d.Slice(batch * Concat8Offset, batch * 6144);
+                global::System.Span<float> digitDelta = d.Slice(batch * DigitOffset, batch * 10);
+                global::System.ReadOnlySpan<float> concat8Out = a.Slice(batch * Concat8Offset, batch * 6144);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(5224, 61440), concat8Out, digitDelta, g.Slice(5224, 61440), g.Slice(66664, 10), concat8Delta, batch, inSize: 6144, outSize: 10);
+            }
+            // digit: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> concat8Rd = rd.Slice(batch * Concat8Offset, batch * 6144);
+                global::System.Span<float> digitShare = tt.Slice(batch * 16384, batch * 6144);
+                global::System.ReadOnlySpan<float> concat8Ra = ra.Slice(batch * Concat8Offset, batch * 6144);
+                global::System.ReadOnlySpan<float> digitDelta = d.Slice(batch * DigitOffset, batch * 10);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(5224, 61440), concat8Ra, digitDelta, g.Slice(5224, 61440), g.Slice(66664, 10), digitShare, batch, inSize: 6144, outSize: 10);
+                global::NetGen.Kernels.Axpy(1f, digitShare, concat8Rd);
+            }
+            // digit: the same at x = 0, subtracted at the end
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 6144); // s(w; 0)
+                global::System.ReadOnlySpan<float> digitDelta = d.Slice(batch * DigitOffset, batch * 10);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(5224, 61440), zeros, digitDelta, g.Slice(5224, 61440), g.Slice(66664, 10), default(global::System.Span<float>), batch, inSize: 6144, outSize: 10);
+            }
+            // concat8: the backward pass
+            {
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> t = _scratch;
+                global::System.Span<float> maxpool7Delta = d.Slice(batch * Maxpool7Offset, batch * 2048);
+                global::System.Span<float> trunkDelta = d.Slice(batch * TrunkOffset, batch * 4096);
+                global::System.Span<float> trunkDeltaFromConcat8 = t.Slice(0, batch * 4096); // concat8's share of trunk's delta
+                global::System.Span<float> concat8Delta = d.Slice(batch * Concat8Offset, batch * 6144);
+                for (int n = 0; n < batch; n++)
+                {
+                    concat8Delta.Slice(n * 6144, 6144).Slice(0, 2048).CopyTo(maxpool7Delta.Slice(n * 2048, 2048));
+                    concat8Delta.Slice(n * 6144, 6144).Slice(2048, 4096).CopyTo(trunkDeltaFromConcat8.Slice(n * 4096, 4096));
+                }
+                global::NetGen.Kernels.Axpy(1f, trunkDeltaFromConcat8, trunkDelta); // trunk is read by several layers: their deltas add up
+            }
+            // concat8: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> t = _tangentScratch;
+                global::System.Span<float> maxpool7Delta = d.Slice(batch * Maxpool7Offset, batch * 2048);
+                global::System.Span<float> trunkDelta = d.Slice(batch * TrunkOffset, batch * 4096);
+                global::System.Span<float> trunkDeltaFromConcat8 = t.Slice(0, batch * 4096); // concat8's share of trunk's delta
+                global::System.Span<float> concat8Delta = d.Slice(batch * Concat8Offset, batch * 6144);
+                for (int n = 0; n < batch; n++)
+                {
+                    concat8Delta.Slice(n * 6144, 6144).Slice(0, 2048).CopyTo(maxpool7Delta.Slice(n * 2048, 2048));
+                    concat8Delta.Slice(n * 6144, 6144).Slice(2048, 4096).CopyTo(trunkDeltaFromConcat8.Slice(n * 4096, 4096));
+                }
+                global::NetGen.Kernels.Axpy(1f, trunkDeltaFromConcat8, trunkDelta); // trunk is read by several layers: their deltas add up
+            }
+            // maxpool7: the backward pass, 2x2 windows over all channel planes
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> conv6Delta = d.Slice(batch * Conv6Offset, batch * 8192);
+                global::System.Span<float> maxpool7Delta = d.Slice(batch * Maxpool7Offset, batch * 2048);
+                global::System.ReadOnlySpan<float> conv6Out = a.Slice(batch * Conv6Offset, batch * 8192);
+                global::NetGen.Kernels.MaxPool2x2Backward(conv6Out, maxpool7Delta, conv6Delta, planes: batch * 8, height: 32, width: 32);
+            }
+            // maxpool7: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> conv6Delta = d.Slice(batch * Conv6Offset, batch * 8192);
+                global::System.Span<float> maxpool7Delta = d.Slice(batch * Maxpool7Offset, batch * 2048);
+                global::System.ReadOnlySpan<float> conv6Out = a.Slice(batch * Conv6Offset, batch * 8192);
+                global::NetGen.Kernels.MaxPool2x2Backward(conv6Out, maxpool7Delta, conv6Delta, planes: batch * 8, height: 32, width: 32);
+            }
+            // maxpool7: the terms of its own
+            {
+            }
+            // conv6: the backward pass, shifted rows of the padded input, 16 samples side by side, weight gradient: 16-lane dot products over the batch
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 16384);
+                global::System.Span<float> conv6Delta = d.Slice(batch * Conv6Offset, batch * 8192);
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv6Shape), stemOut, conv6Delta, g.Slice(5088, 128), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv6Delta.Slice(n * 8192, 8192), g.Slice(5216, 8), plane: 1024);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv6Shape), inputGradient: true, p.Slice(5088, 128), default(global::System.ReadOnlySpan<float>), conv6Delta, stemDelta, batch, columns);
+            }
+            // conv6: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 16384);
+                global::System.Span<float> conv6Delta = d.Slice(batch * Conv6Offset, batch * 8192);
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv6Shape), stemOut, conv6Delta, g.Slice(5088, 128), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv6Delta.Slice(n * 8192, 8192), g.Slice(5216, 8), plane: 1024);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv6Shape), inputGradient: true, p.Slice(5088, 128), default(global::System.ReadOnlySpan<float>), conv6Delta, stemDelta, batch, columns);
+            }
+            // conv6: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemRd = rd.Slice(batch * StemOffset, batch * 16384);
+                global::System.Span<float> conv6Share = tt.Slice(batch * 16384, batch * 16384);
+                global::System.ReadOnlySpan<float> stemRa = ra.Slice(batch * StemOffset, batch * 16384);
+                global::System.ReadOnlySpan<float> conv6Delta = d.Slice(batch * Conv6Offset, batch * 8192);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv6Shape), stemRa, conv6Delta, g.Slice(5088, 128), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv6Delta.Slice(n * 8192, 8192), g.Slice(5216, 8), plane: 1024);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv6Shape), inputGradient: true, p.Slice(5088, 128), default(global::System.ReadOnlySpan<float>), conv6Delta, conv6Share, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, conv6Share, stemRd);
+            }
+            // conv6: the same at x = 0, subtracted at the end
+            {
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 16384); // s(w; 0)
+                global::System.ReadOnlySpan<float> conv6Delta = d.Slice(batch * Conv6Offset, batch * 8192);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv6Shape), zeros, conv6Delta, g.Slice(5088, 128), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv6Delta.Slice(n * 8192, 8192), g.Slice(5216, 8), plane: 1024);
+            }
+            // trunk: the backward pass, 2x2 windows over all channel planes
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 16384);
+                global::System.Span<float> trunkDelta = d.Slice(batch * TrunkOffset, batch * 4096);
+                global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 16384);
+                global::NetGen.Kernels.MaxPool2x2Backward(add4Out, trunkDelta, add4Delta, planes: batch * 16, height: 32, width: 32);
+            }
+            // trunk: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 16384);
+                global::System.Span<float> trunkDelta = d.Slice(batch * TrunkOffset, batch * 4096);
+                global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 16384);
+                global::NetGen.Kernels.MaxPool2x2Backward(add4Out, trunkDelta, add4Delta, planes: batch * 16, height: 32, width: 32);
+            }
+            // trunk: the terms of its own
+            {
+            }
+            // add4: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 16384);
+                global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 16384);
+                global::System.Span<float> add4Rd = rd.Slice(batch * Add4Offset, batch * 16384);
+                global::NetGen.Kernels.ReLUBackward(add4Out, add4Rd);
+                global::NetGen.Kernels.ReLUBackward(add4Out, add4Delta);
+            }
+            // add4: the backward pass
+            {
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> t = _scratch;
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 16384);
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 16384);
+                global::System.Span<float> stemDeltaFromAdd4 = t.Slice(0, batch * 16384); // add4's share of stem's delta
+                global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 16384);
+                add4Delta.CopyTo(conv3Delta);
+                add4Delta.CopyTo(stemDeltaFromAdd4);
+                global::NetGen.Kernels.Axpy(1f, stemDeltaFromAdd4, stemDelta); // stem is read by several layers: their deltas add up
+            }
+            // add4: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> t = _tangentScratch;
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 16384);
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 16384);
+                global::System.Span<float> stemDeltaFromAdd4 = t.Slice(0, batch * 16384); // add4's share of stem's delta
+                global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 16384);
+                add4Delta.CopyTo(conv3Delta);
+                add4Delta.CopyTo(stemDeltaFromAdd4);
+                global::NetGen.Kernels.Axpy(1f, stemDeltaFromAdd4, stemDelta); // stem is read by several layers: their deltas add up
+            }
+            // conv3: the backward pass, shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 16384);
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 16384);
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 16384);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), conv2Out, conv3Delta, g.Slice(2768, 2304), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 16384, 16384), g.Slice(5072, 16), plane: 1024);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(2768, 2304), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
+            }
+            // conv3: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 16384);
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 16384);
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 16384);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), conv2Out, conv3Delta, g.Slice(2768, 2304), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 16384, 16384), g.Slice(5072, 16), plane: 1024);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(2768, 2304), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
+            }
+            // conv3: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv2Rd = rd.Slice(batch * Conv2Offset, batch * 16384);
+                global::System.Span<float> conv3Share = tt.Slice(batch * 16384, batch * 16384);
+                global::System.ReadOnlySpan<float> conv2Ra = ra.Slice(batch * Conv2Offset, batch * 16384);
+                global::System.ReadOnlySpan<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 16384);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), conv2Ra, conv3Delta, g.Slice(2768, 2304), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 16384, 16384), g.Slice(5072, 16), plane: 1024);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(2768, 2304), default(global::System.ReadOnlySpan<float>), conv3Delta, conv3Share, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, conv3Share, conv2Rd);
+            }
+            // conv3: the same at x = 0, subtracted at the end
+            {
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 16384); // s(w; 0)
+                global::System.ReadOnlySpan<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 16384);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), zeros, conv3Delta, g.Slice(2768, 2304), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 16384, 16384), g.Slice(5072, 16), plane: 1024);
+            }
+            // conv2: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 16384);
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 16384);
+                global::System.Span<float> conv2Rd = rd.Slice(batch * Conv2Offset, batch * 16384);
+                global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Rd);
+                global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
+            }
+            // conv2: the backward pass, shifted rows of the padded input, weight gradient: 16-lane dot products over the batch
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> t = _scratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 16384);
+                global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 16384); // conv2's share of stem's delta
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 16384);
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), stemOut, conv2Delta, g.Slice(448, 2304), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 16384, 16384), g.Slice(2752, 16), plane: 1024);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: true, p.Slice(448, 2304), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
+            }
+            // conv2: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> t = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 16384);
+                global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 16384); // conv2's share of stem's delta
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 16384);
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), stemOut, conv2Delta, g.Slice(448, 2304), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 16384, 16384), g.Slice(2752, 16), plane: 1024);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: true, p.Slice(448, 2304), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
+            }
+            // conv2: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemRd = rd.Slice(batch * StemOffset, batch * 16384);
+                global::System.Span<float> conv2Share = tt.Slice(batch * 16384, batch * 16384);
+                global::System.ReadOnlySpan<float> stemRa = ra.Slice(batch * StemOffset, batch * 16384);
+                global::System.ReadOnlySpan<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 16384);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), stemRa, conv2Delta, g.Slice(448, 2304), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 16384, 16384), g.Slice(2752, 16), plane: 1024);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: true, p.Slice(448, 2304), default(global::System.ReadOnlySpan<float>), conv2Delta, conv2Share, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, conv2Share, stemRd);
+            }
+            // conv2: the same at x = 0, subtracted at the end
+            {
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 16384); // s(w; 0)
+                global::System.ReadOnlySpan<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 16384);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), zeros, conv2Delta, g.Slice(448, 2304), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 16384, 16384), g.Slice(2752, 16), plane: 1024);
+            }
+            // stem: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 16384);
+                global::System.Span<float> stemRd = rd.Slice(batch * StemOffset, batch * 16384);
+                global::NetGen.Kernels.ReLUBackward(stemOut, stemRd);
+                global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
+            }
+            // stem: the backward pass, shifted rows of the padded input, 16 samples side by side, weight gradient: 16-lane dot products over the batch
+            {
+                global::System.Span<float> g = _discardedGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 16384);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(StemShape), inputs, stemDelta, g.Slice(0, 432), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 16384, 16384), g.Slice(432, 16), plane: 1024);
+            }
+            // stem: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> g = hv;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 16384);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(StemShape), inputs, stemDelta, g.Slice(0, 432), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 16384, 16384), g.Slice(432, 16), plane: 1024);
+            }
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (86016 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {

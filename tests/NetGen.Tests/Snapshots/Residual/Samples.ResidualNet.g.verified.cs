@@ -675,6 +675,602 @@ namespace Samples
             global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
         }
 
+        /// <summary>
+        /// H v, H the Hessian (eq. 4.88) of the loss of ComputeGradients (mean data loss plus the weight penalties) with
+        /// respect to Parameters, exactly, by the R-operator through the generated passes (forward over reverse, as
+        /// <c>torch.autograd.functional.hvp</c>), not by finite differences; at the cost of about two backward passes.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 64 values.</param>
+        /// <param name="targets">batch * 10 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="v">The direction, ParameterCount values laid out as Parameters.</param>
+        /// <param name="hv">H v, ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass.</exception>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            bool owner = _training.Enter("ResidualNet"); // one thread trains an instance at a time
+            try
+            {
+                HessianVectorPass(inputs, targets, batch, v, hv);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian H[i, j] = d^2 L / dw_i dw_j (eq. 4.88) of the loss of ComputeGradients with respect to Parameters,
+        /// 2538 x 2538 row-major, one Hessian-vector product per column (so its cost is ParameterCount
+        /// backward passes). Up to 46,340 parameters (the matrix fills one array); above, NotSupportedException.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 64 values.</param>
+        /// <param name="targets">batch * 10 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="hessian">ParameterCount * ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass, or the Hessian would not fit one array.</exception>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> hessian)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            global::NetGen.Guard.Length("hessian", 6441444, hessian.Length);
+            bool owner = _training.Enter("ResidualNet"); // one thread trains an instance at a time
+            try
+            {
+                var unit = new float[ParameterCount];
+                for (int j = 0; j < ParameterCount; j++)
+                {
+                    unit[j] = 1f;
+                    HessianVectorPass(inputs, targets, batch, unit, hessian.Slice(j * ParameterCount, ParameterCount));
+                    unit[j] = 0f;
+                }
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="HessianVectorProduct(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            bool owner = _training.Enter("ResidualNet"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                HessianVectorPass(inputs, targets, batch, v, hv);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="Hessian(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> hessian)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            global::NetGen.Guard.Length("hessian", 6441444, hessian.Length);
+            bool owner = _training.Enter("ResidualNet"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                var unit = new float[ParameterCount];
+                for (int j = 0; j < ParameterCount; j++)
+                {
+                    unit[j] = 1f;
+                    HessianVectorPass(inputs, targets, batch, unit, hessian.Slice(j * ParameterCount, ParameterCount));
+                    unit[j] = 0f;
+                }
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
+        private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros
+        private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();
+        private int _tangentCapacity;
+
+        /// <summary>The second-order passes' storage for <paramref name="batch"/> samples (allocated on first use, grown as needed).</summary>
+        private void ReserveTangents(int batch)
+        {
+            if (_direction.Length == 0)
+            {
+                _direction = new float[ParameterCount];
+                _discardedGradients = new float[ParameterCount];
+                _zeroInputGradients = new float[ParameterCount];
+            }
+            if (batch <= _tangentCapacity) return;
+            _tangents = new float[(long)batch * 2186];
+            _tangentOutputs = new float[(long)batch * 2186];
+            _tangentDeltas = new float[(long)batch * 2186];
+            _tangentScratch = new float[(long)batch * 1536];
+            _tangentZeros = new float[(long)batch * 512];
+            _tangentCapacity = batch;
+        }
+
+        private void HessianVectorPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Length("v", ParameterCount, v.Length);
+            global::NetGen.Guard.Length("hv", ParameterCount, hv.Length);
+            Reserve(batch);
+            ReserveTangents(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            v.CopyTo(_direction);
+            global::NetGen.Kernels.ApplyMask(_direction, _pruneMask); // pruned parameters are constants
+            hv.Clear();
+            global::System.Array.Clear(_zeroInputGradients);
+            BatchForward(inputs, batch, false, _activations, _trainColumns);
+            TangentForward(inputs, batch);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> rs = _tangents;
+            global::System.Span<float> ra = _tangentOutputs;
+            global::System.Span<float> rd = _tangentDeltas;
+            double loss = 0;
+
+            // dense6: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 10);
+            global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 10);
+            int dense6Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 10, rows: true);
+            float dense6Scale = dense6Labels == 0 ? 0f : (float)(1.0 / dense6Labels);
+            double dense6Loss = 0;
+            for (int n = 0; n < batch; n++) dense6Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense6Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense6Delta.Slice(n * 10, 10), dense6Scale);
+            if (dense6Labels > 0) loss += dense6Loss / dense6Labels;
+            global::System.Span<float> dense6Rs = rs.Slice(batch * Dense6Offset, batch * 10);
+            global::System.Span<float> dense6Rd = rd.Slice(batch * Dense6Offset, batch * 10);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SoftmaxCrossEntropyTangent(dense6Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense6Rs.Slice(n * 10, 10), dense6Rd.Slice(n * 10, 10), dense6Scale); // R{delta}
+
+            TangentBackward(inputs, batch, hv);
+            global::NetGen.Kernels.Axpy(-1f, _zeroInputGradients, hv); // the bilinear layers' terms at x = 0 (their biases' share), counted twice
+            global::NetGen.Kernels.ApplyMask(hv, _pruneMask);
+        }
+
+        /// <summary>The R-operator's forward pass (direction _direction): R{s} of every layer into _tangents, R{a} = f'(s) R{s} into _tangentOutputs.</summary>
+        private void TangentForward(global::System.ReadOnlySpan<float> inputs, int batch)
+        {
+            // stem: R{s} = s(v; x) (R{x} = 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemRs = rs.Slice(batch * StemOffset, batch * 512);
+                global::NetGen.Kernels.ConvImplicitBatch(default(StemShape), inputGradient: false, p.Slice(0, 72), p.Slice(72, 8), inputs, stemRs, batch, columns);
+            }
+            // stem: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> stemRs = rs.Slice(batch * StemOffset, batch * 512);
+                global::System.Span<float> stemRa = ra.Slice(batch * StemOffset, batch * 512);
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 512);
+                stemRs.CopyTo(stemRa);
+                global::NetGen.Kernels.ReLUBackward(stemOut, stemRa);
+            }
+            // conv2: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv2Rs = rs.Slice(batch * Conv2Offset, batch * 512);
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 512);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: false, p.Slice(80, 576), p.Slice(656, 8), stemOut, conv2Rs, batch, columns);
+            }
+            // conv2: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv2Rs = rs.Slice(batch * Conv2Offset, batch * 512);
+                global::System.Span<float> conv2Linear = tt.Slice(0, batch * 512);
+                global::System.Span<float> conv2AtZero = tt.Slice(batch * 512, batch * 512);
+                global::System.ReadOnlySpan<float> stemRa = ra.Slice(batch * StemOffset, batch * 512);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 512); // s(w; 0)
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: false, p.Slice(80, 576), p.Slice(656, 8), stemRa, conv2Linear, batch, columns);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: false, p.Slice(80, 576), p.Slice(656, 8), zeros, conv2AtZero, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, conv2Linear, conv2Rs);
+                global::NetGen.Kernels.Axpy(-1f, conv2AtZero, conv2Rs);
+            }
+            // conv2: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> conv2Rs = rs.Slice(batch * Conv2Offset, batch * 512);
+                global::System.Span<float> conv2Ra = ra.Slice(batch * Conv2Offset, batch * 512);
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 512);
+                conv2Rs.CopyTo(conv2Ra);
+                global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Ra);
+            }
+            // conv3: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv3Rs = rs.Slice(batch * Conv3Offset, batch * 512);
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 512);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(664, 576), p.Slice(1240, 8), conv2Out, conv3Rs, batch, columns);
+            }
+            // conv3: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv3Rs = rs.Slice(batch * Conv3Offset, batch * 512);
+                global::System.Span<float> conv3Linear = tt.Slice(0, batch * 512);
+                global::System.Span<float> conv3AtZero = tt.Slice(batch * 512, batch * 512);
+                global::System.ReadOnlySpan<float> conv2Ra = ra.Slice(batch * Conv2Offset, batch * 512);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 512); // s(w; 0)
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(664, 576), p.Slice(1240, 8), conv2Ra, conv3Linear, batch, columns);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: false, p.Slice(664, 576), p.Slice(1240, 8), zeros, conv3AtZero, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, conv3Linear, conv3Rs);
+                global::NetGen.Kernels.Axpy(-1f, conv3AtZero, conv3Rs);
+            }
+            // conv3: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> conv3Rs = rs.Slice(batch * Conv3Offset, batch * 512);
+                global::System.Span<float> conv3Ra = ra.Slice(batch * Conv3Offset, batch * 512);
+                conv3Rs.CopyTo(conv3Ra);
+            }
+            // add4: R{s} = s(R{x}), s being linear
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> add4Rs = rs.Slice(batch * Add4Offset, batch * 512);
+                global::System.ReadOnlySpan<float> conv3Ra = ra.Slice(batch * Conv3Offset, batch * 512);
+                global::System.ReadOnlySpan<float> stemRa = ra.Slice(batch * StemOffset, batch * 512);
+                global::NetGen.Kernels.Sum(conv3Ra, stemRa, add4Rs);
+            }
+            // add4: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> add4Rs = rs.Slice(batch * Add4Offset, batch * 512);
+                global::System.Span<float> add4Ra = ra.Slice(batch * Add4Offset, batch * 512);
+                global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 512);
+                add4Rs.CopyTo(add4Ra);
+                global::NetGen.Kernels.ReLUBackward(add4Out, add4Ra);
+            }
+            // maxpool5: R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> maxpool5Rs = rs.Slice(batch * Maxpool5Offset, batch * 128);
+                global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 512);
+                global::System.ReadOnlySpan<float> add4Ra = ra.Slice(batch * Add4Offset, batch * 512);
+                global::NetGen.Kernels.MaxPool2x2Tangent(add4Out, add4Ra, maxpool5Rs, planes: batch * 8, height: 8, width: 8);
+            }
+            // maxpool5: R{a} = R{s}
+            {
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> maxpool5Rs = rs.Slice(batch * Maxpool5Offset, batch * 128);
+                global::System.Span<float> maxpool5Ra = ra.Slice(batch * Maxpool5Offset, batch * 128);
+                maxpool5Rs.CopyTo(maxpool5Ra);
+            }
+            // dense6: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> dense6Rs = rs.Slice(batch * Dense6Offset, batch * 10);
+                global::System.ReadOnlySpan<float> maxpool5Out = a.Slice(batch * Maxpool5Offset, batch * 128);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(1248, 1280), p.Slice(2528, 10), maxpool5Out, dense6Rs, batch, inSize: 128, outSize: 10);
+            }
+            // dense6: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense6Rs = rs.Slice(batch * Dense6Offset, batch * 10);
+                global::System.Span<float> dense6Linear = tt.Slice(0, batch * 10);
+                global::System.Span<float> dense6AtZero = tt.Slice(batch * 10, batch * 10);
+                global::System.ReadOnlySpan<float> maxpool5Ra = ra.Slice(batch * Maxpool5Offset, batch * 128);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 128); // s(w; 0)
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(1248, 1280), p.Slice(2528, 10), maxpool5Ra, dense6Linear, batch, inSize: 128, outSize: 10);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(1248, 1280), p.Slice(2528, 10), zeros, dense6AtZero, batch, inSize: 128, outSize: 10);
+                global::NetGen.Kernels.Axpy(1f, dense6Linear, dense6Rs);
+                global::NetGen.Kernels.Axpy(-1f, dense6AtZero, dense6Rs);
+            }
+        }
+
+        /// <summary>The R-operator's backward pass: R{dL/dw} = H v into <paramref name="hv"/> (added), the deltas and their tangents on the way.</summary>
+        private void TangentBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> hv)
+        {
+            // dense6: the backward pass, matrix products dW += dY^T X and dX = dY W in register tiles
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> maxpool5Delta = d.Slice(batch * Maxpool5Offset, batch * 128);
+                global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 10);
+                global::System.ReadOnlySpan<float> maxpool5Out = a.Slice(batch * Maxpool5Offset, batch * 128);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(1248, 1280), maxpool5Out, dense6Delta, g.Slice(1248, 1280), g.Slice(2528, 10), maxpool5Delta, batch, inSize: 128, outSize: 10);
+            }
+            // dense6: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> maxpool5Delta = d.Slice(batch * Maxpool5Offset, batch * 128);
+                global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 10);
+                global::System.ReadOnlySpan<float> maxpool5Out = a.Slice(batch * Maxpool5Offset, batch * 128);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(1248, 1280), maxpool5Out, dense6Delta, g.Slice(1248, 1280), g.Slice(2528, 10), maxpool5Delta, batch, inSize: 128, outSize: 10);
+            }
+            // dense6: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> maxpool5Rd = rd.Slice(batch * Maxpool5Offset, batch * 128);
+                global::System.Span<float> dense6Share = tt.Slice(batch * 512, batch * 128);
+                global::System.ReadOnlySpan<float> maxpool5Ra = ra.Slice(batch * Maxpool5Offset, batch * 128);
+                global::System.ReadOnlySpan<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 10);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(1248, 1280), maxpool5Ra, dense6Delta, g.Slice(1248, 1280), g.Slice(2528, 10), dense6Share, batch, inSize: 128, outSize: 10);
+                global::NetGen.Kernels.Axpy(1f, dense6Share, maxpool5Rd);
+            }
+            // dense6: the same at x = 0, subtracted at the end
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 128); // s(w; 0)
+                global::System.ReadOnlySpan<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 10);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(1248, 1280), zeros, dense6Delta, g.Slice(1248, 1280), g.Slice(2528, 10), default(global::System.Span<float>), batch, inSize: 128, outSize: 10);
+            }
+            // maxpool5: the backward pass, 2x2 windows over all channel planes
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 512);
+                global::System.Span<float> maxpool5Delta = d.Slice(batch * Maxpool5Offset, batch * 128);
+                global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 512);
+                global::NetGen.Kernels.MaxPool2x2Backward(add4Out, maxpool5Delta, add4Delta, planes: batch * 8, height: 8, width: 8);
+            }
+            // maxpool5: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 512);
+                global::System.Span<float> maxpool5Delta = d.Slice(batch * Maxpool5Offset, batch * 128);
+                global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 512);
+                global::NetGen.Kernels.MaxPool2x2Backward(add4Out, maxpool5Delta, add4Delta, planes: batch * 8, height: 8, width: 8);
+            }
+            // maxpool5: the terms of its own
+            {
+            }
+            // add4: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 512);
+                global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 512);
+                global::System.Span<float> add4Rd = rd.Slice(batch * Add4Offset, batch * 512);
+                global::NetGen.Kernels.ReLUBackward(add4Out, add4Rd);
+                global::NetGen.Kernels.ReLUBackward(add4Out, add4Delta);
+            }
+            // add4: the backward pass
+            {
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 512);
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 512);
+                global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 512);
+                add4Delta.CopyTo(conv3Delta);
+                add4Delta.CopyTo(stemDelta);
+            }
+            // add4: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 512);
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 512);
+                global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 512);
+                add4Delta.CopyTo(conv3Delta);
+                add4Delta.CopyTo(stemDelta);
+            }
+            // conv3: the backward pass, shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 512);
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 512);
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 512);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), conv2Out, conv3Delta, g.Slice(664, 576), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 512, 512), g.Slice(1240, 8), plane: 64);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(664, 576), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
+            }
+            // conv3: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 512);
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 512);
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 512);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), conv2Out, conv3Delta, g.Slice(664, 576), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 512, 512), g.Slice(1240, 8), plane: 64);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(664, 576), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
+            }
+            // conv3: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv2Rd = rd.Slice(batch * Conv2Offset, batch * 512);
+                global::System.Span<float> conv3Share = tt.Slice(batch * 512, batch * 512);
+                global::System.ReadOnlySpan<float> conv2Ra = ra.Slice(batch * Conv2Offset, batch * 512);
+                global::System.ReadOnlySpan<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 512);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), conv2Ra, conv3Delta, g.Slice(664, 576), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 512, 512), g.Slice(1240, 8), plane: 64);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(664, 576), default(global::System.ReadOnlySpan<float>), conv3Delta, conv3Share, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, conv3Share, conv2Rd);
+            }
+            // conv3: the same at x = 0, subtracted at the end
+            {
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 512); // s(w; 0)
+                global::System.ReadOnlySpan<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 512);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), zeros, conv3Delta, g.Slice(664, 576), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 512, 512), g.Slice(1240, 8), plane: 64);
+            }
+            // conv2: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 512);
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 512);
+                global::System.Span<float> conv2Rd = rd.Slice(batch * Conv2Offset, batch * 512);
+                global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Rd);
+                global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Delta);
+            }
+            // conv2: the backward pass, shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> t = _scratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 512);
+                global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 512); // conv2's share of stem's delta
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 512);
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 512);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), stemOut, conv2Delta, g.Slice(80, 576), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 512, 512), g.Slice(656, 8), plane: 64);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: true, p.Slice(80, 576), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
+            }
+            // conv2: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> t = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 512);
+                global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 512); // conv2's share of stem's delta
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 512);
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 512);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), stemOut, conv2Delta, g.Slice(80, 576), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 512, 512), g.Slice(656, 8), plane: 64);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: true, p.Slice(80, 576), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
+            }
+            // conv2: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemRd = rd.Slice(batch * StemOffset, batch * 512);
+                global::System.Span<float> conv2Share = tt.Slice(batch * 512, batch * 512);
+                global::System.ReadOnlySpan<float> stemRa = ra.Slice(batch * StemOffset, batch * 512);
+                global::System.ReadOnlySpan<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 512);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), stemRa, conv2Delta, g.Slice(80, 576), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 512, 512), g.Slice(656, 8), plane: 64);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: true, p.Slice(80, 576), default(global::System.ReadOnlySpan<float>), conv2Delta, conv2Share, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, conv2Share, stemRd);
+            }
+            // conv2: the same at x = 0, subtracted at the end
+            {
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 512); // s(w; 0)
+                global::System.ReadOnlySpan<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 512);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), zeros, conv2Delta, g.Slice(80, 576), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 512, 512), g.Slice(656, 8), plane: 64);
+            }
+            // stem: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 512);
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 512);
+                global::System.Span<float> stemRd = rd.Slice(batch * StemOffset, batch * 512);
+                global::NetGen.Kernels.ReLUBackward(stemOut, stemRd);
+                global::NetGen.Kernels.ReLUBackward(stemOut, stemDelta);
+            }
+            // stem: the backward pass, shifted rows of the padded input, 16 samples side by side, weight gradient: one product per output row of 16 samples
+            {
+                global::System.Span<float> g = _discardedGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 512);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(StemShape), inputs, stemDelta, g.Slice(0, 72), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 512, 512), g.Slice(72, 8), plane: 64);
+            }
+            // stem: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.Span<float> g = hv;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 512);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(StemShape), inputs, stemDelta, g.Slice(0, 72), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 512, 512), g.Slice(72, 8), plane: 64);
+            }
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (2176 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y, global::System.Span<float> columns)
         {

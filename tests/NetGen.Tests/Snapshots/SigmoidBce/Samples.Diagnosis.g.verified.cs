@@ -580,6 +580,312 @@ namespace Samples
             global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
         }
 
+        /// <summary>
+        /// H v, H the Hessian (eq. 4.88) of the loss of ComputeGradients (mean data loss plus the weight penalties) with
+        /// respect to Parameters, exactly, by the R-operator through the generated passes (forward over reverse, as
+        /// <c>torch.autograd.functional.hvp</c>), not by finite differences; at the cost of about two backward passes.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 30 values.</param>
+        /// <param name="targets">batch * 1 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="v">The direction, ParameterCount values laid out as Parameters.</param>
+        /// <param name="hv">H v, ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass.</exception>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            bool owner = _training.Enter("Diagnosis"); // one thread trains an instance at a time
+            try
+            {
+                HessianVectorPass(inputs, targets, batch, v, hv);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian H[i, j] = d^2 L / dw_i dw_j (eq. 4.88) of the loss of ComputeGradients with respect to Parameters,
+        /// 497 x 497 row-major, one Hessian-vector product per column (so its cost is ParameterCount
+        /// backward passes). Up to 46,340 parameters (the matrix fills one array); above, NotSupportedException.
+        /// Inference mode (dropout and noise off, batch normalization with its running statistics). Frozen and pruned parameters
+        /// are constants: their entries of v are ignored and theirs of the result are 0. ReLU's, max pooling's and the other piecewise
+        /// linear pieces' second derivatives are 0 almost everywhere, as PyTorch's.
+        /// </summary>
+        /// <param name="inputs">batch * 30 values.</param>
+        /// <param name="targets">batch * 1 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="hessian">ParameterCount * ParameterCount values, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no second-order pass, or the Hessian would not fit one array.</exception>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> hessian)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            global::NetGen.Guard.Length("hessian", 247009, hessian.Length);
+            bool owner = _training.Enter("Diagnosis"); // one thread trains an instance at a time
+            try
+            {
+                var unit = new float[ParameterCount];
+                for (int j = 0; j < ParameterCount; j++)
+                {
+                    unit[j] = 1f;
+                    HessianVectorPass(inputs, targets, batch, unit, hessian.Slice(j * ParameterCount, ParameterCount));
+                    unit[j] = 0f;
+                }
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="HessianVectorProduct(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void HessianVectorProduct(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            bool owner = _training.Enter("Diagnosis"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                HessianVectorPass(inputs, targets, batch, v, hv);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="Hessian(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void Hessian(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> hessian)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            global::NetGen.Guard.Length("hessian", 247009, hessian.Length);
+            bool owner = _training.Enter("Diagnosis"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                var unit = new float[ParameterCount];
+                for (int j = 0; j < ParameterCount; j++)
+                {
+                    unit[j] = 1f;
+                    HessianVectorPass(inputs, targets, batch, unit, hessian.Slice(j * ParameterCount, ParameterCount));
+                    unit[j] = 0f;
+                }
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
+        private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros
+        private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();
+        private int _tangentCapacity;
+
+        /// <summary>The second-order passes' storage for <paramref name="batch"/> samples (allocated on first use, grown as needed).</summary>
+        private void ReserveTangents(int batch)
+        {
+            if (_direction.Length == 0)
+            {
+                _direction = new float[ParameterCount];
+                _discardedGradients = new float[ParameterCount];
+                _zeroInputGradients = new float[ParameterCount];
+            }
+            if (batch <= _tangentCapacity) return;
+            _tangents = new float[(long)batch * 17];
+            _tangentOutputs = new float[(long)batch * 17];
+            _tangentDeltas = new float[(long)batch * 17];
+            _tangentScratch = new float[(long)batch * 32];
+            _tangentZeros = new float[(long)batch * 30];
+            _tangentCapacity = batch;
+        }
+
+        private void HessianVectorPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.ReadOnlySpan<float> v, global::System.Span<float> hv)
+        {
+            global::NetGen.Guard.Length("v", ParameterCount, v.Length);
+            global::NetGen.Guard.Length("hv", ParameterCount, hv.Length);
+            Reserve(batch);
+            ReserveTangents(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            v.CopyTo(_direction);
+            global::NetGen.Kernels.ApplyMask(_direction, _pruneMask); // pruned parameters are constants
+            hv.Clear();
+            global::System.Array.Clear(_zeroInputGradients);
+            BatchForward(inputs, batch, false, _activations);
+            TangentForward(inputs, batch);
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> rs = _tangents;
+            global::System.Span<float> ra = _tangentOutputs;
+            global::System.Span<float> rd = _tangentDeltas;
+            double loss = 0;
+
+            // dense2: binary cross-entropy, mean over the targets present; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 1);
+            global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 1);
+            int dense2Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 1, rows: false);
+            float dense2Scale = dense2Labels == 0 ? 0f : (float)(1.0 / dense2Labels);
+            double dense2Loss = 0;
+            for (int n = 0; n < batch; n++) dense2Loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(dense2Out.Slice(n * 1, 1), targets.Slice(n * OutputLength, 1), dense2Delta.Slice(n * 1, 1), dense2Scale);
+            if (dense2Labels > 0) loss += dense2Loss / dense2Labels;
+            global::System.Span<float> dense2Rs = rs.Slice(batch * Dense2Offset, batch * 1);
+            global::System.Span<float> dense2Rd = rd.Slice(batch * Dense2Offset, batch * 1);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SigmoidBinaryCrossEntropyTangent(dense2Out.Slice(n * 1, 1), targets.Slice(n * OutputLength, 1), dense2Rs.Slice(n * 1, 1), dense2Rd.Slice(n * 1, 1), dense2Scale); // R{delta}
+
+            TangentBackward(inputs, batch, hv);
+            global::NetGen.Kernels.Axpy(-1f, _zeroInputGradients, hv); // the bilinear layers' terms at x = 0 (their biases' share), counted twice
+            global::NetGen.Kernels.ApplyMask(hv, _pruneMask);
+        }
+
+        /// <summary>The R-operator's forward pass (direction _direction): R{s} of every layer into _tangents, R{a} = f'(s) R{s} into _tangentOutputs.</summary>
+        private void TangentForward(global::System.ReadOnlySpan<float> inputs, int batch)
+        {
+            // dense1: R{s} = s(v; x) (R{x} = 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> dense1Rs = rs.Slice(batch * Dense1Offset, batch * 16);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(0, 480), default(global::System.ReadOnlySpan<float>), inputs, dense1Rs, batch, inSize: 30, outSize: 16);
+            }
+            // dense1: R{a} = f'(s) R{s}
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.ReadOnlySpan<float> dense1Rs = rs.Slice(batch * Dense1Offset, batch * 16);
+                global::System.Span<float> dense1Ra = ra.Slice(batch * Dense1Offset, batch * 16);
+                global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 16);
+                dense1Rs.CopyTo(dense1Ra);
+                global::NetGen.Kernels.SELUBackward(dense1Out, dense1Ra);
+            }
+            // dense2: R{s} = s(v; x) + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> dense2Rs = rs.Slice(batch * Dense2Offset, batch * 1);
+                global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 16);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(480, 16), p.Slice(496, 1), dense1Out, dense2Rs, batch, inSize: 16, outSize: 1);
+            }
+            // dense2: + s(w; R{x}) - s(w; 0)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense2Rs = rs.Slice(batch * Dense2Offset, batch * 1);
+                global::System.Span<float> dense2Linear = tt.Slice(0, batch * 1);
+                global::System.Span<float> dense2AtZero = tt.Slice(batch * 1, batch * 1);
+                global::System.ReadOnlySpan<float> dense1Ra = ra.Slice(batch * Dense1Offset, batch * 16);
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 16); // s(w; 0)
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(480, 16), p.Slice(496, 1), dense1Ra, dense2Linear, batch, inSize: 16, outSize: 1);
+                global::NetGen.Kernels.DenseForwardBatch(p.Slice(480, 16), p.Slice(496, 1), zeros, dense2AtZero, batch, inSize: 16, outSize: 1);
+                global::NetGen.Kernels.Axpy(1f, dense2Linear, dense2Rs);
+                global::NetGen.Kernels.Axpy(-1f, dense2AtZero, dense2Rs);
+            }
+        }
+
+        /// <summary>The R-operator's backward pass: R{dL/dw} = H v into <paramref name="hv"/> (added), the deltas and their tangents on the way.</summary>
+        private void TangentBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> hv)
+        {
+            // dense2: the backward pass, matrix products dW += dY^T X and dX = dY W in register tiles
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 16);
+                global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 1);
+                global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 16);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(480, 16), dense1Out, dense2Delta, g.Slice(480, 16), g.Slice(496, 1), dense1Delta, batch, inSize: 16, outSize: 1);
+            }
+            // dense2: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 16);
+                global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 1);
+                global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 16);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(480, 16), dense1Out, dense2Delta, g.Slice(480, 16), g.Slice(496, 1), dense1Delta, batch, inSize: 16, outSize: 1);
+            }
+            // dense2: R{dL/dw} += dL/ds R{x}^T, R{dL/dx} += v^T dL/ds
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> ra = _tangentOutputs;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> tt = _tangentScratch;
+                global::System.Span<float> dense1Rd = rd.Slice(batch * Dense1Offset, batch * 16);
+                global::System.Span<float> dense2Share = tt.Slice(batch * 0, batch * 16);
+                global::System.ReadOnlySpan<float> dense1Ra = ra.Slice(batch * Dense1Offset, batch * 16);
+                global::System.ReadOnlySpan<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 1);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(480, 16), dense1Ra, dense2Delta, g.Slice(480, 16), g.Slice(496, 1), dense2Share, batch, inSize: 16, outSize: 1);
+                global::NetGen.Kernels.Axpy(1f, dense2Share, dense1Rd);
+            }
+            // dense2: the same at x = 0, subtracted at the end
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = _zeroInputGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> zeros = new global::System.ReadOnlySpan<float>(_tangentZeros, 0, batch * 16); // s(w; 0)
+                global::System.ReadOnlySpan<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 1);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(480, 16), zeros, dense2Delta, g.Slice(480, 16), g.Slice(496, 1), default(global::System.Span<float>), batch, inSize: 16, outSize: 1);
+            }
+            // dense1: dL/ds = f'(s) dL/da, R{dL/ds} = f'(s) R{dL/da} + f''(s) R{s} dL/da
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rs = _tangents;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> d = _deltas;
+                global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 16);
+                global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 16);
+                global::System.Span<float> dense1Rd = rd.Slice(batch * Dense1Offset, batch * 16);
+                global::System.ReadOnlySpan<float> dense1Rs = rs.Slice(batch * Dense1Offset, batch * 16);
+                global::NetGen.Kernels.SELUBackward(dense1Out, dense1Rd);
+                global::NetGen.Kernels.ActCurvature(global::NetGen.Act.SELU, dense1Out, dense1Rs, dense1Delta, dense1Rd);
+                global::NetGen.Kernels.SELUBackward(dense1Out, dense1Delta);
+            }
+            // dense1: the backward pass, matrix products dW += dY^T X and dX = dY W in register tiles
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _discardedGradients;
+                global::System.Span<float> d = _deltas;
+                global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 16);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 480), inputs, dense1Delta, g.Slice(0, 480), default(global::System.Span<float>), default(global::System.Span<float>), batch, inSize: 30, outSize: 16);
+            }
+            // dense1: the backward pass of R{dL/ds}: R{dL/dw} += R{dL/ds} x^T, R{dL/dx} = w^T R{dL/ds}
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = hv;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 16);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 480), inputs, dense1Delta, g.Slice(0, 480), default(global::System.Span<float>), default(global::System.Span<float>), batch, inSize: 30, outSize: 16);
+            }
+        }
+
         /// <summary>The forward pass of one sample: the hidden layers' outputs go to <paramref name="h"/> (16 values), the outputs' to <paramref name="y"/>.</summary>
         private void Run(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> y)
         {

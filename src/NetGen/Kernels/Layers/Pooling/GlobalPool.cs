@@ -42,6 +42,13 @@ namespace NetGen
             for (int p = 0; p < planes; p++) inputDelta[p * size + ArgMax(x.Slice(p * size, size))] = delta[p];
         }
 
+        /// <summary>The R-operator's forward step: R{y}[p] = R{x} at plane p's (first) maximum of <paramref name="x"/>.</summary>
+        public static void GlobalMaxPoolTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> rx, Span<float> ry, int size)
+        {
+            int planes = x.Length / size;
+            for (int p = 0; p < planes; p++) ry[p] = rx[p * size + ArgMax(x.Slice(p * size, size))];
+        }
+
         /// <summary>The index of the first maximum (the first NaN, where there is one).</summary>
         private static int ArgMax(ReadOnlySpan<float> values)
         {

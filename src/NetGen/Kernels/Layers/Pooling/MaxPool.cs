@@ -42,6 +42,48 @@ namespace NetGen
             }
         }
 
+        /// <summary>The R-operator's forward step: R{y} = R{x} at each window's first maximum of <paramref name="x"/> (0 for an all-padding window).</summary>
+        public static void MaxPoolTangent<TShape>(in TShape g, ReadOnlySpan<float> x, ReadOnlySpan<float> rx, Span<float> ry)
+            where TShape : struct, IPoolShape
+        {
+            int o = 0;
+            for (int c = 0; c < g.C; c++)
+            for (int od = 0; od < g.OD; od++)
+            for (int oh = 0; oh < g.OH; oh++)
+            for (int ow = 0; ow < g.OW; ow++)
+            {
+                int arg = ArgMax(g, x, c, od, oh, ow);
+                ry[o++] = arg < 0 ? 0f : rx[arg];
+            }
+        }
+
+        /// <summary>
+        /// The R-operator's forward step of <see cref="MaxPool2x2Forward"/>: R{y} = R{x} at each 2x2 window's first maximum in
+        /// scan order (a NaN first), the value the backward pass sends the delta to.
+        /// </summary>
+        public static void MaxPool2x2Tangent(ReadOnlySpan<float> x, ReadOnlySpan<float> rx, Span<float> ry, int planes, int height, int width)
+        {
+            int oh = height / 2, ow = width / 2, o = 0;
+            for (int p = 0; p < planes; p++)
+            for (int i = 0; i < oh; i++)
+            for (int j = 0; j < ow; j++)
+            {
+                int best = -1;
+                float max = float.NegativeInfinity;
+                for (int k = 0; k < 4 && !(best >= 0 && float.IsNaN(max)); k++)
+                {
+                    int index = (p * height + 2 * i + k / 2) * width + 2 * j + k % 2;
+                    if (best < 0 || x[index] > max || float.IsNaN(x[index]))
+                    {
+                        best = index;
+                        max = x[index];
+                    }
+                }
+
+                ry[o++] = rx[best];
+            }
+        }
+
         private static int ArgMax<TShape>(in TShape g, ReadOnlySpan<float> x, int c, int od, int oh, int ow)
             where TShape : struct, IPoolShape
         {
