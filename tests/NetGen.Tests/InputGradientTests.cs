@@ -19,6 +19,7 @@ namespace NetGen.Tests
             new Lazy<Assembly>(() => TestCompiler.CompileAndLoad(GradientCheckTests.Source())),
             new Lazy<Assembly>(() => TestCompiler.CompileAndLoad(ConvGradientCheckTests.Source)),
             new Lazy<Assembly>(() => TestCompiler.CompileAndLoad(GraphGradientCheckTests.Source)),
+            new Lazy<Assembly>(() => TestCompiler.CompileAndLoad(SecondOrderTests.Source)),
         };
 
         public static TheoryData<int, string> Networks()
@@ -109,7 +110,8 @@ namespace NetGen.Tests
             double scale = Math.Max(1e-3, dw.Max(v => Math.Abs((double)v)));
             double center = Objective(net, x, dy, batch);
             int checkedParameters = 0;
-            var chosen = Enumerable.Range(0, dw.Length).OrderBy(_ => random.Next()).Take(24).ToList();
+            for (int i = 0; i < dw.Length; i++) if (SecondOrderTests.Frozen(type, i)) Assert.Equal(0f, dw[i]); // a frozen layer has no gradient, as in ComputeGradients
+            var chosen = Enumerable.Range(0, dw.Length).Where(i => !SecondOrderTests.Frozen(type, i)).OrderBy(_ => random.Next()).Take(24).ToList();
             foreach (int i in chosen)
             {
                 double OneSided(float h)

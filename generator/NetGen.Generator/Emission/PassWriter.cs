@@ -147,6 +147,9 @@ namespace NetGen.Generator.Emission
         /// <summary>The second-order passes: the direction's slice for the layer's weight ("v").</summary>
         public string Direction(LayerPlan layer) => RawWeightSlice(layer, Use("v"));
 
+        /// <summary>The second-order passes: the direction's slice for the layer's bias ("v").</summary>
+        public string DirectionBias(LayerPlan layer) => BiasSlice(layer, Use("v"));
+
         /// <summary>The convolution scratch.</summary>
         public string Columns => Use("columns");
     }

@@ -20,6 +20,8 @@ namespace NetGen.Generator.Layers
         {
             public const string Forward = "LayerNorm";
             public const string Backward = "LayerNormBackward";
+            public const string Tangent = "LayerNormTangent";
+            public const string TangentBackward = "LayerNormTangentBackward";
         }
 
         public override string Attribute => "LayerNorm";
@@ -49,6 +51,22 @@ namespace NetGen.Generator.Layers
         {
             w.Line(Call(KernelNames.Forward, io.Input, io.Output, w.Weight(layer), w.Bias(layer), "eps: " + Lit(Options(layer).Eps) + "f") + ";");
         }
+
+        /// <summary>Linear in gamma and beta, not in x (each sample is normalized by its own moments): its own R-operator steps, sample by sample.</summary>
+        public override SecondOrderRule SecondOrder(LayerPlan layer) => SecondOrderRule.Custom;
+
+        public override void TangentForward(PassWriter w, LayerPlan layer, LayerIo io)
+        {
+            w.Line("for (int n = 0; n < batch; n++) " + Call(KernelNames.Tangent, io.Inputs[0].Sample("n"), io.TangentInputs[0].Sample("n"), io.Output.Sample("n"), w.Weight(layer), w.Direction(layer), w.DirectionBias(layer), Eps(layer)) + ";");
+        }
+
+        public override void TangentBackward(PassWriter w, LayerPlan layer, LayerIo io)
+        {
+            string inputDelta(string n) => io.InputDeltas[0] is { } dx ? dx.Sample(n) : "default(" + Span + ")";
+            w.Line("for (int n = 0; n < batch; n++) " + Call(KernelNames.TangentBackward, io.Inputs[0].Sample("n"), io.TangentInputs[0].Sample("n"), io.Delta!.Sample("n"), inputDelta("n"), w.Weight(layer), w.Direction(layer), w.WeightGradient(layer), Eps(layer)) + ";");
+        }
+
+        private static string Eps(LayerPlan layer) => "eps: " + Lit(Options(layer).Eps) + "f";
 
         protected override void Gradient(PassWriter w, LayerPlan layer, SampleIo io)
         {

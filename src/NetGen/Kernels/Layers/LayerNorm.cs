@@ -35,6 +35,76 @@ namespace NetGen
             }
         }
 
+        /// <summary>
+        /// The R-operator's forward step for one sample: R{y} = v_gamma x_hat + v_beta + gamma R{x_hat}, with R{x_hat} =
+        /// (1/sigma)(R{x} - mean(R{x}) - x_hat mean(x_hat R{x})).
+        /// </summary>
+        public static void LayerNormTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> rx, Span<float> ry, ReadOnlySpan<float> gamma, ReadOnlySpan<float> vGamma, ReadOnlySpan<float> vBeta, float eps)
+        {
+            Moments(x, eps, out float mean, out float invStd);
+            TangentMoments(x, rx, mean, invStd, out double meanR, out double meanXhatR);
+            for (int i = 0; i < x.Length; i++)
+            {
+                double xhat = (x[i] - mean) * invStd;
+                double rxhat = invStd * (rx[i] - meanR - xhat * meanXhatR);
+                ry[i] = (float)(vGamma[i] * xhat + vBeta[i] + gamma[i] * rxhat);
+            }
+        }
+
+        /// <summary>
+        /// The terms of layer normalization's second-order backward step for one sample that <see cref="LayerNormBackward"/> on
+        /// R{dy} leaves out, with g = dy gamma and dx = (1/sigma)(g - mean(g) - x_hat mean(g x_hat)): R{dgamma} += dy R{x_hat};
+        /// R{dx} += (1/sigma)(G - mean(G) - x_hat mean(G x_hat)) for G = dy v_gamma, plus R{1/sigma} sigma dx (R{1/sigma} =
+        /// -mean(x_hat R{x}) / sigma^2), minus
+        /// (1/sigma)(R{x_hat} mean(g x_hat) + x_hat mean(g R{x_hat})).
+        /// </summary>
+        public static void LayerNormTangentBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> rx, ReadOnlySpan<float> dy, Span<float> rdx, ReadOnlySpan<float> gamma, ReadOnlySpan<float> vGamma, Span<float> rdGamma, float eps)
+        {
+            Moments(x, eps, out float mean, out float invStd);
+            TangentMoments(x, rx, mean, invStd, out double meanR, out double meanXhatR);
+            int n = x.Length;
+            double sumG = 0, sumGXhat = 0, sumV = 0, sumVXhat = 0, sumGRxhat = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double xhat = (x[i] - mean) * invStd;
+                double rxhat = invStd * (rx[i] - meanR - xhat * meanXhatR);
+                double g = dy[i] * gamma[i], v = dy[i] * vGamma[i];
+                rdGamma[i] += (float)(dy[i] * rxhat);
+                sumG += g;
+                sumGXhat += g * xhat;
+                sumV += v;
+                sumVXhat += v * xhat;
+                sumGRxhat += g * rxhat;
+            }
+
+            if (rdx.IsEmpty) return;
+            double meanG = sumG / n, meanGXhat = sumGXhat / n, meanV = sumV / n, meanVXhat = sumVXhat / n, meanGRxhat = sumGRxhat / n;
+            for (int i = 0; i < n; i++)
+            {
+                double xhat = (x[i] - mean) * invStd;
+                double rxhat = invStd * (rx[i] - meanR - xhat * meanXhatR);
+                double g = dy[i] * gamma[i], v = dy[i] * vGamma[i];
+                double direction = invStd * (v - meanV - xhat * meanVXhat);
+                double scale = -invStd * invStd * meanXhatR * (g - meanG - xhat * meanGXhat); // R{1/sigma} = -mean(x_hat R{x}) / sigma^2
+                double normalized = -invStd * (rxhat * meanGXhat + xhat * meanGRxhat);
+                rdx[i] += (float)(direction + scale + normalized);
+            }
+        }
+
+        /// <summary>mean(R{x}) and mean(x_hat R{x}) of one sample.</summary>
+        private static void TangentMoments(ReadOnlySpan<float> x, ReadOnlySpan<float> rx, float mean, float invStd, out double meanR, out double meanXhatR)
+        {
+            double sum = 0, dot = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                sum += rx[i];
+                dot += (x[i] - mean) * invStd * (double)rx[i];
+            }
+
+            meanR = sum / x.Length;
+            meanXhatR = dot / x.Length;
+        }
+
         private static void Moments(ReadOnlySpan<float> x, float eps, out float mean, out float invStd)
         {
             double sum = 0;
