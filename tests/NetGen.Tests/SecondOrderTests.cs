@@ -235,7 +235,7 @@ namespace More
             var length = Assert.Throws<ArgumentException>(() => { net.HessianVectorProduct(new float[784], new[] { 3 }, 1, new float[5], new float[LeNet5.ParameterCount]); });
             Assert.Contains("v", length.Message);
             Assert.Contains("61706", length.Message.Replace(",", ""));
-            var labels = Assert.Throws<ArgumentException>(() => { net.HessianVectorProduct(new float[784], new[] { 10 }, 1, new float[LeNet5.ParameterCount], new float[LeNet5.ParameterCount]); });
+            var labels = Assert.Throws<ArgumentOutOfRangeException>(() => { net.HessianVectorProduct(new float[784], new[] { 10 }, 1, new float[LeNet5.ParameterCount], new float[LeNet5.ParameterCount]); });
             Assert.Contains("label", labels.Message);
         }
     }
