@@ -150,6 +150,17 @@ namespace NetGen
         /// <summary>As <see cref="Hessian(ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float})"/> with class labels.</summary>
         void Hessian(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch, Span<float> hessian)
             => throw new NotSupportedException($"{GetType().Name} does not compute Hessians.");
+
+        /// <summary>
+        /// Optimal Brain Damage's H_ii: LeCun et al.'s backpropagated estimate of the Hessian's diagonal (Gauss-Newton form), in
+        /// inference mode. Generated networks implement it; another implementation throws <see cref="NotSupportedException"/>.
+        /// </summary>
+        void HessianDiagonal(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, Span<float> diagonal)
+            => throw new NotSupportedException($"{GetType().Name} does not compute Hessian diagonals.");
+
+        /// <summary>As <see cref="HessianDiagonal(ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float})"/> with class labels.</summary>
+        void HessianDiagonal(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batch, Span<float> diagonal)
+            => throw new NotSupportedException($"{GetType().Name} does not compute Hessian diagonals.");
     }
 
     /// <summary>

@@ -40,6 +40,11 @@ namespace More
     [Network(4)] [Dense(3, Act.LogSoftmax, Name = ""r"", Output = true)] [Dense(2, Act.Hardswish)] public partial class ReadLogSoftmax { }
     [Network(3, Loss = Loss.Huber, HuberDelta = 0.5)] [Dense(4, Act.Sigmoid)] [Dense(2)] public partial class Huber { }
     [Network(3)] [Dense(4, Act.ELU, WeightNorm = true)] [Dense(2)] public partial class WeightNormed { }
+    [Network(3)] [Dense(2, L2 = 0.05)] public partial class OneDense { }
+    [Network(3)] [Dense(3, Act.Softmax)] public partial class OneSoftmax { }
+    [Network(3)] [Dense(2, Act.Sigmoid)] public partial class OneSigmoid { }
+    [Network(2, 4, 4)] [Conv(2, k: 3, p: 1)] [MaxPool(2)] public partial class OneConv { }
+    [Network(3)] [Dense(4, Act.Tanh)] [Dense(2)] public partial class TwoDense { }
 }
 ";
 
@@ -237,6 +242,82 @@ namespace More
             Assert.Contains("61706", length.Message.Replace(",", ""));
             var labels = Assert.Throws<ArgumentOutOfRangeException>(() => { net.HessianVectorProduct(new float[784], new[] { 10 }, 1, new float[LeNet5.ParameterCount], new float[LeNet5.ParameterCount]); });
             Assert.Contains("label", labels.Message);
+        }
+    
+        /// <summary>One layer before the loss: no cross terms to drop and no f'' (the loss's curvature is diagonal in the outputs), so LeCun's estimate is the Hessian's diagonal.</summary>
+        [Theory]
+        [InlineData("More.OneDense")]
+        [InlineData("More.OneSoftmax")]
+        [InlineData("More.OneSigmoid")]
+        [InlineData("More.OneConv")]
+        public void The_diagonal_of_one_layer_networks_is_the_Hessians(string type)
+        {
+            var net = Create(3, type, seed: 9);
+            var random = new Random(type.Length);
+            const int batch = 5;
+            var x = Enumerable.Range(0, batch * net.InputLength).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var t = Targets(net, batch, random);
+            int p = net.ParameterCount;
+            var hessian = new float[p * p];
+            net.Hessian(x, t, batch, hessian);
+            var diagonal = new float[p];
+            net.HessianDiagonal(x, t, batch, diagonal);
+            float scale = Math.Max(1e-3f, diagonal.Max(Math.Abs));
+            for (int i = 0; i < p; i++) Assert.True(Math.Abs(diagonal[i] - hessian[i * p + i]) <= 1e-5f * scale, $"{type}: estimate {diagonal[i]:R}, H[{i}, {i}] = {hessian[i * p + i]:R}");
+        }
+
+        /// <summary>
+        /// Dense(4, tanh) -> Dense(2), squared error, against LeCun's recursion written out in double (MATH.md 8.7, Gauss-Newton
+        /// form): q = 2 / (batch outputs) at the outputs, q_s = tanh'(s)^2 sum_k W_kj^2 q_k below, H_ww = q x^2.
+        /// </summary>
+        [Fact]
+        public void The_diagonal_follows_LeCuns_recursion()
+        {
+            var net = Create(3, "More.TwoDense", seed: 4);
+            var random = new Random(21);
+            const int batch = 3;
+            var x = Enumerable.Range(0, batch * 3).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var t = Targets(net, batch, random);
+            var diagonal = new float[net.ParameterCount];
+            net.HessianDiagonal(x, t, batch, diagonal);
+
+            var w = net.Parameters.ToArray().Select(v => (double)v).ToArray(); // W1 [4, 3] at 0, b1 at 12, W2 [2, 4] at 16, b2 at 24
+            var expected = new double[w.Length];
+            double q = 2.0 / (batch * 2);
+            for (int n = 0; n < batch; n++)
+            {
+                var hidden = new double[4];
+                for (int j = 0; j < 4; j++)
+                {
+                    double s = w[12 + j];
+                    for (int m = 0; m < 3; m++) s += w[j * 3 + m] * x[n * 3 + m];
+                    hidden[j] = Math.Tanh(s);
+                }
+
+                for (int k = 0; k < 2; k++)
+                {
+                    for (int j = 0; j < 4; j++) expected[16 + k * 4 + j] += q * hidden[j] * hidden[j];
+                    expected[24 + k] += q;
+                }
+
+                for (int j = 0; j < 4; j++)
+                {
+                    double derivative = 1 - hidden[j] * hidden[j];
+                    double qs = derivative * derivative * (w[16 + j] * w[16 + j] + w[20 + j] * w[20 + j]) * q;
+                    for (int m = 0; m < 3; m++) expected[j * 3 + m] += qs * x[n * 3 + m] * x[n * 3 + m];
+                    expected[12 + j] += qs;
+                }
+            }
+
+            for (int i = 0; i < w.Length; i++) Assert.True(Math.Abs(diagonal[i] - expected[i]) <= 1e-5 * Math.Max(1, Math.Abs(expected[i])), $"H_ii[{i}] = {diagonal[i]:R}, recursion {expected[i]:R}");
+        }
+
+        [Fact]
+        public void A_kind_without_a_step_in_LeCuns_recursion_is_named()
+        {
+            var net = Create(3, "More.DenseBatchNorm", seed: 1);
+            var error = Assert.Throws<NotSupportedException>(() => { net.HessianDiagonal(new float[4], new float[2], 1, new float[net.ParameterCount]); });
+            Assert.Contains("BatchNorm", error.Message);
         }
     }
 

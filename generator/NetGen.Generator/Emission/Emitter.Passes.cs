@@ -351,7 +351,8 @@ namespace NetGen.Generator.Emission
         /// The Hessian-vector product: then also R{delta} into "rd" from R{output} (R{s} in "rs" where the loss takes the
         /// pre-activations, else R{a} in "ra"), by the loss kernel's Tangent twin with the same scale.
         /// </param>
-        private static void EmitHeadLoss(SourceWriter w, Layout layout, LayerPlan head, bool tangent = false)
+        /// <param name="diagonal">HessianDiagonal: then instead d^2 L / d(output)^2's diagonal into "rd" (LeCun's start).</param>
+        private static void EmitHeadLoss(SourceWriter w, Layout layout, LayerPlan head, bool tangent = false, bool diagonal = false)
         {
             string name = head.Name;
             bool rows = head.Loss == Loss.CrossEntropy;
@@ -384,12 +385,20 @@ namespace NetGen.Generator.Emission
             string target = "targets.Slice(n * OutputLength" + (head.OutputOffset == 0 ? "" : " + " + Lit(head.OutputOffset)) + ", " + Lit(head.OutSize) + ")";
             w.Line("for (int n = 0; n < batch; n++) " + sum + " += " + Kernels + "." + kernel + "(" + output.Sample("n") + ", " + target + ", " + deltas.Sample("n") + ", " + scale + extra + ");");
             w.Line("if (" + count + " > 0) loss += " + (head.LossWeight != 1.0 ? weight + " * " : "") + sum + " / " + count + ";");
-            if (!tangent) return;
+            if (!tangent && !diagonal) return;
             var rOutput = new Operand(name + (head.FusedLoss ? "Rs" : "Ra"), head.OutSize);
             var rDelta = new Operand(name + "Rd", head.OutSize);
             w.Line(Span + " " + rOutput.Name + " = " + Block(head.FusedLoss ? "rs" : "ra", head) + ";");
             w.Line(Span + " " + rDelta.Name + " = " + Block("rd", head) + ";");
-            w.Line("for (int n = 0; n < batch; n++) " + Kernels + "." + kernel + "Tangent(" + output.Sample("n") + ", " + target + ", " + rOutput.Sample("n") + ", " + rDelta.Sample("n") + ", " + scale + extra + "); // R{delta}");
+            if (diagonal && rows && head.FusedLoss)
+            {
+                string weighting = weights || smoothed ? "classWeights: " + (weights ? "s_classWeights" : "default") + ", smoothing: " + Lit(spec.LabelSmoothing) + "f" : "classWeights: default, smoothing: 0f";
+                w.Line("for (int n = 0; n < batch; n++) " + Call(KernelNames.CrossEntropyDiagonal, output.Sample("n"), target, rDelta.Sample("n"), scale, weighting, "logProbabilities: " + Lit(logs)) + "; // the diagonal of scale (diag(y) - y y^T)");
+                return;
+            }
+
+            if (diagonal) w.Line(rOutput.Name + ".Fill(1f); // the loss's curvature is diagonal: its R{delta} along all ones");
+            w.Line("for (int n = 0; n < batch; n++) " + Kernels + "." + kernel + "Tangent(" + output.Sample("n") + ", " + target + ", " + rOutput.Sample("n") + ", " + rDelta.Sample("n") + ", " + scale + extra + ");" + (diagonal ? "" : " // R{delta}"));
         }
 
         /// <summary>The layers whose weights carry a penalty (chapter 8).</summary>

@@ -51,6 +51,7 @@ namespace NetGen.Generator.Emission
             w.Close();
             w.Line();
             EmitSecondOrderLabels(w, layout, gap);
+            EmitDiagonalMembers(w, layout);
             if (gap == null) EmitSecondOrderPasses(w, layout);
         }
 
@@ -170,6 +171,7 @@ namespace NetGen.Generator.Emission
             w.Line("private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks");
             w.Line("private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros");
             w.Line("private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();");
+            w.Line("private float[] _squaredInputs = global::System.Array.Empty<float>(); // HessianDiagonal's");
             w.Line("private int _tangentCapacity;");
             w.Line();
             w.Line("/// <summary>The second-order passes' storage for <paramref name=\"batch\"/> samples (allocated on first use, grown as needed).</summary>");
@@ -249,7 +251,7 @@ namespace NetGen.Generator.Emission
         /// "p" (the weights the layer computes with), "g" (where parameter gradients go), "d" (deltas), "t" (their shares),
         /// and the rest as in the backward pass; a binding is declared only where the block uses it.
         /// </summary>
-        private static void InBlock(SourceWriter sink, string comment, Action<PassWriter> body, string parameters = "_parameters", string gradients = "_discardedGradients", string deltas = "_deltas", string scratch = "_scratch")
+        private static void InBlock(SourceWriter sink, string comment, Action<PassWriter> body, string parameters = "_parameters", string gradients = "_discardedGradients", string deltas = "_deltas", string scratch = "_scratch", string activations = "_activations")
         {
             sink.Line("// " + comment);
             sink.Open();
@@ -258,7 +260,7 @@ namespace NetGen.Generator.Emission
                 w.Local("p", () => ReadOnlySpan + " p = " + parameters + ";"),
                 w.Local("v", () => ReadOnlySpan + " v = _direction;"),
                 w.Local("g", () => Span + " g = " + gradients + ";"),
-                w.Local("a", () => ReadOnlySpan + " a = _activations;"),
+                w.Local("a", () => ReadOnlySpan + " a = " + activations + ";"),
                 w.Local("pre", () => ReadOnlySpan + " pre = _preActivations;"),
                 w.Local("rs", () => Span + " rs = _tangents;"),
                 w.Local("ra", () => Span + " ra = _tangentOutputs;"),

@@ -9,6 +9,9 @@ namespace NetGen.Generator.Emission
     {
         public const string Axpy = "Axpy";
         public const string ActCurvature = "ActCurvature";
+        public const string CrossEntropyDiagonal = "CrossEntropyDiagonal";
+        public const string Square = "Square";
+        public const string Scale = "Scale";
         public const string LogSoftmaxTangent = "LogSoftmaxTangent";
         public const string CountLabels = "CountLabels";
         public const string LabelToTarget = "LabelToTarget";

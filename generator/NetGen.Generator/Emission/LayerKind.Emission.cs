@@ -166,6 +166,20 @@ namespace NetGen.Generator.Model
         {
         }
 
+        /// <summary>
+        /// Why the kind takes no part in HessianDiagonal (LeCun et al.'s recursion, section 8.7), or null. Its step there is its
+        /// backward pass run on squared coefficients: a linear kind's coefficients 0 or 1 (times <see cref="DiagonalScale"/>),
+        /// a bilinear kind's squared weights and inputs; a kind whose coefficients are neither says so here.
+        /// </summary>
+        public virtual string? DiagonalGap(LayerPlan layer) => SecondOrder(layer) switch
+        {
+            SecondOrderRule.Linear or SecondOrderRule.Bilinear => null,
+            _ => Attribute + " has no step in LeCun's recursion in this version",
+        };
+
+        /// <summary>The square of a linear kind's one coefficient beyond 0 and 1 (an average over k values: 1 / k^2 over its backward pass's 1 / k gives 1 / k).</summary>
+        public virtual double DiagonalScale(LayerPlan layer) => 1.0;
+
         /// <summary>The layer's function over a batch, s only (<see cref="LayerIo.Tangent"/>): what the second-order passes call with other operands.</summary>
         public void ComputeTangent(PassWriter w, LayerPlan layer, LayerIo io)
         {

@@ -1,3 +1,4 @@
+using System.Linq;
 using NetGen.Generator.Emission;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emission.Code;
@@ -39,6 +40,11 @@ namespace NetGen.Generator.Layers
             if (io.InputDeltas[0] is null) return;
             base.GradientBatch(w, layer, io, derivative);
         }
+
+        /// <summary>Every window full (no padding): each coefficient is 1 / (window size).</summary>
+        public override string? DiagonalGap(LayerPlan layer) => layer.Window!.Padding.Any(p => p > 0) ? "a padded AvgPool's coefficients differ at the borders; LeCun's recursion has no step for it in this version" : null;
+
+        public override double DiagonalScale(LayerPlan layer) => 1.0 / layer.Window!.Kernel.Aggregate(1, (p, k) => p * k);
 
         private static string CountIncludePad(LayerPlan layer) => "countIncludePad: " + Lit(Options(layer).Window.CountIncludePad);
     }

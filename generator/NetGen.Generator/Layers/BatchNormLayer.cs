@@ -72,6 +72,9 @@ namespace NetGen.Generator.Layers
         /// </summary>
         public override SecondOrderRule SecondOrder(LayerPlan layer) => SecondOrderRule.Bilinear;
 
+        /// <summary>Its input's coefficient gamma / sigma is not a stored weight: no step in LeCun's recursion yet.</summary>
+        public override string? DiagonalGap(LayerPlan layer) => "BatchNorm has no step in LeCun's recursion in this version";
+
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {
             w.Line(Call(KernelNames.Inference, io.Input, io.Output, w.Weight(layer), w.Bias(layer), Running(layer), Channels(layer), Spatial(layer), Eps(layer)) + ";");

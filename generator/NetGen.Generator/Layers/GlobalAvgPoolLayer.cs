@@ -20,6 +20,9 @@ namespace NetGen.Generator.Layers
 
         protected override string OnnxOperator => "GlobalAveragePool";
 
+        /// <summary>Each coefficient is 1 / (plane size).</summary>
+        public override double DiagonalScale(LayerPlan layer) => 1.0 / PlaneSize(layer);
+
         protected override void Pool(PassWriter w, LayerPlan layer, string input, string output)
             => w.Line(Call(KernelNames.Forward, input, output, "size: " + Lit(PlaneSize(layer))) + ";");
 

@@ -27,6 +27,9 @@ namespace NetGen.Generator.Layers
         /// <summary>Piecewise linear: R{s} is R{x} at each plane's maximum; the backward pass of R{delta} is the rest.</summary>
         public override SecondOrderRule SecondOrder(LayerPlan layer) => SecondOrderRule.Custom;
 
+        /// <summary>Coefficients 0 or 1 (the maximum's).</summary>
+        public override string? DiagonalGap(LayerPlan layer) => null;
+
         public override void TangentForward(PassWriter w, LayerPlan layer, LayerIo io)
             => w.Line(Call(KernelNames.Tangent, io.Inputs[0].Name, io.TangentInputs[0].Name, io.Output.Name, "size: " + Lit(PlaneSize(layer))) + ";");
 

@@ -67,6 +67,9 @@ namespace NetGen.Generator.Layers
         /// </summary>
         public override SecondOrderRule SecondOrder(LayerPlan layer) => SecondOrderRule.Custom;
 
+        /// <summary>Coefficients 0 or 1 (the maximum's).</summary>
+        public override string? DiagonalGap(LayerPlan layer) => null;
+
         public override void TangentForward(PassWriter w, LayerPlan layer, LayerIo io)
         {
             string x = io.Inputs[0].Name, rx = io.TangentInputs[0].Name;

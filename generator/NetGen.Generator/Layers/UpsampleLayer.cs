@@ -39,6 +39,9 @@ namespace NetGen.Generator.Layers
             return new LayerShape(new EquatableArray<int>(new[] { input[0] }.Concat(input.Skip(1).Select(n => n * options.Scale))));
         }
 
+        /// <summary>Nearest copies (coefficients 0 or 1) take part in LeCun's recursion; linear interpolation's weights do not yet.</summary>
+        public override string? DiagonalGap(LayerPlan layer) => Options(layer).Mode == UpsampleMode.Linear ? "a linear Upsample's interpolation weights have no step in LeCun's recursion in this version" : null;
+
         public override string Signature(LayerPlan layer) => "Upsample(" + Lit(Options(layer).Scale) + (Options(layer).Mode == UpsampleMode.Linear ? ", Mode = UpsampleMode.Linear" : "") + ")";
 
         public override string Export(LayerPlan layer, ExportIo io)

@@ -287,6 +287,26 @@ namespace NetGen
             SoftmaxTangent(output, scale * weighted, rOutput, rDelta, logProbabilities);
         }
 
+        /// <summary>
+        /// HessianDiagonal's start at a softmax + cross-entropy output (<paramref name="output"/> holding y, or log y with
+        /// <paramref name="logProbabilities"/>): d^2 L / ds_k^2 = scale (sum_k w_k y'_k) y_k (1 - y_k), the diagonal of
+        /// scale (diag(y) - y y^T); class weights empty and smoothing 0 for the plain cross-entropy.
+        /// </summary>
+        public static void CrossEntropyDiagonal(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> curvature, float scale, ReadOnlySpan<float> classWeights, float smoothing, bool logProbabilities)
+        {
+            double weighted = 0, uniform = smoothing / output.Length;
+            if (!HasNaN(target))
+            {
+                for (int i = 0; i < output.Length; i++) weighted += ClassWeight(classWeights, i) * ((1 - smoothing) * target[i] + uniform);
+            }
+
+            for (int i = 0; i < curvature.Length; i++)
+            {
+                double y = logProbabilities ? Math.Exp(output[i]) : output[i];
+                curvature[i] = (float)(scale * weighted * y * (1 - y));
+            }
+        }
+
         /// <summary>rDelta = factor y (r - y.r), y the softmax probabilities (from log y where <paramref name="logProbabilities"/>).</summary>
         private static void SoftmaxTangent(ReadOnlySpan<float> output, double factor, ReadOnlySpan<float> r, Span<float> rDelta, bool logProbabilities)
         {

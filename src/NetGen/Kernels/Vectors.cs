@@ -59,6 +59,12 @@ namespace NetGen
             return sum;
         }
 
+        /// <summary>x[i] *= factor.</summary>
+        public static void Scale(Span<float> x, float factor)
+        {
+            for (int i = 0; i < x.Length; i++) x[i] *= factor;
+        }
+
         /// <summary>y[i] += alpha * x[i].</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Axpy(float alpha, ReadOnlySpan<float> x, Span<float> y)

@@ -26,6 +26,12 @@ namespace NetGen
             }
         }
 
+        /// <summary>squares[i] = x[i]^2 (HessianDiagonal's squared weights and inputs).</summary>
+        public static void Square(ReadOnlySpan<float> x, Span<float> squares)
+        {
+            for (int i = 0; i < x.Length; i++) squares[i] = x[i] * x[i];
+        }
+
         /// <summary>
         /// values[i] *= mask[i] where the mask has 0 (pruning, section 8.7): pruned values become exactly 0, kept ones stay
         /// bit for bit. An empty mask (nothing pruned yet) does nothing.

@@ -779,9 +779,189 @@ namespace Samples
             }
         }
 
+        /// <summary>
+        /// Optimal Brain Damage's H_ii (section 8.7): LeCun et al.'s backpropagated estimate of the Hessian's diagonal in its
+        /// Gauss-Newton form, in one backward-like pass: d^2 L / ds^2 = f'(s)^2 sum_i w_i^2 d^2 L / ds_i^2 down the layers, from the
+        /// loss's exact curvature at the outputs, and H_ww = d^2 L / ds^2 x^2 (x = 1 for a bias). It drops the cross terms and the
+        /// f'' terms, so it is not the exact diagonal (which Hessian gives for small networks), and it is never negative. The loss
+        /// is ComputeGradients' (mean data loss plus the weight penalties), in inference mode; frozen and pruned parameters get 0.
+        /// </summary>
+        /// <param name="inputs">batch * 768 values.</param>
+        /// <param name="targets">batch * 10 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="diagonal">ParameterCount values laid out as Parameters, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no step in LeCun's recursion.</exception>
+        public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            bool owner = _training.Enter("SmallHead"); // one thread trains an instance at a time
+            try
+            {
+                DiagonalPass(inputs, targets, batch, diagonal);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="HessianDiagonal(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            bool owner = _training.Enter("SmallHead"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                DiagonalPass(inputs, targets, batch, diagonal);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        private void DiagonalPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Length("diagonal", ParameterCount, diagonal.Length);
+            Reserve(batch);
+            ReserveTangents(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            global::NetGen.Kernels.Square(_parameters, _direction); // the squared weights
+            diagonal.Clear();
+            BatchForward(inputs, batch, false, _activations, _preActivations, _trainColumns);
+            if (_squaredInputs.Length < batch * InputLength) _squaredInputs = new float[batch * InputLength];
+            global::NetGen.Kernels.Square(inputs, _squaredInputs);
+            global::NetGen.Kernels.Square(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 4650), _tangentOutputs); // the squared activations
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> rs = _tangents;
+            global::System.Span<float> ra = _tangentOutputs;
+            global::System.Span<float> rd = _tangentDeltas;
+            double loss = 0;
+
+            // dense5: cross-entropy, class weights s_classWeights, label smoothing 0.1, mean over the class weights of the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> dense5Out = a.Slice(batch * Dense5Offset, batch * 10);
+            global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 10);
+            double dense5Labels = global::NetGen.Kernels.WeightedLabelCount(targets, batch, stride: OutputLength, offset: 0, size: 10, s_classWeights);
+            float dense5Scale = dense5Labels == 0 ? 0f : (float)(1.0 / dense5Labels);
+            double dense5Loss = 0;
+            for (int n = 0; n < batch; n++) dense5Loss += global::NetGen.Kernels.WeightedCrossEntropy(dense5Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense5Delta.Slice(n * 10, 10), dense5Scale, classWeights: s_classWeights, smoothing: 0.1f, logProbabilities: true);
+            if (dense5Labels > 0) loss += dense5Loss / dense5Labels;
+            global::System.Span<float> dense5Rs = rs.Slice(batch * Dense5Offset, batch * 10);
+            global::System.Span<float> dense5Rd = rd.Slice(batch * Dense5Offset, batch * 10);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.CrossEntropyDiagonal(dense5Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense5Rd.Slice(n * 10, 10), dense5Scale, classWeights: s_classWeights, smoothing: 0.1f, logProbabilities: true); // the diagonal of scale (diag(y) - y y^T)
+
+            DiagonalBackward(inputs, new global::System.ReadOnlySpan<float>(_squaredInputs, 0, batch * InputLength), batch, diagonal);
+            foreach (var (offset, length) in s_frozen) diagonal.Slice(offset, length).Clear();
+            global::NetGen.Kernels.ApplyMask(diagonal, _pruneMask);
+        }
+
+        /// <summary>LeCun's recursion (Gauss-Newton form) from the outputs' curvature in _tangentDeltas: H_ii estimates added to <paramref name="diagonal"/>.</summary>
+        private void DiagonalBackward(global::System.ReadOnlySpan<float> plainInputs, global::System.ReadOnlySpan<float> squaredInputs, int batch, global::System.Span<float> diagonal)
+        {
+            // dense5: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 32);
+                global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 10);
+                global::System.ReadOnlySpan<float> dense4Out = a.Slice(batch * Dense4Offset, batch * 32);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(16720, 320), dense4Out, dense5Delta, g.Slice(16720, 320), g.Slice(17040, 10), dense4Delta, batch, inSize: 32, outSize: 10);
+            }
+            // dense4: d^2L/ds^2 = f'(s)^2 d^2L/da^2
+            {
+                global::System.ReadOnlySpan<float> pre = _preActivations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> dense4Rd = rd.Slice(batch * Dense4Offset, batch * 32);
+                global::System.ReadOnlySpan<float> dense4Pre = pre.Slice(batch * Dense4Offset, batch * 32);
+                global::NetGen.Kernels.GELUBackward(dense4Pre, dense4Rd);
+                global::NetGen.Kernels.GELUBackward(dense4Pre, dense4Rd);
+            }
+            // dense4: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> maxpool3Delta = d.Slice(batch * Maxpool3Offset, batch * 512);
+                global::System.Span<float> dense4Delta = d.Slice(batch * Dense4Offset, batch * 32);
+                global::System.ReadOnlySpan<float> maxpool3Out = a.Slice(batch * Maxpool3Offset, batch * 512);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(304, 16384), maxpool3Out, dense4Delta, g.Slice(304, 16384), g.Slice(16688, 32), maxpool3Delta, batch, inSize: 512, outSize: 32);
+            }
+            // maxpool3: its backward pass (coefficients 0 or 1)
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 2048);
+                global::System.Span<float> maxpool3Delta = d.Slice(batch * Maxpool3Offset, batch * 512);
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 2048);
+                global::NetGen.Kernels.MaxPool2x2Backward(conv2Out, maxpool3Delta, conv2Delta, planes: batch * 8, height: 16, width: 16);
+            }
+            // conv2: d^2L/ds^2 = f'(s)^2 d^2L/da^2
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 2048);
+                global::System.Span<float> conv2Rd = rd.Slice(batch * Conv2Offset, batch * 2048);
+                global::NetGen.Kernels.LeakyReLUBackward(conv2Out, conv2Rd, 0.1f);
+                global::NetGen.Kernels.LeakyReLUBackward(conv2Out, conv2Rd, 0.1f);
+            }
+            // conv2: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 2048);
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 2048);
+                global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 2048);
+                for (int n = 0; n < batch; n++)
+                {
+                    for (int group = 0; group < 8; group++)
+                    {
+                        global::NetGen.Kernels.ConvWeightGradient(default(Conv2Shape), conv1Out.Slice(n * 2048, 2048).Slice(group * 256, 256), conv2Delta.Slice(n * 2048, 2048).Slice(group * 256, 256), g.Slice(224, 72).Slice(group * 9, 9));
+                        global::NetGen.Kernels.ConvBackwardInput(default(Conv2Shape), p.Slice(224, 72).Slice(group * 9, 9), conv2Delta.Slice(n * 2048, 2048).Slice(group * 256, 256), conv1Delta.Slice(n * 2048, 2048).Slice(group * 256, 256));
+                    }
+                    global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 2048, 2048), g.Slice(296, 8), plane: 256);
+                }
+            }
+            // conv1: d^2L/ds^2 = f'(s)^2 d^2L/da^2
+            {
+                global::System.ReadOnlySpan<float> pre = _preActivations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.Span<float> conv1Rd = rd.Slice(batch * Conv1Offset, batch * 2048);
+                global::System.ReadOnlySpan<float> conv1Pre = pre.Slice(batch * Conv1Offset, batch * 2048);
+                global::NetGen.Kernels.HardswishBackward(conv1Pre, conv1Rd);
+                global::NetGen.Kernels.HardswishBackward(conv1Pre, conv1Rd);
+            }
+            // conv1 reads the network's input, squared
+            // conv1: its backward pass on squared weights and inputs
+            {
+                global::System.Span<float> g = diagonal;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.ReadOnlySpan<float> inputs = squaredInputs;
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 2048);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv1Shape), inputs, conv1Delta, g.Slice(0, 216), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 2048, 2048), g.Slice(216, 8), plane: 256);
+            }
+        }
+
         private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
         private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros
         private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();
+        private float[] _squaredInputs = global::System.Array.Empty<float>(); // HessianDiagonal's
         private int _tangentCapacity;
 
         /// <summary>The second-order passes' storage for <paramref name="batch"/> samples (allocated on first use, grown as needed).</summary>

@@ -800,9 +800,187 @@ namespace Samples
             }
         }
 
+        /// <summary>
+        /// Optimal Brain Damage's H_ii (section 8.7): LeCun et al.'s backpropagated estimate of the Hessian's diagonal in its
+        /// Gauss-Newton form, in one backward-like pass: d^2 L / ds^2 = f'(s)^2 sum_i w_i^2 d^2 L / ds_i^2 down the layers, from the
+        /// loss's exact curvature at the outputs, and H_ww = d^2 L / ds^2 x^2 (x = 1 for a bias). It drops the cross terms and the
+        /// f'' terms, so it is not the exact diagonal (which Hessian gives for small networks), and it is never negative. The loss
+        /// is ComputeGradients' (mean data loss plus the weight penalties), in inference mode; frozen and pruned parameters get 0.
+        /// </summary>
+        /// <param name="inputs">batch * 192 values.</param>
+        /// <param name="targets">batch * 4 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="diagonal">ParameterCount values laid out as Parameters, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no step in LeCun's recursion.</exception>
+        public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            bool owner = _training.Enter("SensorNet"); // one thread trains an instance at a time
+            try
+            {
+                DiagonalPass(inputs, targets, batch, diagonal);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="HessianDiagonal(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            bool owner = _training.Enter("SensorNet"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                DiagonalPass(inputs, targets, batch, diagonal);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        private void DiagonalPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Length("diagonal", ParameterCount, diagonal.Length);
+            Reserve(batch);
+            ReserveTangents(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            global::NetGen.Kernels.Square(_parameters, _direction); // the squared weights
+            diagonal.Clear();
+            BatchForward(inputs, batch, false, _activations, _trainColumns);
+            if (_squaredInputs.Length < batch * InputLength) _squaredInputs = new float[batch * InputLength];
+            global::NetGen.Kernels.Square(inputs, _squaredInputs);
+            global::NetGen.Kernels.Square(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 772), _tangentOutputs); // the squared activations
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> rs = _tangents;
+            global::System.Span<float> ra = _tangentOutputs;
+            global::System.Span<float> rd = _tangentDeltas;
+            double loss = 0;
+
+            // dense6: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 4);
+            global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 4);
+            int dense6Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 4, rows: true);
+            float dense6Scale = dense6Labels == 0 ? 0f : (float)(1.0 / dense6Labels);
+            double dense6Loss = 0;
+            for (int n = 0; n < batch; n++) dense6Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense6Out.Slice(n * 4, 4), targets.Slice(n * OutputLength, 4), dense6Delta.Slice(n * 4, 4), dense6Scale);
+            if (dense6Labels > 0) loss += dense6Loss / dense6Labels;
+            global::System.Span<float> dense6Rs = rs.Slice(batch * Dense6Offset, batch * 4);
+            global::System.Span<float> dense6Rd = rd.Slice(batch * Dense6Offset, batch * 4);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.CrossEntropyDiagonal(dense6Out.Slice(n * 4, 4), targets.Slice(n * OutputLength, 4), dense6Rd.Slice(n * 4, 4), dense6Scale, classWeights: default, smoothing: 0f, logProbabilities: false); // the diagonal of scale (diag(y) - y y^T)
+
+            DiagonalBackward(inputs, new global::System.ReadOnlySpan<float>(_squaredInputs, 0, batch * InputLength), batch, diagonal);
+            global::NetGen.Kernels.ApplyMask(diagonal, _pruneMask);
+        }
+
+        /// <summary>LeCun's recursion (Gauss-Newton form) from the outputs' curvature in _tangentDeltas: H_ii estimates added to <paramref name="diagonal"/>.</summary>
+        private void DiagonalBackward(global::System.ReadOnlySpan<float> plainInputs, global::System.ReadOnlySpan<float> squaredInputs, int batch, global::System.Span<float> diagonal)
+        {
+            // dense6: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> flatten5Delta = d.Slice(batch * Flatten5Offset, batch * 64);
+                global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 4);
+                global::System.ReadOnlySpan<float> flatten5Out = a.Slice(batch * Flatten5Offset, batch * 64);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(528, 256), flatten5Out, dense6Delta, g.Slice(528, 256), g.Slice(784, 4), flatten5Delta, batch, inSize: 64, outSize: 4);
+            }
+            // flatten5: its backward pass (coefficients 0 or 1)
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> maxpool4Delta = d.Slice(batch * Maxpool4Offset, batch * 64);
+                global::System.Span<float> flatten5Delta = d.Slice(batch * Flatten5Offset, batch * 64);
+                flatten5Delta.CopyTo(maxpool4Delta);
+            }
+            // maxpool4: its backward pass (coefficients 0 or 1)
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 256);
+                global::System.Span<float> maxpool4Delta = d.Slice(batch * Maxpool4Offset, batch * 64);
+                global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 256);
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.MaxPoolBackward(default(Maxpool4Shape), conv3Out.Slice(n * 256, 256), maxpool4Delta.Slice(n * 64, 64), conv3Delta.Slice(n * 256, 256));
+                }
+            }
+            // conv3: d^2L/ds^2 = f'(s)^2 d^2L/da^2
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 256);
+                global::System.Span<float> conv3Rd = rd.Slice(batch * Conv3Offset, batch * 256);
+                global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Rd);
+                global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Rd);
+            }
+            // conv3: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> avgpool2Delta = d.Slice(batch * Avgpool2Offset, batch * 128);
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 256);
+                global::System.ReadOnlySpan<float> avgpool2Out = a.Slice(batch * Avgpool2Offset, batch * 128);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), avgpool2Out, conv3Delta, g.Slice(128, 384), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 256, 256), g.Slice(512, 16), plane: 16);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(128, 384), default(global::System.ReadOnlySpan<float>), conv3Delta, avgpool2Delta, batch, columns);
+            }
+            // avgpool2: its backward pass (coefficients 0 or 1, times 0.5)
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::NetGen.Kernels.Scale(d.Slice(batch * Avgpool2Offset, batch * 128), 0.5f); // the squared coefficient over the backward pass's one
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 256);
+                global::System.Span<float> avgpool2Delta = d.Slice(batch * Avgpool2Offset, batch * 128);
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.AvgPoolBackward(default(Avgpool2Shape), countIncludePad: true, avgpool2Delta.Slice(n * 128, 128), conv1Delta.Slice(n * 256, 256));
+                }
+            }
+            // conv1: d^2L/ds^2 = f'(s)^2 d^2L/da^2
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 256);
+                global::System.Span<float> conv1Rd = rd.Slice(batch * Conv1Offset, batch * 256);
+                global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Rd);
+                global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Rd);
+            }
+            // conv1 reads the network's input, squared
+            // conv1: its backward pass on squared weights and inputs
+            {
+                global::System.Span<float> g = diagonal;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.ReadOnlySpan<float> inputs = squaredInputs;
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 256);
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.ConvWeightGradientColumns(default(Conv1Shape), inputs.Slice(n * 192, 192), conv1Delta.Slice(n * 256, 256), g.Slice(0, 120), columns);
+                    global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 256, 256), g.Slice(120, 8), plane: 32);
+                }
+            }
+        }
+
         private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
         private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros
         private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();
+        private float[] _squaredInputs = global::System.Array.Empty<float>(); // HessianDiagonal's
         private int _tangentCapacity;
 
         /// <summary>The second-order passes' storage for <paramref name="batch"/> samples (allocated on first use, grown as needed).</summary>

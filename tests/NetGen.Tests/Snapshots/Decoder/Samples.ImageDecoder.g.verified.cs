@@ -739,9 +739,141 @@ namespace Samples
             }
         }
 
+        /// <summary>
+        /// Optimal Brain Damage's H_ii (section 8.7): LeCun et al.'s backpropagated estimate of the Hessian's diagonal in its
+        /// Gauss-Newton form, in one backward-like pass: d^2 L / ds^2 = f'(s)^2 sum_i w_i^2 d^2 L / ds_i^2 down the layers, from the
+        /// loss's exact curvature at the outputs, and H_ww = d^2 L / ds^2 x^2 (x = 1 for a bias). It drops the cross terms and the
+        /// f'' terms, so it is not the exact diagonal (which Hessian gives for small networks), and it is never negative. The loss
+        /// is ComputeGradients' (mean data loss plus the weight penalties), in inference mode; frozen and pruned parameters get 0.
+        /// </summary>
+        /// <param name="inputs">batch * 256 values.</param>
+        /// <param name="targets">batch * 256 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="diagonal">ParameterCount values laid out as Parameters, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no step in LeCun's recursion.</exception>
+        public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            bool owner = _training.Enter("ImageDecoder"); // one thread trains an instance at a time
+            try
+            {
+                DiagonalPass(inputs, targets, batch, diagonal);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="HessianDiagonal(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            bool owner = _training.Enter("ImageDecoder"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                DiagonalPass(inputs, targets, batch, diagonal);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        private void DiagonalPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Length("diagonal", ParameterCount, diagonal.Length);
+            Reserve(batch);
+            ReserveTangents(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            global::NetGen.Kernels.Square(_parameters, _direction); // the squared weights
+            diagonal.Clear();
+            BatchForward(inputs, batch, false, _activations, _trainColumns);
+            if (_squaredInputs.Length < batch * InputLength) _squaredInputs = new float[batch * InputLength];
+            global::NetGen.Kernels.Square(inputs, _squaredInputs);
+            global::NetGen.Kernels.Square(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 768), _tangentOutputs); // the squared activations
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> rs = _tangents;
+            global::System.Span<float> ra = _tangentOutputs;
+            global::System.Span<float> rd = _tangentDeltas;
+            double loss = 0;
+
+            // convtranspose2: binary cross-entropy, mean over the targets present; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> convtranspose2Out = a.Slice(batch * Convtranspose2Offset, batch * 256);
+            global::System.Span<float> convtranspose2Delta = d.Slice(batch * Convtranspose2Offset, batch * 256);
+            int convtranspose2Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 256, rows: false);
+            float convtranspose2Scale = convtranspose2Labels == 0 ? 0f : (float)(1.0 / convtranspose2Labels);
+            double convtranspose2Loss = 0;
+            for (int n = 0; n < batch; n++) convtranspose2Loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(convtranspose2Out.Slice(n * 256, 256), targets.Slice(n * OutputLength, 256), convtranspose2Delta.Slice(n * 256, 256), convtranspose2Scale);
+            if (convtranspose2Labels > 0) loss += convtranspose2Loss / convtranspose2Labels;
+            global::System.Span<float> convtranspose2Rs = rs.Slice(batch * Convtranspose2Offset, batch * 256);
+            global::System.Span<float> convtranspose2Rd = rd.Slice(batch * Convtranspose2Offset, batch * 256);
+            convtranspose2Rs.Fill(1f); // the loss's curvature is diagonal: its R{delta} along all ones
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SigmoidBinaryCrossEntropyTangent(convtranspose2Out.Slice(n * 256, 256), targets.Slice(n * OutputLength, 256), convtranspose2Rs.Slice(n * 256, 256), convtranspose2Rd.Slice(n * 256, 256), convtranspose2Scale);
+
+            DiagonalBackward(inputs, new global::System.ReadOnlySpan<float>(_squaredInputs, 0, batch * InputLength), batch, diagonal);
+            global::NetGen.Kernels.ApplyMask(diagonal, _pruneMask);
+        }
+
+        /// <summary>LeCun's recursion (Gauss-Newton form) from the outputs' curvature in _tangentDeltas: H_ii estimates added to <paramref name="diagonal"/>.</summary>
+        private void DiagonalBackward(global::System.ReadOnlySpan<float> plainInputs, global::System.ReadOnlySpan<float> squaredInputs, int batch, global::System.Span<float> diagonal)
+        {
+            // convtranspose2: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> convtranspose1Delta = d.Slice(batch * Convtranspose1Offset, batch * 512);
+                global::System.Span<float> convtranspose2Delta = d.Slice(batch * Convtranspose2Offset, batch * 256);
+                global::System.ReadOnlySpan<float> convtranspose1Out = a.Slice(batch * Convtranspose1Offset, batch * 512);
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.ConvWeightGradientColumns(default(Convtranspose2Shape), convtranspose2Delta.Slice(n * 256, 256), convtranspose1Out.Slice(n * 512, 512), g.Slice(2056, 72), columns);
+                    global::NetGen.Kernels.ChannelBiasGradient(convtranspose2Delta.Slice(n * 256, 256), g.Slice(2128, 1), plane: 256);
+                    global::NetGen.Kernels.ConvForwardColumns(default(Convtranspose2Shape), p.Slice(2056, 72), default(global::System.ReadOnlySpan<float>), convtranspose2Delta.Slice(n * 256, 256), convtranspose1Delta.Slice(n * 512, 512), columns);
+                }
+            }
+            // convtranspose1: d^2L/ds^2 = f'(s)^2 d^2L/da^2
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.ReadOnlySpan<float> convtranspose1Out = a.Slice(batch * Convtranspose1Offset, batch * 512);
+                global::System.Span<float> convtranspose1Rd = rd.Slice(batch * Convtranspose1Offset, batch * 512);
+                global::NetGen.Kernels.ReLUBackward(convtranspose1Out, convtranspose1Rd);
+                global::NetGen.Kernels.ReLUBackward(convtranspose1Out, convtranspose1Rd);
+            }
+            // convtranspose1 reads the network's input, squared
+            // convtranspose1: its backward pass on squared weights and inputs
+            {
+                global::System.Span<float> g = diagonal;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.ReadOnlySpan<float> inputs = squaredInputs;
+                global::System.Span<float> convtranspose1Delta = d.Slice(batch * Convtranspose1Offset, batch * 512);
+                for (int n = 0; n < batch; n++)
+                {
+                    global::NetGen.Kernels.ConvWeightGradientColumns(default(Convtranspose1Shape), convtranspose1Delta.Slice(n * 512, 512), inputs.Slice(n * 256, 256), g.Slice(0, 2048), columns);
+                    global::NetGen.Kernels.ChannelBiasGradient(convtranspose1Delta.Slice(n * 512, 512), g.Slice(2048, 8), plane: 64);
+                }
+            }
+        }
+
         private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
         private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros
         private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();
+        private float[] _squaredInputs = global::System.Array.Empty<float>(); // HessianDiagonal's
         private int _tangentCapacity;
 
         /// <summary>The second-order passes' storage for <paramref name="batch"/> samples (allocated on first use, grown as needed).</summary>

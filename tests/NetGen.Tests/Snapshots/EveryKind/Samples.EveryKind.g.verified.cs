@@ -920,9 +920,34 @@ namespace Samples
             }
         }
 
+        /// <summary>
+        /// Optimal Brain Damage's H_ii (section 8.7): LeCun et al.'s backpropagated estimate of the Hessian's diagonal in its
+        /// Gauss-Newton form, in one backward-like pass: d^2 L / ds^2 = f'(s)^2 sum_i w_i^2 d^2 L / ds_i^2 down the layers, from the
+        /// loss's exact curvature at the outputs, and H_ww = d^2 L / ds^2 x^2 (x = 1 for a bias). It drops the cross terms and the
+        /// f'' terms, so it is not the exact diagonal (which Hessian gives for small networks), and it is never negative. The loss
+        /// is ComputeGradients' (mean data loss plus the weight penalties), in inference mode; frozen and pruned parameters get 0.
+        /// </summary>
+        /// <param name="inputs">batch * 128 values.</param>
+        /// <param name="targets">batch * 3 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="diagonal">ParameterCount values laid out as Parameters, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no step in LeCun's recursion.</exception>
+        public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> diagonal)
+        {
+            throw new global::System.NotSupportedException("EveryKind has no HessianDiagonal: batchnorm2: BatchNorm has no step in LeCun's recursion in this version.");
+        }
+
+        /// <summary>As <see cref="HessianDiagonal(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> diagonal)
+        {
+            throw new global::System.NotSupportedException("EveryKind has no HessianDiagonal: batchnorm2: BatchNorm has no step in LeCun's recursion in this version.");
+        }
+
         private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
         private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros
         private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();
+        private float[] _squaredInputs = global::System.Array.Empty<float>(); // HessianDiagonal's
         private int _tangentCapacity;
 
         /// <summary>The second-order passes' storage for <paramref name="batch"/> samples (allocated on first use, grown as needed).</summary>

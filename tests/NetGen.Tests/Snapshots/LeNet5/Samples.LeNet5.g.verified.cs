@@ -744,9 +744,212 @@ namespace Samples
             throw new global::System.NotSupportedException("The Hessian of LeNet5 would have 61706 x 61706 values, more than one array holds (up to 46,340 parameters); use HessianVectorProduct or HessianDiagonal.");
         }
 
+        /// <summary>
+        /// Optimal Brain Damage's H_ii (section 8.7): LeCun et al.'s backpropagated estimate of the Hessian's diagonal in its
+        /// Gauss-Newton form, in one backward-like pass: d^2 L / ds^2 = f'(s)^2 sum_i w_i^2 d^2 L / ds_i^2 down the layers, from the
+        /// loss's exact curvature at the outputs, and H_ww = d^2 L / ds^2 x^2 (x = 1 for a bias). It drops the cross terms and the
+        /// f'' terms, so it is not the exact diagonal (which Hessian gives for small networks), and it is never negative. The loss
+        /// is ComputeGradients' (mean data loss plus the weight penalties), in inference mode; frozen and pruned parameters get 0.
+        /// </summary>
+        /// <param name="inputs">batch * 784 values.</param>
+        /// <param name="targets">batch * 10 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="diagonal">ParameterCount values laid out as Parameters, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no step in LeCun's recursion.</exception>
+        public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            bool owner = _training.Enter("LeNet5"); // one thread trains an instance at a time
+            try
+            {
+                DiagonalPass(inputs, targets, batch, diagonal);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="HessianDiagonal(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            bool owner = _training.Enter("LeNet5"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                DiagonalPass(inputs, targets, batch, diagonal);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        private void DiagonalPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Length("diagonal", ParameterCount, diagonal.Length);
+            Reserve(batch);
+            ReserveTangents(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            global::NetGen.Kernels.Square(_parameters, _direction); // the squared weights
+            diagonal.Clear();
+            BatchForward(inputs, batch, false, _activations, _trainColumns);
+            if (_squaredInputs.Length < batch * InputLength) _squaredInputs = new float[batch * InputLength];
+            global::NetGen.Kernels.Square(inputs, _squaredInputs);
+            global::NetGen.Kernels.Square(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 8094), _tangentOutputs); // the squared activations
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> rs = _tangents;
+            global::System.Span<float> ra = _tangentOutputs;
+            global::System.Span<float> rd = _tangentDeltas;
+            double loss = 0;
+
+            // dense7: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> dense7Out = a.Slice(batch * Dense7Offset, batch * 10);
+            global::System.Span<float> dense7Delta = d.Slice(batch * Dense7Offset, batch * 10);
+            int dense7Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 10, rows: true);
+            float dense7Scale = dense7Labels == 0 ? 0f : (float)(1.0 / dense7Labels);
+            double dense7Loss = 0;
+            for (int n = 0; n < batch; n++) dense7Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense7Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense7Delta.Slice(n * 10, 10), dense7Scale);
+            if (dense7Labels > 0) loss += dense7Loss / dense7Labels;
+            global::System.Span<float> dense7Rs = rs.Slice(batch * Dense7Offset, batch * 10);
+            global::System.Span<float> dense7Rd = rd.Slice(batch * Dense7Offset, batch * 10);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.CrossEntropyDiagonal(dense7Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense7Rd.Slice(n * 10, 10), dense7Scale, classWeights: default, smoothing: 0f, logProbabilities: false); // the diagonal of scale (diag(y) - y y^T)
+
+            DiagonalBackward(inputs, new global::System.ReadOnlySpan<float>(_squaredInputs, 0, batch * InputLength), batch, diagonal);
+            global::NetGen.Kernels.ApplyMask(diagonal, _pruneMask);
+        }
+
+        /// <summary>LeCun's recursion (Gauss-Newton form) from the outputs' curvature in _tangentDeltas: H_ii estimates added to <paramref name="diagonal"/>.</summary>
+        private void DiagonalBackward(global::System.ReadOnlySpan<float> plainInputs, global::System.ReadOnlySpan<float> squaredInputs, int batch, global::System.Span<float> diagonal)
+        {
+            // dense7: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 84);
+                global::System.Span<float> dense7Delta = d.Slice(batch * Dense7Offset, batch * 10);
+                global::System.ReadOnlySpan<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 84);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(60856, 840), dense6Out, dense7Delta, g.Slice(60856, 840), g.Slice(61696, 10), dense6Delta, batch, inSize: 84, outSize: 10);
+            }
+            // dense6: d^2L/ds^2 = f'(s)^2 d^2L/da^2
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.ReadOnlySpan<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 84);
+                global::System.Span<float> dense6Rd = rd.Slice(batch * Dense6Offset, batch * 84);
+                global::NetGen.Kernels.ReLUBackward(dense6Out, dense6Rd);
+                global::NetGen.Kernels.ReLUBackward(dense6Out, dense6Rd);
+            }
+            // dense6: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 120);
+                global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 84);
+                global::System.ReadOnlySpan<float> dense5Out = a.Slice(batch * Dense5Offset, batch * 120);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(50692, 10080), dense5Out, dense6Delta, g.Slice(50692, 10080), g.Slice(60772, 84), dense5Delta, batch, inSize: 120, outSize: 84);
+            }
+            // dense5: d^2L/ds^2 = f'(s)^2 d^2L/da^2
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.ReadOnlySpan<float> dense5Out = a.Slice(batch * Dense5Offset, batch * 120);
+                global::System.Span<float> dense5Rd = rd.Slice(batch * Dense5Offset, batch * 120);
+                global::NetGen.Kernels.ReLUBackward(dense5Out, dense5Rd);
+                global::NetGen.Kernels.ReLUBackward(dense5Out, dense5Rd);
+            }
+            // dense5: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> maxpool4Delta = d.Slice(batch * Maxpool4Offset, batch * 400);
+                global::System.Span<float> dense5Delta = d.Slice(batch * Dense5Offset, batch * 120);
+                global::System.ReadOnlySpan<float> maxpool4Out = a.Slice(batch * Maxpool4Offset, batch * 400);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(2572, 48000), maxpool4Out, dense5Delta, g.Slice(2572, 48000), g.Slice(50572, 120), maxpool4Delta, batch, inSize: 400, outSize: 120);
+            }
+            // maxpool4: its backward pass (coefficients 0 or 1)
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 1600);
+                global::System.Span<float> maxpool4Delta = d.Slice(batch * Maxpool4Offset, batch * 400);
+                global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 1600);
+                global::NetGen.Kernels.MaxPool2x2Backward(conv3Out, maxpool4Delta, conv3Delta, planes: batch * 16, height: 10, width: 10);
+            }
+            // conv3: d^2L/ds^2 = f'(s)^2 d^2L/da^2
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.ReadOnlySpan<float> conv3Out = a.Slice(batch * Conv3Offset, batch * 1600);
+                global::System.Span<float> conv3Rd = rd.Slice(batch * Conv3Offset, batch * 1600);
+                global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Rd);
+                global::NetGen.Kernels.ReLUBackward(conv3Out, conv3Rd);
+            }
+            // conv3: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> maxpool2Delta = d.Slice(batch * Maxpool2Offset, batch * 1176);
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 1600);
+                global::System.ReadOnlySpan<float> maxpool2Out = a.Slice(batch * Maxpool2Offset, batch * 1176);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), maxpool2Out, conv3Delta, g.Slice(156, 2400), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 1600, 1600), g.Slice(2556, 16), plane: 100);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(156, 2400), default(global::System.ReadOnlySpan<float>), conv3Delta, maxpool2Delta, batch, columns);
+            }
+            // maxpool2: its backward pass (coefficients 0 or 1)
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 4704);
+                global::System.Span<float> maxpool2Delta = d.Slice(batch * Maxpool2Offset, batch * 1176);
+                global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 4704);
+                global::NetGen.Kernels.MaxPool2x2Backward(conv1Out, maxpool2Delta, conv1Delta, planes: batch * 6, height: 28, width: 28);
+            }
+            // conv1: d^2L/ds^2 = f'(s)^2 d^2L/da^2
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.ReadOnlySpan<float> conv1Out = a.Slice(batch * Conv1Offset, batch * 4704);
+                global::System.Span<float> conv1Rd = rd.Slice(batch * Conv1Offset, batch * 4704);
+                global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Rd);
+                global::NetGen.Kernels.ReLUBackward(conv1Out, conv1Rd);
+            }
+            // conv1 reads the network's input, squared
+            // conv1: its backward pass on squared weights and inputs
+            {
+                global::System.Span<float> g = diagonal;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.ReadOnlySpan<float> inputs = squaredInputs;
+                global::System.Span<float> conv1Delta = d.Slice(batch * Conv1Offset, batch * 4704);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv1Shape), inputs, conv1Delta, g.Slice(0, 150), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv1Delta.Slice(n * 4704, 4704), g.Slice(150, 6), plane: 784);
+            }
+        }
+
         private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
         private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros
         private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();
+        private float[] _squaredInputs = global::System.Array.Empty<float>(); // HessianDiagonal's
         private int _tangentCapacity;
 
         /// <summary>The second-order passes' storage for <paramref name="batch"/> samples (allocated on first use, grown as needed).</summary>

@@ -752,9 +752,248 @@ namespace Samples
             throw new global::System.NotSupportedException("TwoTasks has 2 outputs: pass targets.");
         }
 
+        /// <summary>
+        /// Optimal Brain Damage's H_ii (section 8.7): LeCun et al.'s backpropagated estimate of the Hessian's diagonal in its
+        /// Gauss-Newton form, in one backward-like pass: d^2 L / ds^2 = f'(s)^2 sum_i w_i^2 d^2 L / ds_i^2 down the layers, from the
+        /// loss's exact curvature at the outputs, and H_ww = d^2 L / ds^2 x^2 (x = 1 for a bias). It drops the cross terms and the
+        /// f'' terms, so it is not the exact diagonal (which Hessian gives for small networks), and it is never negative. The loss
+        /// is ComputeGradients' (mean data loss plus the weight penalties), in inference mode; frozen and pruned parameters get 0.
+        /// </summary>
+        /// <param name="inputs">batch * 3072 values.</param>
+        /// <param name="targets">batch * 11 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="diagonal">ParameterCount values laid out as Parameters, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no step in LeCun's recursion.</exception>
+        public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            bool owner = _training.Enter("TwoTasks"); // one thread trains an instance at a time
+            try
+            {
+                DiagonalPass(inputs, targets, batch, diagonal);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="HessianDiagonal(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> diagonal)
+        {
+            throw new global::System.NotSupportedException("TwoTasks has 2 outputs: pass targets.");
+        }
+
+        private void DiagonalPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Length("diagonal", ParameterCount, diagonal.Length);
+            Reserve(batch);
+            ReserveTangents(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            global::NetGen.Kernels.Square(_parameters, _direction); // the squared weights
+            diagonal.Clear();
+            BatchForward(inputs, batch, false, _activations, _trainColumns);
+            if (_squaredInputs.Length < batch * InputLength) _squaredInputs = new float[batch * InputLength];
+            global::NetGen.Kernels.Square(inputs, _squaredInputs);
+            global::NetGen.Kernels.Square(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 86027), _tangentOutputs); // the squared activations
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> rs = _tangents;
+            global::System.Span<float> ra = _tangentOutputs;
+            global::System.Span<float> rd = _tangentDeltas;
+            double loss = 0;
+
+            // digit: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> digitOut = a.Slice(batch * DigitOffset, batch * 10);
+            global::System.Span<float> digitDelta = d.Slice(batch * DigitOffset, batch * 10);
+            int digitLabels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 10, rows: true);
+            float digitScale = digitLabels == 0 ? 0f : (float)(1.0 / digitLabels);
+            double digitLoss = 0;
+            for (int n = 0; n < batch; n++) digitLoss += global::NetGen.Kernels.SoftmaxCrossEntropy(digitOut.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), digitDelta.Slice(n * 10, 10), digitScale);
+            if (digitLabels > 0) loss += digitLoss / digitLabels;
+            global::System.Span<float> digitRs = rs.Slice(batch * DigitOffset, batch * 10);
+            global::System.Span<float> digitRd = rd.Slice(batch * DigitOffset, batch * 10);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.CrossEntropyDiagonal(digitOut.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), digitRd.Slice(n * 10, 10), digitScale, classWeights: default, smoothing: 0f, logProbabilities: false); // the diagonal of scale (diag(y) - y y^T)
+
+            // dense10: binary cross-entropy, mean over the targets present, weight 0.5; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> dense10Out = a.Slice(batch * Dense10Offset, batch * 1);
+            global::System.Span<float> dense10Delta = d.Slice(batch * Dense10Offset, batch * 1);
+            int dense10Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 10, size: 1, rows: false);
+            float dense10Scale = dense10Labels == 0 ? 0f : (float)(0.5 / dense10Labels);
+            double dense10Loss = 0;
+            for (int n = 0; n < batch; n++) dense10Loss += global::NetGen.Kernels.SigmoidBinaryCrossEntropy(dense10Out.Slice(n * 1, 1), targets.Slice(n * OutputLength + 10, 1), dense10Delta.Slice(n * 1, 1), dense10Scale);
+            if (dense10Labels > 0) loss += 0.5 * dense10Loss / dense10Labels;
+            global::System.Span<float> dense10Rs = rs.Slice(batch * Dense10Offset, batch * 1);
+            global::System.Span<float> dense10Rd = rd.Slice(batch * Dense10Offset, batch * 1);
+            dense10Rs.Fill(1f); // the loss's curvature is diagonal: its R{delta} along all ones
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SigmoidBinaryCrossEntropyTangent(dense10Out.Slice(n * 1, 1), targets.Slice(n * OutputLength + 10, 1), dense10Rs.Slice(n * 1, 1), dense10Rd.Slice(n * 1, 1), dense10Scale);
+
+            DiagonalBackward(inputs, new global::System.ReadOnlySpan<float>(_squaredInputs, 0, batch * InputLength), batch, diagonal);
+            global::NetGen.Kernels.ApplyMask(diagonal, _pruneMask);
+        }
+
+        /// <summary>LeCun's recursion (Gauss-Newton form) from the outputs' curvature in _tangentDeltas: H_ii estimates added to <paramref name="diagonal"/>.</summary>
+        private void DiagonalBackward(global::System.ReadOnlySpan<float> plainInputs, global::System.ReadOnlySpan<float> squaredInputs, int batch, global::System.Span<float> diagonal)
+        {
+            // dense10: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> trunkDelta = d.Slice(batch * TrunkOffset, batch * 4096);
+                global::System.Span<float> dense10Delta = d.Slice(batch * Dense10Offset, batch * 1);
+                global::System.ReadOnlySpan<float> trunkOut = a.Slice(batch * TrunkOffset, batch * 4096);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(66674, 4096), trunkOut, dense10Delta, g.Slice(66674, 4096), g.Slice(70770, 1), trunkDelta, batch, inSize: 4096, outSize: 1);
+            }
+            // digit: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> concat8Delta = d.Slice(batch * Concat8Offset, batch * 6144);
+                global::System.Span<float> digitDelta = d.Slice(batch * DigitOffset, batch * 10);
+                global::System.ReadOnlySpan<float> concat8Out = a.Slice(batch * Concat8Offset, batch * 6144);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(5224, 61440), concat8Out, digitDelta, g.Slice(5224, 61440), g.Slice(66664, 10), concat8Delta, batch, inSize: 6144, outSize: 10);
+            }
+            // concat8: its backward pass (coefficients 0 or 1)
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> t = _tangentScratch;
+                global::System.Span<float> maxpool7Delta = d.Slice(batch * Maxpool7Offset, batch * 2048);
+                global::System.Span<float> trunkDelta = d.Slice(batch * TrunkOffset, batch * 4096);
+                global::System.Span<float> trunkDeltaFromConcat8 = t.Slice(0, batch * 4096); // concat8's share of trunk's delta
+                global::System.Span<float> concat8Delta = d.Slice(batch * Concat8Offset, batch * 6144);
+                for (int n = 0; n < batch; n++)
+                {
+                    concat8Delta.Slice(n * 6144, 6144).Slice(0, 2048).CopyTo(maxpool7Delta.Slice(n * 2048, 2048));
+                    concat8Delta.Slice(n * 6144, 6144).Slice(2048, 4096).CopyTo(trunkDeltaFromConcat8.Slice(n * 4096, 4096));
+                }
+                global::NetGen.Kernels.Axpy(1f, trunkDeltaFromConcat8, trunkDelta); // trunk is read by several layers: their deltas add up
+            }
+            // maxpool7: its backward pass (coefficients 0 or 1)
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> conv6Delta = d.Slice(batch * Conv6Offset, batch * 8192);
+                global::System.Span<float> maxpool7Delta = d.Slice(batch * Maxpool7Offset, batch * 2048);
+                global::System.ReadOnlySpan<float> conv6Out = a.Slice(batch * Conv6Offset, batch * 8192);
+                global::NetGen.Kernels.MaxPool2x2Backward(conv6Out, maxpool7Delta, conv6Delta, planes: batch * 8, height: 32, width: 32);
+            }
+            // conv6: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 16384);
+                global::System.Span<float> conv6Delta = d.Slice(batch * Conv6Offset, batch * 8192);
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv6Shape), stemOut, conv6Delta, g.Slice(5088, 128), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv6Delta.Slice(n * 8192, 8192), g.Slice(5216, 8), plane: 1024);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv6Shape), inputGradient: true, p.Slice(5088, 128), default(global::System.ReadOnlySpan<float>), conv6Delta, stemDelta, batch, columns);
+            }
+            // trunk: its backward pass (coefficients 0 or 1)
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 16384);
+                global::System.Span<float> trunkDelta = d.Slice(batch * TrunkOffset, batch * 4096);
+                global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 16384);
+                global::NetGen.Kernels.MaxPool2x2Backward(add4Out, trunkDelta, add4Delta, planes: batch * 16, height: 32, width: 32);
+            }
+            // add4: d^2L/ds^2 = f'(s)^2 d^2L/da^2
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 16384);
+                global::System.Span<float> add4Rd = rd.Slice(batch * Add4Offset, batch * 16384);
+                global::NetGen.Kernels.ReLUBackward(add4Out, add4Rd);
+                global::NetGen.Kernels.ReLUBackward(add4Out, add4Rd);
+            }
+            // add4: its backward pass (coefficients 0 or 1)
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> t = _tangentScratch;
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 16384);
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 16384);
+                global::System.Span<float> stemDeltaFromAdd4 = t.Slice(0, batch * 16384); // add4's share of stem's delta
+                global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 16384);
+                add4Delta.CopyTo(conv3Delta);
+                add4Delta.CopyTo(stemDeltaFromAdd4);
+                global::NetGen.Kernels.Axpy(1f, stemDeltaFromAdd4, stemDelta); // stem is read by several layers: their deltas add up
+            }
+            // conv3: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 16384);
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 16384);
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 16384);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), conv2Out, conv3Delta, g.Slice(2768, 2304), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 16384, 16384), g.Slice(5072, 16), plane: 1024);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(2768, 2304), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
+            }
+            // conv2: d^2L/ds^2 = f'(s)^2 d^2L/da^2
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 16384);
+                global::System.Span<float> conv2Rd = rd.Slice(batch * Conv2Offset, batch * 16384);
+                global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Rd);
+                global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Rd);
+            }
+            // conv2: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> t = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 16384);
+                global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 16384); // conv2's share of stem's delta
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 16384);
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), stemOut, conv2Delta, g.Slice(448, 2304), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 16384, 16384), g.Slice(2752, 16), plane: 1024);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: true, p.Slice(448, 2304), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
+            }
+            // stem: d^2L/ds^2 = f'(s)^2 d^2L/da^2
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 16384);
+                global::System.Span<float> stemRd = rd.Slice(batch * StemOffset, batch * 16384);
+                global::NetGen.Kernels.ReLUBackward(stemOut, stemRd);
+                global::NetGen.Kernels.ReLUBackward(stemOut, stemRd);
+            }
+            // stem reads the network's input, squared
+            // stem: its backward pass on squared weights and inputs
+            {
+                global::System.Span<float> g = diagonal;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.ReadOnlySpan<float> inputs = squaredInputs;
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 16384);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(StemShape), inputs, stemDelta, g.Slice(0, 432), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 16384, 16384), g.Slice(432, 16), plane: 1024);
+            }
+        }
+
         private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
         private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros
         private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();
+        private float[] _squaredInputs = global::System.Array.Empty<float>(); // HessianDiagonal's
         private int _tangentCapacity;
 
         /// <summary>The second-order passes' storage for <paramref name="batch"/> samples (allocated on first use, grown as needed).</summary>

@@ -697,9 +697,131 @@ namespace Samples
             }
         }
 
+        /// <summary>
+        /// Optimal Brain Damage's H_ii (section 8.7): LeCun et al.'s backpropagated estimate of the Hessian's diagonal in its
+        /// Gauss-Newton form, in one backward-like pass: d^2 L / ds^2 = f'(s)^2 sum_i w_i^2 d^2 L / ds_i^2 down the layers, from the
+        /// loss's exact curvature at the outputs, and H_ww = d^2 L / ds^2 x^2 (x = 1 for a bias). It drops the cross terms and the
+        /// f'' terms, so it is not the exact diagonal (which Hessian gives for small networks), and it is never negative. The loss
+        /// is ComputeGradients' (mean data loss plus the weight penalties), in inference mode; frozen and pruned parameters get 0.
+        /// </summary>
+        /// <param name="inputs">batch * 13 values.</param>
+        /// <param name="targets">batch * 1 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="diagonal">ParameterCount values laid out as Parameters, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no step in LeCun's recursion.</exception>
+        public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            bool owner = _training.Enter("HousePrice"); // one thread trains an instance at a time
+            try
+            {
+                DiagonalPass(inputs, targets, batch, diagonal);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="HessianDiagonal(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            bool owner = _training.Enter("HousePrice"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                DiagonalPass(inputs, targets, batch, diagonal);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        private void DiagonalPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Length("diagonal", ParameterCount, diagonal.Length);
+            Reserve(batch);
+            ReserveTangents(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            global::NetGen.Kernels.Square(_parameters, _direction); // the squared weights
+            diagonal.Clear();
+            BatchForward(inputs, batch, _activations);
+            if (_squaredInputs.Length < batch * InputLength) _squaredInputs = new float[batch * InputLength];
+            global::NetGen.Kernels.Square(inputs, _squaredInputs);
+            global::NetGen.Kernels.Square(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 33), _tangentOutputs); // the squared activations
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> rs = _tangents;
+            global::System.Span<float> ra = _tangentOutputs;
+            global::System.Span<float> rd = _tangentDeltas;
+            double loss = 0;
+
+            // dense2: mean squared error, mean over the targets present; dL/da.
+            global::System.Span<float> dense2Out = a.Slice(batch * Dense2Offset, batch * 1);
+            global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 1);
+            int dense2Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 1, rows: false);
+            float dense2Scale = dense2Labels == 0 ? 0f : (float)(1.0 / dense2Labels);
+            double dense2Loss = 0;
+            for (int n = 0; n < batch; n++) dense2Loss += global::NetGen.Kernels.SquaredError(dense2Out.Slice(n * 1, 1), targets.Slice(n * OutputLength, 1), dense2Delta.Slice(n * 1, 1), dense2Scale);
+            if (dense2Labels > 0) loss += dense2Loss / dense2Labels;
+            global::System.Span<float> dense2Ra = ra.Slice(batch * Dense2Offset, batch * 1);
+            global::System.Span<float> dense2Rd = rd.Slice(batch * Dense2Offset, batch * 1);
+            dense2Ra.Fill(1f); // the loss's curvature is diagonal: its R{delta} along all ones
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.SquaredErrorTangent(dense2Out.Slice(n * 1, 1), targets.Slice(n * OutputLength, 1), dense2Ra.Slice(n * 1, 1), dense2Rd.Slice(n * 1, 1), dense2Scale);
+
+            DiagonalBackward(inputs, new global::System.ReadOnlySpan<float>(_squaredInputs, 0, batch * InputLength), batch, diagonal);
+            global::NetGen.Kernels.ApplyMask(diagonal, _pruneMask);
+        }
+
+        /// <summary>LeCun's recursion (Gauss-Newton form) from the outputs' curvature in _tangentDeltas: H_ii estimates added to <paramref name="diagonal"/>.</summary>
+        private void DiagonalBackward(global::System.ReadOnlySpan<float> plainInputs, global::System.ReadOnlySpan<float> squaredInputs, int batch, global::System.Span<float> diagonal)
+        {
+            // dense2: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 32);
+                global::System.Span<float> dense2Delta = d.Slice(batch * Dense2Offset, batch * 1);
+                global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 32);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(448, 32), dense1Out, dense2Delta, g.Slice(448, 32), g.Slice(480, 1), dense1Delta, batch, inSize: 32, outSize: 1);
+            }
+            // dense1: d^2L/ds^2 = f'(s)^2 d^2L/da^2
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.ReadOnlySpan<float> dense1Out = a.Slice(batch * Dense1Offset, batch * 32);
+                global::System.Span<float> dense1Rd = rd.Slice(batch * Dense1Offset, batch * 32);
+                global::NetGen.Kernels.TanhBackward(dense1Out, dense1Rd);
+                global::NetGen.Kernels.TanhBackward(dense1Out, dense1Rd);
+            }
+            // dense1 reads the network's input, squared
+            // dense1: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.ReadOnlySpan<float> inputs = squaredInputs;
+                global::System.Span<float> dense1Delta = d.Slice(batch * Dense1Offset, batch * 32);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(0, 416), inputs, dense1Delta, g.Slice(0, 416), g.Slice(416, 32), default(global::System.Span<float>), batch, inSize: 13, outSize: 32);
+            }
+        }
+
         private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
         private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros
         private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();
+        private float[] _squaredInputs = global::System.Array.Empty<float>(); // HessianDiagonal's
         private int _tangentCapacity;
 
         /// <summary>The second-order passes' storage for <paramref name="batch"/> samples (allocated on first use, grown as needed).</summary>

@@ -792,9 +792,198 @@ namespace Samples
             }
         }
 
+        /// <summary>
+        /// Optimal Brain Damage's H_ii (section 8.7): LeCun et al.'s backpropagated estimate of the Hessian's diagonal in its
+        /// Gauss-Newton form, in one backward-like pass: d^2 L / ds^2 = f'(s)^2 sum_i w_i^2 d^2 L / ds_i^2 down the layers, from the
+        /// loss's exact curvature at the outputs, and H_ww = d^2 L / ds^2 x^2 (x = 1 for a bias). It drops the cross terms and the
+        /// f'' terms, so it is not the exact diagonal (which Hessian gives for small networks), and it is never negative. The loss
+        /// is ComputeGradients' (mean data loss plus the weight penalties), in inference mode; frozen and pruned parameters get 0.
+        /// </summary>
+        /// <param name="inputs">batch * 64 values.</param>
+        /// <param name="targets">batch * 10 target values laid out as the outputs; NaN marks a missing label.</param>
+        /// <param name="batch">The number of samples.</param>
+        /// <param name="diagonal">ParameterCount values laid out as Parameters, written.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or batch is not positive.</exception>
+        /// <exception cref="global::System.NotSupportedException">A layer has no step in LeCun's recursion.</exception>
+        public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.BatchLength("targets", batch, OutputLength, targets.Length);
+            bool owner = _training.Enter("ResidualNet"); // one thread trains an instance at a time
+            try
+            {
+                DiagonalPass(inputs, targets, batch, diagonal);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        /// <summary>As <see cref="HessianDiagonal(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
+        public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Batch(batch);
+            global::NetGen.Guard.BatchLength("inputs", batch, InputLength, inputs.Length);
+            global::NetGen.Guard.Length("labels", batch, labels.Length);
+            global::NetGen.Guard.Labels(labels, OutputLength);
+            bool owner = _training.Enter("ResidualNet"); // one thread trains an instance at a time
+            try
+            {
+                Reserve(batch);
+                global::System.ReadOnlySpan<float> targets = new global::System.ReadOnlySpan<float>(_labelTargets, 0, batch * OutputLength);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.LabelToTarget(labels[n], new global::System.Span<float>(_labelTargets, n * OutputLength, OutputLength));
+                DiagonalPass(inputs, targets, batch, diagonal);
+            }
+            finally
+            {
+                _training.Exit(owner);
+            }
+        }
+
+        private void DiagonalPass(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> diagonal)
+        {
+            global::NetGen.Guard.Length("diagonal", ParameterCount, diagonal.Length);
+            Reserve(batch);
+            ReserveTangents(batch);
+            global::NetGen.Kernels.ApplyMask(_parameters, _pruneMask); // pruned parameters are 0
+            global::NetGen.Kernels.Square(_parameters, _direction); // the squared weights
+            diagonal.Clear();
+            BatchForward(inputs, batch, false, _activations, _trainColumns);
+            if (_squaredInputs.Length < batch * InputLength) _squaredInputs = new float[batch * InputLength];
+            global::NetGen.Kernels.Square(inputs, _squaredInputs);
+            global::NetGen.Kernels.Square(new global::System.ReadOnlySpan<float>(_activations, 0, batch * 2186), _tangentOutputs); // the squared activations
+            global::System.Span<float> a = _activations;
+            global::System.Span<float> d = _deltas;
+            global::System.Span<float> rs = _tangents;
+            global::System.Span<float> ra = _tangentOutputs;
+            global::System.Span<float> rd = _tangentDeltas;
+            double loss = 0;
+
+            // dense6: cross-entropy, mean over the samples with a label; dL/ds = weight * (a - y) / labels (table 4.1).
+            global::System.Span<float> dense6Out = a.Slice(batch * Dense6Offset, batch * 10);
+            global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 10);
+            int dense6Labels = global::NetGen.Kernels.CountLabels(targets, batch, stride: OutputLength, offset: 0, size: 10, rows: true);
+            float dense6Scale = dense6Labels == 0 ? 0f : (float)(1.0 / dense6Labels);
+            double dense6Loss = 0;
+            for (int n = 0; n < batch; n++) dense6Loss += global::NetGen.Kernels.SoftmaxCrossEntropy(dense6Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense6Delta.Slice(n * 10, 10), dense6Scale);
+            if (dense6Labels > 0) loss += dense6Loss / dense6Labels;
+            global::System.Span<float> dense6Rs = rs.Slice(batch * Dense6Offset, batch * 10);
+            global::System.Span<float> dense6Rd = rd.Slice(batch * Dense6Offset, batch * 10);
+            for (int n = 0; n < batch; n++) global::NetGen.Kernels.CrossEntropyDiagonal(dense6Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense6Rd.Slice(n * 10, 10), dense6Scale, classWeights: default, smoothing: 0f, logProbabilities: false); // the diagonal of scale (diag(y) - y y^T)
+
+            DiagonalBackward(inputs, new global::System.ReadOnlySpan<float>(_squaredInputs, 0, batch * InputLength), batch, diagonal);
+            global::NetGen.Kernels.ApplyMask(diagonal, _pruneMask);
+        }
+
+        /// <summary>LeCun's recursion (Gauss-Newton form) from the outputs' curvature in _tangentDeltas: H_ii estimates added to <paramref name="diagonal"/>.</summary>
+        private void DiagonalBackward(global::System.ReadOnlySpan<float> plainInputs, global::System.ReadOnlySpan<float> squaredInputs, int batch, global::System.Span<float> diagonal)
+        {
+            // dense6: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> maxpool5Delta = d.Slice(batch * Maxpool5Offset, batch * 128);
+                global::System.Span<float> dense6Delta = d.Slice(batch * Dense6Offset, batch * 10);
+                global::System.ReadOnlySpan<float> maxpool5Out = a.Slice(batch * Maxpool5Offset, batch * 128);
+                global::NetGen.Kernels.DenseBackwardBatch(p.Slice(1248, 1280), maxpool5Out, dense6Delta, g.Slice(1248, 1280), g.Slice(2528, 10), maxpool5Delta, batch, inSize: 128, outSize: 10);
+            }
+            // maxpool5: its backward pass (coefficients 0 or 1)
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 512);
+                global::System.Span<float> maxpool5Delta = d.Slice(batch * Maxpool5Offset, batch * 128);
+                global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 512);
+                global::NetGen.Kernels.MaxPool2x2Backward(add4Out, maxpool5Delta, add4Delta, planes: batch * 8, height: 8, width: 8);
+            }
+            // add4: d^2L/ds^2 = f'(s)^2 d^2L/da^2
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.ReadOnlySpan<float> add4Out = a.Slice(batch * Add4Offset, batch * 512);
+                global::System.Span<float> add4Rd = rd.Slice(batch * Add4Offset, batch * 512);
+                global::NetGen.Kernels.ReLUBackward(add4Out, add4Rd);
+                global::NetGen.Kernels.ReLUBackward(add4Out, add4Rd);
+            }
+            // add4: its backward pass (coefficients 0 or 1)
+            {
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 512);
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 512);
+                global::System.Span<float> add4Delta = d.Slice(batch * Add4Offset, batch * 512);
+                add4Delta.CopyTo(conv3Delta);
+                add4Delta.CopyTo(stemDelta);
+            }
+            // conv3: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 512);
+                global::System.Span<float> conv3Delta = d.Slice(batch * Conv3Offset, batch * 512);
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 512);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv3Shape), conv2Out, conv3Delta, g.Slice(664, 576), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv3Delta.Slice(n * 512, 512), g.Slice(1240, 8), plane: 64);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv3Shape), inputGradient: true, p.Slice(664, 576), default(global::System.ReadOnlySpan<float>), conv3Delta, conv2Delta, batch, columns);
+            }
+            // conv2: d^2L/ds^2 = f'(s)^2 d^2L/da^2
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.ReadOnlySpan<float> conv2Out = a.Slice(batch * Conv2Offset, batch * 512);
+                global::System.Span<float> conv2Rd = rd.Slice(batch * Conv2Offset, batch * 512);
+                global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Rd);
+                global::NetGen.Kernels.ReLUBackward(conv2Out, conv2Rd);
+            }
+            // conv2: its backward pass on squared weights and inputs
+            {
+                global::System.ReadOnlySpan<float> p = _direction;
+                global::System.Span<float> g = diagonal;
+                global::System.ReadOnlySpan<float> a = _tangentOutputs;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> t = _tangentScratch;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 512);
+                global::System.Span<float> stemDeltaFromConv2 = t.Slice(0, batch * 512); // conv2's share of stem's delta
+                global::System.Span<float> conv2Delta = d.Slice(batch * Conv2Offset, batch * 512);
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 512);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(Conv2Shape), stemOut, conv2Delta, g.Slice(80, 576), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(conv2Delta.Slice(n * 512, 512), g.Slice(656, 8), plane: 64);
+                global::NetGen.Kernels.ConvImplicitBatch(default(Conv2Shape), inputGradient: true, p.Slice(80, 576), default(global::System.ReadOnlySpan<float>), conv2Delta, stemDeltaFromConv2, batch, columns);
+                global::NetGen.Kernels.Axpy(1f, stemDeltaFromConv2, stemDelta); // stem is read by several layers: their deltas add up
+            }
+            // stem: d^2L/ds^2 = f'(s)^2 d^2L/da^2
+            {
+                global::System.ReadOnlySpan<float> a = _activations;
+                global::System.Span<float> rd = _tangentDeltas;
+                global::System.ReadOnlySpan<float> stemOut = a.Slice(batch * StemOffset, batch * 512);
+                global::System.Span<float> stemRd = rd.Slice(batch * StemOffset, batch * 512);
+                global::NetGen.Kernels.ReLUBackward(stemOut, stemRd);
+                global::NetGen.Kernels.ReLUBackward(stemOut, stemRd);
+            }
+            // stem reads the network's input, squared
+            // stem: its backward pass on squared weights and inputs
+            {
+                global::System.Span<float> g = diagonal;
+                global::System.Span<float> d = _tangentDeltas;
+                global::System.Span<float> columns = _trainColumns;
+                global::System.ReadOnlySpan<float> inputs = squaredInputs;
+                global::System.Span<float> stemDelta = d.Slice(batch * StemOffset, batch * 512);
+                global::NetGen.Kernels.ConvWeightGradientImplicit(default(StemShape), inputs, stemDelta, g.Slice(0, 72), batch, columns);
+                for (int n = 0; n < batch; n++) global::NetGen.Kernels.ChannelBiasGradient(stemDelta.Slice(n * 512, 512), g.Slice(72, 8), plane: 64);
+            }
+        }
+
         private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
         private float[] _tangentScratch = global::System.Array.Empty<float>(), _tangentZeros = global::System.Array.Empty<float>(); // the shares of R{delta}, two layer blocks; zeros
         private float[] _direction = global::System.Array.Empty<float>(), _discardedGradients = global::System.Array.Empty<float>(), _zeroInputGradients = global::System.Array.Empty<float>();
+        private float[] _squaredInputs = global::System.Array.Empty<float>(); // HessianDiagonal's
         private int _tangentCapacity;
 
         /// <summary>The second-order passes' storage for <paramref name="batch"/> samples (allocated on first use, grown as needed).</summary>
