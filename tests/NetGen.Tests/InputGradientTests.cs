@@ -34,6 +34,9 @@ namespace NetGen.Tests
         /// <summary>Network <paramref name="type"/> of the gradient checks' assembly <paramref name="assembly"/>, seeded.</summary>
         internal static INetwork Create(int assembly, string type, int seed) => TestCompiler.Create(Assemblies[assembly].Value, type, seed);
 
+        /// <summary>The compiled networks of the gradient-check assembly <paramref name="index"/>.</summary>
+        internal static Assembly Compiled(int index) => Assemblies[index].Value;
+
         /// <summary>f(x) = sum_k dy_k y_k(x) over the batch, in double.</summary>
         private static double Objective(INetwork net, float[] x, float[] dy, int batch)
         {

@@ -19,6 +19,138 @@ namespace NetGen.Tests
             return (Enumerable.Range(0, batch * LeNet5.InputLength).Select(_ => (float)random.NextDouble()).ToArray(), Enumerable.Range(0, batch).Select(_ => random.Next(10)).ToArray());
         }
 
+        /// <summary>OBD (eq. 8.32) masks the weights of least H_ii w_i^2 / 2, H_ii the network's HessianDiagonal, and no bias.</summary>
+        [Theory]
+        [InlineData(PruningScope.Global)]
+        [InlineData(PruningScope.PerLayer)]
+        public void Optimal_Brain_Damage_masks_the_weights_of_least_saliency(PruningScope scope)
+        {
+            var net = new LeNet5(3);
+            var random = new Random(4);
+            const int batch = 8;
+            var x = Enumerable.Range(0, batch * LeNet5.InputLength).Select(_ => (float)random.NextDouble()).ToArray();
+            var labels = Enumerable.Range(0, batch).Select(_ => random.Next(10)).ToArray();
+            var diagonal = new float[LeNet5.ParameterCount];
+            net.HessianDiagonal(x, labels, batch, diagonal);
+            var w = net.Parameters.ToArray();
+            Assert.True(diagonal.All(h => h >= 0)); // the Gauss-Newton form is never negative
+
+            int pruned = Pruning.OptimalBrainDamage(net, x, labels, batch, 0.6, scope);
+            var masks = net.Masks.ToArray();
+            foreach (var tensor in net.Tensors.Where(t => t.Store == TensorStore.Parameters))
+            {
+                var indices = Enumerable.Range(tensor.Offset, tensor.Length).ToArray();
+                if (!Pruning.Prunable(net).Contains(tensor))
+                {
+                    Assert.All(indices, i => Assert.Equal(1f, masks[i])); // biases stay
+                    continue;
+                }
+
+                if (scope == PruningScope.PerLayer) Assert.Equal((int)Math.Round(0.6 * tensor.Length, MidpointRounding.AwayFromZero), indices.Count(i => masks[i] == 0f));
+            }
+
+            var weights = Pruning.Prunable(net).SelectMany(t => Enumerable.Range(t.Offset, t.Length)).ToArray();
+            Assert.Equal((int)Math.Round(0.6 * weights.Length, MidpointRounding.AwayFromZero), pruned);
+            double Saliency(int i) => 0.5 * diagonal[i] * w[i] * w[i];
+            var groups = scope == PruningScope.Global ? new[] { weights } : Pruning.Prunable(net).Select(t => Enumerable.Range(t.Offset, t.Length).ToArray()).ToArray();
+            foreach (var group in groups)
+            {
+                double highestPruned = group.Where(i => masks[i] == 0f).Max(Saliency), lowestKept = group.Where(i => masks[i] != 0f).Min(Saliency);
+                Assert.True(highestPruned <= lowestKept, $"a pruned weight has saliency {highestPruned:R}, a kept one {lowestKept:R}");
+            }
+        }
+
+        /// <summary>
+        /// OBS on a linear network with squared error, whose Hessian is (2 / (N K)) sum X X^T exactly: the recursion's inverse
+        /// is ((K / 2) H + alpha I)^-1, so OBS must choose the weights and move the parameters as the same steps on that
+        /// matrix inverted directly (Gauss-Jordan) from the exact Hessian.
+        /// </summary>
+        [Fact]
+        public void Optimal_Brain_Surgeon_matches_a_direct_computation_from_the_exact_Hessian()
+        {
+            var net = TestCompiler.Create(SecondOrderTests.Assembly, "More.Linear", 7);
+            var random = new Random(8);
+            const int batch = 6, count = 5;
+            const double alpha = 1e-4;
+            var x = Enumerable.Range(0, batch * 4).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var t = Enumerable.Range(0, batch * 3).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            int q = net.ParameterCount;
+            var hessian = new float[q * q];
+            net.Hessian(x, t, batch, hessian);
+            var matrix = new double[q, q];
+            for (int i = 0; i < q; i++)
+                for (int j = 0; j < q; j++)
+                    matrix[i, j] = 1.5 * hessian[i * q + j] + (i == j ? alpha : 0); // K / 2 = 3 / 2
+            var inverse = Invert(matrix);
+            var w = net.Parameters.ToArray().Select(v => (double)v).ToArray();
+            var kept = Enumerable.Repeat(true, q).ToArray();
+            var weights = Enumerable.Range(0, 12).ToArray(); // W [3, 4] at 0, the bias at 12
+            for (int step = 0; step < count; step++)
+            {
+                int chosen = weights.Where(i => kept[i]).OrderBy(i => w[i] * w[i] / (2 * inverse[i, i])).First();
+                double factor = w[chosen] / inverse[chosen, chosen];
+                for (int i = 0; i < q; i++) if (kept[i]) w[i] -= factor * inverse[i, chosen];
+                w[chosen] = 0;
+                kept[chosen] = false;
+                var column = Enumerable.Range(0, q).Select(i => inverse[i, chosen]).ToArray();
+                double pivot = column[chosen];
+                for (int i = 0; i < q; i++)
+                    for (int j = 0; j < q; j++)
+                        inverse[i, j] -= column[i] * column[j] / pivot;
+            }
+
+            Assert.Equal(count, Pruning.OptimalBrainSurgeon(net, x, t, batch, count, alpha: alpha));
+            for (int i = 0; i < q; i++)
+            {
+                Assert.Equal(kept[i] ? 1f : 0f, net.Masks[i]);
+                Assert.True(Math.Abs(net.Parameters[i] - w[i]) <= 1e-4 * Math.Max(1, Math.Abs(w[i])), $"w[{i}] = {net.Parameters[i]:R}, direct {w[i]:R}");
+            }
+
+            // a pruned weight stays 0 through a second call, which prunes others
+            Assert.Equal(2, Pruning.OptimalBrainSurgeon(net, x, t, batch, 2, alpha: alpha));
+            for (int i = 0; i < q; i++) if (!kept[i]) Assert.Equal(0f, net.Parameters[i]);
+            Assert.Equal(7, net.Masks.ToArray().Count(m => m == 0f));
+            Assert.Throws<NotSupportedException>(() => Pruning.OptimalBrainSurgeon(new LeNet5(1), new float[784], new float[10], 1, 1));
+        }
+
+        /// <summary>Gauss-Jordan elimination with partial pivoting, in double.</summary>
+        private static double[,] Invert(double[,] a)
+        {
+            int n = a.GetLength(0);
+            var m = (double[,])a.Clone();
+            var inverse = new double[n, n];
+            for (int i = 0; i < n; i++) inverse[i, i] = 1;
+            for (int c = 0; c < n; c++)
+            {
+                int pivot = Enumerable.Range(c, n - c).OrderByDescending(r => Math.Abs(m[r, c])).First();
+                for (int j = 0; j < n; j++)
+                {
+                    (m[c, j], m[pivot, j]) = (m[pivot, j], m[c, j]);
+                    (inverse[c, j], inverse[pivot, j]) = (inverse[pivot, j], inverse[c, j]);
+                }
+
+                double d = m[c, c];
+                for (int j = 0; j < n; j++)
+                {
+                    m[c, j] /= d;
+                    inverse[c, j] /= d;
+                }
+
+                for (int r = 0; r < n; r++)
+                {
+                    if (r == c || m[r, c] == 0) continue;
+                    double f = m[r, c];
+                    for (int j = 0; j < n; j++)
+                    {
+                        m[r, j] -= f * m[c, j];
+                        inverse[r, j] -= f * inverse[c, j];
+                    }
+                }
+            }
+
+            return inverse;
+        }
+
         [Theory]
         [InlineData(PruningScope.Global)]
         [InlineData(PruningScope.PerLayer)]

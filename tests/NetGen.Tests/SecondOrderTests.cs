@@ -16,6 +16,9 @@ namespace NetGen.Tests
     {
         public static TheoryData<int, string> Networks() => InputGradientTests.Networks();
 
+        /// <summary>The compiled networks of <see cref="Source"/>.</summary>
+        internal static System.Reflection.Assembly Assembly => InputGradientTests.Compiled(3);
+
         /// <summary>
         /// The kinds, losses and options the gradient-check suites do not hold: normalization, the layers that act only in
         /// training, penalties, frozen layers, class weights and label smoothing, several heads, outputs read by other layers
@@ -45,6 +48,7 @@ namespace More
     [Network(3)] [Dense(2, Act.Sigmoid)] public partial class OneSigmoid { }
     [Network(2, 4, 4)] [Conv(2, k: 3, p: 1)] [MaxPool(2)] public partial class OneConv { }
     [Network(3)] [Dense(4, Act.Tanh)] [Dense(2)] public partial class TwoDense { }
+    [Network(4)] [Dense(3)] public partial class Linear { }
 }
 ";
 
