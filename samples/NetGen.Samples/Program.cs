@@ -79,7 +79,7 @@ namespace NetGen.Samples
             writer.WriteLine("  modern         a MobileNet-style CNN on the same 28x28 digits: depthwise-separable convolutions, global average pooling, label smoothing,");
             writer.WriteLine("                 gradient clipping and a one-cycle schedule; its layer table and parameter count beside LeNet-5's");
             writer.WriteLine("  residual       a residual CNN (shortcut connections, section 4.6.1) on the built-in digits");
-            writer.WriteLine("  prune          LeNet-5 on the digits pruned by magnitude to 50/80/90/95 % sparsity (section 8.7), retrained after each step, as a PNG");
+            writer.WriteLine("  prune          LeNet-5 on the digits pruned by magnitude and by Optimal Brain Damage to 50/80/90/95 % sparsity (section 8.7), retrained, as a PNG");
             writer.WriteLine("  saliency       the digits CNN's input gradients (section 4.8): which pixels move the predicted class, as a PNG");
             writer.WriteLine("  finetune       a CNN trained briefly in PyTorch (samples/pytorch/train_digits.py), imported by netgen import, fine-tuned here");
             writer.WriteLine("  multitask      two heads on one trunk (section 8.5): the digit and whether it is even, half the digit labels missing");
@@ -299,33 +299,45 @@ namespace NetGen.Samples
         }
 
         /// <summary>
-        /// Magnitude pruning (section 8.7): LeNet-5 trained on the digits at 28x28 as the lenet sample, then pruned to 50, 80, 90
-        /// and 95 % of its weights (Pruning.Magnitude, global), tested right after each step and after two epochs of retraining
-        /// with the masks held; accuracy against sparsity goes to a PNG.
+        /// Pruning (section 8.7): LeNet-5 trained on the digits at 28x28 as the lenet sample, then pruned to 50, 80, 90 and 95 %
+        /// of its weights twice from the same trained weights, by magnitude (Pruning.Magnitude) and by Optimal Brain Damage
+        /// (Pruning.OptimalBrainDamage, H_ii from 256 training images), tested right after each step and after two epochs of
+        /// retraining with the masks held; accuracy against sparsity for both goes to one PNG.
         /// </summary>
         public int Prune()
         {
             var (train, validation, test) = Upscale28(BuiltInData.Digits()).Split(0.72, 0.08, seed: 42);
             var net = new LeNet5(seed: 1);
-            var sgd = new Sgd(lr: 0.02f, momentum: 0.9f);
-            new Trainer(net, sgd, new TrainingOptions { Epochs = Epochs(8), BatchSize = 32, Seed = 1 }).Fit(train, validation);
+            new Trainer(net, new Sgd(lr: 0.02f, momentum: 0.9f), new TrainingOptions { Epochs = Epochs(8), BatchSize = 32, Seed = 1 }).Fit(train, validation);
             double dense = Trainer.Evaluate(net, test).Accuracy;
+            var trained = net.Parameters.ToArray();
             int weights = Pruning.Prunable(net).Sum(t => t.Length);
             _output.WriteLine(Invariant($"LeNet-5 trained: test accuracy {dense:P1}; {weights:N0} prunable weights of {NetGen.Samples.LeNet5.ParameterCount:N0} parameters."));
-            var points = new List<(double Sparsity, double Pruned, double Retrained)>();
-            foreach (double fraction in new[] { 0.5, 0.8, 0.9, 0.95 })
+            const int calibration = 256; // OBD's H_ii over the first training images
+            var series = new List<(string Method, IReadOnlyList<(double Sparsity, double Pruned, double Retrained)> Points)>();
+            foreach (string method in new[] { "magnitude", "OBD" })
             {
-                Pruning.Magnitude(net, fraction);
-                double pruned = Trainer.Evaluate(net, test).Accuracy;
-                new Trainer(net, sgd, new TrainingOptions { Epochs = 2, BatchSize = 32, Seed = 1 }).Fit(train, validation);
-                double retrained = Trainer.Evaluate(net, test).Accuracy, sparsity = Pruning.Sparsity(net);
-                points.Add((sparsity, pruned, retrained));
-                _output.WriteLine(Invariant($"sparsity {sparsity:P1} ({(int)System.Math.Round((1 - sparsity) * weights):N0} weights left): test accuracy {pruned:P1} right after pruning, {retrained:P1} after 2 epochs of retraining"));
+                trained.CopyTo(net.Parameters);
+                net.Masks.Fill(1f);
+                var sgd = new Sgd(lr: 0.02f, momentum: 0.9f);
+                var points = new List<(double Sparsity, double Pruned, double Retrained)>();
+                foreach (double fraction in new[] { 0.5, 0.8, 0.9, 0.95 })
+                {
+                    if (method == "magnitude") Pruning.Magnitude(net, fraction);
+                    else Pruning.OptimalBrainDamage(net, train.Inputs.AsSpan(0, calibration * train.InputLength), train.Labels.AsSpan(0, calibration), calibration, fraction);
+                    double pruned = Trainer.Evaluate(net, test).Accuracy;
+                    new Trainer(net, sgd, new TrainingOptions { Epochs = 2, BatchSize = 32, Seed = 1 }).Fit(train, validation);
+                    double retrained = Trainer.Evaluate(net, test).Accuracy, sparsity = Pruning.Sparsity(net);
+                    points.Add((sparsity, pruned, retrained));
+                    _output.WriteLine(Invariant($"{method,-9} sparsity {sparsity:P1} ({(int)System.Math.Round((1 - sparsity) * weights):N0} weights left): test accuracy {pruned:P1} right after pruning, {retrained:P1} after 2 epochs of retraining"));
+                }
+
+                series.Add((method, points));
             }
 
             Directory.CreateDirectory(_options.OutputFolder);
             string path = Path.GetFullPath(Path.Combine(_options.OutputFolder, "pruning.png"));
-            PruningCurve.Save(points, dense, path, "LeNet-5 on the digits: magnitude pruning");
+            PruningCurve.Save(series, dense, path, "LeNet-5 on the digits: magnitude pruning and Optimal Brain Damage");
             _output.WriteLine($"Accuracy against sparsity: {path}");
             return 0;
         }
