@@ -41,6 +41,20 @@ namespace NetGen.Samples
     [Dense(1)]
     public partial class XorNet { }
 
+    /// <summary>Eight sigmoid layers of 32 units (Glorot uniform): the layers sample's vanishing gradients (fig. 10.1).</summary>
+    [Network(64)]
+    [Dense(32, Act.Sigmoid)] [Dense(32, Act.Sigmoid)] [Dense(32, Act.Sigmoid)] [Dense(32, Act.Sigmoid)]
+    [Dense(32, Act.Sigmoid)] [Dense(32, Act.Sigmoid)] [Dense(32, Act.Sigmoid)] [Dense(32, Act.Sigmoid)]
+    [Dense(10, Act.Softmax)]
+    public partial class DeepSigmoid { }
+
+    /// <summary>The same depth with SELU and LeCun normal weights (section 10.4): the gradients keep their scale.</summary>
+    [Network(64)]
+    [Dense(32, Act.SELU)] [Dense(32, Act.SELU)] [Dense(32, Act.SELU)] [Dense(32, Act.SELU)]
+    [Dense(32, Act.SELU)] [Dense(32, Act.SELU)] [Dense(32, Act.SELU)] [Dense(32, Act.SELU)]
+    [Dense(10, Act.Softmax)]
+    public partial class DeepSelu { }
+
     /// <summary>A self-normalizing network (section 10.4): SELU, LeCun normal weights, alpha dropout, on the digits.</summary>
     [Network(64)]
     [Dense(256, Act.SELU)] [AlphaDropout(0.05)]

@@ -51,6 +51,7 @@ namespace NetGen.Samples
                 case "finetune": return samples.FineTune();
                 case "saliency": return samples.Saliency();
                 case "prune": return samples.Prune();
+                case "layers": return samples.Layers();
                 case "residual": return samples.Residual();
                 case "multitask": return samples.MultiTask();
                 case "xor": return samples.Xor();
@@ -79,6 +80,7 @@ namespace NetGen.Samples
             writer.WriteLine("  modern         a MobileNet-style CNN on the same 28x28 digits: depthwise-separable convolutions, global average pooling, label smoothing,");
             writer.WriteLine("                 gradient clipping and a one-cycle schedule; its layer table and parameter count beside LeNet-5's");
             writer.WriteLine("  residual       a residual CNN (shortcut connections, section 4.6.1) on the built-in digits");
+            writer.WriteLine("  layers         LayerStatistics of 8 sigmoid and 8 SELU layers on the digits: vanishing gradients at a glance (fig. 10.1), as a PNG");
             writer.WriteLine("  prune          LeNet-5 on the digits pruned by magnitude and by Optimal Brain Damage to 50/80/90/95 % sparsity (section 8.7), retrained, as a PNG");
             writer.WriteLine("  saliency       the digits CNN's input gradients (section 4.8): which pixels move the predicted class, as a PNG");
             writer.WriteLine("  finetune       a CNN trained briefly in PyTorch (samples/pytorch/train_digits.py), imported by netgen import, fine-tuned here");
@@ -339,6 +341,38 @@ namespace NetGen.Samples
             string path = Path.GetFullPath(Path.Combine(_options.OutputFolder, "pruning.png"));
             PruningCurve.Save(series, dense, path, "LeNet-5 on the digits: magnitude pruning and Optimal Brain Damage");
             _output.WriteLine($"Accuracy against sparsity: {path}");
+            return 0;
+        }
+
+        /// <summary>
+        /// LayerStatistics (fig. 10.1, 10.7): two networks of eight hidden layers on the digits, sigmoid (Glorot uniform) and SELU
+        /// (LeCun normal), one epoch of SGD each with the Trainer's opt-in report; each layer's weight-gradient norm and output
+        /// standard deviation after the epoch, printed and plotted.
+        /// </summary>
+        public int Layers()
+        {
+            var (train, validation, _) = BuiltInData.Digits().Split(0.72, 0.08, seed: 42);
+            var standardizer = Standardizer.Fit(train);
+            train = standardizer.Transform(train);
+            validation = standardizer.Transform(validation);
+            var series = new List<(string Name, IReadOnlyList<LayerStatistics> Layers)>();
+            foreach (var (name, net) in new (string, INetwork)[] { ("sigmoid", new DeepSigmoid(seed: 1)), ("SELU", new DeepSelu(seed: 1)) })
+            {
+                var options = new TrainingOptions { Epochs = 1, BatchSize = 32, Seed = 1, LayerStatistics = true };
+                var record = new Trainer(net, new Sgd(lr: 0.01f), options).Fit(train, validation)[0];
+                _output.WriteLine(Invariant($"{name}: after one epoch, validation accuracy {record.ValidationAccuracy:P1}"));
+                foreach (var layer in record.LayerStatistics)
+                {
+                    _output.WriteLine(Invariant($"  {layer.Layer,-7} outputs mean {layer.Mean,7:F3} std {layer.Std,6:F3}   |dL/ds| {layer.DeltaNorm:E2}   |dL/dW| {layer.WeightGradientNorm:E2}"));
+                }
+
+                series.Add((name, record.LayerStatistics));
+            }
+
+            Directory.CreateDirectory(_options.OutputFolder);
+            string path = Path.GetFullPath(Path.Combine(_options.OutputFolder, "layers.png"));
+            LayerStatisticsPlot.Save(series, path);
+            _output.WriteLine($"Gradient norms by layer: {path}");
             return 0;
         }
 

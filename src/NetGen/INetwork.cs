@@ -109,6 +109,12 @@ namespace NetGen
         Span<float> Masks => throw new NotSupportedException($"{GetType().Name} does not support pruning masks.");
 
         /// <summary>
+        /// Per layer, the mean and standard deviation of its outputs and the norms of its deltas and weight gradient over the last
+        /// ComputeGradients or TrainStep batch. Generated networks implement it; another implementation throws <see cref="NotSupportedException"/>.
+        /// </summary>
+        IReadOnlyList<LayerStatistics> LayerStatistics() => throw new NotSupportedException($"{GetType().Name} does not report layer statistics.");
+
+        /// <summary>
         /// dL/dx for given dL/dy (a vector-Jacobian product) in inference mode: batch * InputLength values out. Generated
         /// networks implement it; another implementation of this interface throws <see cref="NotSupportedException"/>.
         /// </summary>

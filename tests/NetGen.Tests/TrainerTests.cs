@@ -301,6 +301,62 @@ namespace NetGen.Tests
             }
         }
 
+        /// <summary>The layers sample (issue 20, fig. 10.1): the sigmoid stack's gradients vanish towards the input, SELU's keep their scale.</summary>
+        [Fact]
+        public void The_layers_sample_shows_vanishing_gradients_in_the_sigmoid_stack_only()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "netgen-layers-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var (code, output) = Sample("layers", "--out", folder);
+                Assert.Equal(0, code);
+                var norms = output.Split('\n').Where(l => l.Contains("|dL/dW|", StringComparison.Ordinal))
+                    .Select(l => double.Parse(l.Substring(l.LastIndexOf(' ') + 1), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                Assert.Equal(18, norms.Count); // 9 layers each
+                Assert.True(norms[0] < 1e-3 * norms[8], $"sigmoid: first layer {norms[0]:E2}, last {norms[8]:E2}");
+                Assert.True(norms[9] > 0.2 * norms[17] && norms[9] < 5 * norms[17], $"SELU: first layer {norms[9]:E2}, last {norms[17]:E2}");
+                Assert.True(File.Exists(Path.Combine(folder, "layers.png")));
+            }
+            finally
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, true);
+            }
+        }
+
+        /// <summary>LayerStatistics against the values they summarize: the output layer's outputs (Forward), its squared error's delta 2 (a - y) / (B K), and Gradients.</summary>
+        [Fact]
+        public void Layer_statistics_are_the_moments_and_norms_of_the_last_training_pass()
+        {
+            var net = new NetGen.Samples.XorNet(seed: 2);
+            var x = new float[] { 0, 0, 0, 1, 1, 0, 1, 1 };
+            var t = new float[] { 0.1f, 0.9f, 0.8f, 0.2f };
+            Assert.Throws<InvalidOperationException>(() => net.LayerStatistics());
+            net.ComputeGradients(x, t, 4);
+            var statistics = net.LayerStatistics();
+            Assert.Equal(new[] { "dense1", "dense2" }, statistics.Select(s => s.Layer));
+            var y = new float[4];
+            net.Forward(x, y, 4);
+            double mean = y.Average(v => (double)v), std = Math.Sqrt(y.Average(v => (v - mean) * (v - mean)));
+            double delta = Math.Sqrt(Enumerable.Range(0, 4).Sum(i => Math.Pow(2.0 * (y[i] - t[i]) / 4, 2)));
+            var output = statistics[1];
+            Assert.Equal(mean, output.Mean, 5);
+            Assert.Equal(std, output.Std, 5);
+            Assert.Equal(delta, output.DeltaNorm, 5);
+            var tensors = net.Tensors.Where(tensor => tensor.Name.EndsWith(".weight", StringComparison.Ordinal)).ToList();
+            for (int i = 0; i < 2; i++)
+            {
+                double norm = Math.Sqrt(net.Gradients.Slice(tensors[i].Offset, tensors[i].Length).ToArray().Sum(g => (double)g * g));
+                Assert.Equal(norm, statistics[i].WeightGradientNorm, 6);
+            }
+
+            net.ComputeLoss(x, t, 4); // another pass reuses the storage
+            Assert.Throws<InvalidOperationException>(() => net.LayerStatistics());
+            var history = new Trainer(net, new Sgd(0.1f), new TrainingOptions { Epochs = 2, BatchSize = 4, LayerStatistics = true })
+                .Fit(new Dataset(x, t, 2, 1));
+            Assert.All(history, record => Assert.Equal(2, record.LayerStatistics.Count));
+            Assert.Empty(new Trainer(net, new Sgd(0.1f), new TrainingOptions { Epochs = 1, BatchSize = 4 }).Fit(new Dataset(x, t, 2, 1))[0].LayerStatistics);
+        }
+
         /// <summary>The pruning sample (issue 20, section 8.7): by magnitude and by OBD, each step reaches its sparsity exactly and retraining recovers most of the accuracy.</summary>
         [Fact]
         public void The_pruning_sample_reaches_each_sparsity_and_retrains()
@@ -332,7 +388,7 @@ namespace NetGen.Tests
         {
             var (code, output) = Sample("--help");
             Assert.Equal(0, code);
-            foreach (var command in new[] { "digits", "lenet", "xor", "iris", "breast-cancer", "snn", "fashion-mnist", "cv", "finetune", "saliency", "prune" }) Assert.Contains("  " + command, output);
+            foreach (var command in new[] { "digits", "lenet", "xor", "iris", "breast-cancer", "snn", "fashion-mnist", "cv", "finetune", "saliency", "prune", "layers" }) Assert.Contains("  " + command, output);
             Assert.Equal(2, Sample("--epochs", "zero").Code);
             Assert.Equal(2, Sample("nonsense").Code);
         }

@@ -192,6 +192,7 @@ namespace NetGen.Generator.Emission
             w.Line("/// <summary>Makes room for the training storage of <paramref name=\"batch\"/> samples (" + Lit(plan.BlockLength) + " outputs and as many deltas each).</summary>");
             w.Line("private void Reserve(int batch)");
             w.Open();
+            w.Line("_statisticsBatch = 0; // the storage is about to be overwritten");
             w.Line("if (batch <= _capacity) return;");
             w.Line("_activations = new float[(long)batch * " + Lit(plan.BlockLength) + "];");
             w.Line("_deltas = new float[(long)batch * " + Lit(plan.BlockLength) + "];");
@@ -290,6 +291,7 @@ namespace NetGen.Generator.Emission
             if (plan.Layers.Any(l => l.Frozen)) w.Line("foreach (var (offset, length) in s_frozen) global::System.Array.Clear(_gradients, offset, length); // frozen layers (Trainable = false) have no gradient, as requires_grad = False");
             w.Line("global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient");
             w.Line("if (anomalies) CheckAnomalies(batch, backward: true);");
+            w.Line("_statisticsBatch = batch; // LayerStatistics reads this pass's storage");
             w.Line("return (float)loss;");
             w.Close();
             w.Line();

@@ -63,6 +63,7 @@ namespace NetGen.Generator.Emission
             EmitForwardMembers(w, layout, nullable);
             EmitTrainingMembers(w, layout);
             EmitDerivativeMembers(w, layout);
+            EmitLayerStatistics(w, layout);
             EmitSecondOrderMembers(w, layout);
             EmitRun(w, layout);
             EmitPersistence(w, plan);

@@ -32,6 +32,9 @@ namespace NetGen
         /// <summary>Receives a report after every update and at the end of every epoch.</summary>
         public IProgress<TrainingProgress>? Progress { get; set; }
 
+        /// <summary>Whether each epoch's record carries <see cref="INetwork.LayerStatistics()"/> of its last batch (<see cref="EpochRecord.LayerStatistics"/>).</summary>
+        public bool LayerStatistics { get; set; }
+
         /// <summary>How many training samples (at most) are evaluated at each epoch's end for the training accuracy.</summary>
         public int TrainingEvaluationLimit { get; set; } = 10_000;
 
@@ -96,6 +99,9 @@ namespace NetGen
 
         /// <summary>The values of TrainingOptions.Metrics on the validation set (the training evaluation set without one), by name.</summary>
         public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
+        /// <summary>The layers' statistics after the epoch's last batch, where <see cref="TrainingOptions.LayerStatistics"/> asked for them; else empty.</summary>
+        public IReadOnlyList<LayerStatistics> LayerStatistics { get; init; } = Array.Empty<LayerStatistics>();
 
         /// <summary>The epoch's wall time: training and evaluation.</summary>
         public double TotalSeconds => Seconds + EvaluationSeconds;
@@ -170,6 +176,7 @@ namespace NetGen
                 }
 
                 double seconds = watch.Elapsed.TotalSeconds;
+                var layers = _options.LayerStatistics ? _network.LayerStatistics() : Array.Empty<LayerStatistics>(); // before evaluation reuses the storage
                 watch.Restart();
                 var trainEvaluation = Evaluate(_network, evaluationSet, metrics: validation == null ? _options.Metrics : null);
                 var validationEvaluation = validation != null ? Evaluate(_network, validation, metrics: _options.Metrics) : null;
@@ -179,6 +186,7 @@ namespace NetGen
                 {
                     Heads = (validationEvaluation ?? trainEvaluation).Heads,
                     Metrics = (validationEvaluation ?? trainEvaluation).Metrics,
+                    LayerStatistics = layers,
                 };
                 history.Add(record);
                 _options.Progress?.Report(new TrainingProgress(epoch, _options.Epochs, updates, updates, record.TrainLoss, train.Count / Math.Max(1e-9, seconds), record));

@@ -615,6 +615,7 @@ namespace Samples
             Backward(inputs, batch, training);
             global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
             if (anomalies) CheckAnomalies(batch, backward: true);
+            _statisticsBatch = batch; // LayerStatistics reads this pass's storage
             return (float)loss;
         }
 
@@ -801,6 +802,49 @@ namespace Samples
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.SoftmaxBackward(dense22Out.Slice(n * 3, 3), dense22Delta.Slice(n * 3, 3));
             Backward(inputs, batch, false);
             global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
+        }
+
+        private int _statisticsBatch; // the batch of the last training pass whose storage is intact, or 0
+
+        /// <summary>Each live layer's name, its outputs' offset and size per sample, and its weight's offset and length in Parameters (0 for none).</summary>
+        private static readonly (string Layer, int Offset, int Size, int WeightOffset, int WeightLength)[] s_statistics =
+        {
+            ("conv", ConvOffset, 256, 0, 72),
+            ("batchnorm2", Batchnorm2Offset, 256, 76, 4),
+            ("activation3", Activation3Offset, 256, 0, 0),
+            ("convtranspose4", Convtranspose4Offset, 1024, 84, 64),
+            ("pad5", Pad5Offset, 1088, 0, 0),
+            ("avgpool6", Avgpool6Offset, 256, 0, 0),
+            ("add7", Add7Offset, 256, 0, 0),
+            ("maxpool8", Maxpool8Offset, 64, 0, 0),
+            ("upsample9", Upsample9Offset, 256, 0, 0),
+            ("gaussiannoise10", Gaussiannoise10Offset, 256, 0, 0),
+            ("flat", FlatOffset, 256, 0, 0),
+            ("prelu17", Prelu17Offset, 256, 4912, 4),
+            ("gap", GapOffset, 4, 0, 0),
+            ("gmp", GmpOffset, 4, 0, 0),
+            ("concat20", Concat20Offset, 268, 0, 0),
+            ("identity21", Identity21Offset, 268, 0, 0),
+            ("dense22", Dense22Offset, 3, 4916, 804),
+        };
+
+        /// <summary>
+        /// Per layer, in declaration order: the mean and standard deviation of its outputs over the last ComputeGradients or
+        /// TrainStep batch, the norm of its deltas dL/ds and of its weight's gradient (before the optimizer's step): vanishing or
+        /// exploding gradients at a glance (fig. 10.1, 10.7). An output whose loss takes the logits shows the probabilities.
+        /// </summary>
+        /// <exception cref="global::System.InvalidOperationException">No training pass ran since the storage was last used by another pass.</exception>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.LayerStatistics> LayerStatistics()
+        {
+            int batch = _statisticsBatch;
+            if (batch == 0) throw new global::System.InvalidOperationException("EveryKind.LayerStatistics reads the last ComputeGradients or TrainStep, and another pass has run since (or none yet).");
+            var statistics = new global::NetGen.LayerStatistics[s_statistics.Length];
+            for (int i = 0; i < statistics.Length; i++)
+            {
+                var (layer, offset, size, weightOffset, weightLength) = s_statistics[i];
+                statistics[i] = global::NetGen.LayerStatistics.Of(layer, new global::System.ReadOnlySpan<float>(_activations, batch * offset, batch * size), new global::System.ReadOnlySpan<float>(_deltas, batch * offset, batch * size), new global::System.ReadOnlySpan<float>(_gradients, weightOffset, weightLength));
+            }
+            return statistics;
         }
 
         /// <summary>
@@ -2100,6 +2144,7 @@ namespace Samples
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (5331 outputs and as many deltas each).</summary>
         private void Reserve(int batch)
         {
+            _statisticsBatch = 0; // the storage is about to be overwritten
             if (batch <= _capacity) return;
             _activations = new float[(long)batch * 5331];
             _deltas = new float[(long)batch * 5331];

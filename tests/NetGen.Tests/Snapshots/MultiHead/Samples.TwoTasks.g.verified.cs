@@ -508,6 +508,7 @@ namespace Samples
             Backward(inputs, batch);
             global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
             if (anomalies) CheckAnomalies(batch, backward: true);
+            _statisticsBatch = batch; // LayerStatistics reads this pass's storage
             return (float)loss;
         }
 
@@ -688,6 +689,42 @@ namespace Samples
             global::NetGen.Kernels.SigmoidBackward(dense10Out, dense10Delta);
             Backward(inputs, batch);
             global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
+        }
+
+        private int _statisticsBatch; // the batch of the last training pass whose storage is intact, or 0
+
+        /// <summary>Each live layer's name, its outputs' offset and size per sample, and its weight's offset and length in Parameters (0 for none).</summary>
+        private static readonly (string Layer, int Offset, int Size, int WeightOffset, int WeightLength)[] s_statistics =
+        {
+            ("stem", StemOffset, 16384, 0, 432),
+            ("conv2", Conv2Offset, 16384, 448, 2304),
+            ("conv3", Conv3Offset, 16384, 2768, 2304),
+            ("add4", Add4Offset, 16384, 0, 0),
+            ("trunk", TrunkOffset, 4096, 0, 0),
+            ("conv6", Conv6Offset, 8192, 5088, 128),
+            ("maxpool7", Maxpool7Offset, 2048, 0, 0),
+            ("concat8", Concat8Offset, 6144, 0, 0),
+            ("digit", DigitOffset, 10, 5224, 61440),
+            ("dense10", Dense10Offset, 1, 66674, 4096),
+        };
+
+        /// <summary>
+        /// Per layer, in declaration order: the mean and standard deviation of its outputs over the last ComputeGradients or
+        /// TrainStep batch, the norm of its deltas dL/ds and of its weight's gradient (before the optimizer's step): vanishing or
+        /// exploding gradients at a glance (fig. 10.1, 10.7). An output whose loss takes the logits shows the probabilities.
+        /// </summary>
+        /// <exception cref="global::System.InvalidOperationException">No training pass ran since the storage was last used by another pass.</exception>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.LayerStatistics> LayerStatistics()
+        {
+            int batch = _statisticsBatch;
+            if (batch == 0) throw new global::System.InvalidOperationException("TwoTasks.LayerStatistics reads the last ComputeGradients or TrainStep, and another pass has run since (or none yet).");
+            var statistics = new global::NetGen.LayerStatistics[s_statistics.Length];
+            for (int i = 0; i < statistics.Length; i++)
+            {
+                var (layer, offset, size, weightOffset, weightLength) = s_statistics[i];
+                statistics[i] = global::NetGen.LayerStatistics.Of(layer, new global::System.ReadOnlySpan<float>(_activations, batch * offset, batch * size), new global::System.ReadOnlySpan<float>(_deltas, batch * offset, batch * size), new global::System.ReadOnlySpan<float>(_gradients, weightOffset, weightLength));
+            }
+            return statistics;
         }
 
         /// <summary>
@@ -1871,6 +1908,7 @@ namespace Samples
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (86027 outputs and as many deltas each).</summary>
         private void Reserve(int batch)
         {
+            _statisticsBatch = 0; // the storage is about to be overwritten
             if (batch <= _capacity) return;
             _activations = new float[(long)batch * 86027];
             _deltas = new float[(long)batch * 86027];

@@ -515,6 +515,7 @@ namespace Samples
             Backward(inputs, batch);
             global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
             if (anomalies) CheckAnomalies(batch, backward: true);
+            _statisticsBatch = batch; // LayerStatistics reads this pass's storage
             return (float)loss;
         }
 
@@ -673,6 +674,38 @@ namespace Samples
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.SoftmaxBackward(dense6Out.Slice(n * 10, 10), dense6Delta.Slice(n * 10, 10));
             Backward(inputs, batch);
             global::NetGen.Kernels.ApplyMask(_gradients, _pruneMask); // pruned parameters have no gradient
+        }
+
+        private int _statisticsBatch; // the batch of the last training pass whose storage is intact, or 0
+
+        /// <summary>Each live layer's name, its outputs' offset and size per sample, and its weight's offset and length in Parameters (0 for none).</summary>
+        private static readonly (string Layer, int Offset, int Size, int WeightOffset, int WeightLength)[] s_statistics =
+        {
+            ("stem", StemOffset, 512, 0, 72),
+            ("conv2", Conv2Offset, 512, 80, 576),
+            ("conv3", Conv3Offset, 512, 664, 576),
+            ("add4", Add4Offset, 512, 0, 0),
+            ("maxpool5", Maxpool5Offset, 128, 0, 0),
+            ("dense6", Dense6Offset, 10, 1248, 1280),
+        };
+
+        /// <summary>
+        /// Per layer, in declaration order: the mean and standard deviation of its outputs over the last ComputeGradients or
+        /// TrainStep batch, the norm of its deltas dL/ds and of its weight's gradient (before the optimizer's step): vanishing or
+        /// exploding gradients at a glance (fig. 10.1, 10.7). An output whose loss takes the logits shows the probabilities.
+        /// </summary>
+        /// <exception cref="global::System.InvalidOperationException">No training pass ran since the storage was last used by another pass.</exception>
+        public global::System.Collections.Generic.IReadOnlyList<global::NetGen.LayerStatistics> LayerStatistics()
+        {
+            int batch = _statisticsBatch;
+            if (batch == 0) throw new global::System.InvalidOperationException("ResidualNet.LayerStatistics reads the last ComputeGradients or TrainStep, and another pass has run since (or none yet).");
+            var statistics = new global::NetGen.LayerStatistics[s_statistics.Length];
+            for (int i = 0; i < statistics.Length; i++)
+            {
+                var (layer, offset, size, weightOffset, weightLength) = s_statistics[i];
+                statistics[i] = global::NetGen.LayerStatistics.Of(layer, new global::System.ReadOnlySpan<float>(_activations, batch * offset, batch * size), new global::System.ReadOnlySpan<float>(_deltas, batch * offset, batch * size), new global::System.ReadOnlySpan<float>(_gradients, weightOffset, weightLength));
+            }
+            return statistics;
         }
 
         /// <summary>
@@ -1563,6 +1596,7 @@ namespace Samples
         /// <summary>Makes room for the training storage of <paramref name="batch"/> samples (2186 outputs and as many deltas each).</summary>
         private void Reserve(int batch)
         {
+            _statisticsBatch = 0; // the storage is about to be overwritten
             if (batch <= _capacity) return;
             _activations = new float[(long)batch * 2186];
             _deltas = new float[(long)batch * 2186];
