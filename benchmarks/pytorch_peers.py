@@ -55,3 +55,28 @@ for name, make in [("LeNet5", lenet), ("Mlp512", mlp)]:
     for case, fn in [("Forward_batch1", lambda: forward(x1)), ("Forward_batch64", lambda: forward(x64)),
                      ("TrainStep_batch64", lambda: train(sgd)), ("TrainStep_batch64_Adam", lambda: train(adam))]:
         print(f"{name} {case}: {median(fn) * 1e6:.1f} us (torch {torch.__version__}, 1 thread)")
+
+# SecondOrderBenchmarks: a Hessian-vector product of LeNet-5's training loss at batch 64 by double backward, and the
+# gradient it builds on
+from torch.nn.utils.stateless import functional_call  # noqa: E402
+
+model = lenet()
+names = [n for n, _ in model.named_parameters()]
+shapes = [p.shape for p in model.parameters()]
+sizes = [p.numel() for p in model.parameters()]
+w = torch.cat([p.detach().reshape(-1) for p in model.parameters()])
+v = torch.randn_like(w)
+
+
+def loss_of(flat):
+    tensors = {n: t.reshape(s) for n, t, s in zip(names, torch.split(flat, sizes), shapes)}
+    return loss_fn(functional_call(model, tensors, (x64,)), labels)
+
+
+def gradient():
+    model.zero_grad()
+    loss_fn(model(x64), labels).backward()
+
+
+for case, fn in [("ComputeGradients_batch64", gradient), ("HessianVectorProduct_batch64", lambda: torch.autograd.functional.hvp(loss_of, w, v))]:
+    print(f"LeNet5 {case}: {median(fn, number=20) * 1e6:.1f} us (torch {torch.__version__}, 1 thread)")
