@@ -49,6 +49,11 @@ namespace More
     [Network(2, 4, 4)] [Conv(2, k: 3, p: 1)] [MaxPool(2)] public partial class OneConv { }
     [Network(3)] [Dense(4, Act.Tanh)] [Dense(2)] public partial class TwoDense { }
     [Network(4)] [Dense(3)] public partial class Linear { }
+    [Network(2, 3)] [BatchNorm] public partial class OneBatchNorm { }
+    [Network(2, 3)] [PReLU(perChannel: true)] public partial class OnePReLU { }
+    [Network(5)] [LayerNorm] public partial class OneLayerNorm { }
+    [Network(3)] [Dense(4)] [LayerNorm] [Dense(2)] public partial class DenseLayerNorm { }
+    [Network(1, 4, 4)] [Conv(2, k: 3, p: 1)] [AvgPool(2, 2, 1)] [Dense(2)] public partial class PaddedAverage { }
 }
 ";
 
@@ -254,6 +259,9 @@ namespace More
         [InlineData("More.OneSoftmax")]
         [InlineData("More.OneSigmoid")]
         [InlineData("More.OneConv")]
+        [InlineData("More.OneBatchNorm")]
+        [InlineData("More.OnePReLU")]
+        [InlineData("More.OneLayerNorm")]
         public void The_diagonal_of_one_layer_networks_is_the_Hessians(string type)
         {
             var net = Create(3, type, seed: 9);
@@ -316,12 +324,60 @@ namespace More
             for (int i = 0; i < w.Length; i++) Assert.True(Math.Abs(diagonal[i] - expected[i]) <= 1e-5 * Math.Max(1, Math.Abs(expected[i])), $"H_ii[{i}] = {diagonal[i]:R}, recursion {expected[i]:R}");
         }
 
+        /// <summary>
+        /// Layer normalization's step (its Jacobian is dense within a sample): Dense(4) -> LayerNorm -> Dense(2), squared error,
+        /// against the recursion with LayerNorm's Jacobian J_ij = gamma_i (1/sigma) (delta_ij - (1 + x_hat_i x_hat_j) / n)
+        /// written out in double, for the first Dense layer's weights.
+        /// </summary>
+        [Fact]
+        public void The_diagonal_through_layer_normalization_follows_its_Jacobian()
+        {
+            var net = Create(3, "More.DenseLayerNorm", seed: 6);
+            var random = new Random(2);
+            const int batch = 3;
+            var x = Enumerable.Range(0, batch * 3).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var t = Targets(net, batch, random);
+            var diagonal = new float[net.ParameterCount];
+            net.HessianDiagonal(x, t, batch, diagonal);
+
+            var w = net.Parameters.ToArray().Select(v => (double)v).ToArray(); // W1 [4, 3] at 0, b1 at 12, gamma at 16, beta at 20, W2 [2, 4] at 24, b2 at 32
+            var expected = new double[16];
+            double q = 2.0 / (batch * 2);
+            for (int n = 0; n < batch; n++)
+            {
+                var h = new double[4];
+                for (int j = 0; j < 4; j++)
+                {
+                    h[j] = w[12 + j];
+                    for (int m = 0; m < 3; m++) h[j] += w[j * 3 + m] * x[n * 3 + m];
+                }
+
+                double mean = h.Average(), invStd = 1 / Math.Sqrt(h.Select(v => (v - mean) * (v - mean)).Average() + 1e-5);
+                var xhat = h.Select(v => (v - mean) * invStd).ToArray();
+                var qs = Enumerable.Range(0, 4).Select(i => (w[24 + i] * w[24 + i] + w[28 + i] * w[28 + i]) * q).ToArray(); // LayerNorm's outputs
+                for (int j = 0; j < 4; j++)
+                {
+                    double qh = 0;
+                    for (int i = 0; i < 4; i++)
+                    {
+                        double jacobian = w[16 + i] * invStd * ((i == j ? 1 : 0) - (1 + xhat[i] * xhat[j]) / 4);
+                        qh += jacobian * jacobian * qs[i];
+                    }
+
+                    for (int m = 0; m < 3; m++) expected[j * 3 + m] += qh * x[n * 3 + m] * x[n * 3 + m];
+                    expected[12 + j] += qh;
+                }
+            }
+
+            for (int i = 0; i < 16; i++) Assert.True(Math.Abs(diagonal[i] - expected[i]) <= 1e-4 * Math.Max(1e-2, Math.Abs(expected[i])), $"H_ii[{i}] = {diagonal[i]:R}, recursion {expected[i]:R}");
+        }
+
         [Fact]
         public void A_kind_without_a_step_in_LeCuns_recursion_is_named()
         {
-            var net = Create(3, "More.DenseBatchNorm", seed: 1);
-            var error = Assert.Throws<NotSupportedException>(() => { net.HessianDiagonal(new float[4], new float[2], 1, new float[net.ParameterCount]); });
-            Assert.Contains("BatchNorm", error.Message);
+            var net = Create(3, "More.PaddedAverage", seed: 1);
+            var error = Assert.Throws<NotSupportedException>(() => { net.HessianDiagonal(new float[16], new float[2], 1, new float[net.ParameterCount]); });
+            Assert.Contains("padded AvgPool", error.Message);
         }
     }
 

@@ -150,14 +150,17 @@ namespace NetGen.Generator.Emission
 
                 bool bilinear = layer.Kind.SecondOrder(layer) == SecondOrderRule.Bilinear;
                 double scale = layer.Kind.DiagonalScale(layer);
-                string comment = bilinear ? ": its backward pass on squared weights and inputs" : ": its backward pass (coefficients 0 or 1" + (scale != 1 ? ", times " + Lit(scale) : "") + ")";
+                bool own = layer.Kind.OwnDiagonalStep;
+                bilinear &= !own;
+                string comment = own ? ": its own step" : bilinear ? ": its backward pass on squared weights and inputs" : ": its backward pass (coefficients 0 or 1" + (scale != 1 ? ", times " + Lit(scale) : "") + ")";
                 bool network = layer.Inputs.Contains(LayerPlan.NetworkInput);
                 if (network) sink.Line("// " + name + " reads the network's input" + (bilinear ? ", squared" : ""));
                 InBlock(sink, name + comment, w =>
                 {
                     if (network) w.Line(ReadOnlySpan + " inputs = " + (bilinear ? "squaredInputs" : "plainInputs") + ";");
                     if (scale != 1) w.Line(Call(KernelNames.Scale, Block(w.Use("d"), layer), Lit(scale) + "f") + "; // the squared coefficient over the backward pass's one");
-                    EmitLayerBackward(w, layout, layer, tangent: true);
+                    if (layer.Kind.OwnDiagonalStep) EmitLayerBackward(w, layout, layer, tangent: true, step: io => layer.Kind.DiagonalStep(w, layer, io));
+                    else EmitLayerBackward(w, layout, layer, tangent: true);
                 }, parameters: bilinear ? "_direction" : "_parameters", gradients: "diagonal", deltas: "_tangentDeltas", scratch: "_tangentScratch", activations: bilinear ? "_tangentOutputs" : "_activations");
             }
 

@@ -485,7 +485,8 @@ namespace NetGen.Generator.Emission
         /// The second-order passes: the kind's backward pass from a delta that is already dL/ds (no activation derivative, no
         /// ReLU folded in), run on the buffers the pass binds to "p", "g", "a", "d" and "t".
         /// </param>
-        private static void EmitLayerBackward(PassWriter w, Layout layout, LayerPlan layer, bool tangent = false)
+        /// <param name="step">Where set (HessianDiagonal's own steps), written instead of the kind's backward pass, with the same routing.</param>
+        private static void EmitLayerBackward(PassWriter w, Layout layout, LayerPlan layer, bool tangent = false, Action<LayerIo>? step = null)
         {
             var plan = layout.Plan;
             bool foldsRelu = !tangent && FoldsInputRelu(plan, layer);
@@ -539,7 +540,8 @@ namespace NetGen.Generator.Emission
                 DerivativeApplied = !tangent && layer.Consumers.Count == 1 && FoldsInputRelu(plan, plan.Layers[layer.Consumers[0]]),
             };
             var scope = w.Begin(candidates.ToArray());
-            if (tangent) layer.Kind.GradientTangent(w, layer, io);
+            if (step != null) step(io);
+            else if (tangent) layer.Kind.GradientTangent(w, layer, io);
             else layer.Kind.Backward(w, layer, io);
             foreach (var (part, sum, source) in adds) w.Line(Call(KernelNames.Axpy, "1f", part.Name, sum.Name) + "; // " + source + " is read by several layers: their deltas add up");
             w.End(scope);

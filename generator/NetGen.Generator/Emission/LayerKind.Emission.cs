@@ -171,11 +171,24 @@ namespace NetGen.Generator.Model
         /// backward pass run on squared coefficients: a linear kind's coefficients 0 or 1 (times <see cref="DiagonalScale"/>),
         /// a bilinear kind's squared weights and inputs; a kind whose coefficients are neither says so here.
         /// </summary>
-        public virtual string? DiagonalGap(LayerPlan layer) => SecondOrder(layer) switch
+        public virtual string? DiagonalGap(LayerPlan layer) => OwnDiagonalStep ? null : SecondOrder(layer) switch
         {
             SecondOrderRule.Linear or SecondOrderRule.Bilinear => null,
             _ => Attribute + " has no step in LeCun's recursion in this version",
         };
+
+        /// <summary>
+        /// Whether the kind writes its own step of LeCun's recursion (<see cref="DiagonalStep"/>) instead of its backward pass
+        /// on squared coefficients.
+        /// </summary>
+        public virtual bool OwnDiagonalStep => false;
+
+        /// <summary>
+        /// The kind's own step of LeCun's recursion: from the curvature q of its s in the delta, its inputs' q written to the
+        /// input deltas and its parameters' H_ii added to the gradients ("g").
+        /// </summary>
+        public virtual void DiagonalStep(PassWriter w, LayerPlan layer, LayerIo io)
+            => throw new System.InvalidOperationException(Attribute + " has no step of its own in LeCun's recursion.");
 
         /// <summary>The square of a linear kind's one coefficient beyond 0 and 1 (an average over k values: 1 / k^2 over its backward pass's 1 / k gives 1 / k).</summary>
         public virtual double DiagonalScale(LayerPlan layer) => 1.0;

@@ -25,6 +25,7 @@ namespace NetGen.Generator.Layers
             public const string Train = "BatchNormTrain";
             public const string Backward = "BatchNormBackward";
             public const string InferenceBackward = "BatchNormInferenceBackward";
+            public const string Diagonal = "BatchNormDiagonal";
         }
 
         public override string Attribute => "BatchNorm";
@@ -72,8 +73,15 @@ namespace NetGen.Generator.Layers
         /// </summary>
         public override SecondOrderRule SecondOrder(LayerPlan layer) => SecondOrderRule.Bilinear;
 
-        /// <summary>Its input's coefficient gamma / sigma is not a stored weight: no step in LeCun's recursion yet.</summary>
-        public override string? DiagonalGap(LayerPlan layer) => "BatchNorm has no step in LeCun's recursion in this version";
+        /// <summary>Its input's coefficient gamma / sigma is not a stored weight: a step of its own in LeCun's recursion.</summary>
+        public override bool OwnDiagonalStep => true;
+
+        public override void DiagonalStep(PassWriter w, LayerPlan layer, LayerIo io)
+        {
+            var sample = io.Sample("n");
+            w.Line("for (int n = 0; n < batch; n++) " + Call(KernelNames.Diagonal, sample.Input, sample.Delta!, sample.InputDelta ?? "default(" + Span + ")", w.Weight(layer), Running(layer),
+                w.WeightGradient(layer), w.BiasGradient(layer), Channels(layer), Spatial(layer), Eps(layer)) + ";");
+        }
 
         protected override void Compute(PassWriter w, LayerPlan layer, SampleIo io)
         {

@@ -22,6 +22,7 @@ namespace NetGen.Generator.Layers
             public const string Backward = "LayerNormBackward";
             public const string Tangent = "LayerNormTangent";
             public const string TangentBackward = "LayerNormTangentBackward";
+            public const string Diagonal = "LayerNormDiagonal";
         }
 
         public override string Attribute => "LayerNorm";
@@ -64,6 +65,15 @@ namespace NetGen.Generator.Layers
         {
             string inputDelta(string n) => io.InputDeltas[0] is { } dx ? dx.Sample(n) : "default(" + Span + ")";
             w.Line("for (int n = 0; n < batch; n++) " + Call(KernelNames.TangentBackward, io.Inputs[0].Sample("n"), io.TangentInputs[0].Sample("n"), io.Delta!.Sample("n"), inputDelta("n"), w.Weight(layer), w.Direction(layer), w.WeightGradient(layer), Eps(layer)) + ";");
+        }
+
+        public override bool OwnDiagonalStep => true;
+
+        /// <summary>Its Jacobian is dense within a sample: q_x = sum_i (ds_i/dx_j)^2 q_i in closed form, sample by sample.</summary>
+        public override void DiagonalStep(PassWriter w, LayerPlan layer, LayerIo io)
+        {
+            var sample = io.Sample("n");
+            w.Line("for (int n = 0; n < batch; n++) " + Call(KernelNames.Diagonal, sample.Input, sample.Delta!, sample.InputDelta ?? "default(" + Span + ")", w.Weight(layer), w.WeightGradient(layer), w.BiasGradient(layer), Eps(layer)) + ";");
         }
 
         private static string Eps(LayerPlan layer) => "eps: " + Lit(Options(layer).Eps) + "f";

@@ -21,6 +21,7 @@ namespace NetGen.Generator.Layers
             public const string Backward = "PReLUBackward";
             public const string Tangent = "PReLUTangent";
             public const string TangentBackward = "PReLUTangentBackward";
+            public const string Diagonal = "PReLUDiagonal";
         }
 
         public override string Attribute => "PReLU";
@@ -60,6 +61,12 @@ namespace NetGen.Generator.Layers
 
         /// <summary>Linear in the slopes, piecewise linear in x: its own R-operator steps.</summary>
         public override SecondOrderRule SecondOrder(LayerPlan layer) => SecondOrderRule.Custom;
+
+        public override bool OwnDiagonalStep => true;
+
+        /// <summary>q_x = q or a^2 q; H_a += q x^2 over x &lt;= 0.</summary>
+        public override void DiagonalStep(PassWriter w, LayerPlan layer, LayerIo io)
+            => w.Line(Call(KernelNames.Diagonal, io.Inputs[0].Name, io.Delta!.Name, io.InputDeltas[0]?.Name ?? "default(" + Span + ")", w.Weight(layer), w.WeightGradient(layer), "plane: " + Lit(Plane(layer))) + ";");
 
         /// <summary>R{s} = R{x} for x &gt; 0, a R{x} + v_a x otherwise.</summary>
         public override void TangentForward(PassWriter w, LayerPlan layer, LayerIo io)

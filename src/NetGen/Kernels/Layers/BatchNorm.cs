@@ -116,5 +116,25 @@ namespace NetGen
                 }
             }
         }
+
+        /// <summary>
+        /// HessianDiagonal's step (LeCun's recursion) for one sample in inference mode: q_x = q gamma^2 / (var + eps) (written;
+        /// skipped where <paramref name="qx"/> is empty), H_gamma += q x_hat^2, H_beta += q.
+        /// </summary>
+        public static void BatchNormDiagonal(ReadOnlySpan<float> x, ReadOnlySpan<float> q, Span<float> qx, ReadOnlySpan<float> gamma, ReadOnlySpan<float> running, Span<float> hGamma, Span<float> hBeta,
+            int channels, int spatial, float eps)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                float mean = running[c], invStd = 1f / (float)Math.Sqrt(running[channels + c] + eps);
+                for (int i = c * spatial; i < (c + 1) * spatial; i++)
+                {
+                    float xhat = (x[i] - mean) * invStd, coefficient = gamma[c] * invStd;
+                    hGamma[c] += q[i] * xhat * xhat;
+                    hBeta[c] += q[i];
+                    if (!qx.IsEmpty) qx[i] = q[i] * coefficient * coefficient;
+                }
+            }
+        }
     }
 }

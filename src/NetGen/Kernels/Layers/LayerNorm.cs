@@ -91,6 +91,36 @@ namespace NetGen
             }
         }
 
+        /// <summary>
+        /// HessianDiagonal's step (LeCun's recursion) for one sample: with c_i = gamma_i^2 q_i and ds_i/dx_j = gamma_i (1/sigma)
+        /// (delta_ij - (1 + x_hat_i x_hat_j) / n), q_x_j = sum_i (ds_i/dx_j)^2 q_i = (1/sigma^2) (c_j (1 - 2 (1 + x_hat_j^2) / n)
+        /// + (S0 + 2 x_hat_j S1 + x_hat_j^2 S2) / n^2), S_k = sum_i c_i x_hat_i^k (written; skipped where empty); H_gamma +=
+        /// q x_hat^2, H_beta += q.
+        /// </summary>
+        public static void LayerNormDiagonal(ReadOnlySpan<float> x, ReadOnlySpan<float> q, Span<float> qx, ReadOnlySpan<float> gamma, Span<float> hGamma, Span<float> hBeta, float eps)
+        {
+            Moments(x, eps, out float mean, out float invStd);
+            int n = x.Length;
+            double s0 = 0, s1 = 0, s2 = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double xhat = (x[i] - mean) * invStd, c = gamma[i] * (double)gamma[i] * q[i];
+                hGamma[i] += (float)(q[i] * xhat * xhat);
+                hBeta[i] += q[i];
+                s0 += c;
+                s1 += c * xhat;
+                s2 += c * xhat * xhat;
+            }
+
+            if (qx.IsEmpty) return;
+            double r2 = (double)invStd * invStd, n2 = (double)n * n;
+            for (int j = 0; j < n; j++)
+            {
+                double xhat = (x[j] - mean) * invStd, c = gamma[j] * (double)gamma[j] * q[j];
+                qx[j] = (float)(r2 * (c * (1 - 2 * (1 + xhat * xhat) / n) + (s0 + 2 * xhat * s1 + xhat * xhat * s2) / n2));
+            }
+        }
+
         /// <summary>mean(R{x}) and mean(x_hat R{x}) of one sample.</summary>
         private static void TangentMoments(ReadOnlySpan<float> x, ReadOnlySpan<float> rx, float mean, float invStd, out double meanR, out double meanXhatR)
         {

@@ -65,5 +65,22 @@ namespace NetGen
                 if (!rInputDelta.IsEmpty) rInputDelta[i] += v[c] * delta[i];
             }
         }
+
+        /// <summary>HessianDiagonal's step (LeCun's recursion): q_x = q for x &gt; 0, w[c]^2 q otherwise (written, skipped where empty); H_w[c] += q x^2 over x &lt;= 0.</summary>
+        public static void PReLUDiagonal(ReadOnlySpan<float> x, ReadOnlySpan<float> q, Span<float> qx, ReadOnlySpan<float> w, Span<float> hw, int plane)
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                int c = i / plane % w.Length;
+                if (x[i] > 0f)
+                {
+                    if (!qx.IsEmpty) qx[i] = q[i];
+                    continue;
+                }
+
+                hw[c] += q[i] * x[i] * x[i];
+                if (!qx.IsEmpty) qx[i] = w[c] * w[c] * q[i];
+            }
+        }
     }
 }

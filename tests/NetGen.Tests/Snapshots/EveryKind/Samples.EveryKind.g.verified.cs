@@ -979,13 +979,13 @@ namespace Samples
         /// <exception cref="global::System.NotSupportedException">A layer has no step in LeCun's recursion.</exception>
         public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batch, global::System.Span<float> diagonal)
         {
-            throw new global::System.NotSupportedException("EveryKind has no HessianDiagonal: batchnorm2: BatchNorm has no step in LeCun's recursion in this version.");
+            throw new global::System.NotSupportedException("EveryKind has no HessianDiagonal: upsample9: a linear Upsample's interpolation weights have no step in LeCun's recursion in this version.");
         }
 
         /// <summary>As <see cref="HessianDiagonal(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/> with class labels (one-hot targets).</summary>
         public void HessianDiagonal(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batch, global::System.Span<float> diagonal)
         {
-            throw new global::System.NotSupportedException("EveryKind has no HessianDiagonal: batchnorm2: BatchNorm has no step in LeCun's recursion in this version.");
+            throw new global::System.NotSupportedException("EveryKind has no HessianDiagonal: upsample9: a linear Upsample's interpolation weights have no step in LeCun's recursion in this version.");
         }
 
         private float[] _tangents = global::System.Array.Empty<float>(), _tangentOutputs = global::System.Array.Empty<float>(), _tangentDeltas = global::System.Array.Empty<float>(); // R{s}, R{a}, R{delta} blocks
