@@ -94,33 +94,14 @@ namespace NetGen.Generator.Emission
             w.Line("if (_squaredInputs.Length < batch * InputLength) _squaredInputs = new float[batch * InputLength];");
             w.Line(Call(KernelNames.Square, "inputs", "_squaredInputs") + ";");
             w.Line(Call(KernelNames.Square, "new " + ReadOnlySpan + "(_activations, 0, batch * " + Lit(plan.BlockLength) + ")", "_tangentOutputs") + "; // the squared activations");
-            w.Line(Span + " a = _activations;");
-            w.Line(Span + " d = _deltas;");
-            w.Line(Span + " rs = _tangents;");
-            w.Line(Span + " ra = _tangentOutputs;");
-            w.Line(Span + " rd = _tangentDeltas;");
-            w.Line("double loss = 0;");
-            foreach (var head in layout.Heads) EmitHeadLoss(w, layout, head, diagonal: true);
-            w.Line();
+            EmitLossCurvatures(w, layout, diagonal: true);
             w.Line("DiagonalBackward(inputs, new " + ReadOnlySpan + "(_squaredInputs, 0, batch * InputLength), batch, " + (layout.BatchTraining ? "training: false, " : "") + "diagonal);");
-            var penalized = Penalized(plan).ToList();
-            if (penalized.Count > 0)
+            if (Penalized(plan).Any())
             {
-                w.Line(ReadOnlySpan + " p = _parameters;");
-                w.Line("global::System.Array.Fill(_zeroInputGradients, 1f);");
-                w.Line(ReadOnlySpan + " ones = _zeroInputGradients;");
+                w.Line("global::System.Array.Fill(_zeroInputGradients, 1f); // the direction of the penalties' diagonals");
             }
 
-            foreach (var layer in penalized)
-            {
-                var spec = layer.Spec.Weights!;
-                string weights = RawWeightSlice(layer, "p"), ones = RawWeightSlice(layer, "ones"), product = RawWeightSlice(layer, "diagonal");
-                if (spec.L2 != 0) w.Line(Call(KernelNames.L2Penalty + "Tangent", weights, ones, product, "lambda: " + Lit(spec.L2) + "f") + "; // " + layer.Name + ", eq. 8.4: lambda");
-                if (spec.WeightElimination != 0) w.Line(Call(KernelNames.WeightEliminationPenalty + "Tangent", weights, ones, product, "lambda: " + Lit(spec.WeightElimination) + "f", "w0: " + Lit(spec.W0) + "f") + "; // " + layer.Name + ", eq. 8.11");
-            }
-
-            if (plan.Layers.Any(l => l.Frozen)) w.Line("foreach (var (offset, length) in s_frozen) diagonal.Slice(offset, length).Clear();");
-            w.Line("global::NetGen.Kernels.ApplyMask(diagonal, _pruneMask);");
+            EmitPenaltyCurvatures(w, plan, "_zeroInputGradients", "diagonal");
             w.Close();
             w.Line();
         }

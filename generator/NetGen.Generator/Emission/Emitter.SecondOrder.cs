@@ -216,34 +216,54 @@ namespace NetGen.Generator.Emission
             w.Line("global::System.Array.Clear(_zeroInputGradients);");
             w.Line("BatchForward(" + BatchForwardArguments(layout, "inputs", "batch", "false", "false", "_activations", "_preActivations", "_trainColumns", "_effective") + ");");
             w.Line("TangentForward(inputs, batch" + (layout.BatchTraining ? ", training: false" : "") + ");");
+            EmitLossCurvatures(w, layout, diagonal: false);
+            w.Line("TangentBackward(inputs, batch" + (layout.BatchTraining ? ", training: false" : "") + ", hv);");
+            w.Line(Call(KernelNames.Axpy, "-1f", "_zeroInputGradients", "hv") + "; // the bilinear layers' terms at x = 0 (their biases' share), counted twice");
+            EmitPenaltyCurvatures(w, plan, "_direction", "hv");
+            w.Close();
+            w.Line();
+        }
+
+        /// <summary>
+        /// Each loss's delta and, into "rd", its R{delta} (the Hessian-vector product) or its curvature's diagonal (HessianDiagonal),
+        /// from the forward pass's storage.
+        /// </summary>
+        private static void EmitLossCurvatures(SourceWriter w, Layout layout, bool diagonal)
+        {
             w.Line(Span + " a = _activations;");
             w.Line(Span + " d = _deltas;");
             w.Line(Span + " rs = _tangents;");
             w.Line(Span + " ra = _tangentOutputs;");
             w.Line(Span + " rd = _tangentDeltas;");
             w.Line("double loss = 0;");
-            foreach (var head in layout.Heads) EmitHeadLoss(w, layout, head, tangent: true);
+            foreach (var head in layout.Heads) EmitHeadLoss(w, layout, head, tangent: !diagonal, diagonal: diagonal);
             w.Line();
-            w.Line("TangentBackward(inputs, batch" + (layout.BatchTraining ? ", training: false" : "") + ", hv);");
-            w.Line(Call(KernelNames.Axpy, "-1f", "_zeroInputGradients", "hv") + "; // the bilinear layers' terms at x = 0 (their biases' share), counted twice");
-            if (Penalized(plan).Any())
+        }
+
+        /// <summary>
+        /// The weight penalties' second derivatives (diagonal: L2's lambda, weight elimination's; L1 has none) times
+        /// <paramref name="direction"/> (all ones for HessianDiagonal), added to <paramref name="result"/>; then frozen and
+        /// pruned parameters' entries set to 0.
+        /// </summary>
+        private static void EmitPenaltyCurvatures(SourceWriter w, NetworkPlan plan, string direction, string result)
+        {
+            var penalized = Penalized(plan).ToList();
+            if (penalized.Count > 0)
             {
                 w.Line(ReadOnlySpan + " p = _parameters;");
-                w.Line(ReadOnlySpan + " direction = _direction;");
+                w.Line(ReadOnlySpan + " direction = " + direction + ";");
             }
 
-            foreach (var layer in Penalized(plan))
+            foreach (var layer in penalized)
             {
                 var spec = layer.Spec.Weights!;
-                string weights = RawWeightSlice(layer, "p"), direction = RawWeightSlice(layer, "direction"), product = RawWeightSlice(layer, "hv");
-                if (spec.L2 != 0) w.Line(Call(KernelNames.L2Penalty + "Tangent", weights, direction, product, "lambda: " + Lit(spec.L2) + "f") + "; // " + layer.Name + ", eq. 8.4: lambda I");
-                if (spec.WeightElimination != 0) w.Line(Call(KernelNames.WeightEliminationPenalty + "Tangent", weights, direction, product, "lambda: " + Lit(spec.WeightElimination) + "f", "w0: " + Lit(spec.W0) + "f") + "; // " + layer.Name + ", eq. 8.11");
+                string weights = RawWeightSlice(layer, "p"), along = RawWeightSlice(layer, "direction"), product = RawWeightSlice(layer, result);
+                if (spec.L2 != 0) w.Line(Call(KernelNames.L2Penalty + "Tangent", weights, along, product, "lambda: " + Lit(spec.L2) + "f") + "; // " + layer.Name + ", eq. 8.4: lambda I");
+                if (spec.WeightElimination != 0) w.Line(Call(KernelNames.WeightEliminationPenalty + "Tangent", weights, along, product, "lambda: " + Lit(spec.WeightElimination) + "f", "w0: " + Lit(spec.W0) + "f") + "; // " + layer.Name + ", eq. 8.11");
             }
 
-            if (frozen) w.Line("foreach (var (offset, length) in s_frozen) hv.Slice(offset, length).Clear();");
-            w.Line("global::NetGen.Kernels.ApplyMask(hv, _pruneMask);");
-            w.Close();
-            w.Line();
+            if (plan.Layers.Any(l => l.Frozen)) w.Line("foreach (var (offset, length) in s_frozen) " + result + ".Slice(offset, length).Clear(); // frozen layers are constants");
+            w.Line("global::NetGen.Kernels.ApplyMask(" + result + ", _pruneMask); // pruned parameters are constants");
         }
 
         /// <summary>

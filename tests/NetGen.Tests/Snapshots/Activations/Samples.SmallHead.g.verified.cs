@@ -893,8 +893,8 @@ namespace Samples
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.CrossEntropyDiagonal(dense5Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense5Rd.Slice(n * 10, 10), dense5Scale, classWeights: s_classWeights, smoothing: 0.1f, logProbabilities: true); // the diagonal of scale (diag(y) - y y^T)
 
             DiagonalBackward(inputs, new global::System.ReadOnlySpan<float>(_squaredInputs, 0, batch * InputLength), batch, diagonal);
-            foreach (var (offset, length) in s_frozen) diagonal.Slice(offset, length).Clear();
-            global::NetGen.Kernels.ApplyMask(diagonal, _pruneMask);
+            foreach (var (offset, length) in s_frozen) diagonal.Slice(offset, length).Clear(); // frozen layers are constants
+            global::NetGen.Kernels.ApplyMask(diagonal, _pruneMask); // pruned parameters are constants
         }
 
         /// <summary>LeCun's recursion (Gauss-Newton form) from the outputs' curvature in _tangentDeltas: H_ii estimates added to <paramref name="diagonal"/>.</summary>
@@ -1049,8 +1049,8 @@ namespace Samples
 
             TangentBackward(inputs, batch, hv);
             global::NetGen.Kernels.Axpy(-1f, _zeroInputGradients, hv); // the bilinear layers' terms at x = 0 (their biases' share), counted twice
-            foreach (var (offset, length) in s_frozen) hv.Slice(offset, length).Clear();
-            global::NetGen.Kernels.ApplyMask(hv, _pruneMask);
+            foreach (var (offset, length) in s_frozen) hv.Slice(offset, length).Clear(); // frozen layers are constants
+            global::NetGen.Kernels.ApplyMask(hv, _pruneMask); // pruned parameters are constants
         }
 
         /// <summary>The R-operator's forward pass (direction _direction): R{s} of every layer into _tangents, R{a} = f'(s) R{s} into _tangentOutputs.</summary>

@@ -1046,7 +1046,7 @@ namespace Samples
 
             TangentBackward(inputs, batch, training: false, hv);
             global::NetGen.Kernels.Axpy(-1f, _zeroInputGradients, hv); // the bilinear layers' terms at x = 0 (their biases' share), counted twice
-            global::NetGen.Kernels.ApplyMask(hv, _pruneMask);
+            global::NetGen.Kernels.ApplyMask(hv, _pruneMask); // pruned parameters are constants
         }
 
         /// <summary>The R-operator's forward pass (direction _direction): R{s} of every layer into _tangents, R{a} = f'(s) R{s} into _tangentOutputs.</summary>

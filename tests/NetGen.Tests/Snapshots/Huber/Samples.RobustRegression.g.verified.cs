@@ -839,7 +839,7 @@ namespace Samples
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.HuberErrorTangent(dense3Out.Slice(n * 2, 2), targets.Slice(n * OutputLength, 2), dense3Ra.Slice(n * 2, 2), dense3Rd.Slice(n * 2, 2), dense3Scale, huberDelta: 0.5f);
 
             DiagonalBackward(inputs, new global::System.ReadOnlySpan<float>(_squaredInputs, 0, batch * InputLength), batch, diagonal);
-            global::NetGen.Kernels.ApplyMask(diagonal, _pruneMask);
+            global::NetGen.Kernels.ApplyMask(diagonal, _pruneMask); // pruned parameters are constants
         }
 
         /// <summary>LeCun's recursion (Gauss-Newton form) from the outputs' curvature in _tangentDeltas: H_ii estimates added to <paramref name="diagonal"/>.</summary>
@@ -950,7 +950,7 @@ namespace Samples
 
             TangentBackward(inputs, batch, hv);
             global::NetGen.Kernels.Axpy(-1f, _zeroInputGradients, hv); // the bilinear layers' terms at x = 0 (their biases' share), counted twice
-            global::NetGen.Kernels.ApplyMask(hv, _pruneMask);
+            global::NetGen.Kernels.ApplyMask(hv, _pruneMask); // pruned parameters are constants
         }
 
         /// <summary>The R-operator's forward pass (direction _direction): R{s} of every layer into _tangents, R{a} = f'(s) R{s} into _tangentOutputs.</summary>

@@ -782,7 +782,7 @@ namespace Samples
             for (int n = 0; n < batch; n++) global::NetGen.Kernels.CrossEntropyDiagonal(dense3Out.Slice(n * 10, 10), targets.Slice(n * OutputLength, 10), dense3Rd.Slice(n * 10, 10), dense3Scale, classWeights: default, smoothing: 0f, logProbabilities: false); // the diagonal of scale (diag(y) - y y^T)
 
             DiagonalBackward(inputs, new global::System.ReadOnlySpan<float>(_squaredInputs, 0, batch * InputLength), batch, diagonal);
-            global::NetGen.Kernels.ApplyMask(diagonal, _pruneMask);
+            global::NetGen.Kernels.ApplyMask(diagonal, _pruneMask); // pruned parameters are constants
         }
 
         /// <summary>LeCun's recursion (Gauss-Newton form) from the outputs' curvature in _tangentDeltas: H_ii estimates added to <paramref name="diagonal"/>.</summary>
@@ -898,7 +898,7 @@ namespace Samples
 
             TangentBackward(inputs, batch, hv);
             global::NetGen.Kernels.Axpy(-1f, _zeroInputGradients, hv); // the bilinear layers' terms at x = 0 (their biases' share), counted twice
-            global::NetGen.Kernels.ApplyMask(hv, _pruneMask);
+            global::NetGen.Kernels.ApplyMask(hv, _pruneMask); // pruned parameters are constants
         }
 
         /// <summary>The R-operator's forward pass (direction _direction): R{s} of every layer into _tangents, R{a} = f'(s) R{s} into _tangentOutputs.</summary>
