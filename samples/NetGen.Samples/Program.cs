@@ -51,6 +51,7 @@ namespace NetGen.Samples
                 case "finetune": return samples.FineTune();
                 case "saliency": return samples.Saliency();
                 case "prune": return samples.Prune();
+                case "dream": return samples.Dream();
                 case "layers": return samples.Layers();
                 case "residual": return samples.Residual();
                 case "multitask": return samples.MultiTask();
@@ -80,6 +81,7 @@ namespace NetGen.Samples
             writer.WriteLine("  modern         a MobileNet-style CNN on the same 28x28 digits: depthwise-separable convolutions, global average pooling, label smoothing,");
             writer.WriteLine("                 gradient clipping and a one-cycle schedule; its layer table and parameter count beside LeNet-5's");
             writer.WriteLine("  residual       a residual CNN (shortcut connections, section 4.6.1) on the built-in digits");
+            writer.WriteLine("  dream          gradient ascent on the input of the digits CNN (section 4.8, fig. 4.11): an image each class is sure of, as a PNG");
             writer.WriteLine("  layers         LayerStatistics of 8 sigmoid and 8 SELU layers on the digits: vanishing gradients at a glance (fig. 10.1), as a PNG");
             writer.WriteLine("  prune          LeNet-5 on the digits pruned by magnitude and by Optimal Brain Damage to 50/80/90/95 % sparsity (section 8.7), retrained, as a PNG");
             writer.WriteLine("  saliency       the digits CNN's input gradients (section 4.8): which pixels move the predicted class, as a PNG");
@@ -341,6 +343,53 @@ namespace NetGen.Samples
             string path = Path.GetFullPath(Path.Combine(_options.OutputFolder, "pruning.png"));
             PruningCurve.Save(series, dense, path, "LeNet-5 on the digits: magnitude pruning and Optimal Brain Damage");
             _output.WriteLine($"Accuracy against sparsity: {path}");
+            return 0;
+        }
+
+        /// <summary>
+        /// "Deep dream" (section 4.8, fig. 4.11): the digits CNN, trained as the saliency sample, and for each class k the
+        /// input changed by gradient ascent on log p_k (x += 0.05 g / max|g|, g = d log p_k / dx from InputGradients, pixels
+        /// kept in [0, 1]) for 60 steps from the mean training image; the dreamed images and how far each pixel moved go to a PNG.
+        /// </summary>
+        public int Dream()
+        {
+            var (train, validation, test) = BuiltInData.Digits().Split(0.72, 0.08, seed: 42);
+            var net = new DigitsCnn(seed: 1);
+            var adam = new Adam(lr: 2e-3f);
+            int epochs = Epochs(15);
+            new Trainer(net, adam, new TrainingOptions { Epochs = epochs, BatchSize = 32, Seed = 1, Schedule = new CosineAnnealing(adam, epochs, 1e-4f) }).Fit(train, validation);
+            _output.WriteLine(Invariant($"Digits CNN trained for {epochs} epochs: test accuracy {Trainer.Evaluate(net, test).Accuracy:P1}."));
+            int length = NetGen.Samples.DigitsCnn.InputLength, classes = NetGen.Samples.DigitsCnn.OutputLength;
+            var mean = new float[length];
+            for (int n = 0; n < train.Count; n++) for (int i = 0; i < length; i++) mean[i] += train.Input(n)[i] / train.Count;
+            var probabilities = new float[classes];
+            var dreams = new List<(float[] Image, float[] Saliency, string Caption)>();
+            net.Forward(mean, probabilities);
+            _output.WriteLine("mean training image: p = " + string.Join(" ", probabilities.Select(p => Invariant($"{p:F2}"))));
+            for (int k = 0; k < classes; k++)
+            {
+                var x = (float[])mean.Clone();
+                var gradient = new float[length];
+                for (int step = 0; step < 60; step++)
+                {
+                    net.Forward(x, probabilities);
+                    var seed = new float[classes];
+                    seed[k] = 1f / Math.Max(probabilities[k], 1e-30f); // d log p_k / dy_k
+                    net.InputGradients(x, seed, gradient, 1);
+                    float largest = Math.Max(1e-12f, gradient.Max(Math.Abs));
+                    for (int i = 0; i < length; i++) x[i] = Math.Clamp(x[i] + 0.05f * gradient[i] / largest, 0f, 1f);
+                }
+
+                net.Forward(x, probabilities);
+                int predicted = Array.IndexOf(probabilities, probabilities.Max());
+                _output.WriteLine(Invariant($"class {k}: p = {probabilities[k]:F3} after 60 steps (predicted {predicted})"));
+                dreams.Add((x, x.Select((v, i) => v - mean[i]).ToArray(), Invariant($"{k}: p {probabilities[k]:F2}")));
+            }
+
+            Directory.CreateDirectory(_options.OutputFolder);
+            string path = Path.GetFullPath(Path.Combine(_options.OutputFolder, "dream.png"));
+            SaliencyMap.Save(dreams, 8, path, "Gradient ascent on log p(class) from the mean digit; below: |change| of each pixel");
+            _output.WriteLine($"Dreamed digits: {path}");
             return 0;
         }
 

@@ -9,10 +9,10 @@ namespace NetGen.Samples
     /// </summary>
     public static class SaliencyMap
     {
-        public static void Save(IReadOnlyList<(float[] Image, float[] Saliency, string Caption)> digits, int side, string path)
+        public static void Save(IReadOnlyList<(float[] Image, float[] Saliency, string Caption)> digits, int side, string path, string title = "Saliency: |d log p(predicted class) / d pixel| below each test digit")
         {
             var plot = new ScottPlot.Plot();
-            plot.Title("Saliency: |d log p(predicted class) / d pixel| below each test digit");
+            plot.Title(title);
             for (int i = 0; i < digits.Count; i++)
             {
                 var (image, saliency, caption) = digits[i];

@@ -301,6 +301,33 @@ namespace NetGen.Tests
             }
         }
 
+        /// <summary>The dream sample (issue 20, fig. 4.11): gradient ascent on the input makes the CNN sure of every class in turn.</summary>
+        [Fact]
+        public void The_dream_sample_finds_an_input_for_every_class()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "netgen-dream-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var (code, output) = Sample("dream", "--out", folder);
+                Assert.Equal(0, code);
+                var lines = output.Split('\n').Where(l => l.StartsWith("class ", StringComparison.Ordinal)).ToList();
+                Assert.Equal(10, lines.Count);
+                for (int k = 0; k < 10; k++)
+                {
+                    Assert.StartsWith($"class {k}: p = ", lines[k]);
+                    Assert.EndsWith($"(predicted {k})", lines[k].TrimEnd());
+                    double p = double.Parse(lines[k].Substring(lines[k].IndexOf("p = ", StringComparison.Ordinal) + 4, 5), System.Globalization.CultureInfo.InvariantCulture);
+                    Assert.True(p > 0.9, lines[k]);
+                }
+
+                Assert.True(File.Exists(Path.Combine(folder, "dream.png")));
+            }
+            finally
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, true);
+            }
+        }
+
         /// <summary>The layers sample (issue 20, fig. 10.1): the sigmoid stack's gradients vanish towards the input, SELU's keep their scale.</summary>
         [Fact]
         public void The_layers_sample_shows_vanishing_gradients_in_the_sigmoid_stack_only()
@@ -388,7 +415,7 @@ namespace NetGen.Tests
         {
             var (code, output) = Sample("--help");
             Assert.Equal(0, code);
-            foreach (var command in new[] { "digits", "lenet", "xor", "iris", "breast-cancer", "snn", "fashion-mnist", "cv", "finetune", "saliency", "prune", "layers" }) Assert.Contains("  " + command, output);
+            foreach (var command in new[] { "digits", "lenet", "xor", "iris", "breast-cancer", "snn", "fashion-mnist", "cv", "finetune", "saliency", "prune", "layers", "dream" }) Assert.Contains("  " + command, output);
             Assert.Equal(2, Sample("--epochs", "zero").Code);
             Assert.Equal(2, Sample("nonsense").Code);
         }
