@@ -86,6 +86,26 @@ namespace NetGen.Tests
         }
 
         [Fact]
+        public void DeltaDelta_follows_eq_7_42_and_7_43_by_hand()
+        {
+            // lr 0.1, gamma 0.5; two weights, three steps.
+            var opt = new DeltaDelta(lr: 0.1f, gamma: 0.5f);
+            var w = new float[] { 1f, 1f };
+            // step 1: no previous gradient, eta stays 0.1; g = (1, -2): w = (0.9, 1.2)
+            opt.Step(w, new float[] { 1f, -2f });
+            Assert.Equal(0.9f, w[0], 6);
+            Assert.Equal(1.2f, w[1], 6);
+            // step 2: g = (2, 1); eta += 0.5 g g_prev = (0.1 + 1, 0.1 - 1) = (1.1, -0.9): w = (0.9 - 2.2, 1.2 + 0.9), eta may turn negative
+            opt.Step(w, new float[] { 2f, 1f });
+            Assert.Equal(-1.3f, w[0], 5);
+            Assert.Equal(2.1f, w[1], 5);
+            // step 3: g = (-1, 0.5); eta += 0.5 (-2, 0.5) = (0.1, -0.65): w = (-1.3 + 0.1, 2.1 + 0.325)
+            opt.Step(w, new float[] { -1f, 0.5f });
+            Assert.Equal(-1.2f, w[0], 5);
+            Assert.Equal(2.425f, w[1], 5);
+        }
+
+        [Fact]
         public void Quickprop_jumps_to_the_minimum_of_a_parabola()
         {
             // E(w) = 2 (w - 3)^2, g = 4 (w - 3); from w = 0: a gradient step, then the secant of eq. 7.52 lands on w = 3.

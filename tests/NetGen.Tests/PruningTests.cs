@@ -183,7 +183,7 @@ namespace NetGen.Tests
             Assert.Throws<ArgumentOutOfRangeException>(() => Pruning.Magnitude(net, 1.5));
         }
 
-        public static TheoryData<string> Optimizers() => new TheoryData<string> { "sgd", "momentum", "adam", "adamw", "adagrad", "rmsprop", "adadelta", "rprop", "deltabardelta", "quickprop", "clipped" };
+        public static TheoryData<string> Optimizers() => new TheoryData<string> { "sgd", "momentum", "adam", "adamw", "adagrad", "rmsprop", "adadelta", "rprop", "deltabardelta", "deltadelta", "quickprop", "clipped" };
 
         private static IOptimizer Make(string name) => name switch
         {
@@ -196,6 +196,7 @@ namespace NetGen.Tests
             "adadelta" => new AdaDelta(),
             "rprop" => new Rprop(),
             "deltabardelta" => new DeltaBarDelta(lr: 0.01f),
+            "deltadelta" => new DeltaDelta(lr: 0.01f, gamma: 1e-4f),
             "quickprop" => new Quickprop(lr: 0.01f),
             _ => new ClipGradNorm(new Adam(lr: 1e-2f), maxNorm: 0.5f),
         };

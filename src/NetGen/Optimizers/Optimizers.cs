@@ -448,6 +448,48 @@ namespace NetGen
     }
 
     /// <summary>
+    /// Delta-delta (eq. 7.42-7.43): one learning rate per weight, eta_i += gamma g_i g_i(previous) before each step, then
+    /// w_i -= eta_i g_i. Agreeing signs raise eta_i, opposite ones lower it, in proportion to the gradients; eta_i may turn
+    /// negative where the curvature is high (the notes name no remedy, and none is applied). At the first step there is no
+    /// previous gradient and eta keeps its initial <c>lr</c>. <see cref="DeltaBarDelta"/> is the sign-based, always positive variant.
+    /// </summary>
+    public sealed class DeltaDelta : Optimizer
+    {
+        /// <summary>Creates the optimizer; <paramref name="lr"/> is every parameter's initial learning rate, <paramref name="gamma"/> the step size in learning-rate space.</summary>
+        public DeltaDelta(float lr = 1e-2f, float gamma = 1e-3f)
+            : base(lr, 2)
+        {
+            if (!(gamma > 0f)) throw new ArgumentOutOfRangeException(nameof(gamma), $"Expected gamma > 0, but got {gamma}.");
+            Gamma = gamma;
+        }
+
+        /// <summary>The step size of the learning rates' own gradient descent (eq. 7.43).</summary>
+        public float Gamma { get; }
+
+        /// <inheritdoc />
+        protected override void InitializeState(int length) => State(1).Fill(Lr);
+
+        /// <inheritdoc />
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
+        {
+            var update = new Rule { Gamma = Gamma };
+            Elementwise.Run(ref update, parameters, gradients, State(0), State(1), default);
+        }
+
+        private struct Rule : IUpdate
+        {
+            public float Gamma;
+
+            public void Apply(ref Vector<float> p, Vector<float> g, ref Vector<float> previous, ref Vector<float> eta, ref Vector<float> s3)
+            {
+                eta += g * previous * Gamma; // eq. 7.43 (previous is 0 at the first step)
+                p -= eta * g;                // eq. 7.42
+                previous = g;
+            }
+        }
+    }
+
+    /// <summary>
     /// Quickprop (Fahlman 1988; eq. 7.52): each weight jumps to the minimum of the parabola through its last two gradients,
     /// dw = dw_old g / (g_old - g), bootstrapped by a gradient step (dw = -lr g) where dw_old is 0, and limited to
     /// maxGrowth |dw_old| (Fahlman's mu = 1.75) where the secant is too flat or points uphill.
