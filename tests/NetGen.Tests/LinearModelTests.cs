@@ -69,6 +69,8 @@ namespace NetGen.Tests
             var error = Assert.Throws<InvalidOperationException>(() => LinearModels.LogisticNewton(net, data));
             Assert.Matches("singular|did not converge", error.Message);
             var fit = LinearModels.LogisticNewton(net, data, ridge: 1);
+            var readme = new Dataset(new float[] { -2, 0, -1, 1, 1, 0, 2, 1 }, new[] { 0, 1, 0, 1 }, 2, 2); // the README's example
+            Assert.True(LinearModels.LogisticNewton(new LogisticTwo(seed: 1), readme, ridge: 0.01).Iterations < 50);
             Assert.True(fit.Iterations < 20);
             var y = new float[4];
             net.Forward(x, y, 4);

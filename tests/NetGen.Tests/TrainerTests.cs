@@ -54,6 +54,26 @@ namespace NetGen.Tests
             public void Report(TrainingProgress value) => Reports.Add(value);
         }
 
+        /// <summary>
+        /// Sampling with replacement (section 8.11): N draws per epoch; each sample is left out with probability (1 - 1/N)^N,
+        /// about 1/e, so over 20 epochs of 1,000 samples the distinct share per epoch is 63.2 % within a few standard errors.
+        /// </summary>
+        [Fact]
+        public void Sampling_with_replacement_draws_N_samples_and_leaves_out_about_a_third()
+        {
+            var data = new Dataset(Enumerable.Range(0, 1000).Select(i => (float)i).ToArray(), new int[1000], 1, 2);
+            var spy = new Spy();
+            new Trainer(spy, new Sgd(0.1f), new TrainingOptions { Epochs = 20, BatchSize = 100, Seed = 3, Sampling = Sampling.WithReplacement }).Fit(data);
+            Assert.Equal(20_000, spy.Seen.Count);
+            var distinct = Enumerable.Range(0, 20).Select(e => spy.Seen.Skip(e * 1000).Take(1000).Distinct().Count()).ToList();
+            double expected = 1000 * (1 - Math.Pow(1 - 1.0 / 1000, 1000)); // 632.3
+            Assert.InRange(distinct.Average(), expected - 5, expected + 5); // the mean of 20 epochs: standard error about 2.2
+            Assert.True(distinct.Distinct().Count() > 1); // a new bootstrap sample each epoch
+            var again = new Spy();
+            new Trainer(again, new Sgd(0.1f), new TrainingOptions { Epochs = 20, BatchSize = 100, Seed = 3, Sampling = Sampling.WithReplacement }).Fit(data);
+            Assert.Equal(spy.Seen, again.Seen); // seeded
+        }
+
         [Fact]
         public void Each_epoch_draws_every_sample_once_in_ceil_N_over_B_batches()
         {

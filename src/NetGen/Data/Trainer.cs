@@ -32,6 +32,13 @@ namespace NetGen
         /// <summary>Receives a report after every update and at the end of every epoch.</summary>
         public IProgress<TrainingProgress>? Progress { get; set; }
 
+        /// <summary>
+        /// How each epoch draws its samples (section 8.11): <see cref="Sampling.Shuffled"/> (every sample once, in a new order,
+        /// the default) or <see cref="Sampling.WithReplacement"/> (N draws uniformly at random, so about 37 % of the samples are
+        /// left out of an epoch and others come twice: the bootstrap behind bagging).
+        /// </summary>
+        public Sampling Sampling { get; set; } = Sampling.Shuffled;
+
         /// <summary>Whether each epoch's record carries <see cref="INetwork.LayerStatistics()"/> of its last batch (<see cref="EpochRecord.LayerStatistics"/>).</summary>
         public bool LayerStatistics { get; set; }
 
@@ -40,6 +47,16 @@ namespace NetGen
 
         /// <summary>Metrics computed at each epoch's end on the validation set (the training evaluation set without one), into <see cref="EpochRecord.Metrics"/>.</summary>
         public IList<Metric> Metrics { get; } = new List<Metric>();
+    }
+
+    /// <summary>How the Trainer draws an epoch's samples (section 8.11).</summary>
+    public enum Sampling
+    {
+        /// <summary>Every sample once per epoch, shuffled (sampling without replacement).</summary>
+        Shuffled = 0,
+
+        /// <summary>N samples per epoch drawn uniformly with replacement (a bootstrap sample).</summary>
+        WithReplacement = 1,
     }
 
     /// <summary>
@@ -154,7 +171,7 @@ namespace NetGen
             for (int epoch = 1; epoch <= _options.Epochs; epoch++)
             {
                 var watch = Stopwatch.StartNew();
-                var order = train.Permutation(rng);
+                var order = _options.Sampling == Sampling.WithReplacement ? Draw(train.Count, rng) : train.Permutation(rng);
                 double lossSum = 0;
                 for (int update = 0; update < updates; update++)
                 {
@@ -197,6 +214,14 @@ namespace NetGen
 
             if (_options.EarlyStopping != null && _options.EarlyStopping.Epoch > 0) _options.EarlyStopping.RestoreBest(_network);
             return history;
+        }
+
+        /// <summary>N indices drawn uniformly with replacement (section 8.11).</summary>
+        private static int[] Draw(int count, Rng rng)
+        {
+            var order = new int[count];
+            for (int i = 0; i < count; i++) order[i] = rng.NextInt(count);
+            return order;
         }
 
         /// <summary>
