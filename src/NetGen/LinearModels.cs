@@ -19,10 +19,10 @@ namespace NetGen
         /// as scikit-learn's Ridge), from the normal equations [X 1]^T [X 1] + ridge I' = [X 1]^T T (eq. 4.13, 4.17) solved by
         /// Cholesky; where the matrix is singular (rank-deficient data without ridge), by its pseudo-inverse (eigenvalues
         /// below 1e-10 of the largest dropped), which gives numpy's lstsq's minimum-norm solution. The network must be one
-        /// Dense layer with an identity output; targets, or labels as one-hot rows (or 0/1 for one output).
+        /// fully connected layer with an identity output; targets, or labels as one-hot rows (or 0/1 for one output).
         /// </summary>
         /// <returns>"Cholesky" or "pseudo-inverse (rank r of d)", 1 iteration, and the mean squared error reached.</returns>
-        /// <exception cref="ArgumentException">The network is not one Dense layer with an identity output, or the data do not fit it.</exception>
+        /// <exception cref="ArgumentException">The network is not one fully connected layer with an identity output, or the data do not fit it.</exception>
         public static LinearFit LeastSquares(INetwork net, Dataset data, double ridge = 0)
         {
             var (inputs, outputs, bias) = Shape(net, data, Act.Identity);
@@ -78,11 +78,11 @@ namespace NetGen
         /// <summary>
         /// Logistic regression by Newton-Raphson (iteratively reweighted least squares, eq. 4.45-4.48), each output on its own:
         /// from w = 0, w -= H^-1 g with g = [X 1]^T (p - t) + ridge w and H = [X 1]^T diag(p (1 - p)) [X 1] + ridge I' (appendix
-        /// C), until the largest step is below <paramref name="tolerance"/>. The network must be one Dense layer with a sigmoid
+        /// C), until the largest step is below <paramref name="tolerance"/>. The network must be one fully connected layer with a sigmoid
         /// output; labels 0/1 (one output) or targets in [0, 1].
         /// </summary>
         /// <returns>"Newton", the iterations of the slowest output, and the mean binary cross-entropy reached.</returns>
-        /// <exception cref="ArgumentException">The network is not one Dense layer with a sigmoid output, or the data do not fit it.</exception>
+        /// <exception cref="ArgumentException">The network is not one fully connected layer with a sigmoid output, or the data do not fit it.</exception>
         /// <exception cref="InvalidOperationException">
         /// The Hessian is singular (separable data drive the weights to infinity, or an input is constant): the message says at
         /// which iteration; a ridge &gt; 0 makes it regular. Also when <paramref name="maxIterations"/> pass without convergence.
@@ -156,18 +156,18 @@ namespace NetGen
             return new LinearFit("Newton", slowest, loss / ((double)n * outputs));
         }
 
-        /// <summary>The network's inputs, outputs and whether it has a bias, after checking it is one Dense layer with <paramref name="act"/> and that the data fit it.</summary>
+        /// <summary>The network's inputs, outputs and whether it has a bias, after checking it is one fully connected layer with <paramref name="act"/> and that the data fit it.</summary>
         private static (int Inputs, int Outputs, bool Bias) Shape(INetwork net, Dataset data, Act act)
         {
             Guard.NotNull(net, nameof(net));
             Guard.NotNull(data, nameof(data));
             var parameters = net.Tensors.Where(t => t.Store == TensorStore.Parameters).ToList();
             var weight = parameters.FirstOrDefault(t => t.Name.EndsWith(".weight", StringComparison.Ordinal));
-            bool oneDense = weight != null && weight.Shape.Count == 2 && weight.Shape[0] == net.OutputLength && weight.Shape[1] == net.InputLength
-                && parameters.Count <= 2 && net.Heads.Count == 1 && net.Heads[0].Activation == act;
-            if (!oneDense)
+            bool single = weight != null && weight.Shape.Count == 2 && weight.Shape[0] == net.OutputLength && weight.Shape[1] == net.InputLength
+                && parameters.Count <= 2 && net.Heads.Count == 1 && OutputAct(net) == act;
+            if (!single)
             {
-                throw new ArgumentException($"Expected one Dense layer with {act} output ({net.InputLength} -> {net.OutputLength}), but {net.GetType().Name} has the parameter tensors {string.Join(", ", parameters)} and output activation {net.Heads[0].Activation}.", nameof(net));
+                throw new ArgumentException($"Expected one fully connected layer with {act} output ({net.InputLength} -> {net.OutputLength}), but {net.GetType().Name} has the parameter tensors {string.Join(", ", parameters)} and output activation {OutputAct(net)}.", nameof(net));
             }
 
             if (data.InputLength != net.InputLength) throw new ArgumentException($"Expected data with {net.InputLength} inputs per sample, but got {data.InputLength}.", nameof(data));
@@ -175,6 +175,13 @@ namespace NetGen
             if (targets != net.OutputLength) throw new ArgumentException($"Expected data with {net.OutputLength} targets (or classes) per sample, but got {targets}.", nameof(data));
             if (data.Count == 0) throw new ArgumentException("Expected at least one sample, but the data are empty.", nameof(data));
             return (net.InputLength, net.OutputLength, parameters.Count == 2);
+        }
+
+        /// <summary>The activation of the network's (first) output.</summary>
+        private static Act OutputAct(INetwork net)
+        {
+            var (_, _, _, act, _, _) = net.Heads[0];
+            return act;
         }
 
         private static void Row(Dataset data, int sample, int inputs, bool bias, double[] row)

@@ -82,7 +82,7 @@ namespace NetGen.Tests
         {
             var data = new Dataset(new float[6], new float[4], 3, 2);
             var wrong = Assert.Throws<ArgumentException>(() => LinearModels.LeastSquares(new NetGen.Tests.Parity.LeNet5(1), data));
-            Assert.Contains("one Dense layer with Identity output", wrong.Message);
+            Assert.Contains("one fully connected layer with Identity output", wrong.Message);
             Assert.Throws<ArgumentException>(() => LinearModels.LogisticNewton(new LinearThreeTwo(1), data)); // identity, not sigmoid
             var fit = Assert.Throws<ArgumentException>(() => LinearModels.LeastSquares(new LinearThreeOne(1), data));
             Assert.Contains("Expected data with 1 targets", fit.Message);
