@@ -261,12 +261,8 @@ namespace NetGen.Samples
             return 0;
         }
 
-        /// <summary>
-        /// Saliency maps (section 4.8): the digits CNN, trained as the default sample, and for eight test digits the gradient
-        /// of the predicted class's log-probability with respect to the pixels (one InputGradients pass seeded with 1/p there),
-        /// drawn beside the digits. Jacobian gives all ten classes' gradients at once; the sample prints its row sums too.
-        /// </summary>
-        public int Saliency()
+        /// <summary>The digits CNN trained as the default sample (15 epochs of Adam, cosine annealing), for the saliency and dream samples.</summary>
+        private (DigitsCnn Net, Dataset Train, Dataset Test) TrainedDigitsCnn()
         {
             var (train, validation, test) = BuiltInData.Digits().Split(0.72, 0.08, seed: 42);
             var net = new DigitsCnn(seed: 1);
@@ -274,6 +270,17 @@ namespace NetGen.Samples
             int epochs = Epochs(15);
             new Trainer(net, adam, new TrainingOptions { Epochs = epochs, BatchSize = 32, Seed = 1, Schedule = new CosineAnnealing(adam, epochs, 1e-4f) }).Fit(train, validation);
             _output.WriteLine(Invariant($"Digits CNN trained for {epochs} epochs: test accuracy {Trainer.Evaluate(net, test).Accuracy:P1}."));
+            return (net, train, test);
+        }
+
+        /// <summary>
+        /// Saliency maps (section 4.8): the digits CNN, trained as the default sample, and for eight test digits the gradient
+        /// of the predicted class's log-probability with respect to the pixels (one InputGradients pass seeded with 1/p there),
+        /// drawn beside the digits. Jacobian gives all ten classes' gradients at once; the sample prints its row sums too.
+        /// </summary>
+        public int Saliency()
+        {
+            var (net, train, test) = TrainedDigitsCnn();
 
             var digits = new List<(float[] Image, float[] Saliency, string Caption)>();
             var probabilities = new float[NetGen.Samples.DigitsCnn.OutputLength];
@@ -353,12 +360,7 @@ namespace NetGen.Samples
         /// </summary>
         public int Dream()
         {
-            var (train, validation, test) = BuiltInData.Digits().Split(0.72, 0.08, seed: 42);
-            var net = new DigitsCnn(seed: 1);
-            var adam = new Adam(lr: 2e-3f);
-            int epochs = Epochs(15);
-            new Trainer(net, adam, new TrainingOptions { Epochs = epochs, BatchSize = 32, Seed = 1, Schedule = new CosineAnnealing(adam, epochs, 1e-4f) }).Fit(train, validation);
-            _output.WriteLine(Invariant($"Digits CNN trained for {epochs} epochs: test accuracy {Trainer.Evaluate(net, test).Accuracy:P1}."));
+            var (net, train, test) = TrainedDigitsCnn();
             int length = NetGen.Samples.DigitsCnn.InputLength, classes = NetGen.Samples.DigitsCnn.OutputLength;
             var mean = new float[length];
             for (int n = 0; n < train.Count; n++) for (int i = 0; i < length; i++) mean[i] += train.Input(n)[i] / train.Count;
