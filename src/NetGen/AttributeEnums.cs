@@ -46,13 +46,19 @@ namespace NetGen
         Hardsigmoid = 14,
         /// <summary>a_k = s_k - ln sum_j e^(s_j): log-probabilities, as nn.LogSoftmax(dim=1); trained with the negative log-likelihood.</summary>
         LogSoftmax = 15,
+        /// <summary>
+        /// f(s) = sign(s): -1, 0 at s = 0, +1, as torch.sign and ONNX's Sign (eq. 4.19, the perceptron's unit). Its derivative
+        /// is 0 wherever it exists (torch.sign's gradient), so gradient training moves nothing beneath it: fit a layer with
+        /// this output by LinearModels.Perceptron.
+        /// </summary>
+        Sign = 16,
     }
 
     /// <summary>What the code needs to know of each activation, in one place (the generator's rules and the runtime's export).</summary>
     internal static class ActTraits
     {
         /// <summary>The highest member of <see cref="Act"/>.</summary>
-        public const Act Last = Act.LogSoftmax;
+        public const Act Last = Act.Sign;
 
         /// <summary>Whether <paramref name="act"/> is a member of the enum.</summary>
         public static bool IsDefined(Act act) => act >= Act.Identity && act <= Last;
@@ -72,8 +78,8 @@ namespace NetGen
         /// </summary>
         public static bool NeedsPreActivation(Act act) => act == Act.GELU || act == Act.SiLU || act == Act.Hardswish;
 
-        /// <summary>Whether the activation is piecewise linear (identity, ReLU, LeakyReLU, ReLU6, Hardsigmoid): f'' = 0 almost everywhere.</summary>
-        public static bool PiecewiseLinear(Act act) => act == Act.Identity || act == Act.ReLU || act == Act.LeakyReLU || act == Act.ReLU6 || act == Act.Hardsigmoid;
+        /// <summary>Whether the activation is piecewise linear (identity, ReLU, LeakyReLU, ReLU6, Hardsigmoid, sign): f'' = 0 almost everywhere.</summary>
+        public static bool PiecewiseLinear(Act act) => act == Act.Identity || act == Act.ReLU || act == Act.LeakyReLU || act == Act.ReLU6 || act == Act.Hardsigmoid || act == Act.Sign;
     }
 
     /// <summary>Training losses (lecture notes, table 4.1), reduced as PyTorch's defaults do.</summary>

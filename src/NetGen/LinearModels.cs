@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 
 namespace NetGen
@@ -8,9 +9,9 @@ namespace NetGen
 
     /// <summary>
     /// Chapter 4's classic learners on a network that is one dense layer: the exact least-squares optimum (section 4.1,
-    /// eq. 4.12-4.13 and 4.17, optionally ridge) and logistic regression by Newton-Raphson, i.e. iteratively reweighted
-    /// least squares (section 4.3.4, eq. 4.45-4.48). They compute in float64 and write the result into
-    /// <see cref="INetwork.Parameters"/> (weight [outputs, inputs] as nn.Linear's, then the bias).
+    /// eq. 4.12-4.13 and 4.17, optionally ridge), logistic regression by Newton-Raphson, i.e. iteratively reweighted least
+    /// squares (section 4.3.4, eq. 4.45-4.48), and the perceptron rule (section 4.2). They compute in float64 and write the
+    /// result into <see cref="INetwork.Parameters"/> (weight [outputs, inputs] as nn.Linear's, then the bias).
     /// </summary>
     public static class LinearModels
     {
@@ -154,6 +155,69 @@ namespace NetGen
 
             Write(net, solution, inputs, outputs, bias);
             return new LinearFit("Newton", slowest, loss / ((double)n * outputs));
+        }
+
+        /// <summary>
+        /// The perceptron (section 4.2, eq. 4.19-4.25): from w = 0, epochs over the data in their order, adding
+        /// <paramref name="learningRate"/> y x to w (x with a constant 1 for the bias) for every sample it gets wrong, until an
+        /// epoch without a mistake or <paramref name="maxEpochs"/>. A sample counts as a mistake when y w^T x &lt;= 0, so w = 0
+        /// is wrong on all (MATH.md: with sign(0) = 0 nothing would ever start). On separable data the mistakes total at most
+        /// (R / gamma)^2 (Novikoff's bound, R the largest |x|, gamma a separating hyperplane's margin); on data that no
+        /// hyperplane separates (XOR) it never stops. Each output is a perceptron of its own: labels 0/1 are -1/+1 for one
+        /// output, and for several outputs output k is +1 on class k and -1 elsewhere (one against the rest); targets must be
+        /// -1 or +1 (0 is read as -1). The network must be one fully connected layer with a Sign output. From w = 0 the
+        /// learning rate only scales w, so the mistakes do not depend on it.
+        /// </summary>
+        /// <returns>
+        /// The mistakes (summed over the outputs) in each epoch run: the last is 0 when the perceptron converged, and every
+        /// entry is above 0 when <paramref name="maxEpochs"/> passed without convergence.
+        /// </returns>
+        /// <exception cref="ArgumentException">The network is not one fully connected layer with a Sign output, or the data do not fit it.</exception>
+        public static IReadOnlyList<int> Perceptron(INetwork net, Dataset data, int maxEpochs = 100, float learningRate = 1f)
+        {
+            var (inputs, outputs, bias) = Shape(net, data, Act.Sign);
+            if (maxEpochs < 1) throw new ArgumentOutOfRangeException(nameof(maxEpochs), maxEpochs, $"Expected maxEpochs >= 1, but got {maxEpochs}.");
+            if (!(learningRate > 0) || float.IsInfinity(learningRate)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"Expected a finite learningRate > 0, but got {learningRate}.");
+            int d = inputs + (bias ? 1 : 0), n = data.Count;
+            var signs = new double[n, outputs];
+            var target = new double[outputs];
+            for (int s = 0; s < n; s++)
+            {
+                Target(data, s, outputs, target);
+                for (int k = 0; k < outputs; k++)
+                {
+                    double t = target[k];
+                    if (t != 1 && t != -1 && t != 0) throw new ArgumentException($"Expected perceptron targets -1, 0 or +1, but sample {s} has {t} at output {k}.", nameof(data));
+                    signs[s, k] = t > 0 ? 1 : -1;
+                }
+            }
+
+            var w = new double[d, outputs];
+            var row = new double[d];
+            var mistakes = new List<int>();
+            while (mistakes.Count < maxEpochs)
+            {
+                int epoch = 0;
+                for (int s = 0; s < n; s++)
+                {
+                    Row(data, s, inputs, bias, row);
+                    for (int k = 0; k < outputs; k++)
+                    {
+                        double z = 0;
+                        for (int i = 0; i < d; i++) z += w[i, k] * row[i];
+                        double y = signs[s, k];
+                        if (y * z > 0) continue;
+                        epoch++;
+                        for (int i = 0; i < d; i++) w[i, k] += learningRate * y * row[i]; // eq. 4.23
+                    }
+                }
+
+                mistakes.Add(epoch);
+                if (epoch == 0) break;
+            }
+
+            Write(net, w, inputs, outputs, bias);
+            return mistakes;
         }
 
         /// <summary>The network's inputs, outputs and whether it has a bias, after checking it is one fully connected layer with <paramref name="act"/> and that the data fit it.</summary>

@@ -38,13 +38,22 @@ namespace NetGen
         public const int MaxHeaderLength = 100_000_000;
 
         /// <summary>Writes the network's tensors (float32; counters int64) to <paramref name="stream"/>.</summary>
-        public static void Save(INetwork network, Stream stream)
+        public static void Save(INetwork network, Stream stream) => Save(network, stream, NoMetadata);
+
+        /// <summary>
+        /// As <see cref="Save(INetwork, Stream)"/>, with <paramref name="metadata"/> in the header's <c>__metadata__</c> (string
+        /// to string, as the format defines it; <c>safetensors.safe_open(...).metadata()</c> reads it, and PyTorch's loaders
+        /// ignore it). <see cref="ReadMetadata(string)"/> reads it back.
+        /// </summary>
+        /// <exception cref="ArgumentException">A key is empty or "format", which NetGen writes itself ("pt").</exception>
+        public static void Save(INetwork network, Stream stream, IReadOnlyDictionary<string, string> metadata)
         {
             Guard.NotNull(network, nameof(network));
             Guard.NotNull(stream, nameof(stream));
+            CheckMetadata(metadata);
             var masks = MasksOf(network).ToArray();
             var tensors = FileLayout(network, t => masks.Length > 0 && Array.IndexOf(masks, 0f, t.Offset, t.Length) >= 0);
-            WriteHeader(stream, tensors.Select(t => (t.Name, t.Store == TensorStore.Counters ? "I64" : "F32", (IEnumerable<int>)t.Shape, (long)t.Length)));
+            WriteHeader(stream, tensors.Select(t => (t.Name, t.Store == TensorStore.Counters ? "I64" : "F32", (IEnumerable<int>)t.Shape, (long)t.Length)), metadata);
             var chunk = new byte[ChunkBytes];
             foreach (var t in tensors)
             {
@@ -100,7 +109,7 @@ namespace NetGen
             }
 
             WriteHeader(stream, tensors.Select(t => (t.Name, "F32", (IEnumerable<int>)t.Shape, (long)t.Values.Length))
-                .Concat(counters.Select(c => (c.Name, "I64", (IEnumerable<int>)Array.Empty<int>(), 1L))));
+                .Concat(counters.Select(c => (c.Name, "I64", (IEnumerable<int>)Array.Empty<int>(), 1L))), NoMetadata);
             var chunk = new byte[ChunkBytes];
             foreach (var (_, _, values) in tensors)
             {
@@ -120,7 +129,7 @@ namespace NetGen
         }
 
         /// <summary>The 8-byte header length and the JSON header (with __metadata__ format pt), padded with spaces to a multiple of 8 so the data starts aligned.</summary>
-        private static void WriteHeader(Stream stream, IEnumerable<(string Name, string DType, IEnumerable<int> Shape, long Length)> tensors)
+        private static void WriteHeader(Stream stream, IEnumerable<(string Name, string DType, IEnumerable<int> Shape, long Length)> tensors, IReadOnlyDictionary<string, string> metadata)
         {
             var header = new ArrayBufferWriter<byte>();
             using (var json = new Utf8JsonWriter(header))
@@ -128,6 +137,7 @@ namespace NetGen
                 json.WriteStartObject();
                 json.WriteStartObject("__metadata__");
                 json.WriteString("format", "pt");
+                foreach (var (key, value) in metadata.OrderBy(m => m.Key, StringComparer.Ordinal)) json.WriteString(key, value);
                 json.WriteEndObject();
                 long offset = 0;
                 foreach (var (name, dtype, shape, length) in tensors)
@@ -167,6 +177,54 @@ namespace NetGen
             AtomicFile.Write(path, stream => Save(network, stream));
         }
 
+        /// <summary>As <see cref="Save(INetwork, string)"/>, with <paramref name="metadata"/> in the header (see <see cref="Save(INetwork, Stream, IReadOnlyDictionary{string, string})"/>).</summary>
+        public static void Save(INetwork network, string path, IReadOnlyDictionary<string, string> metadata)
+        {
+            Guard.NotNull(network, nameof(network));
+            CheckMetadata(metadata);
+            AtomicFile.Write(path, stream => Save(network, stream, metadata));
+        }
+
+        private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>();
+
+        private static void CheckMetadata(IReadOnlyDictionary<string, string> metadata)
+        {
+            Guard.NotNull(metadata, nameof(metadata));
+            foreach (var (key, value) in metadata)
+            {
+                if (string.IsNullOrEmpty(key) || key == "format") throw new ArgumentException($"Expected metadata keys other than \"\" and \"format\" (NetGen writes format = pt), but got \"{key}\".", nameof(metadata));
+                if (value == null) throw new ArgumentException($"Expected a string for metadata key \"{key}\", but got null.", nameof(metadata));
+            }
+        }
+
+        /// <summary>
+        /// The <c>__metadata__</c> of the safetensors file at <paramref name="path"/> (empty when it has none), read from the
+        /// header alone and validated as <see cref="Load(INetwork, string, TensorMatching)"/> validates headers.
+        /// </summary>
+        /// <exception cref="InvalidDataException">The file is not a safetensors file, or its header is malformed.</exception>
+        public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+        {
+            using var file = new FileStream(AtomicFile.FullPath(path), FileMode.Open, FileAccess.Read, FileShare.Read);
+            return ReadMetadata(file);
+        }
+
+        /// <summary>The <c>__metadata__</c> of the safetensors file in <paramref name="stream"/>; see <see cref="ReadMetadata(string)"/>.</summary>
+        /// <exception cref="InvalidDataException">The stream does not hold a safetensors file, or its header is malformed.</exception>
+        public static IReadOnlyDictionary<string, string> ReadMetadata(Stream stream)
+        {
+            Guard.NotNull(stream, nameof(stream));
+            var header = ReadHeader(stream, out _);
+            ParseHeader(header);
+            using var document = JsonDocument.Parse(header);
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (document.RootElement.TryGetProperty("__metadata__", out var values))
+            {
+                foreach (var m in values.EnumerateObject()) metadata[m.Name] = m.Value.GetString()!;
+            }
+
+            return metadata;
+        }
+
         /// <summary>
         /// Reads a safetensors file into the network. Everything is checked before anything is written: the header, every
         /// tensor's dtype, shape and byte range, the names (or, with <see cref="TensorMatching.ByOrder"/>, order and shapes)
@@ -199,15 +257,8 @@ namespace NetGen
         {
             Guard.NotNull(network, nameof(network));
             Guard.NotNull(stream, nameof(stream));
-            long available = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
-            var lengthBytes = new byte[8];
-            int read = ReadAtMost(stream, lengthBytes, 8);
-            if (read < 8) throw new InvalidDataException($"The file is truncated: expected an 8-byte header length, but it has {read} bytes.");
-            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
-            if (headerLength < 2) throw new InvalidDataException(NotSafeTensors(lengthBytes, $"the header length is {headerLength} bytes; a JSON object needs at least 2"));
-            if (headerLength > MaxHeaderLength) throw new InvalidDataException(NotSafeTensors(lengthBytes, $"the header length would be {headerLength} bytes; expected at most {MaxHeaderLength}"));
-            if ((long)headerLength > available - 8) throw new InvalidDataException(NotSafeTensors(lengthBytes, $"the header length would be {headerLength} bytes, beyond the file's end ({available - 8} bytes follow it)"));
-            var header = ReadHeader(stream, (int)headerLength);
+            var header = ReadHeader(stream, out long available);
+            long headerLength = header.Length;
             var entries = ParseHeader(header);
             long dataLength = CheckOffsets(entries);
             if (dataLength > available - 8 - (long)headerLength)
@@ -349,6 +400,20 @@ namespace NetGen
             }
 
             return layout;
+        }
+
+        /// <summary>Reads and checks the 8-byte header length, then the header; <paramref name="available"/> is what the stream held from its position (long.MaxValue when it cannot seek).</summary>
+        private static byte[] ReadHeader(Stream stream, out long available)
+        {
+            available = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
+            var lengthBytes = new byte[8];
+            int read = ReadAtMost(stream, lengthBytes, 8);
+            if (read < 8) throw new InvalidDataException($"The file is truncated: expected an 8-byte header length, but it has {read} bytes.");
+            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+            if (headerLength < 2) throw new InvalidDataException(NotSafeTensors(lengthBytes, $"the header length is {headerLength} bytes; a JSON object needs at least 2"));
+            if (headerLength > MaxHeaderLength) throw new InvalidDataException(NotSafeTensors(lengthBytes, $"the header length would be {headerLength} bytes; expected at most {MaxHeaderLength}"));
+            if ((long)headerLength > available - 8) throw new InvalidDataException(NotSafeTensors(lengthBytes, $"the header length would be {headerLength} bytes, beyond the file's end ({available - 8} bytes follow it)"));
+            return ReadHeader(stream, (int)headerLength);
         }
 
         /// <summary>Reads the header, growing the buffer only as bytes arrive (a stream that cannot seek may be shorter than claimed).</summary>

@@ -87,6 +87,7 @@ namespace NetGen.Tests
                 case Act.ReLU6: return s.Select(v => Math.Min(Math.Max(v, 0.0), 6.0)).ToArray();
                 case Act.Hardswish: return s.Select(v => v * Math.Min(Math.Max(v + 3, 0.0), 6.0) / 6).ToArray();
                 case Act.Hardsigmoid: return s.Select(v => Math.Min(Math.Max(v + 3, 0.0), 6.0) / 6).ToArray();
+                case Act.Sign: return s.Select(v => (double)Math.Sign(v)).ToArray();
                 case Act.LogSoftmax:
                     double top = s.Max();
                     double logSum = top + Math.Log(s.Sum(v => Math.Exp(v - top)));

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Text;
 using System.Text.Json;
 
 namespace NetGen
@@ -137,7 +138,7 @@ namespace NetGen
         }
     }
 
-    /// <summary>Standardization to mean 0, variance 1 per input value (section 4.10), fitted on training data only.</summary>
+    /// <summary>Standardization to mean 0, variance 1 per input value (section 4.10.3) or per regression target, fitted on training data only.</summary>
     public sealed class Standardizer
     {
         private Standardizer(float[] mean, float[] std)
@@ -152,36 +153,91 @@ namespace NetGen
         /// <summary>Per-value standard deviations (1 where a value is constant).</summary>
         public float[] Std { get; }
 
-        /// <summary>Fits means and deviations on <paramref name="train"/>.</summary>
+        /// <summary>Fits means and deviations of the inputs of <paramref name="train"/>.</summary>
         public static Standardizer Fit(Dataset train)
         {
             Guard.NotNull(train, nameof(train));
-            int width = train.InputLength;
-            var mean = new double[width];
-            var squares = new double[width];
-            for (int n = 0; n < train.Count; n++)
-            {
-                var x = train.Input(n);
-                for (int j = 0; j < width; j++) mean[j] += x[j];
-            }
+            return Of(train.Inputs, train.InputLength, train.Count);
+        }
 
-            for (int j = 0; j < width; j++) mean[j] /= train.Count;
-            for (int n = 0; n < train.Count; n++)
+        /// <summary>
+        /// Fits means and deviations of the targets of <paramref name="train"/> (regression, as scikit-learn's
+        /// TransformedTargetRegressor with a StandardScaler): give it to <see cref="TrainingOptions.TargetStandardizer"/>, which
+        /// trains on (t - mean) / std, and map the network's outputs back with <see cref="Inverse"/>. Targets that are NaN
+        /// (missing) are left out of the statistics.
+        /// </summary>
+        /// <exception cref="ArgumentException">The data have labels, not targets.</exception>
+        public static Standardizer FitTargets(Dataset train)
+        {
+            Guard.NotNull(train, nameof(train));
+            if (train.Targets == null) throw new ArgumentException("Expected a dataset with targets (regression), but it has class labels; a target standardizer scales target values.", nameof(train));
+            return Of(train.Targets, train.TargetLength, train.Count);
+        }
+
+        /// <summary>Per-column mean and deviation (population, as StandardScaler) of <paramref name="count"/> rows of <paramref name="width"/> values, NaN skipped.</summary>
+        private static Standardizer Of(float[] values, int width, int count)
+        {
+            var sum = new double[width];
+            var present = new int[width];
+            for (int n = 0; n < count; n++)
             {
-                var x = train.Input(n);
-                for (int j = 0; j < width; j++) squares[j] += (x[j] - mean[j]) * (x[j] - mean[j]);
+                for (int j = 0; j < width; j++)
+                {
+                    float v = values[n * width + j];
+                    if (float.IsNaN(v)) continue;
+                    sum[j] += v;
+                    present[j]++;
+                }
             }
 
             var m = new float[width];
             var s = new float[width];
             for (int j = 0; j < width; j++)
             {
-                m[j] = (float)mean[j];
-                double std = Math.Sqrt(squares[j] / train.Count);
+                double mean = present[j] > 0 ? sum[j] / present[j] : 0, squares = 0;
+                for (int n = 0; n < count; n++)
+                {
+                    float v = values[n * width + j];
+                    if (!float.IsNaN(v)) squares += (v - mean) * (v - mean);
+                }
+
+                m[j] = (float)mean;
+                double std = present[j] > 0 ? Math.Sqrt(squares / present[j]) : 0;
                 s[j] = std > 1e-12 ? (float)std : 1f;
             }
 
             return new Standardizer(m, s);
+        }
+
+        /// <summary>A copy of <paramref name="data"/> with its targets standardized, (t - mean) / std (NaN stays NaN: a missing target).</summary>
+        /// <exception cref="ArgumentException">The data have labels, or another number of targets than the standardizer was fitted on.</exception>
+        public Dataset TransformTargets(Dataset data)
+        {
+            Guard.NotNull(data, nameof(data));
+            if (data.Targets == null) throw new ArgumentException("Expected a dataset with targets (regression), but it has class labels.", nameof(data));
+            if (data.TargetLength != Mean.Length)
+                throw new ArgumentException($"The dataset has {data.TargetLength} targets per sample, but the standardizer was fitted on {Mean.Length}.", nameof(data));
+            var targets = new float[data.Targets.Length];
+            Transform(data.Targets, targets);
+            return new Dataset((float[])data.Inputs.Clone(), targets, data.InputLength, data.TargetLength);
+        }
+
+        /// <summary>
+        /// The inverse map, x = z std + mean per value: a target standardizer's way back from the network's outputs to the
+        /// data's units. <paramref name="standardized"/> holds one or more samples; <paramref name="outputs"/> (the same length;
+        /// may be the same memory) receives the result.
+        /// </summary>
+        /// <exception cref="ArgumentException">The lengths differ, or are not a multiple of the sample length.</exception>
+        public void Inverse(ReadOnlySpan<float> standardized, Span<float> outputs)
+        {
+            int width = Mean.Length;
+            if (standardized.Length % width != 0)
+                throw new ArgumentException($"Expected standardized.Length to be a multiple of the {width} values per sample the standardizer was fitted on, but got {standardized.Length}.", nameof(standardized));
+            Guard.Length(nameof(outputs), standardized.Length, outputs.Length);
+            for (int start = 0; start < standardized.Length; start += width)
+            {
+                for (int j = 0; j < width; j++) outputs[start + j] = standardized[start + j] * Std[j] + Mean[j];
+            }
         }
 
         /// <summary>A standardized copy of <paramref name="data"/>.</summary>
@@ -231,6 +287,30 @@ namespace NetGen
             foreach (float s in Std) json.WriteNumberValue(s);
             json.WriteEndArray();
             json.WriteEndObject();
+        }
+
+        /// <summary>The key under which <see cref="SaveWithModel"/> keeps a target standardizer in a safetensors file's metadata.</summary>
+        public const string TargetsMetadataKey = "netgen.target_standardizer";
+
+        /// <summary>
+        /// Saves <paramref name="network"/> to the safetensors file <paramref name="path"/> (atomically, as
+        /// <see cref="INetwork.Save(string)"/>) with this target standardizer in the header's metadata, so the scale of the
+        /// outputs travels with the weights: <see cref="LoadFromModel"/> reads it back, and <c>network.Load(path)</c> and
+        /// PyTorch's <c>load_file</c> read the weights as from any other file.
+        /// </summary>
+        public void SaveWithModel(INetwork network, string path)
+        {
+            using var json = new MemoryStream();
+            Save(json);
+            SafeTensors.Save(network, path, new Dictionary<string, string> { [TargetsMetadataKey] = Encoding.UTF8.GetString(json.ToArray()) });
+        }
+
+        /// <summary>The target standardizer saved in the safetensors file at <paramref name="path"/> by <see cref="SaveWithModel"/>, or null when the file has none.</summary>
+        /// <exception cref="InvalidDataException">The file is not a safetensors file, or its standardizer is malformed.</exception>
+        public static Standardizer? LoadFromModel(string path)
+        {
+            if (!SafeTensors.ReadMetadata(path).TryGetValue(TargetsMetadataKey, out var json)) return null;
+            return Load(new MemoryStream(Encoding.UTF8.GetBytes(json)));
         }
 
         /// <summary>Reads a file written by <see cref="Save(string)"/>.</summary>

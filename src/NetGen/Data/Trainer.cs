@@ -45,6 +45,15 @@ namespace NetGen
         /// <summary>How many training samples (at most) are evaluated at each epoch's end for the training accuracy.</summary>
         public int TrainingEvaluationLimit { get; set; } = 10_000;
 
+        /// <summary>
+        /// Standardized regression targets (section 4.10.3 applied to the outputs; <see cref="Standardizer.FitTargets"/>), or
+        /// null: the network trains on (t - mean) / std, so its outputs are in standard units and <see cref="Standardizer.Inverse"/>
+        /// maps them back. The losses the Trainer reports (training and validation) are the standardized ones the network
+        /// minimizes; each head's mean absolute error and the <see cref="Metrics"/> are in the data's units, computed on the
+        /// inverted outputs against the targets as given. Save it with the weights by <see cref="Standardizer.SaveWithModel"/>.
+        /// </summary>
+        public Standardizer? TargetStandardizer { get; set; }
+
         /// <summary>Metrics computed at each epoch's end on the validation set (the training evaluation set without one), into <see cref="EpochRecord.Metrics"/>.</summary>
         public IList<Metric> Metrics { get; } = new List<Metric>();
     }
@@ -160,6 +169,15 @@ namespace NetGen
             Guard.NotNull(train, nameof(train));
             Check(_network, train, nameof(train));
             if (validation != null) Check(_network, validation, nameof(validation));
+            var scale = _options.TargetStandardizer;
+            var original = train;
+            if (scale != null)
+            {
+                if (train.Targets == null) throw new ArgumentException("TrainingOptions.TargetStandardizer scales regression targets, but the dataset 'train' has class labels.", nameof(train));
+                if (validation != null && validation.Targets == null) throw new ArgumentException("TrainingOptions.TargetStandardizer scales regression targets, but the dataset 'validation' has class labels.", nameof(validation));
+                train = scale.TransformTargets(train); // checks the number of targets (the network's outputs, by Check)
+            }
+
             var history = new List<EpochRecord>();
             var rng = new Rng(_options.Seed, 7);
             int batch = Math.Min(_options.BatchSize, train.Count);
@@ -167,7 +185,7 @@ namespace NetGen
             var inputs = new float[batch * train.InputLength];
             var labels = train.Labels != null ? new int[batch] : null;
             var targets = train.Targets != null ? new float[batch * train.TargetLength] : null;
-            Dataset evaluationSet = train.Count <= _options.TrainingEvaluationLimit ? train : train.Subset(new ArraySegment<int>(train.Permutation(new Rng(_options.Seed, 8)), 0, _options.TrainingEvaluationLimit));
+            Dataset evaluationSet = original.Count <= _options.TrainingEvaluationLimit ? original : original.Subset(new ArraySegment<int>(original.Permutation(new Rng(_options.Seed, 8)), 0, _options.TrainingEvaluationLimit));
             for (int epoch = 1; epoch <= _options.Epochs; epoch++)
             {
                 var watch = Stopwatch.StartNew();
@@ -195,8 +213,8 @@ namespace NetGen
                 double seconds = watch.Elapsed.TotalSeconds;
                 var layers = _options.LayerStatistics ? _network.LayerStatistics() : Array.Empty<LayerStatistics>(); // before evaluation reuses the storage
                 watch.Restart();
-                var trainEvaluation = Evaluate(_network, evaluationSet, metrics: validation == null ? _options.Metrics : null);
-                var validationEvaluation = validation != null ? Evaluate(_network, validation, metrics: _options.Metrics) : null;
+                var trainEvaluation = Evaluate(_network, evaluationSet, validation == null ? _options.Metrics : null, 256, scale);
+                var validationEvaluation = validation != null ? Evaluate(_network, validation, _options.Metrics, 256, scale) : null;
                 double evaluationSeconds = watch.Elapsed.TotalSeconds;
                 double lr = (_optimizer is ClipGradNorm clip ? clip.Inner : _optimizer) is Optimizer o ? o.Lr : double.NaN;
                 var record = new EpochRecord(epoch, lossSum / train.Count, trainEvaluation.Accuracy, validationEvaluation?.Loss ?? double.NaN, validationEvaluation?.Accuracy ?? double.NaN, seconds, lr, evaluationSeconds)
@@ -237,7 +255,15 @@ namespace NetGen
         /// As <see cref="Evaluate(INetwork, Dataset, int)"/>, also each output head's loss and accuracy
         /// (<see cref="Evaluation.Heads"/>) and the <paramref name="metrics"/> over the whole set (<see cref="Evaluation.Metrics"/>).
         /// </summary>
-        public static Evaluation Evaluate(INetwork network, Dataset data, IEnumerable<Metric>? metrics, int batchSize = 256)
+        public static Evaluation Evaluate(INetwork network, Dataset data, IEnumerable<Metric>? metrics, int batchSize = 256) => Evaluate(network, data, metrics, batchSize, null);
+
+        /// <summary>
+        /// As <see cref="Evaluate(INetwork, Dataset, IEnumerable{Metric}, int)"/> for a network trained on targets standardized by
+        /// <paramref name="targets"/> (<see cref="TrainingOptions.TargetStandardizer"/>): <paramref name="data"/> holds the targets
+        /// in the data's units; the loss is the standardized one, the heads' mean absolute errors and the metrics are in the
+        /// data's units (outputs mapped back by <see cref="Standardizer.Inverse"/>). With null, the plain evaluation.
+        /// </summary>
+        public static Evaluation Evaluate(INetwork network, Dataset data, IEnumerable<Metric>? metrics, int batchSize, Standardizer? targets)
         {
             Guard.NotNull(network, nameof(network));
             Guard.NotNull(data, nameof(data));
@@ -249,6 +275,10 @@ namespace NetGen
             // every sample's outputs where metrics read them all, else a batch's
             var outputs = new float[(metricList.Count > 0 ? data.Count : Math.Min(batchSize, data.Count)) * network.OutputLength];
             var heads = data.Labels == null ? network.Heads.Select(h => new HeadAccumulator(h)).ToList() : null;
+            if (targets != null && data.Targets == null) throw new ArgumentException("A target standardizer scales regression targets, but the dataset 'data' has class labels.", nameof(data));
+            var given = data.Targets;
+            var trained = targets?.TransformTargets(data).Targets ?? given; // what the network was trained to output
+            var inverted = new float[network.OutputLength];
             var mode = network.Mode;
             double loss = 0;
             int correct = 0;
@@ -262,11 +292,13 @@ namespace NetGen
                     var batchOutputs = outputs.AsSpan(metricList.Count > 0 ? start * network.OutputLength : 0, n * network.OutputLength);
                     if (data.Labels == null)
                     {
-                        var batchTargets = data.Targets.AsSpan(start * data.TargetLength, n * data.TargetLength);
-                        loss += n * network.ComputeLoss(inputs, batchTargets, n, batchOutputs);
+                        int width = data.TargetLength;
+                        loss += n * network.ComputeLoss(inputs, trained.AsSpan(start * width, n * width), n, batchOutputs);
                         for (int i = 0; i < n; i++)
                         {
-                            foreach (var head in heads!) head.Include(batchOutputs.Slice(i * network.OutputLength, network.OutputLength), batchTargets.Slice(i * data.TargetLength, data.TargetLength));
+                            var sample = batchOutputs.Slice(i * width, width);
+                            if (targets != null) targets.Inverse(sample, inverted);
+                            foreach (var head in heads!) head.Include(sample, trained.AsSpan((start + i) * width, width), targets != null ? inverted : sample, given.AsSpan((start + i) * width, width));
                         }
 
                         continue;
@@ -290,8 +322,9 @@ namespace NetGen
             var values = new Dictionary<string, double>();
             if (metricList.Count > 0)
             {
-                var targets = data.Labels != null ? Array.ConvertAll(data.Labels, l => (float)l) : data.Targets!;
-                foreach (var metric in metricList) values[metric.Name] = metric.Compute(outputs, targets, data.Count);
+                var truth = data.Labels != null ? Array.ConvertAll(data.Labels, l => (float)l) : data.Targets!;
+                targets?.Inverse(outputs, outputs); // the metrics speak the data's units
+                foreach (var metric in metricList) values[metric.Name] = metric.Compute(outputs, truth, data.Count);
             }
 
             double accuracy = data.Labels != null ? (double)correct / data.Count : double.NaN;
@@ -313,8 +346,11 @@ namespace NetGen
                 _scratch = new float[head.Length];
             }
 
-            /// <summary>Adds one sample: its outputs and targets (the whole sample's; the head takes its slice).</summary>
-            public void Include(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets)
+            /// <summary>
+            /// Adds one sample: its outputs and targets as trained (the loss, the accuracy) and in the data's units (the mean
+            /// absolute error; the same spans unless the targets were standardized), each the whole sample's: the head takes its slice.
+            /// </summary>
+            public void Include(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> dataOutputs, ReadOnlySpan<float> dataTargets)
             {
                 var a = outputs.Slice(_head.Offset, _head.Length);
                 var y = targets.Slice(_head.Offset, _head.Length);
@@ -331,7 +367,7 @@ namespace NetGen
                 {
                     if (float.IsNaN(y[k])) continue;
                     _values++;
-                    _absolute += Math.Abs(a[k] - y[k]);
+                    _absolute += Math.Abs(dataOutputs[_head.Offset + k] - dataTargets[_head.Offset + k]);
                     if (_head.Loss == Loss.BinaryCrossEntropy && (a[k] > 0.5f) == (y[k] > 0.5f)) _correct++;
                 }
 

@@ -135,6 +135,12 @@ namespace NetGen
             }
         }
 
+        /// <summary>a = -1 for s &lt; 0, +1 for s &gt; 0, s itself at 0 and NaN (as torch.sign: sign(0) = 0, NaN stays NaN).</summary>
+        public static void Sign(Span<float> s)
+        {
+            for (int i = 0; i < s.Length; i++) s[i] = s[i] > 0f ? 1f : s[i] < 0f ? -1f : s[i];
+        }
+
         /// <summary>a_k = s_k - ln sum_j e^(s_j) over the span, shifted by its maximum (the sum in double).</summary>
         public static void LogSoftmax(Span<float> s)
         {
@@ -239,6 +245,9 @@ namespace NetGen
         {
             for (int i = 0; i < delta.Length; i++) delta[i] = a[i] > 0f && a[i] < 1f ? delta[i] / 6f : 0f;
         }
+
+        /// <summary>delta = 0: sign's derivative is 0 wherever it exists (torch.sign's gradient is zero everywhere).</summary>
+        public static void SignBackward(ReadOnlySpan<float> a, Span<float> delta) => delta.Clear();
 
         /// <summary>delta_i -= e^(a_i) sum_k delta_k: the log-softmax Jacobian applied to delta.</summary>
         public static void LogSoftmaxBackward(ReadOnlySpan<float> a, Span<float> delta)

@@ -241,6 +241,8 @@ namespace NetGen
                     return Node("Selu", name + "/Selu", new[] { input }); // ONNX's default alpha and gamma are eq. 10.19's constants
                 case Act.Softmax:
                     return OverSample(name, input, "Softmax", shape);
+                case Act.Sign:
+                    return Node("Sign", name + "/Sign", new[] { input });
                 default:
                     throw new ArgumentOutOfRangeException(nameof(act), $"Expected an activation ONNX has, but got {act}.");
             }
