@@ -53,6 +53,7 @@ namespace NetGen.Samples
                 case "prune": return samples.Prune();
                 case "dream": return samples.Dream();
                 case "layers": return samples.Layers();
+                case "lr-search": return samples.LearningRates();
                 case "residual": return samples.Residual();
                 case "multitask": return samples.MultiTask();
                 case "xor": return samples.Xor();
@@ -83,6 +84,7 @@ namespace NetGen.Samples
             writer.WriteLine("  residual       a residual CNN (shortcut connections, section 4.6.1) on the built-in digits");
             writer.WriteLine("  dream          gradient ascent on the input of the digits CNN (section 4.8, fig. 4.11): an image each class is sure of, as a PNG");
             writer.WriteLine("  layers         LayerStatistics of 8 sigmoid and 8 SELU layers on the digits: vanishing gradients at a glance (fig. 10.1), as a PNG");
+            writer.WriteLine("  lr-search      choosing the learning rate (section 4.10.5) of the digits CNN: a log grid judged on validation data and the range test, as a PNG");
             writer.WriteLine("  prune          LeNet-5 on the digits pruned by magnitude and by Optimal Brain Damage to 50/80/90/95 % sparsity (section 8.7), retrained, as a PNG");
             writer.WriteLine("  saliency       the digits CNN's input gradients (section 4.8): which pixels move the predicted class, as a PNG");
             writer.WriteLine("  finetune       a CNN trained briefly in PyTorch (samples/pytorch/train_digits.py), imported by netgen import, fine-tuned here");
@@ -424,6 +426,37 @@ namespace NetGen.Samples
             string path = Path.GetFullPath(Path.Combine(_options.OutputFolder, "layers.png"));
             LayerStatisticsPlot.Save(series, path);
             _output.WriteLine($"Gradient norms by layer: {path}");
+            return 0;
+        }
+
+        /// <summary>
+        /// Choosing the learning rate (section 4.10.5) for the digits CNN with SGD and momentum 0.9: the notes' grid, from 1 down
+        /// to 1e-4 with three rates per decade, three epochs each from the same initial weights, judged on the validation set;
+        /// and the range test, 100 updates with the rate growing from 1e-5 to 10. Both curves go to one PNG; then the CNN
+        /// trains for the default sample's 15 epochs at the grid's suggestion.
+        /// </summary>
+        public int LearningRates()
+        {
+            var (train, validation, test) = BuiltInData.Digits().Split(0.72, 0.08, seed: 42);
+            var net = new DigitsCnn(seed: 1);
+            IOptimizer Sgd(float lr) => new Sgd(lr, momentum: 0.9f);
+            var grid = LearningRateSearch.Grid(net, Sgd, train, validation, new TrainingOptions { Epochs = 3, BatchSize = 32, Seed = 1 }, highest: 1, lowest: 1e-4, perDecade: 3);
+            _output.WriteLine(Invariant($"Grid (three epochs per rate, validation loss; {grid.InitialLoss:F3} before training):"));
+            foreach (var t in grid.Trials) _output.WriteLine(Invariant($"  lr {t.LearningRate,8:G3}: {(t.Diverged ? "diverged" : t.Loss.ToString("F4", CultureInfo.InvariantCulture))}"));
+            var range = LearningRateSearch.RangeTest(net, Sgd, train, start: 1e-5, end: 10, steps: 100, batchSize: 32, seed: 1);
+            _output.WriteLine(range.Trials[^1].Diverged
+                ? Invariant($"Range test: {range.Trials.Count} updates from lr 1e-5; the smoothed loss passed 4x its minimum at lr {range.Trials[^1].LearningRate:G3}; suggestion {range.Suggested:G2} (a tenth of the rate at the minimum).")
+                : Invariant($"Range test: all {range.Trials.Count} updates from lr 1e-5 to 10 (the smoothed loss stayed below 4x its minimum); suggestion {range.Suggested:G2} (a tenth of the rate at the minimum)."));
+            _output.WriteLine(Invariant($"Suggested: grid {grid.Suggested:G3}, range test {range.Suggested:G2}."));
+
+            Directory.CreateDirectory(_options.OutputFolder);
+            string path = Path.GetFullPath(Path.Combine(_options.OutputFolder, "learning-rate.png"));
+            LearningRatePlot.Save(grid, range, path, "Digits CNN, SGD with momentum 0.9: choosing the learning rate");
+            _output.WriteLine($"Loss against learning rate: {path}");
+
+            int epochs = Epochs(15);
+            var history = new Trainer(net, Sgd((float)grid.Suggested), new TrainingOptions { Epochs = epochs, BatchSize = 32, Seed = 1 }).Fit(train, validation);
+            _output.WriteLine(Invariant($"Trained {epochs} epochs at lr {grid.Suggested:G3}: validation loss {history[^1].ValidationLoss:F4}, test accuracy {Trainer.Evaluate(net, test).Accuracy:P1}."));
             return 0;
         }
 

@@ -348,6 +348,31 @@ namespace NetGen.Tests
             }
         }
 
+        /// <summary>The lr-search sample (issue 21, section 4.10.5): the grid rejects the rates that are too high and too low, and its suggestion trains well.</summary>
+        [Fact]
+        public void The_learning_rate_sample_suggests_a_rate_that_trains_the_digits_CNN()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "netgen-lr-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var (code, output) = Sample("lr-search", "--out", folder);
+                Assert.Equal(0, code);
+                double Loss(string rate) => double.Parse(output.Split('\n').Single(l => l.StartsWith("  lr ", StringComparison.Ordinal) && l.Split(':')[0].Replace(" ", "") == "lr" + rate).Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+                string suggested = output.Split('\n').Single(l => l.StartsWith("Suggested: grid ", StringComparison.Ordinal));
+                double rate = double.Parse(suggested.Substring(16).Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
+                Assert.InRange(rate, 0.005, 0.2);
+                Assert.True(Loss("1") > 3 * Loss("0.0464") && Loss("0.0001") > 3 * Loss("0.0464"), "the grid's ends should be far worse than its middle");
+                var trained = output.Split('\n').Single(l => l.StartsWith("Trained ", StringComparison.Ordinal));
+                double accuracy = double.Parse(trained.Substring(trained.IndexOf("test accuracy ", StringComparison.Ordinal) + 14).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(accuracy >= 95, trained);
+                Assert.True(File.Exists(Path.Combine(folder, "learning-rate.png")));
+            }
+            finally
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, true);
+            }
+        }
+
         /// <summary>The layers sample (issue 20, fig. 10.1): the sigmoid stack's gradients vanish towards the input, SELU's keep their scale.</summary>
         [Fact]
         public void The_layers_sample_shows_vanishing_gradients_in_the_sigmoid_stack_only()
@@ -435,7 +460,7 @@ namespace NetGen.Tests
         {
             var (code, output) = Sample("--help");
             Assert.Equal(0, code);
-            foreach (var command in new[] { "digits", "lenet", "xor", "iris", "breast-cancer", "snn", "fashion-mnist", "cv", "finetune", "saliency", "prune", "layers", "dream" }) Assert.Contains("  " + command, output);
+            foreach (var command in new[] { "digits", "lenet", "xor", "iris", "breast-cancer", "snn", "fashion-mnist", "cv", "finetune", "saliency", "prune", "layers", "dream", "lr-search" }) Assert.Contains("  " + command, output);
             Assert.Equal(2, Sample("--epochs", "zero").Code);
             Assert.Equal(2, Sample("nonsense").Code);
         }
