@@ -10,7 +10,7 @@ namespace NetGen.Tests
     public class TrainerTests
     {
         /// <summary>A network that records which samples it was trained on (the input is the sample's index).</summary>
-        private sealed class Spy : INetwork
+        internal sealed class Spy : INetwork
         {
             public readonly List<float> Seen = new List<float>();
             public readonly List<int> Batches = new List<int>();
@@ -348,6 +348,27 @@ namespace NetGen.Tests
             }
         }
 
+        /// <summary>The augment sample (issue 21, section 8.10): on 150 training digits, augmentation raises the mean test accuracy over three seeds.</summary>
+        [Fact]
+        public void The_augmentation_sample_gains_test_accuracy_on_few_digits()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "netgen-augment-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var (code, output) = Sample("augment", "--out", folder);
+                Assert.Equal(0, code);
+                var means = output.Split('\n').Where(l => l.Contains("mean test accuracy over 3 seeds", StringComparison.Ordinal))
+                    .Select(l => double.Parse(l.Substring(l.LastIndexOf("seeds ", StringComparison.Ordinal) + 6).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                Assert.Equal(2, means.Count);
+                Assert.True(means[1] > means[0] + 0.5, $"augmented {means[1]} %, plain {means[0]} %");
+                Assert.True(File.Exists(Path.Combine(folder, "augmentation.png")));
+            }
+            finally
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, true);
+            }
+        }
+
         /// <summary>The lr-search sample (issue 21, section 4.10.5): the grid rejects the rates that are too high and too low, and its suggestion trains well.</summary>
         [Fact]
         public void The_learning_rate_sample_suggests_a_rate_that_trains_the_digits_CNN()
@@ -460,7 +481,7 @@ namespace NetGen.Tests
         {
             var (code, output) = Sample("--help");
             Assert.Equal(0, code);
-            foreach (var command in new[] { "digits", "lenet", "xor", "iris", "breast-cancer", "snn", "fashion-mnist", "cv", "finetune", "saliency", "prune", "layers", "dream", "lr-search" }) Assert.Contains("  " + command, output);
+            foreach (var command in new[] { "digits", "lenet", "xor", "iris", "breast-cancer", "snn", "fashion-mnist", "cv", "finetune", "saliency", "prune", "layers", "dream", "lr-search", "augment" }) Assert.Contains("  " + command, output);
             Assert.Equal(2, Sample("--epochs", "zero").Code);
             Assert.Equal(2, Sample("nonsense").Code);
         }

@@ -29,8 +29,8 @@ namespace NetGen
         /// <summary>
         /// Trains a fresh optimizer from <paramref name="createOptimizer"/> at each rate of the grid from <paramref name="highest"/>
         /// down to <paramref name="lowest"/> (<paramref name="perDecade"/> rates per factor of 10), each from the same starting
-        /// state for the epochs, batch size, seed and sampling of <paramref name="options"/> (default: one epoch of 32), and
-        /// records the data loss on <paramref name="validation"/> (on <paramref name="train"/> without it). A rate diverged when
+        /// state for the epochs, batch size, seed, sampling, augmentation and target standardizer of <paramref name="options"/>
+        /// (default: one epoch of 32), and records the data loss on <paramref name="validation"/> (on <paramref name="train"/> without it). A rate diverged when
         /// that loss is not finite or above the loss before training. Suggests the rate with the lowest loss among those that
         /// did not diverge.
         /// </summary>
@@ -47,7 +47,7 @@ namespace NetGen
             options ??= new TrainingOptions { Epochs = 1 };
             var judged = validation ?? train;
             var start = NetworkState.Of(network);
-            double initial = Trainer.Evaluate(network, judged).Loss;
+            double initial = Trainer.Evaluate(network, judged, null, 256, options.TargetStandardizer).Loss;
             int count = (int)Math.Floor(Math.Log10(highest / lowest) * perDecade + 1e-9) + 1;
             var trials = new List<LearningRateTrial>();
             try
@@ -55,12 +55,12 @@ namespace NetGen
                 for (int i = 0; i < count; i++)
                 {
                     double rate = highest * Math.Pow(10, -(double)i / perDecade);
-                    var trial = new TrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = options.Seed, Sampling = options.Sampling };
+                    var trial = new TrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = options.Seed, Sampling = options.Sampling, Augmentation = options.Augmentation, TargetStandardizer = options.TargetStandardizer };
                     double loss;
                     try
                     {
                         new Trainer(network, createOptimizer((float)rate), trial).Fit(train);
-                        loss = Trainer.Evaluate(network, judged).Loss;
+                        loss = Trainer.Evaluate(network, judged, null, 256, options.TargetStandardizer).Loss;
                     }
                     catch (ArithmeticException)
                     {

@@ -39,6 +39,12 @@ namespace NetGen
         /// </summary>
         public Sampling Sampling { get; set; } = Sampling.Shuffled;
 
+        /// <summary>
+        /// Random label-preserving transformations of every training mini-batch (section 8.10; shifts, flips, rotations, noise),
+        /// drawn from a stream of <see cref="Seed"/>, or null. The datasets are not changed, and evaluation sees the images as they are.
+        /// </summary>
+        public Augmentation? Augmentation { get; set; }
+
         /// <summary>Whether each epoch's record carries <see cref="INetwork.LayerStatistics()"/> of its last batch (<see cref="EpochRecord.LayerStatistics"/>).</summary>
         public bool LayerStatistics { get; set; }
 
@@ -178,6 +184,10 @@ namespace NetGen
                 train = scale.TransformTargets(train); // checks the number of targets (the network's outputs, by Check)
             }
 
+            var augmentation = _options.Augmentation;
+            if (augmentation != null && augmentation.Length != train.InputLength)
+                throw new ArgumentException($"TrainingOptions.Augmentation transforms images of ({augmentation.Channels}, {augmentation.Height}, {augmentation.Width}) = {augmentation.Length} values, but the dataset 'train' has {train.InputLength} input values per sample.", nameof(train));
+            var augmentationRng = new Rng(_options.Seed, 10);
             var history = new List<EpochRecord>();
             var rng = new Rng(_options.Seed, 7);
             int batch = Math.Min(_options.BatchSize, train.Count);
@@ -202,6 +212,7 @@ namespace NetGen
                         else train.Targets.AsSpan(s * train.TargetLength, train.TargetLength).CopyTo(targets.AsSpan(i * train.TargetLength));
                     }
 
+                    augmentation?.Apply(inputs.AsSpan(0, n * train.InputLength), n, augmentationRng);
                     float loss = labels != null
                         ? _network.TrainStep(inputs.AsSpan(0, n * train.InputLength), labels.AsSpan(0, n), n, _optimizer)
                         : _network.TrainStep(inputs.AsSpan(0, n * train.InputLength), targets.AsSpan(0, n * train.TargetLength), n, _optimizer);
