@@ -115,4 +115,22 @@ namespace NetGen.Samples
     [GlobalAvgPool]                                               // 64
     [Dense(10, Act.LogSoftmax)]
     public partial class ModernDigits { }
+
+    // Model complexity (fig. 5.3, 8.1): one hidden tanh layer of 1 to 256 units for a regression of one variable; each size
+    // is its own class, as every size is a compile-time literal.
+    [Network(1)] [Dense(1, Act.Tanh)] [Dense(1)] public partial class Hidden1 { }
+    [Network(1)] [Dense(2, Act.Tanh)] [Dense(1)] public partial class Hidden2 { }
+    [Network(1)] [Dense(4, Act.Tanh)] [Dense(1)] public partial class Hidden4 { }
+    [Network(1)] [Dense(8, Act.Tanh)] [Dense(1)] public partial class Hidden8 { }
+    [Network(1)] [Dense(16, Act.Tanh)] [Dense(1)] public partial class Hidden16 { }
+    [Network(1)] [Dense(32, Act.Tanh)] [Dense(1)] public partial class Hidden32 { }
+    [Network(1)] [Dense(64, Act.Tanh)] [Dense(1)] public partial class Hidden64 { }
+    [Network(1)] [Dense(128, Act.Tanh)] [Dense(1)] public partial class Hidden128 { }
+    [Network(1)] [Dense(256, Act.Tanh)] [Dense(1)] public partial class Hidden256 { }
+
+    /// <summary>A small MLP on the 8x8 digits for the bagging sample: a high-variance learner on few samples.</summary>
+    [Network(64)]
+    [Dense(32, Act.ReLU)]
+    [Dense(10, Act.Softmax)]
+    public partial class DigitsMlp { }
 }

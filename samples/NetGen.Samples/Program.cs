@@ -55,6 +55,8 @@ namespace NetGen.Samples
                 case "layers": return samples.Layers();
                 case "lr-search": return samples.LearningRates();
                 case "augment": return samples.Augment();
+                case "complexity": return samples.Complexity();
+                case "bagging": return samples.Bagging();
                 case "residual": return samples.Residual();
                 case "multitask": return samples.MultiTask();
                 case "xor": return samples.Xor();
@@ -86,6 +88,8 @@ namespace NetGen.Samples
             writer.WriteLine("  dream          gradient ascent on the input of the digits CNN (section 4.8, fig. 4.11): an image each class is sure of, as a PNG");
             writer.WriteLine("  layers         LayerStatistics of 8 sigmoid and 8 SELU layers on the digits: vanishing gradients at a glance (fig. 10.1), as a PNG");
             writer.WriteLine("  augment        data augmentation (section 8.10): LeNet-5 on 150 of the 28x28 digits with and without random shifts, rotations and noise, as a PNG");
+            writer.WriteLine("  complexity     training and test error against hidden units (fig. 5.3, 8.1) on a noisy curve (a regression, targets standardized), as a PNG");
+            writer.WriteLine("  bagging        ten MLPs on bootstrap samples of 300 digits, their averaged probabilities against each alone, as a PNG");
             writer.WriteLine("  lr-search      choosing the learning rate (section 4.10.5) of the digits CNN: a log grid judged on validation data and the range test, as a PNG");
             writer.WriteLine("  prune          LeNet-5 on the digits pruned by magnitude and by Optimal Brain Damage to 50/80/90/95 % sparsity (section 8.7), retrained, as a PNG");
             writer.WriteLine("  saliency       the digits CNN's input gradients (section 4.8): which pixels move the predicted class, as a PNG");
@@ -500,6 +504,115 @@ namespace NetGen.Samples
             LinePlot.Save(lines, "LeNet-5 on 150 of the digits, with and without augmentation (seed 1)", "epoch", "loss", path);
             _output.WriteLine($"Loss by epoch: {path}");
             return 0;
+        }
+
+        /// <summary>
+        /// Model complexity (fig. 5.3, 8.1): a regression of one variable, y = 20 + 8 sin(2 pi u) + noise of std 2 (a daily
+        /// temperature in degrees, say), 24 training points and 1,000 test points for u on [0, 1], given to the networks as
+        /// x = 6u - 3; networks with one hidden tanh layer of 1 to 256 units, each trained by full-batch Adam for 20,000 steps on
+        /// targets standardized by the Trainer (TrainingOptions.TargetStandardizer), errors in degrees squared. The training
+        /// error falls as units are added (Adam's steps leave the largest networks short of their optimum); the test error
+        /// falls, then rises far above the noise's 4 once the network fits the noise.
+        /// </summary>
+        public int Complexity()
+        {
+            Dataset Curve(int count, int seed, bool grid)
+            {
+                var rng = new Rng(seed);
+                var x = new float[count];
+                var y = new float[count];
+                for (int n = 0; n < count; n++)
+                {
+                    double u = grid ? (n + 0.5) / count : rng.NextDouble();
+                    x[n] = (float)(6 * u - 3); // the input on [-3, 3]
+                    y[n] = (float)(20 + 8 * Math.Sin(2 * Math.PI * u) + 2 * rng.NextNormal());
+                }
+
+                return new Dataset(x, y, 1, 1);
+            }
+
+            var train = Curve(24, 1, grid: false);
+            var test = Curve(1000, 2, grid: true);
+            var scale = Standardizer.FitTargets(train);
+            int steps = Epochs(20000);
+            var sizes = new (int Units, Func<INetwork> Create)[]
+            {
+                (1, () => new Hidden1(1)), (2, () => new Hidden2(1)), (4, () => new Hidden4(1)), (8, () => new Hidden8(1)), (16, () => new Hidden16(1)),
+                (32, () => new Hidden32(1)), (64, () => new Hidden64(1)), (128, () => new Hidden128(1)), (256, () => new Hidden256(1)),
+            };
+            var units = new List<double>();
+            var trainErrors = new List<double>();
+            var testErrors = new List<double>();
+            _output.WriteLine(Invariant($"y = 20 + 8 sin(2 pi x) + N(0, 2^2): {train.Count} training points, {test.Count} test points; the noise alone gives a test error of 4."));
+            foreach (var (size, create) in sizes)
+            {
+                var net = create();
+                var options = new TrainingOptions { Epochs = steps, BatchSize = train.Count, Seed = 1, TargetStandardizer = scale };
+                new Trainer(net, new Adam(lr: 0.01f), options).Fit(train);
+                double Error(Dataset data)
+                {
+                    var outputs = new float[data.Count];
+                    net.Forward(data.Inputs, outputs, data.Count);
+                    scale.Inverse(outputs, outputs);
+                    return outputs.Select((o, n) => (o - data.Targets![n]) * (double)(o - data.Targets[n])).Average();
+                }
+
+                units.Add(size);
+                trainErrors.Add(Error(train));
+                testErrors.Add(Error(test));
+                _output.WriteLine(Invariant($"{size,4} hidden units ({3 * size + 1,4} parameters): training error {trainErrors[^1],7:F3}, test error {testErrors[^1],7:F3}"));
+            }
+
+            int best = testErrors.IndexOf(testErrors.Min());
+            _output.WriteLine(Invariant($"Lowest test error at {units[best]} hidden units."));
+            Directory.CreateDirectory(_options.OutputFolder);
+            string path = Path.GetFullPath(Path.Combine(_options.OutputFolder, "complexity.png"));
+            LinePlot.Save(new[] { new Line("training error", units, trainErrors, 0), new Line("test error", units, testErrors, 1) },
+                "Training and test error against model complexity (one hidden tanh layer)", "hidden units", "mean squared error (degrees^2)", path, logX: true);
+            _output.WriteLine($"Error against hidden units: {path}");
+            return 0;
+        }
+
+        /// <summary>
+        /// Bagging (bootstrap aggregating; the bootstrap of section 8.11): ten small MLPs, each trained on its own bootstrap
+        /// sample of 300 training digits (TrainingOptions.Sampling = WithReplacement, a different seed each), and the ensemble
+        /// that averages their output probabilities; test accuracy of each network alone and of the first k averaged, beside one
+        /// network trained on all 300 samples in shuffled epochs. 100 epochs of Adam each: members that fit their sample fully.
+        /// </summary>
+        public int Bagging()
+        {
+            var (train, validation, test) = BuiltInData.Digits().Split(0.72, 0.08, seed: 42);
+            var small = train.Subset(Enumerable.Range(0, 300).ToArray());
+            int members = 10, epochs = Epochs(100);
+            var sum = new float[test.Count * 10];
+            var outputs = new float[test.Count * 10];
+            var single = new List<double>();
+            var ensemble = new List<double>();
+            for (int m = 0; m < members; m++)
+            {
+                var net = new DigitsMlp(seed: m + 1);
+                var options = new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = m + 1, Sampling = Sampling.WithReplacement };
+                new Trainer(net, new Adam(lr: 2e-3f), options).Fit(small);
+                net.Forward(test.Inputs, outputs, test.Count);
+                for (int i = 0; i < sum.Length; i++) sum[i] += outputs[i];
+                single.Add(Accuracy(outputs));
+                ensemble.Add(Accuracy(sum));
+                _output.WriteLine(Invariant($"network {m + 1,2}: test accuracy alone {single[^1]:P1}; the first {m + 1,2} averaged: {ensemble[^1]:P1}"));
+            }
+
+            var whole = new DigitsMlp(seed: 1);
+            new Trainer(whole, new Adam(lr: 2e-3f), new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 1 }).Fit(small);
+            whole.Forward(test.Inputs, outputs, test.Count);
+            _output.WriteLine(Invariant($"Mean of the networks alone: {single.Average():P1}; the bagged ensemble of {members}: {ensemble[^1]:P1}; one network on all 300 samples (shuffled epochs): {Accuracy(outputs):P1}."));
+            Directory.CreateDirectory(_options.OutputFolder);
+            string path = Path.GetFullPath(Path.Combine(_options.OutputFolder, "bagging.png"));
+            var k = Enumerable.Range(1, members).Select(i => (double)i).ToList();
+            LinePlot.Save(new[] { new Line("network k alone", k, single.Select(a => 100 * a).ToList(), 0, Dashed: true), new Line("first k averaged", k, ensemble.Select(a => 100 * a).ToList(), 1) },
+                "Bagging MLPs trained on bootstrap samples of 300 digits", "networks", "test accuracy (%)", path);
+            _output.WriteLine($"Accuracy against ensemble size: {path}");
+            return 0;
+
+            double Accuracy(float[] probabilities) => Enumerable.Range(0, test.Count).Count(n => Trainer.ClassOf(probabilities.AsSpan(n * 10, 10)) == test.Labels![n]) / (double)test.Count;
         }
 
         /// <summary>A residual CNN on the built-in digits, split as the default sample.</summary>

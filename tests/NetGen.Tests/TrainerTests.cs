@@ -369,6 +369,55 @@ namespace NetGen.Tests
             }
         }
 
+        /// <summary>The complexity sample (issue 21, fig. 5.3/8.1): training error below the noise for the larger networks, the test error's minimum at a small network and far higher for the largest.</summary>
+        [Fact]
+        public void The_complexity_sample_shows_the_test_error_rising_past_a_small_network()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "netgen-complexity-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var (code, output) = Sample("complexity", "--out", folder);
+                Assert.Equal(0, code);
+                var rows = output.Split('\n').Where(l => l.Contains("hidden units (", StringComparison.Ordinal)).Select(l =>
+                {
+                    double After(string key) => double.Parse(l.Substring(l.IndexOf(key, StringComparison.Ordinal) + key.Length).Trim().Split(' ', ',')[0], System.Globalization.CultureInfo.InvariantCulture);
+                    return (Units: int.Parse(l.Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture), Train: After("training error"), Test: After("test error"));
+                }).ToList();
+                Assert.Equal(new[] { 1, 2, 4, 8, 16, 32, 64, 128, 256 }, rows.Select(r => r.Units));
+                var best = rows.OrderBy(r => r.Test).First();
+                Assert.True(best.Units <= 8, "the lowest test error should come from a small network, not " + best.Units);
+                Assert.True(rows[^1].Test > 2 * best.Test, $"256 units: test error {rows[^1].Test}, best {best.Test}");
+                Assert.All(rows.Where(r => r.Units >= 4), r => Assert.True(r.Train < 4, $"{r.Units} units fit below the noise's 4: {r.Train}"));
+                Assert.True(rows[0].Train > 2 * rows[^1].Train);
+                Assert.True(File.Exists(Path.Combine(folder, "complexity.png")));
+            }
+            finally
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, true);
+            }
+        }
+
+        /// <summary>The bagging sample (issue 21): the averaged bootstrap ensemble beats the mean of its members.</summary>
+        [Fact]
+        public void The_bagging_sample_ensemble_beats_its_members_on_average()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "netgen-bagging-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var (code, output) = Sample("bagging", "--out", folder);
+                Assert.Equal(0, code);
+                var line = output.Split('\n').Single(l => l.StartsWith("Mean of the networks alone: ", StringComparison.Ordinal));
+                var numbers = System.Text.RegularExpressions.Regex.Matches(line, @"(\d+\.\d) %").Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                Assert.Equal(3, numbers.Count);
+                Assert.True(numbers[1] > numbers[0], line);
+                Assert.True(File.Exists(Path.Combine(folder, "bagging.png")));
+            }
+            finally
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, true);
+            }
+        }
+
         /// <summary>The lr-search sample (issue 21, section 4.10.5): the grid rejects the rates that are too high and too low, and its suggestion trains well.</summary>
         [Fact]
         public void The_learning_rate_sample_suggests_a_rate_that_trains_the_digits_CNN()
@@ -481,7 +530,7 @@ namespace NetGen.Tests
         {
             var (code, output) = Sample("--help");
             Assert.Equal(0, code);
-            foreach (var command in new[] { "digits", "lenet", "xor", "iris", "breast-cancer", "snn", "fashion-mnist", "cv", "finetune", "saliency", "prune", "layers", "dream", "lr-search", "augment" }) Assert.Contains("  " + command, output);
+            foreach (var command in new[] { "digits", "lenet", "xor", "iris", "breast-cancer", "snn", "fashion-mnist", "cv", "finetune", "saliency", "prune", "layers", "dream", "lr-search", "augment", "complexity", "bagging" }) Assert.Contains("  " + command, output);
             Assert.Equal(2, Sample("--epochs", "zero").Code);
             Assert.Equal(2, Sample("nonsense").Code);
         }
