@@ -48,6 +48,20 @@ namespace NetGen.Tests
             }
         }
 
+        /// <summary>Runs <paramref name="body"/> with a new folder under the temporary path, deleted afterwards whatever happens.</summary>
+        private static void InTemporaryFolder(string prefix, Action<string> body)
+        {
+            string folder = Path.Combine(Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
+            try
+            {
+                body(folder);
+            }
+            finally
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, true);
+            }
+        }
+
         private sealed class Collect : IProgress<TrainingProgress>
         {
             public readonly List<TrainingProgress> Reports = new List<TrainingProgress>();
@@ -213,24 +227,18 @@ namespace NetGen.Tests
         [Fact]
         public void The_residual_sample_learns_the_digits()
         {
-            string folder = Path.Combine(Path.GetTempPath(), "netgen-sample-" + Guid.NewGuid().ToString("N"));
-            try
+            InTemporaryFolder("netgen-sample-", folder =>
             {
                 var (code, output) = Sample("residual", "--epochs", "3", "--no-progress", "--out", folder);
                 Assert.Equal(0, code);
                 Assert.InRange(TestAccuracy(output), 0.5, 1.0);
-            }
-            finally
-            {
-                if (Directory.Exists(folder)) Directory.Delete(folder, true);
-            }
+            });
         }
 
         [Fact]
         public void The_default_sample_runs_end_to_end_in_a_reduced_mode()
         {
-            string folder = Path.Combine(Path.GetTempPath(), "netgen-sample-" + Guid.NewGuid().ToString("N"));
-            try
+            InTemporaryFolder("netgen-sample-", folder =>
             {
                 var (code, output) = Sample("--epochs", "2", "--no-progress", "--out", folder);
                 Assert.Equal(0, code);
@@ -244,11 +252,7 @@ namespace NetGen.Tests
                 Assert.Equal(900, (bytes[16] << 24) | (bytes[17] << 16) | (bytes[18] << 8) | bytes[19]); // IHDR width
                 Assert.Equal(540, (bytes[20] << 24) | (bytes[21] << 16) | (bytes[22] << 8) | bytes[23]); // IHDR height
                 Assert.True(bytes.Length > 20_000, "the picture has content");
-            }
-            finally
-            {
-                if (Directory.Exists(folder)) Directory.Delete(folder, true);
-            }
+            });
         }
 
         [Theory]
@@ -259,17 +263,12 @@ namespace NetGen.Tests
         [InlineData("modern", 0.95)] // issue 18's layers and controls together
         public void Samples_reach_their_accuracy(string command, double accuracy)
         {
-            string folder = Path.Combine(Path.GetTempPath(), "netgen-sample-" + Guid.NewGuid().ToString("N"));
-            try
+            InTemporaryFolder("netgen-sample-", folder =>
             {
                 var (code, output) = Sample(command, "--no-progress", "--out", folder);
                 Assert.Equal(0, code);
                 Assert.True(TestAccuracy(output) >= accuracy, output);
-            }
-            finally
-            {
-                if (Directory.Exists(folder)) Directory.Delete(folder, true);
-            }
+            });
         }
 
         /// <summary>
@@ -298,8 +297,7 @@ namespace NetGen.Tests
         [Fact]
         public void The_saliency_sample_draws_its_maps_and_its_Jacobians_columns_sum_to_zero()
         {
-            string folder = Path.Combine(Path.GetTempPath(), "netgen-saliency-" + Guid.NewGuid().ToString("N"));
-            try
+            InTemporaryFolder("netgen-saliency-", folder =>
             {
                 var (code, output) = Sample("saliency", "--epochs", "3", "--out", folder);
                 Assert.Equal(0, code);
@@ -314,19 +312,14 @@ namespace NetGen.Tests
                 var png = File.ReadAllBytes(Path.Combine(folder, "saliency.png"));
                 Assert.Equal(0x89, png[0]);
                 Assert.True(png.Length > 4_000, $"{png.Length} bytes"); // 16 heat maps and captions
-            }
-            finally
-            {
-                if (Directory.Exists(folder)) Directory.Delete(folder, true);
-            }
+            });
         }
 
         /// <summary>The dream sample (issue 20, fig. 4.11): gradient ascent on the input makes the CNN sure of every class in turn.</summary>
         [Fact]
         public void The_dream_sample_finds_an_input_for_every_class()
         {
-            string folder = Path.Combine(Path.GetTempPath(), "netgen-dream-" + Guid.NewGuid().ToString("N"));
-            try
+            InTemporaryFolder("netgen-dream-", folder =>
             {
                 var (code, output) = Sample("dream", "--out", folder);
                 Assert.Equal(0, code);
@@ -341,19 +334,14 @@ namespace NetGen.Tests
                 }
 
                 Assert.True(File.Exists(Path.Combine(folder, "dream.png")));
-            }
-            finally
-            {
-                if (Directory.Exists(folder)) Directory.Delete(folder, true);
-            }
+            });
         }
 
         /// <summary>The augment sample (issue 21, section 8.10): on 150 training digits, augmentation raises the mean test accuracy over three seeds.</summary>
         [Fact]
         public void The_augmentation_sample_gains_test_accuracy_on_few_digits()
         {
-            string folder = Path.Combine(Path.GetTempPath(), "netgen-augment-" + Guid.NewGuid().ToString("N"));
-            try
+            InTemporaryFolder("netgen-augment-", folder =>
             {
                 var (code, output) = Sample("augment", "--out", folder);
                 Assert.Equal(0, code);
@@ -362,19 +350,14 @@ namespace NetGen.Tests
                 Assert.Equal(2, means.Count);
                 Assert.True(means[1] > means[0] + 0.5, $"augmented {means[1]} %, plain {means[0]} %");
                 Assert.True(File.Exists(Path.Combine(folder, "augmentation.png")));
-            }
-            finally
-            {
-                if (Directory.Exists(folder)) Directory.Delete(folder, true);
-            }
+            });
         }
 
         /// <summary>The complexity sample (issue 21, fig. 5.3/8.1): training error below the noise for the larger networks, the test error's minimum at a small network and far higher for the largest.</summary>
         [Fact]
         public void The_complexity_sample_shows_the_test_error_rising_past_a_small_network()
         {
-            string folder = Path.Combine(Path.GetTempPath(), "netgen-complexity-" + Guid.NewGuid().ToString("N"));
-            try
+            InTemporaryFolder("netgen-complexity-", folder =>
             {
                 var (code, output) = Sample("complexity", "--out", folder);
                 Assert.Equal(0, code);
@@ -390,19 +373,14 @@ namespace NetGen.Tests
                 Assert.All(rows.Where(r => r.Units >= 4), r => Assert.True(r.Train < 4, $"{r.Units} units fit below the noise's 4: {r.Train}"));
                 Assert.True(rows[0].Train > 2 * rows[^1].Train);
                 Assert.True(File.Exists(Path.Combine(folder, "complexity.png")));
-            }
-            finally
-            {
-                if (Directory.Exists(folder)) Directory.Delete(folder, true);
-            }
+            });
         }
 
         /// <summary>The bagging sample (issue 21): the averaged bootstrap ensemble beats the mean of its members.</summary>
         [Fact]
         public void The_bagging_sample_ensemble_beats_its_members_on_average()
         {
-            string folder = Path.Combine(Path.GetTempPath(), "netgen-bagging-" + Guid.NewGuid().ToString("N"));
-            try
+            InTemporaryFolder("netgen-bagging-", folder =>
             {
                 var (code, output) = Sample("bagging", "--out", folder);
                 Assert.Equal(0, code);
@@ -411,19 +389,14 @@ namespace NetGen.Tests
                 Assert.Equal(3, numbers.Count);
                 Assert.True(numbers[1] > numbers[0], line);
                 Assert.True(File.Exists(Path.Combine(folder, "bagging.png")));
-            }
-            finally
-            {
-                if (Directory.Exists(folder)) Directory.Delete(folder, true);
-            }
+            });
         }
 
         /// <summary>The lr-search sample (issue 21, section 4.10.5): the grid rejects the rates that are too high and too low, and its suggestion trains well.</summary>
         [Fact]
         public void The_learning_rate_sample_suggests_a_rate_that_trains_the_digits_CNN()
         {
-            string folder = Path.Combine(Path.GetTempPath(), "netgen-lr-" + Guid.NewGuid().ToString("N"));
-            try
+            InTemporaryFolder("netgen-lr-", folder =>
             {
                 var (code, output) = Sample("lr-search", "--out", folder);
                 Assert.Equal(0, code);
@@ -436,19 +409,14 @@ namespace NetGen.Tests
                 double accuracy = double.Parse(trained.Substring(trained.IndexOf("test accuracy ", StringComparison.Ordinal) + 14).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
                 Assert.True(accuracy >= 95, trained);
                 Assert.True(File.Exists(Path.Combine(folder, "learning-rate.png")));
-            }
-            finally
-            {
-                if (Directory.Exists(folder)) Directory.Delete(folder, true);
-            }
+            });
         }
 
         /// <summary>The layers sample (issue 20, fig. 10.1): the sigmoid stack's gradients vanish towards the input, SELU's keep their scale.</summary>
         [Fact]
         public void The_layers_sample_shows_vanishing_gradients_in_the_sigmoid_stack_only()
         {
-            string folder = Path.Combine(Path.GetTempPath(), "netgen-layers-" + Guid.NewGuid().ToString("N"));
-            try
+            InTemporaryFolder("netgen-layers-", folder =>
             {
                 var (code, output) = Sample("layers", "--out", folder);
                 Assert.Equal(0, code);
@@ -458,11 +426,7 @@ namespace NetGen.Tests
                 Assert.True(norms[0] < 1e-3 * norms[8], $"sigmoid: first layer {norms[0]:E2}, last {norms[8]:E2}");
                 Assert.True(norms[9] > 0.2 * norms[17] && norms[9] < 5 * norms[17], $"SELU: first layer {norms[9]:E2}, last {norms[17]:E2}");
                 Assert.True(File.Exists(Path.Combine(folder, "layers.png")));
-            }
-            finally
-            {
-                if (Directory.Exists(folder)) Directory.Delete(folder, true);
-            }
+            });
         }
 
         /// <summary>LayerStatistics against the values they summarize: the output layer's outputs (Forward), its squared error's delta 2 (a - y) / (B K), and Gradients.</summary>
@@ -503,8 +467,7 @@ namespace NetGen.Tests
         [Fact]
         public void The_pruning_sample_reaches_each_sparsity_and_retrains()
         {
-            string folder = Path.Combine(Path.GetTempPath(), "netgen-prune-" + Guid.NewGuid().ToString("N"));
-            try
+            InTemporaryFolder("netgen-prune-", folder =>
             {
                 var (code, output) = Sample("prune", "--out", folder);
                 Assert.Equal(0, code);
@@ -518,11 +481,7 @@ namespace NetGen.Tests
                 }
 
                 Assert.True(File.Exists(Path.Combine(folder, "pruning.png")));
-            }
-            finally
-            {
-                if (Directory.Exists(folder)) Directory.Delete(folder, true);
-            }
+            });
         }
 
         [Fact]
