@@ -45,6 +45,18 @@ namespace NetGen
         /// </summary>
         public Augmentation? Augmentation { get; set; }
 
+        /// <summary>
+        /// The processes training this network together (data-parallel; NetGen.Distributed's MpiWorld), or null for one
+        /// process. Every process runs Fit with the same data, options and seed and so draws the same order of samples; each
+        /// global batch of <see cref="BatchSize"/> x Size samples is cut into equal shards, process r training on the r-th (the
+        /// epoch's order is padded with its first samples to a multiple of Size, as PyTorch's DistributedSampler does). The
+        /// optimizer must average the gradients (NetGen.Distributed's DataParallel); after every step the network's buffers
+        /// (batch normalization's running statistics) are averaged too. Losses and accuracies are reduced over the processes
+        /// (each evaluates a contiguous shard of the evaluation data, weighted by its size; so are the heads' values and the
+        /// metrics, exact for means such as the MAE), and only process 0 reports <see cref="Progress"/>.
+        /// </summary>
+        public IProcessGroup? World { get; set; }
+
         /// <summary>Whether each epoch's record carries <see cref="INetwork.LayerStatistics()"/> of its last batch (<see cref="EpochRecord.LayerStatistics"/>).</summary>
         public bool LayerStatistics { get; set; }
 
@@ -187,11 +199,15 @@ namespace NetGen
             var augmentation = _options.Augmentation;
             if (augmentation != null && augmentation.Length != train.InputLength)
                 throw new ArgumentException($"TrainingOptions.Augmentation transforms images of ({augmentation.Channels}, {augmentation.Height}, {augmentation.Width}) = {augmentation.Length} values, but the dataset 'train' has {train.InputLength} input values per sample.", nameof(train));
-            var augmentationRng = new Rng(_options.Seed, 10);
+            var world = _options.World;
+            int ranks = world?.Size ?? 1, rank = world?.Rank ?? 0;
+            if (ranks < 1 || rank < 0 || rank >= ranks) throw new ArgumentException($"Expected TrainingOptions.World with 0 <= Rank < Size, but got rank {rank} of {ranks}.", nameof(train));
+            int length = (train.Count + ranks - 1) / ranks * ranks; // the epoch's order, padded to whole shards
+            var augmentationRng = new Rng(_options.Seed, 10 + 1000L * rank);
             var history = new List<EpochRecord>();
             var rng = new Rng(_options.Seed, 7);
-            int batch = Math.Min(_options.BatchSize, train.Count);
-            int updates = (train.Count + batch - 1) / batch;
+            int batch = Math.Min(_options.BatchSize, length / ranks);
+            int updates = (length + batch * ranks - 1) / (batch * ranks);
             var inputs = new float[batch * train.InputLength];
             var labels = train.Labels != null ? new int[batch] : null;
             var targets = train.Targets != null ? new float[batch * train.TargetLength] : null;
@@ -203,10 +219,10 @@ namespace NetGen
                 double lossSum = 0;
                 for (int update = 0; update < updates; update++)
                 {
-                    int start = update * batch, n = Math.Min(batch, train.Count - start);
+                    int global = update * batch * ranks, n = Math.Min(batch * ranks, length - global) / ranks, start = global + rank * n;
                     for (int i = 0; i < n; i++)
                     {
-                        int s = order[start + i];
+                        int s = order[(start + i) % train.Count];
                         train.Input(s).CopyTo(inputs.AsSpan(i * train.InputLength));
                         if (labels != null) labels[i] = train.Labels![s];
                         else train.Targets.AsSpan(s * train.TargetLength, train.TargetLength).CopyTo(targets.AsSpan(i * train.TargetLength));
@@ -217,25 +233,27 @@ namespace NetGen
                         ? _network.TrainStep(inputs.AsSpan(0, n * train.InputLength), labels.AsSpan(0, n), n, _optimizer)
                         : _network.TrainStep(inputs.AsSpan(0, n * train.InputLength), targets.AsSpan(0, n * train.TargetLength), n, _optimizer);
                     lossSum += loss * n;
+                    if (ranks > 1 && _network.Buffers.Length > 0) world!.Average(_network.Buffers); // running statistics kept equal
                     if (_options.ScheduleEveryBatch) _options.Schedule?.Step();
-                    _options.Progress?.Report(new TrainingProgress(epoch, _options.Epochs, update + 1, updates, loss, (start + n) / Math.Max(1e-9, watch.Elapsed.TotalSeconds), null));
+                    if (rank == 0) _options.Progress?.Report(new TrainingProgress(epoch, _options.Epochs, update + 1, updates, loss, (global + n * ranks) / Math.Max(1e-9, watch.Elapsed.TotalSeconds), null));
                 }
 
                 double seconds = watch.Elapsed.TotalSeconds;
                 var layers = _options.LayerStatistics ? _network.LayerStatistics() : Array.Empty<LayerStatistics>(); // before evaluation reuses the storage
                 watch.Restart();
-                var trainEvaluation = Evaluate(_network, evaluationSet, validation == null ? _options.Metrics : null, 256, scale);
-                var validationEvaluation = validation != null ? Evaluate(_network, validation, _options.Metrics, 256, scale) : null;
+                var trainEvaluation = Shared(evaluationSet, validation == null ? _options.Metrics : null, scale);
+                var validationEvaluation = validation != null ? Shared(validation, _options.Metrics, scale) : null;
                 double evaluationSeconds = watch.Elapsed.TotalSeconds;
                 double lr = (_optimizer is ClipGradNorm clip ? clip.Inner : _optimizer) is Optimizer o ? o.Lr : double.NaN;
-                var record = new EpochRecord(epoch, lossSum / train.Count, trainEvaluation.Accuracy, validationEvaluation?.Loss ?? double.NaN, validationEvaluation?.Accuracy ?? double.NaN, seconds, lr, evaluationSeconds)
+                double trainLoss = ranks > 1 ? world!.Average(lossSum) * ranks / length : lossSum / train.Count;
+                var record = new EpochRecord(epoch, trainLoss, trainEvaluation.Accuracy, validationEvaluation?.Loss ?? double.NaN, validationEvaluation?.Accuracy ?? double.NaN, seconds, lr, evaluationSeconds)
                 {
                     Heads = (validationEvaluation ?? trainEvaluation).Heads,
                     Metrics = (validationEvaluation ?? trainEvaluation).Metrics,
                     LayerStatistics = layers,
                 };
                 history.Add(record);
-                _options.Progress?.Report(new TrainingProgress(epoch, _options.Epochs, updates, updates, record.TrainLoss, train.Count / Math.Max(1e-9, seconds), record));
+                if (rank == 0) _options.Progress?.Report(new TrainingProgress(epoch, _options.Epochs, updates, updates, record.TrainLoss, length / Math.Max(1e-9, seconds), record));
                 if (!_options.ScheduleEveryBatch) _options.Schedule?.Step();
                 _options.Plateau?.Step(validationEvaluation?.Loss ?? record.TrainLoss);
                 if (_options.EarlyStopping != null && _options.EarlyStopping.Report(validationEvaluation?.Loss ?? record.TrainLoss, _network)) break;
@@ -243,6 +261,35 @@ namespace NetGen
 
             if (_options.EarlyStopping != null && _options.EarlyStopping.Epoch > 0) _options.EarlyStopping.RestoreBest(_network);
             return history;
+        }
+
+        /// <summary>
+        /// <see cref="Evaluate(INetwork, Dataset, IEnumerable{Metric}, int, Standardizer)"/> on this process's contiguous shard of
+        /// <paramref name="data"/> when a <see cref="TrainingOptions.World"/> of several processes is set, reduced over them
+        /// (every value weighted by its shard's size; the confusion matrices summed), else on all of it.
+        /// </summary>
+        private Evaluation Shared(Dataset data, IEnumerable<Metric>? metrics, Standardizer? scale)
+        {
+            var world = _options.World;
+            if (world == null || world.Size == 1) return Evaluate(_network, data, metrics, 256, scale);
+            int from = (int)((long)data.Count * world.Rank / world.Size), to = (int)((long)data.Count * (world.Rank + 1) / world.Size), count = to - from;
+            var local = count > 0 ? Evaluate(_network, data.Subset(Enumerable.Range(from, count).ToArray()), metrics, 256, scale) : null;
+            double share = (double)count / data.Count * world.Size;
+            double Mean(double value) => world.Average(count > 0 ? value * share : 0);
+            int classes = data.Labels != null ? Math.Max(data.Classes, _network.OutputLength) : _network.OutputLength;
+            var counts = new float[classes * classes];
+            if (local != null) for (int i = 0; i < counts.Length; i++) counts[i] = local.Confusion[i / classes, i % classes];
+            world.Average(counts);
+            var confusion = new int[classes, classes];
+            for (int i = 0; i < counts.Length; i++) confusion[i / classes, i % classes] = (int)Math.Round(counts[i] * world.Size);
+            var heads = _network.Heads.Select((h, k) =>
+            {
+                var head = local?.Heads.Count > k ? local.Heads[k] : null;
+                return new HeadEvaluation(h.Name, Mean(head?.Loss ?? 0), Mean(head?.Accuracy ?? 0), Mean(head?.MeanAbsoluteError ?? 0));
+            }).ToArray();
+            var values = new Dictionary<string, double>();
+            foreach (var metric in metrics ?? Array.Empty<Metric>()) values[metric.Name] = Mean(local != null && local.Metrics.TryGetValue(metric.Name, out var v) ? v : 0);
+            return new Evaluation(Mean(local?.Loss ?? 0), Mean(local?.Accuracy ?? 0), confusion) { Heads = heads, Metrics = values };
         }
 
         /// <summary>N indices drawn uniformly with replacement (section 8.11).</summary>

@@ -1,0 +1,153 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace NetGen.Distributed
+{
+    /// <summary>
+    /// The processes of an MPI job (MPI_COMM_WORLD), or this process alone when it was not started by mpiexec/mpirun. Every
+    /// reduction is deterministic: each process gathers every process's values (MPI_Allgather) and adds them in rank order
+    /// in double, so the result is the same bits on every process and in every run, whatever algorithm the MPI library
+    /// would pick for a reduction. Dispose calls MPI_Finalize.
+    /// </summary>
+    /// <remarks>
+    /// An exception that no code catches on any process prints its message with the rank and ends the whole job by MPI_Abort,
+    /// so the other processes do not wait for it forever. Dropout and other random layers should draw a different stream on
+    /// each process: <see cref="Stream(long)"/> gives process r the stream r + 1 of the seed.
+    /// </remarks>
+    public sealed unsafe class MpiWorld : IProcessGroup, IDisposable
+    {
+        private readonly Mpi? _mpi;
+        private double[] _gathered = Array.Empty<double>();
+        private float[] _floats = Array.Empty<float>();
+        private bool _disposed;
+
+        private MpiWorld(Mpi? mpi, int rank, int size)
+        {
+            _mpi = mpi;
+            Rank = rank;
+            Size = size;
+        }
+
+        /// <inheritdoc/>
+        public int Rank { get; }
+
+        /// <inheritdoc/>
+        public int Size { get; }
+
+        /// <summary>Whether this is an MPI job (started by mpiexec/mpirun) rather than this process alone.</summary>
+        public bool IsMpi => _mpi != null;
+
+        /// <summary>The MPI library in use (its file name or path), or null for a process alone.</summary>
+        public string? Library => _mpi?.Library;
+
+        /// <summary>
+        /// Joins the MPI job this process was started in (MPI_Init, once per process), or, when no MPI launcher started it
+        /// (none of PMI_RANK, PMI_SIZE, OMPI_COMM_WORLD_SIZE, PMIX_RANK is set), a world of this process alone that needs no MPI
+        /// library. The library is MPICH's libmpich.so.12 or Open MPI's libmpi.so.40, or the one NETGEN_MPI_LIBRARY names.
+        /// </summary>
+        /// <exception cref="DllNotFoundException">Started by an MPI launcher, but no MPI library could be loaded; the message names what was tried.</exception>
+        public static MpiWorld Initialize()
+        {
+            if (!Launched()) return new MpiWorld(null, 0, 1);
+            var mpi = Mpi.Load();
+            if (!mpi.Initialized()) mpi.Init();
+            var world = new MpiWorld(mpi, mpi.Rank(), mpi.Size());
+            AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+            {
+                Console.Error.WriteLine($"rank {world.Rank} of {world.Size}: unhandled {e.ExceptionObject}");
+                Console.Error.WriteLine($"rank {world.Rank}: MPI_Abort ends the job.");
+                Console.Error.Flush();
+                System.Threading.Thread.Sleep(500); // the launcher forwards the message before the abort tears the job down
+                mpi.Abort(1);
+            };
+            return world;
+        }
+
+        /// <summary>Whether an MPI launcher (MPICH's hydra, Open MPI's mpirun, a PMIx launcher) started this process.</summary>
+        private static bool Launched()
+        {
+            foreach (var name in new[] { "PMI_RANK", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_RANK" })
+            {
+                if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name))) return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>The random stream of process <see cref="Rank"/> for <paramref name="seed"/>: new Rng(seed, Rank + 1), for a network's Randomness (dropout masks differ between processes, and every run draws the same).</summary>
+        public Rng Stream(long seed) => new Rng(seed, Rank + 1);
+
+        /// <inheritdoc/>
+        public void Average(Span<float> values)
+        {
+            if (Size == 1) return;
+            int count = values.Length;
+            if (_floats.Length < count * Size) _floats = new float[count * Size];
+            Gather(values, _floats);
+            double scale = 1.0 / Size;
+            for (int i = 0; i < count; i++)
+            {
+                double sum = 0;
+                for (int r = 0; r < Size; r++) sum += _floats[r * count + i];
+                values[i] = (float)(sum * scale);
+            }
+        }
+
+        /// <summary>Replaces <paramref name="values"/> by their sum over the processes (in rank order, in double; the same bits everywhere).</summary>
+        public void Sum(Span<float> values)
+        {
+            Average(values);
+            for (int i = 0; i < values.Length; i++) values[i] = (float)((double)values[i] * Size);
+        }
+
+        /// <inheritdoc/>
+        public double Average(double value)
+        {
+            if (Size == 1) return value;
+            if (_gathered.Length < Size) _gathered = new double[Size];
+            var local = stackalloc double[1];
+            local[0] = value;
+            fixed (double* all = _gathered) _mpi!.Allgather(local, 1, _mpi.Double, all);
+            double sum = 0;
+            for (int r = 0; r < Size; r++) sum += _gathered[r];
+            return sum / Size;
+        }
+
+        /// <inheritdoc/>
+        public void Broadcast(Span<float> values, int root)
+        {
+            if (root < 0 || root >= Size) throw new ArgumentOutOfRangeException(nameof(root), root, $"Expected a root rank in [0, {Size - 1}], but got {root}.");
+            if (Size == 1) return;
+            fixed (float* p = values) _mpi!.Broadcast(p, values.Length, _mpi.Float, root);
+        }
+
+        /// <summary>Waits until every process has reached this call.</summary>
+        public void Barrier() => _mpi?.Barrier();
+
+        /// <summary>Ends the whole job with <paramref name="code"/> (MPI_Abort); for a process alone, the process.</summary>
+        public void Abort(int code)
+        {
+            if (_mpi != null) _mpi.Abort(code);
+            Environment.Exit(code);
+        }
+
+        private void Gather(ReadOnlySpan<float> values, float[] all)
+        {
+            fixed (float* send = values)
+            fixed (float* receive = all)
+            {
+                _mpi!.Allgather(send, values.Length, _mpi.Float, receive);
+            }
+        }
+
+        /// <summary>MPI_Finalize, once, after a barrier (so no process leaves while another still sends).</summary>
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            if (_mpi == null || _mpi.Finalized()) return;
+            _mpi.Barrier();
+            _mpi.Shutdown();
+        }
+    }
+}
