@@ -11,7 +11,7 @@ feed="$work/feed"
 echo "== pack"
 (cd "$root" && dotnet pack -c Release -o "$feed" -v quiet -nologo)
 packages=$(cd "$feed" && ls *.nupkg | sort | tr '\n' ' ')
-case "$packages" in "NetGen."[0-9]*".nupkg NetGen.Tool."[0-9]*".nupkg ") ;; *) echo "expected the packages NetGen and NetGen.Tool, got: $packages"; exit 1;; esac
+case "$packages" in "NetGen."[0-9]*".nupkg NetGen.Distributed."[0-9]*".nupkg NetGen.Tool."[0-9]*".nupkg ") ;; *) echo "expected the packages NetGen, NetGen.Distributed and NetGen.Tool, got: $packages"; exit 1;; esac
 package=$(ls "$feed"/NetGen.[0-9]*.nupkg)
 version=$(basename "$package" .nupkg); version=${version#NetGen.}
 tool_package="$feed/NetGen.Tool.$version.nupkg"
@@ -141,4 +141,40 @@ sed -i 's|</Project>|  <ItemGroup><None Include="Models/*.safetensors" Link="%(F
 (cd "$consumer" && dotnet run -c Release -nologo) | tee "$work/imported.out"
 grep -q "imported LeNet-5: 61706 parameters" "$work/imported.out" || { echo "the imported network did not run"; exit 1; }
 echo "the tool installed from NetGen.Tool.$version.nupkg, imported LeNet-5, and the consumer built and ran it without warnings"
+echo "== NetGen.Distributed: its own package, no native code, depends on NetGen; a consumer runs under mpiexec -n 2"
+distributed_package="$feed/NetGen.Distributed.$version.nupkg"
+distributed_contents=$(python3 -m zipfile -l "$distributed_package")
+for entry in lib/net8.0/NetGen.Distributed.dll lib/net8.0/NetGen.Distributed.xml README.md LICENSE; do
+  grep -q "$entry" <<<"$distributed_contents" || { echo "NetGen.Distributed's package lacks $entry"; echo "$distributed_contents"; exit 1; }
+done
+if grep -qE "runtimes/|\.so|\.dll" <<<"$(grep -v 'lib/net8.0/NetGen.Distributed.dll' <<<"$distributed_contents")"; then echo "NetGen.Distributed's package carries native or extra binaries"; echo "$distributed_contents"; exit 1; fi
+distributed_nuspec=$(python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("NetGen.Distributed.nuspec").decode())' "$distributed_package")
+grep -q "<dependency id=\"NetGen\" version=\"$version\"" <<<"$distributed_nuspec" || { echo "NetGen.Distributed does not depend on NetGen $version"; echo "$distributed_nuspec"; exit 1; }
+if grep -qiw "mpi" <<<"$(python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("NetGen.nuspec").decode())' "$package")"; then echo "the core package mentions MPI"; exit 1; fi
+mpi_consumer="$work/mpi-consumer"
+mkdir -p "$mpi_consumer"
+cp "$consumer/nuget.config" "$consumer/Directory.Build.props" "$mpi_consumer/"
+sed -e "s|<PackageReference Include=\"NetGen\" Version=\"$version\" />|<PackageReference Include=\"NetGen.Distributed\" Version=\"$version\" />|" -e 's|  <ItemGroup><None Include="Models.*||' "$consumer/Consumer.csproj" > "$mpi_consumer/Consumer.csproj"
+cat > "$mpi_consumer/Program.cs" <<'CS'
+using NetGen;
+using NetGen.Distributed;
+
+using var world = MpiWorld.Initialize();
+var net = new Classifier(seed: 1);
+var optimizer = new DataParallel(new Sgd(lr: 0.5f), world);
+float[] x = { 0.5f, -1f, 1f, 0.25f };
+int[] labels = { 2, 0 };
+for (int i = 0; i < 20; i++) net.TrainStep(x.AsSpan(2 * world.Rank, 2), labels.AsSpan(world.Rank, 1), 1, optimizer);
+var checksum = new float[] { net.Parameters.ToArray().Sum() };
+var mine = checksum[0];
+world.Broadcast(checksum, root: 0);
+Console.WriteLine($"rank {world.Rank} of {world.Size}: parameters {(mine == checksum[0] ? "equal to" : "DIFFERENT from")} rank 0's");
+return mine == checksum[0] ? 0 : 1;
+
+[Network(2)] [Dense(4, Act.Tanh)] [Dense(3, Act.Softmax)] public partial class Classifier { }
+CS
+(cd "$mpi_consumer" && dotnet build -c Release -nologo -v quiet >/dev/null)
+mpiexec -n 2 dotnet "$mpi_consumer/bin/Release/net10.0/Consumer.dll" | sort | tee "$work/mpi.out"
+[ "$(grep -c 'parameters equal to rank 0' "$work/mpi.out")" = 2 ] || { echo "the MPI consumer's ranks did not agree"; exit 1; }
+echo "NetGen.Distributed.$version.nupkg: managed only, depends on NetGen $version; a consumer trained on 2 ranks with equal parameters"
 echo "package check passed"
