@@ -29,8 +29,10 @@ namespace NetGen.Distributed.TestApp
                 case "train":
                 {
                     var net = new SmallCnn(seed: 3) { Randomness = world.Stream(5) };
-                    var history = new Trainer(net, new DataParallel(new Adam(lr: 1e-2f), world), new TrainingOptions { Epochs = 2, BatchSize = batch, Seed = 4, World = world })
-                        .Fit(Images(120, 1), Images(30, 2));
+                    int reports = 0;
+                    var options = new TrainingOptions { Epochs = 2, BatchSize = batch, Seed = 4, World = world, Progress = new Count(() => reports++) };
+                    var history = new Trainer(net, new DataParallel(new Adam(lr: 1e-2f), world), options).Fit(Images(120, 1), Images(30, 2));
+                    File.WriteAllText(Path.Combine(folder, $"reports-rank{world.Rank}.txt"), reports.ToString(System.Globalization.CultureInfo.InvariantCulture));
                     Write(Path.Combine(folder, $"train-rank{world.Rank}.bin"), net.Parameters.ToArray().Concat(net.Buffers.ToArray()).ToArray());
                     File.WriteAllText(Path.Combine(folder, $"train-rank{world.Rank}.txt"), string.Join("\n", history.Select(e => FormattableString.Invariant($"{e.TrainLoss:R} {e.ValidationLoss:R} {e.ValidationAccuracy:R}"))));
                     return 0;
@@ -38,9 +40,11 @@ namespace NetGen.Distributed.TestApp
                 case "equal":
                 {
                     var net = new SmallMlp(seed: 3);
-                    new Trainer(net, new DataParallel(new Sgd(lr: 0.05f, momentum: 0.9f), world), new TrainingOptions { Epochs = 3, BatchSize = batch, Seed = 4, World = world })
-                        .Fit(Images(96, 1));
+                    var history = new Trainer(net, new DataParallel(new Sgd(lr: 0.05f, momentum: 0.9f), world), new TrainingOptions { Epochs = 3, BatchSize = batch, Seed = 4, World = world })
+                        .Fit(Images(96, 1), Images(45, 2));
                     if (world.Rank == 0) Write(Path.Combine(folder, $"equal-{world.Size}.bin"), net.Parameters.ToArray());
+                    var last = history[^1];
+                    if (world.Rank == 0) File.WriteAllText(Path.Combine(folder, $"equal-{world.Size}.txt"), FormattableString.Invariant($"{last.TrainLoss:R} {last.ValidationLoss:R} {last.ValidationAccuracy:R}"));
                     return 0;
                 }
                 case "broadcast":
@@ -95,6 +99,15 @@ namespace NetGen.Distributed.TestApp
             Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
             File.WriteAllBytes(path, bytes);
         }
+    }
+
+    internal sealed class Count : IProgress<TrainingProgress>
+    {
+        private readonly Action _action;
+
+        public Count(Action action) => _action = action;
+
+        public void Report(TrainingProgress value) => _action();
     }
 
     [Network(1, 8, 8)]

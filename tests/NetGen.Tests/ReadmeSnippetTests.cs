@@ -63,7 +63,8 @@ namespace NetGen.Tests
 
             var options = new CSharpCompilationOptions(program ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
                 .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress });
-            var compilation = CSharpCompilation.Create("Snippet", trees, TestCompiler.References, options);
+            var references = TestCompiler.References.Append(MetadataReference.CreateFromFile(typeof(NetGen.Distributed.MpiWorld).Assembly.Location)); // "More than one machine"
+            var compilation = CSharpCompilation.Create("Snippet", trees, references, options);
             TestCompiler.Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
             var analyzers = await output.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new NetGen.Analyzers.NetworkAnalyzer())).GetAnalyzerDiagnosticsAsync();
             var problems = generatorDiagnostics.Concat(output.GetDiagnostics()).Concat(analyzers).Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();

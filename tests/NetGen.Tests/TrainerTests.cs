@@ -489,7 +489,7 @@ namespace NetGen.Tests
         {
             var (code, output) = Sample("--help");
             Assert.Equal(0, code);
-            foreach (var command in new[] { "digits", "lenet", "xor", "iris", "breast-cancer", "snn", "fashion-mnist", "cv", "finetune", "saliency", "prune", "layers", "dream", "lr-search", "augment", "complexity", "bagging" }) Assert.Contains("  " + command, output);
+            foreach (var command in new[] { "digits", "lenet", "xor", "iris", "breast-cancer", "snn", "fashion-mnist", "cv", "finetune", "saliency", "prune", "layers", "dream", "lr-search", "augment", "complexity", "bagging", "allreduce" }) Assert.Contains("  " + command, output);
             Assert.Equal(2, Sample("--epochs", "zero").Code);
             Assert.Equal(2, Sample("nonsense").Code);
         }
