@@ -15,8 +15,10 @@ namespace NetGen.Distributed
         /// <summary>The environment variable that names the MPI library to load (a file name or path).</summary>
         public const string LibraryVariable = "NETGEN_MPI_LIBRARY";
 
-        /// <summary>The libraries tried, in order, when <see cref="LibraryVariable"/> is not set.</summary>
-        public static readonly string[] Candidates = { "libmpich.so.12", "libmpi.so.40", "libmpi.so.12", "libmpich.so" };
+        /// <summary>The libraries tried, in order, when <see cref="LibraryVariable"/> is not set (Open MPI's first when its launcher started the process).</summary>
+        public static string[] Candidates(bool openMpiLauncher) => openMpiLauncher
+            ? new[] { "libmpi.so.40", "libmpich.so.12", "libmpi.so.12", "libmpich.so" }
+            : new[] { "libmpich.so.12", "libmpi.so.40", "libmpi.so.12", "libmpich.so" };
 
         private readonly delegate* unmanaged<int*, int> _initialized;
         private readonly delegate* unmanaged<int*, int> _finalized;
@@ -73,13 +75,18 @@ namespace NetGen.Distributed
         /// <summary>MPI_DOUBLE.</summary>
         public nint Double { get; }
 
-        /// <summary>Loads the MPI library: <see cref="LibraryVariable"/> if set, else the first of <see cref="Candidates"/> found.</summary>
+        /// <summary>
+        /// Loads the MPI library: <see cref="LibraryVariable"/> if set, else the first of <see cref="Candidates"/> found, Open
+        /// MPI's first under Open MPI's launcher (a process started by one MPI's launcher and joined to another's library
+        /// would be a world of one: <see cref="MpiWorld.Initialize"/> checks the size against the launcher's).
+        /// </summary>
         /// <exception cref="DllNotFoundException">None could be loaded; the message names every name tried and how to install one.</exception>
-        public static Mpi Load()
+        public static Mpi Load(bool openMpiLauncher)
         {
             string? chosen = Environment.GetEnvironmentVariable(LibraryVariable);
+            var candidates = Candidates(openMpiLauncher);
             var tried = new List<string>();
-            foreach (var name in string.IsNullOrEmpty(chosen) ? Candidates : new[] { chosen })
+            foreach (var name in string.IsNullOrEmpty(chosen) ? candidates : new[] { chosen })
             {
                 tried.Add(name);
                 if (NativeLibrary.TryLoad(name, out var library)) return new Mpi(library, name);
@@ -87,7 +94,7 @@ namespace NetGen.Distributed
 
             string how = string.IsNullOrEmpty(chosen)
                 ? $"Install MPICH (Debian/Ubuntu: apt-get install mpich) or Open MPI (apt-get install openmpi-bin), or set {LibraryVariable} to the library's path."
-                : $"{LibraryVariable} is set to '{chosen}'; point it to an MPI library, or unset it to search for {string.Join(", ", Candidates)}.";
+                : $"{LibraryVariable} is set to '{chosen}'; point it to an MPI library, or unset it to search for {string.Join(", ", candidates)}.";
             throw new DllNotFoundException($"No MPI library could be loaded: tried {string.Join(", ", tried)}. {how}");
         }
 

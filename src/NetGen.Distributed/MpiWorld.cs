@@ -43,15 +43,25 @@ namespace NetGen.Distributed
         /// <summary>
         /// Joins the MPI job this process was started in (MPI_Init, once per process), or, when no MPI launcher started it
         /// (none of PMI_RANK, PMI_SIZE, OMPI_COMM_WORLD_SIZE, PMIX_RANK is set), a world of this process alone that needs no MPI
-        /// library. The library is MPICH's libmpich.so.12 or Open MPI's libmpi.so.40, or the one NETGEN_MPI_LIBRARY names.
+        /// library. The library is MPICH's libmpich.so.12 or Open MPI's libmpi.so.40 (Open MPI's first under its mpirun), or
+        /// the one NETGEN_MPI_LIBRARY names.
         /// </summary>
         /// <exception cref="DllNotFoundException">Started by an MPI launcher, but no MPI library could be loaded; the message names what was tried.</exception>
+        /// <exception cref="InvalidOperationException">The library's world is not the size the launcher started: the launcher and the library are of different MPIs.</exception>
         public static MpiWorld Initialize()
         {
             if (!Launched()) return new MpiWorld(null, 0, 1);
-            var mpi = Mpi.Load();
+            string? openMpiSize = Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE");
+            var mpi = Mpi.Load(openMpiLauncher: !string.IsNullOrEmpty(openMpiSize));
             if (!mpi.Initialized()) mpi.Init();
             var world = new MpiWorld(mpi, mpi.Rank(), mpi.Size());
+            string? launched = openMpiSize ?? Environment.GetEnvironmentVariable("PMI_SIZE");
+            if (int.TryParse(launched, out int expected) && expected != world.Size)
+            {
+                string launcher = openMpiSize != null ? "Open MPI's mpirun" : "an MPICH (PMI) launcher";
+                throw new InvalidOperationException($"Started by {launcher} for {expected} processes, but the MPI library {mpi.Library} sees a world of {world.Size}: the launcher and the library are of different MPIs. Start the program with the launcher of {mpi.Library}, or set {Mpi.LibraryVariable} to the library of the launcher used (MPICH: libmpich.so.12, Open MPI: libmpi.so.40).");
+            }
+
             AppDomain.CurrentDomain.UnhandledException += (_, e) =>
             {
                 Console.Error.WriteLine($"rank {world.Rank} of {world.Size}: unhandled {e.ExceptionObject}");
