@@ -9,7 +9,7 @@ namespace NetGen.Distributed
     /// from one), so all keep bit-identical parameters. With equal shards of b samples on n processes a step equals one
     /// process's step on the n b samples together, up to float rounding.
     /// </summary>
-    public sealed class DataParallel : IOptimizer
+    public sealed class DataParallel : IWrappingOptimizer
     {
         private float[] _mean = Array.Empty<float>();
 

@@ -185,4 +185,14 @@ namespace NetGen
         /// <summary>One update of <paramref name="parameters"/> in place from <paramref name="gradients"/> of the same length.</summary>
         void Step(Span<float> parameters, ReadOnlySpan<float> gradients);
     }
+
+    /// <summary>
+    /// An optimizer that changes the gradients and passes them on to another (<see cref="ClipGradNorm"/>, NetGen.Distributed's
+    /// DataParallel): the Trainer and the learning-rate search look through it for the learning rate.
+    /// </summary>
+    public interface IWrappingOptimizer : IOptimizer
+    {
+        /// <summary>The optimizer that takes the step.</summary>
+        IOptimizer Inner { get; }
+    }
 }

@@ -189,6 +189,11 @@ namespace NetGen.Distributed.Tests
             new Sgd(lr: 0.5f).Step(direct, new[] { 0.25f, 1f });
             Assert.Equal(direct, parameters);
             Assert.Throws<ArgumentException>(() => new DataParallel(new Sgd(0.1f), world).Step(parameters, new float[3]));
+            // the Trainer reads the learning rate through the wrapper (and through clipping inside it)
+            var data = new Dataset(new float[64 * 4], new[] { 0, 1, 2, 3 }, 64, 4);
+            var options = new TrainingOptions { Epochs = 1, World = world };
+            var record = new Trainer(new NetGen.Distributed.TestApp.SmallMlp(seed: 1), new DataParallel(new ClipGradNorm(new Sgd(lr: 0.25f), 1f), world), options).Fit(data)[0];
+            Assert.Equal(0.25, record.LearningRate);
         }
     }
 }

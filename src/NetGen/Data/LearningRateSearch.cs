@@ -101,8 +101,8 @@ namespace NetGen
             if (steps < 2) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"Expected steps >= 2, but got {steps}.");
             if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"Expected batchSize >= 1, but got {batchSize}.");
             var optimizer = createOptimizer((float)start);
-            var rated = (optimizer is ClipGradNorm clip ? clip.Inner : optimizer) as Optimizer
-                ?? throw new ArgumentException($"Expected an optimizer with a learning rate (an Optimizer, or ClipGradNorm around one), but got {optimizer.GetType().Name}.", nameof(createOptimizer));
+            var rated = Optimizer.Rated(optimizer)
+                ?? throw new ArgumentException($"Expected an optimizer with a learning rate (an Optimizer, or a wrapper such as ClipGradNorm around one), but got {optimizer.GetType().Name}.", nameof(createOptimizer));
             var state = NetworkState.Of(network);
             double initial = Trainer.Evaluate(network, train).Loss;
             var trials = new List<LearningRateTrial>();

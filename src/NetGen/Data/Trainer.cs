@@ -244,7 +244,7 @@ namespace NetGen
                 var trainEvaluation = Shared(evaluationSet, validation == null ? _options.Metrics : null, scale);
                 var validationEvaluation = validation != null ? Shared(validation, _options.Metrics, scale) : null;
                 double evaluationSeconds = watch.Elapsed.TotalSeconds;
-                double lr = (_optimizer is ClipGradNorm clip ? clip.Inner : _optimizer) is Optimizer o ? o.Lr : double.NaN;
+                double lr = Optimizer.Rated(_optimizer)?.Lr ?? double.NaN;
                 double trainLoss = ranks > 1 ? world!.Average(lossSum) * ranks / length : lossSum / train.Count;
                 var record = new EpochRecord(epoch, trainLoss, trainEvaluation.Accuracy, validationEvaluation?.Loss ?? double.NaN, validationEvaluation?.Accuracy ?? double.NaN, seconds, lr, evaluationSeconds)
                 {

@@ -9,7 +9,7 @@ namespace NetGen
     /// The network's own gradients are left as they are. Frozen layers' gradients are 0, so they add nothing to the norm.
     /// </summary>
     /// <example><code>var optimizer = new ClipGradNorm(new Adam(1e-3f), maxNorm: 1f);</code></example>
-    public sealed class ClipGradNorm : IOptimizer
+    public sealed class ClipGradNorm : IWrappingOptimizer
     {
         private float[] _clipped = Array.Empty<float>();
 

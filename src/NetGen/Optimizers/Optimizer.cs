@@ -9,6 +9,13 @@ namespace NetGen
     /// </summary>
     public abstract class Optimizer : IOptimizer
     {
+        /// <summary>The optimizer with a learning rate inside <paramref name="optimizer"/>, through any wrappers (clipping, data parallelism); null when there is none.</summary>
+        internal static Optimizer? Rated(IOptimizer optimizer)
+        {
+            while (optimizer is IWrappingOptimizer wrapper) optimizer = wrapper.Inner;
+            return optimizer as Optimizer;
+        }
+
         private float[][] _state = Array.Empty<float[]>();
         private readonly int _stateCount;
 
