@@ -27,6 +27,7 @@ namespace NetGen.Distributed
         private readonly delegate* unmanaged<nint, int*, int> _rank;
         private readonly delegate* unmanaged<nint, int*, int> _size;
         private readonly delegate* unmanaged<void*, int, nint, void*, int, nint, nint, int> _allgather;
+        private readonly delegate* unmanaged<void*, int, nint, void*, int, nint, nint, int> _alltoall;
         private readonly delegate* unmanaged<void*, int, nint, int, nint, int> _bcast;
         private readonly delegate* unmanaged<nint, int> _barrier;
         private readonly delegate* unmanaged<nint, int, int> _abort;
@@ -44,6 +45,7 @@ namespace NetGen.Distributed
             _rank = (delegate* unmanaged<nint, int*, int>)Export("MPI_Comm_rank");
             _size = (delegate* unmanaged<nint, int*, int>)Export("MPI_Comm_size");
             _allgather = (delegate* unmanaged<void*, int, nint, void*, int, nint, nint, int>)Export("MPI_Allgather");
+            _alltoall = (delegate* unmanaged<void*, int, nint, void*, int, nint, nint, int>)Export("MPI_Alltoall");
             _bcast = (delegate* unmanaged<void*, int, nint, int, nint, int>)Export("MPI_Bcast");
             _barrier = (delegate* unmanaged<nint, int>)Export("MPI_Barrier");
             _abort = (delegate* unmanaged<nint, int, int>)Export("MPI_Abort");
@@ -137,6 +139,9 @@ namespace NetGen.Distributed
 
         /// <summary>Every process's <paramref name="send"/> (count values each) into <paramref name="receive"/>, rank after rank.</summary>
         public void Allgather(void* send, int count, nint type, void* receive) => Check(_allgather(send, count, type, receive, count, type, World), "MPI_Allgather");
+
+        /// <summary>Block j of <paramref name="send"/> (count values) to process j, which receives it as block r (r this process's rank) of <paramref name="receive"/>.</summary>
+        public void Alltoall(void* send, int count, nint type, void* receive) => Check(_alltoall(send, count, type, receive, count, type, World), "MPI_Alltoall");
 
         public void Broadcast(void* buffer, int count, nint type, int root) => Check(_bcast(buffer, count, type, root, World), "MPI_Bcast");
 

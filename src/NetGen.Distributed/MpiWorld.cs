@@ -5,9 +5,9 @@ namespace NetGen.Distributed
 {
     /// <summary>
     /// The processes of an MPI job (MPI_COMM_WORLD), or this process alone when it was not started by mpiexec/mpirun. Every
-    /// reduction is deterministic: each process gathers every process's values (MPI_Allgather) and adds them in rank order
-    /// in double, so the result is the same bits on every process and in every run, whatever algorithm the MPI library
-    /// would pick for a reduction. Dispose calls MPI_Finalize.
+    /// reduction is deterministic: each value is added over the processes in rank order, in double, by one process, and the
+    /// result sent to all (see <see cref="Average(Span{float})"/>), so it is the same bits on every process and in every run,
+    /// whatever algorithm the MPI library would pick for a reduction. Dispose calls MPI_Finalize.
     /// </summary>
     /// <remarks>
     /// An exception that no code catches on any process prints its message with the rank and ends the whole job by MPI_Abort,
@@ -18,7 +18,7 @@ namespace NetGen.Distributed
     {
         private readonly Mpi? _mpi;
         private double[] _gathered = Array.Empty<double>();
-        private float[] _floats = Array.Empty<float>();
+        private float[] _send = Array.Empty<float>(), _receive = Array.Empty<float>();
         private bool _disposed;
 
         private MpiWorld(Mpi? mpi, int rank, int size)
@@ -88,19 +88,35 @@ namespace NetGen.Distributed
         public Rng Stream(long seed) => new Rng(seed, Rank + 1);
 
         /// <inheritdoc/>
+        /// <remarks>
+        /// A reduce-scatter and an allgather, both in a fixed order: the values are cut into Size equal blocks (the last padded),
+        /// process r receives block r of every process (MPI_Alltoall), adds them in rank order in double and divides, then every
+        /// process gathers every block (MPI_Allgather). Each value is summed once, by its block's owner, so all processes get the
+        /// same bits, and each sends and receives about 2 (Size - 1) / Size times the values, as a ring allreduce does.
+        /// </remarks>
         public void Average(Span<float> values)
         {
-            if (Size == 1) return;
-            int count = values.Length;
-            if (_floats.Length < count * Size) _floats = new float[count * Size];
-            Gather(values, _floats);
-            double scale = 1.0 / Size;
-            for (int i = 0; i < count; i++)
+            if (Size == 1 || values.Length == 0) return;
+            int block = (values.Length + Size - 1) / Size, padded = block * Size;
+            if (_send.Length < padded) (_send, _receive) = (new float[padded], new float[padded]);
+            values.CopyTo(_send);
+            _send.AsSpan(values.Length, padded - values.Length).Clear();
+            fixed (float* send = _send)
+            fixed (float* receive = _receive)
             {
-                double sum = 0;
-                for (int r = 0; r < Size; r++) sum += _floats[r * count + i];
-                values[i] = (float)(sum * scale);
+                _mpi!.Alltoall(send, block, _mpi.Float, receive); // receive: block Rank of process 0, of process 1, ...
+                double scale = 1.0 / Size;
+                for (int i = 0; i < block; i++)
+                {
+                    double sum = 0;
+                    for (int r = 0; r < Size; r++) sum += receive[r * block + i];
+                    send[i] = (float)(sum * scale); // this process's averaged block, staged at the front of send
+                }
+
+                _mpi.Allgather(send, block, _mpi.Float, receive);
             }
+
+            _receive.AsSpan(0, values.Length).CopyTo(values);
         }
 
         /// <summary>Replaces <paramref name="values"/> by their sum over the processes (in rank order, in double; the same bits everywhere).</summary>
@@ -139,15 +155,6 @@ namespace NetGen.Distributed
         {
             if (_mpi != null) _mpi.Abort(code);
             Environment.Exit(code);
-        }
-
-        private void Gather(ReadOnlySpan<float> values, float[] all)
-        {
-            fixed (float* send = values)
-            fixed (float* receive = all)
-            {
-                _mpi!.Allgather(send, values.Length, _mpi.Float, receive);
-            }
         }
 
         /// <summary>MPI_Finalize, once, after a barrier (so no process leaves while another still sends).</summary>
