@@ -213,13 +213,20 @@ namespace NetGen
         /// <exception cref="ArgumentException">The data have labels, or another number of targets than the standardizer was fitted on.</exception>
         public Dataset TransformTargets(Dataset data)
         {
+            var targets = StandardizedTargets(data); // checks first
+            return new Dataset((float[])data.Inputs.Clone(), targets, data.InputLength, data.TargetLength);
+        }
+
+        /// <summary>The standardized targets of <paramref name="data"/> alone (the Trainer's evaluation needs no copy of the inputs).</summary>
+        internal float[] StandardizedTargets(Dataset data)
+        {
             Guard.NotNull(data, nameof(data));
             if (data.Targets == null) throw new ArgumentException("Expected a dataset with targets (regression), but it has class labels.", nameof(data));
             if (data.TargetLength != Mean.Length)
                 throw new ArgumentException($"The dataset has {data.TargetLength} targets per sample, but the standardizer was fitted on {Mean.Length}.", nameof(data));
             var targets = new float[data.Targets.Length];
             Transform(data.Targets, targets);
-            return new Dataset((float[])data.Inputs.Clone(), targets, data.InputLength, data.TargetLength);
+            return targets;
         }
 
         /// <summary>

@@ -333,9 +333,8 @@ namespace NetGen
             // every sample's outputs where metrics read them all, else a batch's
             var outputs = new float[(metricList.Count > 0 ? data.Count : Math.Min(batchSize, data.Count)) * network.OutputLength];
             var heads = data.Labels == null ? network.Heads.Select(h => new HeadAccumulator(h)).ToList() : null;
-            if (targets != null && data.Targets == null) throw new ArgumentException("A target standardizer scales regression targets, but the dataset 'data' has class labels.", nameof(data));
             var given = data.Targets;
-            var trained = targets?.TransformTargets(data).Targets ?? given; // what the network was trained to output
+            var trained = targets?.StandardizedTargets(data) ?? given; // what the network was trained to output
             var inverted = new float[network.OutputLength];
             var mode = network.Mode;
             double loss = 0;
